@@ -1,0 +1,142 @@
+#include "base/arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN 16
+#define BLOCK_SIZE (64 * 1024)
+
+typedef struct block {
+    struct block *next;
+    size_t used, size;
+    max_align_t data[]; /* storage follows */
+} block;
+
+struct pb_arena {
+    block *head; /* owned: the current block, chained to older ones */
+};
+
+static void out_of_memory(void)
+{
+    fputs("paiban: out of memory\n", stderr);
+    abort();
+}
+
+void *pb_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *pb_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *pb_xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q)
+        out_of_memory();
+    return q;
+}
+
+char *pb_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(pb_xmalloc(n), s, n);
+}
+
+pb_arena *pb_arena_new(void)
+{
+    return pb_xcalloc(1, sizeof(pb_arena));
+}
+
+void pb_arena_free(pb_arena *a)
+{
+    if (!a)
+        return;
+    for (block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+void *pb_arena_alloc(pb_arena *a, size_t size)
+{
+    size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    if (size == 0)
+        size = ALIGN;
+    block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t cap = size > BLOCK_SIZE / 2 ? size : BLOCK_SIZE;
+        b = pb_xmalloc(sizeof(block) + cap);
+        b->size = cap;
+        b->used = 0;
+        if (size > BLOCK_SIZE / 2 && a->head) {
+            /* A large allocation gets a block of its own behind the current
+             * one, so the current block's free space is not wasted. */
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return memset(p, 0, size);
+}
+
+void *pb_arena_calloc(pb_arena *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        out_of_memory();
+    return pb_arena_alloc(a, count * size);
+}
+
+char *pb_arena_strndup(pb_arena *a, const char *s, size_t n)
+{
+    char *p = pb_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *pb_arena_strdup(pb_arena *a, const char *s)
+{
+    return s ? pb_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *pb_arena_printf(pb_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return pb_arena_strdup(a, "");
+    char *p = pb_arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void *pb_arena_grow(pb_arena *a, void *old, size_t old_count, size_t new_count,
+                    size_t elem_size)
+{
+    void *p = pb_arena_calloc(a, new_count, elem_size);
+    if (old && old_count)
+        memcpy(p, old, old_count * elem_size);
+    return p;
+}

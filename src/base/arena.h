@@ -1,0 +1,33 @@
+/* Arena allocator: each stage allocates its output from one arena and the
+ * whole output is freed at once.  Allocation failure aborts with a message:
+ * paiban has no partial-result path for out-of-memory. */
+#ifndef PB_ARENA_H
+#define PB_ARENA_H
+
+#include <stddef.h>
+
+typedef struct pb_arena pb_arena;
+
+pb_arena *pb_arena_new(void);
+void pb_arena_free(pb_arena *a);
+
+/* Zero-filled, aligned for any type. */
+void *pb_arena_alloc(pb_arena *a, size_t size);
+void *pb_arena_calloc(pb_arena *a, size_t count, size_t size);
+char *pb_arena_strdup(pb_arena *a, const char *s);
+char *pb_arena_strndup(pb_arena *a, const char *s, size_t n);
+char *pb_arena_printf(pb_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Growable array kept in an arena: the old block is abandoned (arenas
+ * reclaim everything at once), so use a doubling capacity. */
+void *pb_arena_grow(pb_arena *a, void *old, size_t old_count, size_t new_count,
+                    size_t elem_size);
+
+/* malloc/realloc that abort on failure, for buffers outside arenas. */
+void *pb_xmalloc(size_t size);
+void *pb_xcalloc(size_t count, size_t size);
+void *pb_xrealloc(void *p, size_t size);
+char *pb_xstrdup(const char *s);
+
+#endif

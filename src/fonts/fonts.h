@@ -1,0 +1,73 @@
+/* Fonts stage: the layout's font roles -> loaded faces (FreeType for
+ * identification and coverage, HarfBuzz for shaping and subsetting) and
+ * per-role fallback chains.  Read-only once loaded, so a fontset can be
+ * shared by threads rendering different documents. */
+#ifndef PB_FONTS_H
+#define PB_FONTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <hb.h>
+
+#include "base/diag.h"
+#include "model/document.h"
+
+typedef struct pb_face {
+    int id;               /* index in the fontset */
+    char *file;           /* owned: full path of the font file */
+    int index;            /* face index in a collection */
+    char *family;         /* owned: English family name (name ID 1/16) */
+    char *postscript_name;/* owned: name ID 6, sanitised for PDF names */
+    bool is_cff;          /* CFF outlines (OpenType/CFF): FontFile3 */
+    bool is_bold;         /* the face itself is bold (no synthetic bold) */
+    int upem;
+    /* metrics in font units, for the PDF FontDescriptor */
+    int ascender, descender, cap_height, italic_angle, weight;
+    int bbox[4];          /* xMin yMin xMax yMax */
+    bool fixed_pitch, serif;
+    hb_face_t *hb_face;   /* owned */
+    hb_font_t *hb_font;   /* owned: scale = upem (unscaled font units) */
+    void *ft_face;        /* owned: FT_Face (fonts.c only) */
+} pb_face;
+
+/* Folders searched for font files, in order. */
+typedef struct pb_font_dirs {
+    const char **dirs;    /* borrowed */
+    int count;
+} pb_font_dirs;
+
+typedef struct pb_fontset pb_fontset;
+
+/* Resolves every role of the layout: for each candidate, a file whose name
+ * matches `file` in one of the folders (searched recursively), else a face
+ * whose family name matches `family`.  A role whose candidates are all
+ * missing is an error (PB_ERR_LAYOUT) naming the role and what was tried.
+ * Files that are not fonts are skipped with a warning when found by a
+ * family scan, and are an error when named by `file`. */
+pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
+                          pb_diag *diag);
+void pb_fonts_free(pb_fontset *fs);
+
+int pb_fonts_face_count(const pb_fontset *fs);
+const pb_face *pb_fonts_face(const pb_fontset *fs, int id);
+
+/* Role index by name, or -1. */
+int pb_fonts_role(const pb_fontset *fs, const char *name);
+const char *pb_fonts_role_name(const pb_fontset *fs, int role);
+
+/* The role's fallback chain: faces in order of preference, primary first. */
+int pb_fonts_role_face_count(const pb_fontset *fs, int role);
+const pb_face *pb_fonts_role_face(const pb_fontset *fs, int role, int i);
+
+/* The first face of the role's chain that has a glyph for cp, or NULL. */
+const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp);
+
+/* Nominal glyph of cp in face, 0 if none. */
+uint32_t pb_fonts_glyph(const pb_face *face, uint32_t cp);
+
+/* "--verbose": which file serves each role, one line per role and face. */
+void pb_fonts_describe(const pb_fontset *fs, FILE *out);
+
+#endif

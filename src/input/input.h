@@ -1,0 +1,44 @@
+/* Input stage: JSON bytes of report data and layouts -> the validated
+ * document model (model/document.h).  The only module that includes cJSON.
+ *
+ * Validation reports every problem of a file in one run, each with the
+ * file and the JSON path; unknown keys are errors (they catch typos).
+ * Syntax errors give line:column. */
+#ifndef PB_INPUT_H
+#define PB_INPUT_H
+
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "model/document.h"
+
+/* Where layouts and the font catalog are looked up by name. */
+typedef struct pb_input_paths {
+    const char *data_dir;  /* holds layouts/ and fonts/catalog.json */
+} pb_input_paths;
+
+/* Parses report data.  `name` is the file name used in messages and to
+ * derive report->dir.  Returns NULL (with errors in diag, class
+ * PB_ERR_INPUT) if the data is invalid. */
+pb_report *pb_input_report(const char *name, const char *bytes, size_t len,
+                           pb_arena *arena, pb_diag *diag);
+
+/* Reads and parses a report file (PB_ERR_IO if it cannot be read). */
+pb_report *pb_input_report_file(const char *path, pb_arena *arena, pb_diag *diag);
+
+/* Loads a layout: `ref` is a path to a .json file, or a bare name
+ * ("gbt9704") looked up as <data_dir>/layouts/<name>.json, and relative
+ * paths are tried against `base_dir` (the report's folder) first.
+ * Follows "extends" chains (objects merge key by key, the extending
+ * layout wins; cycles are errors), expands "catalog" font candidates from
+ * <data_dir>/fonts/catalog.json, checks everything and derives the text
+ * block and the grid.  Errors have class PB_ERR_LAYOUT. */
+pb_layout *pb_input_layout(const char *ref, const char *base_dir,
+                           const pb_input_paths *paths, pb_arena *arena,
+                           pb_diag *diag);
+
+/* The layout used when neither the command line nor the report names one. */
+#define PB_DEFAULT_LAYOUT "gbt9704"
+
+#endif

@@ -1,0 +1,366 @@
+/* Report data: JSON -> pb_report, with inline markup turned into runs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fsio.h"
+#include "input/input.h"
+#include "input/json_util.h"
+
+typedef struct runbuf {
+    pb_run *runs; /* in the arena */
+    int n, cap;
+} runbuf;
+
+static void push_run(jctx *c, runbuf *b, pb_run r)
+{
+    if (b->n == b->cap) {
+        int cap = b->cap ? b->cap * 2 : 4;
+        b->runs = pb_arena_grow(c->arena, b->runs, (size_t)b->n, (size_t)cap, sizeof *b->runs);
+        b->cap = cap;
+    }
+    b->runs[b->n++] = r;
+}
+
+/* Splits s into runs at "**" (bold between a pair); "\*" is a literal
+ * asterisk.  The runs point into one arena copy of s in which a NUL ends
+ * every run, so each run is also a C string. */
+static void markup(jctx *c, const cJSON *node, const char *s, const char *path, int8_t bold,
+                   int style, runbuf *b)
+{
+    size_t len = strlen(s);
+    char *out = pb_arena_alloc(c->arena, len + 1); /* markup only shrinks text */
+    size_t o = 0, start = 0;
+    bool in_bold = false;
+    long chars = 0, opened_at = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\\' && s[i + 1] == '*') {
+            out[o++] = '*';
+            i += 2;
+            chars += 2;
+            continue;
+        }
+        if (s[i] == '*' && s[i + 1] == '*') {
+            if (o > start)
+                push_run(c, b, (pb_run){out + start, o - start, style,
+                                        in_bold ? 1 : bold, path});
+            out[o++] = 0;
+            start = o;
+            in_bold = !in_bold;
+            opened_at = chars + 1;
+            i += 2;
+            chars += 2;
+            continue;
+        }
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            chars++;
+        out[o++] = s[i++];
+    }
+    if (o > start)
+        push_run(c, b, (pb_run){out + start, o - start, style, in_bold ? 1 : bold, path});
+    out[o] = 0;
+    if (in_bold)
+        jerror(c, node, path,
+               "unclosed \"**\" (opened at character %ld; write \\\\* for a literal asterisk)",
+               opened_at);
+}
+
+static const char *const run_keys[] = {"text", "bold", "style", NULL};
+
+static void parse_run(jctx *c, const cJSON *v, const char *path, runbuf *b)
+{
+    jcheck_keys(c, v, path, run_keys);
+    int8_t bold = -1;
+    int style = -1;
+    const cJSON *bv = jmember(v, "bold");
+    bool flag;
+    if (bv && jbool(c, bv, jpath_key(c, path, "bold"), &flag))
+        bold = flag;
+    const cJSON *sv = jmember(v, "style");
+    if (sv)
+        style = jenum(c, sv, jpath_key(c, path, "style"), pb_style_names, PB_STYLE_COUNT);
+    const cJSON *tv = jrequire(c, v, path, "text");
+    if (!tv)
+        return;
+    const char *tpath = jpath_key(c, path, "text");
+    if (!cJSON_IsString(tv))
+        jerror(c, tv, tpath, "expected a string, got %s", jdescribe(c, tv));
+    else if (!tv->valuestring[0])
+        jerror(c, tv, tpath, "empty text");
+    else
+        markup(c, tv, tv->valuestring, tpath, bold, style < 0 ? -1 : style, b);
+}
+
+/* TEXT: a string, or an array of strings and run objects. */
+static void parse_text(jctx *c, const cJSON *v, const char *path, pb_text *out)
+{
+    runbuf b = {0};
+    int before = c->diag->errors;
+    out->path = path;
+    if (cJSON_IsString(v)) {
+        if (v->valuestring[0])
+            markup(c, v, v->valuestring, path, -1, -1, &b);
+    } else if (cJSON_IsArray(v)) {
+        int i = 0;
+        for (const cJSON *m = v->child; m; m = m->next, i++) {
+            const char *ipath = jpath_index(c, path, i);
+            if (cJSON_IsString(m)) {
+                if (!m->valuestring[0])
+                    jerror(c, m, ipath, "empty text");
+                else
+                    markup(c, m, m->valuestring, ipath, -1, -1, &b);
+            } else if (cJSON_IsObject(m)) {
+                parse_run(c, m, ipath, &b);
+            } else {
+                jerror(c, m, ipath, "expected a string or a run object, got %s",
+                       jdescribe(c, m));
+            }
+        }
+    } else {
+        jerror(c, v, path, "expected a string or an array of strings and runs, got %s",
+               jdescribe(c, v));
+        return;
+    }
+    if (c->diag->errors == before && b.n == 0)
+        jerror(c, v, path, "empty text");
+    out->runs = b.runs;
+    out->nruns = b.n;
+}
+
+/* ---- blocks ---------------------------------------------------------- */
+
+static const char *const block_types[] = {"title", "heading", "paragraph", "signature",
+                                          "page_break", "table"};
+enum { T_TITLE, T_HEADING, T_PARAGRAPH, T_SIGNATURE, T_PAGE_BREAK, T_TABLE, T_COUNT };
+
+static const char *const *const block_keys[T_COUNT] = {
+    [T_TITLE] = (const char *const[]){"type", "text", NULL},
+    [T_HEADING] = (const char *const[]){"type", "level", "text", NULL},
+    [T_PARAGRAPH] = (const char *const[]){"type", "text", NULL},
+    [T_SIGNATURE] = (const char *const[]){"type", "lines", NULL},
+    [T_PAGE_BREAK] = (const char *const[]){"type", NULL},
+};
+
+static void parse_title(jctx *c, const cJSON *blk, const char *path, pb_block *out)
+{
+    const cJSON *t = jrequire(c, blk, path, "text");
+    if (!t)
+        return;
+    const char *tpath = jpath_key(c, path, "text");
+    if (cJSON_IsString(t)) {
+        out->texts = pb_arena_calloc(c->arena, 1, sizeof *out->texts);
+        out->ntexts = 1;
+        parse_text(c, t, tpath, &out->texts[0]);
+        return;
+    }
+    if (!cJSON_IsArray(t) || !t->child) {
+        jerror(c, t, tpath, "expected a string or a non-empty array of strings (one per line), "
+               "got %s", cJSON_IsArray(t) ? "an empty array" : jdescribe(c, t));
+        return;
+    }
+    int n = cJSON_GetArraySize(t), i = 0;
+    out->texts = pb_arena_calloc(c->arena, (size_t)n, sizeof *out->texts);
+    out->ntexts = n;
+    for (const cJSON *m = t->child; m; m = m->next, i++) {
+        const char *ipath = jpath_index(c, tpath, i);
+        if (!cJSON_IsString(m))
+            jerror(c, m, ipath, "expected a string (one title line), got %s", jdescribe(c, m));
+        else
+            parse_text(c, m, ipath, &out->texts[i]);
+    }
+}
+
+static void parse_one_text(jctx *c, const cJSON *blk, const char *path, pb_block *out)
+{
+    const cJSON *t = jrequire(c, blk, path, "text");
+    if (!t)
+        return;
+    out->texts = pb_arena_calloc(c->arena, 1, sizeof *out->texts);
+    out->ntexts = 1;
+    parse_text(c, t, jpath_key(c, path, "text"), &out->texts[0]);
+}
+
+static void parse_signature(jctx *c, const cJSON *blk, const char *path, pb_block *out)
+{
+    const cJSON *l = jrequire(c, blk, path, "lines");
+    const char *lpath = jpath_key(c, path, "lines");
+    if (!l || !jis_array(c, l, lpath, true))
+        return;
+    int n = cJSON_GetArraySize(l), i = 0;
+    out->texts = pb_arena_calloc(c->arena, (size_t)n, sizeof *out->texts);
+    out->ntexts = n;
+    for (const cJSON *m = l->child; m; m = m->next, i++)
+        parse_text(c, m, jpath_index(c, lpath, i), &out->texts[i]);
+}
+
+static void parse_block(jctx *c, const cJSON *blk, const char *path, pb_block *out)
+{
+    out->path = path;
+    if (!jis_object(c, blk, path))
+        return;
+    const cJSON *tv = jrequire(c, blk, path, "type");
+    if (!tv)
+        return;
+    const char *tpath = jpath_key(c, path, "type");
+    if (!cJSON_IsString(tv)) {
+        jerror(c, tv, tpath, "expected a string, got %s", jdescribe(c, tv));
+        return;
+    }
+    int type = -1;
+    for (int i = 0; i < T_COUNT; i++)
+        if (strcmp(tv->valuestring, block_types[i]) == 0)
+            type = i;
+    if (type < 0) {
+        const char *hint = jsuggest(tv->valuestring, block_types, T_COUNT);
+        jerror(c, tv, tpath, "unknown block type %s (%s%s%s)", jdescribe(c, tv),
+               hint ? "did you mean \"" : "expected title, heading, paragraph, signature or page_break",
+               hint ? hint : "", hint ? "\"?" : "");
+        return;
+    }
+    if (type == T_TABLE) {
+        jerror(c, tv, tpath, "\"table\" blocks are not supported yet");
+        return;
+    }
+    jcheck_keys(c, blk, path, block_keys[type]);
+    switch (type) {
+    case T_TITLE:
+        out->kind = PB_BLOCK_TITLE;
+        parse_title(c, blk, path, out);
+        break;
+    case T_HEADING: {
+        out->kind = PB_BLOCK_HEADING;
+        const cJSON *lv = jrequire(c, blk, path, "level");
+        if (lv)
+            jint(c, lv, jpath_key(c, path, "level"), 1, 4, &out->level);
+        parse_one_text(c, blk, path, out);
+        break;
+    }
+    case T_PARAGRAPH:
+        out->kind = PB_BLOCK_PARAGRAPH;
+        parse_one_text(c, blk, path, out);
+        break;
+    case T_SIGNATURE:
+        out->kind = PB_BLOCK_SIGNATURE;
+        parse_signature(c, blk, path, out);
+        break;
+    case T_PAGE_BREAK:
+        out->kind = PB_BLOCK_PAGE_BREAK;
+        break;
+    }
+}
+
+/* ---- meta ------------------------------------------------------------ */
+
+static bool valid_date(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+static const char *const meta_keys[] = {"title", "issuer", "year", "date",
+                                        "subject", "keywords", NULL};
+
+static void parse_meta(jctx *c, const cJSON *m, const char *path, pb_meta *out)
+{
+    if (!jis_object(c, m, path))
+        return;
+    jcheck_keys(c, m, path, meta_keys);
+    const cJSON *t = jrequire(c, m, path, "title");
+    if (t)
+        jstring(c, t, jpath_key(c, path, "title"), true, &out->title);
+    jopt_string(c, m, path, "issuer", false, &out->issuer);
+    jopt_string(c, m, path, "subject", false, &out->subject);
+    if (out->issuer && !*out->issuer)
+        out->issuer = NULL;
+    if (out->subject && !*out->subject)
+        out->subject = NULL;
+    jopt_int(c, m, path, "year", 1900, 2999, &out->year);
+    const cJSON *d = jmember(m, "date");
+    if (d) {
+        const char *dpath = jpath_key(c, path, "date");
+        if (!cJSON_IsString(d) || !valid_date(d->valuestring))
+            jerror(c, d, dpath, "expected a date as YYYY-MM-DD, got %s", jdescribe(c, d));
+        else
+            out->date = pb_arena_strdup(c->arena, d->valuestring);
+    }
+    const cJSON *k = jmember(m, "keywords");
+    const char *kpath = jpath_key(c, path, "keywords");
+    if (k && jis_array(c, k, kpath, false)) {
+        size_t len = 0;
+        int i = 0;
+        bool ok = true;
+        for (const cJSON *w = k->child; w; w = w->next, i++) {
+            const char *s;
+            if (jstring(c, w, jpath_index(c, kpath, i), true, &s))
+                len += strlen(s) + 3; /* "；" is 3 bytes */
+            else
+                ok = false;
+        }
+        if (ok && k->child) {
+            char *joined = pb_arena_alloc(c->arena, len + 1);
+            for (const cJSON *w = k->child; w; w = w->next) {
+                if (w != k->child)
+                    strcat(joined, "；");
+                strcat(joined, w->valuestring);
+            }
+            out->keywords = joined;
+        }
+    }
+}
+
+/* ---- report ---------------------------------------------------------- */
+
+static const char *const report_keys[] = {"layout", "meta", "body", NULL};
+
+pb_report *pb_input_report(const char *name, const char *bytes, size_t len, pb_arena *arena,
+                           pb_diag *diag)
+{
+    if (!name)
+        name = "report";
+    jctx c = {.arena = arena, .diag = diag, .status = PB_ERR_INPUT, .file = name};
+    int before = diag->errors;
+    cJSON *root = json_parse(&c, bytes, len);
+    if (!root)
+        return NULL;
+    pb_report *r = pb_arena_calloc(arena, 1, sizeof *r);
+    r->file = pb_arena_strdup(arena, name);
+    char *dir = pb_dirname(name);
+    r->dir = pb_arena_strdup(arena, dir);
+    free(dir);
+    if (jis_object(&c, root, "")) {
+        jcheck_keys(&c, root, "", report_keys);
+        jopt_string(&c, root, "", "layout", true, &r->layout);
+        const cJSON *meta = jrequire(&c, root, "", "meta");
+        if (meta)
+            parse_meta(&c, meta, "meta", &r->meta);
+        const cJSON *body = jrequire(&c, root, "", "body");
+        if (body && jis_array(&c, body, "body", true)) {
+            int n = cJSON_GetArraySize(body), i = 0;
+            r->blocks = pb_arena_calloc(arena, (size_t)n, sizeof *r->blocks);
+            r->nblocks = n;
+            for (const cJSON *b = body->child; b; b = b->next, i++)
+                parse_block(&c, b, jpath_index(&c, "body", i), &r->blocks[i]);
+        }
+    }
+    cJSON_Delete(root);
+    return diag->errors > before ? NULL : r;
+}
+
+pb_report *pb_input_report_file(const char *path, pb_arena *arena, pb_diag *diag)
+{
+    char *data;
+    size_t len;
+    if (!pb_read_file(path, PB_MAX_INPUT_BYTES, PB_ERR_INPUT, &data, &len, diag))
+        return NULL;
+    pb_report *r = pb_input_report(path, data, len, arena, diag);
+    free(data);
+    return r;
+}

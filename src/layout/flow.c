@@ -1,0 +1,464 @@
+/* Flow stage: report blocks -> galley lines.
+ *
+ * Each text (a paragraph, a heading, a title line, a signature line) is
+ * shaped once, cut into clusters that become line-breaking units, broken
+ * into lines for the text block's measure, and its glyphs placed on the
+ * line with the breaker's compression and justification.  Every line sits
+ * on the layout's line grid (GB/T 9704: 22 lines a page), with the em box
+ * centred in the line box. */
+#include "layout/flow.h"
+
+#include <string.h>
+
+#include "base/utf8.h"
+#include "text/linebreak.h"
+#include "text/shape.h"
+
+/* Ideographic em box: its top is 0.88 em above the baseline (the OpenType
+ * ideographic embox of Noto CJK, Fandol and the office fonts). */
+#define EMBOX_TOP_NUM 88
+#define EMBOX_TOP_DEN 100
+
+typedef struct flow {
+    const pb_report *report;
+    const pb_layout *layout;
+    const pb_fontset *fonts;
+    pb_arena *arena;
+    pb_diag *diag;
+    pb_gline *lines;
+    int nlines, cap;
+    bool ok;
+} flow;
+
+static pb_gline *new_line(flow *f)
+{
+    if (f->nlines == f->cap) {
+        int cap = f->cap ? f->cap * 2 : 256;
+        f->lines = pb_arena_grow(f->arena, f->lines, (size_t)f->nlines, (size_t)cap,
+                                 sizeof *f->lines);
+        f->cap = cap;
+    }
+    pb_gline *l = &f->lines[f->nlines++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+static void add_space(flow *f, pb_fx height, int block)
+{
+    if (height <= 0)
+        return;
+    bool keep = f->nlines > 0 && f->lines[f->nlines - 1].keep_with_next;
+    pb_gline *l = new_line(f);
+    l->kind = PB_GLINE_SPACE;
+    l->height = height;
+    l->keep_with_next = keep; /* a keep chain runs through spaces */
+    l->block = block;
+}
+
+static pb_fx line_pitch(const pb_layout *layout, const pb_style *st)
+{
+    return st->line_pitch > 0 ? st->line_pitch : layout->line_pitch;
+}
+
+static pb_fx baseline_in_box(pb_fx pitch, pb_fx size)
+{
+    return (pitch - size) / 2 + pb_fx_muldiv(size, EMBOX_TOP_NUM, EMBOX_TOP_DEN);
+}
+
+/* One character of a style: the grid pitch when it is on the grid. */
+static pb_fx char_width(const pb_layout *layout, const pb_style *st)
+{
+    return st->char_grid && layout->char_pitch > 0 ? layout->char_pitch : st->size;
+}
+
+/* A text with its runs joined into one buffer and one span per run. */
+typedef struct joined {
+    char *text;
+    size_t len;
+    pb_span *spans;
+    int nspans;
+} joined;
+
+static bool join_runs(flow *f, const pb_text *t, const pb_style *block_style,
+                      joined *out)
+{
+    size_t len = 0;
+    for (int i = 0; i < t->nruns; i++)
+        len += t->runs[i].len;
+    out->text = pb_arena_alloc(f->arena, len + 1);
+    out->spans = pb_arena_calloc(f->arena, (size_t)(t->nruns > 0 ? t->nruns : 1),
+                                 sizeof *out->spans);
+    out->len = 0;
+    out->nspans = 0;
+    bool ok = true;
+    for (int i = 0; i < t->nruns; i++) {
+        const pb_run *r = &t->runs[i];
+        if (r->len == 0)
+            continue;
+        const pb_style *st =
+            r->style >= 0 ? &f->layout->styles[r->style] : block_style;
+        int role = pb_fonts_role(f->fonts, st->role);
+        if (role < 0) {
+            pb_diag_error(f->diag, PB_ERR_LAYOUT, f->layout->file, st->path,
+                          "font role \"%s\" is not loaded", st->role);
+            ok = false;
+            continue;
+        }
+        memcpy(out->text + out->len, r->text, r->len);
+        pb_span *sp = &out->spans[out->nspans++];
+        sp->start = (uint32_t)out->len;
+        out->len += r->len;
+        sp->end = (uint32_t)out->len;
+        sp->role = role;
+        sp->size = st->size;
+        sp->bold = r->bold >= 0 ? r->bold != 0 : st->bold;
+        sp->tracking_to = st->char_grid ? f->layout->char_pitch : 0;
+        sp->path = r->path ? r->path : t->path;
+        sp->file = f->report ? f->report->file : NULL;
+    }
+    out->text[out->len] = 0;
+    return ok;
+}
+
+/* Cluster boundaries of a shaped text: unit k covers glyphs
+ * [gstart[k], gstart[k+1]) and bytes [cstart[k], cstart[k+1]). */
+typedef struct units {
+    pb_lb_unit *u;
+    int *gstart;
+    uint32_t *cstart;
+    int n;
+} units;
+
+static void make_units(flow *f, const pb_shaped *sh, const uint8_t *brk, units *out)
+{
+    int n = 0;
+    for (int g = 0; g < sh->nglyphs; g++)
+        if (g == 0 || sh->glyphs[g].cluster != sh->glyphs[g - 1].cluster)
+            n++;
+    out->u = pb_arena_calloc(f->arena, (size_t)n + 1, sizeof *out->u);
+    out->gstart = pb_arena_calloc(f->arena, (size_t)n + 1, sizeof *out->gstart);
+    out->cstart = pb_arena_calloc(f->arena, (size_t)n + 1, sizeof *out->cstart);
+    out->n = n;
+    int k = -1;
+    for (int g = 0; g < sh->nglyphs; g++) {
+        const pb_glyph *gl = &sh->glyphs[g];
+        if (g == 0 || gl->cluster != sh->glyphs[g - 1].cluster) {
+            k++;
+            out->gstart[k] = g;
+            out->cstart[k] = gl->cluster;
+            size_t i = gl->cluster;
+            uint32_t cp = pb_utf8_next(sh->text, sh->len, &i);
+            out->u[k].cp = cp;
+            out->u[k].em = sh->spans[gl->span].size;
+            out->u[k].cls = (uint8_t)pb_char_class_of(cp);
+        }
+        out->u[k].width += gl->advance;
+    }
+    out->gstart[n] = sh->nglyphs;
+    out->cstart[n] = (uint32_t)sh->len;
+    for (k = 0; k < n; k++)
+        out->u[k].brk = brk[out->cstart[k + 1]];
+}
+
+typedef struct text_opts {
+    const pb_style *style;
+    pb_fx measure;        /* available width (text block) */
+    pb_align align;
+    pb_fx first_indent, right_indent;
+    int block;
+    const char *path;
+    int outline_level;
+    const char *outline_title;
+    bool keep_together;   /* no break inside (headings, titles, signatures) */
+} text_opts;
+
+/* Shapes, breaks and places one text; appends its lines.  Returns the
+ * index of its first line, or -1 on error. */
+static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_width)
+{
+    joined j;
+    if (!join_runs(f, t, o->style, &j))
+        return -1;
+    if (j.len == 0)
+        return -1;
+    pb_shaped sh;
+    if (!pb_shape(f->fonts, j.text, j.len, j.spans, j.nspans, f->arena, &sh, f->diag))
+        return -1;
+    uint8_t *brk = pb_arena_alloc(f->arena, j.len + 1);
+    if (!pb_break_opportunities(j.text, j.len, brk)) {
+        pb_diag_error(f->diag, PB_ERR_INTERNAL, f->report ? f->report->file : NULL,
+                      o->path, "line-break analysis failed");
+        return -1;
+    }
+    units us;
+    make_units(f, &sh, brk, &us);
+
+    pb_lb_params p = {
+        .measure = o->measure,
+        .first_indent = o->first_indent,
+        .right_indent = o->right_indent,
+        .align = o->align,
+        .compress_punct = true,
+        .avoid_single_last = o->align == PB_ALIGN_JUSTIFY,
+    };
+    pb_lb_result res;
+    pb_linebreak(us.u, us.n, &p, f->arena, &res);
+
+    const pb_style *st = o->style;
+    pb_fx pitch = line_pitch(f->layout, st);
+    int first_line = f->nlines;
+    for (int li = 0; li < res.nlines; li++) {
+        const pb_lb_line *ll = &res.lines[li];
+        pb_gline *l = new_line(f);
+        l->kind = PB_GLINE_TEXT;
+        l->height = pitch;
+        l->baseline = baseline_in_box(pitch, st->size);
+        l->text = j.text;
+        l->block = o->block;
+        l->line_in_block = li;
+        l->path = o->path;
+        int g0 = us.gstart[ll->first], g1 = us.gstart[ll->first + ll->count];
+        l->nglyphs = g1 - g0;
+        l->glyphs = pb_arena_calloc(f->arena, (size_t)(l->nglyphs ? l->nglyphs : 1),
+                                    sizeof *l->glyphs);
+        pb_fx pen = 0;
+        for (int k = ll->first; k < ll->first + ll->count; k++) {
+            pen += res.adjust[k].lead;
+            for (int g = us.gstart[k]; g < us.gstart[k + 1]; g++) {
+                const pb_glyph *gl = &sh.glyphs[g];
+                const pb_face *face = pb_fonts_face(f->fonts, gl->face);
+                pb_pglyph *pg = &l->glyphs[g - g0];
+                pg->gid = gl->gid;
+                pg->face = gl->face;
+                pg->size = sh.spans[gl->span].size;
+                pg->flags = sh.spans[gl->span].bold && !face->is_bold ? PB_PG_SYNTH_BOLD : 0;
+                pg->x = pen + gl->x_offset;
+                pg->y = -gl->y_offset;
+                pg->advance = gl->advance;
+                if (g == us.gstart[k]) {
+                    pg->text_off = us.cstart[k];
+                    pg->text_len = (uint16_t)(us.cstart[k + 1] - us.cstart[k]);
+                }
+                pen += gl->advance;
+            }
+            pen += res.adjust[k].trail;
+        }
+        l->width = pen;
+        pb_fx indent = li == 0 ? o->first_indent : 0;
+        pb_fx avail = o->measure - indent - o->right_indent;
+        switch (o->align) {
+        case PB_ALIGN_CENTER:
+            l->x = indent + (avail - pen) / 2;
+            break;
+        case PB_ALIGN_RIGHT:
+            l->x = o->measure - o->right_indent - pen;
+            break;
+        default:
+            l->x = indent;
+            break;
+        }
+        if (li == 0 && first_width)
+            *first_width = pen;
+        if (o->keep_together && li + 1 < res.nlines)
+            l->keep_with_next = true;
+    }
+    int n = res.nlines;
+    if (n >= 2) {
+        /* Orphan: never the first line alone at the foot of a page.
+         * Widow: never the last line alone at the head of one. */
+        f->lines[first_line].keep_with_next = true;
+        f->lines[first_line + n - 2].keep_with_next = true;
+    }
+    if (n > 0 && o->outline_level > 0) {
+        f->lines[first_line].outline_level = o->outline_level;
+        f->lines[first_line].outline_title = o->outline_title;
+    }
+    return n > 0 ? first_line : -1;
+}
+
+/* Plain text of a pb_text, for outline titles. */
+static const char *plain_text(flow *f, const pb_text *t)
+{
+    size_t len = 0;
+    for (int i = 0; i < t->nruns; i++)
+        len += t->runs[i].len;
+    char *s = pb_arena_alloc(f->arena, len + 1), *p = s;
+    for (int i = 0; i < t->nruns; i++) {
+        memcpy(p, t->runs[i].text, t->runs[i].len);
+        p += t->runs[i].len;
+    }
+    *p = 0;
+    return s;
+}
+
+static text_opts opts_for(flow *f, const pb_style *st, int block, const char *path)
+{
+    pb_fx cw = char_width(f->layout, st);
+    return (text_opts){
+        .style = st,
+        .measure = f->layout->text_width,
+        .align = st->align,
+        .first_indent = cw * st->indent_chars,
+        .right_indent = cw * st->right_indent_chars,
+        .block = block,
+        .path = path,
+    };
+}
+
+/* A paragraph whose first run is set in a heading style (a run-in heading
+ * such as "（一）主动公开情况。") gets an outline entry for that run. */
+static int run_in_heading_level(const pb_text *t)
+{
+    if (t->nruns > 0 && t->runs[0].style >= PB_STYLE_HEADING1 &&
+        t->runs[0].style <= PB_STYLE_HEADING4)
+        return t->runs[0].style - PB_STYLE_HEADING1 + 1;
+    return 0;
+}
+
+static void flow_signature(flow *f, const pb_block *b, int bi)
+{
+    /* GB/T 9704 7.3.5: the date is right-aligned with a right indent; the
+     * issuing body's name above it is centred on the date. */
+    const pb_style *st = &f->layout->styles[PB_STYLE_SIGNATURE];
+    if (f->nlines > 0)
+        f->lines[f->nlines - 1].keep_with_next = true; /* never alone on a page */
+    add_space(f, st->space_before, bi);
+    if (b->ntexts == 0)
+        return;
+    text_opts od = opts_for(f, st, bi, b->texts[b->ntexts - 1].path);
+    od.first_indent = 0;
+    od.keep_together = true;
+    /* Measure the date line first: set it in a scratch galley position. */
+    int save = f->nlines;
+    pb_fx date_w = 0;
+    if (set_text(f, &b->texts[b->ntexts - 1], &od, &date_w) < 0)
+        return;
+    pb_fx date_x = f->lines[save].x;
+    f->nlines = save;
+    pb_fx centre = date_x + date_w / 2;
+    for (int i = 0; i < b->ntexts; i++) {
+        bool is_date = i == b->ntexts - 1;
+        text_opts o = opts_for(f, st, bi, b->texts[i].path);
+        o.first_indent = 0;
+        o.keep_together = true;
+        if (!is_date) {
+            o.align = PB_ALIGN_LEFT;
+            o.right_indent = 0;
+        }
+        pb_fx w = 0;
+        int first = set_text(f, &b->texts[i], &o, &w);
+        if (first < 0)
+            continue;
+        if (!is_date) {
+            pb_fx x = centre - w / 2;
+            if (x + w > f->layout->text_width)
+                x = f->layout->text_width - w;
+            if (x < 0)
+                x = 0;
+            f->lines[first].x = x;
+        }
+        for (int k = first; k < f->nlines; k++)
+            f->lines[k].keep_with_next = !is_date || k + 1 < f->nlines;
+    }
+    add_space(f, st->space_after, bi);
+}
+
+bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset *fonts,
+             pb_arena *arena, pb_galley *out, pb_diag *diag)
+{
+    flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
+              .diag = diag, .ok = true};
+    bool keep_next = false; /* the previous block was a heading */
+    int errors_before = diag->errors;
+    for (int bi = 0; bi < report->nblocks; bi++) {
+        const pb_block *b = &report->blocks[bi];
+        const pb_style *st;
+        int first = -1, before = f.nlines;
+        switch (b->kind) {
+        case PB_BLOCK_TITLE:
+            st = &layout->styles[PB_STYLE_TITLE];
+            add_space(&f, st->space_before, bi);
+            for (int i = 0; i < b->ntexts; i++) {
+                text_opts o = opts_for(&f, st, bi, b->texts[i].path);
+                o.keep_together = true;
+                int k = set_text(&f, &b->texts[i], &o, NULL);
+                if (k >= 0 && first < 0)
+                    first = k;
+                if (f.nlines > 0)
+                    f.lines[f.nlines - 1].keep_with_next = true;
+            }
+            add_space(&f, st->space_after, bi);
+            keep_next = true;
+            break;
+        case PB_BLOCK_HEADING:
+            st = &layout->styles[PB_STYLE_HEADING1 + (b->level - 1)];
+            add_space(&f, st->space_before, bi);
+            if (b->ntexts > 0) {
+                text_opts o = opts_for(&f, st, bi, b->texts[0].path);
+                o.keep_together = true;
+                o.outline_level = b->level;
+                o.outline_title = plain_text(&f, &b->texts[0]);
+                first = set_text(&f, &b->texts[0], &o, NULL);
+                if (f.nlines > before)
+                    f.lines[f.nlines - 1].keep_with_next = true;
+            }
+            add_space(&f, st->space_after, bi);
+            keep_next = true;
+            continue;
+        case PB_BLOCK_PARAGRAPH:
+            st = &layout->styles[PB_STYLE_BODY];
+            add_space(&f, st->space_before, bi);
+            if (b->ntexts > 0) {
+                text_opts o = opts_for(&f, st, bi, b->texts[0].path);
+                int lvl = run_in_heading_level(&b->texts[0]);
+                if (lvl > 0) {
+                    o.outline_level = lvl;
+                    o.outline_title = pb_arena_strndup(arena, b->texts[0].runs[0].text,
+                                                       b->texts[0].runs[0].len);
+                }
+                first = set_text(&f, &b->texts[0], &o, NULL);
+            }
+            add_space(&f, st->space_after, bi);
+            break;
+        case PB_BLOCK_SIGNATURE:
+            flow_signature(&f, b, bi);
+            break;
+        case PB_BLOCK_PAGE_BREAK: {
+            pb_gline *l = new_line(&f);
+            l->kind = PB_GLINE_PAGE_BREAK;
+            l->block = bi;
+            l->path = b->path;
+            break;
+        }
+        case PB_BLOCK_TABLE:
+            pb_diag_error(diag, PB_ERR_INPUT, report->file, b->path,
+                          "table blocks are not supported yet");
+            break;
+        }
+        (void)first;
+        keep_next = false;
+    }
+    (void)keep_next;
+    out->lines = f.lines;
+    out->nlines = f.nlines;
+    return diag->errors == errors_before;
+}
+
+bool pb_flow_single_line(const char *text, const pb_style *style, const pb_layout *layout,
+                         const pb_fontset *fonts, pb_arena *arena, pb_gline *out,
+                         pb_diag *diag)
+{
+    flow f = {.layout = layout, .fonts = fonts, .arena = arena, .diag = diag};
+    pb_run run = {.text = text, .len = strlen(text), .style = -1, .bold = -1,
+                  .path = style->path};
+    pb_text t = {.runs = &run, .nruns = 1, .path = style->path};
+    text_opts o = opts_for(&f, style, -1, style->path);
+    o.align = PB_ALIGN_LEFT;
+    o.first_indent = o.right_indent = 0;
+    o.measure = layout->page_width; /* never broken: a page number is short */
+    if (set_text(&f, &t, &o, NULL) < 0 || f.nlines != 1)
+        return false;
+    *out = f.lines[0];
+    out->keep_with_next = false;
+    return true;
+}

@@ -1,0 +1,65 @@
+/* The galley: all content of a document as one long column of lines, laid
+ * out for the text block's width (the same on every page), with the keep
+ * constraints that pagination must honour.  Produced by flow, cut into
+ * pages by paginate.  Coordinates are y-down, 1/64 pt. */
+#ifndef PB_GALLEY_H
+#define PB_GALLEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/fx.h"
+
+enum { PB_PG_SYNTH_BOLD = 1 };
+
+/* A glyph placed on a line. */
+typedef struct pb_pglyph {
+    uint32_t gid;         /* glyph id in the original font */
+    uint16_t face;        /* fontset face id */
+    uint16_t flags;       /* PB_PG_* */
+    pb_fx size;
+    pb_fx x;              /* pen position from the line's left edge */
+    pb_fx y;              /* offset from the baseline, y-down */
+    pb_fx advance;        /* advance as set (after compression/justification) */
+    uint32_t text_off;    /* this glyph's cluster text in pb_gline.text */
+    uint16_t text_len;    /* 0 for the second and later glyphs of a cluster */
+} pb_pglyph;
+
+/* A straight rule (tables, separators), relative to the line box. */
+typedef struct pb_rule {
+    pb_fx x0, y0, x1, y1;
+    pb_fx width;
+} pb_rule;
+
+typedef enum pb_gline_kind {
+    PB_GLINE_TEXT,        /* a line of text (or of table rules) */
+    PB_GLINE_SPACE,       /* vertical space; dropped at the top of a page */
+    PB_GLINE_PAGE_BREAK,  /* an explicit page break */
+} pb_gline_kind;
+
+typedef struct pb_gline {
+    pb_gline_kind kind;
+    pb_fx height;         /* how far the galley advances past this line */
+    pb_fx baseline;       /* baseline distance from the top of the line box */
+    pb_fx x;              /* left edge of the line from the text block's left */
+    pb_fx width;          /* set width of the line */
+    const char *text;     /* borrowed: the paragraph text the glyphs index */
+    pb_pglyph *glyphs;
+    int nglyphs;
+    pb_rule *rules;
+    int nrules;
+    bool keep_with_next;  /* no page break between this line and the next */
+    int block;            /* index of the report block it came from */
+    int line_in_block;    /* 0-based line number inside its paragraph */
+    const char *path;     /* JSON path of the source text */
+    int outline_level;    /* > 0: a heading line that starts an outline entry */
+    const char *outline_title; /* the entry's text (whole heading) */
+} pb_gline;
+
+typedef struct pb_galley {
+    pb_gline *lines;      /* arena */
+    int nlines;
+} pb_galley;
+
+#endif

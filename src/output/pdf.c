@@ -1,0 +1,510 @@
+/* PDF stage: the document, its pages' content streams, the outline and
+ * the info dictionary.  Fonts are in pdf_font.c.
+ *
+ * Content streams are written as bytes into each page's stream: libharu's
+ * text operators can show neither glyph ids nor kerned TJ arrays, and
+ * writing every operator here keeps the number format in one place.
+ * Nothing depends on the clock or on random data, so the same pages give
+ * the same bytes. */
+#include "output/pdf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf.h>
+
+#include "base/arena.h"
+#include "base/utf8.h"
+#include "output/pdf_font.h"
+
+#ifndef PAIBAN_VERSION
+#define PAIBAN_VERSION "unknown"
+#endif
+
+typedef struct ctx {
+    HPDF_Doc pdf;
+    pb_diag *diag;
+    int page;             /* 1-based page being written; 0: the document */
+    const char *what;     /* what was being written, for messages */
+    HPDF_STATUS err, detail; /* first error seen by the handler */
+} ctx;
+
+static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+    ctx *c = user;
+    if (!c->err) {
+        c->err = error_no;
+        c->detail = detail_no;
+    }
+}
+
+static const char *hpdf_error_text(HPDF_STATUS e)
+{
+    switch (e) {
+    case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
+    case HPDF_PAGE_INVALID_SIZE: return "page size out of range (3 to 14400 pt)";
+    case HPDF_INVALID_PARAMETER: return "invalid parameter";
+    case HPDF_REAL_OUT_OF_RANGE: return "number out of range";
+    case HPDF_ARRAY_COUNT_ERR: return "array too long";
+    case HPDF_DICT_COUNT_ERR: return "dictionary too long";
+    default: return "failed";
+    }
+}
+
+/* libharu's object functions set the (sticky) error without calling the
+ * handler, so check both and clear them. */
+static bool hpdf_ok(ctx *c)
+{
+    HPDF_STATUS e = c->err, d = c->detail;
+    if (!e && c->pdf) {
+        e = HPDF_GetError(c->pdf);
+        d = HPDF_GetErrorDetail(c->pdf);
+    }
+    if (!e)
+        return true;
+    if (c->page > 0)
+        pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
+                      "PDF: page %d: %s: %s (libharu error 0x%04X, detail %u)", c->page,
+                      c->what, hpdf_error_text(e), (unsigned)e, (unsigned)d);
+    else
+        pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
+                      "PDF: %s: %s (libharu error 0x%04X, detail %u)", c->what,
+                      hpdf_error_text(e), (unsigned)e, (unsigned)d);
+    c->err = c->detail = 0;
+    if (c->pdf)
+        HPDF_ResetError(c->pdf);
+    return false;
+}
+
+/* a / b rounded half away from zero (b > 0). */
+static long long div_round(long long a, long long b)
+{
+    return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
+}
+
+static void put_fx(pdf_buf *b, long long v)
+{
+    pdf_buf_dec(b, v, PB_FX_ONE, 6); /* 1/64 is exact in 6 decimals */
+}
+
+/* ---- text strings (info, outline) ---------------------------------- */
+
+/* ASCII stays a literal string; anything else becomes UTF-16BE with a
+ * byte order mark.  libharu's UTF-8 encoder turns characters above U+FFFF
+ * into spaces, so it is not used. */
+static void *text_string(HPDF_Doc pdf, const char *s)
+{
+    size_t len = strlen(s);
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7E)
+            ascii = false;
+    if (ascii)
+        return HPDF_String_New(pdf->mmgr, s, NULL);
+    unsigned char *u = pb_xmalloc(2 + len * 4);
+    size_t n = 0;
+    u[n++] = 0xFE;
+    u[n++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = pb_utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
+            u[n++] = (unsigned char)(hi >> 8);
+            u[n++] = (unsigned char)hi;
+            u[n++] = (unsigned char)(lo >> 8);
+            u[n++] = (unsigned char)lo;
+        } else {
+            u[n++] = (unsigned char)(cp >> 8);
+            u[n++] = (unsigned char)cp;
+        }
+    }
+    void *obj = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)n);
+    free(u);
+    return obj;
+}
+
+static void set_info(ctx *c, const char *key, const char *value)
+{
+    if (value && *value)
+        HPDF_Dict_Add(c->pdf->info, key, text_string(c->pdf, value));
+}
+
+static bool write_info(ctx *c, const pb_pdf_options *opt)
+{
+    c->what = "document information";
+    const char *producer = "paiban " PAIBAN_VERSION;
+    /* creates the info dictionary if libharu has not */
+    HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, producer);
+    if (!hpdf_ok(c))
+        return false;
+    char prod[128];
+    snprintf(prod, sizeof prod, "%s (libharu %s, HarfBuzz %s)", producer, HPDF_GetVersion(),
+             hb_version_string());
+    set_info(c, "Producer", prod);
+    if (opt && opt->meta) {
+        set_info(c, "Title", opt->meta->title);
+        set_info(c, "Author", opt->meta->issuer);
+        set_info(c, "Subject", opt->meta->subject);
+        set_info(c, "Keywords", opt->meta->keywords);
+    }
+    if (opt && opt->creation_time >= 0) {
+        time_t t = (time_t)opt->creation_time;
+        struct tm tm;
+        if (!gmtime_r(&t, &tm)) {
+            pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
+                          "PDF: creation time %lld is out of range", opt->creation_time);
+            return false;
+        }
+        HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec > 59 ? 59 : tm.tm_sec, 'Z', 0, 0};
+        HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, d);
+        HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, d);
+    }
+    return hpdf_ok(c);
+}
+
+/* ---- page content ------------------------------------------------- */
+
+typedef struct page_state {
+    pdf_buf b;
+    const char **font_names; /* per face id: resource name on this page */
+    int face;             /* current Tf font, -1: none */
+    pb_fx size;
+    bool bold;            /* text render mode 2 */
+    long long line_w;     /* current line width in 1/10000 pt, -1: default */
+    bool caps;            /* projecting caps set */
+    bool round_join;      /* round joins set */
+} page_state;
+
+static void set_line_width(page_state *s, long long w10000)
+{
+    if (s->line_w == w10000)
+        return;
+    pdf_buf_dec(&s->b, w10000, 10000, 4);
+    pdf_buf_str(&s->b, " w\n");
+    s->line_w = w10000;
+}
+
+static void write_rules(page_state *s, const pb_placed_line *pl, pb_fx page_h)
+{
+    const pb_gline *l = pl->line;
+    for (int i = 0; i < l->nrules; i++) {
+        const pb_rule *r = &l->rules[i];
+        if (r->width <= 0)
+            continue;
+        if (!s->caps) {
+            /* projecting caps: rules meeting at a corner close it */
+            pdf_buf_str(&s->b, "2 J\n");
+            s->caps = true;
+        }
+        set_line_width(s, div_round((long long)r->width * 10000, PB_FX_ONE));
+        put_fx(&s->b, (long long)pl->x + r->x0);
+        pdf_buf_put(&s->b, " ", 1);
+        put_fx(&s->b, (long long)page_h - pl->y - r->y0);
+        pdf_buf_str(&s->b, " m ");
+        put_fx(&s->b, (long long)pl->x + r->x1);
+        pdf_buf_put(&s->b, " ", 1);
+        put_fx(&s->b, (long long)page_h - pl->y - r->y1);
+        pdf_buf_str(&s->b, " l S\n");
+    }
+}
+
+static bool same_run(const pb_pglyph *a, const pb_pglyph *b)
+{
+    return a->face == b->face && a->size == b->size && a->flags == b->flags && a->y == b->y;
+}
+
+static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *fonts,
+                       const pb_placed_line *pl, pb_fx page_h)
+{
+    const pb_gline *l = pl->line;
+    bool in_text = false;
+    for (int i = 0; i < l->nglyphs;) {
+        const pb_pglyph *g = &l->glyphs[i];
+        int j = i + 1;
+        while (j < l->nglyphs && same_run(g, &l->glyphs[j]))
+            j++;
+        if (g->size <= 0) {
+            i = j;
+            continue;
+        }
+        const pdf_font *f = &fonts->fonts[g->face];
+        if (!s->font_names[g->face]) {
+            s->font_names[g->face] = HPDF_Page_GetLocalFontName(page, f->dict);
+            if (!s->font_names[g->face]) {
+                c->what = "font resource";
+                hpdf_ok(c);
+                return false;
+            }
+        }
+        if (!in_text) {
+            pdf_buf_str(&s->b, "BT\n");
+            in_text = true;
+        }
+        if (s->face != g->face || s->size != g->size) {
+            pdf_buf_str(&s->b, "/");
+            pdf_buf_str(&s->b, s->font_names[g->face]);
+            pdf_buf_put(&s->b, " ", 1);
+            put_fx(&s->b, g->size);
+            pdf_buf_str(&s->b, " Tf\n");
+            s->face = g->face;
+            s->size = g->size;
+        }
+        bool bold = g->flags & PB_PG_SYNTH_BOLD;
+        if (bold) {
+            if (!s->round_join) {
+                /* miter joins would put spikes on sharp stroke ends */
+                pdf_buf_str(&s->b, "1 j\n");
+                s->round_join = true;
+            }
+            if (!s->bold)
+                pdf_buf_str(&s->b, "2 Tr\n");
+            /* stroke width 0.03 em */
+            set_line_width(s, div_round((long long)g->size * 300, PB_FX_ONE));
+        } else if (s->bold) {
+            pdf_buf_str(&s->b, "0 Tr\n");
+        }
+        s->bold = bold;
+
+        pdf_buf_str(&s->b, "1 0 0 1 ");
+        put_fx(&s->b, (long long)pl->x + g->x);
+        pdf_buf_put(&s->b, " ", 1);
+        put_fx(&s->b, (long long)page_h - pl->y - l->baseline - g->y);
+        pdf_buf_str(&s->b, " Tm\n[");
+        /* pen positions in 1/100000 em: TJ numbers get two decimals */
+        long long pen = 0;
+        bool hex = false;
+        for (int k = i; k < j; k++) {
+            const pb_pglyph *gk = &l->glyphs[k];
+            const pdf_glyph *pg = pdf_fonts_lookup(fonts, gk->face, gk->gid);
+            if (!pg) {
+                pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, l->path,
+                              "PDF: page %d: glyph %u of face %d was not embedded", c->page,
+                              gk->gid, gk->face);
+                return false;
+            }
+            if (k > i) {
+                long long want = div_round((long long)(gk->x - g->x) * 100000, g->size);
+                long long adj = pen - want;
+                if (adj != 0) {
+                    if (hex)
+                        pdf_buf_put(&s->b, ">", 1);
+                    hex = false;
+                    pdf_buf_dec(&s->b, adj, 100, 2);
+                    pen = want;
+                }
+            }
+            if (!hex)
+                pdf_buf_put(&s->b, "<", 1);
+            hex = true;
+            pdf_buf_hex4(&s->b, pg->cid);
+            pen += (long long)pg->width * 100;
+        }
+        if (hex)
+            pdf_buf_put(&s->b, ">", 1);
+        pdf_buf_str(&s->b, "]TJ\n");
+        i = j;
+    }
+    if (in_text)
+        pdf_buf_str(&s->b, "ET\n");
+    return true;
+}
+
+static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const pdf_fonts *fonts,
+                       HPDF_Page *out)
+{
+    c->what = "page setup";
+    HPDF_Page page = HPDF_AddPage(c->pdf);
+    if (!page) {
+        hpdf_ok(c);
+        return false;
+    }
+    HPDF_Page_SetWidth(page, (HPDF_REAL)pb_fx_to_pt(pages->width));
+    HPDF_Page_SetHeight(page, (HPDF_REAL)pb_fx_to_pt(pages->height));
+    if (!hpdf_ok(c))
+        return false;
+    *out = page;
+
+    page_state s = {0};
+    s.font_names = pb_xcalloc((size_t)(fonts->count > 0 ? fonts->count : 1), sizeof *s.font_names);
+    s.face = -1;
+    s.line_w = -1;
+    bool ok = true;
+    for (int i = 0; i < pg->nlines && ok; i++) {
+        const pb_placed_line *pl = &pg->lines[i];
+        if (!pl->line)
+            continue;
+        write_rules(&s, pl, pages->height);
+        ok = write_text(c, &s, page, fonts, pl, pages->height);
+    }
+    if (ok && s.b.len) {
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        c->what = "page content";
+        if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s.b.p, (HPDF_UINT)s.b.len) != HPDF_OK)
+            ok = false;
+        ok = hpdf_ok(c) && ok;
+    }
+    free(s.b.p);
+    free(s.font_names);
+    return ok;
+}
+
+/* ---- outline ------------------------------------------------------ */
+
+enum { MAX_OUTLINE_DEPTH = 16 };
+
+static bool write_outline(ctx *c, const pb_pages *pages, HPDF_Page *page_objs)
+{
+    c->what = "outline";
+    c->page = 0;
+    HPDF_Outline parents[MAX_OUTLINE_DEPTH];
+    int depth = 0;
+    for (int i = 0; i < pages->noutline; i++) {
+        const pb_outline_entry *e = &pages->outline[i];
+        if (e->page < 1 || e->page > pages->npages) {
+            pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
+                          "PDF: outline entry \"%s\" is on page %d of %d",
+                          e->title ? e->title : "", e->page, pages->npages);
+            return false;
+        }
+        /* a level deeper than the one above plus one nests under it */
+        int level = e->level < 1 ? 1 : e->level;
+        if (level > depth + 1)
+            level = depth + 1;
+        if (level > MAX_OUTLINE_DEPTH)
+            level = MAX_OUTLINE_DEPTH;
+        HPDF_Outline parent = level > 1 ? parents[level - 2] : NULL;
+        HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent, "", NULL);
+        if (!o) {
+            hpdf_ok(c);
+            return false;
+        }
+        HPDF_Dict_Add(o, "Title", text_string(c->pdf, e->title ? e->title : ""));
+
+        /* [page /XYZ 0 top null]: null keeps the reader's zoom */
+        HPDF_Page page = page_objs[e->page - 1];
+        HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+        if (!dst) {
+            hpdf_ok(c);
+            return false;
+        }
+        HPDF_Array_Clear(dst);
+        HPDF_Array_Add(dst, page);
+        HPDF_Array_AddName(dst, "XYZ");
+        HPDF_Array_AddReal(dst, 0);
+        HPDF_Array_AddReal(dst, (HPDF_REAL)pb_fx_to_pt(pages->height - e->y));
+        HPDF_Array_Add(dst, HPDF_Null_New(c->pdf->mmgr));
+        HPDF_Outline_SetDestination(o, dst);
+        HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE);
+        if (!hpdf_ok(c))
+            return false;
+        parents[level - 1] = o;
+        depth = level;
+    }
+    if (pages->noutline > 0)
+        HPDF_SetPageMode(c->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    return hpdf_ok(c);
+}
+
+/* ---- document ----------------------------------------------------- */
+
+static bool collect_glyphs(ctx *c, const pb_pages *pages, pdf_fonts *fonts)
+{
+    for (int p = 0; p < pages->npages; p++) {
+        const pb_page *pg = &pages->pages[p];
+        for (int i = 0; i < pg->nlines; i++) {
+            const pb_gline *l = pg->lines[i].line;
+            if (!l)
+                continue;
+            for (int k = 0; k < l->nglyphs; k++) {
+                const pb_pglyph *g = &l->glyphs[k];
+                if (!pdf_fonts_note(fonts, g, l->text)) {
+                    pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, l->path,
+                                  "PDF: page %d: glyph %u uses face %d, which is not loaded",
+                                  pg->number, g->gid, g->face);
+                    return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+static bool save(ctx *c, unsigned char **out, size_t *out_len)
+{
+    c->what = "saving";
+    c->page = 0;
+    if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
+        if (hpdf_ok(c))
+            pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: saving failed");
+        return false;
+    }
+    if (!hpdf_ok(c))
+        return false;
+    HPDF_UINT32 size = HPDF_GetStreamSize(c->pdf);
+    if (size == 0) {
+        pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: libharu wrote nothing");
+        return false;
+    }
+    unsigned char *buf = pb_xmalloc(size);
+    HPDF_ResetStream(c->pdf);
+    HPDF_UINT32 got = size;
+    if (HPDF_ReadFromStream(c->pdf, buf, &got) != HPDF_OK || got != size) {
+        free(buf);
+        if (hpdf_ok(c))
+            pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
+                          "PDF: read %u of %u bytes back", (unsigned)got, (unsigned)size);
+        return false;
+    }
+    *out = buf;
+    *out_len = size;
+    return true;
+}
+
+bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf_options *opt,
+                  unsigned char **out, size_t *out_len, pb_diag *diag)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (pages->npages < 1) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the document has no pages");
+        return false;
+    }
+    ctx c = {.diag = diag, .what = "creating the document"};
+    c.pdf = HPDF_New(on_error, &c);
+    if (!c.pdf) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: libharu could not start");
+        return false;
+    }
+    pdf_fonts fonts;
+    pdf_fonts_init(&fonts, fontset);
+    HPDF_Page *page_objs = pb_xcalloc((size_t)pages->npages, sizeof *page_objs);
+    bool need_pdf16 = false;
+    bool ok = true;
+
+    if (!opt || opt->compress)
+        HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL);
+    ok = hpdf_ok(&c) && collect_glyphs(&c, pages, &fonts);
+    if (ok) {
+        c.what = "fonts";
+        ok = pdf_fonts_embed(&fonts, c.pdf, !opt || opt->compress, &need_pdf16, diag);
+        ok = hpdf_ok(&c) && ok;
+    }
+    for (int p = 0; ok && p < pages->npages; p++) {
+        c.page = pages->pages[p].number > 0 ? pages->pages[p].number : p + 1;
+        ok = write_page(&c, pages, &pages->pages[p], &fonts, &page_objs[p]);
+    }
+    c.page = 0;
+    ok = ok && write_outline(&c, pages, page_objs) && write_info(&c, opt);
+    if (ok && need_pdf16 && c.pdf->pdf_version < HPDF_VER_16)
+        c.pdf->pdf_version = HPDF_VER_16;
+    ok = ok && save(&c, out, out_len);
+
+    free(page_objs);
+    pdf_fonts_free(&fonts);
+    HPDF_Free(c.pdf);
+    return ok;
+}

@@ -1,0 +1,865 @@
+/* Type0 font embedding: HarfBuzz subsets, libharu object API.
+ *
+ * TrueType faces are subset with renumbered glyph ids (CID = new gid,
+ * CIDToGIDMap /Identity, FontFile2).  CFF faces go into FontFile3
+ * /Subtype /OpenType (PDF 1.6) as CIDFontType0; CID-keyed ones are
+ * renumbered too and given an identity charset (see cff_identity_charset),
+ * others keep their glyph ids so that CID = GID in every reader. */
+#include "output/pdf_font.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb-subset.h>
+
+#include "base/arena.h"
+#include "base/utf8.h"
+
+/* ---- buffer -------------------------------------------------------- */
+
+void pdf_buf_put(pdf_buf *b, const void *s, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        b->p = pb_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+void pdf_buf_str(pdf_buf *b, const char *s)
+{
+    pdf_buf_put(b, s, strlen(s));
+}
+
+static void put_uint(pdf_buf *b, unsigned long long v, int min_digits)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v || n < min_digits);
+    char out[24];
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    pdf_buf_put(b, out, (size_t)n);
+}
+
+void pdf_buf_int(pdf_buf *b, long long v)
+{
+    if (v < 0) {
+        pdf_buf_put(b, "-", 1);
+        put_uint(b, (unsigned long long)-(v + 1) + 1, 1);
+    } else {
+        put_uint(b, (unsigned long long)v, 1);
+    }
+}
+
+void pdf_buf_dec(pdf_buf *b, long long num, long long den, int decimals)
+{
+    if (den < 0) {
+        num = -num;
+        den = -den;
+    }
+    bool neg = num < 0;
+    unsigned long long a = neg ? (unsigned long long)-(num + 1) + 1 : (unsigned long long)num;
+    unsigned long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    unsigned long long q = (a * scale + (unsigned long long)den / 2) / (unsigned long long)den;
+    unsigned long long ip = q / scale, fp = q % scale;
+    int digits = decimals;
+    while (digits > 0 && fp % 10 == 0) {
+        fp /= 10;
+        digits--;
+    }
+    if (neg && q != 0)
+        pdf_buf_put(b, "-", 1);
+    put_uint(b, ip, 1);
+    if (digits > 0) {
+        pdf_buf_put(b, ".", 1);
+        put_uint(b, fp, digits);
+    }
+}
+
+void pdf_buf_hex4(pdf_buf *b, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char s[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+    pdf_buf_put(b, s, 4);
+}
+
+/* ---- pass 1: what the pages use ----------------------------------- */
+
+void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->set = set;
+    fs->count = set ? pb_fonts_face_count(set) : 0;
+    if (fs->count > 0)
+        fs->fonts = pb_xcalloc((size_t)fs->count, sizeof *fs->fonts);
+}
+
+void pdf_fonts_free(pdf_fonts *fs)
+{
+    for (int i = 0; i < fs->count; i++) {
+        hb_map_destroy(fs->fonts[i].slot);
+        free(fs->fonts[i].glyphs);
+    }
+    free(fs->fonts);
+    memset(fs, 0, sizeof *fs);
+}
+
+bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
+{
+    if (g->face >= fs->count)
+        return false;
+    pdf_font *f = &fs->fonts[g->face];
+    if (!f->face) {
+        f->face = pb_fonts_face(fs->set, g->face);
+        if (!f->face || !f->face->hb_face || !f->face->hb_font || f->face->upem <= 0) {
+            f->face = NULL;
+            return false;
+        }
+        f->slot = hb_map_create();
+    }
+    const char *t = text && g->text_len ? text + g->text_off : NULL;
+    hb_codepoint_t k = hb_map_get(f->slot, g->gid);
+    if (k != HB_MAP_VALUE_INVALID) {
+        pdf_glyph *pg = &f->glyphs[k];
+        if (!pg->text && t) {
+            pg->text = t;
+            pg->text_len = g->text_len;
+        }
+        return true;
+    }
+    if (f->nglyphs == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 256;
+        f->glyphs = pb_xrealloc(f->glyphs, (size_t)f->cap * sizeof *f->glyphs);
+    }
+    f->glyphs[f->nglyphs] = (pdf_glyph){g->gid, 0, 0, t, t ? g->text_len : 0};
+    hb_map_set(f->slot, g->gid, (hb_codepoint_t)f->nglyphs);
+    f->nglyphs++;
+    return true;
+}
+
+const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid)
+{
+    if (face < 0 || face >= fs->count || !fs->fonts[face].slot)
+        return NULL;
+    const pdf_font *f = &fs->fonts[face];
+    hb_codepoint_t k = hb_map_get(f->slot, gid);
+    return k == HB_MAP_VALUE_INVALID ? NULL : &f->glyphs[k];
+}
+
+/* ---- pass 2: subset and write ------------------------------------- */
+
+static int cmp_gid(const void *a, const void *b)
+{
+    uint32_t x = ((const pdf_glyph *)a)->gid, y = ((const pdf_glyph *)b)->gid;
+    return (x > y) - (x < y);
+}
+
+static int cmp_cid(const void *a, const void *b)
+{
+    uint32_t x = ((const pdf_glyph *)a)->cid, y = ((const pdf_glyph *)b)->cid;
+    return (x > y) - (x < y);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Font units -> 1/1000 em, rounded half away from zero. */
+static int em1000(int v, int upem)
+{
+    long long p = (long long)v * 1000;
+    return (int)(p >= 0 ? (p + upem / 2) / upem : (p - upem / 2) / upem);
+}
+
+static const char *const drop_tables[] = {
+    /* layout: shaping is done */
+    "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "morx", "mort", "kerx",
+    "kern", "feat", "trak",
+    /* vertical metrics: text is set horizontally (Identity-H) */
+    "vhea", "vmtx", "VORG",
+    /* hinting and device tables: PDF viewers scale outlines */
+    "cvt ", "fpgm", "prep", "gasp", "hdmx", "LTSH", "VDMX", "PCLT",
+    /* bitmaps and colour: print uses the outlines */
+    "EBDT", "EBLC", "EBSC", "CBDT", "CBLC", "sbix", "SVG ", "COLR", "CPAL",
+    /* variations, signatures, metadata */
+    "fvar", "avar", "gvar", "HVAR", "VVAR", "MVAR", "cvar", "STAT", "DSIG",
+    "meta",
+};
+
+/* ---- CFF charset ---------------------------------------------------
+ *
+ * In a CID-keyed CFF the charset maps glyph ids to CIDs, and PDF readers
+ * disagree on what a CIDFontType0 code is: MuPDF 1.21 looks it up in the
+ * charset, poppler 22.12 uses it as the glyph id of the OpenType font.
+ * Subsetting with retained glyph ids makes the two agree but costs 4-7
+ * bytes for every glyph of the original font (140 KB more for Noto CJK
+ * after compression); instead the renumbered subset gets an identity
+ * charset, so CID = new glyph id for both. */
+
+typedef struct cff_top {
+    bool cid_keyed;       /* Top DICT has ROS */
+    long charset;         /* offset, or -1 */
+    long charstrings;     /* offset, or -1 */
+} cff_top;
+
+static uint32_t be16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be16(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* The INDEX at *pos: its count and the bounds of item 0; *pos moves past
+ * it.  False when it does not fit in len bytes. */
+static bool cff_index(const unsigned char *c, size_t len, size_t *pos, uint32_t *count,
+                      size_t *first_start, size_t *first_end)
+{
+    size_t p = *pos;
+    if (p + 2 > len)
+        return false;
+    *count = be16(c + p);
+    if (*count == 0) {
+        *pos = p + 2;
+        *first_start = *first_end = p + 2;
+        return true;
+    }
+    if (p + 3 > len)
+        return false;
+    unsigned osz = c[p + 2];
+    if (osz < 1 || osz > 4)
+        return false;
+    size_t offs = p + 3, data = offs + ((size_t)*count + 1) * osz - 1;
+    if (data >= len)
+        return false;
+    uint32_t o[2], last = 0;
+    for (int k = 0; k < 2; k++) {
+        o[k] = 0;
+        for (unsigned b = 0; b < osz; b++)
+            o[k] = o[k] << 8 | c[offs + (size_t)k * osz + b];
+    }
+    for (unsigned b = 0; b < osz; b++)
+        last = last << 8 | c[offs + (size_t)*count * osz + b];
+    if (o[0] < 1 || o[1] < o[0] || last < o[1] || data + last > len)
+        return false;
+    *first_start = data + o[0];
+    *first_end = data + o[1];
+    *pos = data + last;
+    return true;
+}
+
+static bool cff_parse_top(const unsigned char *c, size_t len, cff_top *top)
+{
+    *top = (cff_top){false, -1, -1};
+    if (len < 4 || c[0] != 1)
+        return false;
+    size_t pos = c[2];
+    uint32_t n;
+    size_t s, e;
+    if (!cff_index(c, len, &pos, &n, &s, &e) ||  /* Name INDEX */
+        !cff_index(c, len, &pos, &n, &s, &e) || n < 1) /* Top DICT INDEX */
+        return false;
+    long stack[48];
+    int sp = 0;
+    for (size_t i = s; i < e;) {
+        unsigned b = c[i];
+        if (b <= 21) {
+            unsigned op = b;
+            if (b == 12) {
+                if (i + 1 >= e)
+                    return false;
+                op = 1200 + c[i + 1];
+                i += 2;
+            } else {
+                i++;
+            }
+            if (op == 1230)
+                top->cid_keyed = true;
+            else if (op == 15 && sp == 1)
+                top->charset = stack[0];
+            else if (op == 17 && sp == 1)
+                top->charstrings = stack[0];
+            sp = 0;
+            continue;
+        }
+        long v = 0;
+        if (b == 28 && i + 2 < e) {
+            v = (int16_t)be16(c + i + 1);
+            i += 3;
+        } else if (b == 29 && i + 4 < e) {
+            v = (int32_t)be32(c + i + 1);
+            i += 5;
+        } else if (b == 30) {
+            for (i++; i < e && (c[i] & 0x0F) != 0x0F && (c[i] >> 4) != 0x0F; i++)
+                ;
+            i++;
+        } else if (b >= 32 && b <= 246) {
+            v = (long)b - 139;
+            i++;
+        } else if (b >= 247 && b <= 250 && i + 1 < e) {
+            v = ((long)b - 247) * 256 + c[i + 1] + 108;
+            i += 2;
+        } else if (b >= 251 && b <= 254 && i + 1 < e) {
+            v = -((long)b - 251) * 256 - c[i + 1] - 108;
+            i += 2;
+        } else {
+            return false;
+        }
+        if (sp < 48)
+            stack[sp++] = v;
+    }
+    return true;
+}
+
+static bool cff_is_cid_keyed(hb_face_t *face)
+{
+    hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len = 0;
+    const unsigned char *c = (const unsigned char *)hb_blob_get_data(blob, &len);
+    cff_top top;
+    bool cid = c && cff_parse_top(c, len, &top) && top.cid_keyed;
+    hb_blob_destroy(blob);
+    return cid;
+}
+
+/* Sum of the big-endian 32-bit words of p[0..len), zero-padded. */
+static uint32_t sfnt_checksum(const unsigned char *p, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4)
+        sum += be32(p + i);
+    if (i < len) {
+        unsigned char tail[4] = {0};
+        memcpy(tail, p + i, len - i);
+        sum += be32(tail);
+    }
+    return sum;
+}
+
+/* Makes CID = GID in the CID-keyed CFF of the OpenType font in place
+ * (always fits: no charset is shorter than the identity one in its own
+ * format) and fixes the checksums. */
+static bool cff_identity_charset(unsigned char *font, size_t len)
+{
+    if (len < 12)
+        return false;
+    uint32_t ntables = be16(font + 4);
+    size_t cff_rec = 0, head_rec = 0;
+    for (uint32_t t = 0; t < ntables; t++) {
+        size_t r = 12 + (size_t)t * 16;
+        if (r + 16 > len)
+            return false;
+        if (memcmp(font + r, "CFF ", 4) == 0)
+            cff_rec = r;
+        else if (memcmp(font + r, "head", 4) == 0)
+            head_rec = r;
+    }
+    if (!cff_rec)
+        return false;
+    size_t off = be32(font + cff_rec + 8), clen = be32(font + cff_rec + 12);
+    if (off > len || clen > len - off)
+        return false;
+    unsigned char *c = font + off;
+    cff_top top;
+    if (!cff_parse_top(c, clen, &top) || !top.cid_keyed || top.charset <= 2 ||
+        top.charstrings <= 0 || (size_t)top.charset >= clen)
+        return false;
+    size_t pos = (size_t)top.charstrings, s, e;
+    uint32_t n;
+    if (!cff_index(c, clen, &pos, &n, &s, &e) || n < 1)
+        return false;
+    size_t q = (size_t)top.charset;
+    unsigned fmt = c[q];
+    uint32_t covered = 0;
+    size_t p = q + 1;
+    if (fmt == 0) {
+        if (p + 2 * ((size_t)n - 1) > clen)
+            return false;
+        for (uint32_t g = 1; g < n; g++)
+            put_be16(c + p + 2 * (size_t)(g - 1), g);
+    } else if (fmt == 1 || fmt == 2) {
+        size_t rsize = fmt == 1 ? 3 : 4;
+        while (covered < n - 1) {
+            if (p + rsize > clen)
+                return false;
+            covered += 1 + (fmt == 1 ? c[p + 2] : be16(c + p + 2));
+            p += rsize;
+        }
+        uint32_t maxrun = fmt == 1 ? 256 : 65536;
+        size_t w = q + 1;
+        for (uint32_t g = 1; g < n;) {
+            uint32_t run = n - g < maxrun ? n - g : maxrun;
+            if (w + rsize > p)
+                return false;
+            put_be16(c + w, g);
+            if (fmt == 1)
+                c[w + 2] = (unsigned char)(run - 1);
+            else
+                put_be16(c + w + 2, run - 1);
+            w += rsize;
+            g += run;
+        }
+    } else {
+        return false;
+    }
+    put_be32(font + cff_rec + 4, sfnt_checksum(c, clen));
+    if (head_rec) {
+        size_t hoff = be32(font + head_rec + 8);
+        if (hoff + 12 > len)
+            return false;
+        put_be32(font + hoff + 8, 0);
+        put_be32(font + head_rec + 4, sfnt_checksum(font + hoff, be32(font + head_rec + 12)));
+        put_be32(font + hoff + 8, 0xB1B0AFBAu - sfnt_checksum(font, len));
+    }
+    return true;
+}
+
+/* ---- subsetting ----------------------------------------------------- */
+
+/* Runs the subsetter and sets the glyphs' cids: the new glyph ids, or the
+ * original ones when `retain`.  Returns the font program (malloc'ed). */
+static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, pb_diag *diag)
+{
+    const pb_face *face = f->face;
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL, "PDF: out of memory subsetting the font");
+        return NULL;
+    }
+    hb_set_t *gs = hb_subset_input_glyph_set(in);
+    hb_set_add(gs, 0);
+    for (int i = 0; i < f->nglyphs; i++)
+        hb_set_add(gs, f->glyphs[i].gid);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop_tables / sizeof drop_tables[0]; i++)
+        hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
+    unsigned flags = HB_SUBSET_FLAGS_NO_HINTING;
+    if (retain)
+        flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
+    hb_subset_input_set_flags(in, flags);
+
+    unsigned char *font = NULL;
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face->hb_face, in);
+    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+    if (sub) {
+        const hb_map_t *o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
+        bool ok = true;
+        for (int i = 0; i < f->nglyphs && ok; i++) {
+            pdf_glyph *g = &f->glyphs[i];
+            hb_codepoint_t cid = retain ? g->gid : hb_map_get(o2n, g->gid);
+            if (cid == HB_MAP_VALUE_INVALID || cid > 0xFFFF) {
+                pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL,
+                              "PDF: glyph %u did not survive subsetting", g->gid);
+                ok = false;
+            }
+            g->cid = cid;
+        }
+        hb_blob_t *blob = hb_face_reference_blob(sub);
+        unsigned len = 0;
+        const char *data = hb_blob_get_data(blob, &len);
+        if (ok && len == 0)
+            pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL, "PDF: the font subset is empty");
+        if (ok && len) {
+            font = pb_xmalloc(len);
+            memcpy(font, data, len);
+            *out_len = len;
+        }
+        hb_blob_destroy(blob);
+    } else {
+        pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL,
+                      "PDF: HarfBuzz could not subset face %d (%s)", face->index,
+                      face->postscript_name ? face->postscript_name : "?");
+    }
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    hb_subset_input_destroy(in);
+    return font;
+}
+
+/* TrueType and CID-keyed CFF: renumbered glyphs, CID = new gid.  Other
+ * CFF fonts keep their glyph ids. */
+static unsigned char *font_program(pdf_font *f, size_t *len, pb_diag *diag)
+{
+    if (!f->face->is_cff)
+        return subset_face(f, false, len, diag);
+    if (cff_is_cid_keyed(f->face->hb_face)) {
+        unsigned char *font = subset_face(f, false, len, diag);
+        if (!font || cff_identity_charset(font, *len))
+            return font;
+        free(font);
+    }
+    return subset_face(f, true, len, diag);
+}
+
+/* Six upper-case letters from a hash of the face and its glyph set, so the
+ * same input always gives the same name and different subsets differ. */
+static void subset_tag(const pdf_font *f, char tag[7])
+{
+    uint64_t h = 0xcbf29ce484222325u;
+#define MIX(byte) (h = (h ^ (uint8_t)(byte)) * 0x100000001b3u)
+    const char *ps = f->face->postscript_name ? f->face->postscript_name : "";
+    for (const char *p = ps; *p; p++)
+        MIX(*p);
+    MIX(f->face->index);
+    for (int i = 0; i < f->nglyphs; i++)
+        for (int k = 0; k < 4; k++)
+            MIX(f->glyphs[i].gid >> (8 * k));
+#undef MIX
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = 0;
+}
+
+/* "ABCDEF+PostScriptName", keeping only characters that are regular in PDF
+ * names and PostScript names. */
+static void base_font_name(const pdf_font *f, char *out, size_t size)
+{
+    char tag[7];
+    subset_tag(f, tag);
+    size_t n = 0;
+    memcpy(out, tag, 6);
+    out[6] = '+';
+    n = 7;
+    const char *ps = f->face->postscript_name;
+    for (const char *p = ps ? ps : ""; *p && n + 1 < size && n < 7 + 63; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c > 0x20 && c < 0x7F && !strchr("()<>[]{}/%#", c))
+            out[n++] = (char)c;
+    }
+    if (n == 7) {
+        const char *fallback = "Font";
+        memcpy(out + n, fallback, 4);
+        n += 4;
+    }
+    out[n] = 0;
+}
+
+static void append_utf16(pdf_buf *b, uint32_t cp)
+{
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        pdf_buf_hex4(b, 0xD800 + (cp >> 10));
+        pdf_buf_hex4(b, 0xDC00 + (cp & 0x3FF));
+    } else {
+        pdf_buf_hex4(b, cp);
+    }
+}
+
+static void tounicode_cmap(const pdf_font *f, pdf_buf *b)
+{
+    pdf_buf_str(b,
+                "/CIDInit /ProcSet findresource begin\n"
+                "12 dict begin\n"
+                "begincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n"
+                "/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    int total = 0;
+    for (int i = 0; i < f->nglyphs; i++)
+        total += f->glyphs[i].text != NULL;
+    int done = 0;
+    for (int i = 0; i < f->nglyphs && done < total;) {
+        int chunk = total - done < 100 ? total - done : 100;
+        pdf_buf_int(b, chunk);
+        pdf_buf_str(b, " beginbfchar\n");
+        for (int n = 0; n < chunk; i++) {
+            const pdf_glyph *g = &f->glyphs[i];
+            if (!g->text)
+                continue;
+            pdf_buf_put(b, "<", 1);
+            pdf_buf_hex4(b, g->cid);
+            pdf_buf_put(b, "> <", 3);
+            size_t k = 0;
+            /* a destination string holds at most 512 bytes */
+            for (int units = 0; k < g->text_len && units < 120;) {
+                uint32_t cp = pb_utf8_next(g->text, g->text_len, &k);
+                append_utf16(b, cp);
+                units += cp >= 0x10000 ? 2 : 1;
+            }
+            pdf_buf_str(b, ">\n");
+            n++;
+        }
+        pdf_buf_str(b, "endbfchar\n");
+        done += chunk;
+    }
+    pdf_buf_str(b,
+                "endcmap\n"
+                "CMapName currentdict /CMap defineresource pop\n"
+                "end\n"
+                "end\n");
+}
+
+static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress, const void *data, size_t len)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s)
+        return NULL;
+    if (compress)
+        s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (len && HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
+        return NULL;
+    return s;
+}
+
+static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
+        return NULL;
+    return d;
+}
+
+/* Default width: the commonest one (full-width CJK glyphs). */
+static int default_width(const pdf_font *f)
+{
+    int *w = pb_xmalloc((size_t)f->nglyphs * sizeof *w);
+    for (int i = 0; i < f->nglyphs; i++)
+        w[i] = f->glyphs[i].width;
+    qsort(w, (size_t)f->nglyphs, sizeof *w, cmp_int);
+    int best = w[0], best_n = 0;
+    for (int i = 0; i < f->nglyphs;) {
+        int j = i;
+        while (j < f->nglyphs && w[j] == w[i])
+            j++;
+        if (j - i > best_n) {
+            best = w[i];
+            best_n = j - i;
+        }
+        i = j;
+    }
+    free(w);
+    return best;
+}
+
+/* /W: runs of consecutive CIDs whose width differs from /DW. */
+static HPDF_Array widths_array(HPDF_Doc pdf, const pdf_font *f, int dw)
+{
+    HPDF_Array w = HPDF_Array_New(pdf->mmgr);
+    if (!w)
+        return NULL;
+    for (int i = 0; i < f->nglyphs;) {
+        if (f->glyphs[i].width == dw) {
+            i++;
+            continue;
+        }
+        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
+        if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)f->glyphs[i].cid) != HPDF_OK ||
+            HPDF_Array_Add(w, run) != HPDF_OK)
+            return NULL;
+        int j = i;
+        do {
+            if (HPDF_Array_AddNumber(run, f->glyphs[j].width) != HPDF_OK)
+                return NULL;
+            j++;
+        } while (j < f->nglyphs && f->glyphs[j].width != dw &&
+                 f->glyphs[j].cid == f->glyphs[j - 1].cid + 1 && j - i < 4096);
+        i = j;
+    }
+    return w;
+}
+
+static HPDF_Array box_array(HPDF_Doc pdf, const pb_face *face)
+{
+    HPDF_Array a = HPDF_Array_New(pdf->mmgr);
+    if (!a)
+        return NULL;
+    for (int i = 0; i < 4; i++)
+        if (HPDF_Array_AddNumber(a, em1000(face->bbox[i], face->upem)) != HPDF_OK)
+            return NULL;
+    return a;
+}
+
+static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned char *prog,
+                       size_t blen)
+{
+    const pb_face *face = f->face;
+    char name[80];
+    base_font_name(f, name, sizeof name);
+    HPDF_STATUS r = HPDF_OK;
+
+    /* font program */
+    HPDF_Dict file = new_stream(pdf, compress, prog, blen);
+    if (!file)
+        return false;
+    if (face->is_cff)
+        r |= HPDF_Dict_AddName(file, "Subtype", "OpenType");
+    else
+        r |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)blen);
+
+    /* CIDSet: one bit per CID present, the first CID in the high bit */
+    uint32_t maxcid = 0;
+    for (int i = 0; i < f->nglyphs; i++)
+        if (f->glyphs[i].cid > maxcid)
+            maxcid = f->glyphs[i].cid;
+    size_t nbytes = maxcid / 8 + 1;
+    unsigned char *bits = pb_xcalloc(nbytes, 1);
+    bits[0] |= 0x80; /* .notdef */
+    for (int i = 0; i < f->nglyphs; i++)
+        bits[f->glyphs[i].cid / 8] |= (unsigned char)(0x80 >> (f->glyphs[i].cid % 8));
+    HPDF_Dict cidset = new_stream(pdf, compress, bits, nbytes);
+    free(bits);
+    if (!cidset)
+        return false;
+
+    /* descriptor */
+    HPDF_Dict fd = new_indirect_dict(pdf);
+    if (!fd)
+        return false;
+    int flags = 4; /* symbolic: glyphs outside the standard Latin set */
+    if (face->fixed_pitch)
+        flags |= 1;
+    if (face->serif)
+        flags |= 2;
+    if (face->italic_angle != 0)
+        flags |= 64;
+    int upem = face->upem;
+    int cap = face->cap_height ? face->cap_height : face->ascender;
+    /* StemV is not stored in OpenType; estimate it from the weight class */
+    int weight = face->weight > 0 ? face->weight : 400;
+    int stemv = 50 + weight * weight / 4225;
+    r |= HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+    r |= HPDF_Dict_AddName(fd, "FontName", name);
+    r |= HPDF_Dict_AddNumber(fd, "Flags", flags);
+    r |= HPDF_Dict_Add(fd, "FontBBox", box_array(pdf, face));
+    r |= HPDF_Dict_AddNumber(fd, "ItalicAngle", face->italic_angle);
+    r |= HPDF_Dict_AddNumber(fd, "Ascent", em1000(face->ascender, upem));
+    r |= HPDF_Dict_AddNumber(fd, "Descent", em1000(face->descender, upem));
+    r |= HPDF_Dict_AddNumber(fd, "CapHeight", em1000(cap, upem));
+    r |= HPDF_Dict_AddNumber(fd, "StemV", stemv);
+    r |= HPDF_Dict_Add(fd, face->is_cff ? "FontFile3" : "FontFile2", file);
+    r |= HPDF_Dict_Add(fd, "CIDSet", cidset);
+
+    /* descendant CIDFont */
+    HPDF_Dict cid = new_indirect_dict(pdf);
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    if (!cid || !info)
+        return false;
+    r |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+    r |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    r |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+    int dw = default_width(f);
+    r |= HPDF_Dict_AddName(cid, "Type", "Font");
+    r |= HPDF_Dict_AddName(cid, "Subtype", face->is_cff ? "CIDFontType0" : "CIDFontType2");
+    r |= HPDF_Dict_AddName(cid, "BaseFont", name);
+    r |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    r |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
+    r |= HPDF_Dict_AddNumber(cid, "DW", dw);
+    HPDF_Array w = widths_array(pdf, f, dw);
+    if (!w)
+        return false;
+    if (HPDF_Array_Items(w) > 0)
+        r |= HPDF_Dict_Add(cid, "W", w);
+    else
+        HPDF_Array_Free(w);
+    if (!face->is_cff)
+        r |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+
+    /* ToUnicode */
+    pdf_buf cmap = {0};
+    tounicode_cmap(f, &cmap);
+    HPDF_Dict tu = new_stream(pdf, compress, cmap.p, cmap.len);
+    free(cmap.p);
+    if (!tu)
+        return false;
+
+    /* Type0; for a CFF descendant the spec asks for "name-CMap" */
+    HPDF_Dict t0 = new_indirect_dict(pdf);
+    HPDF_Array desc = HPDF_Array_New(pdf->mmgr);
+    if (!t0 || !desc)
+        return false;
+    char t0name[96];
+    size_t nl = strlen(name);
+    memcpy(t0name, name, nl + 1);
+    if (face->is_cff)
+        memcpy(t0name + nl, "-Identity-H", sizeof "-Identity-H");
+    r |= HPDF_Array_Add(desc, cid);
+    r |= HPDF_Dict_AddName(t0, "Type", "Font");
+    r |= HPDF_Dict_AddName(t0, "Subtype", "Type0");
+    r |= HPDF_Dict_AddName(t0, "BaseFont", t0name);
+    r |= HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+    r |= HPDF_Dict_Add(t0, "DescendantFonts", desc);
+    r |= HPDF_Dict_Add(t0, "ToUnicode", tu);
+    if (r != HPDF_OK)
+        return false;
+    f->dict = t0;
+    return true;
+}
+
+bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress, bool *need_pdf16,
+                     pb_diag *diag)
+{
+    *need_pdf16 = false;
+    for (int fi = 0; fi < fs->count; fi++) {
+        pdf_font *f = &fs->fonts[fi];
+        if (!f->face || f->nglyphs == 0)
+            continue;
+        if (!hb_map_allocation_successful(f->slot)) {
+            pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL, "PDF: out of memory");
+            return false;
+        }
+        unsigned nglyphs = hb_face_get_glyph_count(f->face->hb_face);
+        qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_gid);
+        for (int i = 0; i < f->nglyphs; i++) {
+            pdf_glyph *g = &f->glyphs[i];
+            if (g->gid >= nglyphs) {
+                pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL,
+                              "PDF: glyph %u is not in the font (it has %u)", g->gid, nglyphs);
+                return false;
+            }
+            g->width = em1000(hb_font_get_glyph_h_advance(f->face->hb_font, g->gid), f->face->upem);
+        }
+        size_t plen = 0;
+        unsigned char *prog = font_program(f, &plen, diag);
+        if (!prog)
+            return false;
+        /* cids ascend with gids in both modes; sort anyway so /W and the
+         * CMap never depend on that */
+        qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_cid);
+        hb_map_clear(f->slot);
+        for (int i = 0; i < f->nglyphs; i++)
+            hb_map_set(f->slot, f->glyphs[i].gid, (hb_codepoint_t)i);
+        bool ok = write_font(f, pdf, compress, prog, plen);
+        free(prog);
+        if (!ok) {
+            if (HPDF_GetError(pdf) == HPDF_OK)
+                pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL,
+                              "PDF: could not write the font objects");
+            return false;
+        }
+        if (f->face->is_cff)
+            *need_pdf16 = true;
+    }
+    return true;
+}

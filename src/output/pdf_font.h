@@ -1,0 +1,74 @@
+/* Font embedding for the PDF stage (private to src/output/pdf*.c).
+ *
+ * Pass 1 notes every glyph the pages use (pdf_fonts_note); pass 2
+ * (pdf_fonts_embed) subsets each used face with HarfBuzz and writes a
+ * Type0 font with Identity-H encoding, exact widths and a ToUnicode CMap.
+ * After that, pdf_fonts_lookup gives the CID and /W width the content
+ * stream must use for a glyph. */
+#ifndef PB_PDF_FONT_H
+#define PB_PDF_FONT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hb.h>
+#include <hpdf.h>
+
+#include "base/diag.h"
+#include "fonts/fonts.h"
+#include "layout/galley.h"
+
+/* A growable byte buffer for content streams and CMaps.  Numbers are
+ * formatted without printf, so no locale can change a byte. */
+typedef struct pdf_buf {
+    char *p;              /* owned */
+    size_t len, cap;
+} pdf_buf;
+
+void pdf_buf_put(pdf_buf *b, const void *s, size_t n);
+void pdf_buf_str(pdf_buf *b, const char *s);
+void pdf_buf_int(pdf_buf *b, long long v);
+/* num/den rounded half away from zero to `decimals` places, trailing
+ * zeros dropped ("12.5", "-3", "0.015625"). */
+void pdf_buf_dec(pdf_buf *b, long long num, long long den, int decimals);
+/* Four upper-case hex digits. */
+void pdf_buf_hex4(pdf_buf *b, unsigned v);
+
+typedef struct pdf_glyph {
+    uint32_t gid;         /* in the original font */
+    uint32_t cid;         /* code in the content stream (set by embed) */
+    int width;            /* advance in 1/1000 em, as written to /W */
+    const char *text;     /* borrowed: Unicode text (UTF-8) or NULL */
+    uint16_t text_len;
+} pdf_glyph;
+
+typedef struct pdf_font {
+    const pb_face *face;  /* borrowed; NULL when the face id is unused */
+    hb_map_t *slot;       /* owned: gid -> index in glyphs */
+    pdf_glyph *glyphs;    /* owned, in first-use order until embed sorts */
+    int nglyphs, cap;
+    HPDF_Dict dict;       /* the Type0 font (owned by the HPDF_Doc) */
+} pdf_font;
+
+typedef struct pdf_fonts {
+    const pb_fontset *set; /* borrowed */
+    pdf_font *fonts;      /* owned: one per face id of the fontset */
+    int count;
+} pdf_fonts;
+
+void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set);
+void pdf_fonts_free(pdf_fonts *fs);
+
+/* Records a use of glyph g whose cluster text is text (may be NULL).
+ * False when g names no face of the fontset. */
+bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text);
+
+/* Subsets and writes every used font into pdf.  Sets *need_pdf16 when a
+ * CFF font (FontFile3/OpenType) was written. */
+bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
+                     bool *need_pdf16, pb_diag *diag);
+
+/* The noted glyph gid of face, or NULL. */
+const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid);
+
+#endif

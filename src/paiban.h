@@ -1,0 +1,34 @@
+/* paiban: report data + layout -> PDF.  The whole pipeline in one call;
+ * each stage lives in its own module (see DESIGN notes in README). */
+#ifndef PAIBAN_H
+#define PAIBAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/diag.h"
+
+typedef struct pb_render_options {
+    const char *report_path;  /* report data file */
+    const char *layout_ref;   /* layout name or path; NULL: the report's, else default */
+    const char *out_path;     /* PDF file; NULL: render without writing */
+    const char **font_dirs;   /* extra folders searched for fonts (--font-dir) */
+    int nfont_dirs;
+    const char *dump_path;    /* "--dump": a file, "-" for standard output, or NULL */
+    FILE *verbose;            /* if set, prints which font serves each role */
+    const char *data_dir;     /* holds layouts/ and fonts/; NULL: pb_data_dir() */
+} pb_render_options;
+
+/* PAIBAN_DATA_DIR from the environment, else the folder paiban was built from. */
+const char *pb_data_dir(void);
+
+/* Renders one report.  All messages go to diag; returns the exit status. */
+pb_status pb_render(const pb_render_options *opt, pb_diag *diag);
+
+/* Creation time for the PDF: SOURCE_DATE_EPOCH if set, else the report's
+ * meta.date (midnight UTC), else -1 (no date: output never depends on the
+ * clock). */
+long long pb_creation_time(const char *meta_date);
+
+#endif

@@ -1,0 +1,263 @@
+/* Shape stage: each span's text is cut into items of one face and one
+ * script (the face from the role's fallback chain, character by
+ * character), and each item is shaped by HarfBuzz with the whole
+ * paragraph as context, so clusters are byte offsets in the paragraph. */
+#include "text/shape.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb.h>
+
+#include "base/utf8.h"
+
+typedef struct item {
+    uint32_t start, end;  /* byte range in the text */
+    const pb_face *face;  /* NULL only after a missing character */
+    int span;
+    hb_script_t script;   /* HB_SCRIPT_INVALID until a strong character */
+} item;
+
+typedef struct missing {
+    uint32_t cp;
+    int role;
+} missing;
+
+/* Characters HarfBuzz hides (format controls, variation selectors, tags):
+ * they belong to the face of the character they modify and are never
+ * "missing". */
+static bool is_ignorable(hb_unicode_funcs_t *uf, uint32_t cp)
+{
+    if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+        (cp >= 0xE0000 && cp <= 0xE0FFF) || cp == 0x034F)
+        return true;
+    return hb_unicode_general_category(uf, cp) == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
+}
+
+/* Marks, emoji modifiers and the character after a ZWJ stay in the face
+ * of what they attach to, if that face can draw them (alone or composed
+ * with the previous character). */
+static bool attaches(hb_unicode_funcs_t *uf, uint32_t cp, uint32_t prev,
+                     const pb_face *face)
+{
+    hb_unicode_general_category_t gc = hb_unicode_general_category(uf, cp);
+    bool mark = gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+                gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+                gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+    if (!mark && prev != 0x200D && !(cp >= 0x1F3FB && cp <= 0x1F3FF))
+        return false;
+    if (pb_fonts_glyph(face, cp))
+        return true;
+    hb_codepoint_t composed;
+    return hb_unicode_compose(uf, prev, cp, &composed) && pb_fonts_glyph(face, composed);
+}
+
+/* Script for itemizing: Common/Inherited characters (digits, punctuation)
+ * join their neighbours, and kana/bopomofo shape with Han. */
+static hb_script_t script_of(hb_unicode_funcs_t *uf, uint32_t cp)
+{
+    hb_script_t s = hb_unicode_script(uf, cp);
+    switch (s) {
+    case HB_SCRIPT_COMMON:
+    case HB_SCRIPT_INHERITED:
+    case HB_SCRIPT_UNKNOWN:
+        return HB_SCRIPT_INVALID;
+    case HB_SCRIPT_HIRAGANA:
+    case HB_SCRIPT_KATAKANA:
+    case HB_SCRIPT_BOPOMOFO:
+        return HB_SCRIPT_HAN;
+    default:
+        return s;
+    }
+}
+
+static void report_missing(const pb_fontset *fs, const pb_span *span, uint32_t cp,
+                           pb_diag *diag)
+{
+    char ch[8];
+    ch[pb_utf8_encode(cp, ch)] = 0;
+    char tried[600];
+    size_t k = 0;
+    tried[0] = 0;
+    int n = pb_fonts_role_face_count(fs, span->role);
+    for (int i = 0; i < n; i++) {
+        const pb_face *f = pb_fonts_role_face(fs, span->role, i);
+        size_t need = strlen(f->family) + 2;
+        if (k + need + 16 > sizeof tried) {
+            snprintf(tried + k, sizeof tried - k, ", ...");
+            break;
+        }
+        k += (size_t)snprintf(tried + k, sizeof tried - k, "%s%s", i ? ", " : "", f->family);
+    }
+    pb_diag_error(diag, PB_ERR_LAYOUT, span->file, span->path,
+                  "U+%04X \"%s\" is in no font of role \"%s\" (tried: %s)", (unsigned)cp,
+                  ch, pb_fonts_role_name(fs, span->role), n ? tried : "no fonts");
+}
+
+static bool check_spans(const pb_fontset *fs, size_t len, const pb_span *spans,
+                        int nspans, pb_diag *diag)
+{
+    uint32_t at = 0;
+    for (int s = 0; s < nspans; s++) {
+        const pb_span *sp = &spans[s];
+        const char *what = NULL;
+        if (sp->start != at || sp->end < sp->start || sp->end > len)
+            what = "spans do not cover the text in order";
+        else if (pb_fonts_role_name(fs, sp->role) == NULL)
+            what = "span has no font role";
+        else if (sp->size <= 0)
+            what = "span has no type size";
+        if (what) {
+            pb_diag_error(diag, PB_ERR_INTERNAL, sp->file, sp->path,
+                          "%s (span %d: bytes %u..%u of %zu, role %d)", what, s,
+                          (unsigned)sp->start, (unsigned)sp->end, len, sp->role);
+            return false;
+        }
+        at = sp->end;
+    }
+    if (at != len || nspans > UINT16_MAX) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL,
+                      "spans do not cover the text (%u of %zu bytes, %d spans)",
+                      (unsigned)at, len, nspans);
+        return false;
+    }
+    return true;
+}
+
+/* Cuts the spans into items; reports every missing character (once per
+ * character and role) and returns false if there was one. */
+static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans,
+                    int nspans, item **items_out, int *nitems_out, size_t *ncp_out,
+                    pb_diag *diag)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    item *items = NULL;
+    int nitems = 0, items_cap = 0;
+    missing *miss = NULL;
+    int nmiss = 0, miss_cap = 0;
+    size_t ncp = 0;
+
+    for (int s = 0; s < nspans; s++) {
+        const pb_span *sp = &spans[s];
+        item *cur = NULL;
+        uint32_t prev = 0;
+        size_t i = sp->start;
+        while (i < sp->end) {
+            uint32_t at = (uint32_t)i;
+            uint32_t cp = pb_utf8_next(text, sp->end, &i);
+            ncp++;
+            const pb_face *face;
+            if (is_ignorable(uf, cp)) {
+                face = cur ? cur->face : pb_fonts_pick(fs, sp->role, cp);
+                if (!face)
+                    face = pb_fonts_role_face(fs, sp->role, 0);
+            } else if (cur && cur->face && attaches(uf, cp, prev, cur->face)) {
+                face = cur->face;
+            } else {
+                face = pb_fonts_pick(fs, sp->role, cp);
+            }
+            if (!face) {
+                bool seen = false;
+                for (int m = 0; m < nmiss && !seen; m++)
+                    seen = miss[m].cp == cp && miss[m].role == sp->role;
+                if (!seen) {
+                    if (nmiss == miss_cap) {
+                        miss_cap = miss_cap ? miss_cap * 2 : 8;
+                        miss = pb_xrealloc(miss, (size_t)miss_cap * sizeof *miss);
+                    }
+                    miss[nmiss++] = (missing){cp, sp->role};
+                    report_missing(fs, sp, cp, diag);
+                }
+                face = cur ? cur->face : NULL;
+            }
+            hb_script_t script = script_of(uf, cp);
+            if (!cur || face != cur->face ||
+                (script != HB_SCRIPT_INVALID && cur->script != HB_SCRIPT_INVALID &&
+                 script != cur->script)) {
+                if (nitems == items_cap) {
+                    items_cap = items_cap ? items_cap * 2 : 16;
+                    items = pb_xrealloc(items, (size_t)items_cap * sizeof *items);
+                }
+                cur = &items[nitems++];
+                *cur = (item){at, at, face, s, HB_SCRIPT_INVALID};
+            }
+            if (cur->script == HB_SCRIPT_INVALID)
+                cur->script = script;
+            cur->end = (uint32_t)i;
+            prev = cp;
+        }
+    }
+    free(miss);
+    *items_out = items;
+    *nitems_out = nitems;
+    *ncp_out = ncp;
+    return nmiss == 0;
+}
+
+bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
+              const pb_span *spans, int nspans, pb_arena *arena,
+              pb_shaped *out, pb_diag *diag)
+{
+    *out = (pb_shaped){text, len, spans, nspans, NULL, 0};
+    if (!check_spans(fs, len, spans, nspans, diag))
+        return false;
+    item *items;
+    int nitems;
+    size_t ncp;
+    if (!itemize(fs, text, spans, nspans, &items, &nitems, &ncp, diag)) {
+        free(items);
+        return false;
+    }
+
+    size_t cap = ncp + 16, n = 0;
+    pb_glyph *glyphs = pb_arena_calloc(arena, cap, sizeof *glyphs);
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_language_t zh = hb_language_from_string("zh-Hans", -1);
+
+    for (int k = 0; k < nitems; k++) {
+        const item *it = &items[k];
+        const pb_span *sp = &spans[it->span];
+        const pb_face *face = it->face;
+        hb_buffer_clear_contents(buf);
+        hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+        hb_buffer_set_script(buf, it->script != HB_SCRIPT_INVALID ? it->script : HB_SCRIPT_HAN);
+        hb_buffer_set_language(buf, zh);
+        hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+        /* hidden characters (ZWSP, variation selectors) get no glyph of
+         * their own; their bytes join the previous glyph's cluster */
+        hb_buffer_set_flags(buf, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES |
+                                     (it->start == 0 ? HB_BUFFER_FLAG_BOT : 0) |
+                                     (it->end == len ? HB_BUFFER_FLAG_EOT : 0));
+        hb_buffer_add_utf8(buf, text, (int)len, it->start, (int)(it->end - it->start));
+        hb_shape(face->hb_font, buf, NULL, 0);
+
+        unsigned count;
+        const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
+        const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+        if (n + count > cap) {
+            size_t ncap = cap * 2 > n + count ? cap * 2 : n + count;
+            glyphs = pb_arena_grow(arena, glyphs, n, ncap, sizeof *glyphs);
+            cap = ncap;
+        }
+        int upem = face->upem;
+        for (unsigned g = 0; g < count; g++) {
+            pb_glyph *o = &glyphs[n++];
+            int32_t adv = pos[g].x_advance;
+            o->gid = info[g].codepoint;
+            o->cluster = info[g].cluster;
+            o->advance = pb_fx_muldiv(adv, sp->size, upem);
+            /* full-width glyphs sit on the character grid */
+            if (sp->tracking_to > 0 && abs(adv - upem) * 10 <= upem)
+                o->advance = sp->tracking_to;
+            o->x_offset = pb_fx_muldiv(pos[g].x_offset, sp->size, upem);
+            o->y_offset = pb_fx_muldiv(pos[g].y_offset, sp->size, upem);
+            o->face = (uint16_t)face->id;
+            o->span = (uint16_t)it->span;
+        }
+    }
+    hb_buffer_destroy(buf);
+    free(items);
+    out->glyphs = glyphs;
+    out->nglyphs = (int)n;
+    return true;
+}

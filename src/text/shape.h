@@ -1,0 +1,53 @@
+/* Shape stage: styled text -> glyphs, with HarfBuzz (language zh-Hans),
+ * itemized by font coverage along each role's fallback chain. */
+#ifndef PB_SHAPE_H
+#define PB_SHAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/fx.h"
+#include "fonts/fonts.h"
+
+/* A styled piece of one paragraph's text. */
+typedef struct pb_span {
+    uint32_t start, end;  /* byte range in the paragraph text */
+    int role;             /* fontset role index */
+    pb_fx size;
+    bool bold;            /* wanted bold: synthetic if the face is regular */
+    pb_fx tracking_to;    /* if > 0: full-width glyphs advance exactly this
+                             much (the character grid pitch) */
+    const char *path;     /* JSON path, for messages */
+    const char *file;     /* report file, for messages */
+} pb_span;
+
+typedef struct pb_glyph {
+    uint32_t gid;
+    pb_fx advance;        /* at the span's size, tracking applied */
+    pb_fx x_offset, y_offset;
+    uint32_t cluster;     /* byte offset of its cluster in the text */
+    uint16_t face;        /* fontset face id */
+    uint16_t span;        /* index into the spans */
+} pb_glyph;
+
+typedef struct pb_shaped {
+    const char *text;     /* borrowed */
+    size_t len;
+    const pb_span *spans; /* borrowed */
+    int nspans;
+    pb_glyph *glyphs;     /* arena; in logical order */
+    int nglyphs;
+} pb_shaped;
+
+/* Shapes text (valid UTF-8) covered completely and in order by spans.  A
+ * character that no face of its role has is an error (PB_ERR_LAYOUT)
+ * naming U+XXXX, the character, the role and the span's JSON path; the
+ * function then returns false. */
+bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
+              const pb_span *spans, int nspans, pb_arena *arena,
+              pb_shaped *out, pb_diag *diag);
+
+#endif

@@ -1,0 +1,436 @@
+/* Fonts stage against the Debian fonts: Fandol (CFF .otf), Noto CJK (CFF
+ * collection), AR PL UMing (TrueType collection), LXGW WenKai (TrueType),
+ * plus broken files made in a temporary folder. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fonts/fonts.h"
+
+#define FANDOL "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
+#define NOTO "/usr/share/fonts/opentype/noto"
+#define ARPHIC "/usr/share/fonts/truetype/arphic"
+#define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                    \
+    do {                                                                    \
+        if (cond) {                                                         \
+            passed++;                                                       \
+        } else {                                                            \
+            failed++;                                                       \
+            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);          \
+            printf(__VA_ARGS__);                                            \
+            printf("\n");                                                   \
+        }                                                                   \
+    } while (0)
+
+static const char *system_dirs[] = {
+    "/usr/share/fonts", "/usr/local/share/fonts",
+    "/usr/share/texlive/texmf-dist/fonts/opentype",
+};
+static const pb_font_dirs sys = {system_dirs, 3};
+
+static pb_font_candidate cand(const char *family, const char *file, int index,
+                              const char *path)
+{
+    return (pb_font_candidate){family, file, index, path, "test-layout.json"};
+}
+
+static pb_font_role role(const char *name, pb_font_candidate *c, int n)
+{
+    return (pb_font_role){name, c, n, "fonts", "test-layout.json"};
+}
+
+static pb_layout layout_of(pb_font_role *roles, int n)
+{
+    pb_layout l;
+    memset(&l, 0, sizeof l);
+    l.name = "test";
+    l.file = "test-layout.json";
+    l.roles = roles;
+    l.nroles = n;
+    return l;
+}
+
+static const pb_face *primary(const pb_fontset *fs, const char *name)
+{
+    return pb_fonts_role_face(fs, pb_fonts_role(fs, name), 0);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t a = strlen(s), b = strlen(tail);
+    return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+static bool any_message(const pb_diag *d, pb_severity sev, const char *needle)
+{
+    for (int i = 0; i < d->count; i++)
+        if (d->messages[i].severity == sev && strstr(d->messages[i].text, needle))
+            return true;
+    return false;
+}
+
+static void print_messages(const pb_diag *d)
+{
+    for (int i = 0; i < d->count; i++)
+        printf("  message: %s\n", d->messages[i].text);
+}
+
+static bool copy_prefix(const char *from, const char *to, long bytes)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    bool ok = in && out;
+    char buf[65536];
+    while (ok && bytes > 0) {
+        size_t n = fread(buf, 1, bytes < (long)sizeof buf ? (size_t)bytes : sizeof buf, in);
+        if (n == 0)
+            break;
+        ok = fwrite(buf, 1, n, out) == n;
+        bytes -= (long)n;
+    }
+    if (in)
+        fclose(in);
+    if (out)
+        fclose(out);
+    return ok;
+}
+
+static void test_formats(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_candidate serif[] = {cand(NULL, "NotoSerifCJK-Regular.ttc", 2, "fonts.song[0]")};
+    pb_font_candidate ming[] = {cand(NULL, "uming.ttc", 0, "fonts.ming[0]")};
+    pb_font_candidate kai[] = {cand(NULL, "LXGWWenKai-Regular.ttf", 0, "fonts.kai[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1), role("song", serif, 1),
+                            role("ming", ming, 1), role("kai", kai, 1)};
+    pb_layout l = layout_of(roles, 4);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    CHECK(fs && d.errors == 0, "load failed");
+    if (!fs) {
+        print_messages(&d);
+        pb_diag_free(&d);
+        return;
+    }
+    CHECK(pb_fonts_face_count(fs) == 4, "%d faces", pb_fonts_face_count(fs));
+
+    const pb_face *f = primary(fs, "fangsong");
+    CHECK(f && ends_with(f->file, "/FandolFang-Regular.otf"), "%s", f ? f->file : "-");
+    CHECK(f && f->is_cff && !f->is_bold && f->upem == 1000, "cff %d", f && f->is_cff);
+    CHECK(f && strcmp(f->family, "FandolFang") == 0, "%s", f ? f->family : "-");
+    CHECK(f && strcmp(f->postscript_name, "FandolFang-Regular") == 0, "%s",
+          f ? f->postscript_name : "-");
+    CHECK(f && f->ascender == 880 && f->descender == -120, "%d %d", f ? f->ascender : 0,
+          f ? f->descender : 0);
+    CHECK(f && f->weight == 400 && f->cap_height > 0 && f->bbox[2] > f->bbox[0],
+          "weight %d", f ? f->weight : 0);
+    CHECK(f && f->hb_font && f->hb_face && f->ft_face, "handles");
+
+    f = primary(fs, "song");
+    CHECK(f && ends_with(f->file, "/NotoSerifCJK-Regular.ttc") && f->index == 2, "%s#%d",
+          f ? f->file : "-", f ? f->index : -1);
+    CHECK(f && f->is_cff && strcmp(f->family, "Noto Serif CJK SC") == 0, "%s",
+          f ? f->family : "-");
+    CHECK(f && strcmp(f->postscript_name, "NotoSerifCJKsc-Regular") == 0, "%s",
+          f ? f->postscript_name : "-");
+
+    f = primary(fs, "ming");
+    CHECK(f && !f->is_cff && f->index == 0 && strcmp(f->family, "AR PL UMing CN") == 0,
+          "%s", f ? f->family : "-");
+    CHECK(f && f->upem == 1024, "%d", f ? f->upem : 0);
+
+    f = primary(fs, "kai");
+    CHECK(f && !f->is_cff && strcmp(f->family, "LXGW WenKai") == 0, "%s",
+          f ? f->family : "-");
+
+    CHECK(pb_fonts_role(fs, "kai") == 3 && pb_fonts_role(fs, "nope") == -1, "role index");
+    CHECK(strcmp(pb_fonts_role_name(fs, 1), "song") == 0, "role name");
+    CHECK(pb_fonts_glyph(primary(fs, "fangsong"), 0x653F /* 政 */) != 0, "glyph 政");
+    CHECK(pb_fonts_glyph(primary(fs, "fangsong"), 0x20000) == 0, "no glyph U+20000");
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    pb_fonts_describe(fs, mem);
+    fclose(mem);
+    CHECK(strstr(text, "fangsong: " FANDOL "/FandolFang-Regular.otf#0 (FandolFang, CFF)\n"),
+          "%s", text);
+    CHECK(strstr(text, "song: " NOTO "/NotoSerifCJK-Regular.ttc#2 (Noto Serif CJK SC, CFF)\n"),
+          "%s", text);
+    CHECK(strstr(text, "ming: " ARPHIC "/uming.ttc#0 (AR PL UMing CN, TrueType)\n"), "%s", text);
+    free(text);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+static void test_families(void)
+{
+    pb_font_candidate zh[] = {cand("霞鹜文楷", NULL, 0, "fonts.kai[0]")};
+    pb_font_candidate en[] = {cand("noto sans cjk sc", NULL, 0, "fonts.hei[0]")};
+    pb_font_candidate full[] = {cand("Noto Serif CJK SC Bold", NULL, 0, "fonts.title[0]")};
+    pb_font_candidate in_file[] = {cand("Noto Sans CJK SC", "NotoSansCJK-Regular.ttc", 0,
+                                        "fonts.sans[0]")};
+    pb_font_candidate folded[] = {cand(NULL, "fandolkai-REGULAR.OTF", 0, "fonts.k[0]")};
+    pb_font_candidate fallback[] = {cand("No Such Family", "nosuchfile.ttf", 0, "fonts.f[0]"),
+                                    cand("FandolSong", NULL, 0, "fonts.f[1]")};
+    pb_font_role roles[] = {role("kai", zh, 1),        role("hei", en, 1),
+                            role("title", full, 1),    role("sans", in_file, 1),
+                            role("k", folded, 1),      role("f", fallback, 2)};
+    pb_layout l = layout_of(roles, 6);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    CHECK(fs && d.errors == 0, "load failed");
+    if (!fs) {
+        print_messages(&d);
+        pb_diag_free(&d);
+        return;
+    }
+    const pb_face *f = primary(fs, "kai");
+    CHECK(f && ends_with(f->file, "/LXGWWenKai-Regular.ttf"), "霞鹜文楷 -> %s",
+          f ? f->file : "-");
+    f = primary(fs, "hei");
+    CHECK(f && ends_with(f->file, "/NotoSansCJK-Regular.ttc") && f->index == 2,
+          "noto sans cjk sc -> %s#%d", f ? f->file : "-", f ? f->index : -1);
+    f = primary(fs, "title");
+    CHECK(f && ends_with(f->file, "/NotoSerifCJK-Bold.ttc") && f->index == 2 && f->is_bold,
+          "full name -> %s#%d", f ? f->file : "-", f ? f->index : -1);
+    f = primary(fs, "sans");
+    CHECK(f && f->index == 2 && pb_fonts_role_face(fs, 3, 0) == primary(fs, "hei"),
+          "family picks the face of a collection: #%d", f ? f->index : -1);
+    f = primary(fs, "k");
+    CHECK(f && ends_with(f->file, "/FandolKai-Regular.otf"), "case-insensitive file: %s",
+          f ? f->file : "-");
+    f = primary(fs, "f");
+    CHECK(f && ends_with(f->file, "/FandolSong-Regular.otf") && !f->is_bold,
+          "regular member of the family: %s", f ? f->file : "-");
+    CHECK(pb_fonts_role_face_count(fs, pb_fonts_role(fs, "f")) == 1, "one face");
+    CHECK(pb_fonts_face_count(fs) == 5, "shared faces: %d", pb_fonts_face_count(fs));
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+static void test_chain(void)
+{
+    pb_font_candidate fang[] = {cand(NULL, "FandolFang-Regular.otf", 0, "fonts.fangsong[0]"),
+                                cand(NULL, "NotoSerifCJK-Regular.ttc", 2, "fonts.fangsong[1]"),
+                                cand(NULL, "uming.ttc", 0, "fonts.fangsong[2]"),
+                                cand("FandolFang", NULL, 0, "fonts.fangsong[3]")};
+    pb_font_candidate song[] = {cand("Noto Serif CJK SC", "NotoSerifCJK-Regular.ttc", 2,
+                                     "fonts.song[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 4), role("song", song, 1)};
+    pb_layout l = layout_of(roles, 2);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    CHECK(fs != NULL, "load failed");
+    if (!fs) {
+        print_messages(&d);
+        pb_diag_free(&d);
+        return;
+    }
+    int r = pb_fonts_role(fs, "fangsong");
+    CHECK(pb_fonts_role_face_count(fs, r) == 3, "duplicate candidate kept once: %d",
+          pb_fonts_role_face_count(fs, r));
+    CHECK(pb_fonts_face_count(fs) == 3, "faces shared between roles: %d",
+          pb_fonts_face_count(fs));
+    const pb_face *fang0 = pb_fonts_role_face(fs, r, 0);
+    const pb_face *noto = pb_fonts_role_face(fs, r, 1);
+    const pb_face *ming = pb_fonts_role_face(fs, r, 2);
+    CHECK(primary(fs, "song") == noto, "same file and index = same face");
+    CHECK(pb_fonts_pick(fs, r, 0x653F) == fang0, "政 from FandolFang");
+    CHECK(pb_fonts_pick(fs, r, 0x4E1F) == noto, "丟 falls back to Noto");
+    CHECK(pb_fonts_pick(fs, r, 0x20BB7) == noto, "𠮷 (Extension B) from Noto");
+    CHECK(pb_fonts_pick(fs, r, 0x201D1) == ming, "U+201D1 only in UMing");
+    CHECK(pb_fonts_pick(fs, r, 0x20000) == NULL, "U+20000 in no font");
+    CHECK(pb_fonts_pick(fs, 7, 0x653F) == NULL, "bad role");
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    pb_fonts_describe(fs, mem);
+    fclose(mem);
+    CHECK(strstr(text, "fangsong: fallback " ARPHIC "/uming.ttc#0 (AR PL UMing CN, TrueType)"),
+          "%s", text);
+    free(text);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+static void test_missing_role(void)
+{
+    pb_font_candidate kai[] = {cand("楷体_GB2312", "KAITI_GB2312.TTF", 0, "fonts.kai[0]"),
+                               cand(NULL, "nosuch.ttf", 3, "fonts.kai[1]")};
+    pb_font_candidate ok[] = {cand(NULL, "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", ok, 1), role("kai", kai, 2),
+                            role("empty", NULL, 0)};
+    pb_layout l = layout_of(roles, 3);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    CHECK(fs == NULL, "load should fail");
+    CHECK(d.status == PB_ERR_LAYOUT && d.errors == 2, "status %d errors %d", d.status,
+          d.errors);
+    const char *want = "test-layout.json: fonts.kai[0]: font role \"kai\": none of its fonts "
+                       "was found (tried: KAITI_GB2312.TTF or \"楷体_GB2312\", nosuch.ttf#3; "
+                       "searched: /usr/share/fonts, /usr/local/share/fonts, "
+                       "/usr/share/texlive/texmf-dist/fonts/opentype)";
+    CHECK(d.count >= 1 && strcmp(d.messages[0].text, want) == 0, "got: %s",
+          d.count ? d.messages[0].text : "nothing");
+    CHECK(any_message(&d, PB_ERROR, "test-layout.json: fonts: font role \"empty\""),
+          "role without candidates");
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+static char tmp[64];
+
+static void make_bad_fonts(void)
+{
+    char p[256], q[256];
+    snprintf(tmp, sizeof tmp, "/tmp/pb-test-fonts-XXXXXX");
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    snprintf(p, sizeof p, "%s/bad", tmp);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/bad/bogus.ttf", tmp);
+    FILE *f = fopen(p, "w");
+    fputs("this is not a font\n", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/bad/cut.otf", tmp);
+    copy_prefix(FANDOL "/FandolFang-Regular.otf", p, 300000);
+    snprintf(p, sizeof p, "%s/bad/cut.ttf", tmp);
+    copy_prefix(WENKAI "/LXGWWenKai-Regular.ttf", p, 2000000);
+    snprintf(p, sizeof p, "%s/loop", tmp);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/loop/sub", tmp);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/loop/sub/again", tmp);
+    if (symlink("..", p) != 0)
+        perror("symlink");
+    snprintf(p, sizeof p, "%s/loop/sub/linked.otf", tmp);
+    if (symlink(FANDOL "/FandolHei-Regular.otf", p) != 0)
+        perror("symlink");
+    snprintf(q, sizeof q, "%s/loop/self", tmp);
+    if (symlink(".", q) != 0)
+        perror("symlink");
+}
+
+static void remove_bad_fonts(void)
+{
+    static const char *const files[] = {"bad/bogus.ttf", "bad/cut.otf", "bad/cut.ttf",
+                                        "bad",           "loop/sub/again",
+                                        "loop/sub/linked.otf", "loop/sub", "loop/self",
+                                        "loop",          ""};
+    char p[256];
+    for (int i = 0; files[i][0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmp, files[i]);
+        if (unlink(p) != 0)
+            rmdir(p);
+    }
+    rmdir(tmp);
+}
+
+static void expect_broken(const char *file, const char *needle)
+{
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/bad", tmp);
+    const char *dirs[] = {dir, FANDOL};
+    pb_font_dirs fd = {dirs, 2};
+    pb_font_candidate c[] = {cand(NULL, file, 0, "fonts.fangsong[0]"),
+                             cand(NULL, "FandolFang-Regular.otf", 0, "fonts.fangsong[1]")};
+    pb_font_role roles[] = {role("fangsong", c, 2)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &fd, &d);
+    CHECK(fs == NULL && d.status == PB_ERR_LAYOUT, "%s should be an error", file);
+    char want[300];
+    snprintf(want, sizeof want, "test-layout.json: fonts.fangsong[0]: %s/%s: %s", dir, file,
+             needle);
+    CHECK(d.count == 1 && strncmp(d.messages[0].text, want, strlen(want)) == 0,
+          "want %s...\n  got %s", want, d.count ? d.messages[0].text : "nothing");
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+static void test_bad_files(void)
+{
+    expect_broken("bogus.ttf",
+                  "not a usable font file (FreeType error 0x02: unknown file format)");
+    expect_broken("cut.otf", "not a usable font file (FreeType error 0x");
+    expect_broken("cut.ttf", "not a usable font file (truncated or damaged: table '");
+
+    /* the same files met by a family scan are skipped with a warning */
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/bad", tmp);
+    const char *dirs[] = {dir, FANDOL};
+    pb_font_dirs fd = {dirs, 2};
+    pb_font_candidate c[] = {cand("FandolFang", NULL, 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", c, 1)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &fd, &d);
+    CHECK(fs && d.errors == 0, "family scan past broken files");
+    CHECK(any_message(&d, PB_WARNING, "/bad/bogus.ttf: not an OpenType or TrueType font"),
+          "warning for bogus.ttf");
+    CHECK(any_message(&d, PB_WARNING, "/bad/cut.ttf: truncated or damaged"),
+          "warning for cut.ttf");
+    if (d.errors)
+        print_messages(&d);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+
+    /* symlink loops end; files behind symlinks are found */
+    char loop[128];
+    snprintf(loop, sizeof loop, "%s/loop", tmp);
+    const char *ldirs[] = {loop};
+    pb_font_dirs ld = {ldirs, 1};
+    pb_font_candidate lc[] = {cand(NULL, "linked.otf", 0, "fonts.hei[0]")};
+    pb_font_candidate lf[] = {cand("FandolHei", NULL, 0, "fonts.x[0]")};
+    pb_font_role lroles[] = {role("hei", lc, 1), role("x", lf, 1)};
+    l = layout_of(lroles, 2);
+    pb_diag_init(&d);
+    fs = pb_fonts_load(&l, &ld, &d);
+    CHECK(fs && pb_fonts_face_count(fs) == 1 &&
+              ends_with(primary(fs, "hei")->file, "/loop/sub/linked.otf"),
+          "file through a symlink");
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+
+    /* an index past the faces of a collection */
+    const char *adirs[] = {ARPHIC};
+    pb_font_dirs ad = {adirs, 1};
+    pb_font_candidate ac[] = {cand(NULL, "uming.ttc", 9, "fonts.song[0]")};
+    pb_font_role aroles[] = {role("song", ac, 1)};
+    l = layout_of(aroles, 1);
+    pb_diag_init(&d);
+    fs = pb_fonts_load(&l, &ad, &d);
+    CHECK(!fs && d.count == 1 && strstr(d.messages[0].text, "uming.ttc: the file has 4 faces, "
+                                                            "there is no face 9"),
+          "%s", d.count ? d.messages[0].text : "nothing");
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+int main(void)
+{
+    make_bad_fonts();
+    test_formats();
+    test_families();
+    test_chain();
+    test_missing_role();
+    test_bad_files();
+    remove_bad_fonts();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,903 @@
+/* Input stage: report data and layouts -> document model, and every
+ * message the stage gives for bad input, word for word. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/fx.h"
+#include "input/input.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
+
+static void check(int ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void check(int ok, int line, const char *fmt, ...)
+{
+    if (ok) {
+        passed++;
+        return;
+    }
+    failed++;
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL line %d: ", line);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+}
+
+/* All messages of d, one a line. */
+static char *messages(const pb_diag *d)
+{
+    size_t n = 1;
+    for (int i = 0; i < d->count; i++)
+        n += strlen(d->messages[i].text) + 1;
+    char *s = calloc(1, n);
+    for (int i = 0; i < d->count; i++) {
+        strcat(s, d->messages[i].text);
+        if (i + 1 < d->count)
+            strcat(s, "\n");
+    }
+    return s;
+}
+
+static void expect_messages(const pb_diag *d, pb_status status, const char *want, int line)
+{
+    char *got = messages(d);
+    check(strcmp(got, want) == 0, line, "messages differ\n  want: %s\n  got:  %s", want, got);
+    check(d->status == status, line, "status %d, want %d (%s)", d->status, status, got);
+    free(got);
+}
+
+/* ---- reports ----------------------------------------------------------- */
+
+static void report_error_at(const char *json, size_t len, pb_status status, const char *want,
+                            int line)
+{
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_report *r = pb_input_report("r.json", json, len, a, &d);
+    check(r == NULL, line, "report accepted: %s", json);
+    expect_messages(&d, status, want, line);
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+#define REPORT_ERROR(json, want) \
+    report_error_at((json), strlen(json), PB_ERR_INPUT, (want), __LINE__)
+#define REPORT_ERROR_LEN(json, len, want) \
+    report_error_at((json), (len), PB_ERR_INPUT, (want), __LINE__)
+
+/* A valid report around one block. */
+#define ONE(block) "{\"meta\": {\"title\": \"T\"}, \"body\": [" block "]}"
+
+static void check_run(const pb_text *t, int i, const char *text, int style, int bold,
+                      const char *path, int line)
+{
+    if (i >= t->nruns) {
+        check(0, line, "run %d missing (%d runs)", i, t->nruns);
+        return;
+    }
+    const pb_run *r = &t->runs[i];
+    check(r->len == strlen(text) && memcmp(r->text, text, r->len) == 0 &&
+              r->text[r->len] == 0,
+          line, "run %d text \"%.*s\", want \"%s\"", i, (int)r->len, r->text, text);
+    check(r->style == style, line, "run %d style %d, want %d", i, r->style, style);
+    check(r->bold == bold, line, "run %d bold %d, want %d", i, r->bold, bold);
+    check(strcmp(r->path, path) == 0, line, "run %d path %s, want %s", i, r->path, path);
+}
+
+static void test_valid_report(void)
+{
+    const char *json =
+        "\xEF\xBB\xBF{\n"
+        "  \"layout\": \"gbt9704\",\n"
+        "  \"meta\": {\"title\": \"某某局2021年政府信息公开工作年度报告\", \"issuer\": \"某某局\",\n"
+        "           \"year\": 2021, \"date\": \"2022-01-20\", \"subject\": \"\",\n"
+        "           \"keywords\": [\"政务公开\", \"年度报告\"]},\n"
+        "  \"body\": [\n"
+        "    {\"type\": \"title\", \"text\": [\"某某局\", \"2021年**年度**报告\"]},\n"
+        "    {\"type\": \"heading\", \"level\": 1, \"text\": \"一、总体情况\"},\n"
+        "    {\"type\": \"paragraph\", \"text\": \"前**加粗**后\\\\*星*号\\\\x\"},\n"
+        "    {\"type\": \"paragraph\", \"text\": [{\"text\": \"（一）主动公开情况。\", \"style\": \"heading2\"},\n"
+        "        \"正文**粗**\", {\"text\": \"细**粗**\", \"bold\": false}]},\n"
+        "    {\"type\": \"signature\", \"lines\": [\"某某局\", [\"2022年\", \"1月20日\"]]},\n"
+        "    {\"type\": \"page_break\"},\n"
+        "    {\"type\": \"paragraph\", \"text\": \"**全粗**\"}\n"
+        "  ]\n"
+        "}\n";
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_report *r = pb_input_report("data/r.json", json, strlen(json), a, &d);
+    CHECK(r != NULL, "valid report rejected");
+    CHECK(d.count == 0, "messages for a valid report");
+    if (!r) {
+        pb_diag_print(&d, stdout);
+        goto done;
+    }
+    CHECK(strcmp(r->file, "data/r.json") == 0, "file %s", r->file);
+    CHECK(strcmp(r->dir, "data") == 0, "dir %s", r->dir);
+    CHECK(r->layout && strcmp(r->layout, "gbt9704") == 0, "layout");
+    CHECK(strcmp(r->meta.title, "某某局2021年政府信息公开工作年度报告") == 0, "title");
+    CHECK(strcmp(r->meta.issuer, "某某局") == 0, "issuer");
+    CHECK(r->meta.subject == NULL, "empty subject is absent");
+    CHECK(r->meta.year == 2021, "year");
+    CHECK(strcmp(r->meta.date, "2022-01-20") == 0, "date");
+    CHECK(strcmp(r->meta.keywords, "政务公开；年度报告") == 0, "keywords %s", r->meta.keywords);
+    CHECK(r->nblocks == 7, "blocks %d", r->nblocks);
+    if (r->nblocks != 7)
+        goto done;
+
+    const pb_block *b = &r->blocks[0];
+    CHECK(b->kind == PB_BLOCK_TITLE && b->ntexts == 2, "title lines");
+    CHECK(strcmp(b->path, "body[0]") == 0, "block path %s", b->path);
+    check_run(&b->texts[0], 0, "某某局", -1, -1, "body[0].text[0]", __LINE__);
+    check_run(&b->texts[1], 0, "2021年", -1, -1, "body[0].text[1]", __LINE__);
+    check_run(&b->texts[1], 1, "年度", -1, 1, "body[0].text[1]", __LINE__);
+    check_run(&b->texts[1], 2, "报告", -1, -1, "body[0].text[1]", __LINE__);
+    CHECK(strcmp(b->texts[1].path, "body[0].text[1]") == 0, "text path");
+
+    b = &r->blocks[1];
+    CHECK(b->kind == PB_BLOCK_HEADING && b->level == 1 && b->ntexts == 1, "heading");
+    check_run(&b->texts[0], 0, "一、总体情况", -1, -1, "body[1].text", __LINE__);
+
+    b = &r->blocks[2];
+    CHECK(b->kind == PB_BLOCK_PARAGRAPH && b->texts[0].nruns == 3, "markup runs %d",
+          b->texts[0].nruns);
+    check_run(&b->texts[0], 0, "前", -1, -1, "body[2].text", __LINE__);
+    check_run(&b->texts[0], 1, "加粗", -1, 1, "body[2].text", __LINE__);
+    check_run(&b->texts[0], 2, "后*星*号\\x", -1, -1, "body[2].text", __LINE__);
+
+    b = &r->blocks[3];
+    CHECK(b->texts[0].nruns == 5, "mixed runs %d", b->texts[0].nruns);
+    check_run(&b->texts[0], 0, "（一）主动公开情况。", PB_STYLE_HEADING2, -1,
+              "body[3].text[0].text", __LINE__);
+    check_run(&b->texts[0], 1, "正文", -1, -1, "body[3].text[1]", __LINE__);
+    check_run(&b->texts[0], 2, "粗", -1, 1, "body[3].text[1]", __LINE__);
+    check_run(&b->texts[0], 3, "细", -1, 0, "body[3].text[2].text", __LINE__);
+    check_run(&b->texts[0], 4, "粗", -1, 1, "body[3].text[2].text", __LINE__);
+
+    b = &r->blocks[4];
+    CHECK(b->kind == PB_BLOCK_SIGNATURE && b->ntexts == 2, "signature");
+    check_run(&b->texts[0], 0, "某某局", -1, -1, "body[4].lines[0]", __LINE__);
+    check_run(&b->texts[1], 0, "2022年", -1, -1, "body[4].lines[1][0]", __LINE__);
+    check_run(&b->texts[1], 1, "1月20日", -1, -1, "body[4].lines[1][1]", __LINE__);
+
+    CHECK(r->blocks[5].kind == PB_BLOCK_PAGE_BREAK, "page break");
+    b = &r->blocks[6];
+    CHECK(b->texts[0].nruns == 1, "all bold: %d runs", b->texts[0].nruns);
+    check_run(&b->texts[0], 0, "全粗", -1, 1, "body[6].text", __LINE__);
+done:
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* the folder of a bare file name */
+    a = pb_arena_new();
+    pb_diag_init(&d);
+    r = pb_input_report("r.json", ONE("{\"type\": \"page_break\"}"), strlen(ONE("{\"type\": \"page_break\"}")), a, &d);
+    CHECK(r && strcmp(r->dir, ".") == 0 && r->layout == NULL && r->meta.year == 0,
+          "defaults of a minimal report");
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+static void test_report_errors(void)
+{
+    /* structure */
+    REPORT_ERROR("[1]", "r.json: expected an object, got an array");
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\"}}", "r.json: missing required key \"body\"");
+    REPORT_ERROR("{\"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: missing required key \"meta\"");
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\"}, \"body\": []}", "r.json: body: must not be empty");
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\"}, \"body\": [], \"boyd\": 1}",
+                 "r.json: unknown key \"boyd\" (did you mean \"body\"?)\n"
+                 "r.json: body: must not be empty");
+    REPORT_ERROR("{\"layout\": \"\", \"meta\": {\"title\": \"\"}, \"body\": {}}",
+                 "r.json: layout: must not be empty\n"
+                 "r.json: meta.title: must not be empty\n"
+                 "r.json: body: expected an array, got an object");
+    /* meta */
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"year\": \"2021年\", \"date\": \"2022-02-30\","
+                 " \"keywords\": [\"a\", \"\", 3], \"issuer\": 7, \"tilte\": \"x\"},"
+                 " \"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: meta: unknown key \"tilte\" (did you mean \"title\"?)\n"
+                 "r.json: meta.issuer: expected a string, got 7\n"
+                 "r.json: meta.year: expected an integer, got \"2021年\"\n"
+                 "r.json: meta.date: expected a date as YYYY-MM-DD, got \"2022-02-30\"\n"
+                 "r.json: meta.keywords[1]: must not be empty\n"
+                 "r.json: meta.keywords[2]: expected a string, got 3");
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"year\": 2021.5}, \"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: meta.year: expected an integer, got 2021.5");
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"year\": 1e999}, \"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: meta.year: number out of range");
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"year\": 3021}, \"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: meta.year: must be between 1900 and 2999, got 3021");
+    /* blocks */
+    REPORT_ERROR(ONE("{\"type\": \"table\", \"rows\": []}"),
+                 "r.json: body[0].type: \"table\" blocks are not supported yet");
+    REPORT_ERROR(ONE("{\"type\": \"para\", \"text\": \"x\"}"),
+                 "r.json: body[0].type: unknown block type \"para\" (did you mean \"paragraph\"?)");
+    REPORT_ERROR(ONE("{\"type\": \"chart\"}"),
+                 "r.json: body[0].type: unknown block type \"chart\" (expected title, heading, "
+                 "paragraph, signature or page_break)");
+    REPORT_ERROR(ONE("{\"text\": \"x\"}, 5"),
+                 "r.json: body[0]: missing required key \"type\"\n"
+                 "r.json: body[1]: expected an object, got 5");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"a\", \"sise\": 1}"),
+                 "r.json: body[0]: unknown key \"sise\"");
+    REPORT_ERROR(ONE("{\"type\": \"heading\", \"level\": \"3条\", \"text\": \"a\"},"
+                     "{\"type\": \"heading\", \"level\": 2.5, \"text\": \"a\"},"
+                     "{\"type\": \"heading\", \"level\": 5, \"text\": \"a\"},"
+                     "{\"type\": \"heading\", \"text\": \"a\"}"),
+                 "r.json: body[0].level: expected an integer, got \"3条\"\n"
+                 "r.json: body[1].level: expected an integer, got 2.5\n"
+                 "r.json: body[2].level: must be between 1 and 4, got 5\n"
+                 "r.json: body[3]: missing required key \"level\"");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": 3}"),
+                 "r.json: body[0].text: expected a string or an array of strings and runs, got 3");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"\"},"
+                     "{\"type\": \"paragraph\", \"text\": []},"
+                     "{\"type\": \"paragraph\", \"text\": [\"a\", \"\"]},"
+                     "{\"type\": \"paragraph\", \"text\": \"****\"},"
+                     "{\"type\": \"paragraph\"}"),
+                 "r.json: body[0].text: empty text\n"
+                 "r.json: body[1].text: empty text\n"
+                 "r.json: body[2].text[1]: empty text\n"
+                 "r.json: body[3].text: empty text\n"
+                 "r.json: body[4]: missing required key \"text\"");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"一**二\"}"),
+                 "r.json: body[0].text: unclosed \"**\" (opened at character 2; write \\\\* for "
+                 "a literal asterisk)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": [\"a\", {\"text\": \"b\", \"bold\": \"yes\","
+                     " \"style\": \"heading5\", \"colour\": 1}, {\"bold\": true}, null]}"),
+                 "r.json: body[0].text[1]: unknown key \"colour\"\n"
+                 "r.json: body[0].text[1].bold: expected true or false, got \"yes\"\n"
+                 "r.json: body[0].text[1].style: expected \"title\", \"heading1\", \"heading2\", "
+                 "\"heading3\", \"heading4\", \"body\", \"signature\" or \"page_number\", got "
+                 "\"heading5\" (did you mean \"heading1\"?)\n"
+                 "r.json: body[0].text[2]: missing required key \"text\"\n"
+                 "r.json: body[0].text[3]: expected a string or a run object, got null");
+    REPORT_ERROR(ONE("{\"type\": \"title\", \"text\": [\"a\", {\"text\": \"b\"}]},"
+                     "{\"type\": \"title\", \"text\": []},"
+                     "{\"type\": \"signature\", \"lines\": []},"
+                     "{\"type\": \"signature\", \"text\": \"x\"}"),
+                 "r.json: body[0].text[1]: expected a string (one title line), got an object\n"
+                 "r.json: body[1].text: expected a string or a non-empty array of strings (one "
+                 "per line), got an empty array\n"
+                 "r.json: body[2].lines: must not be empty\n"
+                 "r.json: body[3]: unknown key \"text\"\n"
+                 "r.json: body[3]: missing required key \"lines\"");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"一二三四五六七八九十一二三四五六七八九十一二三\", \"x\": 1},"
+                     "{\"type\": \"paragraph\", \"text\": {\"text\": \"一二三四五六七八九十一二三四五六七八九十一二三\"}}"),
+                 "r.json: body[0]: unknown key \"x\"\n"
+                 "r.json: body[1].text: expected a string or an array of strings and runs, got "
+                 "an object");
+    REPORT_ERROR(ONE("{\"type\": \"heading\", \"level\": \"一二三四五六七八九十一二三四五六七八九十一二三\", \"text\": \"a\"}"),
+                 "r.json: body[0].level: expected an integer, got "
+                 "\"一二三四五六七八九十一二三四五六七八九十…\"");
+    /* duplicate keys, wherever they are */
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"title\": \"U\"}, \"body\": ["
+                 "{\"type\": \"page_break\", \"type\": \"page_break\", \"type\": \"x\"}]}",
+                 "r.json: meta: duplicate key \"title\"\n"
+                 "r.json: body[0]: duplicate key \"type\"\n"
+                 "r.json: body[0]: duplicate key \"type\"");
+}
+
+static void test_report_strings(void)
+{
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"a\\u0000b\"}"),
+                 "r.json: body[0].text: control character U+0000 (NUL) is not allowed");
+    static const char raw_nul[] = "{\"meta\": {\"title\": \"a\0b\"}, \"body\": [{\"type\": \"page_break\"}]}";
+    REPORT_ERROR_LEN(raw_nul, sizeof raw_nul - 1,
+                     "r.json: meta.title: control character U+0000 (NUL) is not allowed");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"a\\u0007b\"}"),
+                 "r.json: body[0].text: control character U+0007 is not allowed (character 2)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"a\\tb\"}"),
+                 "r.json: body[0].text: control character U+0009 is not allowed (character 2)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"ab\x01\"}"),
+                 "r.json: body[0].text: control character U+0001 is not allowed (character 3)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": [\"正文\\u0085\"]}"),
+                 "r.json: body[0].text[0]: control character U+0085 is not allowed (character 3)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"零\\u200b宽\"}"),
+                 "r.json: body[0].text: zero-width character U+200B is not allowed (character 2)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"\\ufeff开头\"}"),
+                 "r.json: body[0].text: zero-width character U+FEFF is not allowed (character 1)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": [{\"text\": \"ab\\u202Ecd\"}]}"),
+                 "r.json: body[0].text[0].text: bidirectional control U+202E is not allowed "
+                 "(character 3)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"a\\u200fb\\u2066\"}"),
+                 "r.json: body[0].text: bidirectional control U+200F is not allowed (character 2)");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"ab\xff\"}"),
+                 "r.json: body[0].text: invalid UTF-8 (unpaired surrogate or bad byte) at byte 2");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"a\xed\xa0\x80\"}"),
+                 "r.json: body[0].text: invalid UTF-8 (unpaired surrogate or bad byte) at byte 1");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"x\\ud800\"}"),
+                 "r.json: line 1, column 67: invalid \\u escape: unpaired surrogate U+D800 is "
+                 "not a character (near '\\ud800\"}]}')");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"x\\udc00y\"}"),
+                 "r.json: line 1, column 67: invalid \\u escape: unpaired surrogate U+DC00 is "
+                 "not a character (near '\\udc00y\"}]}')");
+    /* a surrogate pair is one character */
+    {
+        const char *json = ONE("{\"type\": \"paragraph\", \"text\": \"\\ud842\\udfb7\"}");
+        pb_arena *a = pb_arena_new();
+        pb_diag d;
+        pb_diag_init(&d);
+        pb_report *r = pb_input_report("r.json", json, strlen(json), a, &d);
+        CHECK(r && r->blocks[0].texts[0].nruns == 1 &&
+                  strcmp(r->blocks[0].texts[0].runs[0].text, "\xF0\xA0\xAE\xB7") == 0,
+              "surrogate pair decodes to U+20BB7");
+        pb_diag_free(&d);
+        pb_arena_free(a);
+    }
+    /* odd keys are quoted in paths, never printed raw */
+    REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"a b\": [\"\\u0001\"], \"x\\ty\": 1},"
+                 " \"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: meta[\"a b\"][0]: control character U+0001 is not allowed (character 1)\n"
+                 "r.json: meta: in a key: control character U+0009 is not allowed (character 2)\n"
+                 "r.json: meta: unknown key \"a b\"\n"
+                 "r.json: meta: unknown key \"x\\u0009y\"");
+    /* keys are checked too */
+    REPORT_ERROR("{\"me\\u0000ta\": {\"title\": \"T\"}, \"body\": [{\"type\": \"page_break\"}]}",
+                 "r.json: in a key: control character U+0000 (NUL) is not allowed\n"
+                 "r.json: unknown key \"me\"\n"
+                 "r.json: missing required key \"meta\"");
+}
+
+static void test_syntax_errors(void)
+{
+    REPORT_ERROR("", "r.json: the file is empty");
+    REPORT_ERROR(" \n\t ", "r.json: the file is empty");
+    REPORT_ERROR("{\n  \"meta\": {\n    \"title\": \"T\",\n  },\n}",
+                 "r.json: line 4, column 3: comma before '}' (trailing commas are not allowed) "
+                 "(near '},')");
+    /* columns count characters, not bytes */
+    REPORT_ERROR("{\"meta\":{\"title\":\"标题\" \"x\"}}",
+                 "r.json: line 1, column 23: expected ',' or '}' (near '\"x\"}}')");
+    REPORT_ERROR("{\"a\": [1 2]}", "r.json: line 1, column 10: expected ',' or ']' (near '2]}')");
+    REPORT_ERROR("{\"a\" 1}", "r.json: line 1, column 6: expected ':' after the key (near '1}')");
+    REPORT_ERROR("{'a': 1}",
+                 "r.json: line 1, column 2: expected a key in double quotes (near ''a': 1}')");
+    REPORT_ERROR("{\"a\": 'b'}",
+                 "r.json: line 1, column 7: invalid value (strings need double quotes) (near "
+                 "''b'}')");
+    REPORT_ERROR("{\"a\": tru}",
+                 "r.json: line 1, column 7: invalid value (expected a string, number, object, "
+                 "array, true, false or null) (near 'tru}')");
+    REPORT_ERROR("{\"a\": NaN}",
+                 "r.json: line 1, column 7: invalid value (expected a string, number, object, "
+                 "array, true, false or null) (near 'NaN}')");
+    REPORT_ERROR("[1,]",
+                 "r.json: line 1, column 4: comma before ']' (trailing commas are not allowed) "
+                 "(near ']')");
+    REPORT_ERROR("{\"a\": \"b\\q\"}",
+                 "r.json: line 1, column 9: invalid escape '\\q' (a backslash is written \\\\) "
+                 "(near '\\q\"}')");
+    REPORT_ERROR(ONE("{\"type\": \"paragraph\", \"text\": \"\\*\"}"),
+                 "r.json: line 1, column 66: invalid escape '\\*' (a literal asterisk is written "
+                 "\\\\*) (near '\\*\"}]}')");
+    REPORT_ERROR("{\"a\": \"\\\x01\"}",
+                 "r.json: line 1, column 8: invalid escape (a backslash is written \\\\) (near "
+                 "'\\?\"}')");
+    REPORT_ERROR("{\"a\": \"\\u12\"}",
+                 "r.json: line 1, column 8: invalid \\u escape (it needs four hex digits) "
+                 "(near '\\u12\"}')");
+    REPORT_ERROR("{\"a\":\n  \"abc",
+                 "r.json: line 2, column 3: unterminated string (near '\"abc')");
+    REPORT_ERROR("{\"a\": \"abc\n\"}",
+                 "r.json: line 1, column 11: line break inside a string (missing closing "
+                 "quote?) (at end of line)");
+    REPORT_ERROR("{\"a\": [1, 2}",
+                 "r.json: line 1, column 12: '}' does not close the '[' at line 1, column 7 "
+                 "(near '}')");
+    REPORT_ERROR("{\"a\": [1, 2]", "r.json: line 1, column 1: '{' is never closed (near '{\"a\": [1, 2]')");
+    REPORT_ERROR("{} }", "r.json: line 1, column 4: unexpected '}' (near '}')");
+    REPORT_ERROR("{}\n x", "r.json: line 2, column 2: unexpected text after the JSON value "
+                           "(near 'x')");
+    static const char nul_after[] = "{\"a\": 1}\0";
+    REPORT_ERROR_LEN(nul_after, sizeof nul_after - 1,
+                     "r.json: line 1, column 9: unexpected text after the JSON value (near '?')");
+
+    /* nesting: 64 levels are fine for the parser, 65 are not */
+    char deep[200];
+    memset(deep, '[', 65);
+    memset(deep + 65, ']', 65);
+    deep[130] = 0;
+    REPORT_ERROR(deep, "r.json: line 1, column 65: nesting deeper than 64 levels (near '[]]]]]]]]]]]')");
+    deep[129] = 0;
+    REPORT_ERROR(deep + 1, "r.json: expected an object, got an array");
+    /* brackets inside strings do not count */
+    char strdeep[300];
+    strcpy(strdeep, "{\"meta\": {\"title\": \"T\"}, \"body\": [{\"type\": \"paragraph\", \"text\": \"");
+    size_t n = strlen(strdeep);
+    memset(strdeep + n, '[', 100);
+    strcpy(strdeep + n + 100, "\"}");
+    strcat(strdeep, "]}");
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_diag_init(&d);
+    CHECK(pb_input_report("r.json", strdeep, strlen(strdeep), a, &d) != NULL,
+          "brackets in strings counted as nesting");
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* size limit */
+    size_t big = 16u * 1024 * 1024 + 1;
+    char *huge = malloc(big);
+    memset(huge, ' ', big);
+    huge[0] = '{';
+    huge[big - 1] = '}';
+    REPORT_ERROR_LEN(huge, big, "r.json: file is larger than the limit of 16777216 bytes");
+    free(huge);
+}
+
+/* ---- layouts ------------------------------------------------------------ */
+
+static char tmpdir[64];
+static char *made[64];
+static int nmade;
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static void write_file(const char *name, const char *text)
+{
+    const char *p = tmp_path(name);
+    FILE *f = fopen(p, "w");
+    if (!f) {
+        perror(p);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+    for (int i = 0; i < nmade; i++)
+        if (strcmp(made[i], p) == 0)
+            return;
+    made[nmade++] = strdup(p);
+}
+
+static void make_dir(const char *name)
+{
+    mkdir(tmp_path(name), 0700);
+    made[nmade++] = strdup(tmp_path(name));
+}
+
+static void cleanup(void)
+{
+    for (int i = nmade - 1; i >= 0; i--) {
+        if (remove(made[i]) != 0)
+            perror(made[i]);
+        free(made[i]);
+    }
+    rmdir(tmpdir);
+}
+
+#define STYLES_REST                                                               \
+    "\"heading1\": {\"font\": \"hei\", \"size\": 16},"                            \
+    "\"heading2\": {\"font\": \"kai\", \"size\": 16},"                            \
+    "\"heading3\": {\"font\": \"fangsong\", \"size\": 16, \"bold\": true},"       \
+    "\"heading4\": {\"font\": \"fangsong\", \"size\": 16},"                       \
+    "\"signature\": {\"font\": \"fangsong\", \"size\": 16, \"align\": \"right\"}," \
+    "\"page_number\": {\"font\": \"song\", \"size\": 14}"
+
+static const char *const base_layout =
+    "{\n"
+    "  \"name\": \"base\",\n"
+    "  \"page\": {\"width\": 210, \"height\": 297},\n"
+    "  \"margins\": {\"top\": 37, \"bottom\": 35, \"left\": 28, \"right\": 26},\n"
+    "  \"grid\": {\"lines_per_page\": 22, \"chars_per_line\": 28},\n"
+    "  \"fonts\": {\"title\": [{\"family\": \"T\"}], \"hei\": [{\"file\": \"hei.ttf\"}],\n"
+    "            \"kai\": [{\"family\": \"K\", \"file\": \"k.ttc\", \"index\": 2}],\n"
+    "            \"fangsong\": [\"catalog\", {\"family\": \"FS\"}], \"song\": [\"catalog:fangsong\"]},\n"
+    "  \"styles\": {\"title\": {\"font\": \"title\", \"size\": 22, \"align\": \"center\"},\n"
+    "             \"body\": {\"font\": \"fangsong\", \"size\": 16, \"char_grid\": true, \"indent\": 2},\n"
+    "             " STYLES_REST "}\n"
+    "}\n";
+
+static const char *const catalog =
+    "{\"roles\": {\"fangsong\": [{\"family\": \"仿宋_GB2312\", \"file\": \"fs.ttf\"},"
+    " {\"family\": \"FandolFang\", \"file\": \"FandolFang-Regular.otf\"}],"
+    " \"hei\": [{\"family\": \"SimHei\"}], \"kai\": [{\"family\": \"KaiTi\"}],"
+    " \"title\": [{\"file\": \"title.ttf\"}], \"song\": [{\"family\": \"SimSun\"}]}}";
+
+static pb_layout *load(pb_arena *a, pb_diag *d, const char *ref, const char *base_dir)
+{
+    pb_input_paths paths = {.data_dir = tmpdir};
+    pb_diag_init(d);
+    return pb_input_layout(ref, base_dir, &paths, a, d);
+}
+
+static void layout_error_at(const char *ref, const char *base_dir, pb_status status,
+                            const char *want, int line)
+{
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_layout *L = load(a, &d, ref, base_dir);
+    check(L == NULL, line, "layout %s accepted", ref);
+    expect_messages(&d, status, want, line);
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+/* Writes top.json extending base.json with the given members and expects
+ * these messages (%1$s is the temporary folder). */
+static void override_error_at(const char *members, const char *want_fmt, int line)
+{
+    char json[2048], want[4096];
+    snprintf(json, sizeof json, "{\"extends\": \"base.json\", %s}", members);
+    write_file("top.json", json);
+    snprintf(want, sizeof want, want_fmt, tmpdir);
+    layout_error_at(tmp_path("top.json"), NULL, PB_ERR_LAYOUT, want, line);
+}
+
+#define LAYOUT_ERROR(ref, status, want) layout_error_at((ref), NULL, (status), (want), __LINE__)
+#define OVERRIDE_ERROR(members, want) override_error_at((members), (want), __LINE__)
+
+static void test_layout_base(void)
+{
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_layout *L = load(a, &d, "base.json", tmpdir);
+    CHECK(L != NULL, "base layout rejected");
+    if (!L) {
+        pb_diag_print(&d, stdout);
+        goto done;
+    }
+    CHECK(strcmp(L->name, "base") == 0, "name %s", L->name);
+    CHECK(strcmp(L->file, tmp_path("base.json")) == 0, "file %s", L->file);
+    CHECK(strcmp(L->dir, tmpdir) == 0, "dir %s", L->dir);
+    CHECK(L->page_width == pb_fx_from_mm(210) && L->page_height == pb_fx_from_mm(297), "page");
+    CHECK(L->margin_left == pb_fx_from_mm(28) && L->margin_top == pb_fx_from_mm(37), "margins");
+    CHECK(L->text_width == pb_fx_from_mm(156), "text width %d", L->text_width);
+    CHECK(L->text_height == pb_fx_from_mm(225), "text height %d", L->text_height);
+    CHECK(L->lines_per_page == 22 && L->chars_per_line == 28, "grid");
+    CHECK(L->line_pitch == (pb_fx_from_mm(225) + 11) / 22, "line pitch %d", L->line_pitch);
+    CHECK(L->char_pitch == (pb_fx_from_mm(156) + 14) / 28, "char pitch %d", L->char_pitch);
+    CHECK(L->char_pitch == 1011, "char pitch 15.79 pt: %d", L->char_pitch);
+    CHECK(L->nroles == 5, "roles %d", L->nroles);
+    if (L->nroles == 5) {
+        const pb_font_role *fs = &L->roles[3], *song = &L->roles[4], *kai = &L->roles[2];
+        CHECK(strcmp(fs->name, "fangsong") == 0 && fs->ncandidates == 3, "fangsong candidates");
+        CHECK(strcmp(fs->path, "fonts.fangsong") == 0, "role path %s", fs->path);
+        CHECK(strcmp(fs->candidates[0].family, "仿宋_GB2312") == 0 &&
+                  strcmp(fs->candidates[0].file, "fs.ttf") == 0,
+              "catalog candidate");
+        CHECK(strcmp(fs->candidates[0].path, "roles.fangsong[0]") == 0 &&
+                  strcmp(fs->candidates[0].source, tmp_path("fonts/catalog.json")) == 0,
+              "catalog candidate origin %s %s", fs->candidates[0].path,
+              fs->candidates[0].source);
+        CHECK(strcmp(fs->candidates[1].family, "FandolFang") == 0, "catalog order");
+        CHECK(strcmp(fs->candidates[2].family, "FS") == 0 && fs->candidates[2].file == NULL &&
+                  strcmp(fs->candidates[2].path, "fonts.fangsong[1]") == 0 &&
+                  strcmp(fs->candidates[2].source, tmp_path("base.json")) == 0,
+              "own candidate after the catalog's");
+        CHECK(strcmp(song->name, "song") == 0 && song->ncandidates == 2 &&
+                  strcmp(song->candidates[1].family, "FandolFang") == 0,
+              "catalog:ROLE");
+        CHECK(kai->ncandidates == 1 && kai->candidates[0].index == 2 &&
+                  strcmp(kai->candidates[0].file, "k.ttc") == 0,
+              "kai");
+    }
+    const pb_style *body = &L->styles[PB_STYLE_BODY];
+    CHECK(strcmp(body->role, "fangsong") == 0 && body->size == 16 * 64 && body->char_grid &&
+              body->indent_chars == 2 && !body->bold && body->align == PB_ALIGN_JUSTIFY &&
+              body->space_before == 0 && body->line_pitch == 0,
+          "body style");
+    CHECK(strcmp(body->path, "styles.body") == 0, "style path");
+    CHECK(L->styles[PB_STYLE_TITLE].align == PB_ALIGN_CENTER && !L->styles[PB_STYLE_TITLE].char_grid,
+          "title style");
+    CHECK(L->styles[PB_STYLE_HEADING3].bold, "heading3 bold");
+    CHECK(strcmp(L->page_number.format, "— {n} —") == 0 &&
+              L->page_number.below_text == pb_fx_from_mm(7) && L->page_number.outside &&
+              L->page_number.side_indent_chars == 1 && L->page_number.first_page,
+          "page number defaults");
+done:
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+static const char *data_dir(void)
+{
+    const char *env = getenv("PAIBAN_DATA_DIR");
+    if (env && *env)
+        return env;
+#ifdef PAIBAN_DATA_DIR
+    return PAIBAN_DATA_DIR;
+#else
+    return "../..";
+#endif
+}
+
+static void test_layout_gbt9704(void)
+{
+    /* the shipped default layout, with the test's catalog */
+    char ref[1024];
+    snprintf(ref, sizeof ref, "%s/layouts/gbt9704.json", data_dir());
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_layout *L = load(a, &d, ref, NULL);
+    if (!L && d.count && strstr(d.messages[0].text, "cannot read")) {
+        printf("skipped: %s\n", d.messages[0].text);
+        goto done;
+    }
+    CHECK(L != NULL, "gbt9704 rejected");
+    if (!L) {
+        pb_diag_print(&d, stdout);
+        goto done;
+    }
+    CHECK(strcmp(L->name, "gbt9704") == 0, "name");
+    CHECK(L->text_width == pb_fx_from_mm(156) && L->text_height == pb_fx_from_mm(225),
+          "text block");
+    CHECK(L->lines_per_page == 22 && L->chars_per_line == 28, "grid");
+    CHECK(L->nroles == 5, "roles");
+    const pb_style *s = L->styles;
+    CHECK(strcmp(s[PB_STYLE_TITLE].role, "title") == 0 && s[PB_STYLE_TITLE].size == 22 * 64 &&
+              s[PB_STYLE_TITLE].align == PB_ALIGN_CENTER && !s[PB_STYLE_TITLE].char_grid &&
+              s[PB_STYLE_TITLE].space_after == L->line_pitch,
+          "title");
+    CHECK(strcmp(s[PB_STYLE_HEADING1].role, "hei") == 0 && s[PB_STYLE_HEADING1].char_grid &&
+              s[PB_STYLE_HEADING1].indent_chars == 2,
+          "heading1");
+    CHECK(strcmp(s[PB_STYLE_HEADING2].role, "kai") == 0, "heading2");
+    CHECK(s[PB_STYLE_HEADING3].bold && !s[PB_STYLE_HEADING4].bold, "heading3/4");
+    CHECK(s[PB_STYLE_SIGNATURE].align == PB_ALIGN_RIGHT &&
+              s[PB_STYLE_SIGNATURE].right_indent_chars == 4 &&
+              s[PB_STYLE_SIGNATURE].space_before == 2 * L->line_pitch,
+          "signature");
+    CHECK(strcmp(s[PB_STYLE_PAGE_NUMBER].role, "song") == 0 &&
+              s[PB_STYLE_PAGE_NUMBER].size == 14 * 64,
+          "page number style");
+    CHECK(L->page_number.outside && L->page_number.below_text == pb_fx_from_mm(7), "page number");
+done:
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* and by name, with the shipped catalog */
+    a = pb_arena_new();
+    pb_diag_init(&d);
+    pb_input_paths paths = {.data_dir = data_dir()};
+    L = pb_input_layout(PB_DEFAULT_LAYOUT, ".", &paths, a, &d);
+    if (!L && d.count && strstr(d.messages[0].text, "cannot read"))
+        printf("skipped: %s\n", d.messages[0].text);
+    else
+        CHECK(L && L->nroles == 5 && L->roles[0].ncandidates > 0, "gbt9704 by name");
+    if (!L)
+        pb_diag_print(&d, stdout);
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+static void test_extends(void)
+{
+    /* by name, through <data_dir>/layouts; null removes a key */
+    write_file("layouts/base.json", base_layout);
+    write_file("sub/top.json",
+               "{\"extends\": \"base\", \"name\": \"top\",\n"
+               " \"grid\": {\"lines_per_page\": null, \"line_pitch\": 30},\n"
+               " \"fonts\": {\"kai\": [{\"family\": \"KaiTi\"}]},\n"
+               " \"styles\": {\"body\": {\"size\": 15, \"space_before\": 0.5}},\n"
+               " \"page_number\": {\"placement\": \"center\", \"first_page\": false}}");
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_layout *L = load(a, &d, "sub/top.json", tmpdir);
+    CHECK(L != NULL, "extending layout rejected");
+    if (L) {
+        CHECK(strcmp(L->name, "top") == 0, "name");
+        CHECK(strcmp(L->file, tmp_path("sub/top.json")) == 0, "file %s", L->file);
+        CHECK(L->lines_per_page == 0 && L->line_pitch == 30 * 64 && L->chars_per_line == 28,
+              "grid merged: %d %d", L->lines_per_page, L->line_pitch);
+        const pb_style *body = &L->styles[PB_STYLE_BODY];
+        CHECK(body->size == 15 * 64 && strcmp(body->role, "fangsong") == 0 && body->char_grid &&
+                  body->indent_chars == 2 && body->space_before == 15 * 64,
+              "style merged key by key");
+        CHECK(L->nroles == 5 && strcmp(L->roles[2].name, "kai") == 0 &&
+                  L->roles[2].ncandidates == 1 &&
+                  strcmp(L->roles[2].candidates[0].family, "KaiTi") == 0 &&
+                  strcmp(L->roles[2].candidates[0].source, tmp_path("sub/top.json")) == 0 &&
+                  strcmp(L->roles[0].source, tmp_path("layouts/base.json")) == 0,
+              "arrays replaced, origins kept");
+        CHECK(!L->page_number.outside && !L->page_number.first_page, "page number merged");
+        CHECK(L->page_number.side_indent_chars == 1, "page number default kept");
+    } else {
+        pb_diag_print(&d, stdout);
+    }
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* null at the top level removes a whole object */
+    write_file("top.json", "{\"extends\": \"base.json\", \"page_number\": null,"
+                           " \"styles\": {\"body\": {\"indent\": null}}}");
+    a = pb_arena_new();
+    L = load(a, &d, tmp_path("top.json"), NULL);
+    CHECK(L && L->page_number.first_page && L->styles[PB_STYLE_BODY].indent_chars == 0 &&
+              strcmp(L->name, "base") == 0,
+          "null removes keys");
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* messages name the file a value came from */
+    write_file("base.json", base_layout);
+    write_file("bad-base.json",
+               "{\"extends\": \"base.json\", \"styles\": {\"title\": {\"size\": 300}}}");
+    write_file("top.json", "{\"extends\": \"bad-base.json\", \"styles\": {\"body\": {\"align\": \"centre\"}}}");
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%s/bad-base.json: styles.title.size: must be between 4 and 200, got 300\n"
+             "%s/top.json: styles.body.align: expected \"justify\", \"left\", \"center\" or "
+             "\"right\", got \"centre\" (did you mean \"center\"?)",
+             tmpdir, tmpdir);
+    LAYOUT_ERROR(tmp_path("top.json"), PB_ERR_LAYOUT, want);
+
+    /* cycles and depth */
+    write_file("a.json", "{\"extends\": \"b.json\"}");
+    write_file("b.json", "{\"extends\": \"a.json\"}");
+    snprintf(want, sizeof want,
+             "%s/b.json: extends: \"extends\" makes a cycle: %s/a.json → %s/b.json → %s/a.json",
+             tmpdir, tmpdir, tmpdir, tmpdir);
+    LAYOUT_ERROR(tmp_path("a.json"), PB_ERR_LAYOUT, want);
+    write_file("self.json", "{\"extends\": \"./self.json\"}");
+    snprintf(want, sizeof want,
+             "%s/self.json: extends: \"extends\" makes a cycle: %s/self.json → %s/./self.json",
+             tmpdir, tmpdir, tmpdir);
+    LAYOUT_ERROR(tmp_path("self.json"), PB_ERR_LAYOUT, want);
+    for (int i = 0; i < 10; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "l%d.json", i);
+        snprintf(text, sizeof text, "{\"extends\": \"l%d.json\"}", i + 1);
+        write_file(name, i < 9 ? text : base_layout);
+    }
+    snprintf(want, sizeof want, "%s/l8.json: extends: more than 8 levels of \"extends\"", tmpdir);
+    LAYOUT_ERROR(tmp_path("l0.json"), PB_ERR_LAYOUT, want);
+    a = pb_arena_new();
+    L = load(a, &d, tmp_path("l1.json"), NULL);
+    CHECK(L != NULL, "8 levels of extends are allowed");
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    write_file("c.json", "{\"extends\": 3}");
+    snprintf(want, sizeof want, "%s/c.json: extends: expected a layout name or path, got 3",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("c.json"), PB_ERR_LAYOUT, want);
+    write_file("c.json", "{\"extends\": \"missing.json\"}");
+    snprintf(want, sizeof want, "%s/missing.json: cannot read: No such file or directory",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("c.json"), PB_ERR_IO, want);
+    write_file("c.json", "{\"extends\": \"base.json\",\n \"grid\": {\"lines_per_page\": 22,}}");
+    snprintf(want, sizeof want,
+             "%s/c.json: line 2, column 32: comma before '}' (trailing commas are not "
+             "allowed) (near '}}')",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("c.json"), PB_ERR_LAYOUT, want);
+}
+
+static void test_layout_errors(void)
+{
+    char want[2048];
+    snprintf(want, sizeof want, "%s/layouts/nope.json: cannot read: No such file or directory",
+             tmpdir);
+    LAYOUT_ERROR("nope", PB_ERR_IO, want);
+    write_file("array.json", "[]");
+    snprintf(want, sizeof want, "%s/array.json: expected an object, got an array", tmpdir);
+    LAYOUT_ERROR(tmp_path("array.json"), PB_ERR_LAYOUT, want);
+
+    OVERRIDE_ERROR("\"styles\": {\"body\": {\"sise\": 16, \"font\": \"fangsong2\"},"
+                   " \"heading4\": null, \"bdy\": {}}",
+                   "%1$s/top.json: styles: unknown key \"bdy\" (did you mean \"body\"?)\n"
+                   "%1$s/top.json: styles: missing required key \"heading4\"\n"
+                   "%1$s/top.json: styles.body: unknown key \"sise\" (did you mean \"size\"?)\n"
+                   "%1$s/top.json: styles.body.font: no font role \"fangsong2\" in \"fonts\" "
+                   "(did you mean \"fangsong\"?)");
+    OVERRIDE_ERROR("\"styles\": {\"body\": {\"size\": 2, \"indent\": 1.5, \"bold\": 1,"
+                   " \"line_pitch\": 2, \"space_after\": -1}}",
+                   "%1$s/top.json: styles.body.size: must be between 4 and 200, got 2\n"
+                   "%1$s/top.json: styles.body.bold: expected true or false, got 1\n"
+                   "%1$s/top.json: styles.body.indent: expected an integer, got 1.5\n"
+                   "%1$s/top.json: styles.body.space_after: must be between 0 and 100, got -1\n"
+                   "%1$s/top.json: styles.body.line_pitch: must be 0 (the grid's pitch) or "
+                   "between 4 and 400, got 2");
+    OVERRIDE_ERROR("\"styles\": {\"title\": {\"font\": null, \"size\": \"22pt\"}}",
+                   "%1$s/top.json: styles.title: missing required key \"font\"\n"
+                   "%1$s/top.json: styles.title.size: expected a number, got \"22pt\"");
+    OVERRIDE_ERROR("\"grid\": {\"lines_per_page\": 0, \"chars_per_line\": 201}",
+                   "%1$s/top.json: grid.lines_per_page: must be between 1 and 200, got 0\n"
+                   "%1$s/top.json: grid.chars_per_line: must be between 1 and 200, got 201");
+    OVERRIDE_ERROR("\"grid\": {\"line_pitch\": 28}",
+                   "%1$s/top.json: grid: give lines_per_page or line_pitch, not both");
+    OVERRIDE_ERROR("\"grid\": {\"lines_per_page\": null, \"chars_per_line\": null}",
+                   "%1$s/top.json: grid: missing required key \"lines_per_page\" (or "
+                   "\"line_pitch\")\n"
+                   "%1$s/base.json: styles.body.char_grid: the character grid needs "
+                   "grid.chars_per_line");
+    OVERRIDE_ERROR("\"margins\": {\"left\": 150, \"right\": 60.5, \"top\": 300}",
+                   "%1$s/top.json: margins: the text block has no width: page.width 210 - "
+                   "margins.left 150 - margins.right 60.5 = -0.5 mm\n"
+                   "%1$s/top.json: margins: the text block has no height: page.height 297 - "
+                   "margins.top 300 - margins.bottom 35 = -38 mm");
+    OVERRIDE_ERROR("\"page\": {\"width\": \"A4\", \"heigth\": 1}",
+                   "%1$s/top.json: page: unknown key \"heigth\" (did you mean \"height\"?)\n"
+                   "%1$s/top.json: page.width: expected a number, got \"A4\"");
+    OVERRIDE_ERROR("\"page_number\": {\"format\": \"第页\", \"placement\": \"left\","
+                   " \"below_text\": 7, \"side_indent\": -1}",
+                   "%1$s/top.json: page_number.format: must contain {n} (the page number), got "
+                   "\"第页\"\n"
+                   "%1$s/top.json: page_number.placement: expected \"outside\" or \"center\", "
+                   "got \"left\"\n"
+                   "%1$s/top.json: page_number.side_indent: must be between 0 and 50, got -1");
+    OVERRIDE_ERROR("\"fonts\": {\"kai\": [], \"hei\": [\"fangsong\", {\"file\": \"a/b.ttf\"},"
+                   " {\"index\": 1, \"famliy\": \"x\"}], \"song\": \"catalog\"}",
+                   "%1$s/top.json: fonts.hei[0]: expected a font object, \"catalog\" or "
+                   "\"catalog:ROLE\", got \"fangsong\"\n"
+                   "%1$s/top.json: fonts.hei[1].file: expected a file name without folders, "
+                   "got \"a/b.ttf\" (add folders with --font-dir)\n"
+                   "%1$s/top.json: fonts.hei[2]: unknown key \"famliy\" (did you mean "
+                   "\"family\"?)\n"
+                   "%1$s/top.json: fonts.hei[2]: give \"family\" or \"file\" (or both)\n"
+                   "%1$s/top.json: fonts.kai: must not be empty\n"
+                   "%1$s/top.json: fonts.song: expected an array, got \"catalog\"");
+    OVERRIDE_ERROR("\"fonts\": {\"kai\": [\"catalog:kai2\"], \"title\": [\"catalog:nope\"]}",
+                   "%1$s/top.json: fonts.title[0]: the font catalog %1$s/fonts/catalog.json has "
+                   "no role \"nope\"\n"
+                   "%1$s/top.json: fonts.kai[0]: the font catalog %1$s/fonts/catalog.json has "
+                   "no role \"kai2\"");
+    OVERRIDE_ERROR("\"name\": \"\", \"colour\": \"red\", \"grid\": {\"lines_per_page\": 22, "
+                   "\"lines_per_page\": 23}",
+                   "%1$s/top.json: grid: duplicate key \"lines_per_page\"\n"
+                   "%1$s/top.json: unknown key \"colour\"\n"
+                   "%1$s/top.json: name: must not be empty");
+
+    /* the catalog is checked as a file of its own */
+    write_file("fonts/catalog.json",
+               "{\"roles\": {\"fangsong\": [\"x\", {\"family\": \"F\", \"index\": -1}]}, \"r\": 1}");
+    snprintf(want, sizeof want,
+             "%1$s/fonts/catalog.json: unknown key \"r\"\n"
+             "%1$s/fonts/catalog.json: roles.fangsong[0]: expected a font object, got \"x\"\n"
+             "%1$s/fonts/catalog.json: roles.fangsong[1].index: must be between 0 and 65535, "
+             "got -1",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("base.json"), PB_ERR_LAYOUT, want);
+    remove(tmp_path("fonts/catalog.json"));
+    snprintf(want, sizeof want, "%s/fonts/catalog.json: cannot read: No such file or directory",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("base.json"), PB_ERR_IO, want);
+    write_file("fonts/catalog.json", catalog);
+}
+
+int main(void)
+{
+    strcpy(tmpdir, "/tmp/paiban-test-input.XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    make_dir("layouts");
+    make_dir("fonts");
+    make_dir("sub");
+    write_file("fonts/catalog.json", catalog);
+    write_file("base.json", base_layout);
+
+    test_valid_report();
+    test_report_errors();
+    test_report_strings();
+    test_syntax_errors();
+    test_layout_base();
+    test_layout_gbt9704();
+    test_extends();
+    test_layout_errors();
+
+    cleanup();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

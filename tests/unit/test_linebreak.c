@@ -1,0 +1,798 @@
+/* Line breaker tests with a fixed-advance fake font (no font file): one
+ * unit per code point, full-width characters 1024 fx (16 pt, the em) or a
+ * given grid pitch, ASCII 512 fx; opportunities from
+ * pb_break_opportunities. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "base/utf8.h"
+#include "text/linebreak.h"
+
+#define EM 1024
+
+static int passed, failed;
+
+static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool check(bool ok, const char *fmt, ...)
+{
+    if (ok) {
+        passed++;
+        return true;
+    }
+    failed++;
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL: ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    return false;
+}
+
+/* ---- fake font ------------------------------------------------------ */
+
+typedef struct para {
+    const char *text;
+    size_t len;
+    pb_lb_unit *u;
+    size_t *off;          /* byte offset of each unit, off[n] = len */
+    int n;
+    pb_arena *arena;
+    pb_lb_result r;
+    pb_lb_params p;
+} para;
+
+static pb_fx fake_width(uint32_t cp, pb_fx full)
+{
+    if (cp == 0x2028 || cp == 0x000A)
+        return 0;
+    return cp < 0x80 ? EM / 2 : full;
+}
+
+static void para_init(para *pa, const char *text, pb_fx full)
+{
+    memset(pa, 0, sizeof *pa);
+    pa->text = text;
+    pa->len = strlen(text);
+    uint8_t *brk = pb_xmalloc(pa->len + 1);
+    if (!pb_break_opportunities(text, pa->len, brk))
+        check(false, "pb_break_opportunities failed");
+    pa->u = pb_xcalloc(pa->len + 1, sizeof *pa->u);
+    pa->off = pb_xcalloc(pa->len + 1, sizeof *pa->off);
+    for (size_t i = 0; i < pa->len;) {
+        pa->off[pa->n] = i;
+        uint32_t cp = pb_utf8_next(text, pa->len, &i);
+        pb_lb_unit *u = &pa->u[pa->n++];
+        u->cp = cp;
+        u->width = fake_width(cp, full);
+        u->em = EM;
+        u->cls = (uint8_t)pb_char_class_of(cp);
+        u->brk = brk[i];
+    }
+    pa->off[pa->n] = pa->len;
+    free(brk);
+    pa->arena = pb_arena_new();
+    pa->p.measure = 10 * EM;
+    pa->p.align = PB_ALIGN_JUSTIFY;
+    pa->p.compress_punct = true;
+    pa->p.avoid_single_last = true;
+}
+
+static void para_run(para *pa)
+{
+    pb_linebreak(pa->u, pa->n, &pa->p, pa->arena, &pa->r);
+}
+
+static void para_free(para *pa)
+{
+    pb_arena_free(pa->arena);
+    free(pa->u);
+    free(pa->off);
+}
+
+/* Text of line l (static buffer). */
+static const char *line_text(const para *pa, int l)
+{
+    static char buf[4096];
+    const pb_lb_line *ln = &pa->r.lines[l];
+    size_t a = pa->off[ln->first], b = pa->off[ln->first + ln->count];
+    size_t n = b - a < sizeof buf - 1 ? b - a : sizeof buf - 1;
+    memcpy(buf, pa->text + a, n);
+    buf[n] = 0;
+    return buf;
+}
+
+static int64_t line_sum(const para *pa, int l)
+{
+    const pb_lb_line *ln = &pa->r.lines[l];
+    int64_t w = 0;
+    for (int i = ln->first; i < ln->first + ln->count; i++)
+        w += pa->u[i].width + pa->r.adjust[i].lead + pa->r.adjust[i].trail;
+    return w;
+}
+
+static pb_fx avail(const para *pa, int l)
+{
+    return pa->p.measure - pa->p.right_indent - (l == 0 ? pa->p.first_indent : 0);
+}
+
+static uint32_t first_cp(const para *pa, int l)
+{
+    return pa->u[pa->r.lines[l].first].cp;
+}
+
+static uint32_t last_cp(const para *pa, int l)
+{
+    const pb_lb_line *ln = &pa->r.lines[l];
+    return pa->u[ln->first + ln->count - 1].cp;
+}
+
+static void dump(const para *pa)
+{
+    for (int l = 0; l < pa->r.nlines; l++)
+        printf("    line %d: [%s] width %d of %d\n", l, line_text(pa, l),
+               (int)pa->r.lines[l].width, (int)avail(pa, l));
+}
+
+/* Lines cover all units in order; widths are the sums of adjustments. */
+static bool consistent(const para *pa)
+{
+    int next = 0;
+    for (int l = 0; l < pa->r.nlines; l++) {
+        const pb_lb_line *ln = &pa->r.lines[l];
+        if (ln->first != next || ln->count <= 0 || ln->width != line_sum(pa, l) ||
+            ln->last != (l == pa->r.nlines - 1))
+            return false;
+        next += ln->count;
+    }
+    return next == pa->n;
+}
+
+/* Does `needle` occur whole inside one line? */
+static bool kept_together(const para *pa, const char *needle)
+{
+    const char *at = strstr(pa->text, needle);
+    if (!at)
+        return false;
+    size_t a = (size_t)(at - pa->text), b = a + strlen(needle);
+    for (int l = 0; l < pa->r.nlines; l++) {
+        const pb_lb_line *ln = &pa->r.lines[l];
+        size_t s = pa->off[ln->first], e = pa->off[ln->first + ln->count];
+        if (s <= a && b <= e)
+            return true;
+    }
+    return false;
+}
+
+static const char *han(int n)
+{
+    static const char pool[] = "一二三四五六七八九十百千万亿甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥";
+    static char buf[8][1024];
+    static int slot;
+    char *b = buf[slot++ % 8];
+    size_t len = 0, poolchars = (sizeof pool - 1) / 3;
+    for (int i = 0; i < n; i++) {
+        memcpy(b + len, pool + (size_t)(i % (int)poolchars) * 3, 3);
+        len += 3;
+    }
+    b[len] = 0;
+    return b;
+}
+
+static char *cat(const char *a, const char *b, const char *c)
+{
+    static char buf[8][2048];
+    static int slot;
+    char *out = buf[slot++ % 8];
+    snprintf(out, sizeof buf[0], "%s%s%s", a, b, c ? c : "");
+    return out;
+}
+
+/* ---- tests ---------------------------------------------------------- */
+
+static void test_no_line_start(void)
+{
+    static const char *marks[] = {"，", "。", "、", "”", "）", "：", "；", "！", "？", "》", "」"};
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        for (int compress = 0; compress <= 1; compress++) {
+            /* ten Han fill the 10-em line, so the mark would start line 2 */
+            para pa;
+            para_init(&pa, cat(han(10), marks[m], han(6)), EM);
+            pa.p.compress_punct = compress;
+            para_run(&pa);
+            bool ok = consistent(&pa) && pa.r.nlines >= 2;
+            for (int l = 1; l < pa.r.nlines; l++)
+                ok = ok && !pb_no_line_start(first_cp(&pa, l));
+            check(ok, "no-line-start %s (compress %d)", marks[m], compress);
+            if (!ok)
+                dump(&pa);
+            /* the mark moved a character down rather than sticking out */
+            check(pa.r.nlines >= 2 && pa.r.lines[0].count == 9 &&
+                      pa.r.lines[0].width == 10 * EM,
+                  "no-line-start %s: line 1 keeps 9 characters, justified", marks[m]);
+            para_free(&pa);
+        }
+    }
+}
+
+static void test_no_line_end(void)
+{
+    static const char *marks[] = {"“", "（", "《", "‘", "【", "「"};
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        para pa;
+        para_init(&pa, cat(han(9), marks[m], han(8)), EM);
+        para_run(&pa);
+        bool ok = consistent(&pa) && pa.r.nlines >= 2;
+        for (int l = 0; l + 1 < pa.r.nlines; l++)
+            ok = ok && !pb_no_line_end(last_cp(&pa, l));
+        check(ok, "no-line-end %s", marks[m]);
+        if (!ok)
+            dump(&pa);
+        para_free(&pa);
+    }
+}
+
+static void test_dashes(void)
+{
+    static const char *pairs[] = {"——", "……"};
+    for (int d = 0; d < 2; d++) {
+        for (int pos = 6; pos <= 11; pos++) {
+            para pa;
+            para_init(&pa, cat(han(pos), pairs[d], han(12)), EM);
+            para_run(&pa);
+            bool ok = consistent(&pa) && kept_together(&pa, pairs[d]);
+            for (int l = 1; l < pa.r.nlines; l++)
+                ok = ok && pa.u[pa.r.lines[l].first].cls != PB_CC_DASH;
+            check(ok, "%s after %d characters: never split, never at line start", pairs[d],
+                  pos);
+            if (!ok)
+                dump(&pa);
+            /* never stretched inside the pair */
+            int i = 0;
+            while (i < pa.n && pa.u[i].cls != PB_CC_DASH)
+                i++;
+            check(i < pa.n && pa.r.adjust[i].trail == 0 && pa.r.adjust[i + 1].lead == 0,
+                  "%s after %d characters: no space inside", pairs[d], pos);
+            para_free(&pa);
+        }
+    }
+}
+
+static void test_numbers_and_words(void)
+{
+    static const char *items[] = {"1944.0495", "2021", "0451-53675221", "abcdefgh",
+                                  "Information"};
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
+        for (int pos = 4; pos <= 10; pos++) {
+            para pa;
+            const char *tail = k == 1 ? "年度报告" : "一二三四五六七";
+            para_init(&pa, cat(han(pos), items[k], tail), EM);
+            para_run(&pa);
+            bool ok = consistent(&pa) && kept_together(&pa, items[k]);
+            check(ok, "%s after %d characters never split", items[k], pos);
+            if (!ok)
+                dump(&pa);
+            para_free(&pa);
+        }
+    }
+    /* and the byte-level opportunities agree */
+    const char *s = "电话0451-53675221，1944.0495亿元，2021年";
+    size_t len = strlen(s);
+    uint8_t brk[128];
+    pb_break_opportunities(s, len, brk);
+    const char *nums[] = {"0451-53675221", "1944.0495", "2021"};
+    for (int k = 0; k < 3; k++) {
+        size_t a = (size_t)(strstr(s, nums[k]) - s), b = a + strlen(nums[k]);
+        bool none = true;
+        for (size_t i = a + 1; i < b; i++)
+            none = none && brk[i] == PB_BRK_NONE;
+        check(none, "no opportunity inside %s", nums[k]);
+    }
+    size_t nian = (size_t)(strstr(s, "年") - s);
+    check(brk[nian] == PB_BRK_ALLOW, "2021|年 may break before 年 (digits stay together)");
+}
+
+static void test_url(void)
+{
+    const char *url = "https://www.example.gov.cn/xxgk/2021/index.html";
+    para pa;
+    para_init(&pa, cat("详见", url, "。"), EM);
+    para_run(&pa);
+    bool ok = consistent(&pa) && pa.r.nlines >= 3;
+    for (int l = 0; l + 1 < pa.r.nlines; l++) {
+        const pb_lb_line *ln = &pa.r.lines[l];
+        ok = ok && pa.u[ln->first + ln->count - 1].brk != PB_BRK_NONE;
+    }
+    for (int l = 1; l < pa.r.nlines; l++)
+        ok = ok && first_cp(&pa, l) != '/' && first_cp(&pa, l) != '.' &&
+             first_cp(&pa, l) != ':';
+    check(ok, "URL breaks only at legal points");
+    if (!ok)
+        dump(&pa);
+    para_free(&pa);
+}
+
+/* A report-like paragraph mixing everything. */
+static const char *sample =
+    "2021年，南岗区人民政府办公室在区委、区政府的正确领导下，认真贯彻落实《中华人民共和国政府"
+    "信息公开条例》（以下简称《条例》），坚持以公开为常态、不公开为例外，全年主动公开政府信息"
+    "1944条，其中“放管服”改革、重大建设项目等信息459条……依申请公开受理36件，办结率100%。"
+    "咨询电话：0451-53675221，网址：https://www.nangang.gov.cn/xxgk/。下一步——继续深化"
+    "政务公开，提升 Open Government Data 开放水平，确保公开质量再上新台阶。";
+
+static void test_justified_sums(void)
+{
+    /* GB/T 9704 grid: 156 mm / 28 ≈ 15.79 pt; measure = 28 × pitch. */
+    static const struct { pb_fx full, measure; const char *name; } cases[] = {
+        {1010, 28 * 1010, "grid 28 × 1010"},
+        {1024, 28 * 1010, "16 pt glyphs on 28 × 1010"},
+        {1024, 28 * EM + 37, "odd measure"},
+        {1024, 13 * EM + 5, "narrow"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        para pa;
+        para_init(&pa, sample, cases[c].full);
+        pa.p.measure = cases[c].measure;
+        pa.p.first_indent = 2 * cases[c].full;
+        para_run(&pa);
+        bool ok = consistent(&pa) && pa.r.nlines > 3;
+        for (int l = 0; l + 1 < pa.r.nlines; l++)
+            ok = ok && line_sum(&pa, l) == avail(&pa, l);
+        ok = ok && line_sum(&pa, pa.r.nlines - 1) <= avail(&pa, pa.r.nlines - 1);
+        check(ok, "justified lines sum exactly to the measure (%s)", cases[c].name);
+        bool rules = true;
+        for (int l = 0; l < pa.r.nlines; l++) {
+            if (l > 0 && pb_no_line_start(first_cp(&pa, l)))
+                rules = false;
+            if (l + 1 < pa.r.nlines && pb_no_line_end(last_cp(&pa, l)))
+                rules = false;
+        }
+        check(rules, "sample keeps clreq rules (%s)", cases[c].name);
+        if (!ok || !rules)
+            dump(&pa);
+        para_free(&pa);
+    }
+    /* On the exact grid, plain Han lines hold 28 characters. */
+    para pa;
+    para_init(&pa, han(28 * 3), 1010);
+    pa.p.measure = 28 * 1010;
+    para_run(&pa);
+    check(pa.r.nlines == 3 && pa.r.lines[0].count == 28 && pa.r.lines[1].count == 28 &&
+              pa.r.lines[0].width == 28 * 1010,
+          "28 characters per line on the GB/T grid");
+    para_free(&pa);
+}
+
+static void test_compression(void)
+{
+    para pa;
+    para_init(&pa, "一二。”三四（《五》）六，“七", EM);
+    pa.p.measure = 40 * EM;
+    pa.p.align = PB_ALIGN_LEFT;
+    para_run(&pa);
+    /* units: 一0 二1 。2 ”3 三4 四5 （6 《7 五8 》9 ）10 六11 ，12 “13 七14 */
+    const pb_lb_adjust *a = pa.r.adjust;
+    check(a[2].trail == -EM / 2 && a[3].lead == 0 && a[3].trail == 0,
+          "。” compressed to 1.5 em (。 loses its right half)");
+    check(a[6].lead == 0 && a[7].lead == -EM / 2, "（《 compressed to 1.5 em");
+    check(a[9].trail == -EM / 2 && a[10].trail == 0, "》） compressed to 1.5 em");
+    check(a[12].trail == -EM / 2 && a[13].lead == 0, "，“ compressed to 1.5 em");
+    int64_t pair = 2 * EM + a[2].trail + a[3].lead + a[3].trail + a[2].lead;
+    check(pair == 3 * EM / 2, "two adjacent marks take 1.5 em");
+    check(pa.r.nlines == 1 && pa.r.lines[0].width == 15 * EM - 4 * EM / 2,
+          "line width counts the compression");
+    para_free(&pa);
+
+    para_init(&pa, "一二。”三四", EM);
+    pa.p.compress_punct = false;
+    pa.p.align = PB_ALIGN_LEFT;
+    para_run(&pa);
+    check(pa.r.adjust[2].trail == 0 && pa.r.lines[0].width == 6 * EM,
+          "no compression when compress_punct is off");
+    para_free(&pa);
+}
+
+static void test_line_end_trim(void)
+{
+    static const pb_align aligns[] = {PB_ALIGN_LEFT, PB_ALIGN_CENTER, PB_ALIGN_RIGHT,
+                                      PB_ALIGN_JUSTIFY};
+    for (int k = 0; k < 4; k++) {
+        para pa;
+        para_init(&pa, "一二三。", EM);
+        pa.p.align = aligns[k];
+        para_run(&pa);
+        check(pa.r.nlines == 1 && pa.r.adjust[3].trail == -EM / 2 &&
+                  pa.r.lines[0].width == 3 * EM + EM / 2,
+              "line-end 。 trimmed to half width (align %d)", (int)aligns[k]);
+        para_free(&pa);
+    }
+    /* a justified line ending in a mark: trimmed, then stretched back */
+    para pa;
+    para_init(&pa, cat(han(9), "。", han(5)), EM);
+    para_run(&pa);
+    check(pa.r.nlines == 2 && pa.r.lines[0].count == 10 && pa.r.lines[0].width == 10 * EM &&
+              pa.r.adjust[9].trail == -EM / 2,
+          "justified line: end mark trimmed before justifying, sum exact");
+    int64_t gaps = 0;
+    for (int i = 0; i < 9; i++)
+        gaps += pa.r.adjust[i].trail;
+    check(gaps == EM / 2, "the trimmed half em went to the gaps");
+    para_free(&pa);
+}
+
+static void test_push_in(void)
+{
+    /* 28-em line: 13 Han, ，, 14 Han (28 characters) and a line-end ，:
+     * natural 29 em; the end comma is trimmed (28.5) and the inner one
+     * shrunk to half (28). */
+    para pa;
+    para_init(&pa, cat(han(13), "，", cat(han(14), "，", han(10))), EM);
+    pa.p.measure = 28 * EM;
+    para_run(&pa);
+    check(pa.r.nlines == 2 && pa.r.lines[0].count == 29 && pa.r.lines[0].width == 28 * EM,
+          "push-in fits 28 characters + a line-end comma in a 28-em measure");
+    if (!check(pa.r.adjust[13].trail == -EM / 2 && pa.r.adjust[28].trail == -EM / 2,
+               "push-in: inner comma shrunk to half, end comma trimmed"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* shrink order: brackets before commas */
+    para_init(&pa, cat("一（二）三，", han(23), "。四五"), EM);
+    pa.p.measure = 28 * EM;
+    para_run(&pa);
+    /* 1+1+1+1+1+1+23+1 = 30 units, natural 30 em; 。 trimmed: 29.5;
+     * needs 1.5 em: （ and ） give 1, then ， gives 0.5 */
+    check(pa.r.nlines == 2 && pa.r.lines[0].count == 30 && pa.r.lines[0].width == 28 * EM &&
+              pa.r.adjust[1].lead == -EM / 2 && pa.r.adjust[3].trail == -EM / 2 &&
+              pa.r.adjust[5].trail == -EM / 2,
+          "push-in shrinks brackets, then commas");
+    para_free(&pa);
+
+    /* only as much as needed: one bracket pair suffices for half an em */
+    para_init(&pa, cat("一（二）三四", han(22), "。五六"), EM);
+    pa.p.measure = 28 * EM;
+    para_run(&pa);
+    check(pa.r.nlines == 2 && pa.r.lines[0].count == 29 && pa.r.lines[0].width == 28 * EM &&
+              pa.r.adjust[1].lead + pa.r.adjust[3].trail == -EM / 2 &&
+              pa.r.adjust[1].lead == -EM / 4,
+          "push-in shrinks only as much as needed, shared between the brackets");
+    para_free(&pa);
+
+    /* Western spaces first, down to 1/4 em */
+    para_init(&pa, "ab cd ef gh。ij", EM);
+    pa.p.measure = 5 * EM + EM / 4;
+    para_run(&pa);
+    /* "ab cd ef gh。" is 6.5 em, 6 em with 。 trimmed; the three spaces
+     * (1/2 em each) may lose 1/4 em each: exactly 5.25 em */
+    if (!check(pa.r.nlines == 2 && pa.r.lines[0].count == 12 &&
+                   pa.r.lines[0].width == 5 * EM + EM / 4 &&
+                   pa.r.adjust[2].trail == -EM / 4 && pa.r.adjust[5].trail == -EM / 4 &&
+                   pa.r.adjust[8].trail == -EM / 4,
+               "push-in shrinks Western spaces to 1/4 em"))
+        dump(&pa);
+    para_free(&pa);
+}
+
+static void test_single_last(void)
+{
+    para pa;
+    para_init(&pa, han(21), EM);
+    para_run(&pa);
+    check(pa.r.nlines == 3 && pa.r.lines[2].count == 2 && pa.r.lines[1].count == 9 &&
+              pa.r.lines[1].width == 10 * EM,
+          "a single last character pulls one down from the line above");
+    para_free(&pa);
+
+    para_init(&pa, cat(han(21), "。", NULL), EM);
+    para_run(&pa);
+    check(pa.r.nlines == 3 && pa.r.lines[2].count == 3 && pa.r.lines[1].width == 10 * EM,
+          "a character + 。 alone is avoided too");
+    para_free(&pa);
+
+    para_init(&pa, han(21), EM);
+    pa.p.avoid_single_last = false;
+    para_run(&pa);
+    check(pa.r.nlines == 3 && pa.r.lines[2].count == 1, "avoid_single_last off");
+    para_free(&pa);
+
+    /* two characters on the last line are fine */
+    para_init(&pa, han(22), EM);
+    para_run(&pa);
+    check(pa.r.nlines == 3 && pa.r.lines[2].count == 2 && pa.r.lines[1].count == 10,
+          "two last characters are left alone");
+    para_free(&pa);
+}
+
+static void test_indent(void)
+{
+    para pa;
+    para_init(&pa, han(30), EM);
+    pa.p.first_indent = 2 * EM;
+    para_run(&pa);
+    check(pa.r.nlines == 4 && pa.r.lines[0].count == 8 && pa.r.lines[1].count == 10 &&
+              pa.r.lines[0].width == 8 * EM && pa.r.lines[1].width == 10 * EM,
+          "first-line indent of 2 characters");
+    para_free(&pa);
+
+    para_init(&pa, han(30), EM);
+    pa.p.right_indent = EM;
+    para_run(&pa);
+    check(pa.r.lines[0].count == 9 && pa.r.lines[1].count == 9, "right indent");
+    para_free(&pa);
+}
+
+static void test_emergency(void)
+{
+    char digits[101];
+    memset(digits, '7', 100);
+    digits[100] = 0;
+    para pa;
+    para_init(&pa, cat("数字", digits, "。"), EM);
+    para_run(&pa);
+    /* 20 digits per 10-em line */
+    bool ok = consistent(&pa) && pa.r.nlines >= 5;
+    int full = 0;
+    for (int l = 0; l < pa.r.nlines; l++) {
+        ok = ok && pa.r.lines[l].width <= avail(&pa, l);
+        full += pa.r.lines[l].count == 20;
+    }
+    check(ok && full >= 4, "emergency break of a 100-digit run");
+    if (!ok)
+        dump(&pa);
+    para_free(&pa);
+
+    para_init(&pa, han(4), EM);
+    pa.p.measure = 800;
+    para_run(&pa);
+    check(pa.r.nlines == 4 && pa.r.lines[0].count == 1 && consistent(&pa),
+          "a unit wider than the measure sits alone");
+    para_free(&pa);
+
+    para_init(&pa, han(4), EM);
+    pa.p.measure = 0;
+    para_run(&pa);
+    check(pa.r.nlines == 4 && consistent(&pa), "zero measure");
+    para_free(&pa);
+}
+
+static void test_mandatory(void)
+{
+    para pa;
+    para_init(&pa, "一二三\xE2\x80\xA8四五六七八九十甲乙丙丁", EM);
+    para_run(&pa);
+    if (!check(consistent(&pa) && pa.r.nlines == 3 && pa.r.lines[0].count == 4 &&
+                   pa.r.lines[0].width == 3 * EM && pa.r.lines[1].width == 10 * EM,
+               "mandatory break ends a line, which is not justified"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* the line before a mandatory break is a last line too */
+    para_init(&pa, cat(han(11), "\xE2\x80\xA8", han(3)), EM);
+    para_run(&pa);
+    check(consistent(&pa) && pa.r.nlines == 3 && pa.r.lines[1].count == 3,
+          "single character before a mandatory break avoided");
+    para_free(&pa);
+}
+
+static void test_opportunities(void)
+{
+    /* non-BMP ideographs (CJK Extension B) */
+    const char *s = "\xF0\xA0\x80\x80\xF0\xA0\x80\x81，\xF0\xA0\x80\x82";
+    size_t len = strlen(s);
+    uint8_t brk[32];
+    check(pb_break_icu(s, len, brk), "pb_break_icu non-BMP");
+    check(brk[0] == PB_BRK_NONE && brk[4] == PB_BRK_ALLOW && brk[1] == PB_BRK_NONE &&
+              brk[2] == PB_BRK_NONE && brk[3] == PB_BRK_NONE && brk[len] == PB_BRK_MANDATORY,
+          "non-BMP: breaks at code point boundaries only");
+    pb_break_opportunities(s, len, brk);
+    check(brk[8] == PB_BRK_NONE && brk[11] == PB_BRK_ALLOW, "non-BMP: no break before ，");
+
+    check(pb_break_icu("", 0, brk) && brk[0] == PB_BRK_MANDATORY, "empty text");
+
+    const char *h = "一二\xE2\x80\xA8三";
+    pb_break_icu(h, strlen(h), brk);
+    check(brk[9] == PB_BRK_MANDATORY && brk[6] == PB_BRK_NONE, "U+2028 is a hard break");
+
+    /* a variation selector after an opening bracket does not hide it */
+    const char *vs = "一（\xEF\xB8\x80二";
+    pb_break_opportunities(vs, strlen(vs), brk);
+    check(brk[9] == PB_BRK_NONE, "no break after （ + VS1");
+
+    /* long text: 100k characters */
+    size_t n = 100000;
+    char *big = pb_xmalloc(n * 3 + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(big + i * 3, i % 10 == 9 ? "，" : "国", 3);
+    big[n * 3] = 0;
+    uint8_t *bb = pb_xmalloc(n * 3 + 1);
+    bool ok = pb_break_opportunities(big, n * 3, bb);
+    size_t count = 0;
+    for (size_t i = 0; i <= n * 3; i++)
+        count += bb[i] != PB_BRK_NONE;
+    /* every boundary but the start and those before ，, plus the end */
+    check(ok && count == n - n / 10, "100k-character text: %zu opportunities", count);
+    free(big);
+    free(bb);
+
+    /* clreq overlay lists */
+    check(pb_no_line_start(0x3001) && pb_no_line_start(0x2026) && pb_no_line_start(0x2014) &&
+              pb_no_line_start(0x201D) && !pb_no_line_start(0x201C),
+          "pb_no_line_start");
+    check(pb_no_line_end(0x201C) && pb_no_line_end(0xFF08) && !pb_no_line_end(0xFF09),
+          "pb_no_line_end");
+    check(pb_char_class_of(0xFF08) == PB_CC_OPEN && pb_char_class_of(0x201D) == PB_CC_CLOSE &&
+              pb_char_class_of(0x3002) == PB_CC_STOP && pb_char_class_of(0x00B7) == PB_CC_MIDDLE &&
+              pb_char_class_of(0x2014) == PB_CC_DASH && pb_char_class_of(' ') == PB_CC_SPACE &&
+              pb_char_class_of('a') == PB_CC_LATIN && pb_char_class_of('7') == PB_CC_LATIN &&
+              pb_char_class_of(0x6C49) == PB_CC_HAN && pb_char_class_of(0x20000) == PB_CC_HAN &&
+              pb_char_class_of(0x3000) == PB_CC_HAN,
+          "pb_char_class_of");
+}
+
+static void test_extent(void)
+{
+    para pa;
+    para_init(&pa, "一二 abcdef 三。Information", EM);
+    pb_fx mn, mx;
+    pb_linebreak_extent(pa.u, pa.n, &mn, &mx);
+    check(mn == 11 * EM / 2, "extent min = widest unbreakable run (%d)", (int)mn);
+    check(mx == 4 * EM + 19 * EM / 2, "extent max = whole text (%d)", (int)mx);
+    /* the text set at min never needs an emergency break */
+    pa.p.measure = mn;
+    para_run(&pa);
+    bool ok = consistent(&pa);
+    for (int l = 0; l < pa.r.nlines; l++)
+        ok = ok && pa.r.lines[l].width <= mn &&
+             pa.u[pa.r.lines[l].first + pa.r.lines[l].count - 1].brk != PB_BRK_NONE;
+    check(ok, "setting at the min width needs no emergency break");
+    pa.p.measure = mx;
+    para_run(&pa);
+    check(pa.r.nlines == 1, "setting at the max width gives one line");
+    para_free(&pa);
+}
+
+/* Random texts: every invariant on every line. */
+static void test_random(void)
+{
+    static const char *alphabet[] = {
+        "国", "家", "政", "府", "信", "息", "，", "。", "、", "；", "：", "“", "”", "（",
+        "）", "《", "》", "——", "……", " ", "a", "b", "c", "1", "2", "0", ".", "-", "/",
+        "！", "·", "【", "】", "%", "𠀀"};
+    const int na = (int)(sizeof alphabet / sizeof alphabet[0]);
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int iter = 0; iter < 400 && bad < 3; iter++) {
+        char text[4096];
+        size_t len = 0;
+        int nt = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 300;
+        for (int k = 0; k < nt; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *t = alphabet[(seed >> 16) % (unsigned)na];
+            size_t tl = strlen(t);
+            if (len + tl >= sizeof text)
+                break;
+            memcpy(text + len, t, tl);
+            len += tl;
+        }
+        text[len] = 0;
+        seed = seed * 1103515245u + 12345u;
+        pb_fx full = (seed >> 16) % 2 ? 1010 : EM;
+        para pa;
+        para_init(&pa, text, full);
+        pa.p.measure = (pb_fx)(3 * EM + (seed >> 8) % (30 * EM));
+        pa.p.first_indent = (seed >> 4) % 3 ? 2 * full : 0;
+        pa.p.align = (pb_align)((seed >> 20) % 4);
+        para_run(&pa);
+        bool ok = consistent(&pa);
+        for (int l = 0; l < pa.r.nlines && ok; l++) {
+            const pb_lb_line *ln = &pa.r.lines[l];
+            int t = ln->first + ln->count - 1;
+            bool legal = pa.u[t].brk != PB_BRK_NONE || t == pa.n - 1;
+            if (!legal)
+                continue; /* emergency line */
+            if (ln->count > 1 && ln->width > avail(&pa, l))
+                ok = false;
+            if (l + 1 < pa.r.nlines && (pb_no_line_end(last_cp(&pa, l)) ||
+                                        pb_no_line_start(first_cp(&pa, l + 1))))
+                ok = false;
+            /* justified: exact, if there is a gap to stretch */
+            int e = t;
+            while (e > ln->first && pa.u[e].cls == PB_CC_SPACE)
+                e--;
+            bool gap = false;
+            for (int i = ln->first; i < e; i++)
+                if (!(pa.u[i].cls == PB_CC_DASH && pa.u[i].cp == pa.u[i + 1].cp))
+                    gap = true;
+            if (pa.p.align == PB_ALIGN_JUSTIFY && pa.u[t].brk != PB_BRK_MANDATORY &&
+                t != pa.n - 1 && gap && ln->width != avail(&pa, l))
+                ok = false;
+            /* compression never exceeds half of a mark */
+            for (int i = ln->first; i <= t; i++) {
+                const pb_lb_adjust *a = &pa.r.adjust[i];
+                if (pa.u[i].cls != PB_CC_SPACE && (a->lead < -EM / 2 || a->trail < -EM / 2 ||
+                                                    a->lead + a->trail < -EM / 2))
+                    ok = false;
+            }
+        }
+        if (!ok) {
+            bad++;
+            printf("  random text %d, measure %d, align %d: %s\n", iter, (int)pa.p.measure,
+                   (int)pa.p.align, text);
+            dump(&pa);
+        }
+        check(ok, "random paragraph %d keeps all invariants", iter);
+        para_free(&pa);
+    }
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void test_long_paragraph(void)
+{
+    /* 100k+ units: must be linear */
+    size_t reps = 100000 / 200 + 1, sl = strlen(sample);
+    char *text = pb_xmalloc(reps * sl + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(text + i * sl, sample, sl);
+    text[reps * sl] = 0;
+    double t0 = now();
+    para pa;
+    para_init(&pa, text, 1010);
+    pa.p.measure = 28 * 1010;
+    double t1 = now();
+    para_run(&pa);
+    double t2 = now();
+    bool ok = consistent(&pa) && pa.n > 100000;
+    for (int l = 0; l + 1 < pa.r.nlines; l++)
+        ok = ok && line_sum(&pa, l) == avail(&pa, l);
+    check(ok, "long paragraph (%d units, %d lines): all lines exact", pa.n, pa.r.nlines);
+    check(t2 - t1 < 1.0, "long paragraph fitted in %.1f ms (breaks %.1f ms)",
+          (t2 - t1) * 1e3, (t1 - t0) * 1e3);
+    para_free(&pa);
+    free(text);
+
+    /* one unbreakable 100k-digit run: emergency breaks all the way */
+    text = pb_xmalloc(100001);
+    memset(text, '5', 100000);
+    text[100000] = 0;
+    para_init(&pa, text, EM);
+    t1 = now();
+    para_run(&pa);
+    t2 = now();
+    check(consistent(&pa) && pa.r.nlines == 5000 && t2 - t1 < 1.0,
+          "100k-digit run: %d lines in %.1f ms", pa.r.nlines, (t2 - t1) * 1e3);
+    para_free(&pa);
+    free(text);
+}
+
+int main(void)
+{
+    test_no_line_start();
+    test_no_line_end();
+    test_dashes();
+    test_numbers_and_words();
+    test_url();
+    test_justified_sums();
+    test_compression();
+    test_line_end_trim();
+    test_push_in();
+    test_single_last();
+    test_indent();
+    test_emergency();
+    test_mandatory();
+    test_opportunities();
+    test_extent();
+    test_random();
+    test_long_paragraph();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,288 @@
+/* Conformance of pb_break_icu with the Unicode line-breaking test suite
+ * (LineBreakTest.txt, Debian's unicode-data).  Every position of every
+ * test line is compared; a line that differs passes only if each
+ * difference is explained by a tailoring documented below and in
+ * tests/linebreak-tailorings.md.  Also checks that the clreq overlay
+ * (pb_break_opportunities) only removes opportunities, and that the zh
+ * tailorings the documentation relies on are in effect.
+ *
+ * usage: test_uax14 [path/to/LineBreakTest.txt] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/uversion.h>
+
+#include "base/utf8.h"
+#include "text/linebreak.h"
+
+#define MAX_CPS 256
+
+static int passed, failed;
+
+static void check(bool ok, int lineno, const char *what)
+{
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        if (lineno > 0)
+            printf("FAIL line %d: %s\n", lineno, what);
+        else
+            printf("FAIL: %s\n", what);
+    }
+}
+
+/* One test line: code points and the expected marker before each
+ * (exp[k] is the marker before cps[k]; exp[m] is the one at the end). */
+typedef struct tline {
+    uint32_t cps[MAX_CPS];
+    bool exp[MAX_CPS + 1]; /* true: break allowed */
+    int m;
+} tline;
+
+static int lb(uint32_t cp)
+{
+    return u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK);
+}
+
+static bool is_cm(uint32_t cp)
+{
+    return lb(cp) == U_LB_COMBINING_MARK || lb(cp) == U_LB_ZWJ;
+}
+
+/* Index of the base before position k: cps[k-1] with combining marks
+ * skipped (they take the class of their base, UAX #14 LB9). */
+static int base_before(const tline *t, int k)
+{
+    int h = k - 1;
+    while (h > 0 && is_cm(t->cps[h]))
+        h--;
+    return h;
+}
+
+static bool alphabetic_like(uint32_t cp)
+{
+    int c = lb(cp);
+    /* LB1 resolves AI, XX and SA (not Mn/Mc) to AL */
+    if (c == U_LB_COMPLEX_CONTEXT) {
+        int gc = u_charType((UChar32)cp);
+        return gc != U_NON_SPACING_MARK && gc != U_COMBINING_SPACING_MARK;
+    }
+    return c == U_LB_ALPHABETIC || c == U_LB_HEBREW_LETTER || c == U_LB_AMBIGUOUS ||
+           c == U_LB_UNKNOWN;
+}
+
+/* ---- documented tailorings ------------------------------------------
+ * Each explains one kind of difference at position k (between cps[k-1]
+ * and cps[k]); got is pb_break_icu's answer there. */
+
+/* ICU rule 20a (ICU-8151): a hyphen that starts a word sticks to the
+ * letter after it ("-ism"); UAX #14 adopted it as LB20a after 15.0. */
+static bool t_hyphen_letter(const tline *t, int k, bool got)
+{
+    int h = base_before(t, k);
+    return t->exp[k] && !got && k < t->m && lb(t->cps[h]) == U_LB_HYPHEN &&
+           (h == 0 || t->exp[h]) && alphabetic_like(t->cps[k]);
+}
+
+/* ICU's LB25 lets a number begin with a separator (".5", ",0"), so
+ * IS x NU where IS does not follow a digit (ICU-20303; in UAX #14 after
+ * 15.0). */
+static bool t_leading_separator(const tline *t, int k, bool got)
+{
+    int h = base_before(t, k);
+    return t->exp[k] && !got && k < t->m && lb(t->cps[h]) == U_LB_INFIX_NUMERIC &&
+           lb(t->cps[k]) == U_LB_NUMERIC &&
+           (h == 0 || lb(t->cps[base_before(t, h)]) != U_LB_NUMERIC);
+}
+
+/* ICU's LB15c (ICU-20303): a break before a number that starts with a
+ * decimal point after a space, "equals .35" (UAX #14 15.0 says SP x IS
+ * by LB13; later versions agree with ICU). */
+static bool t_space_before_decimal(const tline *t, int k, bool got)
+{
+    if (!(!t->exp[k] && got && k < t->m))
+        return false;
+    if (lb(t->cps[k - 1]) != U_LB_SPACE || lb(t->cps[k]) != U_LB_INFIX_NUMERIC)
+        return false;
+    int j = k + 1;
+    while (j < t->m && is_cm(t->cps[j]))
+        j++;
+    return j < t->m && lb(t->cps[j]) == U_LB_NUMERIC;
+}
+
+typedef struct tailoring {
+    const char *name;
+    const char *reason;
+    bool (*explains)(const tline *t, int k, bool got);
+    int lines;
+} tailoring;
+
+static tailoring tailorings[] = {
+    {"hyphen-letter", "ICU LB20a (ICU-8151): no break between a word-initial hyphen and a letter",
+     t_hyphen_letter, 0},
+    {"leading-separator", "ICU LB25 (ICU-20303): a number may begin with IS (\".5\"), IS x NU",
+     t_leading_separator, 0},
+    {"space-decimal", "ICU LB15c (ICU-20303): SP / IS NU, a break before \" .35\"",
+     t_space_before_decimal, 0},
+};
+#define NTAILORINGS ((int)(sizeof tailorings / sizeof tailorings[0]))
+
+/* ---- parsing ------------------------------------------------------- */
+
+/* Parses "× 0023 ÷ 0020 ..." (before any '#'); returns false for a line
+ * with no test. */
+static bool parse(char *s, tline *t)
+{
+    char *hash = strchr(s, '#');
+    if (hash)
+        *hash = 0;
+    int nmarks = 0;
+    t->m = 0;
+    while (*s) {
+        unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
+        if (c0 == 0xC3 && (c1 == 0x97 || c1 == 0xB7)) { /* × ÷ */
+            if (nmarks > MAX_CPS)
+                return false;
+            t->exp[nmarks++] = c1 == 0xB7;
+            s += 2;
+        } else if (c0 == ' ' || c0 == '\t' || c0 == '\r' || c0 == '\n') {
+            s++;
+        } else {
+            char *end;
+            unsigned long cp = strtoul(s, &end, 16);
+            if (end == s || t->m >= MAX_CPS)
+                return false;
+            t->cps[t->m++] = (uint32_t)cp;
+            s = end;
+        }
+    }
+    return t->m > 0 && nmarks == t->m + 1;
+}
+
+/* ---- the zh tailorings the documentation relies on ------------------ */
+
+static bool icu_allows(const char *text, size_t before_byte)
+{
+    size_t len = strlen(text);
+    uint8_t brk[64];
+    if (len >= sizeof brk || !pb_break_icu(text, len, brk))
+        return false;
+    return brk[before_byte] != PB_BRK_NONE;
+}
+
+static void check_zh_tailorings(void)
+{
+    /* line_cj: U+201C is OP and U+201D is CL for zh (UAX #14 15.0 keeps QU
+     * glued to both neighbours, which would forbid these breaks). */
+    check(icu_allows("说“你", 3), 0, "zh: break before U+201C after Han");
+    check(icu_allows("你”说", 6), 0, "zh: break after U+201D before Han");
+    check(!icu_allows("“你", 3), 0, "zh: no break after U+201C");
+    check(!icu_allows("你”", 3), 0, "zh: no break before U+201D");
+    /* lb=strict: CJ (small kana, U+30FC) behaves as NS: no break before */
+    check(!icu_allows("あぁ", 3), 0, "strict: no break before U+3041 (CJ)");
+    check(!icu_allows("カー", 3), 0, "strict: no break before U+30FC (CJ)");
+    /* ICU leaves these to the clreq overlay */
+    check(icu_allows("，——", 3), 0, "ICU allows a break before —— (overlay removes it)");
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = argc > 1 ? argv[1] : "/usr/share/unicode/auxiliary/LineBreakTest.txt";
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        perror(path);
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+    static tline t;
+    static char buf[8192];
+    static char text[MAX_CPS * 4 + 1];
+    static uint8_t brk[MAX_CPS * 4 + 1], opp[MAX_CPS * 4 + 1];
+    size_t off[MAX_CPS + 1];
+    int lineno = 0, total = 0, exact = 0, unexplained = 0;
+
+    while (fgets(buf, sizeof buf, fp)) {
+        lineno++;
+        if (!parse(buf, &t))
+            continue;
+        total++;
+        size_t len = 0;
+        for (int i = 0; i < t.m; i++) {
+            off[i] = len;
+            len += (size_t)pb_utf8_encode(t.cps[i], text + len);
+        }
+        off[t.m] = len;
+        if (!pb_break_icu(text, len, brk) || !pb_break_opportunities(text, len, opp)) {
+            check(false, lineno, "break analysis failed");
+            continue;
+        }
+
+        /* position 0 is ignored by the file's convention (LB2) */
+        bool same = true, explained = true;
+        bool used[NTAILORINGS] = {false};
+        for (int k = 1; k <= t.m; k++) {
+            bool got = brk[off[k]] != PB_BRK_NONE;
+            if (got == t.exp[k])
+                continue;
+            same = false;
+            int which = -1;
+            for (int j = 0; j < NTAILORINGS && which < 0; j++)
+                if (tailorings[j].explains(&t, k, got))
+                    which = j;
+            if (which >= 0) {
+                used[which] = true;
+                continue;
+            }
+            explained = false;
+            uint32_t a = t.cps[k - 1], b = k < t.m ? t.cps[k] : 0;
+            printf("line %d, position %d: expected %s, got %s between U+%04X (%s) and "
+                   "U+%04X (%s)\n",
+                   lineno, k, t.exp[k] ? "break" : "no break", got ? "break" : "no break",
+                   (unsigned)a,
+                   u_getPropertyValueName(UCHAR_LINE_BREAK, lb(a), U_SHORT_PROPERTY_NAME),
+                   (unsigned)b,
+                   k < t.m ? u_getPropertyValueName(UCHAR_LINE_BREAK, lb(b),
+                                                    U_SHORT_PROPERTY_NAME)
+                           : "eot");
+        }
+        exact += same;
+        for (int j = 0; j < NTAILORINGS; j++)
+            tailorings[j].lines += used[j];
+        if (!explained)
+            unexplained++;
+        check(explained, lineno, "difference not covered by a documented tailoring");
+
+        /* the clreq overlay only ever removes ICU's opportunities */
+        bool subset = opp[len] == PB_BRK_MANDATORY;
+        for (size_t b = 0; b < len; b++)
+            if ((opp[b] != PB_BRK_NONE && opp[b] != brk[b]) ||
+                (brk[b] == PB_BRK_MANDATORY && opp[b] != PB_BRK_MANDATORY))
+                subset = false;
+        check(subset, lineno, "pb_break_opportunities added or changed an opportunity");
+    }
+    fclose(fp);
+
+    check_zh_tailorings();
+    check(total > 0, 0, "no test lines read");
+
+    UVersionInfo icu, uni;
+    char icus[U_MAX_VERSION_STRING_LENGTH], unis[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(icu);
+    u_getUnicodeVersion(uni);
+    u_versionToString(icu, icus);
+    u_versionToString(uni, unis);
+    printf("ICU %s (Unicode %s), locale zh@lb=strict\n", icus, unis);
+    printf("%s: %d of %d lines pass\n", name, exact, total);
+    for (int j = 0; j < NTAILORINGS; j++)
+        printf("  tailoring %-18s %4d lines  %s\n", tailorings[j].name, tailorings[j].lines,
+               tailorings[j].reason);
+    if (unexplained)
+        printf("%d lines differ for reasons no documented tailoring covers\n", unexplained);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

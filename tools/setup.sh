@@ -1,0 +1,29 @@
+#!/bin/sh
+# One command from a fresh Debian 12 machine to a rendered sample:
+# installs the packages paiban needs, builds it, renders the sample report.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="cmake gcc make pkg-config
+  libhpdf-dev libharfbuzz-dev libfreetype-dev libcjson-dev libicu-dev
+  fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
+  texlive-lang-chinese
+  poppler-utils qpdf mupdf-tools unicode-data"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
+fi
+
+cmake -S . -B build ${PAIBAN_CMAKE_FLAGS:-}
+cmake --build build -j"$(nproc)"
+mkdir -p out
+build/paiban render samples/nangang-2021.json -o out/nangang-2021.pdf
+echo "rendered out/nangang-2021.pdf"
