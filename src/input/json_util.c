@@ -10,6 +10,25 @@
 #include "base/fsio.h"
 #include "base/utf8.h"
 
+/* Why cp may not appear in text, or NULL.  Invisible characters are
+ * refused rather than dropped: they break copying, searching and line
+ * breaking, and the author cannot see them to fix them. */
+static const char *forbidden(uint32_t cp)
+{
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+        return "control character";
+    if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+        return "zero-width character";
+    if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069))
+        return "bidirectional control";
+    if (cp == 0x2028)
+        return "line separator";
+    if (cp == 0x2029)
+        return "paragraph separator";
+    return NULL;
+}
+
 /* ---- lexer: what cJSON does not check or does not say --------------- */
 
 /* One pass over the bytes before cJSON sees them: nesting depth (cJSON's
@@ -246,7 +265,7 @@ static void near_text(const char *s, size_t len, size_t pos, char *out, size_t s
             out[o++] = '?';
         } else if (cp == '\t') {
             out[o++] = ' ';
-        } else if (cp < 0x20 || cp == 0x7F) {
+        } else if (forbidden(cp)) {
             out[o++] = '?';
         } else {
             memcpy(out + o, s + i, k - i);
@@ -276,26 +295,6 @@ static void syntax_error(jctx *c, const char *s, size_t len, size_t pos, const c
 }
 
 /* ---- paths and messages --------------------------------------------- */
-
-/* Why cp may not appear in text, or NULL.  Invisible characters are
- * refused rather than dropped: they break copying, searching and line
- * breaking, and the author cannot see them to fix them. */
-static const char *forbidden(uint32_t cp)
-{
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
-        return "control character";
-    if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
-        return "zero-width character";
-    if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-        (cp >= 0x2066 && cp <= 0x2069))
-        return "bidirectional control";
-    if (cp == 0x2028)
-        return "line separator";
-    if (cp == 0x2029)
-        return "paragraph separator";
-    return NULL;
-}
-
 
 /* A path kept on the stack while walking a tree; turned into a string
  * only when there is something to report. */

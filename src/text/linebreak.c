@@ -71,6 +71,62 @@ static bool is_combining(uint32_t cp)
     return lb == U_LB_COMBINING_MARK || lb == U_LB_ZWJ;
 }
 
+static bool is_url_char(unsigned char c)
+{
+    /* ASCII graphic characters except the delimiters RFC 3986 excludes */
+    return c > 0x20 && c < 0x7F && c != '<' && c != '>' && c != '"' && c != '`' &&
+           c != '{' && c != '}' && c != '|' && c != '\\' && c != '^';
+}
+
+static bool is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Web addresses: ICU allows breaks only after "/" inside them, which leaves
+ * a long address with a line of wide gaps.  Allow the breaks typographers
+ * use (Chicago Manual of Style 7.42): after "//" and before ".", a single
+ * "/", "?", "#", "%", "~", "_", "-", "=" and "&".  Never in the first or
+ * last three characters of the address. */
+static void url_breaks(const char *s, size_t len, uint8_t *brk)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i + 3 < len) {
+        size_t start;
+        if (u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
+            start = i;
+            while (start > 0 && is_alpha(u[start - 1]))
+                start--;
+            if (start == i) {
+                i++;
+                continue;
+            }
+        } else if ((i == 0 || !is_url_char(u[i - 1])) && len - i > 4 &&
+                   !memcmp(s + i, "www.", 4)) {
+            start = i;
+        } else {
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < len && is_url_char(u[end]))
+            end++;
+        /* a sentence's full stop or comma after the address is not part of it */
+        while (end > start && strchr(".,;:!?)", u[end - 1]))
+            end--;
+        for (size_t b = start + 3; b + 3 <= end; b++) {
+            unsigned char c = u[b], p = u[b - 1];
+            bool before = strchr(".?#%~_-=&", c) != NULL ||
+                          (c == '/' && p != '/' && u[b + 1] != '/');
+            bool after_slashes = p == '/' && u[b - 2] == '/' && c != '/';
+            if ((before && !strchr(".?#%~_-=&/:", p)) || after_slashes)
+                brk[b] = PB_BRK_ALLOW;
+        }
+        i = end > i ? end : i + 1;
+    }
+}
+
 bool pb_break_opportunities(const char *utf8, size_t len, uint8_t *brk)
 {
     if (!pb_break_icu(utf8, len, brk))
@@ -90,6 +146,7 @@ bool pb_break_opportunities(const char *utf8, size_t len, uint8_t *brk)
             have_prev = true;
         }
     }
+    url_breaks(utf8, len, brk);
     return true;
 }
 

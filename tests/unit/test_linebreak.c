@@ -307,10 +307,23 @@ static void test_url(void)
         const pb_lb_line *ln = &pa.r.lines[l];
         ok = ok && pa.u[ln->first + ln->count - 1].brk != PB_BRK_NONE;
     }
-    for (int l = 1; l < pa.r.nlines; l++)
-        ok = ok && first_cp(&pa, l) != '/' && first_cp(&pa, l) != '.' &&
-             first_cp(&pa, l) != ':';
+    /* Inside an address a line may start with "." or a single "/" (the
+     * reader sees the address continue), never with ":" or "//". */
+    for (int l = 1; l < pa.r.nlines; l++) {
+        const pb_lb_line *ln = &pa.r.lines[l];
+        ok = ok && first_cp(&pa, l) != ':' &&
+             !(first_cp(&pa, l) == '/' && pa.u[ln->first + 1].cp == '/');
+    }
     check(ok, "URL breaks only at legal points");
+    uint8_t *brk = malloc(strlen(url) + 1);
+    pb_break_opportunities(url, strlen(url), brk);
+    size_t dot = (size_t)(strstr(url, ".gov") - url), slash = (size_t)(strstr(url, "/xxgk") - url);
+    check(brk[dot] == PB_BRK_ALLOW && brk[slash] == PB_BRK_ALLOW,
+          "an address may break before \".\" and before a single \"/\"");
+    check(brk[dot + 1] == PB_BRK_NONE && brk[strlen("https:")] == PB_BRK_NONE &&
+              brk[strlen("https:/")] == PB_BRK_NONE && brk[2] == PB_BRK_NONE,
+          "never inside \"gov\", before or inside \"//\", or in its first characters");
+    free(brk);
     if (!ok)
         dump(&pa);
     para_free(&pa);
