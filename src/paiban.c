@@ -50,7 +50,7 @@ long long pb_creation_time(const char *meta_date)
 /* Font folders in search order: the report's and the layout's folders,
  * paiban's fonts/, each --font-dir, then the system's. */
 static int font_dirs(const pb_render_options *opt, const pb_report *r, const pb_layout *l,
-                     const char *data_dir, pb_arena *a, const char ***out)
+                     const char *data_dir, pb_arena *a, const char ***out, bool **flat_out)
 {
     static const char *system_dirs[] = {
         "/usr/share/fonts", "/usr/local/share/fonts",
@@ -58,9 +58,14 @@ static int font_dirs(const pb_render_options *opt, const pb_report *r, const pb_
     };
     int cap = 8 + opt->nfont_dirs, n = 0;
     const char **d = pb_arena_calloc(a, (size_t)cap, sizeof *d);
+    bool *flat = pb_arena_calloc(a, (size_t)cap, sizeof *flat);
+    /* the report's and the layout's own folders: only the files beside them */
+    flat[n] = true;
     d[n++] = r->dir;
-    if (l->dir && strcmp(l->dir, r->dir) != 0)
+    if (l->dir && strcmp(l->dir, r->dir) != 0) {
+        flat[n] = true;
         d[n++] = l->dir;
+    }
     d[n++] = pb_arena_printf(a, "%s/fonts", data_dir);
     for (int i = 0; i < opt->nfont_dirs; i++)
         d[n++] = opt->font_dirs[i];
@@ -72,6 +77,7 @@ static int font_dirs(const pb_render_options *opt, const pb_report *r, const pb_
     for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++)
         d[n++] = system_dirs[i];
     *out = d;
+    *flat_out = flat;
     return n;
 }
 
@@ -113,8 +119,9 @@ pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
         goto done;
 
     const char **dirs;
-    int ndirs = font_dirs(opt, report, layout, data_dir, arena, &dirs);
-    pb_font_dirs fd = {.dirs = dirs, .count = ndirs};
+    bool *flat;
+    int ndirs = font_dirs(opt, report, layout, data_dir, arena, &dirs, &flat);
+    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs};
     fonts = pb_fonts_load(layout, &fd, diag);
     if (!fonts)
         goto done;

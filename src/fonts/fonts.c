@@ -244,7 +244,7 @@ static void walk_all(loader *L)
         if (!dir || !*dir)
             continue;
         L->root_files = 0;
-        walk(L, i, dir, 0);
+        walk(L, i, dir, L->dirs->flat && L->dirs->flat[i] ? MAX_DEPTH : 0);
         if (L->root_files >= MAX_FILES)
             pb_diag_warning(L->diag, dir, NULL,
                             "font search stopped after %d files in this folder", MAX_FILES);

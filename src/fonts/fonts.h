@@ -36,6 +36,9 @@ typedef struct pb_face {
 typedef struct pb_font_dirs {
     const char **dirs;    /* borrowed */
     int count;
+    const bool *flat;     /* borrowed, may be NULL: flat[i] searches dirs[i]
+                             without its subfolders (a report's folder may
+                             be a large home folder) */
 } pb_font_dirs;
 
 typedef struct pb_fontset pb_fontset;

@@ -32,7 +32,7 @@ static const char *system_dirs[] = {
     "/usr/share/fonts", "/usr/local/share/fonts",
     "/usr/share/texlive/texmf-dist/fonts/opentype",
 };
-static const pb_font_dirs sys = {system_dirs, 3};
+static const pb_font_dirs sys = {.dirs = system_dirs, .count = 3};
 
 static pb_font_candidate cand(const char *family, const char *file, int index,
                               const char *path)
@@ -344,7 +344,7 @@ static void expect_broken(const char *file, const char *needle)
     char dir[128];
     snprintf(dir, sizeof dir, "%s/bad", tmp);
     const char *dirs[] = {dir, FANDOL};
-    pb_font_dirs fd = {dirs, 2};
+    pb_font_dirs fd = {.dirs = dirs, .count = 2};
     pb_font_candidate c[] = {cand(NULL, file, 0, "fonts.fangsong[0]"),
                              cand(NULL, "FandolFang-Regular.otf", 0, "fonts.fangsong[1]")};
     pb_font_role roles[] = {role("fangsong", c, 2)};
@@ -373,7 +373,7 @@ static void test_bad_files(void)
     char dir[128];
     snprintf(dir, sizeof dir, "%s/bad", tmp);
     const char *dirs[] = {dir, FANDOL};
-    pb_font_dirs fd = {dirs, 2};
+    pb_font_dirs fd = {.dirs = dirs, .count = 2};
     pb_font_candidate c[] = {cand("FandolFang", NULL, 0, "fonts.fangsong[0]")};
     pb_font_role roles[] = {role("fangsong", c, 1)};
     pb_layout l = layout_of(roles, 1);
@@ -394,7 +394,7 @@ static void test_bad_files(void)
     char loop[128];
     snprintf(loop, sizeof loop, "%s/loop", tmp);
     const char *ldirs[] = {loop};
-    pb_font_dirs ld = {ldirs, 1};
+    pb_font_dirs ld = {.dirs = ldirs, .count = 1};
     pb_font_candidate lc[] = {cand(NULL, "linked.otf", 0, "fonts.hei[0]")};
     pb_font_candidate lf[] = {cand("FandolHei", NULL, 0, "fonts.x[0]")};
     pb_font_role lroles[] = {role("hei", lc, 1), role("x", lf, 1)};
@@ -409,7 +409,7 @@ static void test_bad_files(void)
 
     /* an index past the faces of a collection */
     const char *adirs[] = {ARPHIC};
-    pb_font_dirs ad = {adirs, 1};
+    pb_font_dirs ad = {.dirs = adirs, .count = 1};
     pb_font_candidate ac[] = {cand(NULL, "uming.ttc", 9, "fonts.song[0]")};
     pb_font_role aroles[] = {role("song", ac, 1)};
     l = layout_of(aroles, 1);

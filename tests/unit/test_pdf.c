@@ -312,7 +312,7 @@ int main(void)
         "/usr/share/fonts/truetype/arphic",
         "/usr/share/fonts/opentype/urw-base35",
     };
-    pb_font_dirs fdirs = {dirs, 5};
+    pb_font_dirs fdirs = {.dirs = dirs, .count = 5};
     pb_diag diag;
     pb_diag_init(&diag);
     pb_fontset *fs = pb_fonts_load(&layout, &fdirs, &diag);

@@ -258,7 +258,7 @@ int main(void)
     memset(&layout, 0, sizeof layout);
     layout.roles = roles;
     layout.nroles = 3;
-    pb_font_dirs fd = {dirs, 2};
+    pb_font_dirs fd = {.dirs = dirs, .count = 2};
     pb_diag d;
     pb_diag_init(&d);
     fs = pb_fonts_load(&layout, &fd, &d);
