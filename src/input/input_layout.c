@@ -44,24 +44,26 @@ static const char *resolve(pb_arena *a, const char *ref, const char *base_dir,
 
 /* null removes a key (as in JSON Merge Patch), so an extending layout can
  * drop e.g. grid.lines_per_page to give grid.line_pitch instead. */
-static void strip_nulls(cJSON *obj)
+static void strip_nulls(jorigin *o, cJSON *obj)
 {
     if (!cJSON_IsObject(obj))
         return;
     cJSON *m = obj->child;
     while (m) {
         cJSON *next = m->next;
-        if (cJSON_IsNull(m))
+        if (cJSON_IsNull(m)) {
+            jorigin_deleted(o, obj, m->string, jorigin_file(o, m));
             cJSON_Delete(cJSON_DetachItemViaPointer(obj, m));
-        else
-            strip_nulls(m);
+        } else {
+            strip_nulls(o, m);
+        }
         m = next;
     }
 }
 
 /* Objects merge key by key, over wins; arrays and scalars are replaced.
  * Nodes move from over into base, so they keep their origin. */
-static void merge_into(cJSON *base, cJSON *over)
+static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 {
     cJSON *m = over->child;
     while (m) {
@@ -70,11 +72,12 @@ static void merge_into(cJSON *base, cJSON *over)
         if (cJSON_IsNull(m)) {
             if (b)
                 cJSON_Delete(cJSON_DetachItemViaPointer(base, b));
+            jorigin_deleted(o, base, m->string, jorigin_file(o, m));
         } else if (cJSON_IsObject(b) && cJSON_IsObject(m)) {
-            merge_into(b, m);
+            merge_into(o, b, m);
         } else {
             cJSON *item = cJSON_DetachItemViaPointer(over, m);
-            strip_nulls(item);
+            strip_nulls(o, item);
             if (b)
                 cJSON_ReplaceItemViaPointer(base, b, item);
             else
@@ -183,7 +186,7 @@ static void parse_grid(jctx *c, const cJSON *root, pb_layout *L, geometry *g)
         jerror(c, pitch, "grid", "give lines_per_page or line_pitch, not both");
         ok = false;
     } else if (!lines && !pitch) {
-        jerror(c, NULL, "grid", "missing required key \"lines_per_page\" (or \"line_pitch\")");
+        jerror(c, grid, "grid", "missing required key \"lines_per_page\" (or \"line_pitch\")");
         ok = false;
     } else if (lines) {
         ok &= jint(c, lines, "grid.lines_per_page", 1, 200, &L->lines_per_page);
@@ -420,9 +423,9 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
         for (int i = 0; i < n; i++)
             jorigin_add_tree(&origin, files[i].root, files[i].path);
         cJSON *merged = files[n - 1].root;
-        strip_nulls(merged);
+        strip_nulls(&origin, merged);
         for (int i = n - 2; i >= 0; i--)
-            merge_into(merged, files[i].root);
+            merge_into(&origin, merged, files[i].root);
 
         L = pb_arena_calloc(arena, 1, sizeof *L);
         L->file = files[0].path;

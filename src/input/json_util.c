@@ -490,8 +490,14 @@ void jcheck_keys(jctx *c, const cJSON *obj, const char *path, const char *const 
 const cJSON *jrequire(jctx *c, const cJSON *obj, const char *path, const char *key)
 {
     const cJSON *m = jmember(obj, key);
-    if (!m) /* no value to trace: name the top file (it may have deleted the key) */
-        jerror(c, NULL, path, "missing required key \"%s\"", key);
+    if (!m) {
+        const char *file = NULL;
+        for (int i = 0; c->origin && i < c->origin->ndeleted && !file; i++)
+            if (c->origin->deleted[i].obj == obj && strcmp(c->origin->deleted[i].key, key) == 0)
+                file = c->origin->deleted[i].file;
+        pb_diag_error(c->diag, c->status, file ? file : jfile_of(c, obj), path,
+                      "missing required key \"%s\"", key);
+    }
     return m;
 }
 
@@ -633,6 +639,12 @@ bool jopt_string(jctx *c, const cJSON *obj, const char *path, const char *key, b
 
 /* ---- origins ---------------------------------------------------------- */
 
+struct jdeleted {
+    const cJSON *obj;
+    char *key; /* owned */
+    const char *file;
+};
+
 static size_t slot_of(const jorigin *o, const cJSON *node)
 {
     uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15ull;
@@ -679,10 +691,27 @@ void jorigin_add_tree(jorigin *o, const cJSON *root, const char *file)
         jorigin_add_tree(o, m, file);
 }
 
+const char *jorigin_file(const jorigin *o, const cJSON *node)
+{
+    return origin_of(o, node);
+}
+
+void jorigin_deleted(jorigin *o, const cJSON *obj, const char *key, const char *file)
+{
+    if (o->ndeleted == o->capdeleted) {
+        o->capdeleted = o->capdeleted ? o->capdeleted * 2 : 8;
+        o->deleted = pb_xrealloc(o->deleted, (size_t)o->capdeleted * sizeof *o->deleted);
+    }
+    o->deleted[o->ndeleted++] = (struct jdeleted){obj, pb_xstrdup(key), file};
+}
+
 void jorigin_free(jorigin *o)
 {
     free(o->nodes);
     free(o->files);
+    for (int i = 0; i < o->ndeleted; i++)
+        free(o->deleted[i].key);
+    free(o->deleted);
     memset(o, 0, sizeof *o);
 }
 

@@ -21,9 +21,15 @@ typedef struct jorigin {
     const cJSON **nodes; /* owned; open addressing, NULL = free slot */
     const char **files;  /* owned array; the strings are borrowed */
     size_t cap, count;
+    struct jdeleted *deleted; /* owned: keys removed with null */
+    int ndeleted, capdeleted;
 } jorigin;
 
 void jorigin_add_tree(jorigin *o, const cJSON *root, const char *file);
+/* The file that a node (registered with jorigin_add_tree) came from. */
+const char *jorigin_file(const jorigin *o, const cJSON *node);
+/* Notes that `file` removed obj.key with null. */
+void jorigin_deleted(jorigin *o, const cJSON *obj, const char *key, const char *file);
 void jorigin_free(jorigin *o);
 
 typedef struct jctx {
@@ -64,7 +70,8 @@ const char *jsuggest(const char *word, const char *const *names, int n);
 const cJSON *jmember(const cJSON *obj, const char *key);
 /* Reports every key of obj not in known (NULL-terminated). */
 void jcheck_keys(jctx *c, const cJSON *obj, const char *path, const char *const *known);
-/* The member, or NULL after reporting it missing. */
+/* The member, or NULL after reporting it missing (naming the file that
+ * removed the key with null, else the file the object came from). */
 const cJSON *jrequire(jctx *c, const cJSON *obj, const char *path, const char *key);
 
 /* Type checks: false after reporting "expected ..., got ...". */
