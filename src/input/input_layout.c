@@ -186,7 +186,8 @@ static void parse_grid(jctx *c, const cJSON *root, pb_layout *L, geometry *g)
         jerror(c, pitch, "grid", "give lines_per_page or line_pitch, not both");
         ok = false;
     } else if (!lines && !pitch) {
-        jerror(c, grid, "grid", "missing required key \"lines_per_page\" (or \"line_pitch\")");
+        pb_diag_error(c->diag, c->status, jfile_missing(c, grid, "lines_per_page"), "grid",
+                      "missing required key \"lines_per_page\" (or \"line_pitch\")");
         ok = false;
     } else if (lines) {
         ok &= jint(c, lines, "grid.lines_per_page", 1, 200, &L->lines_per_page);

@@ -338,6 +338,12 @@ const char *jpath_index(jctx *c, const char *parent, int index)
     return pb_arena_printf(c->arena, "%s[%d]", parent ? parent : "", index);
 }
 
+struct jdeleted {
+    const cJSON *obj;
+    char *key; /* owned */
+    const char *file;
+};
+
 static const char *origin_of(const jorigin *o, const cJSON *node);
 
 const char *jfile_of(jctx *c, const cJSON *node)
@@ -487,17 +493,20 @@ void jcheck_keys(jctx *c, const cJSON *obj, const char *path, const char *const 
     }
 }
 
+const char *jfile_missing(jctx *c, const cJSON *obj, const char *key)
+{
+    for (int i = 0; c->origin && i < c->origin->ndeleted; i++)
+        if (c->origin->deleted[i].obj == obj && strcmp(c->origin->deleted[i].key, key) == 0)
+            return c->origin->deleted[i].file;
+    return jfile_of(c, obj);
+}
+
 const cJSON *jrequire(jctx *c, const cJSON *obj, const char *path, const char *key)
 {
     const cJSON *m = jmember(obj, key);
-    if (!m) {
-        const char *file = NULL;
-        for (int i = 0; c->origin && i < c->origin->ndeleted && !file; i++)
-            if (c->origin->deleted[i].obj == obj && strcmp(c->origin->deleted[i].key, key) == 0)
-                file = c->origin->deleted[i].file;
-        pb_diag_error(c->diag, c->status, file ? file : jfile_of(c, obj), path,
+    if (!m)
+        pb_diag_error(c->diag, c->status, jfile_missing(c, obj, key), path,
                       "missing required key \"%s\"", key);
-    }
     return m;
 }
 
@@ -638,12 +647,6 @@ bool jopt_string(jctx *c, const cJSON *obj, const char *path, const char *key, b
 }
 
 /* ---- origins ---------------------------------------------------------- */
-
-struct jdeleted {
-    const cJSON *obj;
-    char *key; /* owned */
-    const char *file;
-};
 
 static size_t slot_of(const jorigin *o, const cJSON *node)
 {

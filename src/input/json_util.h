@@ -70,8 +70,10 @@ const char *jsuggest(const char *word, const char *const *names, int n);
 const cJSON *jmember(const cJSON *obj, const char *key);
 /* Reports every key of obj not in known (NULL-terminated). */
 void jcheck_keys(jctx *c, const cJSON *obj, const char *path, const char *const *known);
-/* The member, or NULL after reporting it missing (naming the file that
- * removed the key with null, else the file the object came from). */
+/* The file to blame for a missing obj.key: the one that removed it with
+ * null, else the one the object came from. */
+const char *jfile_missing(jctx *c, const cJSON *obj, const char *key);
+/* The member, or NULL after reporting it missing. */
 const cJSON *jrequire(jctx *c, const cJSON *obj, const char *path, const char *key);
 
 /* Type checks: false after reporting "expected ..., got ...". */

@@ -741,6 +741,20 @@ static void test_extends(void)
              tmpdir, tmpdir);
     LAYOUT_ERROR(tmp_path("top.json"), PB_ERR_LAYOUT, want);
 
+    /* a key missing after the merge is blamed on the file that lacks it */
+    {
+        char typo[4096];
+        strcpy(typo, base_layout);
+        memcpy(strstr(typo, "\"heading4\""), "\"headng4\" ", 10);
+        write_file("typo.json", typo);
+    }
+    write_file("top.json", "{\"extends\": \"typo.json\", \"styles\": {\"body\": {\"size\": 15}}}");
+    snprintf(want, sizeof want,
+             "%1$s/typo.json: styles: unknown key \"headng4\" (did you mean \"heading4\"?)\n"
+             "%1$s/typo.json: styles: missing required key \"heading4\"",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("top.json"), PB_ERR_LAYOUT, want);
+
     /* cycles and depth */
     write_file("a.json", "{\"extends\": \"b.json\"}");
     write_file("b.json", "{\"extends\": \"a.json\"}");
