@@ -113,6 +113,12 @@ pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
     const char *ref = opt->layout_ref ? opt->layout_ref
                       : report->layout ? report->layout
                                        : PB_DEFAULT_LAYOUT;
+    if (!opt->layout_ref && report->layout) {
+        paths.ref_file = report->file;
+        paths.ref_path = "layout";
+    } else if (opt->layout_ref) {
+        paths.ref_file = "--layout";
+    }
     pb_layout *layout = pb_input_layout(ref, opt->layout_ref ? "." : report->dir, &paths,
                                         arena, diag);
     if (!layout)

@@ -16,6 +16,8 @@
 /* Where layouts and the font catalog are looked up by name. */
 typedef struct pb_input_paths {
     const char *data_dir;  /* holds layouts/ and fonts/catalog.json */
+    const char *ref_file;  /* where the layout reference came from, for */
+    const char *ref_path;  /* messages ("report.json", "layout"); may be NULL */
 } pb_input_paths;
 
 /* Parses report data.  `name` is the file name used in messages and to

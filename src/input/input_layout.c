@@ -1,5 +1,6 @@
 /* Layouts: find the file, follow "extends", merge, check, derive the
  * text block and the grid. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -361,7 +362,7 @@ static const char *cycle_text(pb_arena *a, const lfile *files, int from, int n,
 
 /* Reads the chain top -> base; returns its length, 0 after an error. */
 static int load_chain(jctx *top, const char *ref, const char *base_dir, const char *data_dir,
-                      lfile *files)
+                      const char *top_ref_file, const char *top_ref_path, lfile *files)
 {
     int n = 0;
     jctx fc = *top;
@@ -369,6 +370,16 @@ static int load_chain(jctx *top, const char *ref, const char *base_dir, const ch
         const char *path = resolve(top->arena, ref, base_dir, data_dir);
         char *data;
         size_t len;
+        if (access(path, F_OK) != 0 && errno == ENOENT) {
+            /* name the file and key that asked for the layout, not the
+             * file that is not there */
+            if (n == 0)
+                pb_diag_error(top->diag, PB_ERR_LAYOUT, top_ref_file, top_ref_path,
+                              "no layout \"%s\" (no file %s)", ref, path);
+            else
+                jerror(&fc, NULL, "extends", "no layout \"%s\" (no file %s)", ref, path);
+            return n ? -n : 0;
+        }
         if (!pb_read_file(path, PB_MAX_INPUT_BYTES, PB_ERR_LAYOUT, &data, &len, top->diag))
             return n ? -n : 0;
         struct stat st;
@@ -417,7 +428,8 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
     int before = diag->errors;
     jctx c = {.arena = arena, .diag = diag, .status = PB_ERR_LAYOUT, .file = ref};
     lfile files[MAX_EXTENDS + 1] = {{0}};
-    int n = load_chain(&c, ref, base_dir, data_dir, files);
+    int n = load_chain(&c, ref, base_dir, data_dir, paths ? paths->ref_file : NULL,
+                       paths ? paths->ref_path : NULL, files);
     pb_layout *L = NULL;
     if (n > 0) {
         jorigin origin = {0};

@@ -250,13 +250,19 @@ static void parse_block(jctx *c, const cJSON *blk, const char *path, pb_block *o
 
 /* ---- meta ------------------------------------------------------------ */
 
-static bool valid_date(const char *s)
+static bool date_shaped(const char *s)
 {
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return false;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             return false;
+    return true;
+}
+
+/* A date that exists: 2022-02-30 has the shape but not the day. */
+static bool valid_date(const char *s)
+{
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
@@ -286,8 +292,10 @@ static void parse_meta(jctx *c, const cJSON *m, const char *path, pb_meta *out)
     const cJSON *d = jmember(m, "date");
     if (d) {
         const char *dpath = jpath_key(c, path, "date");
-        if (!cJSON_IsString(d) || !valid_date(d->valuestring))
+        if (!cJSON_IsString(d) || !date_shaped(d->valuestring))
             jerror(c, d, dpath, "expected a date as YYYY-MM-DD, got %s", jdescribe(c, d));
+        else if (!valid_date(d->valuestring))
+            jerror(c, d, dpath, "no such date: %s (years 1900 to 2999)", jdescribe(c, d));
         else
             out->date = pb_arena_strdup(c->arena, d->valuestring);
     }

@@ -210,7 +210,7 @@ static void test_report_errors(void)
                  "r.json: meta: unknown key \"tilte\" (did you mean \"title\"?)\n"
                  "r.json: meta.issuer: expected a string, got 7\n"
                  "r.json: meta.year: expected an integer, got \"2021年\"\n"
-                 "r.json: meta.date: expected a date as YYYY-MM-DD, got \"2022-02-30\"\n"
+                 "r.json: meta.date: no such date: \"2022-02-30\" (years 1900 to 2999)\n"
                  "r.json: meta.keywords[1]: must not be empty\n"
                  "r.json: meta.keywords[2]: expected a string, got 3");
     REPORT_ERROR("{\"meta\": {\"title\": \"T\", \"year\": 2021.5}, \"body\": [{\"type\": \"page_break\"}]}",
@@ -786,9 +786,10 @@ static void test_extends(void)
              tmpdir);
     LAYOUT_ERROR(tmp_path("c.json"), PB_ERR_LAYOUT, want);
     write_file("c.json", "{\"extends\": \"missing.json\"}");
-    snprintf(want, sizeof want, "%s/missing.json: cannot read: No such file or directory",
+    snprintf(want, sizeof want,
+             "%s/c.json: extends: no layout \"missing.json\" (no file %s/missing.json)", tmpdir,
              tmpdir);
-    LAYOUT_ERROR(tmp_path("c.json"), PB_ERR_IO, want);
+    LAYOUT_ERROR(tmp_path("c.json"), PB_ERR_LAYOUT, want);
     write_file("c.json", "{\"extends\": \"base.json\",\n \"grid\": {\"lines_per_page\": 22,}}");
     snprintf(want, sizeof want,
              "%s/c.json: line 2, column 32: comma before '}' (trailing commas are not "
@@ -800,9 +801,8 @@ static void test_extends(void)
 static void test_layout_errors(void)
 {
     char want[2048];
-    snprintf(want, sizeof want, "%s/layouts/nope.json: cannot read: No such file or directory",
-             tmpdir);
-    LAYOUT_ERROR("nope", PB_ERR_IO, want);
+    snprintf(want, sizeof want, "no layout \"nope\" (no file %s/layouts/nope.json)", tmpdir);
+    LAYOUT_ERROR("nope", PB_ERR_LAYOUT, want);
     write_file("array.json", "[]");
     snprintf(want, sizeof want, "%s/array.json: expected an object, got an array", tmpdir);
     LAYOUT_ERROR(tmp_path("array.json"), PB_ERR_LAYOUT, want);
