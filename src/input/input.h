@@ -40,6 +40,16 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir,
                            const pb_input_paths *paths, pb_arena *arena,
                            pb_diag *diag);
 
+/* Binds the report's table blocks to the layout (the last step of the
+ * input stage, once both are read): a "table" reference must name a
+ * template of the layout; every row id and cell id of the values must
+ * exist in the template, and every value must fit its cell's format.
+ * Fills block->table and block->values (pb_table_value_slots order; cells
+ * without a value are PB_VALUE_BLANK).  Errors have class PB_ERR_INPUT and
+ * name the report file and the JSON path of the value. */
+bool pb_input_bind_tables(pb_report *report, const pb_layout *layout, pb_arena *arena,
+                          pb_diag *diag);
+
 /* The layout used when neither the command line nor the report names one. */
 #define PB_DEFAULT_LAYOUT "gbt9704"
 

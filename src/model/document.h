@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/fx.h"
+#include "model/table.h"
 
 /* ---- layout -------------------------------------------------------- */
 
@@ -97,6 +98,9 @@ typedef struct pb_layout {
 
     pb_style styles[PB_STYLE_COUNT];
     pb_page_number page_number;
+
+    pb_table_template *tables; /* table templates the layout declares */
+    int ntables;
 } pb_layout;
 
 /* ---- report data --------------------------------------------------- */
@@ -135,6 +139,15 @@ typedef struct pb_block {
     pb_text *texts;
     int ntexts;
     const char *path;     /* "body[12]" */
+
+    /* tables */
+    const char *table_ref;          /* "table": a template id of the layout */
+    const char *caption;            /* "caption": overrides the template's */
+    const pb_table_template *table; /* the template, inline or the layout's
+                                       (set when bound to the layout) */
+    pb_value *values;               /* in pb_table_value_slots order */
+    int nvalues;
+    const void *pending;            /* input stage only: values before binding */
 } pb_block;
 
 typedef struct pb_meta {

@@ -10,7 +10,7 @@
 
 #include "base/fx.h"
 
-typedef enum pb_align pb_align; /* model/document.h */
+
 
 /* What a value column accepts. */
 typedef enum pb_value_format {
@@ -72,6 +72,7 @@ typedef struct pb_row_cell {
     const char *id;     /* data rows: the value key (default: the column id) */
     const char *text;   /* heading rows: the text */
     int colspan;        /* grid columns it covers (>= 1) */
+    int format;         /* data rows: a pb_value_format, or -1: the column's */
     const char *path;
 } pb_row_cell;
 
@@ -126,7 +127,8 @@ typedef struct pb_value_slot {
     const pb_row_cell *cell; /* NULL: the default cell of column `col` */
     int col;                 /* first grid column */
     int colspan;
-    const char *cell_id;
+    const char *cell_id;     /* the value key: cell id, else the column id */
+    pb_value_format format;  /* the cell's, else the column's */
 } pb_value_slot;
 
 /* Counts and lists the value cells (slots may be NULL to count only). */

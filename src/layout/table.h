@@ -1,0 +1,125 @@
+/* Table stage: a table template and its values -> a grid of cells with
+ * row and column spans, column widths, row heights, the rows where a page
+ * may break, and the geometry of the piece of a table that one page shows
+ * (with the header rows repeated and the labels of row groups cut by the
+ * break shown again).
+ *
+ * Font-free: text is measured through callbacks, so the solver is tested
+ * with a fixed-advance fake font.  Lengths are 1/64 pt, y-down. */
+#ifndef PB_TABLE_H
+#define PB_TABLE_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/fx.h"
+#include "layout/galley.h"
+#include "model/document.h"
+#include "model/table.h"
+
+typedef enum pb_cell_kind {
+    PB_CELL_CORNER,   /* label columns x header rows */
+    PB_CELL_HEADER,   /* a node of the column header tree */
+    PB_CELL_GROUP,    /* a row group's label, spanning its rows */
+    PB_CELL_LABEL,    /* a data row's label */
+    PB_CELL_BAND,     /* a full-width band row */
+    PB_CELL_HEADING,  /* a fixed cell of a heading row inside the body */
+    PB_CELL_VALUE,    /* a value */
+} pb_cell_kind;
+
+typedef struct pb_table_cell {
+    int row, col;         /* grid position; header rows come first */
+    int rowspan, colspan;
+    pb_cell_kind kind;
+    const char *text;     /* NUL-terminated; "" for a blank value */
+    int align;            /* pb_align: labels left, values centre, headers centre */
+    bool bold;
+    bool nowrap;          /* numbers: never wrapped */
+    int slot;             /* value cells: index into the values, else -1 */
+    const char *path;     /* JSON path of what the cell shows (template node
+                             or value), for messages */
+    const char *file;     /* the file that path is in */
+} pb_table_cell;
+
+typedef struct pb_table_grid {
+    const pb_table_template *tpl;
+    int nrows, ncols;
+    int nheader;          /* header rows at the top (0: none) */
+    pb_table_cell *cells; /* row-major by (row, col) of their top-left */
+    int ncells;
+    int *owner;           /* nrows x ncols: index of the cell covering each
+                             grid position (every position is covered once) */
+    const char **row_path;/* per grid row: JSON path of its row node (for
+                             messages about a row); header rows: the header */
+} pb_table_grid;
+
+/* Builds the grid from the trees: a header node spans its children's
+ * columns and a leaf reaches down to the last header row; a group label
+ * spans its children's rows; a data row's label spans the label columns to
+ * its right that it has no children in; bands span the full width.  Value
+ * cells show the values formatted as given (blank: ""). */
+bool pb_table_grid_build(const pb_table_template *tpl, const pb_value *values, int nvalues,
+                         pb_arena *arena, pb_table_grid *out, pb_diag *diag);
+
+/* Text measurement, supplied by the caller (shaping + line breaking in the
+ * program, a fixed-advance fake font in the tests). */
+typedef struct pb_table_measurer {
+    void *ctx;
+    /* min: widest piece that cannot be broken; max: the text on one line */
+    void (*extent)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx *min,
+                   pb_fx *max);
+    /* lines needed to set the text in `width` (>= its min) */
+    int (*lines)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width);
+} pb_table_measurer;
+
+typedef struct pb_table_geometry {
+    pb_fx size;           /* the type size used (stepped down when needed) */
+    pb_fx line_pitch;     /* baseline to baseline inside a cell */
+    pb_fx width;          /* whole table (<= the text width) */
+    pb_fx *col_x;         /* ncols + 1 column edges from the table's left */
+    pb_fx *row_h;         /* nrows row heights */
+    int *lines;           /* ncells: lines of text of each cell */
+} pb_table_geometry;
+
+/* Column widths: fixed (mm or share) columns first, the others from their
+ * cells' min/max content widths (spanning cells spread over their
+ * columns) to fill the text width exactly.  If a cell that must not wrap
+ * (a number) cannot fit, the type size steps down (by 0.5 pt) to the
+ * style's floor; below that it is an error naming the cell.  Row heights:
+ * each cell needs lines x pitch + padding; a spanning cell that needs more
+ * than its rows have gives the extra to its last row. */
+bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
+                    pb_fx text_width, const pb_table_measurer *m, pb_arena *arena,
+                    pb_table_geometry *out, pb_diag *diag);
+
+/* May a page end between body rows r-1 and r (grid row indices)?  Never
+ * after a band or a heading row (they stay with the row below them). */
+bool pb_table_break_allowed(const pb_table_grid *grid, int r);
+
+/* A cell as one page shows it. */
+typedef struct pb_table_box {
+    int cell;             /* index into grid->cells */
+    pb_fx x, y, w, h;     /* the box on the piece, clipped to its rows */
+    bool cut_top, cut_bottom; /* the cell continues on the previous/next page */
+} pb_table_box;
+
+/* The part of a table that one page shows: the header rows (when
+ * `header`), then body rows [r0, r1).  A cell spanning rows outside the
+ * range is clipped to it and its text shown again.  Rules: a heavy
+ * border around the piece (also where the table is cut by a page break),
+ * light inner rules, never through a merged cell; collinear segments are
+ * joined so rules meet cleanly. */
+typedef struct pb_table_piece {
+    pb_fx width, height;
+    pb_table_box *boxes;
+    int nboxes;
+    pb_rule *rules;       /* layout/galley.h */
+    int nrules;
+} pb_table_piece;
+
+bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
+                         const pb_table_style *style, bool header, int r0, int r1,
+                         pb_arena *arena, pb_table_piece *out);
+
+#endif
