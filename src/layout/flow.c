@@ -10,14 +10,7 @@
 
 #include <string.h>
 
-#include "base/utf8.h"
-#include "text/linebreak.h"
-#include "text/shape.h"
-
-/* Ideographic em box: its top is 0.88 em above the baseline (the OpenType
- * ideographic embox of Noto CJK, Fandol and the office fonts). */
-#define EMBOX_TOP_NUM 88
-#define EMBOX_TOP_DEN 100
+#include "layout/setter.h"
 
 typedef struct flow {
     const pb_report *report;
@@ -58,11 +51,6 @@ static void add_space(flow *f, pb_fx height, int block)
 static pb_fx line_pitch(const pb_layout *layout, const pb_style *st)
 {
     return st->line_pitch > 0 ? st->line_pitch : layout->line_pitch;
-}
-
-static pb_fx baseline_in_box(pb_fx pitch, pb_fx size)
-{
-    return (pitch - size) / 2 + pb_fx_muldiv(size, EMBOX_TOP_NUM, EMBOX_TOP_DEN);
 }
 
 /* One character of a style: the grid pitch when it is on the grid. */
@@ -120,46 +108,6 @@ static bool join_runs(flow *f, const pb_text *t, const pb_style *block_style,
     return ok;
 }
 
-/* Cluster boundaries of a shaped text: unit k covers glyphs
- * [gstart[k], gstart[k+1]) and bytes [cstart[k], cstart[k+1]). */
-typedef struct units {
-    pb_lb_unit *u;
-    int *gstart;
-    uint32_t *cstart;
-    int n;
-} units;
-
-static void make_units(flow *f, const pb_shaped *sh, const uint8_t *brk, units *out)
-{
-    int n = 0;
-    for (int g = 0; g < sh->nglyphs; g++)
-        if (g == 0 || sh->glyphs[g].cluster != sh->glyphs[g - 1].cluster)
-            n++;
-    out->u = pb_arena_calloc(f->arena, (size_t)n + 1, sizeof *out->u);
-    out->gstart = pb_arena_calloc(f->arena, (size_t)n + 1, sizeof *out->gstart);
-    out->cstart = pb_arena_calloc(f->arena, (size_t)n + 1, sizeof *out->cstart);
-    out->n = n;
-    int k = -1;
-    for (int g = 0; g < sh->nglyphs; g++) {
-        const pb_glyph *gl = &sh->glyphs[g];
-        if (g == 0 || gl->cluster != sh->glyphs[g - 1].cluster) {
-            k++;
-            out->gstart[k] = g;
-            out->cstart[k] = gl->cluster;
-            size_t i = gl->cluster;
-            uint32_t cp = pb_utf8_next(sh->text, sh->len, &i);
-            out->u[k].cp = cp;
-            out->u[k].em = sh->spans[gl->span].size;
-            out->u[k].cls = (uint8_t)pb_char_class_of(cp);
-        }
-        out->u[k].width += gl->advance;
-    }
-    out->gstart[n] = sh->nglyphs;
-    out->cstart[n] = (uint32_t)sh->len;
-    for (k = 0; k < n; k++)
-        out->u[k].brk = brk[out->cstart[k + 1]];
-}
-
 typedef struct text_opts {
     const pb_style *style;
     pb_fx measure;        /* available width (text block) */
@@ -181,17 +129,9 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         return -1;
     if (j.len == 0)
         return -1;
-    pb_shaped sh;
-    if (!pb_shape(f->fonts, j.text, j.len, j.spans, j.nspans, f->arena, &sh, f->diag))
+    pb_prepared pp;
+    if (!pb_prepare(f->fonts, j.text, j.len, j.spans, j.nspans, f->arena, &pp, f->diag))
         return -1;
-    uint8_t *brk = pb_arena_alloc(f->arena, j.len + 1);
-    if (!pb_break_opportunities(j.text, j.len, brk)) {
-        pb_diag_error(f->diag, PB_ERR_INTERNAL, f->report ? f->report->file : NULL,
-                      o->path, "line-break analysis failed");
-        return -1;
-    }
-    units us;
-    make_units(f, &sh, brk, &us);
 
     pb_lb_params p = {
         .measure = o->measure,
@@ -202,47 +142,23 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         .avoid_single_last = o->align == PB_ALIGN_JUSTIFY,
     };
     pb_lb_result res;
-    pb_linebreak(us.u, us.n, &p, f->arena, &res);
+    pb_linebreak(pp.units, pp.nunits, &p, f->arena, &res);
 
     const pb_style *st = o->style;
     pb_fx pitch = line_pitch(f->layout, st);
     int first_line = f->nlines;
     for (int li = 0; li < res.nlines; li++) {
-        const pb_lb_line *ll = &res.lines[li];
         pb_gline *l = new_line(f);
         l->kind = PB_GLINE_TEXT;
         l->height = pitch;
-        l->baseline = baseline_in_box(pitch, st->size);
+        l->baseline = pb_baseline_in_box(pitch, st->size);
         l->text = j.text;
         l->block = o->block;
         l->line_in_block = li;
         l->path = o->path;
-        int g0 = us.gstart[ll->first], g1 = us.gstart[ll->first + ll->count];
-        l->nglyphs = g1 - g0;
-        l->glyphs = pb_arena_calloc(f->arena, (size_t)(l->nglyphs ? l->nglyphs : 1),
-                                    sizeof *l->glyphs);
-        pb_fx pen = 0;
-        for (int k = ll->first; k < ll->first + ll->count; k++) {
-            pen += res.adjust[k].lead;
-            for (int g = us.gstart[k]; g < us.gstart[k + 1]; g++) {
-                const pb_glyph *gl = &sh.glyphs[g];
-                const pb_face *face = pb_fonts_face(f->fonts, gl->face);
-                pb_pglyph *pg = &l->glyphs[g - g0];
-                pg->gid = gl->gid;
-                pg->face = gl->face;
-                pg->size = sh.spans[gl->span].size;
-                pg->flags = sh.spans[gl->span].bold && !face->is_bold ? PB_PG_SYNTH_BOLD : 0;
-                pg->x = pen + gl->x_offset;
-                pg->y = -gl->y_offset;
-                pg->advance = gl->advance;
-                if (g == us.gstart[k]) {
-                    pg->text_off = us.cstart[k];
-                    pg->text_len = (uint16_t)(us.cstart[k + 1] - us.cstart[k]);
-                }
-                pen += gl->advance;
-            }
-            pen += res.adjust[k].trail;
-        }
+        l->table_row = -1;
+        pb_fx pen = pb_prepared_place(&pp, f->fonts, &res, li, f->arena, &l->glyphs,
+                                      &l->nglyphs);
         l->width = pen;
         pb_fx indent = li == 0 ? o->first_indent : 0;
         pb_fx avail = o->measure - indent - o->right_indent;

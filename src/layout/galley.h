@@ -32,11 +32,24 @@ typedef struct pb_rule {
     pb_fx width;
 } pb_rule;
 
+/* A table cell as placed, for the dump and the tests: the box (relative
+ * to the line box) and the text it shows. */
+typedef struct pb_cell_box {
+    pb_fx x, y, w, h;
+    int row, col, rowspan, colspan; /* grid position of the cell */
+    bool cut_top, cut_bottom;       /* continues on the previous/next page */
+    const char *text;               /* borrowed */
+} pb_cell_box;
+
 typedef enum pb_gline_kind {
-    PB_GLINE_TEXT,        /* a line of text (or of table rules) */
+    PB_GLINE_TEXT,        /* a line of text, or a placed piece of a table */
     PB_GLINE_SPACE,       /* vertical space; dropped at the top of a page */
     PB_GLINE_PAGE_BREAK,  /* an explicit page break */
+    PB_GLINE_TABLE_ROW,   /* one body row of a table (or its header rows):
+                             paginate turns runs of them into pieces */
 } pb_gline_kind;
+
+struct pb_table_set; /* layout/table_set.h: a table laid out with its text */
 
 typedef struct pb_gline {
     pb_gline_kind kind;
@@ -55,6 +68,10 @@ typedef struct pb_gline {
     const char *path;     /* JSON path of the source text */
     int outline_level;    /* > 0: a heading line that starts an outline entry */
     const char *outline_title; /* the entry's text (whole heading) */
+    pb_cell_box *boxes;   /* table pieces: the cells shown */
+    int nboxes;
+    const struct pb_table_set *table; /* PB_GLINE_TABLE_ROW: the table */
+    int table_row;        /* its grid row; -1: the header rows */
 } pb_gline;
 
 typedef struct pb_galley {

@@ -1,0 +1,100 @@
+#include "layout/setter.h"
+
+#include <string.h>
+
+#include "base/utf8.h"
+
+#define EMBOX_TOP_NUM 88
+#define EMBOX_TOP_DEN 100
+
+pb_fx pb_baseline_in_box(pb_fx pitch, pb_fx size)
+{
+    return (pitch - size) / 2 + pb_fx_muldiv(size, EMBOX_TOP_NUM, EMBOX_TOP_DEN);
+}
+
+bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
+                const pb_span *spans, int nspans, pb_arena *arena, pb_prepared *out,
+                pb_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    out->text = text;
+    out->len = len;
+    if (!pb_shape(fonts, text, len, spans, nspans, arena, &out->shaped, diag))
+        return false;
+    uint8_t *brk = pb_arena_alloc(arena, len + 1);
+    if (!pb_break_opportunities(text, len, brk)) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, nspans ? spans[0].file : NULL,
+                      nspans ? spans[0].path : NULL, "line-break analysis failed");
+        return false;
+    }
+    /* One unit per cluster: unit k covers glyphs [gstart[k], gstart[k+1])
+     * and bytes [cstart[k], cstart[k+1]). */
+    const pb_shaped *sh = &out->shaped;
+    int n = 0;
+    for (int g = 0; g < sh->nglyphs; g++)
+        if (g == 0 || sh->glyphs[g].cluster != sh->glyphs[g - 1].cluster)
+            n++;
+    out->units = pb_arena_calloc(arena, (size_t)n + 1, sizeof *out->units);
+    out->gstart = pb_arena_calloc(arena, (size_t)n + 1, sizeof *out->gstart);
+    out->cstart = pb_arena_calloc(arena, (size_t)n + 1, sizeof *out->cstart);
+    out->nunits = n;
+    int k = -1;
+    for (int g = 0; g < sh->nglyphs; g++) {
+        const pb_glyph *gl = &sh->glyphs[g];
+        if (g == 0 || gl->cluster != sh->glyphs[g - 1].cluster) {
+            k++;
+            out->gstart[k] = g;
+            out->cstart[k] = gl->cluster;
+            size_t i = gl->cluster;
+            uint32_t cp = pb_utf8_next(text, len, &i);
+            out->units[k].cp = cp;
+            out->units[k].em = sh->spans[gl->span].size;
+            out->units[k].cls = (uint8_t)pb_char_class_of(cp);
+        }
+        out->units[k].width += gl->advance;
+    }
+    out->gstart[n] = sh->nglyphs;
+    out->cstart[n] = (uint32_t)len;
+    for (k = 0; k < n; k++)
+        out->units[k].brk = brk[out->cstart[k + 1]];
+    return true;
+}
+
+void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width)
+{
+    pb_linebreak_extent(p->units, p->nunits, min_width, max_width);
+}
+
+pb_fx pb_prepared_place(const pb_prepared *p, const pb_fontset *fonts,
+                        const pb_lb_result *res, int li, pb_arena *arena,
+                        pb_pglyph **glyphs, int *nglyphs)
+{
+    const pb_lb_line *ll = &res->lines[li];
+    const pb_shaped *sh = &p->shaped;
+    int g0 = p->gstart[ll->first], g1 = p->gstart[ll->first + ll->count];
+    *nglyphs = g1 - g0;
+    *glyphs = pb_arena_calloc(arena, (size_t)(g1 > g0 ? g1 - g0 : 1), sizeof **glyphs);
+    pb_fx pen = 0;
+    for (int k = ll->first; k < ll->first + ll->count; k++) {
+        pen += res->adjust[k].lead;
+        for (int g = p->gstart[k]; g < p->gstart[k + 1]; g++) {
+            const pb_glyph *gl = &sh->glyphs[g];
+            const pb_face *face = pb_fonts_face(fonts, gl->face);
+            pb_pglyph *pg = &(*glyphs)[g - g0];
+            pg->gid = gl->gid;
+            pg->face = gl->face;
+            pg->size = sh->spans[gl->span].size;
+            pg->flags = sh->spans[gl->span].bold && !face->is_bold ? PB_PG_SYNTH_BOLD : 0;
+            pg->x = pen + gl->x_offset;
+            pg->y = -gl->y_offset; /* HarfBuzz is y-up, the galley y-down */
+            pg->advance = gl->advance;
+            if (g == p->gstart[k]) {
+                pg->text_off = p->cstart[k];
+                pg->text_len = (uint16_t)(p->cstart[k + 1] - p->cstart[k]);
+            }
+            pen += gl->advance;
+        }
+        pen += res->adjust[k].trail;
+    }
+    return pen;
+}

@@ -1,0 +1,46 @@
+/* Setting one piece of text: shaping, break opportunities, line breaking
+ * and placing the glyphs of each line.  Used by flow (paragraphs,
+ * headings) and by the table stage (cell text): a text is prepared once
+ * (shaped, cut into line-breaking units) and can then be broken at any
+ * width, which the table solver does many times. */
+#ifndef PB_SETTER_H
+#define PB_SETTER_H
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "fonts/fonts.h"
+#include "layout/galley.h"
+#include "text/linebreak.h"
+#include "text/shape.h"
+
+typedef struct pb_prepared {
+    const char *text;     /* arena copy */
+    size_t len;
+    pb_shaped shaped;
+    pb_lb_unit *units;    /* one per cluster */
+    int *gstart;          /* units + 1 entries: first glyph of each unit */
+    uint32_t *cstart;     /* units + 1 entries: first byte of each unit */
+    int nunits;
+} pb_prepared;
+
+/* Shapes text covered by spans and finds its break opportunities.
+ * Returns false after reporting errors (missing characters). */
+bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
+                const pb_span *spans, int nspans, pb_arena *arena, pb_prepared *out,
+                pb_diag *diag);
+
+/* Widest unbreakable piece and the whole text on one line. */
+void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width);
+
+/* Places the glyphs of line `li` of a break result: pen positions from the
+ * line's start, with the breaker's compression and justification.  Fills
+ * glyphs (arena) and returns the set width. */
+pb_fx pb_prepared_place(const pb_prepared *p, const pb_fontset *fonts,
+                        const pb_lb_result *res, int li, pb_arena *arena,
+                        pb_pglyph **glyphs, int *nglyphs);
+
+/* Ideographic em box centred in a line box of `pitch`: its top is 0.88 em
+ * above the baseline (the embox of Noto CJK, Fandol and the office fonts). */
+pb_fx pb_baseline_in_box(pb_fx pitch, pb_fx size);
+
+#endif
