@@ -123,6 +123,8 @@ pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
                                         arena, diag);
     if (!layout)
         goto done;
+    if (!pb_input_bind_tables(report, layout, arena, diag))
+        goto done;
 
     const char **dirs;
     bool *flat;

@@ -9,6 +9,7 @@
 #include "base/fsio.h"
 #include "input/input.h"
 #include "input/input_fonts.h"
+#include "input/input_table.h"
 #include "input/json_util.h"
 
 #define MAX_EXTENDS 8
@@ -91,7 +92,8 @@ static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 /* ---- checks ----------------------------------------------------------- */
 
 static const char *const layout_keys[] = {"name", "extends", "page", "margins", "grid",
-                                          "fonts", "styles", "page_number", NULL};
+                                          "fonts", "styles", "page_number", "tables",
+                                          NULL};
 static const char *const page_keys[] = {"width", "height", NULL};
 static const char *const margin_keys[] = {"top", "bottom", "left", "right", NULL};
 static const char *const grid_keys[] = {"lines_per_page", "chars_per_line", "line_pitch", NULL};
@@ -330,6 +332,11 @@ static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_la
         }
     }
     parse_page_number(c, root, L);
+
+    const cJSON *tables = jmember(root, "tables");
+    if (tables && jis_object(c, tables, "tables"))
+        input_table_templates(c, tables, "tables", role_names, L->nroles, roles_ok,
+                              g.page_ok ? L->text_width : 0, &L->tables, &L->ntables);
 }
 
 /* ---- loading ---------------------------------------------------------- */

@@ -4,6 +4,7 @@
 
 #include "base/fsio.h"
 #include "input/input.h"
+#include "input/input_table.h"
 #include "input/json_util.h"
 
 typedef struct runbuf {
@@ -212,12 +213,13 @@ static void parse_block(jctx *c, const cJSON *blk, const char *path, pb_block *o
     if (type < 0) {
         const char *hint = jsuggest(tv->valuestring, block_types, T_COUNT);
         jerror(c, tv, tpath, "unknown block type %s (%s%s%s)", jdescribe(c, tv),
-               hint ? "did you mean \"" : "expected title, heading, paragraph, signature or page_break",
+               hint ? "did you mean \""
+                    : "expected title, heading, paragraph, signature, page_break or table",
                hint ? hint : "", hint ? "\"?" : "");
         return;
     }
     if (type == T_TABLE) {
-        jerror(c, tv, tpath, "\"table\" blocks are not supported yet");
+        input_table_block(c, blk, path, out);
         return;
     }
     jcheck_keys(c, blk, path, block_keys[type]);

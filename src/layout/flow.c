@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "layout/setter.h"
+#include "layout/table_set.h"
 
 typedef struct flow {
     const pb_report *report;
@@ -279,6 +280,85 @@ static void flow_signature(flow *f, const pb_block *b, int bi)
     add_space(f, st->space_after, bi);
 }
 
+/* May a page break before body row r?  Not after a band or heading row,
+ * and not where a merged label cut by the break would be too short, on
+ * either side, for the text it shows again there. */
+static bool table_break_fits(const pb_table_set *ts, int r)
+{
+    const pb_table_grid *g = &ts->grid;
+    if (!pb_table_break_allowed(g, r))
+        return false;
+    const pb_table_geometry *geo = &ts->geo;
+    pb_fx pad = 2 * ts->style->pad_y;
+    for (int c = 0; c < g->ncols; c++) {
+        const pb_table_cell *cell = &g->cells[g->owner[r * g->ncols + c]];
+        if (cell->row >= r || cell->col != c)
+            continue; /* not cut at r, or seen in its first column */
+        pb_fx above = 0, below = 0;
+        for (int k = cell->row; k < r; k++)
+            above += geo->row_h[k];
+        for (int k = r; k < cell->row + cell->rowspan; k++)
+            below += geo->row_h[k];
+        pb_fx need = geo->lines[cell - g->cells] * geo->line_pitch + pad;
+        if (above < need || below < need)
+            return false;
+    }
+    return true;
+}
+
+/* A table: its caption, then a galley line for the header rows and one
+ * for each body row; paginate cuts them into pieces.  The header stays
+ * with the first row, a band or heading row with the row below it. */
+static void flow_table(flow *f, const pb_block *b, int bi)
+{
+    if (!b->table)
+        return; /* not bound: the input stage has reported why */
+    pb_table_set *ts;
+    if (!pb_table_set_build(b, f->layout, f->fonts, f->arena, &ts, f->diag))
+        return;
+    const pb_table_style *ts_style = &b->table->style;
+    const char *caption = b->caption ? b->caption : b->table->caption;
+    if (caption && *caption) {
+        pb_style st = f->layout->styles[PB_STYLE_BODY];
+        st.role = ts_style->caption_role ? ts_style->caption_role : st.role;
+        st.size = ts_style->caption_size > 0 ? ts_style->caption_size : st.size;
+        st.bold = ts_style->caption_bold;
+        st.align = PB_ALIGN_CENTER;
+        st.indent_chars = st.right_indent_chars = 0;
+        st.char_grid = false;
+        st.path = b->table->path;
+        pb_run run = {.text = caption, .len = strlen(caption), .style = -1, .bold = -1,
+                      .path = b->path};
+        pb_text t = {.runs = &run, .nruns = 1, .path = b->path};
+        text_opts o = opts_for(f, &st, bi, b->path);
+        o.keep_together = true;
+        set_text(f, &t, &o, NULL);
+        if (f->nlines > 0)
+            f->lines[f->nlines - 1].keep_with_next = true;
+    }
+    const pb_table_grid *g = &ts->grid;
+    if (g->nheader > 0) {
+        pb_gline *l = new_line(f);
+        l->kind = PB_GLINE_TABLE_ROW;
+        l->height = ts->header_height;
+        l->table = ts;
+        l->table_row = -1;
+        l->block = bi;
+        l->path = b->path;
+        l->keep_with_next = true;
+    }
+    for (int r = g->nheader; r < g->nrows; r++) {
+        pb_gline *l = new_line(f);
+        l->kind = PB_GLINE_TABLE_ROW;
+        l->height = ts->geo.row_h[r];
+        l->table = ts;
+        l->table_row = r;
+        l->block = bi;
+        l->path = g->row_path[r];
+        l->keep_with_next = r + 1 < g->nrows && !table_break_fits(ts, r + 1);
+    }
+}
+
 bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset *fonts,
              pb_arena *arena, pb_galley *out, pb_diag *diag)
 {
@@ -347,8 +427,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
             break;
         }
         case PB_BLOCK_TABLE:
-            pb_diag_error(diag, PB_ERR_INPUT, report->file, b->path,
-                          "table blocks are not supported yet");
+            flow_table(&f, b, bi);
             break;
         }
         (void)first;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "layout/flow.h"
+#include "layout/table_set.h"
 
 typedef struct pager {
     pb_arena *arena;
@@ -46,8 +47,37 @@ static void add_outline(pager *p, const pb_gline *l, int page, pb_fx y)
         .level = l->outline_level, .title = l->outline_title, .page = page, .y = y};
 }
 
-/* Places galley lines [from, to) on a new page, skipping spaces at its top. */
-static void fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int from,
+static bool same_table(const pb_galley *g, int i, int j)
+{
+    return j >= 0 && j < g->nlines && g->lines[i].kind == PB_GLINE_TABLE_ROW &&
+           g->lines[j].kind == PB_GLINE_TABLE_ROW && g->lines[i].table == g->lines[j].table;
+}
+
+/* Where the text block continues below galley line i placed at y.  After
+ * the last row of a table, the text returns to the line grid (GB/T 9704
+ * text sits on its 22 lines whatever stands between). */
+static pb_fx advance(const pb_galley *g, const pb_layout *layout, int i, pb_fx y)
+{
+    y += g->lines[i].height;
+    if (g->lines[i].kind == PB_GLINE_TABLE_ROW && !same_table(g, i, i + 1)) {
+        pb_fx pitch = layout->line_pitch;
+        y = (y + pitch - 1) / pitch * pitch;
+    }
+    return y;
+}
+
+/* A page that starts inside a table repeats the table's header rows. */
+static pb_fx page_top(const pb_galley *g, int start)
+{
+    const pb_gline *l = &g->lines[start];
+    if (l->kind == PB_GLINE_TABLE_ROW && l->table_row >= 0 && same_table(g, start, start - 1))
+        return l->table->header_height;
+    return 0;
+}
+
+/* Places galley lines [from, to) on a new page, skipping spaces at its top;
+ * consecutive rows of a table become one piece of it. */
+static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int from,
                       int to, int extra)
 {
     pb_page *pg = new_page(p);
@@ -60,6 +90,29 @@ static void fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
         if (l->kind == PB_GLINE_PAGE_BREAK || (top && l->kind == PB_GLINE_SPACE))
             continue;
         top = false;
+        if (l->kind == PB_GLINE_TABLE_ROW) {
+            int j = i + 1;
+            while (j < to && same_table(g, i, j))
+                j++;
+            const pb_table_set *ts = l->table;
+            int first = l->table_row >= 0 ? i : i + 1;
+            int r0 = first < j ? g->lines[first].table_row : ts->grid.nrows;
+            int r1 = first < j ? g->lines[j - 1].table_row + 1 : r0;
+            pb_gline *piece = pb_arena_alloc(p->arena, sizeof *piece);
+            if (!pb_table_set_piece(ts, r0, r1, p->arena, piece))
+                return false;
+            piece->block = l->block;
+            pb_placed_line *pl = &pg->lines[pg->nlines++];
+            pl->line = piece;
+            pl->x = layout->margin_left;
+            pl->y = layout->margin_top + y;
+            for (int k = i; k < j; k++)
+                y = advance(g, layout, k, y);
+            if (l->table_row >= 0 && same_table(g, i, i - 1))
+                y += ts->header_height;
+            i = j - 1;
+            continue;
+        }
         if (l->kind == PB_GLINE_TEXT) {
             pb_placed_line *pl = &pg->lines[pg->nlines++];
             pl->line = l;
@@ -68,8 +121,9 @@ static void fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
             if (l->outline_level > 0)
                 add_outline(p, l, pg->number, pl->y);
         }
-        y += l->height;
+        y = advance(g, layout, i, y);
     }
+    return true;
 }
 
 static bool add_page_numbers(pager *p, const pb_layout *layout, const pb_fontset *fonts,
@@ -121,6 +175,7 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
 {
     pager p = {.arena = arena};
     const pb_fx avail = layout->text_height;
+    bool ok = true;
     int start = 0;
     while (start < g->nlines) {
         /* Skip what would vanish at the top of a page anyway. */
@@ -129,7 +184,7 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
             start++;
         if (start >= g->nlines)
             break;
-        pb_fx y = 0;
+        pb_fx y = page_top(g, start);
         int i = start, end = -1;
         for (; i < g->nlines; i++) {
             const pb_gline *l = &g->lines[i];
@@ -137,9 +192,22 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
                 end = i + 1;
                 break;
             }
-            if (y + l->height > avail && i > start)
-                break;
-            y += l->height;
+            pb_fx next = advance(g, layout, i, y);
+            if (y + l->height > avail) {
+                if (i > start)
+                    break;
+                if (l->kind == PB_GLINE_TABLE_ROW) {
+                    /* a row taller than a page would be cut by the page's
+                     * edge: refuse rather than lose text */
+                    pb_diag_error(diag, PB_ERR_INPUT, l->table->file, l->path,
+                                  "table row is taller than a page (%.1f mm, the text "
+                                  "block is %.1f mm)",
+                                  pb_fx_to_pt(l->height + y) * 25.4 / 72,
+                                  pb_fx_to_pt(avail) * 25.4 / 72);
+                    ok = false;
+                }
+            }
+            y = next;
         }
         if (end < 0) {
             if (i >= g->nlines) {
@@ -157,12 +225,19 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
                     end = i; /* nothing breakable: constraints give way */
             }
         }
-        fill_page(&p, g, layout, start, end, 1);
+        if (!ok)
+            break;
+        if (!fill_page(&p, g, layout, start, end, 1)) {
+            ok = false;
+            break;
+        }
         start = end;
     }
+    if (!ok)
+        return false;
     if (p.npages == 0)
         fill_page(&p, g, layout, 0, 0, 1);
-    bool ok = add_page_numbers(&p, layout, fonts, diag);
+    ok = add_page_numbers(&p, layout, fonts, diag);
     out->width = layout->page_width;
     out->height = layout->page_height;
     out->pages = p.pages;

@@ -48,8 +48,9 @@ static void dump_line(FILE *out, const pb_placed_line *pl, const pb_fontset *fon
     if (l->outline_level)
         fprintf(out, " outline=%d", l->outline_level);
     fputc('\n', out);
-    /* One row per run of glyphs with the same face, size and boldness. */
-    for (int i = 0; i < l->nglyphs;) {
+    /* One row per run of glyphs with the same face, size and boldness
+     * (table pieces list their cells instead). */
+    for (int i = 0; l->nboxes == 0 && i < l->nglyphs;) {
         const pb_pglyph *g = &l->glyphs[i];
         int j = i + 1;
         while (j < l->nglyphs && l->glyphs[j].face == g->face &&
@@ -66,6 +67,29 @@ static void dump_line(FILE *out, const pb_placed_line *pl, const pb_fontset *fon
         put_text(out, l, i, j);
         fputc('\n', out);
         i = j;
+    }
+    /* Table cells: the box on the page, the grid position and the text. */
+    for (int b = 0; b < l->nboxes; b++) {
+        const pb_cell_box *bx = &l->boxes[b];
+        fprintf(out, "  cell r%d c%d %dx%d x=", bx->row, bx->col, bx->rowspan, bx->colspan);
+        put_pt(out, pl->x + bx->x);
+        fputs(" y=", out);
+        put_pt(out, pl->y + bx->y);
+        fputs(" w=", out);
+        put_pt(out, bx->w);
+        fputs(" h=", out);
+        put_pt(out, bx->h);
+        if (bx->cut_top)
+            fputs(" cut-top", out);
+        if (bx->cut_bottom)
+            fputs(" cut-bottom", out);
+        fputs(" \"", out);
+        for (const char *c = bx->text; c && *c; c++) {
+            if (*c == '"' || *c == '\\')
+                fputc('\\', out);
+            fputc(*c, out);
+        }
+        fputs("\"\n", out);
     }
     for (int r = 0; r < l->nrules; r++) {
         const pb_rule *ru = &l->rules[r];

@@ -221,12 +221,14 @@ static void test_report_errors(void)
                  "r.json: meta.year: must be between 1900 and 2999, got 3021");
     /* blocks */
     REPORT_ERROR(ONE("{\"type\": \"table\", \"rows\": []}"),
-                 "r.json: body[0].type: \"table\" blocks are not supported yet");
+                 "r.json: body[0]: unknown key \"rows\"\n"
+                 "r.json: body[0]: missing required key \"table\" (or \"template\")\n"
+                 "r.json: body[0]: missing required key \"values\"");
     REPORT_ERROR(ONE("{\"type\": \"para\", \"text\": \"x\"}"),
                  "r.json: body[0].type: unknown block type \"para\" (did you mean \"paragraph\"?)");
     REPORT_ERROR(ONE("{\"type\": \"chart\"}"),
                  "r.json: body[0].type: unknown block type \"chart\" (expected title, heading, "
-                 "paragraph, signature or page_break)");
+                 "paragraph, signature, page_break or table)");
     REPORT_ERROR(ONE("{\"text\": \"x\"}, 5"),
                  "r.json: body[0]: missing required key \"type\"\n"
                  "r.json: body[1]: expected an object, got 5");
@@ -889,6 +891,652 @@ static void test_layout_errors(void)
     write_file("fonts/catalog.json", catalog);
 }
 
+/* ---- tables ------------------------------------------------------------- */
+
+/* Three label columns, a three-level header and a three-level row tree with
+ * a band, a heading row and explicit cells. */
+#define APPS_TABLE                                                                        \
+    "\"apps\": {\"caption\": \"表一\",\n"                                                 \
+    " \"style\": {\"size\": 10.5, \"padding\": [2, 0.5], \"header_bold\": true,"          \
+    "  \"caption_font\": \"kai\"},\n"                                                     \
+    " \"columns\": [{\"id\": \"l1\", \"label\": true, \"width\": \"10%\"},"               \
+    "  {\"id\": \"l2\", \"label\": true, \"width\": 12.5}, {\"id\": \"l3\", \"label\": true},\n" \
+    "  {\"id\": \"natural\"}, {\"id\": \"firm\"}, {\"id\": \"ngo\"},"                      \
+    "  {\"id\": \"total\", \"format\": \"integer\", \"align\": \"right\"},"               \
+    "  {\"id\": \"fee\", \"format\": \"decimal\"},"                                       \
+    "  {\"id\": \"note\", \"format\": \"text\", \"align\": \"left\"}],\n"                 \
+    " \"corner\": \"勾稽关系\",\n"                                                        \
+    " \"header\": [{\"text\": \"申请人情况\", \"children\": [{\"text\": \"自然人\", \"column\": \"natural\"},\n" \
+    "   {\"text\": \"法人或其他组织\", \"children\": [{\"text\": \"商业企业\", \"column\": \"firm\"},\n" \
+    "     {\"text\": \"社会公益组织\", \"column\": \"ngo\"}]}, {\"text\": \"总计\", \"column\": \"total\"}]},\n" \
+    "   {\"text\": \"收费\", \"column\": \"fee\"}, {\"text\": \"备注\", \"column\": \"note\"}],\n" \
+    " \"rows\": [{\"band\": \"第一部分\"}, {\"id\": \"new\", \"label\": \"一、本年新收\"},\n" \
+    "   {\"id\": \"results\", \"label\": \"三、办理结果\", \"children\": [\n"                \
+    "     {\"id\": \"open\", \"label\": \"（一）予以公开\"},\n"                               \
+    "     {\"label\": \"（三）不予公开\", \"children\": [{\"id\": \"secret\", \"label\": \"1.国家秘密\"},\n" \
+    "       {\"id\": \"law\", \"label\": \"2.法律禁止\"}]},\n"                                 \
+    "     {\"id\": \"sum_row\", \"label\": \"（七）总计\", \"cells\": [{\"colspan\": 3},"       \
+    "       {\"id\": \"sum\", \"format\": \"decimal\"}, {\"colspan\": 2, \"format\": \"text\"}]}]},\n" \
+    "   {\"heading\": [\"信息内容\", {\"text\": \"本年处理决定数量\", \"colspan\": 8}]},\n"    \
+    "   {\"id\": \"license\", \"label\": \"行政许可\", \"cells\": [{\"id\": \"decisions\", \"colspan\": 6}]}]}"
+
+/* No label columns, no header. */
+#define PLAIN_TABLE                                                                       \
+    "\"plain\": {\"columns\": [{\"id\": \"a\"}, {\"id\": \"b\", \"format\": \"text\"},"  \
+    " {\"id\": \"c\", \"format\": \"decimal\"}],"                                        \
+    " \"rows\": [{\"id\": \"r1\"}, {\"id\": \"r2\"}, {\"id\": \"r3\"}, {\"id\": \"r4\"}]}"
+
+static const char *const tables_layout =
+    "{\"extends\": \"base.json\", \"name\": \"tables\", \"tables\": {" APPS_TABLE ",\n" PLAIN_TABLE "}}";
+
+/* "row.cell@col+span:format ..." */
+static char *slot_text(const pb_table_template *t)
+{
+    static const char fmt[] = "idt";
+    int n = pb_table_value_slots(t, NULL);
+    pb_value_slot *s = calloc((size_t)n + 1, sizeof *s);
+    CHECK(pb_table_value_slots(t, s) == n, "slot count differs between the two calls");
+    char *out = calloc((size_t)n + 1, 64);
+    for (int i = 0; i < n; i++)
+        sprintf(out + strlen(out), "%s%s.%s@%d+%d:%c", i ? " " : "", s[i].row->id,
+                s[i].cell_id, s[i].col, s[i].colspan, fmt[s[i].format]);
+    free(s);
+    return out;
+}
+
+static void test_table_layout(void)
+{
+    write_file("tables.json", tables_layout);
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_layout *L = load(a, &d, tmp_path("tables.json"), NULL);
+    CHECK(L != NULL, "layout with tables rejected");
+    if (!L) {
+        pb_diag_print(&d, stdout);
+        goto done;
+    }
+    CHECK(L->ntables == 2, "tables %d", L->ntables);
+    if (L->ntables != 2)
+        goto done;
+    const pb_table_template *t = &L->tables[0];
+    CHECK(strcmp(t->id, "apps") == 0 && strcmp(t->path, "tables.apps") == 0 &&
+              strcmp(t->source, tmp_path("tables.json")) == 0,
+          "template id, path, source: %s %s %s", t->id, t->path, t->source);
+    CHECK(strcmp(t->caption, "表一") == 0 && strcmp(t->corner, "勾稽关系") == 0,
+          "caption and corner");
+    CHECK(t->ncolumns == 9 && t->nlabel_columns == 3, "columns %d/%d", t->ncolumns,
+          t->nlabel_columns);
+    const pb_table_column *col = t->columns;
+    CHECK(col[0].label && col[0].share == 100 && col[0].width == 0, "percentage width");
+    CHECK(col[1].width == pb_fx_from_mm(12.5) && col[1].share == 0, "mm width");
+    CHECK(col[2].width == 0 && col[2].share == 0, "solved width");
+    CHECK(!col[3].label && col[3].format == PB_FMT_INTEGER && col[3].align == PB_ALIGN_CENTER,
+          "value column defaults");
+    CHECK(col[6].align == PB_ALIGN_RIGHT && col[7].format == PB_FMT_DECIMAL &&
+              col[8].format == PB_FMT_TEXT && col[8].align == PB_ALIGN_LEFT,
+          "formats and alignments");
+    CHECK(strcmp(col[8].path, "tables.apps.columns[8]") == 0, "column path %s", col[8].path);
+
+    const pb_table_style *st = &t->style;
+    CHECK(strcmp(st->role, "fangsong") == 0 && st->size == pb_fx_from_pt(10.5) &&
+              st->min_size == pb_fx_from_pt(9) && st->line_pitch == 0,
+          "style sizes");
+    CHECK(st->pad_x == pb_fx_from_mm(2) && st->pad_y == pb_fx_from_mm(0.5), "padding");
+    CHECK(st->outer_rule == 64 && st->inner_rule == 32 && st->header_bold, "rules");
+    CHECK(strcmp(st->caption_role, "kai") == 0 && st->caption_size == 16 * 64 &&
+              !st->caption_bold,
+          "caption style");
+
+    CHECK(t->nheader == 3, "header roots %d", t->nheader);
+    if (t->nheader == 3) {
+        const pb_header_node *h = &t->header[0];
+        CHECK(strcmp(h->text, "申请人情况") == 0 && h->nchildren == 3 && h->column == NULL &&
+                  h->col == -1,
+              "header root");
+        CHECK(h->children[0].col == 3 && strcmp(h->children[0].column, "natural") == 0,
+              "leaf natural");
+        const pb_header_node *org = &h->children[1];
+        CHECK(org->nchildren == 2 && org->children[0].col == 4 && org->children[1].col == 5 &&
+                  strcmp(org->children[1].path, "tables.apps.header[0].children[1].children[1]") == 0,
+              "third level");
+        CHECK(h->children[2].col == 6 && t->header[1].col == 7 && t->header[2].col == 8,
+              "leaves in column order");
+    }
+
+    CHECK(t->nrows == 5, "rows %d", t->nrows);
+    if (t->nrows == 5) {
+        const pb_row_node *r = t->rows;
+        CHECK(r[0].kind == PB_ROW_BAND && strcmp(r[0].label, "第一部分") == 0 && r[0].id == NULL,
+              "band");
+        CHECK(r[1].kind == PB_ROW_DATA && strcmp(r[1].id, "new") == 0 && r[1].cells == NULL,
+              "data row");
+        CHECK(r[2].kind == PB_ROW_GROUP && r[2].nchildren == 3 &&
+                  strcmp(r[2].label, "三、办理结果") == 0,
+              "group");
+        const pb_row_node *g2 = &r[2].children[1];
+        CHECK(g2->kind == PB_ROW_GROUP && g2->id == NULL && g2->nchildren == 2 &&
+                  strcmp(g2->children[1].path, "tables.apps.rows[2].children[1].children[1]") == 0,
+              "nested group without id");
+        const pb_row_node *sum = &r[2].children[2];
+        CHECK(sum->ncells == 3 && strcmp(sum->cells[0].id, "natural") == 0 &&
+                  sum->cells[0].colspan == 3 && sum->cells[0].format == -1 &&
+                  sum->cells[1].format == PB_FMT_DECIMAL && strcmp(sum->cells[2].id, "fee") == 0,
+              "explicit cells, ids defaulted from the columns");
+        CHECK(r[3].kind == PB_ROW_HEADING && r[3].ncells == 2 &&
+                  strcmp(r[3].cells[0].text, "信息内容") == 0 && r[3].cells[0].colspan == 1 &&
+                  r[3].cells[1].colspan == 8,
+              "heading row");
+        CHECK(r[4].ncells == 1 && r[4].cells[0].colspan == 6, "one wide cell");
+    }
+    char *slots = slot_text(t);
+    const char *want =
+        "new.natural@3+1:i new.firm@4+1:i new.ngo@5+1:i new.total@6+1:i new.fee@7+1:d "
+        "new.note@8+1:t "
+        "open.natural@3+1:i open.firm@4+1:i open.ngo@5+1:i open.total@6+1:i open.fee@7+1:d "
+        "open.note@8+1:t "
+        "secret.natural@3+1:i secret.firm@4+1:i secret.ngo@5+1:i secret.total@6+1:i "
+        "secret.fee@7+1:d secret.note@8+1:t "
+        "law.natural@3+1:i law.firm@4+1:i law.ngo@5+1:i law.total@6+1:i law.fee@7+1:d "
+        "law.note@8+1:t "
+        "sum_row.natural@3+3:i sum_row.sum@6+1:d sum_row.fee@7+2:t "
+        "license.decisions@3+6:i";
+    CHECK(strcmp(slots, want) == 0, "slots\n  want: %s\n  got:  %s", want, slots);
+    free(slots);
+
+    t = &L->tables[1];
+    CHECK(t->nlabel_columns == 0 && t->nheader == 0 && t->corner == NULL && t->caption == NULL,
+          "plain table");
+    CHECK(strcmp(t->style.role, "fangsong") == 0 && t->style.size == 12 * 64 &&
+              t->style.min_size == 9 * 64 && t->style.pad_x == pb_fx_from_mm(1.5) &&
+              t->style.pad_y == pb_fx_from_mm(1) && strcmp(t->style.caption_role, "hei") == 0 &&
+              !t->style.header_bold,
+          "style defaults");
+    slots = slot_text(t);
+    CHECK(strcmp(slots, "r1.a@0+1:i r1.b@1+1:t r1.c@2+1:d r2.a@0+1:i r2.b@1+1:t r2.c@2+1:d "
+                        "r3.a@0+1:i r3.b@1+1:t r3.c@2+1:d r4.a@0+1:i r4.b@1+1:t r4.c@2+1:d") == 0,
+          "plain slots: %s", slots);
+    free(slots);
+done:
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* a small size brings the floor down; an extending layout merges a
+     * template key by key and can remove one */
+    write_file("top.json", "{\"extends\": \"tables.json\", \"tables\": {\"apps\": {\"style\": "
+                           "{\"size\": 8, \"padding\": null}, \"corner\": null},"
+                           " \"plain\": null}}");
+    a = pb_arena_new();
+    L = load(a, &d, tmp_path("top.json"), NULL);
+    CHECK(L && L->ntables == 1 && L->tables[0].style.size == 8 * 64 &&
+              L->tables[0].style.min_size == 8 * 64 && L->tables[0].style.header_bold &&
+              L->tables[0].style.pad_x == pb_fx_from_mm(1.5) && L->tables[0].corner == NULL &&
+              L->tables[0].ncolumns == 9,
+          "merged template");
+    if (!L)
+        pb_diag_print(&d, stdout);
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+/* Loads layout `ref` and report `json` (both valid) and binds them. */
+static pb_report *bind(pb_arena *a, pb_diag *d, const char *ref, const char *json, bool *ok,
+                       int line)
+{
+    pb_layout *L = load(a, d, ref, NULL);
+    check(L != NULL, line, "layout %s rejected", ref);
+    pb_report *r = L ? pb_input_report("r.json", json, strlen(json), a, d) : NULL;
+    check(!L || r != NULL, line, "report rejected: %s", json);
+    if (!r) {
+        pb_diag_print(d, stdout);
+        *ok = false;
+        return NULL;
+    }
+    *ok = pb_input_bind_tables(r, L, a, d);
+    return r;
+}
+
+static void bind_error_at(const char *ref, const char *json, const char *want, int line)
+{
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    bool ok;
+    pb_report *r = bind(a, &d, ref, json, &ok, line);
+    if (r) {
+        check(!ok, line, "values accepted: %s", json);
+        expect_messages(&d, PB_ERR_INPUT, want, line);
+    }
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+#define BIND_ERROR(json, want) bind_error_at(tmp_path("tables.json"), (json), (want), __LINE__)
+
+static void check_value(const pb_block *b, int i, pb_value_kind kind, const char *text,
+                        bool has_number, long long number, int scale, const char *path,
+                        int line)
+{
+    if (i >= b->nvalues) {
+        check(0, line, "value %d missing (%d values)", i, b->nvalues);
+        return;
+    }
+    const pb_value *v = &b->values[i];
+    check(v->kind == kind, line, "value %d kind %d, want %d", i, v->kind, kind);
+    check(text ? v->text && strcmp(v->text, text) == 0 : v->text == NULL, line,
+          "value %d text %s, want %s", i, v->text ? v->text : "NULL", text ? text : "NULL");
+    check(v->has_number == has_number && (!has_number || (v->number == number && v->scale == scale)),
+          line, "value %d number %d %lld/10^%d, want %d %lld/10^%d", i, v->has_number,
+          (long long)v->number, v->scale, has_number, number, scale);
+    check(path ? v->path && strcmp(v->path, path) == 0 : v->path == NULL, line,
+          "value %d path %s, want %s", i, v->path ? v->path : "NULL", path ? path : "NULL");
+}
+
+#define VALUE(b, i, kind, text, has, num, scale, path) \
+    check_value((b), (i), (kind), (text), (has), (num), (scale), (path), __LINE__)
+
+static void test_table_values(void)
+{
+    write_file("tables.json", tables_layout);
+    const char *json = ONE(
+        "{\"type\": \"paragraph\", \"text\": \"x\"},"
+        "{\"type\": \"table\", \"table\": \"apps\", \"caption\": \"覆盖\", \"values\": {"
+        " \"new\": [3, 0, null, 3, 1944.05, \"备注\"],"
+        " \"open\": {\"natural\": 1, \"fee\": \"1944.0500\", \"note\": 12.5},"
+        " \"secret\": {\"total\": \"22（其中修订16件）\", \"fee\": 0.1, \"ngo\": \"7(x)\"},"
+        " \"law\": null,"
+        " \"sum_row\": {\"natural\": 5, \"sum\": -2.25, \"fee\": \"\"},"
+        " \"license\": [2483]}},"
+        "{\"type\": \"table\", \"table\": \"plain\", \"values\": {"
+        " \"r1\": [0, 1e21, 1e-7], \"r2\": [9007199254740991, \"x\", 100],"
+        " \"r3\": [0, 0.30000000000000004, \"-0.5\"], \"r4\": [null, -0, 123456.789]}}");
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    bool ok;
+    pb_report *r = bind(a, &d, tmp_path("tables.json"), json, &ok, __LINE__);
+    CHECK(r && ok && d.count == 0, "values rejected");
+    if (!r || !ok) {
+        pb_diag_print(&d, stdout);
+        goto done;
+    }
+    const pb_block *b = &r->blocks[1];
+    CHECK(b->kind == PB_BLOCK_TABLE && strcmp(b->table_ref, "apps") == 0 &&
+              b->table == &r->blocks[1].table[0] && strcmp(b->table->id, "apps") == 0 &&
+              strcmp(b->caption, "覆盖") == 0 && b->nvalues == 28 && b->pending == NULL,
+          "bound block");
+    CHECK(r->blocks[0].table == NULL && r->blocks[0].values == NULL, "paragraph untouched");
+    VALUE(b, 0, PB_VALUE_INTEGER, "3", true, 3, 0, "body[1].values.new[0]");
+    VALUE(b, 1, PB_VALUE_INTEGER, "0", true, 0, 0, "body[1].values.new[1]");
+    VALUE(b, 2, PB_VALUE_BLANK, NULL, false, 0, 0, "body[1].values.new[2]");
+    VALUE(b, 4, PB_VALUE_DECIMAL, "1944.05", true, 194405, 2, "body[1].values.new[4]");
+    VALUE(b, 5, PB_VALUE_TEXT, "备注", false, 0, 0, "body[1].values.new[5]");
+    VALUE(b, 6, PB_VALUE_INTEGER, "1", true, 1, 0, "body[1].values.open.natural");
+    VALUE(b, 7, PB_VALUE_BLANK, NULL, false, 0, 0, NULL);
+    VALUE(b, 10, PB_VALUE_DECIMAL, "1944.0500", true, 19440500, 4, "body[1].values.open.fee");
+    VALUE(b, 11, PB_VALUE_TEXT, "12.5", true, 125, 1, "body[1].values.open.note");
+    VALUE(b, 14, PB_VALUE_TEXT, "7(x)", true, 7, 0, "body[1].values.secret.ngo");
+    VALUE(b, 15, PB_VALUE_TEXT, "22（其中修订16件）", true, 22, 0, "body[1].values.secret.total");
+    VALUE(b, 16, PB_VALUE_DECIMAL, "0.1", true, 1, 1, "body[1].values.secret.fee");
+    for (int i = 18; i < 24; i++)
+        VALUE(b, i, PB_VALUE_BLANK, NULL, false, 0, 0, NULL);
+    VALUE(b, 24, PB_VALUE_INTEGER, "5", true, 5, 0, "body[1].values.sum_row.natural");
+    VALUE(b, 25, PB_VALUE_DECIMAL, "-2.25", true, -225, 2, "body[1].values.sum_row.sum");
+    VALUE(b, 26, PB_VALUE_TEXT, "", false, 0, 0, "body[1].values.sum_row.fee");
+    VALUE(b, 27, PB_VALUE_INTEGER, "2483", true, 2483, 0, "body[1].values.license[0]");
+
+    b = &r->blocks[2];
+    CHECK(b->nvalues == 12 && b->caption == NULL, "plain block");
+    VALUE(b, 0, PB_VALUE_INTEGER, "0", true, 0, 0, "body[2].values.r1[0]");
+    VALUE(b, 1, PB_VALUE_TEXT, "1e+21", false, 0, 0, "body[2].values.r1[1]");
+    VALUE(b, 2, PB_VALUE_DECIMAL, "0.0000001", true, 1, 7, "body[2].values.r1[2]");
+    VALUE(b, 3, PB_VALUE_INTEGER, "9007199254740991", true, 9007199254740991LL, 0,
+          "body[2].values.r2[0]");
+    VALUE(b, 5, PB_VALUE_DECIMAL, "100", true, 100, 0, "body[2].values.r2[2]");
+    VALUE(b, 7, PB_VALUE_TEXT, "0.30000000000000004", true, 30000000000000004LL, 17,
+          "body[2].values.r3[1]");
+    VALUE(b, 8, PB_VALUE_DECIMAL, "-0.5", true, -5, 1, "body[2].values.r3[2]");
+    VALUE(b, 9, PB_VALUE_BLANK, NULL, false, 0, 0, "body[2].values.r4[0]");
+    VALUE(b, 10, PB_VALUE_TEXT, "0", true, 0, 0, "body[2].values.r4[1]");
+    VALUE(b, 11, PB_VALUE_DECIMAL, "123456.789", true, 123456789, 3, "body[2].values.r4[2]");
+done:
+    pb_diag_free(&d);
+    pb_arena_free(a);
+
+    /* an inline template, bound to a layout without tables */
+    json = ONE("{\"type\": \"table\", \"template\": {\"columns\": [{\"id\": \"k\", \"label\": true},"
+               " {\"id\": \"v\", \"format\": \"decimal\"}], \"rows\": [{\"id\": \"x\", \"label\": \"甲\"},"
+               " {\"id\": \"y\", \"label\": \"乙\"}]}, \"values\": {\"y\": {\"v\": \"1.50\"}}}");
+    a = pb_arena_new();
+    r = bind(a, &d, tmp_path("base.json"), json, &ok, __LINE__);
+    CHECK(r && ok, "inline template rejected");
+    if (r && ok) {
+        b = &r->blocks[0];
+        CHECK(b->table && b->table->id == NULL && strcmp(b->table->path, "body[0].template") == 0 &&
+                  strcmp(b->table->source, "r.json") == 0 && b->table_ref == NULL &&
+                  b->nvalues == 2,
+              "inline template");
+        VALUE(b, 0, PB_VALUE_BLANK, NULL, false, 0, 0, NULL);
+        VALUE(b, 1, PB_VALUE_DECIMAL, "1.50", true, 150, 2, "body[0].values.y.v");
+        CHECK(strcmp(b->table->rows[1].path, "body[0].template.rows[1]") == 0, "inline paths");
+    } else {
+        pb_diag_print(&d, stdout);
+    }
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+#define TABLE_BLOCK(id, values) \
+    ONE("{\"type\": \"table\", \"table\": \"" id "\", \"values\": {" values "}}")
+
+static void test_table_value_errors(void)
+{
+    write_file("tables.json", tables_layout);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "r.json: body[1].table: no table \"aps\" in the layout %1$s/tables.json (did you "
+             "mean \"apps\"?); its tables: \"apps\" and \"plain\"\n"
+             "r.json: body[2].table: no table \"nope\" in the layout %1$s/tables.json; its "
+             "tables: \"apps\" and \"plain\"",
+             tmpdir);
+    BIND_ERROR(ONE("{\"type\": \"page_break\"}, {\"type\": \"table\", \"table\": \"aps\", \"values\": {}},"
+                   "{\"type\": \"table\", \"table\": \"nope\", \"values\": {}}"),
+               want);
+    snprintf(want, sizeof want,
+             "r.json: body[0].table: no table \"apps\": the layout %s/base.json has no tables",
+             tmpdir);
+    bind_error_at(tmp_path("base.json"), TABLE_BLOCK("apps", ""), want, __LINE__);
+    /* rows and cells */
+    BIND_ERROR(TABLE_BLOCK("apps", "\"neww\": [], \"results\": {}, \"qqqqqq\": null,"
+                                   " \"open\": {\"natral\": 1, \"zzz\": 2},"
+                                   " \"license\": {\"natural\": 1}"),
+               "r.json: body[0].values.neww: no row \"neww\" in table \"apps\" (did you mean "
+               "\"new\"?)\n"
+               "r.json: body[0].values.results: \"results\" is a row group of table \"apps\": "
+               "give the values of its rows\n"
+               "r.json: body[0].values.qqqqqq: no row \"qqqqqq\" in table \"apps\"\n"
+               "r.json: body[0].values.open.natral: no cell \"natral\" in row \"open\" (did you "
+               "mean \"natural\"?)\n"
+               "r.json: body[0].values.open.zzz: no cell \"zzz\" in row \"open\" (its cells: "
+               "\"natural\", \"firm\", \"ngo\", \"total\", \"fee\" and \"note\")\n"
+               "r.json: body[0].values.license.natural: no cell \"natural\" in row \"license\" "
+               "(its cells: \"decisions\")");
+    BIND_ERROR(TABLE_BLOCK("apps", "\"new\": [1, 2, 3, 4, 5], \"license\": [1, 2],"
+                                   " \"sum_row\": [1, 2, 3]"),
+               "r.json: body[0].values.new: expected 6 values (the cells of row \"new\"), got 5\n"
+               "r.json: body[0].values.license: expected 1 value (the cells of row \"license\"), "
+               "got 2");
+    /* kinds */
+    BIND_ERROR(TABLE_BLOCK("apps", "\"new\": [\"3条\", -1, 2.5, true, \"3条\", {}],"
+                                   " \"open\": {\"natural\": 1e16, \"firm\": -2.5,"
+                                   " \"ngo\": \"22（\", \"total\": \"（1）\","
+                                   " \"fee\": \"1,944.05\", \"note\": false},"
+                                   " \"secret\": {\"natural\": \"3\", \"fee\": \"1234567890123456789\","
+                                   " \"note\": []},"
+                                   " \"law\": {\"fee\": 1e-30, \"natural\": \"-3(x)\", \"ngo\": 1e999},"
+                                   " \"sum_row\": {\"sum\": \"1.\", \"fee\": null}"),
+               "r.json: body[0].values.new[0]: expected an integer, got \"3条\"\n"
+               "r.json: body[0].values.new[1]: expected a non-negative integer, got -1\n"
+               "r.json: body[0].values.new[2]: expected an integer, got 2.5\n"
+               "r.json: body[0].values.new[3]: expected an integer, got true\n"
+               "r.json: body[0].values.new[4]: expected a number, got \"3条\"\n"
+               "r.json: body[0].values.new[5]: expected a string or a number, got an object\n"
+               "r.json: body[0].values.open.natural: must be at most 9007199254740991, got 1e+16\n"
+               "r.json: body[0].values.open.firm: expected a non-negative integer, got -2.5\n"
+               "r.json: body[0].values.open.ngo: expected an integer, got \"22（\"\n"
+               "r.json: body[0].values.open.total: expected an integer, got \"（1）\"\n"
+               "r.json: body[0].values.open.fee: expected a number, got \"1,944.05\"\n"
+               "r.json: body[0].values.open.note: expected a string or a number, got false\n"
+               "r.json: body[0].values.secret.natural: expected an integer, got \"3\" (write "
+               "numbers without quotes)\n"
+               "r.json: body[0].values.secret.fee: expected a number of at most 18 digits, got "
+               "\"1234567890123456789\"\n"
+               "r.json: body[0].values.secret.note: expected a string or a number, got an array\n"
+               "r.json: body[0].values.law.fee: expected a number of at most 18 digits, got 1e-30\n"
+               "r.json: body[0].values.law.natural: expected an integer, got \"-3(x)\"\n"
+               "r.json: body[0].values.law.ngo: number out of range\n"
+               "r.json: body[0].values.sum_row.sum: expected a number, got \"1.\"");
+    /* an inline template is checked against the layout when bound */
+    snprintf(want, sizeof want,
+             "r.json: body[0].template.style.font: no font role \"fangsog\" in the fonts of "
+             "%s/base.json (did you mean \"fangsong\"?)\n"
+             "r.json: body[0].template.columns: the fixed column widths add up to 162.4 mm, "
+             "more than the text block's 156 mm",
+             tmpdir);
+    bind_error_at(tmp_path("base.json"),
+                  ONE("{\"type\": \"table\", \"template\": {\"style\": {\"font\": \"fangsog\"},"
+                      " \"columns\": [{\"id\": \"a\", \"width\": 100}, {\"id\": \"b\", \"width\": \"40%\"}],"
+                      " \"rows\": [{\"id\": \"r\"}]}, \"values\": {\"r\": [1, \"x\"]}}"),
+                  want, __LINE__);
+}
+
+static void test_table_block_errors(void)
+{
+    REPORT_ERROR(ONE("{\"type\": \"table\", \"table\": \"t\", \"template\": {}, \"values\": []},"
+                     "{\"type\": \"table\", \"table\": \"\", \"caption\": 3, \"values\": {\"r\": 3,"
+                     " \"s\": \"x\"}}"),
+                 "r.json: body[0]: give \"table\" (a template of the layout) or \"template\", not "
+                 "both\n"
+                 "r.json: body[0].values: expected an object, got an array\n"
+                 "r.json: body[1].table: must not be empty\n"
+                 "r.json: body[1].caption: expected a string, got 3\n"
+                 "r.json: body[1].values.r: expected an object (cell id: value) or an array of "
+                 "values, got 3\n"
+                 "r.json: body[1].values.s: expected an object (cell id: value) or an array of "
+                 "values, got \"x\"");
+    /* inline templates: the same checks as in layouts, class input */
+    REPORT_ERROR(ONE("{\"type\": \"table\", \"template\": {\"columns\": [{\"id\": \"v\"},"
+                     " {\"id\": \"l\", \"label\": true}], \"rows\": [{\"id\": \"r\", \"label\": 3}]},"
+                     " \"values\": {}}"),
+                 "r.json: body[0].template.columns[1].label: label columns must come before the "
+                 "value columns\n"
+                 "r.json: body[0].template.rows[0].label: expected a string, got 3");
+    REPORT_ERROR(ONE("{\"type\": \"table\", \"template\": [], \"values\": {}}"),
+                 "r.json: body[0].template: expected an object, got an array");
+}
+
+/* Writes top.json extending base.json with these tables and expects these
+ * messages (%1$s is the temporary folder). */
+static void table_error_at(const char *tables, const char *want_fmt, int line)
+{
+    char json[8192], want[8192];
+    snprintf(json, sizeof json, "{\"extends\": \"base.json\", \"tables\": %s}", tables);
+    write_file("top.json", json);
+    snprintf(want, sizeof want, want_fmt, tmpdir);
+    layout_error_at(tmp_path("top.json"), NULL, PB_ERR_LAYOUT, want, line);
+}
+
+#define TABLE_ERROR(tables, want) table_error_at((tables), (want), __LINE__)
+
+static void test_table_template_errors(void)
+{
+    TABLE_ERROR("[]", "%1$s/top.json: tables: expected an object, got an array");
+    TABLE_ERROR("{\"\": {}, \"t\": {\"colums\": [], \"rows\": {}}, \"u\": 3}",
+                "%1$s/top.json: tables: a table id must not be empty\n"
+                "%1$s/top.json: tables.t: unknown key \"colums\" (did you mean \"columns\"?)\n"
+                "%1$s/top.json: tables.t: missing required key \"columns\"\n"
+                "%1$s/top.json: tables.t.rows: expected an array, got an object\n"
+                "%1$s/top.json: tables.u: expected an object, got 3");
+    /* columns */
+    TABLE_ERROR("{\"t\": {\"columns\": [{\"id\": \"v1\"}, {\"id\": \"l\", \"label\": true},"
+                " {\"id\": \"v1\", \"format\": \"int\"}, {\"label\": \"yes\"}, {\"id\": \"w\", \"width\": 0},"
+                " {\"id\": \"x\", \"width\": \"120%\"}, {\"id\": \"y\", \"width\": \"12\"},"
+                " {\"id\": \"z\", \"align\": \"justify\", \"colour\": 1}, 5],"
+                " \"rows\": [{\"id\": \"r\", \"label\": \"x\"}]}}",
+                "%1$s/top.json: tables.t.columns[1].label: label columns must come before the "
+                "value columns\n"
+                "%1$s/top.json: tables.t.columns[2].id: duplicate column id \"v1\" (also "
+                "columns[0])\n"
+                "%1$s/top.json: tables.t.columns[2].format: expected \"integer\", \"decimal\" or "
+                "\"text\", got \"int\" (did you mean \"integer\"?)\n"
+                "%1$s/top.json: tables.t.columns[3]: missing required key \"id\"\n"
+                "%1$s/top.json: tables.t.columns[3].label: expected true or false, got \"yes\"\n"
+                "%1$s/top.json: tables.t.columns[4].width: must be between 1 and 1000, got 0\n"
+                "%1$s/top.json: tables.t.columns[5].width: must be between 1%% and 100%%, got "
+                "\"120%%\"\n"
+                "%1$s/top.json: tables.t.columns[6].width: expected a width in mm or a percentage "
+                "of the text block such as \"12%%\", got \"12\"\n"
+                "%1$s/top.json: tables.t.columns[7]: unknown key \"colour\"\n"
+                "%1$s/top.json: tables.t.columns[7].align: expected \"left\", \"center\" or "
+                "\"right\", got \"justify\"\n"
+                "%1$s/top.json: tables.t.columns[8]: expected an object, got 5");
+    TABLE_ERROR("{\"t\": {\"columns\": [{\"id\": \"l\", \"label\": true, \"format\": \"text\"}],"
+                " \"rows\": [{\"id\": \"r\", \"label\": \"x\"}]}}",
+                "%1$s/top.json: tables.t.columns[0].format: a label column holds the row labels: "
+                "\"format\" is for value columns\n"
+                "%1$s/top.json: tables.t.columns: no value column (one without \"label\": true)");
+    TABLE_ERROR("{\"t\": {\"columns\": [], \"rows\": []}}",
+                "%1$s/top.json: tables.t.columns: must not be empty\n"
+                "%1$s/top.json: tables.t.rows: must not be empty");
+    /* the header tree */
+#define COLS "\"columns\": [{\"id\": \"l\", \"label\": true}, {\"id\": \"natural\"}, {\"id\": \"b\"}]"
+#define ROWS "\"rows\": [{\"id\": \"r\", \"label\": \"x\"}]"
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"header\": [{\"text\": \"A\", \"column\": \"natral\"},"
+                " {\"text\": \"B\", \"column\": \"b\"}]}}",
+                "%1$s/top.json: tables.t.header[0].column: no column \"natral\" (did you mean "
+                "\"natural\"?)");
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"header\": [{\"text\": \"B\", \"column\": \"b\"},"
+                " {\"text\": \"A\", \"column\": \"natural\"}]}}",
+                "%1$s/top.json: tables.t.header[0].column: expected column \"natural\" here (the "
+                "leaves name the value columns in column order), got \"b\"");
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"header\": [{\"text\": \"A\", \"children\": [{\"text\": \"a\","
+                " \"column\": \"natural\"}]}]}}",
+                "%1$s/top.json: tables.t.header: no header leaf names column \"b\"");
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"header\": [{\"text\": \"A\", \"column\": \"natural\"},"
+                " {\"text\": \"A2\", \"children\": [{\"text\": \"x\", \"column\": \"natural\"}]},"
+                " {\"text\": \"L\", \"column\": \"l\"}, {\"text\": \"B\", \"column\": \"b\"}]}}",
+                "%1$s/top.json: tables.t.header[1].children[0].column: column \"natural\" already "
+                "has a header leaf (header[0])\n"
+                "%1$s/top.json: tables.t.header[2].column: \"l\" is a label column: header leaves "
+                "name value columns");
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"header\": [{\"text\": \"x\", \"column\": \"natural\","
+                " \"children\": []}, {\"text\": \"\"}, {\"column\": \"b\", \"colspan\": 2},"
+                " {\"text\": \"y\", \"children\": []}]}}",
+                "%1$s/top.json: tables.t.header[0]: give \"column\" (a leaf) or \"children\", not "
+                "both\n"
+                "%1$s/top.json: tables.t.header[1].text: must not be empty\n"
+                "%1$s/top.json: tables.t.header[1]: missing required key \"column\" (or "
+                "\"children\")\n"
+                "%1$s/top.json: tables.t.header[2]: unknown key \"colspan\"\n"
+                "%1$s/top.json: tables.t.header[2]: missing required key \"text\"\n"
+                "%1$s/top.json: tables.t.header[3].children: must not be empty");
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"header\": []}}",
+                "%1$s/top.json: tables.t.header: must not be empty");
+    /* the corner */
+    TABLE_ERROR("{\"t\": {" COLS ", " ROWS ", \"corner\": \"c\"},"
+                " \"u\": {\"columns\": [{\"id\": \"v\"}], \"rows\": [{\"id\": \"r\"}], \"corner\": \"\"},"
+                " \"w\": {\"columns\": [{\"id\": \"v\"}], \"rows\": [{\"id\": \"r\"}], \"corner\": \"c\","
+                " \"header\": [{\"text\": \"V\", \"column\": \"v\"}]}}",
+                "%1$s/top.json: tables.t.corner: the corner cell needs a \"header\" (it spans the "
+                "header rows)\n"
+                "%1$s/top.json: tables.u.corner: must not be empty\n"
+                "%1$s/top.json: tables.w.corner: the corner cell needs label columns (the table "
+                "has none)");
+    /* rows */
+    TABLE_ERROR("{\"applications\": {\"columns\": [{\"id\": \"l1\", \"label\": true},"
+                " {\"id\": \"l2\", \"label\": true}, {\"id\": \"a\"}, {\"id\": \"b\"}],"
+                " \"rows\": [{\"id\": \"new\"}, {\"label\": \"x\"},"
+                "  {\"id\": \"g\", \"label\": \"G\", \"children\": [{\"id\": \"new\", \"label\": \"y\"},"
+                "    {\"label\": \"z\", \"children\": [{\"id\": \"deep\", \"label\": \"d\"}]},"
+                "    {\"id\": \"c1\", \"label\": 3}, {\"band\": \"b\"}]},"
+                "  {\"id\": \"g\", \"label\": \"G2\", \"children\": {}},"
+                "  {\"heading\": [\"x\", {\"text\": \"y\", \"colspan\": 2}]},"
+                "  {\"heading\": [\"x\", 3, {\"colspan\": 0}]},"
+                "  {\"band\": \"\", \"label\": \"x\"},"
+                "  {\"id\": \"c\", \"label\": \"c\", \"cells\": [{\"colspan\": 3}]},"
+                "  {\"id\": \"d\", \"label\": \"d\", \"cells\": [{\"id\": \"b\"}, {}]},"
+                "  {\"id\": \"e\", \"label\": \"e\", \"cells\": [{\"format\": \"money\", \"span\": 2}, {}]},"
+                "  7]}}",
+                "%1$s/top.json: tables.applications.rows[0]: missing required key \"label\"\n"
+                "%1$s/top.json: tables.applications.rows[1]: missing required key \"id\"\n"
+                "%1$s/top.json: tables.applications.rows[2].children[0].id: duplicate row id "
+                "\"new\" (also rows[0].id)\n"
+                "%1$s/top.json: tables.applications.rows[2].children[1].children: rows nested 3 "
+                "levels deep need 3 label columns, the table has 2\n"
+                "%1$s/top.json: tables.applications.rows[2].children[2].label: expected a string, "
+                "got 3\n"
+                "%1$s/top.json: tables.applications.rows[2].children[3]: band rows span the whole "
+                "table: they belong in \"rows\", not inside a group\n"
+                "%1$s/top.json: tables.applications.rows[3].id: duplicate row id \"g\" (also "
+                "rows[2].id)\n"
+                "%1$s/top.json: tables.applications.rows[3].children: expected an array, got an "
+                "object\n"
+                "%1$s/top.json: tables.applications.rows[4].heading: the cells cover 3 columns, "
+                "the table has 4\n"
+                "%1$s/top.json: tables.applications.rows[5].heading[1]: expected a string or "
+                "{\"text\": …, \"colspan\": …}, got 3\n"
+                "%1$s/top.json: tables.applications.rows[5].heading[2]: missing required key "
+                "\"text\"\n"
+                "%1$s/top.json: tables.applications.rows[5].heading[2].colspan: must be between 1 "
+                "and 1000, got 0\n"
+                "%1$s/top.json: tables.applications.rows[6]: unknown key \"label\"\n"
+                "%1$s/top.json: tables.applications.rows[6].band: must not be empty\n"
+                "%1$s/top.json: tables.applications.rows[7].cells: the cells cover 3 value "
+                "columns, the table has 2\n"
+                "%1$s/top.json: tables.applications.rows[8].cells[1]: duplicate cell id \"b\" in "
+                "this row (also rows[8].cells[0]); give this cell an \"id\"\n"
+                "%1$s/top.json: tables.applications.rows[9].cells[0]: unknown key \"span\"\n"
+                "%1$s/top.json: tables.applications.rows[9].cells[0].format: expected "
+                "\"integer\", \"decimal\" or \"text\", got \"money\"\n"
+                "%1$s/top.json: tables.applications.rows[10]: expected an object, got 7");
+    TABLE_ERROR("{\"t\": {\"columns\": [{\"id\": \"v\"}], \"rows\": [{\"id\": \"r\", \"label\": \"x\"},"
+                " {\"id\": \"g\", \"label\": \"G\", \"children\": [{\"id\": \"s\"}]}]}}",
+                "%1$s/top.json: tables.t.rows[0].label: the table has no label columns, so its "
+                "rows have no labels\n"
+                "%1$s/top.json: tables.t.rows[1]: row groups need label columns (the table has "
+                "none)");
+    /* style */
+    TABLE_ERROR("{\"t\": {\"columns\": [{\"id\": \"v\"}], \"rows\": [{\"id\": \"r\"}], \"style\": {"
+                "\"size\": 3, \"min_size\": 80, \"line_pitch\": 2, \"padding\": [1],"
+                " \"outer_rule\": 6, \"header_bold\": \"yes\", \"font\": \"fangsog\","
+                " \"caption_font\": \"\", \"caption_size\": 100, \"colour\": 1}},"
+                " \"u\": {\"columns\": [{\"id\": \"v\"}], \"rows\": [{\"id\": \"r\"}], \"style\": {"
+                "\"size\": 10, \"min_size\": 11, \"padding\": [30, -1], \"inner_rule\": -1,"
+                " \"caption_font\": \"lishu\"}}}",
+                "%1$s/top.json: tables.t.style: unknown key \"colour\"\n"
+                "%1$s/top.json: tables.t.style.caption_font: must not be empty\n"
+                "%1$s/top.json: tables.t.style.size: must be between 4 and 72, got 3\n"
+                "%1$s/top.json: tables.t.style.min_size: must be between 4 and 72, got 80\n"
+                "%1$s/top.json: tables.t.style.line_pitch: must be 0 (1.25 × the size) or between "
+                "4 and 400, got 2\n"
+                "%1$s/top.json: tables.t.style.padding: expected [horizontal, vertical] in mm, got "
+                "an array of 1\n"
+                "%1$s/top.json: tables.t.style.outer_rule: must be between 0 and 5, got 6\n"
+                "%1$s/top.json: tables.t.style.header_bold: expected true or false, got \"yes\"\n"
+                "%1$s/top.json: tables.t.style.caption_size: must be between 4 and 72, got 100\n"
+                "%1$s/top.json: tables.t.style.font: no font role \"fangsog\" in \"fonts\" (did "
+                "you mean \"fangsong\"?)\n"
+                "%1$s/top.json: tables.u.style.min_size: must not be larger than style.size (10), "
+                "got 11\n"
+                "%1$s/top.json: tables.u.style.padding[0]: must be between 0 and 20, got 30\n"
+                "%1$s/top.json: tables.u.style.padding[1]: must be between 0 and 20, got -1\n"
+                "%1$s/top.json: tables.u.style.inner_rule: must be between 0 and 5, got -1\n"
+                "%1$s/top.json: tables.u.style.caption_font: no font role \"lishu\" in \"fonts\"");
+    /* widths against the text block, after merging */
+    TABLE_ERROR("{\"t\": {\"columns\": [{\"id\": \"a\", \"width\": 100}, {\"id\": \"b\", \"width\": \"40%\"}],"
+                " \"rows\": [{\"id\": \"r\"}]}, \"u\": {\"columns\": [{\"id\": \"a\", \"width\": \"60%\"},"
+                " {\"id\": \"b\", \"width\": \"41%\"}], \"rows\": [{\"id\": \"r\"}]},"
+                " \"ok\": {\"columns\": [{\"id\": \"a\", \"width\": \"60%\"}, {\"id\": \"b\", \"width\": \"40%\"}],"
+                " \"rows\": [{\"id\": \"r\"}]}}",
+                "%1$s/top.json: tables.t.columns: the fixed column widths add up to 162.4 mm, "
+                "more than the text block's 156 mm\n"
+                "%1$s/top.json: tables.u.columns: the fixed column widths add up to 157.56 mm, "
+                "more than the text block's 156 mm");
+
+    /* messages name the file each part of a merged template came from */
+    write_file("tbase.json", "{\"extends\": \"base.json\", \"tables\": {\"t\": {\"columns\":"
+                             " [{\"id\": \"a\", \"width\": 100}, {\"id\": \"b\"}],"
+                             " \"rows\": [{\"id\": \"r\"}], \"style\": {\"caption_font\": \"lishu\"}}}}");
+    write_file("top.json", "{\"extends\": \"tbase.json\", \"margins\": {\"left\": 90},"
+                           " \"tables\": {\"t\": {\"style\": {\"font\": \"kaii\"}}}}");
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%1$s/top.json: tables.t.style.font: no font role \"kaii\" in \"fonts\" (did you "
+             "mean \"kai\"?)\n"
+             "%1$s/tbase.json: tables.t.style.caption_font: no font role \"lishu\" in \"fonts\"\n"
+             "%1$s/tbase.json: tables.t.columns: the fixed column widths add up to 100 mm, more "
+             "than the text block's 94 mm",
+             tmpdir);
+    LAYOUT_ERROR(tmp_path("top.json"), PB_ERR_LAYOUT, want);
+}
+
 int main(void)
 {
     strcpy(tmpdir, "/tmp/paiban-test-input.XXXXXX");
@@ -910,6 +1558,11 @@ int main(void)
     test_layout_gbt9704();
     test_extends();
     test_layout_errors();
+    test_table_layout();
+    test_table_values();
+    test_table_value_errors();
+    test_table_block_errors();
+    test_table_template_errors();
 
     cleanup();
     printf("%d passed, %d failed\n", passed, failed);

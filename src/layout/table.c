@@ -1,0 +1,756 @@
+#include "layout/table.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- grid ----------------------------------------------------------- */
+
+typedef struct grid_builder {
+    const pb_table_template *tpl;
+    pb_arena *arena;
+    pb_diag *diag;
+    pb_table_cell *cells;
+    int ncells, cap;
+    int nheader;
+    const pb_value_slot *slots;
+    int nslots, next_slot;
+    const pb_value *values;
+    int nvalues;
+    const char **row_path;
+    bool ok;
+} grid_builder;
+
+static void internal(grid_builder *b, const char *path, const char *what)
+{
+    pb_diag_error(b->diag, PB_ERR_INTERNAL, b->tpl->source, path, "table grid: %s", what);
+    b->ok = false;
+}
+
+static pb_table_cell *add_cell(grid_builder *b, pb_cell_kind kind, int row, int col,
+                               int rowspan, int colspan, const char *text, const char *path)
+{
+    if (b->ncells == b->cap) {
+        int cap = b->cap ? 2 * b->cap : 32;
+        b->cells = pb_arena_grow(b->arena, b->cells, (size_t)b->ncells, (size_t)cap,
+                                 sizeof *b->cells);
+        b->cap = cap;
+    }
+    pb_table_cell *c = &b->cells[b->ncells++];
+    *c = (pb_table_cell){
+        .row = row,
+        .col = col,
+        .rowspan = rowspan,
+        .colspan = colspan,
+        .kind = kind,
+        .text = text ? text : "",
+        .align = PB_ALIGN_CENTER,
+        .slot = -1,
+        .path = path,
+        .file = b->tpl->source,
+    };
+    return c;
+}
+
+static int header_depth(const pb_header_node *n, int count)
+{
+    int d = 0;
+    for (int i = 0; i < count; i++) {
+        int k = 1 + header_depth(n[i].children, n[i].nchildren);
+        if (k > d)
+            d = k;
+    }
+    return d;
+}
+
+/* Places a header node and returns its first and last column. */
+static void place_header(grid_builder *b, const pb_header_node *n, int depth, int *first,
+                         int *last)
+{
+    int ncols = b->tpl->ncolumns;
+    if (n->nchildren == 0) {
+        if (n->col < b->tpl->nlabel_columns || n->col >= ncols) {
+            internal(b, n->path, "header leaf outside the value columns");
+            *first = *last = -1;
+            return;
+        }
+        *first = *last = n->col;
+        pb_table_cell *c = add_cell(b, PB_CELL_HEADER, depth, n->col, b->nheader - depth, 1,
+                                    n->text, n->path);
+        c->bold = b->tpl->style.header_bold;
+        return;
+    }
+    int lo = ncols, hi = -1;
+    for (int i = 0; i < n->nchildren; i++) {
+        int f, l;
+        place_header(b, &n->children[i], depth + 1, &f, &l);
+        if (f < 0)
+            continue;
+        if (f < lo)
+            lo = f;
+        if (l > hi)
+            hi = l;
+    }
+    *first = hi < 0 ? -1 : lo;
+    *last = hi;
+    if (hi < 0)
+        return;
+    /* a node whose leaves are not adjacent leaves a hole or an overlap,
+       which the coverage check reports */
+    pb_table_cell *c = add_cell(b, PB_CELL_HEADER, depth, lo, 1, hi - lo + 1, n->text, n->path);
+    c->bold = b->tpl->style.header_bold;
+}
+
+static int body_rows(const pb_row_node *n, int count)
+{
+    int r = 0;
+    for (int i = 0; i < count; i++)
+        r += n[i].kind == PB_ROW_GROUP ? body_rows(n[i].children, n[i].nchildren) : 1;
+    return r;
+}
+
+static void place_values(grid_builder *b, const pb_row_node *n, int row)
+{
+    const pb_table_template *tpl = b->tpl;
+    while (b->next_slot < b->nslots && b->slots[b->next_slot].row == n) {
+        int si = b->next_slot++;
+        const pb_value_slot *s = &b->slots[si];
+        const pb_value *v = b->nvalues > 0 ? &b->values[si] : NULL;
+        bool blank = !v || v->kind == PB_VALUE_BLANK || !v->text;
+        const char *path = v && v->path ? v->path : n->path;
+        pb_table_cell *c = add_cell(b, PB_CELL_VALUE, row, s->col, 1, s->colspan,
+                                    blank ? "" : v->text, path);
+        c->slot = si;
+        int align = s->col >= 0 && s->col < tpl->ncolumns ? tpl->columns[s->col].align : 0;
+        /* a value is never justified: unset (0) means the default, centre */
+        c->align = align == PB_ALIGN_JUSTIFY ? PB_ALIGN_CENTER : align;
+        c->nowrap = v && (v->has_number || v->kind == PB_VALUE_INTEGER ||
+                          v->kind == PB_VALUE_DECIMAL);
+    }
+}
+
+static void place_row(grid_builder *b, const pb_row_node *n, int depth, int *row)
+{
+    const pb_table_template *tpl = b->tpl;
+    int L = tpl->nlabel_columns, ncols = tpl->ncolumns;
+    pb_table_cell *c;
+    switch (n->kind) {
+    case PB_ROW_GROUP: {
+        int start = *row;
+        for (int i = 0; i < n->nchildren; i++)
+            place_row(b, &n->children[i], depth + 1, row);
+        if (*row == start) {
+            internal(b, n->path, "a row group has no rows");
+            return;
+        }
+        if (depth >= L) {
+            internal(b, n->path, "the row tree is deeper than the label columns");
+            return;
+        }
+        c = add_cell(b, PB_CELL_GROUP, start, depth, *row - start, 1, n->label, n->path);
+        c->align = PB_ALIGN_LEFT;
+        return;
+    }
+    case PB_ROW_DATA:
+        b->row_path[*row] = n->path;
+        if (L > 0) {
+            if (depth >= L) {
+                internal(b, n->path, "the row tree is deeper than the label columns");
+            } else {
+                c = add_cell(b, PB_CELL_LABEL, *row, depth, 1, L - depth, n->label, n->path);
+                c->align = PB_ALIGN_LEFT;
+            }
+        }
+        place_values(b, n, *row);
+        break;
+    case PB_ROW_BAND:
+        b->row_path[*row] = n->path;
+        c = add_cell(b, PB_CELL_BAND, *row, depth, 1, ncols - depth, n->label, n->path);
+        c->align = PB_ALIGN_LEFT;
+        break;
+    case PB_ROW_HEADING: {
+        b->row_path[*row] = n->path;
+        int col = depth;
+        for (int i = 0; i < n->ncells; i++) {
+            const pb_row_cell *rc = &n->cells[i];
+            int span = rc->colspan > 0 ? rc->colspan : 1;
+            add_cell(b, PB_CELL_HEADING, *row, col, 1, span, rc->text,
+                     rc->path ? rc->path : n->path);
+            col += span;
+        }
+        break;
+    }
+    default:
+        internal(b, n->path, "unknown row kind");
+        break;
+    }
+    (*row)++;
+}
+
+static int cell_order(const void *pa, const void *pb)
+{
+    const pb_table_cell *a = pa, *b = pb;
+    if (a->row != b->row)
+        return a->row < b->row ? -1 : 1;
+    return (a->col > b->col) - (a->col < b->col);
+}
+
+bool pb_table_grid_build(const pb_table_template *tpl, const pb_value *values, int nvalues,
+                         pb_arena *arena, pb_table_grid *out, pb_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    out->tpl = tpl;
+    grid_builder b = {.tpl = tpl, .arena = arena, .diag = diag, .ok = true};
+    int ncols = tpl->ncolumns, L = tpl->nlabel_columns;
+    if (ncols <= 0 || L < 0 || L > ncols) {
+        internal(&b, tpl->path, "bad column count");
+        return false;
+    }
+    int H = header_depth(tpl->header, tpl->nheader);
+    int nrows = H + body_rows(tpl->rows, tpl->nrows);
+    b.nheader = H;
+    b.row_path = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *b.row_path);
+
+    b.nslots = pb_table_value_slots(tpl, NULL);
+    pb_value_slot *slots = pb_arena_calloc(arena, (size_t)b.nslots + 1, sizeof *slots);
+    pb_table_value_slots(tpl, slots);
+    b.slots = slots;
+    if (nvalues != 0 && nvalues != b.nslots) {
+        /* values == NULL with nvalues == 0 shows the template with blanks */
+        pb_diag_error(diag, PB_ERR_INTERNAL, tpl->source, tpl->path,
+                      "table grid: %d values for %d value cells", nvalues, b.nslots);
+        return false;
+    }
+    b.values = values;
+    b.nvalues = nvalues;
+
+    if (H > 0) {
+        const char *hpath = pb_arena_printf(arena, "%s.header", tpl->path ? tpl->path : "");
+        for (int r = 0; r < H; r++)
+            b.row_path[r] = hpath;
+        if (L > 0) {
+            const char *cpath =
+                tpl->corner ? pb_arena_printf(arena, "%s.corner", tpl->path ? tpl->path : "")
+                            : hpath;
+            pb_table_cell *c = add_cell(&b, PB_CELL_CORNER, 0, 0, H, L, tpl->corner, cpath);
+            c->bold = tpl->style.header_bold;
+        }
+        for (int i = 0; i < tpl->nheader; i++) {
+            int f, l;
+            place_header(&b, &tpl->header[i], 0, &f, &l);
+        }
+    }
+    int row = H;
+    for (int i = 0; i < tpl->nrows; i++)
+        place_row(&b, &tpl->rows[i], 0, &row);
+    if (b.next_slot != b.nslots)
+        internal(&b, tpl->path, "the value cells do not follow the rows");
+    if (!b.ok)
+        return false;
+
+    if (b.ncells > 1)
+        qsort(b.cells, (size_t)b.ncells, sizeof *b.cells, cell_order);
+    int *owner = pb_arena_alloc(arena, ((size_t)nrows * (size_t)ncols + 1) * sizeof *owner);
+    for (int i = 0; i < nrows * ncols; i++)
+        owner[i] = -1;
+    for (int i = 0; i < b.ncells && b.ok; i++) {
+        const pb_table_cell *c = &b.cells[i];
+        if (c->rowspan < 1 || c->colspan < 1 || c->row < 0 || c->col < 0 ||
+            c->row + c->rowspan > nrows || c->col + c->colspan > ncols) {
+            internal(&b, c->path, "a cell reaches outside the table");
+            break;
+        }
+        for (int r = c->row; r < c->row + c->rowspan && b.ok; r++)
+            for (int k = c->col; k < c->col + c->colspan; k++) {
+                if (owner[r * ncols + k] >= 0) {
+                    char *m = pb_arena_printf(arena, "two cells cover row %d, column %d",
+                                              r + 1, k + 1);
+                    internal(&b, c->path, m);
+                    break;
+                }
+                owner[r * ncols + k] = i;
+            }
+    }
+    for (int i = 0; i < nrows * ncols && b.ok; i++)
+        if (owner[i] < 0) {
+            char *m = pb_arena_printf(arena, "no cell covers row %d, column %d",
+                                      i / ncols + 1, i % ncols + 1);
+            internal(&b, b.row_path[i / ncols], m);
+        }
+    if (!b.ok)
+        return false;
+
+    out->nrows = nrows;
+    out->ncols = ncols;
+    out->nheader = H;
+    out->cells = b.cells;
+    out->ncells = b.ncells;
+    out->owner = owner;
+    out->row_path = b.row_path;
+    return true;
+}
+
+/* ---- columns and rows ----------------------------------------------- */
+
+enum { NEED_HARD, NEED_SOFT, NEED_MAX, NEED_KINDS };
+
+/* Per cell, what it needs across its columns at one size: hard, the width
+ * below which it cannot be set at all (a number on one line; one character
+ * of text, which the line breaker may break anywhere); soft, its widest
+ * piece between break opportunities; max, all on one line. */
+typedef struct cell_need {
+    pb_fx need[NEED_KINDS];
+} cell_need;
+
+static pb_fx span_width(const pb_fx *col_x, int col, int span)
+{
+    return col_x[col + span] - col_x[col];
+}
+
+/* Raises the auto columns under a spanning cell by what the cell needs
+ * beyond their current sum, in proportion to their current widths. */
+static void spread(pb_fx *w, const bool *fixed, const pb_fx *fixw, int col, int span,
+                   pb_fx need)
+{
+    int64_t cur = 0, auto_sum = 0;
+    int nauto = 0, last = -1;
+    for (int k = col; k < col + span; k++) {
+        if (fixed[k]) {
+            cur += fixw[k];
+        } else {
+            cur += w[k];
+            auto_sum += w[k];
+            nauto++;
+            last = k;
+        }
+    }
+    int64_t excess = need - cur;
+    if (excess <= 0 || nauto == 0)
+        return;
+    int64_t given = 0;
+    for (int k = col; k < col + span; k++) {
+        if (fixed[k])
+            continue;
+        int64_t add = auto_sum > 0 ? excess * w[k] / auto_sum : excess / nauto;
+        w[k] += (pb_fx)add;
+        given += add;
+    }
+    w[last] += (pb_fx)(excess - given);
+}
+
+typedef struct keyed {
+    int key, idx;
+} keyed;
+
+static int keyed_order(const void *pa, const void *pb)
+{
+    const keyed *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Orders cell indices by colspan (or rowspan), then by position, so that
+ * narrower spans are settled before the wider ones that contain them. */
+static void sort_indices(int *idx, int n, const pb_table_cell *cells, bool rows)
+{
+    if (n < 2)
+        return;
+    keyed *k = pb_xcalloc((size_t)n, sizeof *k);
+    for (int i = 0; i < n; i++)
+        k[i] = (keyed){rows ? cells[idx[i]].rowspan : cells[idx[i]].colspan, idx[i]};
+    qsort(k, (size_t)n, sizeof *k, keyed_order);
+    for (int i = 0; i < n; i++)
+        idx[i] = k[i].idx;
+    free(k);
+}
+
+/* Shares `avail` among the auto columns: base + weight * num / den (base
+ * NULL: 0), the rounding leftover to the last auto column. */
+static void share_out(pb_fx *width, const bool *fixed, int ncols, const pb_fx *base,
+                      const pb_fx *weight, int64_t num, int64_t den, pb_fx avail)
+{
+    int64_t used = 0;
+    int last = -1;
+    for (int k = 0; k < ncols; k++) {
+        if (fixed[k])
+            continue;
+        width[k] = (base ? base[k] : 0) + (pb_fx)((int64_t)weight[k] * num / den);
+        used += width[k];
+        last = k;
+    }
+    if (last >= 0)
+        width[last] += (pb_fx)(avail - used);
+}
+
+static double fx_mm(pb_fx v)
+{
+    return (double)v / PB_FX_ONE * 25.4 / 72.0;
+}
+
+bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
+                    pb_fx text_width, const pb_table_measurer *m, pb_arena *arena,
+                    pb_table_geometry *out, pb_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    const pb_table_template *tpl = grid->tpl;
+    int ncols = grid->ncols, nrows = grid->nrows, ncells = grid->ncells;
+    const pb_table_cell *cells = grid->cells;
+    pb_fx pad_x = style->pad_x, pad_y = style->pad_y;
+    if (style->size <= 0 || ncols <= 0) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, tpl->source, tpl->path,
+                      "table solver: no type size or no columns");
+        return false;
+    }
+    pb_fx floor_size = style->min_size > 0 && style->min_size < style->size ? style->min_size
+                                                                            : style->size;
+
+    bool *fixed = pb_xcalloc((size_t)ncols, sizeof *fixed);
+    pb_fx *fixw = pb_xcalloc((size_t)ncols, sizeof *fixw);
+    pb_fx *colw[NEED_KINDS];
+    for (int k = 0; k < NEED_KINDS; k++)
+        colw[k] = pb_xcalloc((size_t)ncols, sizeof *colw[k]);
+    pb_fx *width = pb_xcalloc((size_t)ncols, sizeof *width);
+    pb_fx *wt = pb_xcalloc((size_t)ncols, sizeof *wt);
+    pb_fx *cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *cell_h);
+    cell_need *need = pb_xcalloc((size_t)ncells + 1, sizeof *need);
+    int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
+    pb_fx *col_x = pb_arena_calloc(arena, (size_t)ncols + 1, sizeof *col_x);
+    bool ok = false;
+
+    int64_t fixed_sum = 0;
+    int nauto = 0;
+    for (int k = 0; k < ncols; k++) {
+        const pb_table_column *col = &tpl->columns[k];
+        if (col->width > 0) {
+            fixed[k] = true;
+            fixw[k] = col->width;
+        } else if (col->share > 0) {
+            fixed[k] = true;
+            fixw[k] = pb_fx_muldiv(text_width, col->share, 1000);
+        } else {
+            nauto++;
+        }
+        if (fixed[k])
+            fixed_sum += fixw[k];
+    }
+    /* widths that add up to the text width in mm or % may exceed it by
+       the rounding of each to 1/64 pt: take that off the last ones */
+    int nfixed = ncols - nauto;
+    if (fixed_sum > text_width && fixed_sum - text_width <= nfixed) {
+        for (int k = ncols - 1; k >= 0 && fixed_sum > text_width; k--)
+            if (fixed[k] && fixw[k] > 0) {
+                fixw[k]--;
+                fixed_sum--;
+            }
+    }
+    if (fixed_sum > text_width) {
+        pb_diag_error(diag, PB_ERR_LAYOUT, tpl->source, tpl->path,
+                      "the fixed column widths (%.2f mm) exceed the text width (%.2f mm)",
+                      fx_mm((pb_fx)fixed_sum), fx_mm(text_width));
+        goto done;
+    }
+    pb_fx avail = text_width - (pb_fx)fixed_sum;
+
+    int nspan = 0;
+    for (int i = 0; i < ncells; i++)
+        if (cells[i].colspan > 1)
+            order[nspan++] = i;
+    sort_indices(order, nspan, cells, false);
+
+    pb_fx size = style->size;
+    for (;;) {
+        /* what every cell needs at this size */
+        for (int i = 0; i < ncells; i++) {
+            const pb_table_cell *c = &cells[i];
+            pb_fx mn = 0, mx = 0;
+            m->extent(m->ctx, c, size, &mn, &mx);
+            if (mx < mn)
+                mx = mn;
+            pb_fx *nd = need[i].need;
+            nd[NEED_MAX] = mx + 2 * pad_x;
+            if (c->nowrap) {
+                nd[NEED_HARD] = nd[NEED_SOFT] = nd[NEED_MAX];
+            } else {
+                nd[NEED_SOFT] = mn + 2 * pad_x;
+                nd[NEED_HARD] = (mn < size ? mn : size) + 2 * pad_x;
+            }
+        }
+        for (int k = 0; k < NEED_KINDS; k++) {
+            memset(colw[k], 0, (size_t)ncols * sizeof *colw[k]);
+            for (int i = 0; i < ncells; i++) {
+                const pb_table_cell *c = &cells[i];
+                if (c->colspan == 1 && !fixed[c->col] && need[i].need[k] > colw[k][c->col])
+                    colw[k][c->col] = need[i].need[k];
+            }
+            for (int j = 0; j < nspan; j++) {
+                const pb_table_cell *c = &cells[order[j]];
+                spread(colw[k], fixed, fixw, c->col, c->colspan, need[order[j]].need[k]);
+            }
+        }
+        int64_t sum[NEED_KINDS] = {0, 0, 0};
+        for (int c = 0; c < ncols; c++) {
+            if (fixed[c])
+                continue;
+            if (colw[NEED_SOFT][c] < colw[NEED_HARD][c])
+                colw[NEED_SOFT][c] = colw[NEED_HARD][c];
+            if (colw[NEED_MAX][c] < colw[NEED_SOFT][c])
+                colw[NEED_MAX][c] = colw[NEED_SOFT][c];
+            for (int k = 0; k < NEED_KINDS; k++)
+                sum[k] += colw[k][c];
+        }
+
+        for (int c = 0; c < ncols; c++)
+            width[c] = fixed[c] ? fixw[c] : 0;
+        pb_fx *lo = colw[NEED_HARD], *mid = colw[NEED_SOFT], *hi = colw[NEED_MAX];
+        if (nauto == 0) {
+            /* every width is given: what is left of the text width goes to
+               the last column, so the table still fills the measure */
+            width[ncols - 1] += avail;
+        } else if (sum[NEED_MAX] <= avail && sum[NEED_MAX] > 0) {
+            /* all on one line; the surplus in proportion to max */
+            share_out(width, fixed, ncols, hi, hi, avail - sum[NEED_MAX], sum[NEED_MAX],
+                      avail);
+        } else if (sum[NEED_MAX] <= avail) {
+            for (int c = 0; c < ncols; c++)
+                wt[c] = 1;
+            share_out(width, fixed, ncols, NULL, wt, avail, nauto, avail);
+        } else if (sum[NEED_SOFT] <= avail) {
+            for (int c = 0; c < ncols; c++)
+                wt[c] = hi[c] - mid[c];
+            share_out(width, fixed, ncols, mid, wt, avail - sum[NEED_SOFT],
+                      sum[NEED_MAX] - sum[NEED_SOFT], avail);
+        } else if (sum[NEED_HARD] <= avail) {
+            /* text gets less than its widest piece and is broken inside it */
+            for (int c = 0; c < ncols; c++)
+                wt[c] = mid[c] - lo[c];
+            share_out(width, fixed, ncols, lo, wt, avail - sum[NEED_HARD],
+                      sum[NEED_SOFT] - sum[NEED_HARD], avail);
+        } else {
+            /* cannot fit: scale the hard widths down, to find who suffers */
+            share_out(width, fixed, ncols, NULL, lo, avail, sum[NEED_HARD], avail);
+        }
+        col_x[0] = 0;
+        for (int c = 0; c < ncols; c++)
+            col_x[c + 1] = col_x[c] + width[c];
+
+        /* the cell that lacks the most of what it cannot do without */
+        int worst = -1;
+        pb_fx worst_lack = 0;
+        for (int i = 0; i < ncells; i++) {
+            const pb_table_cell *c = &cells[i];
+            pb_fx lack = need[i].need[NEED_HARD] - span_width(col_x, c->col, c->colspan);
+            if (lack <= 0)
+                continue;
+            /* a number that does not fit comes before text that does not */
+            bool better = worst < 0 || (c->nowrap && !cells[worst].nowrap) ||
+                          (c->nowrap == cells[worst].nowrap && lack > worst_lack);
+            if (better) {
+                worst = i;
+                worst_lack = lack;
+            }
+        }
+        if (worst < 0)
+            break;
+        if (size > floor_size) {
+            size -= PB_FX_ONE / 2;
+            if (size < floor_size)
+                size = floor_size;
+            continue;
+        }
+        const pb_table_cell *c = &cells[worst];
+        pb_diag_error(diag, PB_ERR_INPUT, c->file, c->path,
+                      "cell does not fit in the table at the smallest size %g pt: "
+                      "needs %.1f mm, has %.1f mm",
+                      pb_fx_to_pt(size), fx_mm(need[worst].need[NEED_HARD]),
+                      fx_mm(span_width(col_x, c->col, c->colspan)));
+        goto done;
+    }
+
+    /* rows */
+    pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
+    pb_fx *row_h = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *row_h);
+    int *lines = pb_arena_calloc(arena, (size_t)ncells + 1, sizeof *lines);
+    for (int r = 0; r < nrows; r++)
+        row_h[r] = pitch + 2 * pad_y;
+    int nrspan = 0;
+    for (int i = 0; i < ncells; i++) {
+        const pb_table_cell *c = &cells[i];
+        pb_fx inner = span_width(col_x, c->col, c->colspan) - 2 * pad_x;
+        if (inner < 1)
+            inner = 1;
+        int n = m->lines(m->ctx, c, size, inner);
+        lines[i] = n > 0 ? n : 0;
+        pb_fx h = (pb_fx)(n > 1 ? n : 1) * pitch + 2 * pad_y;
+        cell_h[i] = h;
+        if (c->rowspan == 1) {
+            if (h > row_h[c->row])
+                row_h[c->row] = h;
+        } else {
+            order[nrspan++] = i;
+        }
+    }
+    sort_indices(order, nrspan, cells, true);
+    for (int j = 0; j < nrspan; j++) {
+        const pb_table_cell *c = &cells[order[j]];
+        pb_fx have = 0;
+        for (int r = c->row; r < c->row + c->rowspan; r++)
+            have += row_h[r];
+        pb_fx h = cell_h[order[j]];
+        if (h > have)
+            row_h[c->row + c->rowspan - 1] += h - have;
+    }
+
+    out->size = size;
+    out->line_pitch = pitch;
+    out->width = col_x[ncols];
+    out->col_x = col_x;
+    out->row_h = row_h;
+    out->lines = lines;
+    ok = true;
+
+done:
+    free(fixed);
+    free(fixw);
+    for (int k = 0; k < NEED_KINDS; k++)
+        free(colw[k]);
+    free(width);
+    free(wt);
+    free(cell_h);
+    free(need);
+    free(order);
+    return ok;
+}
+
+/* ---- pages ------------------------------------------------------------ */
+
+bool pb_table_break_allowed(const pb_table_grid *grid, int r)
+{
+    if (r <= grid->nheader || r >= grid->nrows)
+        return false;
+    /* bands and heading rows cover the last column, like every row */
+    const pb_table_cell *above = &grid->cells[grid->owner[(r - 1) * grid->ncols + grid->ncols - 1]];
+    if (above->row == r - 1 && above->rowspan == 1 &&
+        (above->kind == PB_CELL_BAND || above->kind == PB_CELL_HEADING))
+        return false;
+    return true;
+}
+
+typedef struct rule_list {
+    pb_rule *rules;
+    int n, cap;
+    pb_arena *arena;
+} rule_list;
+
+static void add_rule(rule_list *l, pb_fx x0, pb_fx y0, pb_fx x1, pb_fx y1, pb_fx w)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 32;
+        l->rules = pb_arena_grow(l->arena, l->rules, (size_t)l->n, (size_t)cap, sizeof *l->rules);
+        l->cap = cap;
+    }
+    l->rules[l->n++] = (pb_rule){x0, y0, x1, y1, w};
+}
+
+/* Rules run from grid line to grid line: the PDF writer strokes them with
+ * projecting square caps (half the width past each end), which closes the
+ * corners and makes an inner rule end inside the rule it meets. */
+bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
+                         const pb_table_style *style, bool header, int r0, int r1,
+                         pb_arena *arena, pb_table_piece *out)
+{
+    memset(out, 0, sizeof *out);
+    int ncols = grid->ncols, H = header ? grid->nheader : 0;
+    if (header && r0 < grid->nheader)
+        r0 = grid->nheader;
+    if (r0 < 0 || r1 > grid->nrows || r0 > r1)
+        return false;
+
+    /* the rows shown, top to bottom, and where each grid row is shown */
+    int nshow = H + (r1 - r0);
+    int *show = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *show);
+    pb_fx *y = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *y);
+    int *at = pb_arena_calloc(arena, (size_t)grid->nrows + 1, sizeof *at);
+    for (int r = 0; r < grid->nrows; r++)
+        at[r] = -1;
+    int d = 0;
+    for (int r = 0; r < H; r++)
+        show[d++] = r;
+    for (int r = r0; r < r1; r++)
+        show[d++] = r;
+    for (int i = 0; i < nshow; i++) {
+        at[show[i]] = i;
+        y[i + 1] = y[i] + geo->row_h[show[i]];
+    }
+    out->width = geo->col_x[ncols];
+    out->height = y[nshow];
+
+    /* boxes: each cell with a shown row once, clipped to its shown rows */
+    out->boxes = pb_arena_calloc(arena, (size_t)grid->ncells + 1, sizeof *out->boxes);
+    for (int i = 0; i < grid->ncells; i++) {
+        const pb_table_cell *c = &grid->cells[i];
+        int first = -1, last = -1;
+        for (int r = c->row; r < c->row + c->rowspan; r++) {
+            if (at[r] < 0)
+                continue;
+            if (first < 0)
+                first = r;
+            last = r;
+        }
+        if (first < 0)
+            continue;
+        pb_table_box *b = &out->boxes[out->nboxes++];
+        b->cell = i;
+        b->x = geo->col_x[c->col];
+        b->w = geo->col_x[c->col + c->colspan] - b->x;
+        b->y = y[at[first]];
+        b->h = y[at[last] + 1] - b->y;
+        b->cut_top = first > c->row;
+        b->cut_bottom = last < c->row + c->rowspan - 1;
+    }
+
+    /* who owns each shown position: a cell cut by the page is one box */
+    rule_list rl = {.arena = arena};
+    const int *own = grid->owner;
+    pb_fx inner = style->inner_rule, outer = style->outer_rule;
+    if (nshow > 0) {
+        /* horizontal inner lines between shown rows, joined along the line */
+        for (int i = 1; i < nshow; i++) {
+            const int *up = &own[show[i - 1] * ncols], *dn = &own[show[i] * ncols];
+            for (int c = 0; c < ncols;) {
+                if (up[c] == dn[c]) {
+                    c++;
+                    continue;
+                }
+                int e = c;
+                while (e < ncols && up[e] != dn[e])
+                    e++;
+                add_rule(&rl, geo->col_x[c], y[i], geo->col_x[e], y[i], inner);
+                c = e;
+            }
+        }
+        /* vertical inner lines between columns, joined down the line */
+        for (int c = 1; c < ncols; c++) {
+            for (int i = 0; i < nshow;) {
+                const int *row = &own[show[i] * ncols];
+                if (row[c - 1] == row[c]) {
+                    i++;
+                    continue;
+                }
+                int e = i;
+                while (e < nshow && own[show[e] * ncols + c - 1] != own[show[e] * ncols + c])
+                    e++;
+                add_rule(&rl, geo->col_x[c], y[i], geo->col_x[c], y[e], inner);
+                i = e;
+            }
+        }
+        /* the border, also where a page break cuts the table */
+        add_rule(&rl, 0, 0, out->width, 0, outer);
+        add_rule(&rl, 0, out->height, out->width, out->height, outer);
+        add_rule(&rl, 0, 0, 0, out->height, outer);
+        add_rule(&rl, out->width, 0, out->width, out->height, outer);
+    }
+    out->rules = rl.rules;
+    out->nrules = rl.n;
+    return true;
+}

@@ -1,0 +1,49 @@
+/* A table laid out with its text: the grid and geometry from the table
+ * solver, and every cell's text shaped and broken at its column width.
+ * Built by flow for each table block; paginate asks it for the piece of
+ * the table each page shows (header rows repeated, cut group labels shown
+ * again). */
+#ifndef PB_TABLE_SET_H
+#define PB_TABLE_SET_H
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "fonts/fonts.h"
+#include "layout/galley.h"
+#include "layout/setter.h"
+#include "layout/table.h"
+#include "model/document.h"
+
+typedef struct pb_cell_line {
+    pb_pglyph *glyphs;    /* pen positions from the line's start */
+    int nglyphs;
+    pb_fx x;              /* offset inside the cell's text area (alignment) */
+} pb_cell_line;
+
+typedef struct pb_cell_text {
+    const char *text;     /* the cell's text (borrowed from the grid) */
+    pb_cell_line *lines;
+    int nlines;
+} pb_cell_text;
+
+typedef struct pb_table_set {
+    pb_table_grid grid;
+    pb_table_geometry geo;
+    const pb_table_style *style;
+    pb_cell_text *cells;  /* one per grid cell */
+    pb_fx header_height;  /* the header rows together */
+    const char *file;     /* for messages */
+    const char *path;     /* the table block's JSON path */
+} pb_table_set;
+
+bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
+                        const pb_fontset *fonts, pb_arena *arena, pb_table_set **out,
+                        pb_diag *diag);
+
+/* The piece of the table one page shows: the header rows, then body rows
+ * [r0, r1) (grid rows), as one galley line with the glyphs of every cell,
+ * the rules and the cell boxes. */
+bool pb_table_set_piece(const pb_table_set *ts, int r0, int r1, pb_arena *arena,
+                        pb_gline *out);
+
+#endif
