@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include "base/arena.h"
 #include "base/fsio.h"
 #include "fonts/fonts.h"
@@ -47,28 +49,118 @@ long long pb_creation_time(const char *meta_date)
     return -1;
 }
 
+/* ---- the engine: layouts and fonts shared by documents ---------------- */
+
+typedef struct layout_entry {
+    char *ref, *base_dir;     /* owned: what the layout was asked for as */
+    pb_arena *arena;          /* owned: holds the layout */
+    pb_layout *layout;
+} layout_entry;
+
+typedef struct fonts_entry {
+    const pb_layout *layout;  /* borrowed from a layout entry */
+    char *report_dir;         /* owned */
+    pb_fontset *fonts;        /* owned */
+} fonts_entry;
+
+struct pb_engine {
+    char *data_dir;           /* owned */
+    const char **font_dirs;   /* borrowed */
+    int nfont_dirs;
+    FILE *verbose;
+    pthread_mutex_t lock;     /* guards the caches; loading happens under it
+                                 so a layout or font set is loaded once */
+    layout_entry *layouts;
+    int nlayouts, layouts_cap;
+    fonts_entry *fontsets;
+    int nfontsets, fontsets_cap;
+};
+
+pb_engine *pb_engine_new(const pb_engine_options *opt)
+{
+    pb_engine *e = pb_xcalloc(1, sizeof *e);
+    e->data_dir = pb_xstrdup(opt && opt->data_dir ? opt->data_dir : pb_data_dir());
+    if (opt) {
+        e->font_dirs = opt->font_dirs;
+        e->nfont_dirs = opt->nfont_dirs;
+        e->verbose = opt->verbose;
+    }
+    pthread_mutex_init(&e->lock, NULL);
+    return e;
+}
+
+void pb_engine_free(pb_engine *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->nfontsets; i++) {
+        pb_fonts_free(e->fontsets[i].fonts);
+        free(e->fontsets[i].report_dir);
+    }
+    for (int i = 0; i < e->nlayouts; i++) {
+        pb_arena_free(e->layouts[i].arena);
+        free(e->layouts[i].ref);
+        free(e->layouts[i].base_dir);
+    }
+    free(e->fontsets);
+    free(e->layouts);
+    pthread_mutex_destroy(&e->lock);
+    free(e->data_dir);
+    free(e);
+}
+
+/* The layout `ref` (relative to base_dir), read once; NULL after errors
+ * (which are not cached: every report that asks gets the messages). */
+static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char *base_dir,
+                                      const pb_input_paths *paths, pb_diag *diag)
+{
+    pthread_mutex_lock(&e->lock);
+    for (int i = 0; i < e->nlayouts; i++) {
+        layout_entry *le = &e->layouts[i];
+        if (!strcmp(le->ref, ref) && !strcmp(le->base_dir, base_dir)) {
+            pthread_mutex_unlock(&e->lock);
+            return le->layout;
+        }
+    }
+    pb_arena *arena = pb_arena_new();
+    pb_layout *layout = pb_input_layout(ref, base_dir, paths, arena, diag);
+    if (!layout) {
+        pb_arena_free(arena);
+        pthread_mutex_unlock(&e->lock);
+        return NULL;
+    }
+    if (e->nlayouts == e->layouts_cap) {
+        e->layouts_cap = e->layouts_cap ? e->layouts_cap * 2 : 4;
+        e->layouts = pb_xrealloc(e->layouts, (size_t)e->layouts_cap * sizeof *e->layouts);
+    }
+    e->layouts[e->nlayouts++] =
+        (layout_entry){pb_xstrdup(ref), pb_xstrdup(base_dir), arena, layout};
+    pthread_mutex_unlock(&e->lock);
+    return layout;
+}
+
 /* Font folders in search order: the report's and the layout's folders,
- * paiban's fonts/, each --font-dir, then the system's. */
-static int font_dirs(const pb_render_options *opt, const pb_report *r, const pb_layout *l,
-                     const char *data_dir, pb_arena *a, const char ***out, bool **flat_out)
+ * paiban's fonts/, each --font-dir, then the user's and the system's. */
+static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout *l,
+                     pb_arena *a, const char ***out, bool **flat_out)
 {
     static const char *system_dirs[] = {
         "/usr/share/fonts", "/usr/local/share/fonts",
         "/usr/share/texlive/texmf-dist/fonts/opentype",
     };
-    int cap = 8 + opt->nfont_dirs, n = 0;
+    int cap = 8 + e->nfont_dirs, n = 0;
     const char **d = pb_arena_calloc(a, (size_t)cap, sizeof *d);
     bool *flat = pb_arena_calloc(a, (size_t)cap, sizeof *flat);
     /* the report's and the layout's own folders: only the files beside them */
     flat[n] = true;
-    d[n++] = r->dir;
-    if (l->dir && strcmp(l->dir, r->dir) != 0) {
+    d[n++] = report_dir;
+    if (l->dir && strcmp(l->dir, report_dir) != 0) {
         flat[n] = true;
         d[n++] = l->dir;
     }
-    d[n++] = pb_arena_printf(a, "%s/fonts", data_dir);
-    for (int i = 0; i < opt->nfont_dirs; i++)
-        d[n++] = opt->font_dirs[i];
+    d[n++] = pb_arena_printf(a, "%s/fonts", e->data_dir);
+    for (int i = 0; i < e->nfont_dirs; i++)
+        d[n++] = e->font_dirs[i];
     const char *home = getenv("HOME");
     if (home && *home) {
         d[n++] = pb_arena_printf(a, "%s/.local/share/fonts", home);
@@ -79,6 +171,40 @@ static int font_dirs(const pb_render_options *opt, const pb_report *r, const pb_
     *out = d;
     *flat_out = flat;
     return n;
+}
+
+/* The fonts of a layout for reports in report_dir, loaded once. */
+static const pb_fontset *engine_fonts(pb_engine *e, const pb_layout *layout,
+                                      const char *report_dir, pb_diag *diag)
+{
+    pthread_mutex_lock(&e->lock);
+    for (int i = 0; i < e->nfontsets; i++) {
+        fonts_entry *fe = &e->fontsets[i];
+        if (fe->layout == layout && !strcmp(fe->report_dir, report_dir)) {
+            pthread_mutex_unlock(&e->lock);
+            return fe->fonts;
+        }
+    }
+    pb_arena *scratch = pb_arena_new();
+    const char **dirs;
+    bool *flat;
+    int ndirs = font_dirs(e, report_dir, layout, scratch, &dirs, &flat);
+    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs};
+    pb_fontset *fonts = pb_fonts_load(layout, &fd, diag);
+    pb_arena_free(scratch);
+    if (!fonts) {
+        pthread_mutex_unlock(&e->lock);
+        return NULL;
+    }
+    if (e->verbose)
+        pb_fonts_describe(fonts, e->verbose);
+    if (e->nfontsets == e->fontsets_cap) {
+        e->fontsets_cap = e->fontsets_cap ? e->fontsets_cap * 2 : 4;
+        e->fontsets = pb_xrealloc(e->fontsets, (size_t)e->fontsets_cap * sizeof *e->fontsets);
+    }
+    e->fontsets[e->nfontsets++] = (fonts_entry){layout, pb_xstrdup(report_dir), fonts};
+    pthread_mutex_unlock(&e->lock);
+    return fonts;
 }
 
 static bool write_dump(const char *path, const pb_pages *pages, const pb_fontset *fonts,
@@ -98,43 +224,34 @@ static bool write_dump(const char *path, const pb_pages *pages, const pb_fontset
     return ok;
 }
 
-pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
+/* ---- one document ----------------------------------------------------- */
+
+pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
 {
-    const char *data_dir = opt->data_dir ? opt->data_dir : pb_data_dir();
-    pb_input_paths paths = {.data_dir = data_dir};
     pb_arena *arena = pb_arena_new();
-    pb_fontset *fonts = NULL;
     unsigned char *pdf = NULL;
     size_t pdf_len = 0;
 
-    pb_report *report = pb_input_report_file(opt->report_path, arena, diag);
+    pb_report *report = pb_input_report_file(job->report_path, arena, diag);
     if (!report)
         goto done;
-    const char *ref = opt->layout_ref ? opt->layout_ref
+    pb_input_paths paths = {.data_dir = e->data_dir};
+    const char *ref = job->layout_ref ? job->layout_ref
                       : report->layout ? report->layout
                                        : PB_DEFAULT_LAYOUT;
-    if (!opt->layout_ref && report->layout) {
+    if (job->layout_ref)
+        paths.ref_file = "--layout";
+    else if (report->layout) {
         paths.ref_file = report->file;
         paths.ref_path = "layout";
-    } else if (opt->layout_ref) {
-        paths.ref_file = "--layout";
     }
-    pb_layout *layout = pb_input_layout(ref, opt->layout_ref ? "." : report->dir, &paths,
-                                        arena, diag);
-    if (!layout)
+    const pb_layout *layout =
+        engine_layout(e, ref, job->layout_ref ? "." : report->dir, &paths, diag);
+    if (!layout || !pb_input_bind_tables(report, layout, arena, diag))
         goto done;
-    if (!pb_input_bind_tables(report, layout, arena, diag))
-        goto done;
-
-    const char **dirs;
-    bool *flat;
-    int ndirs = font_dirs(opt, report, layout, data_dir, arena, &dirs, &flat);
-    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs};
-    fonts = pb_fonts_load(layout, &fd, diag);
+    const pb_fontset *fonts = engine_fonts(e, layout, report->dir, diag);
     if (!fonts)
         goto done;
-    if (opt->verbose)
-        pb_fonts_describe(fonts, opt->verbose);
 
     pb_galley galley;
     if (!pb_flow(report, layout, fonts, arena, &galley, diag))
@@ -142,9 +259,9 @@ pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
     pb_pages pages;
     if (!pb_paginate(&galley, layout, fonts, arena, &pages, diag))
         goto done;
-    if (opt->dump_path && !write_dump(opt->dump_path, &pages, fonts, diag))
+    if (job->dump_path && !write_dump(job->dump_path, &pages, fonts, diag))
         goto done;
-    if (opt->out_path) {
+    if (job->out_path) {
         pb_pdf_options po = {
             .meta = &report->meta,
             .creation_time = pb_creation_time(report->meta.date),
@@ -152,14 +269,32 @@ pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
         };
         if (!pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag))
             goto done;
-        pb_write_file_atomic(opt->out_path, pdf, pdf_len, diag);
+        pb_write_file_atomic(job->out_path, pdf, pdf_len, diag);
     }
 done:
     free(pdf);
-    if (fonts)
-        pb_fonts_free(fonts);
     pb_arena_free(arena);
     if (pb_diag_failed(diag))
         return diag->status != PB_OK ? diag->status : PB_ERR_INTERNAL;
     return PB_OK;
+}
+
+pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
+{
+    pb_engine_options eo = {
+        .data_dir = opt->data_dir,
+        .font_dirs = opt->font_dirs,
+        .nfont_dirs = opt->nfont_dirs,
+        .verbose = opt->verbose,
+    };
+    pb_engine *e = pb_engine_new(&eo);
+    pb_job job = {
+        .report_path = opt->report_path,
+        .layout_ref = opt->layout_ref,
+        .out_path = opt->out_path,
+        .dump_path = opt->dump_path,
+    };
+    pb_status st = pb_engine_render(e, &job, diag);
+    pb_engine_free(e);
+    return st;
 }

@@ -20,6 +20,32 @@ typedef struct pb_render_options {
     const char *data_dir;     /* holds layouts/ and fonts/; NULL: pb_data_dir() */
 } pb_render_options;
 
+/* An engine renders many reports, from any number of threads at once.  It
+ * keeps what documents share: each layout is read once, and each set of
+ * fonts (per layout and report folder) is loaded once; both are read-only
+ * after loading. */
+typedef struct pb_engine pb_engine;
+
+typedef struct pb_engine_options {
+    const char *data_dir;     /* NULL: pb_data_dir() */
+    const char **font_dirs;   /* extra font folders (--font-dir), borrowed */
+    int nfont_dirs;
+    FILE *verbose;            /* if set: which font serves each role, per font set */
+} pb_engine_options;
+
+typedef struct pb_job {
+    const char *report_path;
+    const char *layout_ref;   /* NULL: the report's, else the default */
+    const char *out_path;     /* PDF; NULL: no PDF */
+    const char *dump_path;    /* or NULL */
+} pb_job;
+
+pb_engine *pb_engine_new(const pb_engine_options *opt);
+void pb_engine_free(pb_engine *e);
+
+/* Renders one report; thread-safe.  Messages go to diag (one per thread). */
+pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag);
+
 /* PAIBAN_DATA_DIR from the environment, else the folder paiban was built from. */
 const char *pb_data_dir(void);
 
