@@ -219,6 +219,13 @@ int main(int argc, char **argv)
         }
     }
     printf("%d cells checked, %d words\n", ncells, nwords);
+    for (int i = 0; i < ncells; i++) {
+        free(cells[i].text);
+        free(cells[i].found);
+    }
+    free(cells);
+    free(d);
+    free(h);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
