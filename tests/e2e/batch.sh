@@ -1,0 +1,34 @@
+#!/bin/sh
+# Batch rendering: several reports into a folder with a pool of threads.
+# A failing report does not stop the others; its existing PDF stays as it
+# was; the summary names it; the exit status is not 0.
+# usage: batch.sh PAIBAN ROOT WORKDIR
+set -u
+paiban=$1 root=$2 work=$3
+passed=0 failed=0
+check() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi; }
+rm -rf "$work" && mkdir -p "$work/out"
+cp "$root/tests/bad/missing-title.json" "$work/broken.json"
+printf 'an earlier PDF\n' > "$work/out/broken.pdf"
+printf '%s\n' "$root/samples/long-table.json" "$root/tests/fixtures/features.json" > "$work/list"
+"$paiban" render "$root/samples/nangang-2021.json" "$work/broken.json" --batch "$work/list" \
+  -o "$work/out/" -j 2 2> "$work/stderr"
+status=$?
+check "exit status 3 (the broken report's)" '[ $status = 3 ]'
+check "summary line" 'grep -q "^paiban: 3 rendered, 1 failed, in " "$work/stderr"'
+check "failure named with its first message" \
+  'grep -q "^paiban: failed: $work/broken.json: meta: missing required key \"title\"$" "$work/stderr"'
+for name in nangang-2021 long-table features; do
+  check "$name.pdf written and valid" 'qpdf --check "$work/out/$name.pdf" > /dev/null 2>&1'
+done
+check "the broken report's earlier PDF is untouched" '[ "$(cat "$work/out/broken.pdf")" = "an earlier PDF" ]'
+check "no temporary files left" '[ -z "$(ls -A "$work/out" | grep "^\.")" ]'
+check "no progress line when not on a terminal" '! grep -q "reports/s" "$work/stderr"'
+# The same reports one at a time give the same bytes as in the batch.
+"$paiban" render "$root/samples/nangang-2021.json" -o "$work/single.pdf" 2> /dev/null
+check "batch output equals a single render" 'cmp -s "$work/single.pdf" "$work/out/nangang-2021.pdf"'
+"$paiban" render "$root/samples/nangang-2021.json" "$root/samples/nangang-2021.json" -o "$work/dup/" \
+  2> "$work/dup.err"
+check "two reports with one output name are refused" '[ $? = 2 ] && grep -q "would both be written" "$work/dup.err"'
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
