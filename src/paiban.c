@@ -226,15 +226,11 @@ static bool write_dump(const char *path, const pb_pages *pages, const pb_fontset
 
 /* ---- one document ----------------------------------------------------- */
 
-pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
+/* Lays out a parsed report and writes what the job asks for; the PDF is
+ * also handed back in *pdf when pdf is not NULL (the caller frees it). */
+static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb_arena *arena,
+                          unsigned char **pdf, size_t *pdf_len, pb_diag *diag)
 {
-    pb_arena *arena = pb_arena_new();
-    unsigned char *pdf = NULL;
-    size_t pdf_len = 0;
-
-    pb_report *report = pb_input_report_file(job->report_path, arena, diag);
-    if (!report)
-        goto done;
     pb_input_paths paths = {.data_dir = e->data_dir};
     const char *ref = job->layout_ref ? job->layout_ref
                       : report->layout ? report->layout
@@ -248,35 +244,70 @@ pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
     const pb_layout *layout =
         engine_layout(e, ref, job->layout_ref ? "." : report->dir, &paths, diag);
     if (!layout || !pb_input_bind_tables(report, layout, arena, diag))
-        goto done;
+        return false;
     const pb_fontset *fonts = engine_fonts(e, layout, report->dir, diag);
     if (!fonts)
-        goto done;
+        return false;
 
     pb_galley galley;
     if (!pb_flow(report, layout, fonts, arena, &galley, diag))
-        goto done;
+        return false;
     pb_pages pages;
     if (!pb_paginate(&galley, layout, fonts, arena, &pages, diag))
-        goto done;
+        return false;
     if (job->dump_path && !write_dump(job->dump_path, &pages, fonts, diag))
-        goto done;
-    if (job->out_path) {
-        pb_pdf_options po = {
-            .meta = &report->meta,
-            .creation_time = pb_creation_time(report->meta.date),
-            .compress = 1,
-        };
-        if (!pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag))
-            goto done;
-        pb_write_file_atomic(job->out_path, pdf, pdf_len, diag);
+        return false;
+    if (!job->out_path && !pdf)
+        return true;
+    pb_pdf_options po = {
+        .meta = &report->meta,
+        .creation_time = pb_creation_time(report->meta.date),
+        .compress = 1,
+    };
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if (!pb_pdf_write(&pages, fonts, &po, &bytes, &len, diag))
+        return false;
+    bool ok = !job->out_path || pb_write_file_atomic(job->out_path, bytes, len, diag);
+    if (ok && pdf) {
+        *pdf = bytes;
+        *pdf_len = len;
+    } else {
+        free(bytes);
     }
-done:
-    free(pdf);
-    pb_arena_free(arena);
+    return ok;
+}
+
+static pb_status status_of(const pb_diag *diag)
+{
     if (pb_diag_failed(diag))
         return diag->status != PB_OK ? diag->status : PB_ERR_INTERNAL;
     return PB_OK;
+}
+
+pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
+{
+    pb_arena *arena = pb_arena_new();
+    pb_report *report = pb_input_report_file(job->report_path, arena, diag);
+    if (report)
+        render_report(e, report, job, arena, NULL, NULL, diag);
+    pb_arena_free(arena);
+    return status_of(diag);
+}
+
+pb_status pb_engine_render_bytes(pb_engine *e, const char *name, const char *bytes,
+                                 size_t len, const char *layout_ref, unsigned char **pdf,
+                                 size_t *pdf_len, pb_diag *diag)
+{
+    *pdf = NULL;
+    *pdf_len = 0;
+    pb_arena *arena = pb_arena_new();
+    pb_report *report = pb_input_report(name, bytes, len, arena, diag);
+    pb_job job = {.report_path = name, .layout_ref = layout_ref};
+    if (report)
+        render_report(e, report, &job, arena, pdf, pdf_len, diag);
+    pb_arena_free(arena);
+    return status_of(diag);
 }
 
 pb_status pb_render(const pb_render_options *opt, pb_diag *diag)

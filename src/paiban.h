@@ -46,6 +46,12 @@ void pb_engine_free(pb_engine *e);
 /* Renders one report; thread-safe.  Messages go to diag (one per thread). */
 pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag);
 
+/* Renders report data held in memory (named `name` in messages) to a PDF
+ * in memory (*pdf, malloc'ed; NULL on failure).  Writes no file. */
+pb_status pb_engine_render_bytes(pb_engine *e, const char *name, const char *bytes,
+                                 size_t len, const char *layout_ref, unsigned char **pdf,
+                                 size_t *pdf_len, pb_diag *diag);
+
 /* PAIBAN_DATA_DIR from the environment, else the folder paiban was built from. */
 const char *pb_data_dir(void);
 
