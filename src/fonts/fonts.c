@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -685,6 +686,17 @@ static bool scan_file(loader *L, const char *path, int file, scan_face **out, in
     return ok;
 }
 
+/* Frees the names of faces [from, to) (the array itself stays). */
+static void free_scan_range(scan_face *s, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        for (int k = 0; k < s[i].nnames; k++)
+            free(s[i].names[k]);
+        free(s[i].names);
+        free(s[i].full);
+    }
+}
+
 static void free_scan(scan_face *s, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -696,20 +708,312 @@ static void free_scan(scan_face *s, int n)
     free(s);
 }
 
+/* ---- family-name cache ---------------------------------------------- */
+
+/* Reading the name table of every font file on the system costs more than
+ * the rest of a render, so, like fontconfig, paiban keeps what it read in
+ * a cache file keyed by path, size and modification time.  Only speed
+ * depends on the cache: a line that does not match the file is a miss, an
+ * unreadable or unwritable cache is no cache.  One line per file:
+ *   path TAB size TAB mtime-s TAB mtime-ns TAB faces TAB face...
+ * with faces = -1 and a reason for a file that is not a font, and a face
+ * "index:weight:italic:names", names "|"-separated, each "1" (full name)
+ * or "0" (family) before the folded name.  Text is %XX-escaped. */
+
+typedef struct name_cache {
+    char *path;           /* owned: the cache file, or NULL: no cache */
+    char **lines;         /* owned: as read, then as found this run */
+    int nlines, cap;
+    bool dirty;
+} name_cache;
+
+#define CACHE_MAX_LINES 20000
+
+static char *cache_file_path(void)
+{
+    const char *off = getenv("PAIBAN_FONT_CACHE");
+    if (off && !strcmp(off, "0"))
+        return NULL;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char buf[4096];
+    if (xdg && *xdg == '/')
+        snprintf(buf, sizeof buf, "%s/paiban/font-names-1.tsv", xdg);
+    else if (home && *home == '/')
+        snprintf(buf, sizeof buf, "%s/.cache/paiban/font-names-1.tsv", home);
+    else
+        return NULL;
+    return pb_xstrdup(buf);
+}
+
+static void cache_load(name_cache *c)
+{
+    memset(c, 0, sizeof *c);
+    c->path = cache_file_path();
+    FILE *f = c->path ? fopen(c->path, "r") : NULL;
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &lcap, f)) > 0 && c->nlines < CACHE_MAX_LINES) {
+        if (line[n - 1] == '\n')
+            line[n - 1] = 0;
+        GROW(c->lines, c->nlines, c->cap);
+        c->lines[c->nlines++] = pb_xstrdup(line);
+    }
+    free(line);
+    fclose(f);
+}
+
+static void put_escaped(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (*len + 4 >= *cap) {
+            *cap = *cap * 2 + 64;
+            *buf = pb_xrealloc(*buf, *cap);
+        }
+        if (ch < 0x21 || ch == '%' || ch == '|' || ch == ':')
+            *len += (size_t)snprintf(*buf + *len, 4, "%%%02X", ch);
+        else
+            (*buf)[(*len)++] = (char)ch;
+    }
+    (*buf)[*len] = 0;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static char *unescape(const char *s, size_t n)
+{
+    char *out = pb_xmalloc(n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 &&
+            hex_digit(s[i + 2]) >= 0) {
+            *o++ = (char)(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+/* "path TAB size TAB sec TAB nsec TAB" for a file as it is now. */
+static char *cache_key(const char *path, const struct stat *st)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    put_escaped(&buf, &len, &cap, path);
+    char tail[96];
+    snprintf(tail, sizeof tail, "\t%lld\t%lld\t%ld\t", (long long)st->st_size,
+             (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+    buf = pb_xrealloc(buf, len + strlen(tail) + 1);
+    strcpy(buf + len, tail);
+    return buf;
+}
+
+/* Parses a cached value into scan faces of file index `file`; false if the
+ * line is damaged (then it is a miss).  *why is set for a non-font. */
+static bool cache_parse(const char *v, int file, scan_face **out, int *n, int *cap,
+                        char *why, size_t whylen, bool *is_font)
+{
+    char *end;
+    long nfaces = strtol(v, &end, 10);
+    if (end == v || (*end != '\t' && *end != 0))
+        return false;
+    if (nfaces < 0) {
+        const char *r = *end ? end + 1 : end;
+        char *u = unescape(r, strlen(r));
+        snprintf(why, whylen, "%s", u);
+        free(u);
+        *is_font = false;
+        return true;
+    }
+    *is_font = true;
+    int first = *n;
+    const char *p = end;
+    for (long k = 0; k < nfaces; k++) {
+        if (*p != '\t')
+            goto bad;
+        p++;
+        int index, weight, italic, used = 0;
+        if (sscanf(p, "%d:%d:%d:%n", &index, &weight, &italic, &used) != 3 || used == 0)
+            goto bad;
+        p += used;
+        scan_face sf = {file, index, NULL, NULL, 0, weight, italic != 0};
+        const char *e = p + strcspn(p, "\t");
+        int cap_names = 1;
+        for (const char *q = p; q < e; q++)
+            cap_names += *q == '|';
+        sf.names = pb_xcalloc((size_t)cap_names + 1, sizeof *sf.names);
+        sf.full = pb_xcalloc((size_t)cap_names + 1, sizeof *sf.full);
+        while (p < e) {
+            const char *ne = p + strcspn(p, "|\t");
+            if (ne > e)
+                ne = e;
+            if (ne - p >= 1) {
+                sf.full[sf.nnames] = *p == '1';
+                sf.names[sf.nnames++] = unescape(p + 1, (size_t)(ne - p - 1));
+            }
+            p = *ne == '|' ? ne + 1 : ne;
+        }
+        GROW(*out, *n, *cap);
+        (*out)[(*n)++] = sf;
+    }
+    return true;
+bad:
+    free_scan_range(*out, first, *n);
+    *n = first;
+    return false;
+}
+
+static char *cache_value(const scan_face *faces, int n, bool is_font, const char *why)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char num[64];
+    if (!is_font) {
+        cap = 8;
+        buf = pb_xmalloc(cap);
+        len = (size_t)snprintf(buf, cap, "-1\t");
+        put_escaped(&buf, &len, &cap, why);
+        return buf;
+    }
+    snprintf(num, sizeof num, "%d", n);
+    put_escaped(&buf, &len, &cap, num);
+    for (int i = 0; i < n; i++) {
+        snprintf(num, sizeof num, "\t%d:%d:%d:", faces[i].index, faces[i].weight,
+                 faces[i].italic ? 1 : 0);
+        buf = pb_xrealloc(buf, len + strlen(num) + 1);
+        strcpy(buf + len, num);
+        len += strlen(num);
+        cap = len + 1;
+        for (int k = 0; k < faces[i].nnames; k++) {
+            buf = pb_xrealloc(buf, len + 3);
+            if (k)
+                buf[len++] = '|';
+            buf[len++] = faces[i].full[k] ? '1' : '0';
+            buf[len] = 0;
+            cap = len + 1;
+            put_escaped(&buf, &len, &cap, faces[i].names[k]);
+        }
+    }
+    return buf;
+}
+
+static const char *cache_find(const name_cache *c, const char *key)
+{
+    size_t kl = strlen(key);
+    for (int i = 0; i < c->nlines; i++)
+        if (c->lines[i] && !strncmp(c->lines[i], key, kl))
+            return c->lines[i] + kl;
+    return NULL;
+}
+
+static void cache_store(name_cache *c, const char *key, const char *value)
+{
+    /* drop older lines for the same path */
+    size_t pl = strcspn(key, "\t") + 1;
+    for (int i = 0; i < c->nlines; i++)
+        if (c->lines[i] && !strncmp(c->lines[i], key, pl)) {
+            free(c->lines[i]);
+            c->lines[i] = NULL;
+        }
+    char *line = pb_xmalloc(strlen(key) + strlen(value) + 1);
+    strcpy(line, key);
+    strcat(line, value);
+    if (c->nlines < CACHE_MAX_LINES) {
+        GROW(c->lines, c->nlines, c->cap);
+        c->lines[c->nlines++] = line;
+    } else {
+        free(line);
+    }
+    c->dirty = true;
+}
+
+/* Writes the cache (if anything changed) next to itself and renames it
+ * into place, so concurrent runs never read half a file. */
+static void cache_close(name_cache *c)
+{
+    if (c->dirty && c->path) {
+        char *dir = pb_xstrdup(c->path);
+        char *slash = strrchr(dir, '/');
+        *slash = 0;
+        char *parent = pb_xstrdup(dir);
+        char *pslash = strrchr(parent, '/');
+        if (pslash && pslash != parent) {
+            *pslash = 0;
+            mkdir(parent, 0777);
+        }
+        mkdir(dir, 0777);
+        size_t tl = strlen(c->path) + 16;
+        char *tmp = pb_xmalloc(tl);
+        snprintf(tmp, tl, "%s.XXXXXX", c->path);
+        int fd = mkstemp(tmp);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (f) {
+            bool ok = true;
+            for (int i = 0; i < c->nlines; i++)
+                if (c->lines[i])
+                    ok = ok && fprintf(f, "%s\n", c->lines[i]) > 0;
+            ok = fclose(f) == 0 && ok;
+            if (!ok || rename(tmp, c->path) != 0)
+                unlink(tmp);
+        } else if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        free(parent);
+        free(dir);
+    }
+    for (int i = 0; i < c->nlines; i++)
+        free(c->lines[i]);
+    free(c->lines);
+    free(c->path);
+}
+
 static void scan_all(loader *L)
 {
     if (L->scanned)
         return;
     L->scanned = true;
     walk_all(L);
+    name_cache cache;
+    cache_load(&cache);
     for (int i = 0; i < L->nfiles; i++) {
-        if (!has_font_extension(L->files[i].path))
+        const char *path = L->files[i].path;
+        if (!has_font_extension(path))
             continue;
-        char why[200];
-        if (!scan_file(L, L->files[i].path, i, &L->scan, &L->nscan, &L->scan_cap, why,
-                       sizeof why))
-            pb_diag_warning(L->diag, L->files[i].path, NULL, "%s; skipped", why);
+        char why[200] = "";
+        struct stat st;
+        char *key = stat(path, &st) == 0 ? cache_key(path, &st) : NULL;
+        const char *hit = key ? cache_find(&cache, key) : NULL;
+        bool is_font = true;
+        int first = L->nscan;
+        if (!hit || !cache_parse(hit, i, &L->scan, &L->nscan, &L->scan_cap, why, sizeof why,
+                                 &is_font)) {
+            is_font = scan_file(L, path, i, &L->scan, &L->nscan, &L->scan_cap, why,
+                                sizeof why);
+            if (key) {
+                char *value = cache_value(L->scan + first, L->nscan - first, is_font, why);
+                cache_store(&cache, key, value);
+                free(value);
+            }
+        }
+        free(key);
+        if (!is_font)
+            pb_diag_warning(L->diag, path, NULL, "%s; skipped", why);
     }
+    cache_close(&cache);
 }
 
 /* How well a face fits a family request; lower is better, -1 = no match.

@@ -4,6 +4,7 @@
  * Tailorings are listed in tests/linebreak-tailorings.md. */
 #include "text/linebreak.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,36 @@
 #include "base/utf8.h"
 
 /* ---- break opportunities ------------------------------------------- */
+
+/* One line-break iterator per thread, made once: opening one costs more
+ * than finding the breaks of a table cell, and a document has hundreds of
+ * texts.  Each thread's is closed when the thread ends. */
+static pthread_key_t iterator_key;
+static pthread_once_t iterator_once = PTHREAD_ONCE_INIT;
+
+static void close_iterator(void *bi)
+{
+    ubrk_close(bi);
+}
+
+static void make_iterator_key(void)
+{
+    pthread_key_create(&iterator_key, close_iterator);
+}
+
+static UBreakIterator *thread_iterator(void)
+{
+    pthread_once(&iterator_once, make_iterator_key);
+    UBreakIterator *bi = pthread_getspecific(iterator_key);
+    if (!bi) {
+        UErrorCode err = U_ZERO_ERROR;
+        bi = ubrk_open(UBRK_LINE, "zh@lb=strict", NULL, 0, &err);
+        if (U_FAILURE(err))
+            return NULL;
+        pthread_setspecific(iterator_key, bi);
+    }
+    return bi;
+}
 
 bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
 {
@@ -35,10 +66,10 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
     }
 
     UErrorCode err = U_ZERO_ERROR;
-    /* One iterator per call: opening costs a few microseconds once ICU has
-     * cached the rule data, and it keeps the function free of shared state. */
-    UBreakIterator *bi = ubrk_open(UBRK_LINE, "zh@lb=strict", u16, n16, &err);
-    if (U_FAILURE(err)) {
+    UBreakIterator *bi = thread_iterator();
+    if (bi)
+        ubrk_setText(bi, u16, n16, &err);
+    if (!bi || U_FAILURE(err)) {
         free(u16);
         return false;
     }
@@ -58,7 +89,7 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
         brk[b] = (st >= UBRK_LINE_HARD && st < UBRK_LINE_HARD_LIMIT)
                      ? PB_BRK_MANDATORY : PB_BRK_ALLOW;
     }
-    ubrk_close(bi);
+    ubrk_setText(bi, NULL, 0, &err); /* drop the pointer to u16 */
     free(u16);
     return true;
 }
