@@ -131,7 +131,10 @@ bool pb_write_file_atomic(const char *path, const void *data, size_t len, pb_dia
         free(tmp);
         return false;
     }
-    bool ok = write_all(fd, data, len) && fsync(fd) == 0;
+    /* No fsync: the rename makes a run's result all or nothing for every
+     * reader, and syncing each file would make a batch of hundreds wait on
+     * the disk (ext4 and XFS flush a file replaced by rename on their own). */
+    bool ok = write_all(fd, data, len);
     int err = errno;
     if (close(fd) != 0 && ok) {
         ok = false;
