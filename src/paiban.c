@@ -1,5 +1,5 @@
-/* The pipeline, readable in one function: input -> fonts -> flow (shape,
- * line breaking) -> paginate -> pdf, plus the dump. */
+/* The pipeline, readable in one function: input -> check -> fonts -> flow
+ * (shape, line breaking) -> paginate -> pdf, plus the dump. */
 #include "paiban.h"
 
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/fsio.h"
+#include "check/check.h"
 #include "fonts/fonts.h"
 #include "input/input.h"
 #include "layout/flow.h"
@@ -53,8 +54,9 @@ long long pb_creation_time(const char *meta_date)
 
 typedef struct layout_entry {
     char *ref, *base_dir;     /* owned: what the layout was asked for as */
-    pb_arena *arena;          /* owned: holds the layout */
+    pb_arena *arena;          /* owned: holds the layout and its rules */
     pb_layout *layout;
+    pb_ruleset *rules;        /* the layout's rules, compiled when it is read */
 } layout_entry;
 
 typedef struct fonts_entry {
@@ -109,22 +111,28 @@ void pb_engine_free(pb_engine *e)
     free(e);
 }
 
-/* The layout `ref` (relative to base_dir), read once; NULL after errors
- * (which are not cached: every report that asks gets the messages). */
+/* The layout `ref` (relative to base_dir) and its compiled rules, read
+ * once; NULL after errors (which are not cached: every report that asks
+ * gets the messages). */
 static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char *base_dir,
-                                      const pb_input_paths *paths, pb_diag *diag)
+                                      const pb_input_paths *paths, const pb_ruleset **rules,
+                                      pb_diag *diag)
 {
     pthread_mutex_lock(&e->lock);
     for (int i = 0; i < e->nlayouts; i++) {
         layout_entry *le = &e->layouts[i];
         if (!strcmp(le->ref, ref) && !strcmp(le->base_dir, base_dir)) {
             pthread_mutex_unlock(&e->lock);
+            *rules = le->rules;
             return le->layout;
         }
     }
     pb_arena *arena = pb_arena_new();
     pb_layout *layout = pb_input_layout(ref, base_dir, paths, arena, diag);
-    if (!layout) {
+    /* the rules' expressions are layout errors too: found before any report
+       is checked, and the compiled rules are shared read-only like the layout */
+    pb_ruleset *rs = layout ? pb_check_compile(layout, arena, diag) : NULL;
+    if (!layout || !rs) {
         pb_arena_free(arena);
         pthread_mutex_unlock(&e->lock);
         return NULL;
@@ -134,8 +142,9 @@ static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char 
         e->layouts = pb_xrealloc(e->layouts, (size_t)e->layouts_cap * sizeof *e->layouts);
     }
     e->layouts[e->nlayouts++] =
-        (layout_entry){pb_xstrdup(ref), pb_xstrdup(base_dir), arena, layout};
+        (layout_entry){pb_xstrdup(ref), pb_xstrdup(base_dir), arena, layout, rs};
     pthread_mutex_unlock(&e->lock);
+    *rules = rs;
     return layout;
 }
 
@@ -226,10 +235,12 @@ static bool write_dump(const char *path, const pb_pages *pages, const pb_fontset
 
 /* ---- one document ----------------------------------------------------- */
 
-/* Lays out a parsed report and writes what the job asks for; the PDF is
- * also handed back in *pdf when pdf is not NULL (the caller frees it). */
-static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb_arena *arena,
-                          unsigned char **pdf, size_t *pdf_len, pb_diag *diag)
+/* The input stage's last steps and the check stage: the report's layout,
+ * its tables bound (and last year's report read and bound with the same
+ * layout when the job names it), then the rules evaluated into *findings.
+ * NULL after errors. */
+static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb_job *job,
+                                       pb_arena *arena, pb_findings *findings, pb_diag *diag)
 {
     pb_input_paths paths = {.data_dir = e->data_dir};
     const char *ref = job->layout_ref ? job->layout_ref
@@ -241,9 +252,36 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
         paths.ref_file = report->file;
         paths.ref_path = "layout";
     }
+    const pb_ruleset *rules = NULL;
     const pb_layout *layout =
-        engine_layout(e, ref, job->layout_ref ? "." : report->dir, &paths, diag);
-    if (!layout || !pb_input_bind_tables(report, layout, arena, diag))
+        engine_layout(e, ref, job->layout_ref ? "." : report->dir, &paths, &rules, diag);
+    if (!layout)
+        return NULL;
+    bool ok = pb_input_bind_tables(report, layout, arena, diag);
+    pb_report *prev = NULL;
+    if (job->previous_path) {
+        prev = pb_input_report_file(job->previous_path, arena, diag);
+        ok = prev && pb_input_bind_tables(prev, layout, arena, diag) && ok;
+    }
+    if (!ok)
+        return NULL;
+    if (prev && report->meta.year && prev->meta.year &&
+        prev->meta.year != report->meta.year - 1)
+        pb_diag_warning(diag, prev->file, "meta.year",
+                        "the previous year's report is for %d, %s is for %d",
+                        prev->meta.year, report->file, report->meta.year);
+    pb_check_run(rules, report, prev, arena, findings);
+    return layout;
+}
+
+/* Lays out a parsed report and writes what the job asks for; the PDF is
+ * also handed back in *pdf when pdf is not NULL (the caller frees it). */
+static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb_arena *arena,
+                          unsigned char **pdf, size_t *pdf_len, pb_diag *diag)
+{
+    pb_findings findings;
+    const pb_layout *layout = bind_and_check(e, report, job, arena, &findings, diag);
+    if (!layout || pb_check_to_diag(&findings, job->force, diag) > 0)
         return false;
     const pb_fontset *fonts = engine_fonts(e, layout, report->dir, diag);
     if (!fonts)
@@ -295,6 +333,25 @@ pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
     return status_of(diag);
 }
 
+pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format format,
+                          bool strict, FILE *out, pb_diag *diag)
+{
+    pb_arena *arena = pb_arena_new();
+    pb_report *report = pb_input_report_file(job->report_path, arena, diag);
+    pb_findings findings;
+    pb_status st = PB_OK;
+    if (report && bind_and_check(e, report, job, arena, &findings, diag)) {
+        if (format == PB_CHECK_JSON)
+            pb_check_write_json(&findings, out);
+        else
+            pb_check_write_text(&findings, out);
+        if (findings.violations > 0 || (strict && findings.missing > 0))
+            st = PB_ERR_CHECK;
+    }
+    pb_arena_free(arena);
+    return pb_diag_failed(diag) ? status_of(diag) : st;
+}
+
 pb_status pb_engine_render_bytes(pb_engine *e, const char *name, const char *bytes,
                                  size_t len, const char *layout_ref, unsigned char **pdf,
                                  size_t *pdf_len, pb_diag *diag)
@@ -324,6 +381,8 @@ pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
         .layout_ref = opt->layout_ref,
         .out_path = opt->out_path,
         .dump_path = opt->dump_path,
+        .previous_path = opt->previous_path,
+        .force = opt->force,
     };
     pb_status st = pb_engine_render(e, &job, diag);
     pb_engine_free(e);

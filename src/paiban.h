@@ -18,6 +18,8 @@ typedef struct pb_render_options {
     const char *dump_path;    /* "--dump": a file, "-" for standard output, or NULL */
     FILE *verbose;            /* if set, prints which font serves each role */
     const char *data_dir;     /* holds layouts/ and fonts/; NULL: pb_data_dir() */
+    const char *previous_path;/* last year's report, for rules across years; or NULL */
+    bool force;               /* write the PDF even when a rule does not hold */
 } pb_render_options;
 
 /* An engine renders many reports, from any number of threads at once.  It
@@ -38,13 +40,30 @@ typedef struct pb_job {
     const char *layout_ref;   /* NULL: the report's, else the default */
     const char *out_path;     /* PDF; NULL: no PDF */
     const char *dump_path;    /* or NULL */
+    const char *previous_path;/* last year's report: rules that name "prev." are
+                                 checked too; NULL: they are skipped */
+    bool force;               /* write even when a rule does not hold (its
+                                 messages become warnings) */
 } pb_job;
 
 pb_engine *pb_engine_new(const pb_engine_options *opt);
 void pb_engine_free(pb_engine *e);
 
-/* Renders one report; thread-safe.  Messages go to diag (one per thread). */
+/* Renders one report; thread-safe.  Messages go to diag (one per thread).
+ * The rules of the layout are checked first: a violation, or a reference
+ * in the text to a blank cell, stops the run with PB_ERR_CHECK unless
+ * job->force; blank cells that rules need are warnings. */
 pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag);
+
+typedef enum pb_check_format { PB_CHECK_TEXT = 0, PB_CHECK_JSON } pb_check_format;
+
+/* Checks the numbers of job->report_path (and job->previous_path) against
+ * the rules of its layout and writes the findings to out.  Returns PB_OK
+ * when no rule is violated (and, when strict, no value is missing),
+ * PB_ERR_CHECK when one is, or the status of bad input (messages in diag;
+ * then nothing is written to out).  Thread-safe. */
+pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format format,
+                          bool strict, FILE *out, pb_diag *diag);
 
 /* Renders report data held in memory (named `name` in messages) to a PDF
  * in memory (*pdf, malloc'ed; NULL on failure).  Writes no file. */

@@ -16,6 +16,7 @@ typedef enum pb_status {
     PB_ERR_INPUT = 3,    /* the report data is invalid */
     PB_ERR_LAYOUT = 4,   /* the layout is invalid, or a font is missing/broken */
     PB_ERR_IO = 5,       /* a file could not be read or written */
+    PB_ERR_CHECK = 6,    /* the numbers do not add up (a rule of the layout) */
 } pb_status;
 
 typedef enum pb_severity { PB_WARNING, PB_ERROR } pb_severity;
@@ -48,6 +49,13 @@ void pb_diag_warning(pb_diag *d, const char *file, const char *path,
 static inline bool pb_diag_failed(const pb_diag *d)
 {
     return d->errors > 0;
+}
+
+/* True once further errors are only counted, not stored: work that only
+ * improves a message (suggestions) can be skipped. */
+static inline bool pb_diag_full(const pb_diag *d)
+{
+    return d->errors >= (d->limit > 0 ? d->limit : 100);
 }
 
 /* Writes every message, one a line, "paiban: error: ..." / "paiban: warning: ...". */

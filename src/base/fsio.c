@@ -15,7 +15,9 @@ bool pb_read_file(const char *path, size_t max_bytes, pb_status too_big_status,
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY);
+    /* Non-blocking: a path in the data may name a FIFO without a writer or
+     * a terminal, and reading it must not wait forever. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) {
         pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot read: %s", strerror(errno));
         return false;
@@ -27,6 +29,10 @@ bool pb_read_file(const char *path, size_t max_bytes, pb_status too_big_status,
         close(fd);
         return false;
     }
+    /* A pipe (`paiban render /dev/stdin < …`) is read to its end; a FIFO
+     * nobody writes to reads as empty. */
+    if (S_ISFIFO(st.st_mode))
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     if (cap > max_bytes + 1)
         cap = max_bytes + 1;

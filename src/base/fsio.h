@@ -9,9 +9,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
-
-/* Largest input file paiban reads (report, layout, catalog). */
-#define PB_MAX_INPUT_BYTES (16u * 1024u * 1024u)
+#include "base/limits.h" /* PB_MAX_INPUT_BYTES: largest input file */
 
 /* Reads a whole file into a malloc'ed, NUL-terminated buffer.  Errors
  * (class PB_ERR_IO, or `too_big_status` when over max_bytes) name the file. */

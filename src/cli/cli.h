@@ -8,5 +8,6 @@
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_render(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ typedef struct job_result {
 typedef struct pool {
     pb_engine *engine;
     const char *layout;
+    const char *previous; /* --previous, for every report */
+    bool force;
     job_result *jobs;
     int njobs;
     atomic_int next;      /* next job to take */
@@ -69,7 +71,8 @@ static void *worker(void *arg)
         if (i >= p->njobs)
             break;
         job_result *j = &p->jobs[i];
-        pb_job job = {.report_path = j->report, .layout_ref = p->layout, .out_path = j->out};
+        pb_job job = {.report_path = j->report, .layout_ref = p->layout, .out_path = j->out,
+                      .previous_path = p->previous, .force = p->force};
         j->status = pb_engine_render(p->engine, &job, &j->diag);
         if (j->status != PB_OK)
             atomic_fetch_add(&p->failed, 1);
@@ -129,15 +132,17 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int render_batch(pb_engine *engine, const char *layout, char **reports, int n,
-                        const char *outdir, int jobs, bool quiet)
+static int render_batch(pb_engine *engine, const char *layout, const char *previous,
+                        bool force, char **reports, int n, const char *outdir, int jobs,
+                        bool quiet)
 {
     if (!is_dir(outdir) && mkdir(outdir, 0777) != 0) {
         fprintf(stderr, "paiban: error: %s: cannot create the output folder: %s\n", outdir,
                 strerror(errno));
         return PB_ERR_IO;
     }
-    pool p = {.engine = engine, .layout = layout, .njobs = n};
+    pool p = {.engine = engine, .layout = layout, .previous = previous, .force = force,
+              .njobs = n};
     p.jobs = pb_xcalloc((size_t)n, sizeof *p.jobs);
     for (int i = 0; i < n; i++) {
         p.jobs[i].report = reports[i];
@@ -205,8 +210,8 @@ static int render_batch(pb_engine *engine, const char *layout, char **reports, i
 
 int cmd_render(int argc, char **argv)
 {
-    const char *out = NULL, *layout = NULL, *dump = NULL, *batch = NULL;
-    bool verbose = false, quiet = false;
+    const char *out = NULL, *layout = NULL, *dump = NULL, *batch = NULL, *previous = NULL;
+    bool verbose = false, quiet = false, force = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     char **reports = NULL;
     int nreports = 0, cap = 0, rc = 0;
@@ -217,7 +222,7 @@ int cmd_render(int argc, char **argv)
         bool takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "-l") ||
                      !strcmp(a, "--layout") || !strcmp(a, "--font-dir") ||
                      !strcmp(a, "--dump") || !strcmp(a, "--batch") || !strcmp(a, "-j") ||
-                     !strcmp(a, "--jobs");
+                     !strcmp(a, "--jobs") || !strcmp(a, "--previous");
         if (takes && i + 1 >= argc) {
             rc = cli_usage_error("option %s needs a value", a);
             break;
@@ -232,6 +237,10 @@ int cmd_render(int argc, char **argv)
             dump = argv[++i];
         else if (!strcmp(a, "--batch"))
             batch = argv[++i];
+        else if (!strcmp(a, "--previous"))
+            previous = argv[++i];
+        else if (!strcmp(a, "--force"))
+            force = true;
         else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
             char *end;
             jobs = strtol(argv[++i], &end, 10);
@@ -279,7 +288,8 @@ int cmd_render(int argc, char **argv)
     };
     pb_engine *engine = pb_engine_new(&eo);
     if (many) {
-        rc = render_batch(engine, layout, reports, nreports, out, (int)jobs, quiet);
+        rc = render_batch(engine, layout, previous, force, reports, nreports, out, (int)jobs,
+                          quiet);
     } else {
         /* one report: to the file named, or into the folder named */
         char *path = out && (is_dir(out) || out[strlen(out) - 1] == '/')
@@ -288,7 +298,7 @@ int cmd_render(int argc, char **argv)
         pb_diag diag;
         pb_diag_init(&diag);
         pb_job job = {.report_path = reports[0], .layout_ref = layout, .out_path = path,
-                      .dump_path = dump};
+                      .dump_path = dump, .previous_path = previous, .force = force};
         rc = (int)pb_engine_render(engine, &job, &diag);
         pb_diag_print(&diag, stderr);
         pb_diag_free(&diag);

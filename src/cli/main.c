@@ -8,6 +8,8 @@
 
 static const char usage[] =
     "usage: paiban render REPORT.json... [-l LAYOUT] -o OUT.pdf|OUTDIR/ [options]\n"
+    "       paiban check REPORT.json [-l LAYOUT] [--previous PREV.json]\n"
+    "                    [--format text|json] [--strict]\n"
     "       paiban --help | --version\n"
     "\n"
     "Typesets reports (JSON data) with a layout (JSON) into PDF files.\n"
@@ -26,9 +28,21 @@ static const char usage[] =
     "  --dump FILE|-        write every placed line (page, position, font, size,\n"
     "                       text) as text (one report only)\n"
     "  --verbose            print which font file serves each font role\n"
+    "  --previous PREV.json\n"
+    "                       last year's report: also check the rules across years\n"
+    "  --force              write the PDF even when the numbers do not add up (the\n"
+    "                       findings are printed as warnings)\n"
+    "\n"
+    "check options (the layout's rules over the tables; nothing is typeset):\n"
+    "  -l, --layout LAYOUT  as for render\n"
+    "  --previous PREV.json\n"
+    "                       last year's report, for the rules that name prev.\n"
+    "  --format text|json   how the findings are written (default text)\n"
+    "  --strict             a blank cell that a rule needs fails the check too\n"
     "\n"
     "exit status: 0 success, 1 internal error, 2 usage, 3 invalid report data,\n"
-    "4 layout or font problem, 5 file could not be read or written\n";
+    "4 layout or font problem, 5 file could not be read or written, 6 the numbers\n"
+    "do not add up\n";
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -55,5 +69,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "render"))
         return cmd_render(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "check"))
+        return cmd_check(argc - 2, argv + 2);
     return cli_usage_error("unknown command '%s'", argv[1]);
 }

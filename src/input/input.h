@@ -45,8 +45,10 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir,
  * template of the layout; every row id and cell id of the values must
  * exist in the template, and every value must fit its cell's format.
  * Fills block->table and block->values (pb_table_value_slots order; cells
- * without a value are PB_VALUE_BLANK).  Errors have class PB_ERR_INPUT and
- * name the report file and the JSON path of the value. */
+ * without a value are PB_VALUE_BLANK), then replaces each {{table.row.cell}}
+ * in the text by that cell's printed value and lists them in report->refs.
+ * Errors have class PB_ERR_INPUT and name the report file and the JSON path
+ * of the value or the string. */
 bool pb_input_bind_tables(pb_report *report, const pb_layout *layout, pb_arena *arena,
                           pb_diag *diag);
 

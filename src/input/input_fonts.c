@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/fsio.h"
+#include "base/limits.h"
 
 typedef struct catalog {
     bool tried;           /* read once, even when it failed */
@@ -39,8 +40,10 @@ static bool parse_candidate(jctx *c, const cJSON *v, const char *path, pb_font_c
     jcheck_keys(c, v, path, candidate_keys);
     jopt_string(c, v, path, "family", true, &out->family);
     const cJSON *f = jmember(v, "file");
+    /* a name only: fonts are looked up inside the font folders, so a
+     * layout cannot make paiban open a file anywhere else */
     if (f && jstring(c, f, jpath_key(c, path, "file"), true, &out->file) &&
-        strpbrk(out->file, "/\\"))
+        (strpbrk(out->file, "/\\") || !strcmp(out->file, ".") || !strcmp(out->file, "..")))
         jerror(c, f, jpath_key(c, path, "file"),
                "expected a file name without folders, got %s (add folders with --font-dir)",
                jdescribe(c, f));
@@ -123,6 +126,11 @@ void input_font_roles(jctx *c, const cJSON *fonts, const char *path, const char 
 {
     catalog cat = {0};
     int n = cJSON_GetArraySize(fonts), i = 0;
+    if (n > PB_MAX_FONT_ROLES) { /* named at the first role too many */
+        const cJSON *r = cJSON_GetArrayItem(fonts, PB_MAX_FONT_ROLES);
+        jerror(c, r, jpath_key(c, path, r->string), "%d font roles, more than the limit of %d",
+               n, PB_MAX_FONT_ROLES);
+    }
     *roles = pb_arena_calloc(c->arena, (size_t)n, sizeof **roles);
     *nroles = n;
     for (const cJSON *r = fonts->child; r; r = r->next, i++) {
@@ -151,6 +159,9 @@ void input_font_roles(jctx *c, const cJSON *fonts, const char *path, const char 
                        jdescribe(c, m));
             }
         }
+        if (b.n > PB_MAX_FONT_CANDIDATES)
+            jerror(c, r, rpath, "%d font candidates, more than the limit of %d", b.n,
+                   PB_MAX_FONT_CANDIDATES);
         role->candidates = b.items;
         role->ncandidates = b.n;
     }

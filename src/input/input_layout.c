@@ -9,6 +9,7 @@
 #include "base/fsio.h"
 #include "input/input.h"
 #include "input/input_fonts.h"
+#include "input/input_rules.h"
 #include "input/input_table.h"
 #include "input/json_util.h"
 
@@ -93,7 +94,7 @@ static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 
 static const char *const layout_keys[] = {"name", "extends", "page", "margins", "grid",
                                           "fonts", "styles", "page_number", "tables",
-                                          NULL};
+                                          "rules", NULL};
 static const char *const page_keys[] = {"width", "height", NULL};
 static const char *const margin_keys[] = {"top", "bottom", "left", "right", NULL};
 static const char *const grid_keys[] = {"lines_per_page", "chars_per_line", "line_pitch", NULL};
@@ -337,6 +338,9 @@ static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_la
     if (tables && jis_object(c, tables, "tables"))
         input_table_templates(c, tables, "tables", role_names, L->nroles, roles_ok,
                               g.page_ok ? L->text_width : 0, &L->tables, &L->ntables);
+    const cJSON *rules = jmember(root, "rules");
+    if (rules && jis_object(c, rules, "rules"))
+        input_rules(c, rules, "rules", L);
 }
 
 /* ---- loading ---------------------------------------------------------- */

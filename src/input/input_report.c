@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/fsio.h"
+#include "base/limits.h"
 #include "input/input.h"
 #include "input/input_table.h"
 #include "input/json_util.h"
@@ -123,6 +124,16 @@ static void parse_text(jctx *c, const cJSON *v, const char *path, pb_text *out)
     }
     if (c->diag->errors == before && b.n == 0)
         jerror(c, v, path, "empty text");
+    long chars = 0;
+    for (int i = 0; i < b.n; i++)
+        for (size_t k = 0; k < b.runs[i].len; k++)
+            chars += ((unsigned char)b.runs[i].text[k] & 0xC0) != 0x80;
+    if (chars > PB_MAX_TEXT_CHARS)
+        jerror(c, v, path, "text of %ld characters, more than the limit of %d", chars,
+               PB_MAX_TEXT_CHARS);
+    else if (b.n > PB_MAX_TEXT_RUNS)
+        jerror(c, v, path, "text in %d pieces (runs and \"**\" marks), more than the limit "
+               "of %d", b.n, PB_MAX_TEXT_RUNS);
     out->runs = b.runs;
     out->nruns = b.n;
 }
@@ -273,6 +284,26 @@ static bool valid_date(const char *s)
     return d <= days[m - 1] + (m == 2 && leap);
 }
 
+static long count_chars(const char *s)
+{
+    long n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* PDF strings hold at most 65,535 bytes: meta texts are kept well below. */
+static bool meta_length(jctx *c, const cJSON *m, const char *path, const char *key,
+                        const char *s)
+{
+    long n = s ? count_chars(s) : 0;
+    if (n <= PB_MAX_META_CHARS)
+        return true;
+    jerror(c, jmember(m, key), jpath_key(c, path, key),
+           "%ld characters, more than the limit of %d", n, PB_MAX_META_CHARS);
+    return false;
+}
+
 static const char *const meta_keys[] = {"title", "issuer", "year", "date",
                                         "subject", "keywords", NULL};
 
@@ -286,6 +317,9 @@ static void parse_meta(jctx *c, const cJSON *m, const char *path, pb_meta *out)
         jstring(c, t, jpath_key(c, path, "title"), true, &out->title);
     jopt_string(c, m, path, "issuer", false, &out->issuer);
     jopt_string(c, m, path, "subject", false, &out->subject);
+    meta_length(c, m, path, "title", out->title);
+    meta_length(c, m, path, "issuer", out->issuer);
+    meta_length(c, m, path, "subject", out->subject);
     if (out->issuer && !*out->issuer)
         out->issuer = NULL;
     if (out->subject && !*out->subject)
@@ -315,13 +349,14 @@ static void parse_meta(jctx *c, const cJSON *m, const char *path, pb_meta *out)
                 ok = false;
         }
         if (ok && k->child) {
-            char *joined = pb_arena_alloc(c->arena, len + 1);
+            char *joined = pb_arena_alloc(c->arena, len + 1), *end = joined;
             for (const cJSON *w = k->child; w; w = w->next) {
                 if (w != k->child)
-                    strcat(joined, "；");
-                strcat(joined, w->valuestring);
+                    end = stpcpy(end, "；");
+                end = stpcpy(end, w->valuestring);
             }
-            out->keywords = joined;
+            if (meta_length(c, m, path, "keywords", joined))
+                out->keywords = joined;
         }
     }
 }
@@ -352,7 +387,11 @@ pb_report *pb_input_report(const char *name, const char *bytes, size_t len, pb_a
         if (meta)
             parse_meta(&c, meta, "meta", &r->meta);
         const cJSON *body = jrequire(&c, root, "", "body");
-        if (body && jis_array(&c, body, "body", true)) {
+        int nblocks = cJSON_IsArray(body) ? cJSON_GetArraySize(body) : 0;
+        if (nblocks > PB_MAX_BLOCKS) {
+            jerror(&c, body, "body", "%d blocks, more than the limit of %d", nblocks,
+                   PB_MAX_BLOCKS);
+        } else if (body && jis_array(&c, body, "body", true)) {
             int n = cJSON_GetArraySize(body), i = 0;
             r->blocks = pb_arena_calloc(arena, (size_t)n, sizeof *r->blocks);
             r->nblocks = n;

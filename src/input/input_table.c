@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "input/input.h"
+#include "input/input_rules.h"
 
 static const char *const template_keys[] = {"caption", "style", "columns", "corner",
                                              "header", "rows", NULL};
@@ -16,7 +18,7 @@ static const char *const style_keys[] = {"font", "size", "min_size", "line_pitch
                                          "header_bold", "caption_font", "caption_size",
                                          "caption_bold", NULL};
 static const char *const column_keys[] = {"id", "label", "width", "format", "align", NULL};
-static const char *const node_keys[] = {"text", "column", "children", NULL};
+static const char *const node_keys[] = {"id", "text", "column", "children", NULL};
 static const char *const band_keys[] = {"band", NULL};
 static const char *const heading_keys[] = {"heading", NULL};
 static const char *const group_keys[] = {"id", "label", "children", NULL};
@@ -42,6 +44,8 @@ static const char *plural(int n)
 /* " (did you mean \"x\"?)" or "". */
 static const char *hint_text(jctx *c, const char *word, const char *const *names, int n)
 {
+    if (pb_diag_full(c->diag))
+        return ""; /* the message will not be shown */
     const char *hint = jsuggest(word, names, n);
     return hint ? pb_arena_printf(c->arena, " (did you mean \"%s\"?)", hint) : "";
 }
@@ -299,6 +303,7 @@ static void parse_header(tparse *p, const cJSON *arr, const char *path, pb_heade
             continue;
         }
         jcheck_keys(c, m, npath, node_keys);
+        jopt_string(c, m, npath, "id", true, &h->id); /* a column group, for rules */
         const cJSON *tx = jrequire(c, m, npath, "text");
         if (tx)
             jstring(c, tx, jpath_key(c, npath, "text"), true, &h->text);
@@ -578,6 +583,26 @@ static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_sty
 }
 
 /* Everything about a template that does not need the layout. */
+/* Rows of a row tree as the grid has them: a group counts its rows. */
+static long count_rows(const cJSON *arr)
+{
+    long n = 0;
+    for (const cJSON *m = arr->child; m; m = m->next) {
+        const cJSON *ch = jmember(m, "children");
+        n += cJSON_IsArray(ch) ? count_rows(ch) : 1;
+    }
+    return n;
+}
+
+static bool within_limit(jctx *c, const cJSON *v, const char *path, long n, int limit,
+                         const char *what)
+{
+    if (n <= limit)
+        return true;
+    jerror(c, v, path, "%ld %s, more than the limit of %d", n, what, limit);
+    return false;
+}
+
 static void parse_template(jctx *c, const cJSON *v, const char *path, const char *id,
                            pb_table_template *t, tinfo *info)
 {
@@ -595,6 +620,11 @@ static void parse_template(jctx *c, const cJSON *v, const char *path, const char
     const cJSON *cols = jrequire(c, v, path, "columns");
     const char *cpath = jpath_key(c, path, "columns");
     info->columns = cols;
+    if (cJSON_IsArray(cols) && !within_limit(c, cols, cpath, cJSON_GetArraySize(cols),
+                                             PB_MAX_TABLE_COLUMNS, "columns")) {
+        info->columns_ok = false;
+        return;
+    }
     if (cols && jis_array(c, cols, cpath, true))
         parse_columns(&p, cols, cpath, info);
     else
@@ -607,6 +637,7 @@ static void parse_template(jctx *c, const cJSON *v, const char *path, const char
         p.headed_at = pb_arena_calloc(c->arena, (size_t)t->ncolumns + 1, sizeof *p.headed_at);
         p.next_leaf = p.L;
         parse_header(&p, hd, hpath, &t->header, &t->nheader);
+        input_group_ids(c, hd, hpath, t);
         for (int j = p.L; p.cols_ok && !p.leaf_errors && j < t->ncolumns; j++)
             if (!p.headed[j])
                 jerror(c, hd, hpath, "no header leaf names column \"%s\"", t->columns[j].id);
@@ -624,7 +655,8 @@ static void parse_template(jctx *c, const cJSON *v, const char *path, const char
 
     const cJSON *rows = jrequire(c, v, path, "rows");
     const char *rpath = jpath_key(c, path, "rows");
-    if (rows && jis_array(c, rows, rpath, true))
+    if (rows && jis_array(c, rows, rpath, true) &&
+        within_limit(c, rows, rpath, count_rows(rows), PB_MAX_TABLE_ROWS, "rows"))
         parse_rows(&p, rows, rpath, 1, false, &t->rows, &t->nrows);
 }
 
@@ -737,7 +769,8 @@ static void keep_value(jctx *c, const cJSON *v, const char *key, const char *pat
 
 static void parse_values(jctx *c, const cJSON *v, const char *path, ptable *pt)
 {
-    if (!jis_object(c, v, path))
+    if (!jis_object(c, v, path) ||
+        !within_limit(c, v, path, cJSON_GetArraySize(v), PB_MAX_TABLE_ROWS, "rows"))
         return;
     int n = cJSON_GetArraySize(v), i = 0;
     pt->rows = pb_arena_calloc(c->arena, (size_t)n, sizeof *pt->rows);
@@ -747,6 +780,9 @@ static void parse_values(jctx *c, const cJSON *v, const char *path, ptable *pt)
         r->id = pb_arena_strdup(c->arena, m->string);
         r->path = jpath_key(c, path, m->string);
         if (cJSON_IsNull(m)) {
+            r->blank = true;
+        } else if (!within_limit(c, m, r->path, cJSON_GetArraySize(m),
+                                 PB_MAX_TABLE_COLUMNS, "values")) {
             r->blank = true;
         } else if (cJSON_IsObject(m) || cJSON_IsArray(m)) {
             r->array = cJSON_IsArray(m);
@@ -1062,17 +1098,44 @@ static const char *table_name(jctx *c, const pb_table_template *t)
     return t->id ? pb_arena_printf(c->arena, "table \"%s\"", t->id) : "the table";
 }
 
-static void bind_row(jctx *c, const pb_table_template *t, const prow *r,
-                     const pb_value_slot *slots, int nslots, pb_value *values)
+/* The slots of one data row (they are consecutive), sorted by row id so a
+ * row's values are found without scanning the table: long tables bind in
+ * n log n, not n squared. */
+typedef struct slot_rows {
+    const char *id;
+    int first, count;
+} slot_rows;
+
+static int cmp_slot_rows(const void *a, const void *b)
 {
-    int first = -1, count = 0;
+    return strcmp(((const slot_rows *)a)->id, ((const slot_rows *)b)->id);
+}
+
+static slot_rows *index_slots(pb_arena *arena, const pb_value_slot *slots, int nslots,
+                              int *nout)
+{
+    slot_rows *ix = pb_arena_calloc(arena, (size_t)nslots + 1, sizeof *ix);
+    int n = 0;
     for (int i = 0; i < nslots; i++) {
-        if (slots[i].row->id && strcmp(slots[i].row->id, r->id) == 0) {
-            if (first < 0)
-                first = i;
-            count++;
-        }
+        if (!slots[i].row->id)
+            continue;
+        if (n > 0 && slots[i - 1].row == slots[i].row)
+            ix[n - 1].count++;
+        else
+            ix[n++] = (slot_rows){slots[i].row->id, i, 1};
     }
+    qsort(ix, (size_t)n, sizeof *ix, cmp_slot_rows);
+    *nout = n;
+    return ix;
+}
+
+static void bind_row(jctx *c, const pb_table_template *t, const prow *r,
+                     const pb_value_slot *slots, int nslots, const slot_rows *ix, int nix,
+                     pb_value *values)
+{
+    slot_rows key = {.id = r->id};
+    const slot_rows *hit = bsearch(&key, ix, (size_t)nix, sizeof *ix, cmp_slot_rows);
+    int first = hit ? hit->first : -1, count = hit ? hit->count : 0;
     if (first < 0) {
         const pb_row_node *other = find_row(t->rows, t->nrows, r->id);
         if (other) {
@@ -1080,11 +1143,14 @@ static void bind_row(jctx *c, const pb_table_template *t, const prow *r,
                    "rows", r->id, table_name(c, t));
             return;
         }
-        const char **names = pb_arena_calloc(c->arena, (size_t)nslots + 1, sizeof *names);
+        const char **names = NULL;
         int n = 0;
-        for (int i = 0; i < nslots; i++)
-            if (i == 0 || slots[i].row != slots[i - 1].row)
-                names[n++] = slots[i].row->id;
+        if (!pb_diag_full(c->diag)) {
+            names = pb_arena_calloc(c->arena, (size_t)nslots + 1, sizeof *names);
+            for (int i = 0; i < nslots; i++)
+                if (i == 0 || slots[i].row != slots[i - 1].row)
+                    names[n++] = slots[i].row->id;
+        }
         jerror(c, NULL, r->path, "no row \"%s\" in %s%s", r->id, table_name(c, t),
                hint_text(c, r->id, names, n));
         return;
@@ -1111,6 +1177,10 @@ static void bind_row(jctx *c, const pb_table_template *t, const prow *r,
             bind_value(c, pv, slots[s].format, &values[s]);
             continue;
         }
+        if (pb_diag_full(c->diag)) { /* counted only: skip the lists */
+            jerror(c, NULL, pv->path, "no cell \"%s\" in row \"%s\"", pv->key, r->id);
+            continue;
+        }
         const char **names = pb_arena_calloc(c->arena, (size_t)count, sizeof *names);
         for (int i = 0; i < count; i++)
             names[i] = slots[first + i].cell_id;
@@ -1134,6 +1204,7 @@ bool pb_input_bind_tables(pb_report *report, const pb_layout *layout, pb_arena *
         ids[i] = layout->tables[i].id;
     /* the file, not the name: "extends" passes the base's name on */
     const char *where = pb_arena_printf(arena, "the fonts of %s", layout->file);
+    long cells = 0;
 
     for (int b = 0; b < report->nblocks; b++) {
         pb_block *blk = &report->blocks[b];
@@ -1168,14 +1239,23 @@ bool pb_input_bind_tables(pb_report *report, const pb_layout *layout, pb_arena *
         }
         const pb_table_template *t = blk->table;
         int n = pb_table_value_slots(t, NULL);
+        cells += n;
+        if (cells > PB_MAX_TABLE_CELLS) {
+            jerror(&c, NULL, blk->path, "the tables up to here have %ld value cells, more "
+                   "than the limit of %d", cells, PB_MAX_TABLE_CELLS);
+            break;
+        }
         pb_value_slot *slots = pb_arena_calloc(arena, (size_t)n + 1, sizeof *slots);
         pb_table_value_slots(t, slots);
         pb_value *values = pb_arena_calloc(arena, (size_t)n + 1, sizeof *values);
+        int nix;
+        const slot_rows *ix = index_slots(arena, slots, n, &nix);
         for (int i = 0; i < pt->nrows; i++)
-            bind_row(&c, t, &pt->rows[i], slots, n, values);
+            bind_row(&c, t, &pt->rows[i], slots, n, ix, nix, values);
         blk->values = values;
         blk->nvalues = n;
         blk->pending = NULL;
     }
+    input_bind_refs(&c, report, layout);
     return diag->errors == before;
 }

@@ -455,9 +455,14 @@ const char *jsuggest(const char *word, const char *const *names, int n)
     const char *best = NULL;
     int best_d = limit + 1;
     for (int i = 0; i < n; i++) {
-        int d = edit_distance(word, names[i]);
+        int d;
+        size_t ln = strlen(names[i]);
         if (len >= 3 && strncmp(word, names[i], len) == 0)
             d = 1; /* an abbreviation: "para" for "paragraph" */
+        else if ((ln > len ? ln - len : len - ln) >= (size_t)best_d)
+            continue; /* the distance is at least the length difference */
+        else
+            d = edit_distance(word, names[i]);
         if (d < best_d && d < (int)len) {
             best = names[i];
             best_d = d;

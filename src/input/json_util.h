@@ -13,8 +13,9 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/limits.h"
 
-#define JSON_MAX_DEPTH 64
+#define JSON_MAX_DEPTH PB_MAX_JSON_DEPTH
 
 /* Which file each node of a merged tree came from (layout "extends"). */
 typedef struct jorigin {

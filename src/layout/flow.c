@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "base/limits.h"
 #include "layout/setter.h"
 #include "layout/table_set.h"
 
@@ -366,7 +367,20 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
               .diag = diag, .ok = true};
     bool keep_next = false; /* the previous block was a heading */
     int errors_before = diag->errors;
+    /* lines and rows fill pages at best: more than the page limit of them
+     * is reported before the rest of the document is set */
+    int64_t content = 0, most = (int64_t)PB_MAX_PAGES * layout->text_height;
+    int counted = 0;
     for (int bi = 0; bi < report->nblocks; bi++) {
+        for (; counted < f.nlines; counted++)
+            if (f.lines[counted].kind == PB_GLINE_TEXT ||
+                f.lines[counted].kind == PB_GLINE_TABLE_ROW)
+                content += f.lines[counted].height;
+        if (content > most) {
+            pb_diag_error(diag, PB_ERR_INPUT, report->file, report->blocks[bi - 1].path,
+                          "the document is longer than the limit of %d pages", PB_MAX_PAGES);
+            break;
+        }
         const pb_block *b = &report->blocks[bi];
         const pb_style *st;
         int first = -1, before = f.nlines;
@@ -436,6 +450,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
     (void)keep_next;
     out->lines = f.lines;
     out->nlines = f.nlines;
+    out->file = report->file;
     return diag->errors == errors_before;
 }
 

@@ -77,6 +77,7 @@ typedef struct pb_gline {
 typedef struct pb_galley {
     pb_gline *lines;      /* arena */
     int nlines;
+    const char *file;     /* borrowed: the report, for messages */
 } pb_galley;
 
 #endif

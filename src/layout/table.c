@@ -685,8 +685,10 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
     out->width = geo->col_x[ncols];
     out->height = y[nshow];
 
-    /* boxes: each cell with a shown row once, clipped to its shown rows */
-    out->boxes = pb_arena_calloc(arena, (size_t)grid->ncells + 1, sizeof *out->boxes);
+    /* boxes: each cell with a shown row once, clipped to its shown rows;
+     * grown as found, so a long table's pages do not each hold room for
+     * every cell of the table */
+    int boxes_cap = 0;
     for (int i = 0; i < grid->ncells; i++) {
         const pb_table_cell *c = &grid->cells[i];
         int first = -1, last = -1;
@@ -699,6 +701,11 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
         }
         if (first < 0)
             continue;
+        if (out->nboxes == boxes_cap) {
+            boxes_cap = boxes_cap ? boxes_cap * 2 : 32;
+            out->boxes = pb_arena_grow(arena, out->boxes, (size_t)out->nboxes,
+                                       (size_t)boxes_cap, sizeof *out->boxes);
+        }
         pb_table_box *b = &out->boxes[out->nboxes++];
         b->cell = i;
         b->x = geo->col_x[c->col];

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/fx.h"
+#include "model/rules.h"
 #include "model/table.h"
 
 /* ---- layout -------------------------------------------------------- */
@@ -101,6 +102,9 @@ typedef struct pb_layout {
 
     pb_table_template *tables; /* table templates the layout declares */
     int ntables;
+
+    pb_table_rule *rules; /* arithmetic rules over the tables ("rules") */
+    int nrules;
 } pb_layout;
 
 /* ---- report data --------------------------------------------------- */
@@ -167,6 +171,11 @@ typedef struct pb_report {
     pb_meta meta;
     pb_block *blocks;
     int nblocks;
+
+    pb_cell_ref *refs;    /* {{table.row.cell}} in the text (set when the
+                             tables are bound; the text already shows the
+                             cells' values) */
+    int nrefs;
 } pb_report;
 
 #endif

@@ -50,6 +50,7 @@ typedef struct pb_table_column {
 /* A node of the column header tree: spans its children's columns; a leaf
  * heads one value column and spans down to the last header row. */
 typedef struct pb_header_node {
+    const char *id;          /* optional: names a column group for rules */
     const char *text;
     const char *column;      /* leaves: the value column's id */
     int col;                 /* leaves: index of that column */

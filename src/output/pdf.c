@@ -97,12 +97,29 @@ static void put_fx(pdf_buf *b, long long v)
 static void *text_string(HPDF_Doc pdf, const char *s)
 {
     size_t len = strlen(s);
+    /* PDF strings end at 65,535 bytes (libharu fails beyond): a heading
+     * that long is cut in its bookmark */
+    enum { MAX_CHARS = 2000 };
+    char *cut = NULL;
+    size_t at = 0;
+    for (int n = 0; at < len && n < MAX_CHARS; n++)
+        pb_utf8_next(s, len, &at);
+    if (at < len) {
+        cut = pb_xmalloc(at + 4);
+        memcpy(cut, s, at);
+        memcpy(cut + at, "…", 4); /* U+2026 and the NUL */
+        s = cut;
+        len = at + 3;
+    }
     bool ascii = true;
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7E)
             ascii = false;
-    if (ascii)
-        return HPDF_String_New(pdf->mmgr, s, NULL);
+    if (ascii) {
+        void *obj = HPDF_String_New(pdf->mmgr, s, NULL);
+        free(cut);
+        return obj;
+    }
     unsigned char *u = pb_xmalloc(2 + len * 4);
     size_t n = 0;
     u[n++] = 0xFE;
@@ -123,6 +140,7 @@ static void *text_string(HPDF_Doc pdf, const char *s)
     }
     void *obj = HPDF_Binary_New(pdf->mmgr, u, (HPDF_UINT)n);
     free(u);
+    free(cut);
     return obj;
 }
 

@@ -13,6 +13,7 @@
 #include "base/diag.h"
 #include "base/fsio.h"
 #include "input/input.h"
+#include "paiban.h"
 
 static int passed, failed;
 
@@ -139,6 +140,12 @@ int main(int argc, char **argv)
         pb_diag_print(&diag, stdout);
         return 1;
     }
+    /* bound to its layout, the text shows the cells it refers to ({{t.r.c}}) */
+    pb_input_paths paths = {.data_dir = pb_data_dir()};
+    const pb_layout *layout = pb_input_layout(report->layout ? report->layout : PB_DEFAULT_LAYOUT,
+                                              report->dir, &paths, arena, &diag);
+    CHECK(layout && pb_input_bind_tables(report, layout, arena, &diag),
+          "the report's tables bind to its layout");
 
     /* pdftotext: every text, in order. */
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", pdf1);

@@ -1,0 +1,284 @@
+/* Findings as text (paiban check), as JSON (paiban check --format json)
+ * and as one-line messages (paiban render). */
+#include <string.h>
+
+#include "check/check_internal.h"
+
+static const char *number_text(const pb_value *v, char *buf)
+{
+    return pb_dec_format((pb_dec){v->number, v->scale}, buf);
+}
+
+static bool is_blank(const pb_finding_cell *c)
+{
+    return !c->value || c->value->kind == PB_VALUE_BLANK;
+}
+
+static const char *cell_label(pb_arena *a, const pb_finding_cell *c)
+{
+    if (!*c->row_label)
+        return c->column_label;
+    return pb_arena_printf(a, "%s × %s", c->row_label, c->column_label);
+}
+
+/* "expected 3, got 4" */
+static const char *expectation(pb_arena *a, const pb_finding *f)
+{
+    if (f->overflow)
+        return "the numbers are too large to compute exactly";
+    char e[24], g[24], t[24];
+    pb_dec_format(f->expected, e);
+    pb_dec_format(f->actual, g);
+    pb_dec_format(f->tolerance, t);
+    bool tol = f->tolerance.v != 0;
+    const char *pm = tol ? pb_arena_printf(a, " ± %s", t) : "";
+    const char *note = tol ? pb_arena_printf(a, " (tolerance %s)", t) : "";
+    switch (f->op) {
+    case PB_CMP_EQ: return pb_arena_printf(a, "expected %s%s, got %s", e, pm, g);
+    case PB_CMP_NE: return pb_arena_printf(a, "expected a value other than %s%s, got %s", e, pm, g);
+    case PB_CMP_LT: return pb_arena_printf(a, "expected less than %s%s, got %s", e, note, g);
+    case PB_CMP_LE: return pb_arena_printf(a, "expected at most %s%s, got %s", e, note, g);
+    case PB_CMP_GT: return pb_arena_printf(a, "expected more than %s%s, got %s", e, note, g);
+    case PB_CMP_GE: return pb_arena_printf(a, "expected at least %s%s, got %s", e, note, g);
+    }
+    return "";
+}
+
+/* "violation: R2 (row new_requests): description" */
+static const char *headline(pb_arena *a, const pb_finding *f)
+{
+    const char *level = f->level == PB_FINDING_VIOLATION ? "violation" : "missing";
+    if (!f->rule)
+        return pb_arena_printf(a, "%s: %s refers to a blank cell", level, f->reference);
+    const char *scope = f->scope_kind ? pb_arena_printf(a, " (%s %s)", f->scope_kind, f->scope)
+                                      : "";
+    return pb_arena_printf(a, "%s: %s%s: %s", level, f->rule->id, scope, f->rule->description);
+}
+
+static const char *where(pb_arena *a, const pb_finding *f)
+{
+    return f->path ? pb_arena_printf(a, "%s: %s", f->file, f->path) : f->file;
+}
+
+/* ---- text ---------------------------------------------------------------------- */
+
+static void write_cell(FILE *o, pb_arena *a, const pb_finding_cell *c)
+{
+    char buf[24];
+    fprintf(o, "    %s", c->name);
+    if (is_blank(c)) {
+        fputs(": blank", o);
+    } else {
+        const char *num = number_text(c->value, buf);
+        fprintf(o, " = %s", num);
+        if (strcmp(num, c->value->text))
+            fprintf(o, " (\"%s\")", c->value->text);
+    }
+    fprintf(o, "  (%s)  ", cell_label(a, c));
+    if (c->previous)
+        fprintf(o, "%s: ", c->file);
+    fprintf(o, "%s\n", c->path);
+}
+
+void pb_check_write_text(const pb_findings *f, FILE *o)
+{
+    pb_arena *a = pb_arena_new();
+    for (int i = 0; i < f->count; i++) {
+        const pb_finding *x = &f->items[i];
+        fprintf(o, "%s: %s\n", where(a, x), headline(a, x));
+        if (x->note)
+            fprintf(o, "    %s\n", x->note);
+        else if (x->check && x->level == PB_FINDING_VIOLATION)
+            fprintf(o, "    %s: %s\n", x->check, expectation(a, x));
+        else if (x->check)
+            fprintf(o, "    %s: undecided, %d blank cell%s\n", x->check, x->ncells,
+                    x->ncells == 1 ? "" : "s");
+        for (int k = 0; k < x->ncells; k++)
+            write_cell(o, a, &x->cells[k]);
+    }
+    fprintf(o, "%s: %d check%s, %d violation%s, %d missing value%s", f->report, f->checks,
+            f->checks == 1 ? "" : "s", f->violations, f->violations == 1 ? "" : "s", f->missing,
+            f->missing == 1 ? "" : "s");
+    if (f->previous)
+        fprintf(o, " (previous year: %s)", f->previous);
+    fputc('\n', o);
+    pb_arena_free(a);
+}
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+static void jstr(FILE *o, const char *s)
+{
+    if (!s) {
+        fputs("null", o);
+        return;
+    }
+    fputc('"', o);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(o, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(o, "\\u%04x", *p);
+        else
+            fputc(*p, o);
+    }
+    fputc('"', o);
+}
+
+/* "key": value, with the comma before it unless first */
+static void jkey(FILE *o, const char *key, bool first)
+{
+    if (!first)
+        fputs(", ", o);
+    jstr(o, key);
+    fputs(": ", o);
+}
+
+static void jfield(FILE *o, const char *key, const char *value, bool first)
+{
+    jkey(o, key, first);
+    jstr(o, value);
+}
+
+/* a number, true/false or null, written as given */
+static void jraw(FILE *o, const char *key, const char *raw)
+{
+    jkey(o, key, false);
+    fputs(raw, o);
+}
+
+static const char *dec_or_null(pb_dec d, bool present, char *buf)
+{
+    return present ? pb_dec_format(d, buf) : "null";
+}
+
+static void json_cell(FILE *o, const pb_finding_cell *c)
+{
+    char buf[24];
+    fputc('{', o);
+    jfield(o, "name", c->name, true);
+    jfield(o, "row", c->row, false);
+    jfield(o, "cell", c->cell, false);
+    jfield(o, "row_label", c->row_label, false);
+    jfield(o, "column_label", c->column_label, false);
+    jraw(o, "value", is_blank(c) ? "null" : number_text(c->value, buf));
+    jfield(o, "text", is_blank(c) ? NULL : c->value->text, false);
+    jraw(o, "previous_year", c->previous ? "true" : "false");
+    jfield(o, "file", c->file, false);
+    jfield(o, "path", c->path, false);
+    fputc('}', o);
+}
+
+static void json_finding(FILE *o, const pb_finding *f)
+{
+    char buf[24];
+    bool values = f->level == PB_FINDING_VIOLATION && !f->overflow;
+    fputc('{', o);
+    jfield(o, "level", f->level == PB_FINDING_VIOLATION ? "violation" : "missing", true);
+    jfield(o, "rule", f->rule ? f->rule->id : NULL, false);
+    jfield(o, "description", f->rule ? f->rule->description : NULL, false);
+    jfield(o, "table", f->rule ? f->rule->table : NULL, false);
+    jfield(o, "layout", f->layout, false);
+    jfield(o, "check", f->check, false);
+    jfield(o, "check_path", f->check_path, false);
+    jkey(o, "scope", false);
+    if (f->scope_kind) {
+        fputc('{', o);
+        jfield(o, f->scope_kind, f->scope, true);
+        fputc('}', o);
+    } else {
+        fputs("null", o);
+    }
+    jfield(o, "reference", f->reference, false);
+    jfield(o, "note", f->note, false);
+    jfield(o, "file", f->file, false);
+    jfield(o, "path", f->path, false);
+    jfield(o, "operator", f->check ? pb_cmp_names[f->op] : NULL, false);
+    jraw(o, "tolerance", dec_or_null(f->tolerance, f->check != NULL, buf));
+    jraw(o, "expected", dec_or_null(f->expected, values, buf));
+    jraw(o, "actual", dec_or_null(f->actual, values, buf));
+    jraw(o, "overflow", f->overflow ? "true" : "false");
+    jkey(o, "cells", false);
+    fputc('[', o);
+    for (int i = 0; i < f->ncells; i++) {
+        if (i)
+            fputs(", ", o);
+        json_cell(o, &f->cells[i]);
+    }
+    fputs("]}", o);
+}
+
+void pb_check_write_json(const pb_findings *f, FILE *o)
+{
+    fputs("{\n  ", o);
+    jfield(o, "report", f->report, true);
+    fputs(",\n  ", o);
+    jfield(o, "previous", f->previous, true);
+    fprintf(o, ",\n  \"checks\": %d,\n  \"violations\": %d,\n  \"missing\": %d,\n  ",
+            f->checks, f->violations, f->missing);
+    jkey(o, "findings", true);
+    fputc('[', o);
+    for (int i = 0; i < f->count; i++) {
+        fputs(i ? ",\n    " : "\n    ", o);
+        json_finding(o, &f->items[i]);
+    }
+    fputs(f->count ? "\n  ]\n}\n" : "]\n}\n", o);
+}
+
+/* ---- messages -------------------------------------------------------------------- */
+
+/* "name=value, ..." for the cells of a violation; "name, ..." for blanks */
+static const char *cell_list(pb_arena *a, const pb_finding *f, bool values)
+{
+    const char *s = "";
+    char buf[24];
+    for (int i = 0; i < f->ncells; i++) {
+        const pb_finding_cell *c = &f->cells[i];
+        if (values)
+            s = pb_arena_printf(a, "%s%s%s=%s", s, i ? ", " : "", c->short_name,
+                                is_blank(c) ? "blank" : number_text(c->value, buf));
+        else
+            s = pb_arena_printf(a, "%s%s%s", s, i ? ", " : "", c->short_name);
+    }
+    return s;
+}
+
+int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
+{
+    pb_arena *a = pb_arena_new();
+    int errors = 0, blank_refs = 0;
+    for (int i = 0; i < f->count; i++) {
+        const pb_finding *x = &f->items[i];
+        const char *text;
+        bool error = false;
+        if (x->level == PB_FINDING_VIOLATION) {
+            text = pb_arena_printf(a, "%s: %s: %s (%s)", headline(a, x), x->check,
+                                   expectation(a, x), cell_list(a, x, true));
+            error = !force;
+        } else if (x->note) {
+            text = pb_arena_printf(a, "%s: %s", headline(a, x), x->note);
+        } else if (x->rule) {
+            text = pb_arena_printf(a, "%s: blank: %s", headline(a, x), cell_list(a, x, false));
+        } else {
+            /* the sentence would lose its number */
+            text = pb_arena_printf(a, "%s (%s): %s", headline(a, x),
+                                   cell_label(a, &x->cells[0]),
+                                   force ? "printed empty" : "fill it in");
+            error = !force;
+            blank_refs += error;
+        }
+        if (error) {
+            pb_diag_error(diag, PB_ERR_CHECK, x->file, x->path, "%s", text);
+            errors++;
+        } else {
+            pb_diag_warning(diag, x->file, x->path, "%s", text);
+        }
+    }
+    if (errors)
+        pb_diag_error(diag, PB_ERR_CHECK, f->report, NULL,
+                      "%s, so nothing is written (--force writes it anyway)",
+                      errors > blank_refs ? "the numbers do not add up"
+                                          : "the text refers to a blank cell");
+    pb_arena_free(a);
+    return errors;
+}
