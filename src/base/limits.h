@@ -37,6 +37,10 @@
  * laid out whole, at about 6 KB a cell). */
 #define PB_MAX_TABLE_CELLS 100000
 
+/* Characters of one check of a layout's rules: the parser and the
+ * evaluation recurse once per operator and bracket. */
+#define PB_MAX_CHECK_CHARS 2000
+
 /* Font roles of a layout, and candidates of one role once "catalog" is
  * expanded. */
 #define PB_MAX_FONT_ROLES 32

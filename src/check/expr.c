@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "base/limits.h"
+
 const char *const pb_cmp_names[] = {"=", "!=", "<", "<=", ">", ">="};
 
 /* ---- decimals ------------------------------------------------------------ */
@@ -133,6 +135,8 @@ typedef struct parser {
     int err_pos;
     pb_expr **refs;
     int nrefs, cap;
+    size_t pos_byte;  /* node positions are counted on from here */
+    int pos_char;
 } parser;
 
 static bool is_alpha(char c)
@@ -192,7 +196,16 @@ static pb_expr *node(parser *p, pb_expr_kind kind, size_t at)
 {
     pb_expr *e = pb_arena_calloc(p->a, 1, sizeof *e);
     e->kind = kind;
-    e->pos = char_pos(p->s, at);
+    /* nodes come mostly left to right: count on from the last one, so a
+     * long check is not counted from its start for every node */
+    if (at < p->pos_byte || p->pos_char == 0) {
+        p->pos_byte = 0;
+        p->pos_char = 1;
+    }
+    for (; p->pos_byte < at; p->pos_byte++)
+        if (((unsigned char)p->s[p->pos_byte] & 0xC0) != 0x80)
+            p->pos_char++;
+    e->pos = p->pos_char;
     return e;
 }
 
@@ -436,6 +449,13 @@ static int comparison(const char *s, size_t *len)
 pb_assertion *pb_expr_parse(const char *src, pb_arena *arena, const char **err, int *err_pos)
 {
     parser p = {.s = src, .a = arena};
+    int nchars = char_pos(src, strlen(src)) - 1;
+    if (nchars > PB_MAX_CHECK_CHARS) {
+        *err = pb_arena_printf(arena, "a check of %d characters, more than the limit of %d",
+                               nchars, PB_MAX_CHECK_CHARS);
+        *err_pos = PB_MAX_CHECK_CHARS + 1;
+        return NULL;
+    }
     pb_assertion *as = pb_arena_calloc(arena, 1, sizeof *as);
     size_t len;
     int op = -1;

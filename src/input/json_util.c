@@ -399,7 +399,15 @@ static const char *fmt_number(jctx *c, double v)
 {
     if (!isfinite(v))
         return "a number out of range";
-    return pb_arena_printf(c->arena, "%.15g", v);
+    /* the fewest digits that read back as v: 15 can show a number above a
+     * limit as one below it (9007199254740993 as 9.00719925474099e+15) */
+    char *s = NULL;
+    for (int digits = 15; digits <= 17; digits++) {
+        s = pb_arena_printf(c->arena, "%.*g", digits, v);
+        if (strtod(s, NULL) == v)
+            break;
+    }
+    return s;
 }
 
 const char *jdescribe(jctx *c, const cJSON *v)
