@@ -100,6 +100,16 @@ char *pb_dirname(const char *path)
     return d;
 }
 
+/* The umask can only be read by setting it, which races with threads that
+ * create files; read it once, before main runs. */
+static mode_t process_umask = 022;
+
+__attribute__((constructor)) static void read_umask(void)
+{
+    process_umask = umask(0);
+    umask(process_umask);
+}
+
 bool pb_write_file_atomic(const char *path, const void *data, size_t len, pb_diag *diag)
 {
     if (strcmp(path, "-") == 0) {
@@ -148,9 +158,7 @@ bool pb_write_file_atomic(const char *path, const void *data, size_t len, pb_dia
     }
     if (ok) {
         /* Keep the usual permissions of a new file (mkstemp makes 0600). */
-        mode_t mask = umask(0);
-        umask(mask);
-        chmod(tmp, 0666 & ~mask);
+        chmod(tmp, 0666 & ~process_umask);
         if (rename(tmp, path) != 0) {
             ok = false;
             err = errno;

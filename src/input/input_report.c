@@ -363,6 +363,25 @@ static void parse_meta(jctx *c, const cJSON *m, const char *path, pb_meta *out)
 
 /* ---- report ---------------------------------------------------------- */
 
+/* A report comes from whoever fills in the forms, so the layout it names
+ * must be one of paiban's (a name) or a file beside it: never an absolute
+ * path or one that climbs out of its folder, which would let a report make
+ * paiban read (and quote in an error) any file. */
+static bool layout_ref_allowed(const char *ref)
+{
+    if (ref[0] == '/' || strchr(ref, '\\'))
+        return false;
+    for (const char *p = ref; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    return true;
+}
+
 static const char *const report_keys[] = {"layout", "meta", "body", NULL};
 
 pb_report *pb_input_report(const char *name, const char *bytes, size_t len, pb_arena *arena,
@@ -383,6 +402,10 @@ pb_report *pb_input_report(const char *name, const char *bytes, size_t len, pb_a
     if (jis_object(&c, root, "")) {
         jcheck_keys(&c, root, "", report_keys);
         jopt_string(&c, root, "", "layout", true, &r->layout);
+        if (r->layout && !layout_ref_allowed(r->layout))
+            jerror(&c, jmember(root, "layout"), "layout",
+                   "must be a layout name or a path inside the report's folder, got %s",
+                   jdescribe(&c, jmember(root, "layout")));
         const cJSON *meta = jrequire(&c, root, "", "meta");
         if (meta)
             parse_meta(&c, meta, "meta", &r->meta);
