@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <hb-subset.h>
+#include <zlib.h>
 
 #include "base/arena.h"
 #include "base/utf8.h"
@@ -627,13 +628,34 @@ static void tounicode_cmap(const pdf_font *f, pdf_buf *b)
                 "end\n");
 }
 
+/* Font data is compressed here rather than by libharu, whose deflate level
+ * is fixed: font programs barely shrink past the fastest level (CFF
+ * charstrings are already dense), and deflating them at the default level
+ * took a quarter of a render. */
+#define FONT_DEFLATE_LEVEL Z_BEST_SPEED
+
+/* libharu drops a /Filter it did not apply itself; write_fn adds entries
+ * after the dictionary's own, so the key is written there. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
 static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress, const void *data, size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s)
         return NULL;
-    if (compress)
-        s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (compress && len) {
+        uLongf zlen = compressBound((uLong)len);
+        unsigned char *z = pb_xmalloc(zlen);
+        bool ok = compress2(z, &zlen, data, (uLong)len, FONT_DEFLATE_LEVEL) == Z_OK &&
+                  HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
+        s->write_fn = write_flate_filter;
+        free(z);
+        return ok ? s : NULL;
+    }
     if (len && HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
         return NULL;
     return s;
