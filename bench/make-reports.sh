@@ -6,15 +6,20 @@
 set -eu
 sample=$1 out=$2 count=$3
 mkdir -p "$out/batch"
-# The sample keeps one block per line between '"body": [' and the closing '  ]'.
+# The sample keeps one block per line between '"body": [' and the closing
+# '  ]', but for its tables, which run from '{"type": "table"' to '    }},'.
+# The copies after the first leave the tables out: a report has each
+# official table once (its text refers to their cells).
 awk -v times=10 '
   state == 0 { print; if ($0 ~ /"body": \[$/) state = 1; next }
   state == 1 && $0 ~ /^  \]$/ { state = 2; closing = $0; next }
-  state == 1 { body[n++] = $0; next }
+  state == 1 { body[n] = $0; intable[n] = table || ($0 ~ /"type": "table"/);
+               table = intable[n] && $0 !~ /^    }},?$/; n++; next }
   state == 2 { tail[m++] = $0 }
   END {
     for (t = 0; t < times; t++)
       for (i = 0; i < n; i++) {
+        if (t > 0 && intable[i]) continue
         line = body[i]
         if (i == n - 1 && t < times - 1) line = line ","
         print line

@@ -16,7 +16,7 @@ jobs=$(nproc)
 rm -rf "$work" && mkdir -p "$work"
 sh "$root/bench/make-reports.sh" "$root/samples/nangang-2021.json" "$work" "$count"
 # Fill the font-name cache first, as any earlier run on the machine has.
-"$paiban" render "$root/samples/nangang-2021.json" -o "$work/warm.pdf"
+"$paiban" render "$root/samples/nangang-2021.json" -o "$work/warm.pdf" 2> /dev/null
 
 median_ms() { # median of a hyperfine JSON export, in ms
   sed -n 's/.*"median": *\([0-9.e+-]*\).*/\1/p' "$1" | head -1 | awk '{printf "%.1f", $1 * 1000}'
@@ -32,6 +32,7 @@ for input in "$root/samples/nangang-2021.json" "$work/long10.json" "$root/sample
   out="$work/$name.pdf"
   hyperfine -N -w 3 -r "$runs" --export-json "$work/$name.hf.json" \
     "$paiban render $input -o $out" > /dev/null 2>&1
+  "$paiban" render "$input" -o "$out" 2> "$work/$name.log" || { cat "$work/$name.log"; exit 1; }
   rss=$(/usr/bin/time -f %M "$paiban" render "$input" -o "$out" 2>&1 >/dev/null | tail -1)
   pages=$(pdfinfo "$out" 2>/dev/null | sed -n 's/^Pages: *//p')
   size=$(stat -c %s "$out")
