@@ -293,10 +293,8 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
     pb_pages pages;
     if (!pb_paginate(&galley, layout, fonts, arena, &pages, diag))
         return false;
-    if (job->dump_path && !write_dump(job->dump_path, &pages, fonts, diag))
-        return false;
     if (!job->out_path && !pdf)
-        return true;
+        return !job->dump_path || write_dump(job->dump_path, &pages, fonts, diag);
     pb_pdf_options po = {
         .meta = &report->meta,
         .creation_time = pb_creation_time(report->meta.date),
@@ -306,7 +304,9 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
     size_t len = 0;
     if (!pb_pdf_write(&pages, fonts, &po, &bytes, &len, diag))
         return false;
-    bool ok = !job->out_path || pb_write_file_atomic(job->out_path, bytes, len, diag);
+    /* the dump after the PDF: when no PDF can be made, the old dump stays too */
+    bool ok = (!job->out_path || pb_write_file_atomic(job->out_path, bytes, len, diag)) &&
+              (!job->dump_path || write_dump(job->dump_path, &pages, fonts, diag));
     if (ok && pdf) {
         *pdf = bytes;
         *pdf_len = len;
