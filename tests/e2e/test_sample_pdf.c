@@ -14,43 +14,7 @@
 #include "base/fsio.h"
 #include "input/input.h"
 #include "paiban.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (cond) {                                                           \
-            passed++;                                                         \
-        } else {                                                              \
-            failed++;                                                         \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                       \
-            printf(__VA_ARGS__);                                              \
-            putchar('\n');                                                    \
-        }                                                                     \
-    } while (0)
-
-/* Runs a shell command, returns its standard output (malloc'ed) and sets
- * *status to its exit status. */
-static char *run(const char *cmd, int *status)
-{
-    FILE *p = popen(cmd, "r");
-    if (!p) {
-        *status = -1;
-        return pb_xstrdup("");
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = pb_xmalloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += r;
-        if (cap - n < 4096)
-            buf = pb_xrealloc(buf, cap *= 2);
-    }
-    buf[n] = 0;
-    int st = pclose(p);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return buf;
-}
+#include "../testutil.h"
 
 /* Removes whitespace, and the page-number lines ("— 3 —"), from text. */
 static void strip(char *s)
@@ -124,10 +88,10 @@ int main(int argc, char **argv)
     snprintf(pdf2, sizeof pdf2, "%s/e2e-2.pdf", work);
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' && '%s' render '%s' -o '%s' 2>&1", work, paiban,
              report_path, pdf1);
-    free(run(cmd, &st));
+    free(test_run(cmd, &st));
     CHECK(st == 0, "first render exits 0 (got %d)", st);
     snprintf(cmd, sizeof cmd, "'%s' render '%s' -o '%s' 2>&1", paiban, report_path, pdf2);
-    free(run(cmd, &st));
+    free(test_run(cmd, &st));
     CHECK(st == 0, "second render exits 0 (got %d)", st);
     CHECK(same_file(pdf1, pdf2), "two renders are byte-identical");
 
@@ -149,7 +113,7 @@ int main(int argc, char **argv)
 
     /* pdftotext: every text, in order. */
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", pdf1);
-    char *text = run(cmd, &st);
+    char *text = test_run(cmd, &st);
     CHECK(st == 0, "pdftotext exits 0");
     strip(text);
     const char *at = text;
@@ -172,7 +136,7 @@ int main(int argc, char **argv)
 
     /* pdffonts: every font embedded, subset, with a ToUnicode map. */
     snprintf(cmd, sizeof cmd, "pdffonts '%s'", pdf1);
-    char *fonts = run(cmd, &st);
+    char *fonts = test_run(cmd, &st);
     CHECK(st == 0, "pdffonts exits 0");
     /* Each row ends "emb sub uni object-number generation"; names may be
      * wider than their column, so read the row from the right. */
@@ -206,14 +170,14 @@ int main(int argc, char **argv)
 
     /* qpdf --check */
     snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1", pdf1);
-    char *q = run(cmd, &st);
+    char *q = test_run(cmd, &st);
     CHECK(st == 0 && strstr(q, "No syntax or stream encoding errors found"),
           "qpdf --check is clean: %s", q);
     free(q);
 
     /* pdfinfo: A4 and the title */
     snprintf(cmd, sizeof cmd, "pdfinfo -enc UTF-8 '%s'", pdf1);
-    char *info = run(cmd, &st);
+    char *info = test_run(cmd, &st);
     CHECK(st == 0, "pdfinfo exits 0");
     CHECK(strstr(info, "(A4)") != NULL, "page size is A4: %s", info);
     char *title = strstr(info, "Title:");
@@ -230,6 +194,5 @@ int main(int argc, char **argv)
 
     pb_arena_free(arena);
     pb_diag_free(&diag);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

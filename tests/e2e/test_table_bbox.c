@@ -10,20 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (cond) {                                                           \
-            passed++;                                                         \
-        } else {                                                              \
-            failed++;                                                         \
-            printf("FAIL: ");                                                 \
-            printf(__VA_ARGS__);                                              \
-            putchar('\n');                                                    \
-        }                                                                     \
-    } while (0)
+#include "../testutil.h"
 
 typedef struct cell {
     int page, row, col;
@@ -226,6 +213,5 @@ int main(int argc, char **argv)
     free(cells);
     free(d);
     free(h);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

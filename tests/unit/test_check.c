@@ -2,7 +2,6 @@
  * every syntax error word for word), evaluation, compiled rules on a
  * report with decimals and a tolerance, {{table.row.cell}} references,
  * and the JSON findings read back with cJSON and compared with the text. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +11,7 @@
 #include "check/check.h"
 #include "input/input.h"
 #include "paiban.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(int ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void check(int ok, int line, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL line %d: ", line);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
+#include "../testutil.h"
 
 /* ---- decimals ------------------------------------------------------------- */
 
@@ -44,9 +23,9 @@ static pb_dec dec(int64_t v, int scale)
 static void expect_dec(bool ok, pb_dec d, const char *want, int line)
 {
     char buf[24];
-    check(ok, line, "operation failed, want %s", want);
+    CHECK_LINE(ok, line, "operation failed, want %s", want);
     if (ok)
-        check(!strcmp(pb_dec_format(d, buf), want), line, "got %s, want %s", buf, want);
+        CHECK_LINE(!strcmp(pb_dec_format(d, buf), want), line, "got %s, want %s", buf, want);
 }
 
 static void test_decimals(void)
@@ -134,7 +113,7 @@ static void expect_tree(const char *src, const char *want, int line)
     const char *err = NULL;
     int pos = 0;
     pb_assertion *as = pb_expr_parse(src, a, &err, &pos);
-    check(as != NULL, line, "%s: %s (character %d)", src, err ? err : "", pos);
+    CHECK_LINE(as != NULL, line, "%s: %s (character %d)", src, err ? err : "", pos);
     if (as) {
         char got[1024] = "(";
         put(got, sizeof got, pb_cmp_names[as->op]);
@@ -143,7 +122,7 @@ static void expect_tree(const char *src, const char *want, int line)
         put(got, sizeof got, " ");
         show(as->right, got, sizeof got);
         put(got, sizeof got, ")");
-        check(!strcmp(got, want), line, "%s\n  want: %s\n  got:  %s", src, want, got);
+        CHECK_LINE(!strcmp(got, want), line, "%s\n  want: %s\n  got:  %s", src, want, got);
     }
     pb_arena_free(a);
 }
@@ -154,11 +133,11 @@ static void expect_syntax(const char *src, int want_pos, const char *want, int l
     const char *err = NULL;
     int pos = 0;
     pb_assertion *as = pb_expr_parse(src, a, &err, &pos);
-    check(as == NULL, line, "%s: parsed, expected an error", src);
+    CHECK_LINE(as == NULL, line, "%s: parsed, expected an error", src);
     if (!as)
-        check(pos == want_pos && !strcmp(err, want), line,
-              "%s\n  want: character %d: %s\n  got:  character %d: %s", src, want_pos, want,
-              pos, err);
+        CHECK_LINE(pos == want_pos && !strcmp(err, want), line,
+                   "%s\n  want: character %d: %s\n  got:  character %d: %s", src, want_pos, want,
+                   pos, err);
     pb_arena_free(a);
 }
 
@@ -256,11 +235,12 @@ static void expect_eval(const char *src, const char *left, const char *right, in
               pb_expr_eval(as->right, fake_value, NULL, &r);
     char lb[24], rb[24];
     if (!left) {
-        check(as && !ok, line, "%s: expected an overflow", src);
+        CHECK_LINE(as && !ok, line, "%s: expected an overflow", src);
     } else {
-        check(ok && !strcmp(pb_dec_format(l, lb), left) && !strcmp(pb_dec_format(r, rb), right),
-              line, "%s: got %s and %s, want %s and %s", src, ok ? lb : "?", ok ? rb : "?", left,
-              right);
+        CHECK_LINE(ok && !strcmp(pb_dec_format(l, lb), left) &&
+                       !strcmp(pb_dec_format(r, rb), right),
+                   line, "%s: got %s and %s, want %s and %s", src, ok ? lb : "?", ok ? rb : "?",
+                   left, right);
     }
     pb_arena_free(a);
 }
@@ -445,8 +425,8 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
     char *json = check_output(e, report, prev_name ? previous : NULL, PB_CHECK_JSON, &st_json);
     char *text = check_output(e, report, prev_name ? previous : NULL, PB_CHECK_TEXT, &st_text);
     cJSON *root = cJSON_Parse(json);
-    check(root != NULL, line, "%s: the JSON output parses", name);
-    check(st_json == st_text, line, "%s: same status", name);
+    CHECK_LINE(root != NULL, line, "%s: the JSON output parses", name);
+    CHECK_LINE(st_json == st_text, line, "%s: same status", name);
     if (!root)
         goto out;
     int violations = 0, missing = 0, n = 0;
@@ -471,7 +451,7 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
             snprintf(head, sizeof head, "%s%s refers to a blank cell", where,
                      str(fi, "reference"));
         const char *h = find_line(text, head, "", &rest, false);
-        check(h != NULL, line, "%s: the text has \"%s\"", name, head);
+        CHECK_LINE(h != NULL, line, "%s: the text has \"%s\"", name, head);
         if (!h)
             continue;
         if (str(fi, "check") && !strcmp(level, "violation")) {
@@ -485,9 +465,9 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
             double want_e = found ? strtod(rest, NULL) : -1;
             const char *got = found ? strstr(rest, "got ") : NULL;
             double want_a = got ? strtod(got + 4, NULL) : -1;
-            check(found && ev && av && want_e == ev->valuedouble && want_a == av->valuedouble,
-                  line, "%s: \"%s\" with expected %g and actual %g", name, prefix,
-                  ev ? ev->valuedouble : -1, av ? av->valuedouble : -1);
+            CHECK_LINE(found && ev && av && want_e == ev->valuedouble && want_a == av->valuedouble,
+                       line, "%s: \"%s\" with expected %g and actual %g", name, prefix,
+                       ev ? ev->valuedouble : -1, av ? av->valuedouble : -1);
         }
         const cJSON *c;
         cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(fi, "cells"))
@@ -502,24 +482,24 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
                      str(c, "column_label"), prev ? str(c, "file") : "", prev ? ": " : "",
                      str(c, "path"));
             bool found = find_line(h, prefix, suffix, &rest, true) != NULL;
-            check(found && (cJSON_IsNull(v) || strtod(rest, NULL) == v->valuedouble), line,
-                  "%s: the text has \"%s…%s\" with %g", name, prefix, suffix,
-                  cJSON_IsNumber(v) ? v->valuedouble : -1);
+            CHECK_LINE(found && (cJSON_IsNull(v) || strtod(rest, NULL) == v->valuedouble), line,
+                       "%s: the text has \"%s…%s\" with %g", name, prefix, suffix,
+                       cJSON_IsNumber(v) ? v->valuedouble : -1);
             char name_want[256];
             snprintf(name_want, sizeof name_want, "%s%s.%s", prev ? "prev." : "",
                      str(c, "row"), str(c, "cell"));
-            check(!strcmp(name_want, str(c, "name")), line, "%s: cell name %s", name,
-                  str(c, "name"));
+            CHECK_LINE(!strcmp(name_want, str(c, "name")), line, "%s: cell name %s", name,
+                       str(c, "name"));
         }
     }
-    check(n == num(root, "violations") + num(root, "missing") &&
-              violations == num(root, "violations") && missing == num(root, "missing"),
-          line, "%s: the counts match the findings", name);
+    CHECK_LINE(n == num(root, "violations") + num(root, "missing") &&
+                   violations == num(root, "violations") && missing == num(root, "missing"),
+               line, "%s: the counts match the findings", name);
     char summary[256];
     snprintf(summary, sizeof summary, ": %d checks, %d violation%s, %d missing value%s",
              num(root, "checks"), violations, violations == 1 ? "" : "s", missing,
              missing == 1 ? "" : "s");
-    check(strstr(text, summary) != NULL, line, "%s: the summary \"%s\"", name, summary);
+    CHECK_LINE(strstr(text, summary) != NULL, line, "%s: the summary \"%s\"", name, summary);
     cJSON_Delete(root);
 out:
     free(json);
@@ -548,6 +528,5 @@ int main(void)
     test_eval();
     test_rules();
     test_json();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

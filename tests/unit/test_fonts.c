@@ -8,25 +8,12 @@
 #include <unistd.h>
 
 #include "fonts/fonts.h"
+#include "../testutil.h"
 
 #define FANDOL "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 #define NOTO "/usr/share/fonts/opentype/noto"
 #define ARPHIC "/usr/share/fonts/truetype/arphic"
 #define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (cond) {                                                         \
-            passed++;                                                       \
-        } else {                                                            \
-            failed++;                                                       \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);          \
-            printf(__VA_ARGS__);                                            \
-            printf("\n");                                                   \
-        }                                                                   \
-    } while (0)
 
 static const char *system_dirs[] = {
     "/usr/share/fonts", "/usr/local/share/fonts",
@@ -431,6 +418,5 @@ int main(void)
     test_missing_role();
     test_bad_files();
     remove_bad_fonts();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

@@ -1,6 +1,5 @@
 /* Input stage: report data and layouts -> document model, and every
  * message the stage gives for bad input, word for word. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,27 +8,7 @@
 
 #include "base/fx.h"
 #include "input/input.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(int ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void check(int ok, int line, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL line %d: ", line);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
+#include "../testutil.h"
 
 /* All messages of d, one a line. */
 static char *messages(const pb_diag *d)
@@ -49,8 +28,8 @@ static char *messages(const pb_diag *d)
 static void expect_messages(const pb_diag *d, pb_status status, const char *want, int line)
 {
     char *got = messages(d);
-    check(strcmp(got, want) == 0, line, "messages differ\n  want: %s\n  got:  %s", want, got);
-    check(d->status == status, line, "status %d, want %d (%s)", d->status, status, got);
+    CHECK_LINE(strcmp(got, want) == 0, line, "messages differ\n  want: %s\n  got:  %s", want, got);
+    CHECK_LINE(d->status == status, line, "status %d, want %d (%s)", d->status, status, got);
     free(got);
 }
 
@@ -63,7 +42,7 @@ static void report_error_at(const char *json, size_t len, pb_status status, cons
     pb_diag d;
     pb_diag_init(&d);
     pb_report *r = pb_input_report("r.json", json, len, a, &d);
-    check(r == NULL, line, "report accepted: %s", json);
+    CHECK_LINE(r == NULL, line, "report accepted: %s", json);
     expect_messages(&d, status, want, line);
     pb_diag_free(&d);
     pb_arena_free(a);
@@ -81,16 +60,16 @@ static void check_run(const pb_text *t, int i, const char *text, int style, int 
                       const char *path, int line)
 {
     if (i >= t->nruns) {
-        check(0, line, "run %d missing (%d runs)", i, t->nruns);
+        CHECK_LINE(0, line, "run %d missing (%d runs)", i, t->nruns);
         return;
     }
     const pb_run *r = &t->runs[i];
-    check(r->len == strlen(text) && memcmp(r->text, text, r->len) == 0 &&
-              r->text[r->len] == 0,
-          line, "run %d text \"%.*s\", want \"%s\"", i, (int)r->len, r->text, text);
-    check(r->style == style, line, "run %d style %d, want %d", i, r->style, style);
-    check(r->bold == bold, line, "run %d bold %d, want %d", i, r->bold, bold);
-    check(strcmp(r->path, path) == 0, line, "run %d path %s, want %s", i, r->path, path);
+    CHECK_LINE(r->len == strlen(text) && memcmp(r->text, text, r->len) == 0 &&
+                   r->text[r->len] == 0,
+               line, "run %d text \"%.*s\", want \"%s\"", i, (int)r->len, r->text, text);
+    CHECK_LINE(r->style == style, line, "run %d style %d, want %d", i, r->style, style);
+    CHECK_LINE(r->bold == bold, line, "run %d bold %d, want %d", i, r->bold, bold);
+    CHECK_LINE(strcmp(r->path, path) == 0, line, "run %d path %s, want %s", i, r->path, path);
 }
 
 static void test_valid_report(void)
@@ -528,7 +507,7 @@ static void layout_error_at(const char *ref, const char *base_dir, pb_status sta
     pb_arena *a = pb_arena_new();
     pb_diag d;
     pb_layout *L = load(a, &d, ref, base_dir);
-    check(L == NULL, line, "layout %s accepted", ref);
+    CHECK_LINE(L == NULL, line, "layout %s accepted", ref);
     expect_messages(&d, status, want, line);
     pb_diag_free(&d);
     pb_arena_free(a);
@@ -1083,9 +1062,9 @@ static pb_report *bind(pb_arena *a, pb_diag *d, const char *ref, const char *jso
                        int line)
 {
     pb_layout *L = load(a, d, ref, NULL);
-    check(L != NULL, line, "layout %s rejected", ref);
+    CHECK_LINE(L != NULL, line, "layout %s rejected", ref);
     pb_report *r = L ? pb_input_report("r.json", json, strlen(json), a, d) : NULL;
-    check(!L || r != NULL, line, "report rejected: %s", json);
+    CHECK_LINE(!L || r != NULL, line, "report rejected: %s", json);
     if (!r) {
         pb_diag_print(d, stdout);
         *ok = false;
@@ -1102,7 +1081,7 @@ static void bind_error_at(const char *ref, const char *json, const char *want, i
     bool ok;
     pb_report *r = bind(a, &d, ref, json, &ok, line);
     if (r) {
-        check(!ok, line, "values accepted: %s", json);
+        CHECK_LINE(!ok, line, "values accepted: %s", json);
         expect_messages(&d, PB_ERR_INPUT, want, line);
     }
     pb_diag_free(&d);
@@ -1116,18 +1095,19 @@ static void check_value(const pb_block *b, int i, pb_value_kind kind, const char
                         int line)
 {
     if (i >= b->nvalues) {
-        check(0, line, "value %d missing (%d values)", i, b->nvalues);
+        CHECK_LINE(0, line, "value %d missing (%d values)", i, b->nvalues);
         return;
     }
     const pb_value *v = &b->values[i];
-    check(v->kind == kind, line, "value %d kind %d, want %d", i, v->kind, kind);
-    check(text ? v->text && strcmp(v->text, text) == 0 : v->text == NULL, line,
-          "value %d text %s, want %s", i, v->text ? v->text : "NULL", text ? text : "NULL");
-    check(v->has_number == has_number && (!has_number || (v->number == number && v->scale == scale)),
-          line, "value %d number %d %lld/10^%d, want %d %lld/10^%d", i, v->has_number,
-          (long long)v->number, v->scale, has_number, number, scale);
-    check(path ? v->path && strcmp(v->path, path) == 0 : v->path == NULL, line,
-          "value %d path %s, want %s", i, v->path ? v->path : "NULL", path ? path : "NULL");
+    CHECK_LINE(v->kind == kind, line, "value %d kind %d, want %d", i, v->kind, kind);
+    CHECK_LINE(text ? v->text && strcmp(v->text, text) == 0 : v->text == NULL, line,
+               "value %d text %s, want %s", i, v->text ? v->text : "NULL", text ? text : "NULL");
+    CHECK_LINE(v->has_number == has_number &&
+                   (!has_number || (v->number == number && v->scale == scale)),
+               line, "value %d number %d %lld/10^%d, want %d %lld/10^%d", i, v->has_number,
+               (long long)v->number, v->scale, has_number, number, scale);
+    CHECK_LINE(path ? v->path && strcmp(v->path, path) == 0 : v->path == NULL, line,
+               "value %d path %s, want %s", i, v->path ? v->path : "NULL", path ? path : "NULL");
 }
 
 #define VALUE(b, i, kind, text, has, num, scale, path) \
@@ -1565,6 +1545,5 @@ int main(void)
     test_table_template_errors();
 
     cleanup();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

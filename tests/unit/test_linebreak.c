@@ -2,7 +2,6 @@
  * unit per code point, full-width characters 1024 fx (16 pt, the em) or a
  * given grid pitch, ASCII 512 fx; opportunities from
  * pb_break_opportunities. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,27 +10,9 @@
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "text/linebreak.h"
+#include "../testutil.h"
 
 #define EM 1024
-
-static int passed, failed;
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return true;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    return false;
-}
 
 /* ---- fake font ------------------------------------------------------ */
 
@@ -60,7 +41,7 @@ static void para_init(para *pa, const char *text, pb_fx full)
     pa->len = strlen(text);
     uint8_t *brk = pb_xmalloc(pa->len + 1);
     if (!pb_break_opportunities(text, pa->len, brk))
-        check(false, "pb_break_opportunities failed");
+        CHECK(false, "pb_break_opportunities failed");
     pa->u = pb_xcalloc(pa->len + 1, sizeof *pa->u);
     pa->off = pb_xcalloc(pa->len + 1, sizeof *pa->off);
     for (size_t i = 0; i < pa->len;) {
@@ -207,11 +188,11 @@ static void test_no_line_start(void)
             bool ok = consistent(&pa) && pa.r.nlines >= 2;
             for (int l = 1; l < pa.r.nlines; l++)
                 ok = ok && !pb_no_line_start(first_cp(&pa, l));
-            check(ok, "no-line-start %s (compress %d)", marks[m], compress);
+            CHECK(ok, "no-line-start %s (compress %d)", marks[m], compress);
             if (!ok)
                 dump(&pa);
             /* the mark moved a character down rather than sticking out */
-            check(pa.r.nlines >= 2 && pa.r.lines[0].count == 9 &&
+            CHECK(pa.r.nlines >= 2 && pa.r.lines[0].count == 9 &&
                       pa.r.lines[0].width == 10 * EM,
                   "no-line-start %s: line 1 keeps 9 characters, justified", marks[m]);
             para_free(&pa);
@@ -229,7 +210,7 @@ static void test_no_line_end(void)
         bool ok = consistent(&pa) && pa.r.nlines >= 2;
         for (int l = 0; l + 1 < pa.r.nlines; l++)
             ok = ok && !pb_no_line_end(last_cp(&pa, l));
-        check(ok, "no-line-end %s", marks[m]);
+        CHECK(ok, "no-line-end %s", marks[m]);
         if (!ok)
             dump(&pa);
         para_free(&pa);
@@ -247,7 +228,7 @@ static void test_dashes(void)
             bool ok = consistent(&pa) && kept_together(&pa, pairs[d]);
             for (int l = 1; l < pa.r.nlines; l++)
                 ok = ok && pa.u[pa.r.lines[l].first].cls != PB_CC_DASH;
-            check(ok, "%s after %d characters: never split, never at line start", pairs[d],
+            CHECK(ok, "%s after %d characters: never split, never at line start", pairs[d],
                   pos);
             if (!ok)
                 dump(&pa);
@@ -255,7 +236,7 @@ static void test_dashes(void)
             int i = 0;
             while (i < pa.n && pa.u[i].cls != PB_CC_DASH)
                 i++;
-            check(i < pa.n && pa.r.adjust[i].trail == 0 && pa.r.adjust[i + 1].lead == 0,
+            CHECK(i < pa.n && pa.r.adjust[i].trail == 0 && pa.r.adjust[i + 1].lead == 0,
                   "%s after %d characters: no space inside", pairs[d], pos);
             para_free(&pa);
         }
@@ -273,7 +254,7 @@ static void test_numbers_and_words(void)
             para_init(&pa, cat(han(pos), items[k], tail), EM);
             para_run(&pa);
             bool ok = consistent(&pa) && kept_together(&pa, items[k]);
-            check(ok, "%s after %d characters never split", items[k], pos);
+            CHECK(ok, "%s after %d characters never split", items[k], pos);
             if (!ok)
                 dump(&pa);
             para_free(&pa);
@@ -290,10 +271,10 @@ static void test_numbers_and_words(void)
         bool none = true;
         for (size_t i = a + 1; i < b; i++)
             none = none && brk[i] == PB_BRK_NONE;
-        check(none, "no opportunity inside %s", nums[k]);
+        CHECK(none, "no opportunity inside %s", nums[k]);
     }
     size_t nian = (size_t)(strstr(s, "年") - s);
-    check(brk[nian] == PB_BRK_ALLOW, "2021|年 may break before 年 (digits stay together)");
+    CHECK(brk[nian] == PB_BRK_ALLOW, "2021|年 may break before 年 (digits stay together)");
 }
 
 static void test_url(void)
@@ -314,13 +295,13 @@ static void test_url(void)
         ok = ok && first_cp(&pa, l) != ':' &&
              !(first_cp(&pa, l) == '/' && pa.u[ln->first + 1].cp == '/');
     }
-    check(ok, "URL breaks only at legal points");
+    CHECK(ok, "URL breaks only at legal points");
     uint8_t *brk = malloc(strlen(url) + 1);
     pb_break_opportunities(url, strlen(url), brk);
     size_t dot = (size_t)(strstr(url, ".gov") - url), slash = (size_t)(strstr(url, "/xxgk") - url);
-    check(brk[dot] == PB_BRK_ALLOW && brk[slash] == PB_BRK_ALLOW,
+    CHECK(brk[dot] == PB_BRK_ALLOW && brk[slash] == PB_BRK_ALLOW,
           "an address may break before \".\" and before a single \"/\"");
-    check(brk[dot + 1] == PB_BRK_NONE && brk[strlen("https:")] == PB_BRK_NONE &&
+    CHECK(brk[dot + 1] == PB_BRK_NONE && brk[strlen("https:")] == PB_BRK_NONE &&
               brk[strlen("https:/")] == PB_BRK_NONE && brk[2] == PB_BRK_NONE,
           "never inside \"gov\", before or inside \"//\", or in its first characters");
     free(brk);
@@ -356,7 +337,7 @@ static void test_justified_sums(void)
         for (int l = 0; l + 1 < pa.r.nlines; l++)
             ok = ok && line_sum(&pa, l) == avail(&pa, l);
         ok = ok && line_sum(&pa, pa.r.nlines - 1) <= avail(&pa, pa.r.nlines - 1);
-        check(ok, "justified lines sum exactly to the measure (%s)", cases[c].name);
+        CHECK(ok, "justified lines sum exactly to the measure (%s)", cases[c].name);
         bool rules = true;
         for (int l = 0; l < pa.r.nlines; l++) {
             if (l > 0 && pb_no_line_start(first_cp(&pa, l)))
@@ -364,7 +345,7 @@ static void test_justified_sums(void)
             if (l + 1 < pa.r.nlines && pb_no_line_end(last_cp(&pa, l)))
                 rules = false;
         }
-        check(rules, "sample keeps clreq rules (%s)", cases[c].name);
+        CHECK(rules, "sample keeps clreq rules (%s)", cases[c].name);
         if (!ok || !rules)
             dump(&pa);
         para_free(&pa);
@@ -374,7 +355,7 @@ static void test_justified_sums(void)
     para_init(&pa, han(28 * 3), 1010);
     pa.p.measure = 28 * 1010;
     para_run(&pa);
-    check(pa.r.nlines == 3 && pa.r.lines[0].count == 28 && pa.r.lines[1].count == 28 &&
+    CHECK(pa.r.nlines == 3 && pa.r.lines[0].count == 28 && pa.r.lines[1].count == 28 &&
               pa.r.lines[0].width == 28 * 1010,
           "28 characters per line on the GB/T grid");
     para_free(&pa);
@@ -389,14 +370,14 @@ static void test_compression(void)
     para_run(&pa);
     /* units: 一0 二1 。2 ”3 三4 四5 （6 《7 五8 》9 ）10 六11 ，12 “13 七14 */
     const pb_lb_adjust *a = pa.r.adjust;
-    check(a[2].trail == -EM / 2 && a[3].lead == 0 && a[3].trail == 0,
+    CHECK(a[2].trail == -EM / 2 && a[3].lead == 0 && a[3].trail == 0,
           "。” compressed to 1.5 em (。 loses its right half)");
-    check(a[6].lead == 0 && a[7].lead == -EM / 2, "（《 compressed to 1.5 em");
-    check(a[9].trail == -EM / 2 && a[10].trail == 0, "》） compressed to 1.5 em");
-    check(a[12].trail == -EM / 2 && a[13].lead == 0, "，“ compressed to 1.5 em");
+    CHECK(a[6].lead == 0 && a[7].lead == -EM / 2, "（《 compressed to 1.5 em");
+    CHECK(a[9].trail == -EM / 2 && a[10].trail == 0, "》） compressed to 1.5 em");
+    CHECK(a[12].trail == -EM / 2 && a[13].lead == 0, "，“ compressed to 1.5 em");
     int64_t pair = 2 * EM + a[2].trail + a[3].lead + a[3].trail + a[2].lead;
-    check(pair == 3 * EM / 2, "two adjacent marks take 1.5 em");
-    check(pa.r.nlines == 1 && pa.r.lines[0].width == 15 * EM - 4 * EM / 2,
+    CHECK(pair == 3 * EM / 2, "two adjacent marks take 1.5 em");
+    CHECK(pa.r.nlines == 1 && pa.r.lines[0].width == 15 * EM - 4 * EM / 2,
           "line width counts the compression");
     para_free(&pa);
 
@@ -404,7 +385,7 @@ static void test_compression(void)
     pa.p.compress_punct = false;
     pa.p.align = PB_ALIGN_LEFT;
     para_run(&pa);
-    check(pa.r.adjust[2].trail == 0 && pa.r.lines[0].width == 6 * EM,
+    CHECK(pa.r.adjust[2].trail == 0 && pa.r.lines[0].width == 6 * EM,
           "no compression when compress_punct is off");
     para_free(&pa);
 }
@@ -418,7 +399,7 @@ static void test_line_end_trim(void)
         para_init(&pa, "一二三。", EM);
         pa.p.align = aligns[k];
         para_run(&pa);
-        check(pa.r.nlines == 1 && pa.r.adjust[3].trail == -EM / 2 &&
+        CHECK(pa.r.nlines == 1 && pa.r.adjust[3].trail == -EM / 2 &&
                   pa.r.lines[0].width == 3 * EM + EM / 2,
               "line-end 。 trimmed to half width (align %d)", (int)aligns[k]);
         para_free(&pa);
@@ -427,13 +408,13 @@ static void test_line_end_trim(void)
     para pa;
     para_init(&pa, cat(han(9), "。", han(5)), EM);
     para_run(&pa);
-    check(pa.r.nlines == 2 && pa.r.lines[0].count == 10 && pa.r.lines[0].width == 10 * EM &&
+    CHECK(pa.r.nlines == 2 && pa.r.lines[0].count == 10 && pa.r.lines[0].width == 10 * EM &&
               pa.r.adjust[9].trail == -EM / 2,
           "justified line: end mark trimmed before justifying, sum exact");
     int64_t gaps = 0;
     for (int i = 0; i < 9; i++)
         gaps += pa.r.adjust[i].trail;
-    check(gaps == EM / 2, "the trimmed half em went to the gaps");
+    CHECK(gaps == EM / 2, "the trimmed half em went to the gaps");
     para_free(&pa);
 }
 
@@ -446,9 +427,9 @@ static void test_push_in(void)
     para_init(&pa, cat(han(13), "，", cat(han(14), "，", han(10))), EM);
     pa.p.measure = 28 * EM;
     para_run(&pa);
-    check(pa.r.nlines == 2 && pa.r.lines[0].count == 29 && pa.r.lines[0].width == 28 * EM,
+    CHECK(pa.r.nlines == 2 && pa.r.lines[0].count == 29 && pa.r.lines[0].width == 28 * EM,
           "push-in fits 28 characters + a line-end comma in a 28-em measure");
-    if (!check(pa.r.adjust[13].trail == -EM / 2 && pa.r.adjust[28].trail == -EM / 2,
+    if (!CHECK(pa.r.adjust[13].trail == -EM / 2 && pa.r.adjust[28].trail == -EM / 2,
                "push-in: inner comma shrunk to half, end comma trimmed"))
         dump(&pa);
     para_free(&pa);
@@ -459,7 +440,7 @@ static void test_push_in(void)
     para_run(&pa);
     /* 1+1+1+1+1+1+23+1 = 30 units, natural 30 em; 。 trimmed: 29.5;
      * needs 1.5 em: （ and ） give 1, then ， gives 0.5 */
-    check(pa.r.nlines == 2 && pa.r.lines[0].count == 30 && pa.r.lines[0].width == 28 * EM &&
+    CHECK(pa.r.nlines == 2 && pa.r.lines[0].count == 30 && pa.r.lines[0].width == 28 * EM &&
               pa.r.adjust[1].lead == -EM / 2 && pa.r.adjust[3].trail == -EM / 2 &&
               pa.r.adjust[5].trail == -EM / 2,
           "push-in shrinks brackets, then commas");
@@ -469,7 +450,7 @@ static void test_push_in(void)
     para_init(&pa, cat("一（二）三四", han(22), "。五六"), EM);
     pa.p.measure = 28 * EM;
     para_run(&pa);
-    check(pa.r.nlines == 2 && pa.r.lines[0].count == 29 && pa.r.lines[0].width == 28 * EM &&
+    CHECK(pa.r.nlines == 2 && pa.r.lines[0].count == 29 && pa.r.lines[0].width == 28 * EM &&
               pa.r.adjust[1].lead + pa.r.adjust[3].trail == -EM / 2 &&
               pa.r.adjust[1].lead == -EM / 4,
           "push-in shrinks only as much as needed, shared between the brackets");
@@ -481,7 +462,7 @@ static void test_push_in(void)
     para_run(&pa);
     /* "ab cd ef gh。" is 6.5 em, 6 em with 。 trimmed; the three spaces
      * (1/2 em each) may lose 1/4 em each: exactly 5.25 em */
-    if (!check(pa.r.nlines == 2 && pa.r.lines[0].count == 12 &&
+    if (!CHECK(pa.r.nlines == 2 && pa.r.lines[0].count == 12 &&
                    pa.r.lines[0].width == 5 * EM + EM / 4 &&
                    pa.r.adjust[2].trail == -EM / 4 && pa.r.adjust[5].trail == -EM / 4 &&
                    pa.r.adjust[8].trail == -EM / 4,
@@ -495,27 +476,27 @@ static void test_single_last(void)
     para pa;
     para_init(&pa, han(21), EM);
     para_run(&pa);
-    check(pa.r.nlines == 3 && pa.r.lines[2].count == 2 && pa.r.lines[1].count == 9 &&
+    CHECK(pa.r.nlines == 3 && pa.r.lines[2].count == 2 && pa.r.lines[1].count == 9 &&
               pa.r.lines[1].width == 10 * EM,
           "a single last character pulls one down from the line above");
     para_free(&pa);
 
     para_init(&pa, cat(han(21), "。", NULL), EM);
     para_run(&pa);
-    check(pa.r.nlines == 3 && pa.r.lines[2].count == 3 && pa.r.lines[1].width == 10 * EM,
+    CHECK(pa.r.nlines == 3 && pa.r.lines[2].count == 3 && pa.r.lines[1].width == 10 * EM,
           "a character + 。 alone is avoided too");
     para_free(&pa);
 
     para_init(&pa, han(21), EM);
     pa.p.avoid_single_last = false;
     para_run(&pa);
-    check(pa.r.nlines == 3 && pa.r.lines[2].count == 1, "avoid_single_last off");
+    CHECK(pa.r.nlines == 3 && pa.r.lines[2].count == 1, "avoid_single_last off");
     para_free(&pa);
 
     /* two characters on the last line are fine */
     para_init(&pa, han(22), EM);
     para_run(&pa);
-    check(pa.r.nlines == 3 && pa.r.lines[2].count == 2 && pa.r.lines[1].count == 10,
+    CHECK(pa.r.nlines == 3 && pa.r.lines[2].count == 2 && pa.r.lines[1].count == 10,
           "two last characters are left alone");
     para_free(&pa);
 }
@@ -526,7 +507,7 @@ static void test_indent(void)
     para_init(&pa, han(30), EM);
     pa.p.first_indent = 2 * EM;
     para_run(&pa);
-    check(pa.r.nlines == 4 && pa.r.lines[0].count == 8 && pa.r.lines[1].count == 10 &&
+    CHECK(pa.r.nlines == 4 && pa.r.lines[0].count == 8 && pa.r.lines[1].count == 10 &&
               pa.r.lines[0].width == 8 * EM && pa.r.lines[1].width == 10 * EM,
           "first-line indent of 2 characters");
     para_free(&pa);
@@ -534,7 +515,7 @@ static void test_indent(void)
     para_init(&pa, han(30), EM);
     pa.p.right_indent = EM;
     para_run(&pa);
-    check(pa.r.lines[0].count == 9 && pa.r.lines[1].count == 9, "right indent");
+    CHECK(pa.r.lines[0].count == 9 && pa.r.lines[1].count == 9, "right indent");
     para_free(&pa);
 }
 
@@ -553,7 +534,7 @@ static void test_emergency(void)
         ok = ok && pa.r.lines[l].width <= avail(&pa, l);
         full += pa.r.lines[l].count == 20;
     }
-    check(ok && full >= 4, "emergency break of a 100-digit run");
+    CHECK(ok && full >= 4, "emergency break of a 100-digit run");
     if (!ok)
         dump(&pa);
     para_free(&pa);
@@ -561,14 +542,14 @@ static void test_emergency(void)
     para_init(&pa, han(4), EM);
     pa.p.measure = 800;
     para_run(&pa);
-    check(pa.r.nlines == 4 && pa.r.lines[0].count == 1 && consistent(&pa),
+    CHECK(pa.r.nlines == 4 && pa.r.lines[0].count == 1 && consistent(&pa),
           "a unit wider than the measure sits alone");
     para_free(&pa);
 
     para_init(&pa, han(4), EM);
     pa.p.measure = 0;
     para_run(&pa);
-    check(pa.r.nlines == 4 && consistent(&pa), "zero measure");
+    CHECK(pa.r.nlines == 4 && consistent(&pa), "zero measure");
     para_free(&pa);
 }
 
@@ -577,7 +558,7 @@ static void test_mandatory(void)
     para pa;
     para_init(&pa, "一二三\xE2\x80\xA8四五六七八九十甲乙丙丁", EM);
     para_run(&pa);
-    if (!check(consistent(&pa) && pa.r.nlines == 3 && pa.r.lines[0].count == 4 &&
+    if (!CHECK(consistent(&pa) && pa.r.nlines == 3 && pa.r.lines[0].count == 4 &&
                    pa.r.lines[0].width == 3 * EM && pa.r.lines[1].width == 10 * EM,
                "mandatory break ends a line, which is not justified"))
         dump(&pa);
@@ -586,7 +567,7 @@ static void test_mandatory(void)
     /* the line before a mandatory break is a last line too */
     para_init(&pa, cat(han(11), "\xE2\x80\xA8", han(3)), EM);
     para_run(&pa);
-    check(consistent(&pa) && pa.r.nlines == 3 && pa.r.lines[1].count == 3,
+    CHECK(consistent(&pa) && pa.r.nlines == 3 && pa.r.lines[1].count == 3,
           "single character before a mandatory break avoided");
     para_free(&pa);
 }
@@ -597,23 +578,23 @@ static void test_opportunities(void)
     const char *s = "\xF0\xA0\x80\x80\xF0\xA0\x80\x81，\xF0\xA0\x80\x82";
     size_t len = strlen(s);
     uint8_t brk[32];
-    check(pb_break_icu(s, len, brk), "pb_break_icu non-BMP");
-    check(brk[0] == PB_BRK_NONE && brk[4] == PB_BRK_ALLOW && brk[1] == PB_BRK_NONE &&
+    CHECK(pb_break_icu(s, len, brk), "pb_break_icu non-BMP");
+    CHECK(brk[0] == PB_BRK_NONE && brk[4] == PB_BRK_ALLOW && brk[1] == PB_BRK_NONE &&
               brk[2] == PB_BRK_NONE && brk[3] == PB_BRK_NONE && brk[len] == PB_BRK_MANDATORY,
           "non-BMP: breaks at code point boundaries only");
     pb_break_opportunities(s, len, brk);
-    check(brk[8] == PB_BRK_NONE && brk[11] == PB_BRK_ALLOW, "non-BMP: no break before ，");
+    CHECK(brk[8] == PB_BRK_NONE && brk[11] == PB_BRK_ALLOW, "non-BMP: no break before ，");
 
-    check(pb_break_icu("", 0, brk) && brk[0] == PB_BRK_MANDATORY, "empty text");
+    CHECK(pb_break_icu("", 0, brk) && brk[0] == PB_BRK_MANDATORY, "empty text");
 
     const char *h = "一二\xE2\x80\xA8三";
     pb_break_icu(h, strlen(h), brk);
-    check(brk[9] == PB_BRK_MANDATORY && brk[6] == PB_BRK_NONE, "U+2028 is a hard break");
+    CHECK(brk[9] == PB_BRK_MANDATORY && brk[6] == PB_BRK_NONE, "U+2028 is a hard break");
 
     /* a variation selector after an opening bracket does not hide it */
     const char *vs = "一（\xEF\xB8\x80二";
     pb_break_opportunities(vs, strlen(vs), brk);
-    check(brk[9] == PB_BRK_NONE, "no break after （ + VS1");
+    CHECK(brk[9] == PB_BRK_NONE, "no break after （ + VS1");
 
     /* long text: 100k characters */
     size_t n = 100000;
@@ -627,17 +608,17 @@ static void test_opportunities(void)
     for (size_t i = 0; i <= n * 3; i++)
         count += bb[i] != PB_BRK_NONE;
     /* every boundary but the start and those before ，, plus the end */
-    check(ok && count == n - n / 10, "100k-character text: %zu opportunities", count);
+    CHECK(ok && count == n - n / 10, "100k-character text: %zu opportunities", count);
     free(big);
     free(bb);
 
     /* clreq overlay lists */
-    check(pb_no_line_start(0x3001) && pb_no_line_start(0x2026) && pb_no_line_start(0x2014) &&
+    CHECK(pb_no_line_start(0x3001) && pb_no_line_start(0x2026) && pb_no_line_start(0x2014) &&
               pb_no_line_start(0x201D) && !pb_no_line_start(0x201C),
           "pb_no_line_start");
-    check(pb_no_line_end(0x201C) && pb_no_line_end(0xFF08) && !pb_no_line_end(0xFF09),
+    CHECK(pb_no_line_end(0x201C) && pb_no_line_end(0xFF08) && !pb_no_line_end(0xFF09),
           "pb_no_line_end");
-    check(pb_char_class_of(0xFF08) == PB_CC_OPEN && pb_char_class_of(0x201D) == PB_CC_CLOSE &&
+    CHECK(pb_char_class_of(0xFF08) == PB_CC_OPEN && pb_char_class_of(0x201D) == PB_CC_CLOSE &&
               pb_char_class_of(0x3002) == PB_CC_STOP && pb_char_class_of(0x00B7) == PB_CC_MIDDLE &&
               pb_char_class_of(0x2014) == PB_CC_DASH && pb_char_class_of(' ') == PB_CC_SPACE &&
               pb_char_class_of('a') == PB_CC_LATIN && pb_char_class_of('7') == PB_CC_LATIN &&
@@ -652,8 +633,8 @@ static void test_extent(void)
     para_init(&pa, "一二 abcdef 三。Information", EM);
     pb_fx mn, mx;
     pb_linebreak_extent(pa.u, pa.n, &mn, &mx);
-    check(mn == 11 * EM / 2, "extent min = widest unbreakable run (%d)", (int)mn);
-    check(mx == 4 * EM + 19 * EM / 2, "extent max = whole text (%d)", (int)mx);
+    CHECK(mn == 11 * EM / 2, "extent min = widest unbreakable run (%d)", (int)mn);
+    CHECK(mx == 4 * EM + 19 * EM / 2, "extent max = whole text (%d)", (int)mx);
     /* the text set at min never needs an emergency break */
     pa.p.measure = mn;
     para_run(&pa);
@@ -661,10 +642,10 @@ static void test_extent(void)
     for (int l = 0; l < pa.r.nlines; l++)
         ok = ok && pa.r.lines[l].width <= mn &&
              pa.u[pa.r.lines[l].first + pa.r.lines[l].count - 1].brk != PB_BRK_NONE;
-    check(ok, "setting at the min width needs no emergency break");
+    CHECK(ok, "setting at the min width needs no emergency break");
     pa.p.measure = mx;
     para_run(&pa);
-    check(pa.r.nlines == 1, "setting at the max width gives one line");
+    CHECK(pa.r.nlines == 1, "setting at the max width gives one line");
     para_free(&pa);
 }
 
@@ -737,7 +718,7 @@ static void test_random(void)
                    (int)pa.p.align, text);
             dump(&pa);
         }
-        check(ok, "random paragraph %d keeps all invariants", iter);
+        CHECK(ok, "random paragraph %d keeps all invariants", iter);
         para_free(&pa);
     }
 }
@@ -767,8 +748,8 @@ static void test_long_paragraph(void)
     bool ok = consistent(&pa) && pa.n > 100000;
     for (int l = 0; l + 1 < pa.r.nlines; l++)
         ok = ok && line_sum(&pa, l) == avail(&pa, l);
-    check(ok, "long paragraph (%d units, %d lines): all lines exact", pa.n, pa.r.nlines);
-    check(t2 - t1 < 1.0, "long paragraph fitted in %.1f ms (breaks %.1f ms)",
+    CHECK(ok, "long paragraph (%d units, %d lines): all lines exact", pa.n, pa.r.nlines);
+    CHECK(t2 - t1 < 1.0, "long paragraph fitted in %.1f ms (breaks %.1f ms)",
           (t2 - t1) * 1e3, (t1 - t0) * 1e3);
     para_free(&pa);
     free(text);
@@ -781,7 +762,7 @@ static void test_long_paragraph(void)
     t1 = now();
     para_run(&pa);
     t2 = now();
-    check(consistent(&pa) && pa.r.nlines == 5000 && t2 - t1 < 1.0,
+    CHECK(consistent(&pa) && pa.r.nlines == 5000 && t2 - t1 < 1.0,
           "100k-digit run: %d lines in %.1f ms", pa.r.nlines, (t2 - t1) * 1e3);
     para_free(&pa);
     free(text);
@@ -806,6 +787,5 @@ int main(void)
     test_extent();
     test_random();
     test_long_paragraph();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

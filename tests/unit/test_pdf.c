@@ -15,20 +15,7 @@
 #include "fonts/fonts.h"
 #include "layout/paginate.h"
 #include "output/pdf.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                             \
-    do {                                                             \
-        if (cond) {                                                  \
-            passed++;                                                \
-        } else {                                                     \
-            failed++;                                                \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
-            fprintf(stderr, __VA_ARGS__);                            \
-            fputc('\n', stderr);                                     \
-        }                                                            \
-    } while (0)
+#include "../testutil.h"
 
 /* ---- building pages by hand ---------------------------------------- */
 
@@ -109,31 +96,6 @@ static void make_page(builder *b, pb_page *page, int number, int from, int to, p
 }
 
 /* ---- running the tools --------------------------------------------- */
-
-/* Output (stdout and stderr) of cmd, and its exit status. */
-static char *run(const char *cmd, int *status)
-{
-    char full[1200];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    if (!p) {
-        *status = -1;
-        return pb_xstrdup("");
-    }
-    size_t len = 0, cap = 4096;
-    char *out = pb_xmalloc(cap);
-    size_t got;
-    while ((got = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += got;
-        if (cap - len < 2) {
-            cap *= 2;
-            out = pb_xrealloc(out, cap);
-        }
-    }
-    out[len] = 0;
-    *status = pclose(p);
-    return out;
-}
 
 static bool have_tool(const char *name)
 {
@@ -335,7 +297,7 @@ int main(void)
     if (!fang || !song || !kai || !ming || !latin) {
         pb_fonts_free(fs);
         pb_diag_free(&diag);
-        printf("%d passed, %d failed\n", passed, failed);
+        test_summary();
         return 1;
     }
 
@@ -393,15 +355,15 @@ int main(void)
     int st;
     char *out;
 
-    snprintf(cmd, sizeof cmd, "qpdf --check '%s'", path);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1", path);
+    out = test_run(cmd, &st);
     CHECK(st == 0 && strstr(out, "No syntax or stream encoding errors") &&
               !strstr(out, "WARNING"),
           "qpdf --check is clean:\n%s", out);
     free(out);
 
-    snprintf(cmd, sizeof cmd, "pdffonts '%s'", path);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>&1", path);
+    out = test_run(cmd, &st);
     {
         char *copy = pb_xstrdup(out), *rows[32];
         int nrows = split_lines(copy, rows, 32), nfonts = 0;
@@ -417,8 +379,8 @@ int main(void)
     }
     free(out);
 
-    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", path);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' - 2>&1", path);
+    out = test_run(cmd, &st);
     {
         CHECK(st == 0, "pdftotext runs: %s", out);
         char *pages_txt[2] = {out, NULL};
@@ -443,8 +405,8 @@ int main(void)
     }
     free(out);
 
-    snprintf(cmd, sizeof cmd, "pdfinfo -enc UTF-8 '%s'", path);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "pdfinfo -enc UTF-8 '%s' 2>&1", path);
+    out = test_run(cmd, &st);
     CHECK(st == 0 && strstr(out, "Title:           𠮷祥区2021年政府信息公开工作年度报告\n") &&
               strstr(out, "Author:          𠮷祥区人民政府办公室\n") &&
               strstr(out, "Keywords:        政府信息公开；年度报告\n") &&
@@ -453,8 +415,8 @@ int main(void)
           "pdfinfo:\n%s", out);
     free(out);
 
-    snprintf(cmd, sizeof cmd, "mutool draw -q -o /dev/null '%s'", path);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "mutool draw -q -o /dev/null '%s' 2>&1", path);
+    out = test_run(cmd, &st);
     {
         /* this build of MuPDF says so on every run */
         const char *icc = "warning: ICC support is not available\n";
@@ -463,8 +425,8 @@ int main(void)
     }
     free(out);
 
-    snprintf(cmd, sizeof cmd, "mutool show '%s' outline", path);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "mutool show '%s' outline 2>&1", path);
+    out = test_run(cmd, &st);
     CHECK(st == 0 && strstr(out, "一、总体情况") && strstr(out, "（一）主动公开情况") &&
               strstr(out, "二、𠮷祥区其他事项"),
           "outline:\n%s", out);
@@ -483,8 +445,8 @@ int main(void)
     char path3[256];
     snprintf(path3, sizeof path3, "%s/raw.pdf", dir);
     CHECK(ok && write_file(path3, pdf3, len3), "uncompressed write");
-    snprintf(cmd, sizeof cmd, "qpdf --check '%s'", path3);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1", path3);
+    out = test_run(cmd, &st);
     CHECK(st == 0 && !strstr(out, "WARNING"), "uncompressed: qpdf --check:\n%s", out);
     free(out);
     CHECK(pdf3 && !has_bytes(pdf3, len3, "CreationDate", 12), "no CreationDate without a time");
@@ -503,8 +465,8 @@ int main(void)
     CHECK(ok && write_file(path4, pdf4, len4), "Noto body write");
     printf("page 1 with a Noto body: %zu bytes\n", len4);
     CHECK(len4 < 60 * 1024, "page 1 with a Noto body is small: %zu bytes", len4);
-    snprintf(cmd, sizeof cmd, "qpdf --check '%s' && pdffonts '%s'", path4, path4);
-    out = run(cmd, &st);
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' && pdffonts '%s' 2>&1", path4, path4);
+    out = test_run(cmd, &st);
     CHECK(st == 0 && !strstr(out, "WARNING") && strstr(out, "NotoSerifCJKsc-Regular") &&
               !strstr(out, "FandolFang"),
           "Noto body: qpdf --check and pdffonts:\n%s", out);
@@ -535,7 +497,7 @@ int main(void)
         printf("expected error: %s\n", d2.messages[0].text);
     pb_diag_free(&d2);
 
-    if (failed == 0 && !getenv("PAIBAN_TEST_KEEP")) {
+    if (test_failed == 0 && !getenv("PAIBAN_TEST_KEEP")) {
         unlink(path);
         unlink(path3);
         unlink(path4);
@@ -552,6 +514,5 @@ int main(void)
     pb_arena_free(arena);
     pb_fonts_free(fs);
     pb_diag_free(&diag);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

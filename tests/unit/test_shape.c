@@ -6,20 +6,7 @@
 
 #include "base/arena.h"
 #include "text/shape.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (cond) {                                                         \
-            passed++;                                                       \
-        } else {                                                            \
-            failed++;                                                       \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);          \
-            printf(__VA_ARGS__);                                            \
-            printf("\n");                                                   \
-        }                                                                   \
-    } while (0)
+#include "../testutil.h"
 
 static const char *dirs[] = {"/usr/share/fonts",
                              "/usr/share/texlive/texmf-dist/fonts/opentype"};
@@ -264,8 +251,8 @@ int main(void)
     fs = pb_fonts_load(&layout, &fd, &d);
     if (!fs) {
         pb_diag_print(&d, stdout);
-        printf("0 passed, 1 failed\n");
-        return 1;
+        CHECK(false, "the test fonts load");
+        return test_summary();
     }
     pb_diag_free(&d);
     arena = pb_arena_new();
@@ -278,6 +265,5 @@ int main(void)
     test_long_text();
     pb_arena_free(arena);
     pb_fonts_free(fs);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

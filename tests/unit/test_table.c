@@ -11,25 +11,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "layout/table.h"
-
-static int passed, failed;
-
-static bool check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool check(bool ok, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return true;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    return false;
-}
+#include "../testutil.h"
 
 static pb_arena *A;
 
@@ -348,9 +330,9 @@ static void expect_cell(const pb_table_grid *g, const char *text, int nth, pb_ce
                         int row, int col, int rowspan, int colspan)
 {
     const pb_table_cell *c = find(g, text, nth);
-    if (!check(c != NULL, "cell \"%s\" #%d exists", text, nth))
+    if (!CHECK(c != NULL, "cell \"%s\" #%d exists", text, nth))
         return;
-    check(c->kind == kind && c->row == row && c->col == col && c->rowspan == rowspan &&
+    CHECK(c->kind == kind && c->row == row && c->col == col && c->rowspan == rowspan &&
               c->colspan == colspan,
           "cell \"%s\" #%d: kind %d at (%d,%d) span %dx%d, expected kind %d at (%d,%d) span %dx%d",
           text, nth, c->kind, c->row, c->col, c->rowspan, c->colspan, kind, row, col, rowspan,
@@ -384,8 +366,8 @@ static void check_owner(const pb_table_grid *g, const char *name)
         if (seen[i] != 1)
             ok = false;
     free(seen);
-    check(ok, "%s: owner covers every grid position once", name);
-    check(sorted, "%s: cells row-major by top-left", name);
+    CHECK(ok, "%s: owner covers every grid position once", name);
+    CHECK(sorted, "%s: cells row-major by top-left", name);
 }
 
 static void check_values(const pb_table_grid *g, int first_row, int nrows, int col0,
@@ -400,7 +382,7 @@ static void check_values(const pb_table_grid *g, int first_row, int nrows, int c
                 c->colspan != 1 || !c->nowrap || c->align != PB_ALIGN_CENTER || c->slot < 0)
                 bad++;
         }
-    check(bad == 0, "%s: %d of %d value cells misplaced", name, bad, n);
+    CHECK(bad == 0, "%s: %d of %d value cells misplaced", name, bad, n);
 }
 
 static void test_table_two(void)
@@ -408,7 +390,7 @@ static void test_table_two(void)
     pb_table_template *t = table_two();
     int nv;
     pb_value *v = make_values(t, NULL, &nv);
-    check(nv == 10, "table 二: 10 value slots, got %d", nv);
+    CHECK(nv == 10, "table 二: 10 value slots, got %d", nv);
     v[9].kind = PB_VALUE_DECIMAL;
     v[9].text = "1944.0495";
     v[3].kind = PB_VALUE_BLANK;
@@ -417,12 +399,12 @@ static void test_table_two(void)
     pb_diag d;
     pb_diag_init(&d);
     pb_table_grid g;
-    if (!check(pb_table_grid_build(t, v, nv, A, &g, &d), "table 二 builds")) {
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d), "table 二 builds")) {
         pb_diag_print(&d, stdout);
         pb_diag_free(&d);
         return;
     }
-    check(g.nrows == 14 && g.ncols == 4 && g.nheader == 0, "table 二: 14x4, no header (%dx%d, %d)",
+    CHECK(g.nrows == 14 && g.ncols == 4 && g.nheader == 0, "table 二: 14x4, no header (%dx%d, %d)",
           g.nrows, g.ncols, g.nheader);
     check_owner(&g, "table 二");
     const char *bands[] = {"第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项",
@@ -451,37 +433,37 @@ static void test_table_two(void)
     expect_cell(&g, "8", 0, PB_CELL_VALUE, 9, 1, 1, 3);
     expect_cell(&g, "9", 0, PB_CELL_VALUE, 10, 1, 1, 3);
     expect_cell(&g, "1944.0495", 0, PB_CELL_VALUE, 13, 1, 1, 3);
-    check(g.ncells == 4 + 10 + 6 + 10, "table 二: 30 cells, got %d", g.ncells);
+    CHECK(g.ncells == 4 + 10 + 6 + 10, "table 二: 30 cells, got %d", g.ncells);
 
     /* the blank value prints empty, may wrap, and names the report path */
     const pb_table_cell *blank = &g.cells[g.owner[3 * 4 + 1]];
-    check(blank->kind == PB_CELL_VALUE && strcmp(blank->text, "") == 0 && !blank->nowrap &&
+    CHECK(blank->kind == PB_CELL_VALUE && strcmp(blank->text, "") == 0 && !blank->nowrap &&
               blank->slot == 3,
           "table 二: the blank value is \"\" (\"%s\")", blank->text);
     const pb_table_cell *fee = find(&g, "1944.0495", 0);
-    check(fee && fee->nowrap && strcmp(fee->path, "body[3].values.fees.v") == 0 &&
+    CHECK(fee && fee->nowrap && strcmp(fee->path, "body[3].values.fees.v") == 0 &&
               strcmp(fee->file, "layout.json") == 0,
           "table 二: value path and file");
     const pb_table_cell *b0 = find(&g, bands[0], 0);
-    check(b0 && b0->align == PB_ALIGN_LEFT && strcmp(b0->path, "tables.active.rows[0]") == 0,
+    CHECK(b0 && b0->align == PB_ALIGN_LEFT && strcmp(b0->path, "tables.active.rows[0]") == 0,
           "table 二: band left, with its path");
     const pb_table_cell *h0 = find(&g, "本年制发件数", 0);
-    check(h0 && h0->align == PB_ALIGN_CENTER && strcmp(h0->path, "tables.active.rows[1].cells[1]") == 0,
+    CHECK(h0 && h0->align == PB_ALIGN_CENTER && strcmp(h0->path, "tables.active.rows[1].cells[1]") == 0,
           "table 二: heading centred, with its path");
-    check(strcmp(g.row_path[6], "tables.active.rows[6]") == 0, "table 二: row path");
+    CHECK(strcmp(g.row_path[6], "tables.active.rows[6]") == 0, "table 二: row path");
 
     /* a page may not end after a band or a heading row */
     bool expect[14] = {false, false, false, true, true, false, false, true,
                        false, false, true, true, false, false};
     for (int r = 1; r < 14; r++)
-        check(pb_table_break_allowed(&g, r) == expect[r], "table 二: break before row %d %s", r,
+        CHECK(pb_table_break_allowed(&g, r) == expect[r], "table 二: break before row %d %s", r,
               expect[r] ? "allowed" : "refused");
 
     pb_table_geometry geo;
     pb_fx tw = pb_fx_from_mm(156);
-    if (check(pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d), "table 二 solves")) {
-        check(geo.col_x[4] == tw && geo.width == tw, "table 二: width %d == %d", geo.col_x[4], tw);
-        check(geo.size == 12 * PB_FX_ONE, "table 二: 12 pt");
+    if (CHECK(pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d), "table 二 solves")) {
+        CHECK(geo.col_x[4] == tw && geo.width == tw, "table 二: width %d == %d", geo.col_x[4], tw);
+        CHECK(geo.size == 12 * PB_FX_ONE, "table 二: 12 pt");
     }
     pb_diag_print(&d, stdout);
     pb_diag_free(&d);
@@ -495,7 +477,7 @@ static pb_table_grid three_grid(pb_table_template **tp, const char *value)
     pb_diag d;
     pb_diag_init(&d);
     pb_table_grid g;
-    if (!check(pb_table_grid_build(t, v, nv, A, &g, &d), "table 三 builds"))
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d), "table 三 builds"))
         pb_diag_print(&d, stdout);
     pb_diag_free(&d);
     *tp = t;
@@ -508,8 +490,8 @@ static void test_table_three(void)
     pb_table_grid g = three_grid(&t, NULL);
     if (!g.cells)
         return;
-    check(g.nrows == 28 && g.ncols == 10 && g.nheader == 3, "table 三: 28x10, 3 header rows");
-    check(g.ncells == 215, "table 三: 215 cells, got %d", g.ncells);
+    CHECK(g.nrows == 28 && g.ncols == 10 && g.nheader == 3, "table 三: 28x10, 3 header rows");
+    CHECK(g.ncells == 215, "table 三: 215 cells, got %d", g.ncells);
     check_owner(&g, "table 三");
     expect_cell(&g, T3_CORNER, 0, PB_CELL_CORNER, 0, 0, 3, 3);
     expect_cell(&g, "申请人情况", 0, PB_CELL_HEADER, 0, 3, 1, 7);
@@ -543,23 +525,23 @@ static void test_table_three(void)
         const pb_table_cell *c = &g.cells[i];
         if (c->kind == PB_CELL_LABEL) {
             nlabels++;
-            check(c->col + c->colspan == 3 && c->rowspan == 1 && c->align == PB_ALIGN_LEFT,
+            CHECK(c->col + c->colspan == 3 && c->rowspan == 1 && c->align == PB_ALIGN_LEFT,
                   "table 三: label \"%s\" reaches column 2", c->text);
         }
     }
-    check(nlabels == 25, "table 三: 25 data labels, got %d", nlabels);
+    CHECK(nlabels == 25, "table 三: 25 data labels, got %d", nlabels);
     const pb_table_cell *corner = &g.cells[0];
-    check(corner->kind == PB_CELL_CORNER && corner->align == PB_ALIGN_CENTER &&
+    CHECK(corner->kind == PB_CELL_CORNER && corner->align == PB_ALIGN_CENTER &&
               strcmp(corner->path, "tables.applications.corner") == 0,
           "table 三: corner first, centred, with its path");
     const pb_table_cell *v = &g.cells[g.owner[27 * 10 + 9]];
-    check(strcmp(v->text, "175") == 0 && strcmp(v->path, "body[3].values.next.c9") == 0,
+    CHECK(strcmp(v->text, "175") == 0 && strcmp(v->path, "body[3].values.next.c9") == 0,
           "table 三: last value \"%s\" at %s", v->text, v->path);
-    check(strcmp(g.row_path[27], "tables.applications.rows[3]") == 0 &&
+    CHECK(strcmp(g.row_path[27], "tables.applications.rows[3]") == 0 &&
               strcmp(g.row_path[8], "tables.applications.rows[2].children[2].children[1]") == 0,
           "table 三: row paths");
     /* a page may break inside a group (its label is shown again) */
-    check(pb_table_break_allowed(&g, 8) && pb_table_break_allowed(&g, 15) &&
+    CHECK(pb_table_break_allowed(&g, 8) && pb_table_break_allowed(&g, 15) &&
               !pb_table_break_allowed(&g, 3) && !pb_table_break_allowed(&g, 2),
           "table 三: breaks inside groups allowed, not in or right after the header");
 
@@ -568,14 +550,14 @@ static void test_table_three(void)
     pb_diag_init(&d);
     pb_table_geometry geo;
     pb_fx tw = pb_fx_from_mm(156);
-    if (check(pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d), "table 三 solves")) {
-        check(geo.col_x[10] == tw, "table 三: columns sum to the text width");
+    if (CHECK(pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d), "table 三 solves")) {
+        CHECK(geo.col_x[10] == tw, "table 三: columns sum to the text width");
         bool mono = true;
         for (int c = 0; c < 10; c++)
             if (geo.col_x[c + 1] - geo.col_x[c] < t->style.size / 2 + 2 * t->style.pad_x)
                 mono = false;
-        check(mono, "table 三: every column holds its widest piece");
-        check(geo.line_pitch == pb_fx_muldiv(geo.size, 5, 4), "table 三: pitch 1.25 x size");
+        CHECK(mono, "table 三: every column holds its widest piece");
+        CHECK(geo.line_pitch == pb_fx_muldiv(geo.size, 5, 4), "table 三: pitch 1.25 x size");
         /* every row holds its single-row cells */
         bool tall = true;
         for (int i = 0; i < g.ncells; i++) {
@@ -587,7 +569,7 @@ static void test_table_three(void)
             if (h < n * geo.line_pitch + 2 * t->style.pad_y)
                 tall = false;
         }
-        check(tall, "table 三: every cell fits its rows");
+        CHECK(tall, "table 三: every cell fits its rows");
     }
     pb_diag_print(&d, stdout);
     pb_diag_free(&d);
@@ -596,18 +578,18 @@ static void test_table_three(void)
     t->columns[0].width = pb_fx_from_mm(20);
     t->columns[1].share = 100;
     pb_diag_init(&d);
-    if (check(pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d), "table 三 with fixed widths")) {
-        check(geo.col_x[1] == pb_fx_from_mm(20), "table 三: column 0 is 20 mm");
-        check(geo.col_x[2] - geo.col_x[1] == pb_fx_muldiv(tw, 100, 1000),
+    if (CHECK(pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d), "table 三 with fixed widths")) {
+        CHECK(geo.col_x[1] == pb_fx_from_mm(20), "table 三: column 0 is 20 mm");
+        CHECK(geo.col_x[2] - geo.col_x[1] == pb_fx_muldiv(tw, 100, 1000),
               "table 三: column 1 is 10%%");
-        check(geo.col_x[10] == tw, "table 三: still the text width");
+        CHECK(geo.col_x[10] == tw, "table 三: still the text width");
     }
     pb_diag_print(&d, stdout);
     pb_diag_free(&d);
     t->columns[0].width = pb_fx_from_mm(100);
     t->columns[1].width = pb_fx_from_mm(60);
     pb_diag_init(&d);
-    check(!pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d) && d.status == PB_ERR_LAYOUT &&
+    CHECK(!pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d) && d.status == PB_ERR_LAYOUT &&
               d.count == 1 && strstr(d.messages[0].text, "exceed the text width"),
           "table 三: fixed widths wider than the text block are an error");
     pb_diag_free(&d);
@@ -621,13 +603,13 @@ static void test_table_four(void)
     pb_diag d;
     pb_diag_init(&d);
     pb_table_grid g;
-    if (!check(pb_table_grid_build(t, v, nv, A, &g, &d), "table 四 builds")) {
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d), "table 四 builds")) {
         pb_diag_print(&d, stdout);
         pb_diag_free(&d);
         return;
     }
-    check(g.nrows == 4 && g.ncols == 15 && g.nheader == 3, "table 四: 4x15, 3 header rows");
-    check(g.ncells == 2 + 2 + 15 + 15, "table 四: 34 cells, got %d", g.ncells);
+    CHECK(g.nrows == 4 && g.ncols == 15 && g.nheader == 3, "table 四: 4x15, 3 header rows");
+    CHECK(g.ncells == 2 + 2 + 15 + 15, "table 四: 34 cells, got %d", g.ncells);
     check_owner(&g, "table 四");
     expect_cell(&g, "行政复议", 0, PB_CELL_HEADER, 0, 0, 1, 5);
     expect_cell(&g, "行政诉讼", 0, PB_CELL_HEADER, 0, 5, 1, 10);
@@ -644,20 +626,20 @@ static void test_table_four(void)
     for (int i = 0; i < g.ncells; i++)
         if (g.cells[i].kind == PB_CELL_CORNER || g.cells[i].kind == PB_CELL_LABEL)
             nocorner = false;
-    check(nocorner, "table 四: no corner, no labels");
+    CHECK(nocorner, "table 四: no corner, no labels");
 
     /* 15 x 10.4 mm is the text width, though each rounds up to 1/64 pt */
     for (int k = 0; k < 15; k++)
         t->columns[k].width = pb_fx_from_mm(10.4);
     pb_table_geometry gf;
-    if (check(pb_table_solve(&g, &t->style, pb_fx_from_mm(156), &M, A, &gf, &d),
+    if (CHECK(pb_table_solve(&g, &t->style, pb_fx_from_mm(156), &M, A, &gf, &d),
               "table 四: 15 x 10.4 mm fits 156 mm")) {
         bool same = true;
         for (int k = 0; k < 15; k++)
             if (gf.col_x[k + 1] - gf.col_x[k] > pb_fx_from_mm(10.4) ||
                 gf.col_x[k + 1] - gf.col_x[k] < pb_fx_from_mm(10.4) - 1)
                 same = false;
-        check(same && gf.width == pb_fx_from_mm(156), "table 四: fixed widths kept, width exact");
+        CHECK(same && gf.width == pb_fx_from_mm(156), "table 四: fixed widths kept, width exact");
     }
     pb_diag_print(&d, stdout);
     for (int k = 0; k < 15; k++)
@@ -668,7 +650,7 @@ static void test_table_four(void)
     pb_table_grid gb;
     if (pb_table_grid_build(t, v, nv, A, &gb, &d)) {
         const pb_table_cell *h = find(&gb, "行政复议", 0), *val = find(&gb, "1", 0);
-        check(h && h->bold && val && !val->bold, "table 四: bold header, plain values");
+        CHECK(h && h->bold && val && !val->bold, "table 四: bold header, plain values");
     }
     t->style.header_bold = false;
 
@@ -678,29 +660,29 @@ static void test_table_four(void)
     pb_table_grid g9;
     pb_table_geometry geo;
     t->style.pad_x = PB_FX_ONE;
-    if (check(pb_table_grid_build(t, v, nv, A, &g9, &d), "table 四 with 9 digits builds")) {
+    if (CHECK(pb_table_grid_build(t, v, nv, A, &g9, &d), "table 四 with 9 digits builds")) {
         pb_fx tw = 750 * PB_FX_ONE;
-        if (check(pb_table_solve(&g9, &t->style, tw, &M, A, &geo, &d), "table 四 at 750 pt")) {
-            check(geo.size == 21 * PB_FX_ONE / 2, "table 四: stepped down to 10.5 pt (%g)",
+        if (CHECK(pb_table_solve(&g9, &t->style, tw, &M, A, &geo, &d), "table 四 at 750 pt")) {
+            CHECK(geo.size == 21 * PB_FX_ONE / 2, "table 四: stepped down to 10.5 pt (%g)",
                   pb_fx_to_pt(geo.size));
-            check(geo.col_x[15] == tw, "table 四: width exact");
+            CHECK(geo.col_x[15] == tw, "table 四: width exact");
             bool fit = true;
             for (int k = 0; k < 15; k++)
                 if (geo.col_x[k + 1] - geo.col_x[k] < 9 * geo.size / 2 + 2 * PB_FX_ONE)
                     fit = false;
-            check(fit, "table 四: every number fits its column");
-            check(geo.lines[g9.owner[3 * 15]] == 1, "table 四: a number is one line");
+            CHECK(fit, "table 四: every number fits its column");
+            CHECK(geo.lines[g9.owner[3 * 15]] == 1, "table 四: a number is one line");
         }
         pb_diag_print(&d, stdout);
         pb_diag_free(&d);
         pb_diag_init(&d);
         /* at the GB/T 9704 text width not even 9 pt fits */
         bool ok = pb_table_solve(&g9, &t->style, pb_fx_from_mm(156), &M, A, &geo, &d);
-        check(!ok && d.count == 1 && d.status == PB_ERR_INPUT, "table 四: too wide is an error");
+        CHECK(!ok && d.count == 1 && d.status == PB_ERR_INPUT, "table 四: too wide is an error");
         if (d.count == 1) {
             const char *want = "layout.json: body[3].values.counts.c";
             const char *msg = d.messages[0].text;
-            check(strncmp(msg, want, strlen(want)) == 0 &&
+            CHECK(strncmp(msg, want, strlen(want)) == 0 &&
                       strstr(msg, ": cell does not fit in the table at the smallest size 9 pt: "
                                   "needs 15.0 mm, has 10.4 mm"),
                   "table 四: message \"%s\"", msg);
@@ -734,7 +716,7 @@ static void test_row_heights(void)
     pb_diag_init(&d);
     pb_table_grid g;
     pb_table_geometry geo;
-    if (!check(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
                    pb_table_solve(&g, s, 40 * em, &M, A, &geo, &d),
                "heights table solves")) {
         pb_diag_print(&d, stdout);
@@ -744,21 +726,21 @@ static void test_row_heights(void)
     pb_fx one = s->line_pitch + 2 * s->pad_y;
     const pb_table_cell *lab = find(&g, "这是一个很长的标签需要三行才能放得下的文字内容", 0);
     const pb_table_cell *grp = find(&g, "分组标签的文字很长需要占用许多行才能放得下", 0);
-    check(lab && lab->colspan == 2 && geo.lines[lab - g.cells] == 2,
+    CHECK(lab && lab->colspan == 2 && geo.lines[lab - g.cells] == 2,
           "a 23-character label in 14 em: 2 lines (%d)", lab ? geo.lines[lab - g.cells] : -1);
-    check(geo.row_h[0] == one, "one-line row: pitch + padding");
-    check(geo.row_h[1] == 2 * s->line_pitch + 2 * s->pad_y, "two-line row is taller");
-    check(grp && grp->rowspan == 2 && geo.lines[grp - g.cells] == 6,
+    CHECK(geo.row_h[0] == one, "one-line row: pitch + padding");
+    CHECK(geo.row_h[1] == 2 * s->line_pitch + 2 * s->pad_y, "two-line row is taller");
+    CHECK(grp && grp->rowspan == 2 && geo.lines[grp - g.cells] == 6,
           "group label: 6 lines in 4 em");
-    check(geo.row_h[2] == one, "the spanned group's first row keeps its height");
-    check(geo.row_h[3] == 6 * s->line_pitch + 2 * s->pad_y - one,
+    CHECK(geo.row_h[2] == one, "the spanned group's first row keeps its height");
+    CHECK(geo.row_h[3] == 6 * s->line_pitch + 2 * s->pad_y - one,
           "the group's last row takes what the label needs beyond its rows");
-    check(geo.width == 40 * em && geo.col_x[2] == 14 * em, "fixed labels, value columns share");
+    CHECK(geo.width == 40 * em && geo.col_x[2] == 14 * em, "fixed labels, value columns share");
 
     /* narrower: the long label needs 3 lines */
     t->columns[1].width = 6 * em;
-    if (check(pb_table_solve(&g, s, 40 * em, &M, A, &geo, &d), "narrower label solves")) {
-        check(geo.lines[lab - g.cells] == 3 && geo.row_h[1] == 3 * s->line_pitch + 2 * s->pad_y,
+    if (CHECK(pb_table_solve(&g, s, 40 * em, &M, A, &geo, &d), "narrower label solves")) {
+        CHECK(geo.lines[lab - g.cells] == 3 && geo.row_h[1] == 3 * s->line_pitch + 2 * s->pad_y,
               "a label wrapped to 3 lines makes its row 3 lines tall");
     }
     pb_diag_print(&d, stdout);
@@ -787,7 +769,7 @@ static void test_piece(void)
     pb_table_grid g;
     pb_table_geometry geo;
     pb_fx tw = pb_fx_from_mm(156);
-    if (!check(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
                    pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d),
                "long table solves")) {
         pb_diag_print(&d, stdout);
@@ -795,36 +777,36 @@ static void test_piece(void)
         return;
     }
     pb_diag_free(&d);
-    check(g.nrows == 302 && g.nheader == 2, "long table: 302 rows");
+    CHECK(g.nrows == 302 && g.nheader == 2, "long table: 302 rows");
     check_owner(&g, "long table");
     expect_cell(&g, "", 0, PB_CELL_CORNER, 0, 0, 2, 2);
 
     /* group 4 is grid rows 92..121; show rows 100..109 */
     int r0 = 100, r1 = 110;
-    check(pb_table_break_allowed(&g, r0) && pb_table_break_allowed(&g, r1),
+    CHECK(pb_table_break_allowed(&g, r0) && pb_table_break_allowed(&g, r1),
           "long table: breaks inside a group allowed");
     pb_table_piece p;
-    if (!check(pb_table_piece_make(&g, &geo, &t->style, true, r0, r1, A, &p), "piece made"))
+    if (!CHECK(pb_table_piece_make(&g, &geo, &t->style, true, r0, r1, A, &p), "piece made"))
         return;
     pb_fx hh = geo.row_h[0] + geo.row_h[1], body = 0;
     for (int r = r0; r < r1; r++)
         body += geo.row_h[r];
-    check(p.width == tw && p.height == hh + body, "piece: %d x %d", p.width, p.height);
+    CHECK(p.width == tw && p.height == hh + body, "piece: %d x %d", p.width, p.height);
     /* corner + 甲 + 乙 + 4 leaves, then the group label, 10 labels, 40 values */
-    check(p.nboxes == 7 + 1 + 10 + 40, "piece: 58 boxes, got %d", p.nboxes);
+    CHECK(p.nboxes == 7 + 1 + 10 + 40, "piece: 58 boxes, got %d", p.nboxes);
     bool header_first = true;
     for (int i = 0; i < p.nboxes; i++) {
         bool in_header = g.cells[p.boxes[i].cell].row < 2;
         if (in_header != (i < 7) || (in_header && p.boxes[i].y + p.boxes[i].h > hh))
             header_first = false;
     }
-    check(header_first, "piece: header boxes first, inside the header");
+    CHECK(header_first, "piece: header boxes first, inside the header");
     const pb_table_box *gb = NULL;
     for (int i = 0; i < p.nboxes; i++)
         if (strcmp(g.cells[p.boxes[i].cell].text, "第4组") == 0)
             gb = &p.boxes[i];
-    if (check(gb != NULL, "piece: the group label is shown")) {
-        check(gb->cut_top && gb->cut_bottom && gb->y == hh && gb->h == body && gb->x == 0 &&
+    if (CHECK(gb != NULL, "piece: the group label is shown")) {
+        CHECK(gb->cut_top && gb->cut_bottom && gb->y == hh && gb->h == body && gb->x == 0 &&
                   gb->w == geo.col_x[1],
               "piece: group label clipped to the rows shown, cut at both ends");
         /* no rule crosses the inside of the group label */
@@ -838,13 +820,13 @@ static void test_piece(void)
                 (r->y0 < gb->y + gb->h && r->y1 > gb->y))
                 crossed = true;
         }
-        check(!crossed, "piece: no rule crosses the merged group label");
+        CHECK(!crossed, "piece: no rule crosses the merged group label");
     }
     int others = 0;
     for (int i = 0; i < p.nboxes; i++)
         if (p.boxes[i].cut_top || p.boxes[i].cut_bottom)
             others++;
-    check(others == 1, "piece: only the group label is cut");
+    CHECK(others == 1, "piece: only the group label is cut");
 
     /* the border: outer weight on all four sides, each one rule */
     int top = 0, bottom = 0, left = 0, right = 0, inner_bad = 0, hrow = 0;
@@ -865,11 +847,11 @@ static void test_piece(void)
         if (r->y0 == hh + geo.row_h[r0] && r->y1 == r->y0)
             hrow += r->x0 == geo.col_x[1] && r->x1 == tw ? 1 : 100;
     }
-    check(top == 1 && bottom == 1 && left == 1 && right == 1,
+    CHECK(top == 1 && bottom == 1 && left == 1 && right == 1,
           "piece: heavy border at top, bottom (cut) and sides (%d %d %d %d)", top, bottom, left,
           right);
-    check(inner_bad == 0, "piece: every other rule is an inner rule");
-    check(hrow == 1, "piece: collinear segments joined into one rule (%d)", hrow);
+    CHECK(inner_bad == 0, "piece: every other rule is an inner rule");
+    CHECK(hrow == 1, "piece: collinear segments joined into one rule (%d)", hrow);
     /* the vertical between 甲一 and 甲二 runs from below 甲 to the bottom in
        one rule, across the header/body line */
     int full = 0, nvert = 0;
@@ -881,7 +863,7 @@ static void test_piece(void)
                 full++;
         }
     }
-    check(full == 1 && nvert == 1, "piece: the vertical between 甲一 and 甲二 is one rule");
+    CHECK(full == 1 && nvert == 1, "piece: the vertical between 甲一 and 甲二 is one rule");
     /* the header: 甲 spans 甲一 and 甲二, so no vertical at col 3 in row 0 */
     bool through = false;
     for (int i = 0; i < p.nrules; i++) {
@@ -889,16 +871,16 @@ static void test_piece(void)
         if (r->x0 == geo.col_x[3] && r->x1 == r->x0 && r->y0 < geo.row_h[0])
             through = true;
     }
-    check(!through, "piece: no rule through the merged header cell");
+    CHECK(!through, "piece: no rule through the merged header cell");
 
     /* a continuation without header, and the last piece */
     pb_table_piece q;
-    if (check(pb_table_piece_make(&g, &geo, &t->style, false, 290, 302, A, &q), "last piece")) {
-        check(q.nboxes == 1 + 12 + 48 && q.boxes[0].cut_top && !q.boxes[0].cut_bottom &&
+    if (CHECK(pb_table_piece_make(&g, &geo, &t->style, false, 290, 302, A, &q), "last piece")) {
+        CHECK(q.nboxes == 1 + 12 + 48 && q.boxes[0].cut_top && !q.boxes[0].cut_bottom &&
                   q.boxes[0].y == 0,
               "last piece: the group label first, cut at its top only");
     }
-    check(!pb_table_piece_make(&g, &geo, &t->style, true, 10, 400, A, &q),
+    CHECK(!pb_table_piece_make(&g, &geo, &t->style, true, 10, 400, A, &q),
           "a range outside the table is refused");
 }
 
@@ -911,6 +893,5 @@ int main(void)
     test_row_heights();
     test_piece();
     pb_arena_free(A);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }

@@ -16,23 +16,9 @@
 
 #include "base/utf8.h"
 #include "text/linebreak.h"
+#include "../testutil.h"
 
 #define MAX_CPS 256
-
-static int passed, failed;
-
-static void check(bool ok, int lineno, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        if (lineno > 0)
-            printf("FAIL line %d: %s\n", lineno, what);
-        else
-            printf("FAIL: %s\n", what);
-    }
-}
 
 /* One test line: code points and the expected marker before each
  * (exp[k] is the marker before cps[k]; exp[m] is the one at the end). */
@@ -177,15 +163,15 @@ static void check_zh_tailorings(void)
 {
     /* line_cj: U+201C is OP and U+201D is CL for zh (UAX #14 15.0 keeps QU
      * glued to both neighbours, which would forbid these breaks). */
-    check(icu_allows("说“你", 3), 0, "zh: break before U+201C after Han");
-    check(icu_allows("你”说", 6), 0, "zh: break after U+201D before Han");
-    check(!icu_allows("“你", 3), 0, "zh: no break after U+201C");
-    check(!icu_allows("你”", 3), 0, "zh: no break before U+201D");
+    CHECK(icu_allows("说“你", 3), "zh: break before U+201C after Han");
+    CHECK(icu_allows("你”说", 6), "zh: break after U+201D before Han");
+    CHECK(!icu_allows("“你", 3), "zh: no break after U+201C");
+    CHECK(!icu_allows("你”", 3), "zh: no break before U+201D");
     /* lb=strict: CJ (small kana, U+30FC) behaves as NS: no break before */
-    check(!icu_allows("あぁ", 3), 0, "strict: no break before U+3041 (CJ)");
-    check(!icu_allows("カー", 3), 0, "strict: no break before U+30FC (CJ)");
+    CHECK(!icu_allows("あぁ", 3), "strict: no break before U+3041 (CJ)");
+    CHECK(!icu_allows("カー", 3), "strict: no break before U+30FC (CJ)");
     /* ICU leaves these to the clreq overlay */
-    check(icu_allows("，——", 3), 0, "ICU allows a break before —— (overlay removes it)");
+    CHECK(icu_allows("，——", 3), "ICU allows a break before —— (overlay removes it)");
 }
 
 int main(int argc, char **argv)
@@ -194,8 +180,8 @@ int main(int argc, char **argv)
     FILE *fp = fopen(path, "r");
     if (!fp) {
         perror(path);
-        printf("0 passed, 1 failed\n");
-        return 1;
+        CHECK(false, "%s is readable", path);
+        return test_summary();
     }
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
@@ -219,7 +205,7 @@ int main(int argc, char **argv)
         off[t.m] = len;
         text[len] = 0;
         if (!pb_break_icu(text, len, brk) || !pb_break_opportunities(text, len, opp)) {
-            check(false, lineno, "break analysis failed");
+            test_check_at(false, name, lineno, "break analysis failed");
             continue;
         }
 
@@ -256,7 +242,8 @@ int main(int argc, char **argv)
             tailorings[j].lines += used[j];
         if (!explained)
             unexplained++;
-        check(explained, lineno, "difference not covered by a documented tailoring");
+        test_check_at(explained, name, lineno,
+                      "difference not covered by a documented tailoring");
 
         /* the clreq overlay only ever removes ICU's opportunities; web
          * addresses are the one documented exception (url_breaks) */
@@ -266,12 +253,13 @@ int main(int argc, char **argv)
             if (!url && ((opp[b] != PB_BRK_NONE && opp[b] != brk[b]) ||
                          (brk[b] == PB_BRK_MANDATORY && opp[b] != PB_BRK_MANDATORY)))
                 subset = false;
-        check(subset, lineno, "pb_break_opportunities added or changed an opportunity");
+        test_check_at(subset, name, lineno,
+                      "pb_break_opportunities added or changed an opportunity");
     }
     fclose(fp);
 
     check_zh_tailorings();
-    check(total > 0, 0, "no test lines read");
+    CHECK(total > 0, "no test lines read");
 
     UVersionInfo icu, uni;
     char icus[U_MAX_VERSION_STRING_LENGTH], unis[U_MAX_VERSION_STRING_LENGTH];
@@ -286,6 +274,5 @@ int main(int argc, char **argv)
                tailorings[j].reason);
     if (unexplained)
         printf("%d lines differ for reasons no documented tailoring covers\n", unexplained);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary();
 }
