@@ -134,7 +134,7 @@ static bool is_dir(const char *path)
 
 static int render_batch(pb_engine *engine, const char *layout, const char *previous,
                         bool force, char **reports, int n, const char *outdir, int jobs,
-                        bool quiet)
+                        bool quiet, bool verbose)
 {
     if (!is_dir(outdir) && mkdir(outdir, 0777) != 0) {
         fprintf(stderr, "paiban: error: %s: cannot create the output folder: %s\n", outdir,
@@ -180,12 +180,17 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     if (p.progress)
         show_progress(&p, true);
 
-    /* Every message of every failed report, then the summary. */
+    /* The messages of failed reports in full; those of rendered reports
+     * only with --verbose: the same warnings on hundreds of reports would
+     * bury the failures.  Then the summary. */
     pb_status first = PB_OK;
-    int failed = 0;
+    int failed = 0, warned = 0;
     for (int i = 0; i < n; i++) {
         job_result *j = &p.jobs[i];
-        pb_diag_print(&j->diag, stderr);
+        if (j->status != PB_OK || verbose)
+            pb_diag_print(&j->diag, stderr);
+        else if (j->diag.count > 0)
+            warned++;
         if (j->status != PB_OK) {
             failed++;
             if (first == PB_OK)
@@ -194,12 +199,20 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     }
     double secs = seconds_since(&p.start);
     fprintf(stderr, "paiban: %d rendered, %d failed, in %.2f s\n", n - failed, failed, secs);
+    if (warned)
+        fprintf(stderr, "paiban: %d rendered with warnings (--verbose shows them)\n", warned);
     for (int i = 0; i < n; i++) {
         job_result *j = &p.jobs[i];
-        if (j->status != PB_OK)
-            /* messages name their file already */
-            fprintf(stderr, "paiban: failed: %s\n",
-                    j->diag.count ? j->diag.messages[0].text : j->report);
+        if (j->status != PB_OK) {
+            /* its first error (messages name their file already) */
+            const char *why = j->report;
+            for (int k = 0; k < j->diag.count; k++)
+                if (j->diag.messages[k].severity == PB_ERROR) {
+                    why = j->diag.messages[k].text;
+                    break;
+                }
+            fprintf(stderr, "paiban: failed: %s\n", why);
+        }
         free(j->out);
         pb_diag_free(&j->diag);
     }
@@ -289,7 +302,7 @@ int cmd_render(int argc, char **argv)
     pb_engine *engine = pb_engine_new(&eo);
     if (many) {
         rc = render_batch(engine, layout, previous, force, reports, nreports, out, (int)jobs,
-                          quiet);
+                          quiet, verbose);
     } else {
         /* one report: to the file named, or into the folder named */
         char *path = out && (is_dir(out) || out[strlen(out) - 1] == '/')

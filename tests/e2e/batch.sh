@@ -24,6 +24,9 @@ done
 check "the broken report's earlier PDF is untouched" '[ "$(cat "$work/out/broken.pdf")" = "an earlier PDF" ]'
 check "no temporary files left" '[ -z "$(ls -A "$work/out" | grep "^\.")" ]'
 check "no progress line when not on a terminal" '! grep -q "reports/s" "$work/stderr"'
+check "warnings of rendered reports counted, not listed" \
+  'grep -q "^paiban: 1 rendered with warnings (--verbose shows them)$" "$work/stderr" &&
+   ! grep -q "^paiban: warning: .*nangang-2021.json" "$work/stderr"'
 # The same reports one at a time give the same bytes as in the batch.
 "$paiban" render "$root/samples/nangang-2021.json" -o "$work/single.pdf" 2> /dev/null
 check "batch output equals a single render" 'cmp -s "$work/single.pdf" "$work/out/nangang-2021.pdf"'
