@@ -5,6 +5,7 @@
 #include "text/shape.h"
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <hb.h>
@@ -194,6 +195,22 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
     return nmiss == 0;
 }
 
+/* HarfBuzz interns language tags in a list it extends on first use; make
+ * the one paiban uses once, so threads only ever read that list. */
+static hb_language_t zh_hans_language;
+static pthread_once_t zh_hans_once = PTHREAD_ONCE_INIT;
+
+static void make_zh_hans(void)
+{
+    zh_hans_language = hb_language_from_string("zh-Hans", -1);
+}
+
+static hb_language_t zh_hans(void)
+{
+    pthread_once(&zh_hans_once, make_zh_hans);
+    return zh_hans_language;
+}
+
 bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
               const pb_span *spans, int nspans, pb_arena *arena,
               pb_shaped *out, pb_diag *diag)
@@ -212,7 +229,7 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
     size_t cap = ncp + 16, n = 0;
     pb_glyph *glyphs = pb_arena_calloc(arena, cap, sizeof *glyphs);
     hb_buffer_t *buf = hb_buffer_create();
-    hb_language_t zh = hb_language_from_string("zh-Hans", -1);
+    hb_language_t zh = zh_hans();
 
     for (int k = 0; k < nitems; k++) {
         const item *it = &items[k];
