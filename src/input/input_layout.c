@@ -196,7 +196,8 @@ static void parse_grid(jctx *c, const cJSON *root, pb_layout *L, geometry *g)
     } else if (lines) {
         ok &= jint(c, lines, "grid.lines_per_page", 1, 200, &L->lines_per_page);
         if (ok && g->page_ok)
-            L->line_pitch = pb_fx_muldiv(L->text_height, 1, L->lines_per_page);
+            /* rounded down, so that all the lines fit in the text block */
+            L->line_pitch = L->text_height / L->lines_per_page;
     } else {
         double pt;
         ok &= jnumber(c, pitch, "grid.line_pitch", 4, 400, &pt);
@@ -208,7 +209,9 @@ static void parse_grid(jctx *c, const cJSON *root, pb_layout *L, geometry *g)
         g->has_chars = true;
         if (jint(c, chars, "grid.chars_per_line", 1, 200, &L->chars_per_line)) {
             if (g->page_ok)
-                L->char_pitch = pb_fx_muldiv(L->text_width, 1, L->chars_per_line);
+                /* rounded down: 28 characters at a pitch rounded up would
+                 * be wider than the text block and the line would hold 27 */
+                L->char_pitch = L->text_width / L->chars_per_line;
         } else {
             ok = false;
         }

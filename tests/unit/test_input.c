@@ -545,9 +545,11 @@ static void test_layout_base(void)
     CHECK(L->text_width == pb_fx_from_mm(156), "text width %d", L->text_width);
     CHECK(L->text_height == pb_fx_from_mm(225), "text height %d", L->text_height);
     CHECK(L->lines_per_page == 22 && L->chars_per_line == 28, "grid");
-    CHECK(L->line_pitch == (pb_fx_from_mm(225) + 11) / 22, "line pitch %d", L->line_pitch);
-    CHECK(L->char_pitch == (pb_fx_from_mm(156) + 14) / 28, "char pitch %d", L->char_pitch);
-    CHECK(L->char_pitch == 1011, "char pitch 15.79 pt: %d", L->char_pitch);
+    /* pitches round down, so that 22 lines and 28 characters fit exactly */
+    CHECK(L->line_pitch == pb_fx_from_mm(225) / 22, "line pitch %d", L->line_pitch);
+    CHECK(L->char_pitch == pb_fx_from_mm(156) / 28, "char pitch %d", L->char_pitch);
+    CHECK(L->char_pitch == 1010 && 28 * L->char_pitch <= L->text_width,
+          "char pitch 15.78 pt, 28 fit: %d", L->char_pitch);
     CHECK(L->nroles == 5, "roles %d", L->nroles);
     if (L->nroles == 5) {
         const pb_font_role *fs = &L->roles[3], *song = &L->roles[4], *kai = &L->roles[2];
