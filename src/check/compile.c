@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/suggest.h"
 #include "check/check_internal.h"
 
 typedef struct names {
@@ -36,45 +37,9 @@ static void add_name(pb_arena *a, names *ns, const char *s)
 
 /* ---- suggestions ----------------------------------------------------------- */
 
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    int d[65];
-    for (size_t j = 0; j <= lb; j++)
-        d[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = d[0];
-        d[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = d[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (d[j] + 1 < best)
-                best = d[j] + 1;
-            if (d[j - 1] + 1 < best)
-                best = d[j - 1] + 1;
-            d[j] = best;
-            diag = up;
-        }
-    }
-    return d[lb];
-}
-
 const char *check_suggest(const char *word, const char *const *list, int n)
 {
-    const char *best = NULL;
-    int best_d = 99;
-    for (int i = 0; i < n; i++) {
-        int d = edit_distance(word, list[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = list[i];
-        }
-    }
-    size_t len = strlen(word);
-    int limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-    return best_d <= limit ? best : NULL;
+    return pb_suggest(word, list, n);
 }
 
 static const char *hint(pb_arena *a, const char *word, const names *ns)
