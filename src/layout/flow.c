@@ -307,6 +307,52 @@ static bool table_break_fits(const pb_table_set *ts, int r)
     return true;
 }
 
+/* Do the merged cells (rowspan > 1) beside row r hold their text: with
+ * l < 0, each in `room`; else on both sides of a cut at line l of r. */
+static bool spanning_cells_ok(const pb_table_set *ts, int r, int l, pb_fx room)
+{
+    const pb_table_grid *g = &ts->grid;
+    const pb_table_geometry *geo = &ts->geo;
+    pb_fx pad = ts->style->pad_y;
+    for (int c = 0; c < g->ncols; c++) {
+        const pb_table_cell *cell = &g->cells[g->owner[r * g->ncols + c]];
+        if (cell->rowspan == 1 || cell->col != c)
+            continue;
+        pb_fx need = geo->lines[cell - g->cells] * geo->line_pitch + 2 * pad;
+        if (l < 0) {
+            /* splitting the row: the cell is shown again on each page */
+            if (need > room)
+                return false;
+            continue;
+        }
+        /* a cut at line l: the parts above and below must hold the text */
+        pb_fx top = pb_table_line_top(geo, ts->style, r, l);
+        pb_fx above = top + pad, below = geo->row_h[r] - top + pad;
+        for (int k = cell->row; k < r; k++)
+            above += geo->row_h[k];
+        for (int k = r + 1; k < cell->row + cell->rowspan; k++)
+            below += geo->row_h[k];
+        if (above < need || below < need)
+            return false;
+    }
+    return true;
+}
+
+/* Is body row r split between its lines?  Only when it cannot fit on a
+ * page below the header rows, and only when splitting helps: a line with
+ * the padding at both cuts fits there, and a merged cell beside the row,
+ * shown again on each page, leaves room for a line of the row. */
+static bool table_row_splits(const pb_table_set *ts, pb_fx text_height, int r)
+{
+    pb_fx room = text_height - ts->header_height;
+    const pb_table_geometry *geo = &ts->geo;
+    if (geo->row_h[r] <= room || pb_table_row_lines(geo, ts->style, r) < 2)
+        return false;
+    if (geo->line_pitch + 2 * ts->style->pad_y > room)
+        return false;
+    return spanning_cells_ok(ts, r, -1, room - geo->line_pitch);
+}
+
 /* A table: its caption, then a galley line for the header rows and one
  * for each body row; paginate cuts them into pieces.  The header stays
  * with the first row, a band or heading row with the row below it. */
@@ -349,6 +395,27 @@ static void flow_table(flow *f, const pb_block *b, int bi)
         l->keep_with_next = true;
     }
     for (int r = g->nheader; r < g->nrows; r++) {
+        bool last_break = r + 1 < g->nrows && !table_break_fits(ts, r + 1);
+        if (table_row_splits(ts, f->layout->text_height, r)) {
+            /* one galley line per line of the row: the page may end after
+             * any of them; paginate adds the padding at the cut */
+            int n = pb_table_row_lines(&ts->geo, ts->style, r);
+            for (int k = 0; k < n; k++) {
+                pb_gline *l = new_line(f);
+                l->kind = PB_GLINE_TABLE_ROW;
+                l->height = pb_table_line_top(&ts->geo, ts->style, r, k + 1) -
+                            pb_table_line_top(&ts->geo, ts->style, r, k);
+                l->table = ts;
+                l->table_row = r;
+                l->slice = k;
+                l->nslices = n;
+                l->block = bi;
+                l->path = g->row_path[r];
+                l->keep_with_next = k + 1 < n ? !spanning_cells_ok(ts, r, k + 1, 0)
+                                              : last_break;
+            }
+            continue;
+        }
         pb_gline *l = new_line(f);
         l->kind = PB_GLINE_TABLE_ROW;
         l->height = ts->geo.row_h[r];
@@ -356,7 +423,7 @@ static void flow_table(flow *f, const pb_block *b, int bi)
         l->table_row = r;
         l->block = bi;
         l->path = g->row_path[r];
-        l->keep_with_next = r + 1 < g->nrows && !table_break_fits(ts, r + 1);
+        l->keep_with_next = last_break;
     }
 }
 

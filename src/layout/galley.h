@@ -72,6 +72,8 @@ typedef struct pb_gline {
     int nboxes;
     const struct pb_table_set *table; /* PB_GLINE_TABLE_ROW: the table */
     int table_row;        /* its grid row; -1: the header rows */
+    int slice, nslices;   /* a row too tall for a page, split between its
+                             lines: line `slice` of its `nslices` (0: whole) */
 } pb_gline;
 
 typedef struct pb_galley {

@@ -67,12 +67,27 @@ static pb_fx advance(const pb_galley *g, const pb_layout *layout, int i, pb_fx y
     return y;
 }
 
+/* A piece of a table cut inside a split row gets the row's padding at
+ * the cut: above the row's line l (a page starts there) or below it (a
+ * page ends there). */
+static pb_fx cut_above(const pb_gline *l)
+{
+    return l->kind == PB_GLINE_TABLE_ROW && l->nslices > 0 && l->slice > 0
+               ? l->table->style->pad_y : 0;
+}
+
+static pb_fx cut_below(const pb_gline *l)
+{
+    return l->kind == PB_GLINE_TABLE_ROW && l->nslices > 0 && l->slice + 1 < l->nslices
+               ? l->table->style->pad_y : 0;
+}
+
 /* A page that starts inside a table repeats the table's header rows. */
 static pb_fx page_top(const pb_galley *g, int start)
 {
     const pb_gline *l = &g->lines[start];
     if (l->kind == PB_GLINE_TABLE_ROW && l->table_row >= 0 && same_table(g, start, start - 1))
-        return l->table->header_height;
+        return l->table->header_height + cut_above(l);
     return 0;
 }
 
@@ -97,10 +112,16 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
                 j++;
             const pb_table_set *ts = l->table;
             int first = l->table_row >= 0 ? i : i + 1;
-            int r0 = first < j ? g->lines[first].table_row : ts->grid.nrows;
-            int r1 = first < j ? g->lines[j - 1].table_row + 1 : r0;
+            int r0 = ts->grid.nrows, r1 = r0, l0 = 0, l1 = -1;
+            if (first < j) {
+                const pb_gline *a = &g->lines[first], *e = &g->lines[j - 1];
+                r0 = a->table_row;
+                r1 = e->table_row + 1;
+                l0 = a->nslices > 0 ? a->slice : 0;
+                l1 = e->nslices > 0 ? e->slice + 1 : -1;
+            }
             pb_gline *piece = pb_arena_alloc(p->arena, sizeof *piece);
-            if (!pb_table_set_piece(ts, r0, r1, p->arena, piece))
+            if (!pb_table_set_piece(ts, r0, l0, r1, l1, p->arena, piece))
                 return false;
             piece->block = l->block;
             pb_placed_line *pl = &pg->lines[pg->nlines++];
@@ -110,7 +131,8 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
             for (int k = i; k < j; k++)
                 y = advance(g, layout, k, y);
             if (l->table_row >= 0 && same_table(g, i, i - 1))
-                y += ts->header_height;
+                y += ts->header_height + cut_above(l);
+            y += cut_below(&g->lines[j - 1]);
             i = j - 1;
             continue;
         }
@@ -194,12 +216,13 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
                 break;
             }
             pb_fx next = advance(g, layout, i, y);
-            if (y + l->height > avail) {
+            if (y + l->height + cut_below(l) > avail) {
                 if (i > start)
                     break;
                 if (l->kind == PB_GLINE_TABLE_ROW) {
-                    /* a row taller than a page would be cut by the page's
-                     * edge: refuse rather than lose text */
+                    /* a row taller than a page that flow could not split
+                     * between its lines would be cut by the page's edge:
+                     * refuse rather than lose text */
                     pb_diag_error(diag, PB_ERR_INPUT, l->table->file, l->path,
                                   "table row is taller than a page (%.1f mm, the text "
                                   "block is %.1f mm)",

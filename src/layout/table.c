@@ -636,6 +636,42 @@ bool pb_table_break_allowed(const pb_table_grid *grid, int r)
     return true;
 }
 
+int pb_table_row_lines(const pb_table_geometry *geo, const pb_table_style *style, int r)
+{
+    pb_fx text = geo->row_h[r] - 2 * style->pad_y, pitch = geo->line_pitch;
+    int n = pitch > 0 ? (int)((text + pitch - 1) / pitch) : 1;
+    return n > 1 ? n : 1;
+}
+
+/* The first line takes the top padding, the last the rest of the row. */
+static pb_fx line_top(const pb_table_geometry *geo, const pb_table_style *style, int r,
+                      int l, int n)
+{
+    if (l <= 0)
+        return 0;
+    if (l >= n)
+        return geo->row_h[r];
+    return style->pad_y + l * geo->line_pitch;
+}
+
+pb_fx pb_table_line_top(const pb_table_geometry *geo, const pb_table_style *style, int r,
+                        int l)
+{
+    return line_top(geo, style, r, l, pb_table_row_lines(geo, style, r));
+}
+
+pb_fx pb_table_row_part(const pb_table_geometry *geo, const pb_table_style *style, int r,
+                        int l0, int l1)
+{
+    int n = pb_table_row_lines(geo, style, r);
+    pb_fx h = line_top(geo, style, r, l1, n) - line_top(geo, style, r, l0, n);
+    if (l0 > 0)
+        h += style->pad_y;
+    if (l1 < n)
+        h += style->pad_y;
+    return h;
+}
+
 typedef struct rule_list {
     pb_rule *rules;
     int n, cap;
@@ -656,15 +692,29 @@ static void add_rule(rule_list *l, pb_fx x0, pb_fx y0, pb_fx x1, pb_fx y1, pb_fx
  * projecting square caps (half the width past each end), which closes the
  * corners and makes an inner rule end inside the rule it meets. */
 bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
-                         const pb_table_style *style, bool header, int r0, int r1,
-                         pb_arena *arena, pb_table_piece *out)
+                         const pb_table_style *style, bool header, int r0, int l0,
+                         int r1, int l1, pb_arena *arena, pb_table_piece *out)
 {
     memset(out, 0, sizeof *out);
     int ncols = grid->ncols, H = header ? grid->nheader : 0;
-    if (header && r0 < grid->nheader)
+    if (header && r0 < grid->nheader) {
         r0 = grid->nheader;
+        l0 = 0;
+    }
     if (r0 < 0 || r1 > grid->nrows || r0 > r1)
         return false;
+    /* the lines shown of the first and the last body row */
+    int n0 = 0, n1 = 0;
+    if (r0 < r1) {
+        n0 = pb_table_row_lines(geo, style, r0);
+        n1 = pb_table_row_lines(geo, style, r1 - 1);
+        if (l1 < 0)
+            l1 = n1;
+        if (l0 < 0 || l0 >= n0 || l1 > n1 || l1 < 1 || (r1 - 1 == r0 && l1 <= l0))
+            return false;
+    } else {
+        l0 = l1 = 0;
+    }
 
     /* the rows shown, top to bottom, and where each grid row is shown */
     int nshow = H + (r1 - r0);
@@ -679,9 +729,15 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
     for (int r = r0; r < r1; r++)
         show[d++] = r;
     for (int i = 0; i < nshow; i++) {
-        at[show[i]] = i;
-        y[i + 1] = y[i] + geo->row_h[show[i]];
+        int r = show[i];
+        at[r] = i;
+        pb_fx h = geo->row_h[r];
+        if (r >= r0 && (r == r0 || r == r1 - 1))
+            h = pb_table_row_part(geo, style, r, r == r0 ? l0 : 0,
+                                  r == r1 - 1 ? l1 : pb_table_row_lines(geo, style, r));
+        y[i + 1] = y[i] + h;
     }
+    bool split_top = r0 < r1 && l0 > 0, split_bottom = r0 < r1 && l1 < n1;
     out->width = geo->col_x[ncols];
     out->height = y[nshow];
 
@@ -712,8 +768,18 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
         b->w = geo->col_x[c->col + c->colspan] - b->x;
         b->y = y[at[first]];
         b->h = y[at[last] + 1] - b->y;
-        b->cut_top = first > c->row;
-        b->cut_bottom = last < c->row + c->rowspan - 1;
+        b->cut_top = first > c->row || (first == r0 && split_top);
+        b->cut_bottom = last < c->row + c->rowspan - 1 || (last == r1 - 1 && split_bottom);
+        b->l0 = 0;
+        b->l1 = geo->lines[i];
+        if (c->rowspan == 1 && ((c->row == r0 && split_top) || (c->row == r1 - 1 && split_bottom))) {
+            /* the lines of the split row shown here; a cell whose text has
+             * run out shows none */
+            b->split = true;
+            int a = c->row == r0 ? l0 : 0, e = c->row == r1 - 1 ? l1 : geo->lines[i];
+            b->l0 = a < geo->lines[i] ? a : geo->lines[i];
+            b->l1 = e < geo->lines[i] ? e : geo->lines[i];
+        }
     }
 
     /* who owns each shown position: a cell cut by the page is one box */

@@ -97,16 +97,34 @@ bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
  * after a band or a heading row (they stay with the row below them). */
 bool pb_table_break_allowed(const pb_table_grid *grid, int r);
 
+/* A row too tall for a page is split between its lines: lines [l0, l1)
+ * of body row r as a piece shows them.  A row has
+ * pb_table_row_lines() lines; its height is shared out as pad_y + the
+ * pitch per line + pad_y (the last line takes what a spanning cell added),
+ * and a piece cut inside the row gets pad_y at the cut too. */
+int pb_table_row_lines(const pb_table_geometry *geo, const pb_table_style *style, int r);
+pb_fx pb_table_row_part(const pb_table_geometry *geo, const pb_table_style *style, int r,
+                        int l0, int l1);
+/* Where line l of row r starts, from the row's top (l = lines: its height). */
+pb_fx pb_table_line_top(const pb_table_geometry *geo, const pb_table_style *style, int r,
+                        int l);
+
 /* A cell as one page shows it. */
 typedef struct pb_table_box {
     int cell;             /* index into grid->cells */
     pb_fx x, y, w, h;     /* the box on the piece, clipped to its rows */
     bool cut_top, cut_bottom; /* the cell continues on the previous/next page */
+    bool split;           /* in a split row: lines [l0, l1) of the cell's text,
+                             set from the top of the box */
+    int l0, l1;
 } pb_table_box;
 
 /* The part of a table that one page shows: the header rows (when
- * `header`), then body rows [r0, r1).  A cell spanning rows outside the
- * range is clipped to it and its text shown again.  Rules: a heavy
+ * `header`), then body rows [r0, r1), of which row r0 from its line l0 and
+ * row r1 - 1 up to its line l1 (-1: to its end).  A cell spanning rows
+ * outside the range is clipped to it and its text shown again; the cells
+ * of a row cut between its lines show the lines of their text in the
+ * piece.  Rules: a heavy
  * border around the piece (also where the table is cut by a page break),
  * light inner rules, never through a merged cell; collinear segments are
  * joined so rules meet cleanly. */
@@ -119,7 +137,7 @@ typedef struct pb_table_piece {
 } pb_table_piece;
 
 bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
-                         const pb_table_style *style, bool header, int r0, int r1,
-                         pb_arena *arena, pb_table_piece *out);
+                         const pb_table_style *style, bool header, int r0, int l0,
+                         int r1, int l1, pb_arena *arena, pb_table_piece *out);
 
 #endif

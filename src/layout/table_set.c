@@ -146,13 +146,14 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     return true;
 }
 
-bool pb_table_set_piece(const pb_table_set *ts, int r0, int r1, pb_arena *arena,
-                        pb_gline *out)
+bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
+                        pb_arena *arena, pb_gline *out)
 {
     const pb_table_grid *g = &ts->grid;
     const pb_table_geometry *geo = &ts->geo;
     pb_table_piece piece;
-    if (!pb_table_piece_make(g, geo, ts->style, g->nheader > 0, r0, r1, arena, &piece))
+    if (!pb_table_piece_make(g, geo, ts->style, g->nheader > 0, r0, l0, r1, l1, arena,
+                             &piece))
         return false;
     memset(out, 0, sizeof *out);
     out->kind = PB_GLINE_TEXT;
@@ -191,9 +192,17 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int r1, pb_arena *arena,
             .cut_top = bx->cut_top, .cut_bottom = bx->cut_bottom,
             .text = ct->text,
         };
-        /* Text centred vertically in the box as the page shows it. */
+        /* Text centred vertically in the box as the page shows it; in a
+         * split row, the lines this piece shows from the top of the box
+         * (the rest continue on the next page). */
+        int first = 0, end = ct->nlines;
         pb_fx top = bx->y + (bx->h - ct->nlines * pitch) / 2;
-        for (int li = 0; li < ct->nlines; li++) {
+        if (bx->split) {
+            first = bx->l0 < ct->nlines ? bx->l0 : ct->nlines;
+            end = bx->l1 < ct->nlines ? bx->l1 : ct->nlines;
+            top = bx->y + ts->style->pad_y - first * pitch;
+        }
+        for (int li = first; li < end; li++) {
             const pb_cell_line *cl = &ct->lines[li];
             pb_fx base = top + li * pitch + pb_baseline_in_box(pitch, geo->size);
             pb_fx x = bx->x + ts->style->pad_x + cl->x;

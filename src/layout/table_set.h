@@ -41,9 +41,10 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                         pb_diag *diag);
 
 /* The piece of the table one page shows: the header rows, then body rows
- * [r0, r1) (grid rows), as one galley line with the glyphs of every cell,
- * the rules and the cell boxes. */
-bool pb_table_set_piece(const pb_table_set *ts, int r0, int r1, pb_arena *arena,
-                        pb_gline *out);
+ * [r0, r1) (grid rows), row r0 from its line l0 and row r1 - 1 up to its
+ * line l1 (-1: to its end; see pb_table_piece_make), as one galley line
+ * with the glyphs of every cell, the rules and the cell boxes. */
+bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
+                        pb_arena *arena, pb_gline *out);
 
 #endif

@@ -742,6 +742,66 @@ static void test_row_heights(void)
     if (CHECK(pb_table_solve(&g, s, 40 * em, &M, A, &geo, &d), "narrower label solves")) {
         CHECK(geo.lines[lab - g.cells] == 3 && geo.row_h[1] == 3 * s->line_pitch + 2 * s->pad_y,
               "a label wrapped to 3 lines makes its row 3 lines tall");
+
+        /* the row split between its lines, as pages too short for it show it */
+        pb_fx p = s->line_pitch, pad = s->pad_y;
+        CHECK(pb_table_row_lines(&geo, s, 1) == 3 && pb_table_row_lines(&geo, s, 0) == 1,
+              "row lines: 3 and 1");
+        CHECK(pb_table_row_lines(&geo, s, 3) == 5 &&
+                  pb_table_line_top(&geo, s, 3, 5) == geo.row_h[3] &&
+                  pb_table_line_top(&geo, s, 3, 4) == pad + 4 * p,
+              "the group's last row: 5 lines, the last one takes the rest");
+        CHECK(pb_table_row_part(&geo, s, 1, 0, 3) == geo.row_h[1] &&
+                  pb_table_row_part(&geo, s, 1, 0, 1) == p + 2 * pad &&
+                  pb_table_row_part(&geo, s, 1, 1, 2) == p + 2 * pad &&
+                  pb_table_row_part(&geo, s, 1, 1, 3) == 2 * p + 2 * pad,
+              "a part of a row: its lines and the padding at both ends");
+        int li = (int)(lab - g.cells);
+        pb_table_piece q;
+        const pb_table_box *lb = NULL;
+        if (CHECK(pb_table_piece_make(&g, &geo, s, false, 0, 0, 2, 1, A, &q), "first part")) {
+            for (int i = 0; i < q.nboxes; i++)
+                if (q.boxes[i].cell == li)
+                    lb = &q.boxes[i];
+            CHECK(q.height == geo.row_h[0] + p + 2 * pad && lb && !lb->cut_top &&
+                      lb->cut_bottom && lb->split && lb->l0 == 0 && lb->l1 == 1 &&
+                      !q.boxes[0].cut_top && !q.boxes[0].cut_bottom && !q.boxes[0].split,
+                  "first part: row 0 whole, the first line of row 1, cut below it");
+        }
+        lb = NULL;
+        if (CHECK(pb_table_piece_make(&g, &geo, s, false, 1, 1, 2, 2, A, &q), "middle part")) {
+            for (int i = 0; i < q.nboxes; i++)
+                if (q.boxes[i].cell == li)
+                    lb = &q.boxes[i];
+            bool blank_empty = true;
+            for (int i = 0; i < q.nboxes; i++)
+                if (q.boxes[i].cell != li && q.boxes[i].l1 != q.boxes[i].l0)
+                    blank_empty = false;
+            CHECK(q.height == p + 2 * pad && lb && lb->cut_top && lb->cut_bottom &&
+                      lb->l0 == 1 && lb->l1 == 2 && lb->h == q.height && blank_empty,
+                  "middle part: line 2 of the label, cut at both ends; blanks show no line");
+        }
+        lb = NULL;
+        if (CHECK(pb_table_piece_make(&g, &geo, s, false, 1, 2, 4, -1, A, &q), "last part")) {
+            for (int i = 0; i < q.nboxes; i++)
+                if (q.boxes[i].cell == li)
+                    lb = &q.boxes[i];
+            CHECK(q.height == p + 2 * pad + geo.row_h[2] + geo.row_h[3] && lb && lb->cut_top &&
+                      !lb->cut_bottom && lb->l0 == 2 && lb->l1 == 3,
+                  "last part: the label's last line, then the group whole");
+            int top = 0, bottom = 0;
+            for (int i = 0; i < q.nrules; i++) {
+                const pb_rule *r = &q.rules[i];
+                if (r->y0 == 0 && r->y1 == 0 && r->width == s->outer_rule)
+                    top++;
+                if (r->y0 == q.height && r->y1 == q.height && r->width == s->outer_rule)
+                    bottom++;
+            }
+            CHECK(top == 1 && bottom == 1, "last part: heavy rule at the cut");
+        }
+        CHECK(!pb_table_piece_make(&g, &geo, s, false, 1, 3, 2, -1, A, &q) &&
+                  !pb_table_piece_make(&g, &geo, s, false, 1, 2, 2, 2, A, &q),
+              "a part outside the row's lines is refused");
     }
     pb_diag_print(&d, stdout);
     pb_diag_free(&d);
@@ -786,7 +846,7 @@ static void test_piece(void)
     CHECK(pb_table_break_allowed(&g, r0) && pb_table_break_allowed(&g, r1),
           "long table: breaks inside a group allowed");
     pb_table_piece p;
-    if (!CHECK(pb_table_piece_make(&g, &geo, &t->style, true, r0, r1, A, &p), "piece made"))
+    if (!CHECK(pb_table_piece_make(&g, &geo, &t->style, true, r0, 0, r1, -1, A, &p), "piece made"))
         return;
     pb_fx hh = geo.row_h[0] + geo.row_h[1], body = 0;
     for (int r = r0; r < r1; r++)
@@ -875,12 +935,12 @@ static void test_piece(void)
 
     /* a continuation without header, and the last piece */
     pb_table_piece q;
-    if (CHECK(pb_table_piece_make(&g, &geo, &t->style, false, 290, 302, A, &q), "last piece")) {
+    if (CHECK(pb_table_piece_make(&g, &geo, &t->style, false, 290, 0, 302, -1, A, &q), "last piece")) {
         CHECK(q.nboxes == 1 + 12 + 48 && q.boxes[0].cut_top && !q.boxes[0].cut_bottom &&
                   q.boxes[0].y == 0,
               "last piece: the group label first, cut at its top only");
     }
-    CHECK(!pb_table_piece_make(&g, &geo, &t->style, true, 10, 400, A, &q),
+    CHECK(!pb_table_piece_make(&g, &geo, &t->style, true, 10, 0, 400, -1, A, &q),
           "a range outside the table is refused");
 }
 
