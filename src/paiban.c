@@ -293,6 +293,10 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
     pb_pages pages;
     if (!pb_paginate(&galley, layout, fonts, arena, &pages, diag))
         return false;
+    if (!pdf && job->pdf) {
+        pdf = job->pdf;
+        pdf_len = job->pdf_len;
+    }
     if (!job->out_path && !pdf)
         return !job->dump_path || write_dump(job->dump_path, &pages, fonts, diag);
     pb_pdf_options po = {
@@ -323,10 +327,23 @@ static pb_status status_of(const pb_diag *diag)
     return PB_OK;
 }
 
+/* The job's report, from its file or its bytes. */
+static pb_report *job_report(const pb_job *job, pb_arena *arena, pb_diag *diag)
+{
+    if (job->report_bytes)
+        return pb_input_report(job->report_path, job->report_bytes, job->report_len, arena,
+                               diag);
+    return pb_input_report_file(job->report_path, arena, diag);
+}
+
 pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
 {
+    if (job->pdf) {
+        *job->pdf = NULL;
+        *job->pdf_len = 0;
+    }
     pb_arena *arena = pb_arena_new();
-    pb_report *report = pb_input_report_file(job->report_path, arena, diag);
+    pb_report *report = job_report(job, arena, diag);
     if (report)
         render_report(e, report, job, arena, NULL, NULL, diag);
     pb_arena_free(arena);
@@ -337,7 +354,7 @@ pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format forma
                           bool strict, FILE *out, pb_diag *diag)
 {
     pb_arena *arena = pb_arena_new();
-    pb_report *report = pb_input_report_file(job->report_path, arena, diag);
+    pb_report *report = job_report(job, arena, diag);
     pb_findings findings;
     pb_status st = PB_OK;
     if (report && bind_and_check(e, report, job, arena, &findings, diag)) {

@@ -36,9 +36,14 @@ typedef struct pb_engine_options {
 } pb_engine_options;
 
 typedef struct pb_job {
-    const char *report_path;
+    const char *report_path;  /* the report file, or its name in messages when
+                                 report_bytes is set */
+    const char *report_bytes; /* the report held in memory, or NULL */
+    size_t report_len;
     const char *layout_ref;   /* NULL: the report's, else the default */
     const char *out_path;     /* PDF; NULL: no PDF */
+    unsigned char **pdf;      /* the PDF in memory (malloc'ed), or NULL */
+    size_t *pdf_len;
     const char *dump_path;    /* or NULL */
     const char *previous_path;/* last year's report: rules that name "prev." are
                                  checked too; NULL: they are skipped */

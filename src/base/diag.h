@@ -17,6 +17,7 @@ typedef enum pb_status {
     PB_ERR_LAYOUT = 4,   /* the layout is invalid, or a font is missing/broken */
     PB_ERR_IO = 5,       /* a file could not be read or written */
     PB_ERR_CHECK = 6,    /* the numbers do not add up (a rule of the layout) */
+    PB_ERR_MEMORY = 7,   /* out of memory */
 } pb_status;
 
 typedef enum pb_severity { PB_WARNING, PB_ERROR } pb_severity;

@@ -1,55 +1,102 @@
 /* paiban check: the numbers of a report against the rules of its layout,
  * without typesetting anything.  Findings go to standard output, problems
  * with the input to standard error. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/limits.h"
 #include "paiban.h"
+
+static const char help[] =
+    "usage: paiban check [OPTION]... REPORT.json\n"
+    "\n"
+    "Checks the numbers of a report against the rules of its layout (the sums\n"
+    "of its tables, the numbers its text quotes, last year's figures) without\n"
+    "typesetting it.  The findings go to standard output.  REPORT.json '-' is\n"
+    "read from standard input.\n"
+    "\n"
+    "  -l, --layout=LAYOUT     a layout name (e.g. gbt9704) or a .json path;\n"
+    "                          default: the layout the report names, else gbt9704\n"
+    "      --previous=PREV.json\n"
+    "                          last year's report, for the rules that name prev.\n"
+    "      --format=text|json  how the findings are written (default text)\n"
+    "      --strict            a blank cell that a rule needs fails the check too\n"
+    "  -h, --help              show this help and exit\n"
+    "\n"
+    "exit status: 0 the rules hold, 6 a rule is violated (or, with --strict, a\n"
+    "value it needs is blank), 2 usage, 3 invalid report, 4 invalid layout,\n"
+    "5 a file could not be read or written.\n";
+
+enum { OPT_PREVIOUS = 256, OPT_FORMAT, OPT_STRICT };
+
+static const struct option options[] = {
+    {"layout", required_argument, NULL, 'l'},
+    {"previous", required_argument, NULL, OPT_PREVIOUS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
 
 int cmd_check(int argc, char **argv)
 {
-    const char *report = NULL, *layout = NULL, *previous = NULL;
+    const char *layout = NULL, *previous = NULL;
     pb_check_format format = PB_CHECK_TEXT;
     bool strict = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        bool takes = !strcmp(a, "-l") || !strcmp(a, "--layout") || !strcmp(a, "--previous") ||
-                     !strcmp(a, "--format");
-        if (takes && i + 1 >= argc)
-            return cli_usage_error("option %s needs a value", a);
-        if (!strcmp(a, "-l") || !strcmp(a, "--layout")) {
-            layout = argv[++i];
-        } else if (!strcmp(a, "--previous")) {
-            previous = argv[++i];
-        } else if (!strcmp(a, "--format")) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "text"))
+    int c;
+    while ((c = getopt_long(argc, argv, ":l:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            layout = optarg;
+            break;
+        case OPT_PREVIOUS:
+            previous = optarg;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "text"))
                 format = PB_CHECK_TEXT;
-            else if (!strcmp(f, "json"))
+            else if (!strcmp(optarg, "json"))
                 format = PB_CHECK_JSON;
             else
-                return cli_usage_error("--format takes text or json, got '%s'", f);
-        } else if (!strcmp(a, "--strict")) {
+                return cli_usage_error("check", "--format takes text or json, got '%s'",
+                                       optarg);
+            break;
+        case OPT_STRICT:
             strict = true;
-        } else if (a[0] == '-' && a[1] != 0) {
-            return cli_usage_error("unknown option %s", a);
-        } else if (report) {
-            return cli_usage_error("check takes one report (got '%s' and '%s')", report, a);
-        } else {
-            report = a;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_option_error("check", c, argv);
         }
     }
-    if (!report)
-        return cli_usage_error("no report given");
+    if (optind >= argc)
+        return cli_usage_error("check", "no report given");
+    if (argc - optind > 1)
+        return cli_usage_error("check", "check takes one report (got '%s' and '%s')",
+                               argv[optind], argv[optind + 1]);
+    const char *report = argv[optind];
+
+    pb_job job = {.report_path = report, .layout_ref = layout, .previous_path = previous};
+    char *input = NULL;
+    if (!strcmp(report, "-")) {
+        input = cli_read_stdin(PB_MAX_INPUT_BYTES, &job.report_len);
+        if (!input)
+            return PB_ERR_IO;
+        job.report_path = "standard input";
+        job.report_bytes = input;
+    }
     pb_engine *engine = pb_engine_new(NULL);
     pb_diag diag;
     pb_diag_init(&diag);
-    pb_job job = {.report_path = report, .layout_ref = layout, .previous_path = previous};
     pb_status st = pb_engine_check(engine, &job, format, strict, stdout, &diag);
     fflush(stdout);
     pb_diag_print(&diag, stderr);
     pb_diag_free(&diag);
     pb_engine_free(engine);
+    free(input);
     return (int)st;
 }

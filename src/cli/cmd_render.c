@@ -2,6 +2,7 @@
  * rendered by a pool of threads that share the engine's layouts and fonts.
  * One failing report never stops the others; a summary ends the run. */
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/arena.h"
+#include "base/limits.h"
 #include "cli/cli.h"
 #include "paiban.h"
 
@@ -93,7 +94,7 @@ static char *output_for(const char *dir, const char *report)
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
         dl--;
-    char *out = pb_xmalloc(dl + n + 6);
+    char *out = cli_xmalloc(dl + n + 6);
     snprintf(out, dl + n + 6, "%.*s/%.*s.pdf", (int)dl, dir, (int)n, base);
     return out;
 }
@@ -116,9 +117,9 @@ static bool read_list(const char *path, char ***items, int *n, int *cap)
             continue;
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 64;
-            *items = pb_xrealloc(*items, (size_t)*cap * sizeof **items);
+            *items = cli_xrealloc(*items, (size_t)*cap * sizeof **items);
         }
-        (*items)[(*n)++] = pb_xstrdup(line);
+        (*items)[(*n)++] = cli_xstrdup(line);
     }
     free(line);
     if (f != stdin)
@@ -126,24 +127,16 @@ static bool read_list(const char *path, char ***items, int *n, int *cap)
     return true;
 }
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static int render_batch(pb_engine *engine, const char *layout, const char *previous,
                         bool force, char **reports, int n, const char *outdir, int jobs,
                         bool quiet, bool verbose)
 {
-    if (!is_dir(outdir) && mkdir(outdir, 0777) != 0) {
-        fprintf(stderr, "paiban: error: %s: cannot create the output folder: %s\n", outdir,
-                strerror(errno));
+    if (!cli_make_folders(outdir))
         return PB_ERR_IO;
-    }
     pool p = {.engine = engine, .layout = layout, .previous = previous, .force = force,
               .njobs = n};
-    p.jobs = pb_xcalloc((size_t)n, sizeof *p.jobs);
+    p.jobs = cli_xmalloc((size_t)n * sizeof *p.jobs);
+    memset(p.jobs, 0, (size_t)n * sizeof *p.jobs);
     for (int i = 0; i < n; i++) {
         p.jobs[i].report = reports[i];
         p.jobs[i].out = output_for(outdir, reports[i]);
@@ -167,7 +160,7 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     if (jobs > n)
         jobs = n;
-    pthread_t *threads = pb_xcalloc((size_t)jobs, sizeof *threads);
+    pthread_t *threads = cli_xmalloc((size_t)jobs * sizeof *threads);
     int started = 0;
     for (int t = 0; t < jobs; t++)
         if (pthread_create(&threads[t], NULL, worker, &p) == 0)
@@ -221,106 +214,241 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     return (int)first;
 }
 
-int cmd_render(int argc, char **argv)
+static const char help[] =
+    "usage: paiban render [OPTION]... REPORT.json -o OUT.pdf\n"
+    "       paiban render [OPTION]... REPORT.json... -o OUTDIR/\n"
+    "\n"
+    "Typesets a report (JSON data) with its layout into a PDF.  The PDF is\n"
+    "written whole or not at all.  With several reports (or --batch), each\n"
+    "NAME.json becomes OUTDIR/NAME.pdf, rendered by a pool of threads; one\n"
+    "failing report does not stop the others.  REPORT.json '-' is read from\n"
+    "standard input, -o - writes the PDF to standard output.\n"
+    "\n"
+    "  -o, --output=PATH       the PDF to write ('-': standard output), or with\n"
+    "                          several reports a folder for them (created with\n"
+    "                          its parents if missing)\n"
+    "  -l, --layout=LAYOUT     a layout name (e.g. gbt9704) or a .json path;\n"
+    "                          default: the layout each report names, else gbt9704\n"
+    "      --batch=LISTFILE    also render the reports listed in LISTFILE, one path\n"
+    "                          a line ('-': standard input)\n"
+    "  -j, --jobs=N            render N reports at a time (default: one per core)\n"
+    "  -q, --quiet             no progress line\n"
+    "      --font-dir=DIR      also look for fonts in DIR (repeatable); a folder\n"
+    "                          that does not exist is an error\n"
+    "      --dump=FILE         write every placed line (page, position, font, size,\n"
+    "                          text) as text ('-': standard output; one report)\n"
+    "  -v, --verbose           print which font file serves each font role, and\n"
+    "                          the warnings of every report of a batch\n"
+    "      --previous=PREV.json\n"
+    "                          last year's report: also check the rules across\n"
+    "                          years\n"
+    "      --force             write the PDF even when the numbers do not add up\n"
+    "                          (the findings are printed as warnings)\n"
+    "  -h, --help              show this help and exit\n"
+    "\n"
+    "exit status: 0 the PDF was written, 2 usage, 3 invalid report data, 4 layout\n"
+    "or font problem, 5 a file could not be read or written, 6 the numbers do not\n"
+    "add up; a batch exits with the status of its first failure.\n";
+
+enum { OPT_BATCH = 256, OPT_FONT_DIR, OPT_DUMP, OPT_PREVIOUS, OPT_FORCE };
+
+static const struct option options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"layout", required_argument, NULL, 'l'},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"jobs", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"font-dir", required_argument, NULL, OPT_FONT_DIR},
+    {"dump", required_argument, NULL, OPT_DUMP},
+    {"verbose", no_argument, NULL, 'v'},
+    {"previous", required_argument, NULL, OPT_PREVIOUS},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct render_args {
+    const char *out, *layout, *dump, *batch, *previous;
+    bool verbose, quiet, force;
+    int jobs;
+    const char **font_dirs; /* borrowed from argv */
+    int nfont_dirs;
+    char **reports;         /* owned */
+    int nreports, cap;
+} render_args;
+
+static void free_args(render_args *a)
 {
-    const char *out = NULL, *layout = NULL, *dump = NULL, *batch = NULL, *previous = NULL;
-    bool verbose = false, quiet = false, force = false;
-    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    char **reports = NULL;
-    int nreports = 0, cap = 0, rc = 0;
-    const char **dirs = pb_xcalloc((size_t)argc + 1, sizeof *dirs);
-    int ndirs = 0;
-    for (int i = 0; i < argc && rc == 0; i++) {
-        const char *a = argv[i];
-        bool takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "-l") ||
-                     !strcmp(a, "--layout") || !strcmp(a, "--font-dir") ||
-                     !strcmp(a, "--dump") || !strcmp(a, "--batch") || !strcmp(a, "-j") ||
-                     !strcmp(a, "--jobs") || !strcmp(a, "--previous");
-        if (takes && i + 1 >= argc) {
-            rc = cli_usage_error("option %s needs a value", a);
+    for (int i = 0; i < a->nreports; i++)
+        free(a->reports[i]);
+    free(a->reports);
+    free(a->font_dirs);
+}
+
+/* Parses the command line into a; 0 or the status of a usage error. */
+static int parse(int argc, char **argv, render_args *a)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = cores < 1 ? 1 : cores > 1024 ? 1024 : (int)cores;
+    a->font_dirs = cli_xmalloc(((size_t)argc + 1) * sizeof *a->font_dirs);
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:l:j:qvh", options, NULL)) != -1) {
+        switch (c) {
+        case 'o': a->out = optarg; break;
+        case 'l': a->layout = optarg; break;
+        case OPT_BATCH: a->batch = optarg; break;
+        case 'j':
+            if (!cli_parse_jobs("render", optarg, &a->jobs))
+                return PB_ERR_USAGE;
             break;
-        }
-        if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-            out = argv[++i];
-        else if (!strcmp(a, "-l") || !strcmp(a, "--layout"))
-            layout = argv[++i];
-        else if (!strcmp(a, "--font-dir"))
-            dirs[ndirs++] = argv[++i];
-        else if (!strcmp(a, "--dump"))
-            dump = argv[++i];
-        else if (!strcmp(a, "--batch"))
-            batch = argv[++i];
-        else if (!strcmp(a, "--previous"))
-            previous = argv[++i];
-        else if (!strcmp(a, "--force"))
-            force = true;
-        else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            char *end;
-            jobs = strtol(argv[++i], &end, 10);
-            if (*end || jobs < 1 || jobs > 1024)
-                rc = cli_usage_error("-j needs a number of jobs from 1 to 1024, got '%s'",
-                                     argv[i]);
-        } else if (!strcmp(a, "--verbose"))
-            verbose = true;
-        else if (!strcmp(a, "--quiet"))
-            quiet = true;
-        else if (a[0] == '-' && a[1] != 0)
-            rc = cli_usage_error("unknown option %s", a);
-        else {
-            if (nreports == cap) {
-                cap = cap ? cap * 2 : 16;
-                reports = pb_xrealloc(reports, (size_t)cap * sizeof *reports);
-            }
-            reports[nreports++] = pb_xstrdup(a);
+        case 'q': a->quiet = true; break;
+        case OPT_FONT_DIR: a->font_dirs[a->nfont_dirs++] = optarg; break;
+        case OPT_DUMP: a->dump = optarg; break;
+        case 'v': a->verbose = true; break;
+        case OPT_PREVIOUS: a->previous = optarg; break;
+        case OPT_FORCE: a->force = true; break;
+        case 'h': return -1;
+        default: return cli_option_error("render", c, argv);
         }
     }
-    if (rc == 0 && batch && !read_list(batch, &reports, &nreports, &cap))
+    for (int i = optind; i < argc; i++) {
+        if (a->nreports == a->cap) {
+            a->cap = a->cap ? a->cap * 2 : 16;
+            a->reports = cli_xrealloc(a->reports, (size_t)a->cap * sizeof *a->reports);
+        }
+        a->reports[a->nreports++] = cli_xstrdup(argv[i]);
+    }
+    return 0;
+}
+
+/* The combinations that make no sense, before anything is read. */
+static int check_args(const render_args *a)
+{
+    bool many = a->nreports > 1 || a->batch;
+    bool stdin_report = false;
+    for (int i = 0; i < a->nreports; i++)
+        stdin_report |= !strcmp(a->reports[i], "-");
+    if (a->nreports == 0 && !a->batch)
+        return cli_usage_error("render", "no report given");
+    if (!a->out && !a->dump)
+        return cli_usage_error("render", "no output given (-o OUT.pdf or --dump FILE)");
+    if (many && stdin_report)
+        return cli_usage_error("render", "the report from standard input ('-') must be the "
+                                         "only report");
+    if (stdin_report && a->batch && !strcmp(a->batch, "-"))
+        return cli_usage_error("render", "the report and --batch cannot both be read from "
+                                         "standard input");
+    if (many && !a->out)
+        return cli_usage_error("render", "several reports need an output folder (-o OUTDIR/)");
+    if (many && a->dump)
+        return cli_usage_error("render", "--dump takes one report");
+    if (many && !strcmp(a->out, "-"))
+        return cli_usage_error("render", "several reports need an output folder, not "
+                                         "standard output");
+    if (a->out && a->dump && !strcmp(a->out, "-") && !strcmp(a->dump, "-"))
+        return cli_usage_error("render", "the PDF and the dump cannot both go to standard "
+                                         "output");
+    return 0;
+}
+
+/* A font folder that is not there is a typing mistake, not a wish. */
+static bool check_font_dirs(const render_args *a)
+{
+    for (int i = 0; i < a->nfont_dirs; i++) {
+        struct stat st;
+        if (stat(a->font_dirs[i], &st) != 0) {
+            cli_error("%s: cannot read the font folder: %s", a->font_dirs[i], strerror(errno));
+            return false;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            cli_error("%s: cannot read the font folder: %s", a->font_dirs[i],
+                      strerror(ENOTDIR));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One report: to the file named, to standard output, or into a folder. */
+static int render_one(pb_engine *engine, const render_args *a)
+{
+    const char *report = a->reports[0];
+    pb_job job = {.report_path = report, .layout_ref = a->layout,
+                  .previous_path = a->previous, .force = a->force};
+    char *input = NULL, *path = NULL;
+    if (!strcmp(report, "-")) {
+        input = cli_read_stdin(PB_MAX_INPUT_BYTES, &job.report_len);
+        if (!input)
+            return PB_ERR_IO;
+        job.report_path = "standard input";
+        job.report_bytes = input;
+    }
+    unsigned char *pdf = NULL;
+    size_t pdf_len = 0;
+    if (a->out && !strcmp(a->out, "-")) {
+        job.pdf = &pdf;
+        job.pdf_len = &pdf_len;
+    } else if (a->out && (cli_is_folder(a->out) || a->out[strlen(a->out) - 1] == '/')) {
+        if (input) {
+            free(input);
+            return cli_usage_error("render", "the report from standard input needs a file "
+                                             "name to write (-o OUT.pdf)");
+        }
+        if (!cli_make_folders(a->out)) {
+            free(input);
+            return PB_ERR_IO;
+        }
+        job.out_path = path = output_for(a->out, report);
+    } else {
+        job.out_path = a->out;
+    }
+    job.dump_path = a->dump;
+    pb_diag diag;
+    pb_diag_init(&diag);
+    int rc = (int)pb_engine_render(engine, &job, &diag);
+    pb_diag_print(&diag, stderr);
+    pb_diag_free(&diag);
+    if (rc == 0 && pdf)
+        cli_write_stdout(pdf, pdf_len);
+    free(pdf);
+    free(path);
+    free(input);
+    return rc;
+}
+
+int cmd_render(int argc, char **argv)
+{
+    render_args a = {0};
+    int rc = parse(argc, argv, &a);
+    if (rc < 0) {
+        free_args(&a);
+        return cli_help(help);
+    }
+    if (rc == 0)
+        rc = check_args(&a);
+    if (rc == 0 && !check_font_dirs(&a))
         rc = PB_ERR_IO;
-    bool many = rc == 0 && (nreports > 1 || batch);
-    if (rc == 0 && nreports == 0)
-        rc = batch ? cli_usage_error("%s lists no report", batch)
-                   : cli_usage_error("no report given");
-    else if (rc == 0 && !out && !dump)
-        rc = cli_usage_error("no output given (-o OUT.pdf or --dump FILE)");
-    else if (rc == 0 && many && !out)
-        rc = cli_usage_error("several reports need an output folder (-o OUTDIR/)");
-    else if (rc == 0 && many && dump)
-        rc = cli_usage_error("--dump takes one report");
+    if (rc == 0 && a.batch && !read_list(a.batch, &a.reports, &a.nreports, &a.cap))
+        rc = PB_ERR_IO;
+    if (rc == 0 && a.nreports == 0)
+        rc = cli_usage_error("render", "%s lists no report", a.batch);
     if (rc != 0) {
-        for (int i = 0; i < nreports; i++)
-            free(reports[i]);
-        free(reports);
-        free(dirs);
+        free_args(&a);
         return rc;
     }
 
     pb_engine_options eo = {
-        .font_dirs = dirs,
-        .nfont_dirs = ndirs,
-        .verbose = verbose ? stderr : NULL,
+        .font_dirs = a.font_dirs,
+        .nfont_dirs = a.nfont_dirs,
+        .verbose = a.verbose ? stderr : NULL,
     };
     pb_engine *engine = pb_engine_new(&eo);
-    if (many) {
-        rc = render_batch(engine, layout, previous, force, reports, nreports, out, (int)jobs,
-                          quiet, verbose);
-    } else {
-        /* one report: to the file named, or into the folder named */
-        char *path = out && (is_dir(out) || out[strlen(out) - 1] == '/')
-                         ? output_for(out, reports[0])
-                         : (out ? pb_xstrdup(out) : NULL);
-        pb_diag diag;
-        pb_diag_init(&diag);
-        pb_job job = {.report_path = reports[0], .layout_ref = layout, .out_path = path,
-                      .dump_path = dump, .previous_path = previous, .force = force};
-        rc = (int)pb_engine_render(engine, &job, &diag);
-        pb_diag_print(&diag, stderr);
-        pb_diag_free(&diag);
-        free(path);
-    }
+    if (a.nreports > 1 || a.batch)
+        rc = render_batch(engine, a.layout, a.previous, a.force, a.reports, a.nreports, a.out,
+                          a.jobs, a.quiet, a.verbose);
+    else
+        rc = render_one(engine, &a);
     pb_engine_free(engine);
-    for (int i = 0; i < nreports; i++)
-        free(reports[i]);
-    free(reports);
-    free(dirs);
+    free_args(&a);
     return rc;
 }

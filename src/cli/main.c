@@ -1,75 +1,104 @@
-/* paiban command line: dispatch, --help and --version. */
-#include <stdarg.h>
+/* paiban command line: the commands, --help and --version, and the check
+ * of standard output when it is closed (a full disk or a closed pipe is an
+ * error, exit 5, not a silent loss). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "paiban.h"
 
-static const char usage[] =
-    "usage: paiban render REPORT.json... [-l LAYOUT] -o OUT.pdf|OUTDIR/ [options]\n"
-    "       paiban check REPORT.json [-l LAYOUT] [--previous PREV.json]\n"
-    "                    [--format text|json] [--strict]\n"
-    "       paiban --help | --version\n"
-    "\n"
-    "Typesets reports (JSON data) with a layout (JSON) into PDF files.\n"
-    "\n"
-    "render options:\n"
-    "  -o, --output PATH    the PDF to write, or with several reports a folder for\n"
-    "                       them (OUTDIR/NAME.pdf for NAME.json); a PDF is written\n"
-    "                       whole or not at all\n"
-    "  -l, --layout LAYOUT  a layout name (e.g. gbt9704) or a .json path; default:\n"
-    "                       the layout each report names, else gbt9704\n"
-    "  --batch LISTFILE     also render the reports listed in LISTFILE, one path a\n"
-    "                       line ('-': standard input)\n"
-    "  -j, --jobs N         render N reports at a time (default: one per core)\n"
-    "  --quiet              no progress line\n"
-    "  --font-dir DIR       also look for fonts in DIR (may be repeated)\n"
-    "  --dump FILE|-        write every placed line (page, position, font, size,\n"
-    "                       text) as text (one report only)\n"
-    "  --verbose            print which font file serves each font role\n"
-    "  --previous PREV.json\n"
-    "                       last year's report: also check the rules across years\n"
-    "  --force              write the PDF even when the numbers do not add up (the\n"
-    "                       findings are printed as warnings)\n"
-    "\n"
-    "check options (the layout's rules over the tables; nothing is typeset):\n"
-    "  -l, --layout LAYOUT  as for render\n"
-    "  --previous PREV.json\n"
-    "                       last year's report, for the rules that name prev.\n"
-    "  --format text|json   how the findings are written (default text)\n"
-    "  --strict             a blank cell that a rule needs fails the check too\n"
-    "\n"
-    "exit status: 0 success, 1 internal error, 2 usage, 3 invalid report data,\n"
-    "4 layout or font problem, 5 file could not be read or written, 6 the numbers\n"
-    "do not add up\n";
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
 
-int cli_usage_error(const char *fmt, ...)
+/* A new command: a file cmd_NAME.c, its function in cli.h, a line here. */
+static const command commands[] = {
+    {"render", cmd_render, "typeset reports into PDF files"},
+    {"check", cmd_check, "check the numbers of a report against its layout's rules"},
+};
+#define NCOMMANDS (int)(sizeof commands / sizeof *commands)
+
+static int usage(void)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("paiban: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'paiban --help'.\n", stderr);
-    va_end(ap);
-    return PB_ERR_USAGE;
+    printf("usage: paiban COMMAND [OPTION]... [ARGUMENT]...\n"
+           "       paiban --help | --version\n"
+           "\n"
+           "Typesets reports (JSON data) with a layout (JSON) into PDF files for\n"
+           "Chinese official filings, and checks their numbers.\n"
+           "\n"
+           "commands:\n");
+    for (int i = 0; i < NCOMMANDS; i++)
+        printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+    printf("\n"
+           "'paiban COMMAND --help' shows the options of a command.\n"
+           "\n"
+           "environment:\n"
+           "  PAIBAN_DATA_DIR      the folder of layouts/ and fonts/ (default: the\n"
+           "                       folder paiban was built from)\n"
+           "  SOURCE_DATE_EPOCH    the PDF creation date, in seconds since 1970\n"
+           "\n"
+           "exit status: 0 success, 1 internal error, 2 usage, 3 invalid report data,\n"
+           "4 layout or font problem, 5 file could not be read or written, 6 the numbers\n"
+           "do not add up\n");
+    return 0;
+}
+
+/* What gnulib's close_stdout does: output that could not be written is
+ * an error even when every printf "succeeded" into the buffer. */
+static int close_output(int rc)
+{
+    int err = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        err = errno ? errno : EIO;
+    if (fclose(stdout) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (err) {
+        fprintf(stderr, "paiban: error: standard output: cannot write: %s\n", strerror(err));
+        if (rc == 0)
+            rc = PB_ERR_IO;
+    }
+    if ((fflush(stderr) != 0 || ferror(stderr)) && rc == 0)
+        rc = PB_ERR_IO;
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage_error(NULL, "no command given");
+    const char *a = argv[1];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+        return usage();
+    if (!strcmp(a, "--version")) {
+        printf("paiban %s\n", PAIBAN_VERSION);
+        return 0;
+    }
+    if (!strcmp(a, "help") && argc == 2)
+        return usage();
+    if (!strcmp(a, "help")) {
+        /* "paiban help render" is "paiban render --help" */
+        char *help_argv[] = {argv[2], "--help", NULL};
+        cli_getopt_reset();
+        for (int i = 0; i < NCOMMANDS; i++)
+            if (!strcmp(argv[2], commands[i].name))
+                return commands[i].run(2, help_argv);
+        return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+    }
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(a, commands[i].name)) {
+            cli_getopt_reset();
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    if (a[0] == '-')
+        return cli_usage_error(NULL, "unknown option %s (options follow the command)", a);
+    return cli_usage_error(NULL, "unknown command '%s'", a);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return cli_usage_error("no command given");
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "--version")) {
-        printf("paiban %s\n", PAIBAN_VERSION);
-        return 0;
-    }
-    if (!strcmp(argv[1], "render"))
-        return cmd_render(argc - 2, argv + 2);
-    if (!strcmp(argv[1], "check"))
-        return cmd_check(argc - 2, argv + 2);
-    return cli_usage_error("unknown command '%s'", argv[1]);
+    return close_output(run(argc, argv));
 }
