@@ -1,14 +1,18 @@
-/* The pipeline, readable in one function: input -> check -> fonts -> flow
- * (shape, line breaking) -> paginate -> pdf, plus the dump. */
-#include "paiban.h"
+/* The pipeline, readable in one function (render_report): input -> check
+ * -> fonts -> flow (shape, line breaking) -> paginate -> pdf, plus the
+ * dump; the engine that keeps what documents share; and the public API of
+ * include/paiban.h on top. */
+#include "engine.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <pthread.h>
+#include <sys/stat.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "base/fsio.h"
 #include "check/check.h"
 #include "fonts/fonts.h"
@@ -18,36 +22,174 @@
 #include "output/dump.h"
 #include "output/pdf.h"
 
-const char *pb_data_dir(void)
-{
-    const char *env = getenv("PAIBAN_DATA_DIR");
-    return env && *env ? env : PAIBAN_DATA_DIR;
-}
+#ifndef PAIBAN_INSTALL_DATADIR
+#define PAIBAN_INSTALL_DATADIR "/usr/local/share/paiban"
+#endif
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static long long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
+#define DEFAULT_ERROR_LIMIT 100
+#define MOST_ERRORS 100000
 
-long long pb_creation_time(const char *meta_date)
+/* ---- options ---------------------------------------------------------- */
+
+struct pb_options {
+    char *data_dir;           /* owned; NULL: the installed one */
+    char **font_dirs;         /* owned */
+    int nfont_dirs;
+    bool system_fonts;
+    char *cache_dir;          /* owned, may be NULL */
+    long long creation_time;  /* PB_TIME_NONE: the report's meta.date */
+    bool verbose;
+    pb_call_limits limits;
+    int error_limit;
+    pb_message_fn message;
+    void *message_user;
+};
+
+/* Runs fn(arg) inside an out-of-memory scope: false when memory ran out
+ * (what fn changed lives in *arg, which outlives the jump).  The caller
+ * has opened a call (pb_call_begin). */
+static bool protect(void (*fn)(void *arg), void *arg)
 {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == 0 && v >= 0)
-            return v;
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        return false;
     }
-    int y, m, d;
-    if (meta_date && sscanf(meta_date, "%4d-%2d-%2d", &y, &m, &d) == 3)
-        return days_from_civil(y, m, d) * 86400;
-    return -1;
+    fn(arg);
+    pb_oom_leave(&scope);
+    return true;
+}
+
+/* The same as a call of its own, for the setters and pb_engine_new, which
+ * allocate outside the calls that render. */
+static bool protect_call(void (*fn)(void *arg), void *arg)
+{
+    pb_call call;
+    pb_call_begin(&call, NULL);
+    bool ok = protect(fn, arg);
+    pb_call_end(&call);
+    return ok;
+}
+
+typedef struct string_copy {
+    const char *from;
+    char *to;
+} string_copy;
+
+static void copy_string(void *arg)
+{
+    string_copy *c = arg;
+    c->to = pb_xstrdup(c->from);
+}
+
+/* A copy of s (NULL stays NULL) into *slot, replacing what was there. */
+static pb_status set_string(char **slot, const char *s)
+{
+    string_copy c = {s, NULL};
+    if (s && !protect_call(copy_string, &c))
+        return PB_ERR_MEMORY;
+    free(*slot);
+    *slot = c.to;
+    return PB_OK;
+}
+
+pb_options *pb_options_new(void)
+{
+    pb_options *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->system_fonts = true;
+    o->creation_time = PB_TIME_NONE;
+    o->limits = (pb_call_limits){PB_MAX_INPUT_BYTES, PB_MAX_PAGES};
+    o->error_limit = DEFAULT_ERROR_LIMIT;
+    return o;
+}
+
+void pb_options_free(pb_options *o)
+{
+    if (!o)
+        return;
+    free(o->data_dir);
+    for (int i = 0; i < o->nfont_dirs; i++)
+        free(o->font_dirs[i]);
+    free(o->font_dirs);
+    free(o->cache_dir);
+    free(o);
+}
+
+pb_status pb_options_set_data_dir(pb_options *o, const char *dir)
+{
+    return set_string(&o->data_dir, dir);
+}
+
+pb_status pb_options_add_font_dir(pb_options *o, const char *dir)
+{
+    if (!dir || !*dir)
+        return PB_ERR_USAGE;
+    char **dirs = realloc(o->font_dirs, ((size_t)o->nfont_dirs + 1) * sizeof *dirs);
+    if (!dirs)
+        return PB_ERR_MEMORY;
+    o->font_dirs = dirs;
+    dirs[o->nfont_dirs] = NULL;
+    pb_status st = set_string(&dirs[o->nfont_dirs], dir);
+    if (st == PB_OK)
+        o->nfont_dirs++;
+    return st;
+}
+
+void pb_options_set_system_fonts(pb_options *o, int use)
+{
+    o->system_fonts = use != 0;
+}
+
+pb_status pb_options_set_cache_dir(pb_options *o, const char *dir)
+{
+    return set_string(&o->cache_dir, dir && *dir ? dir : NULL);
+}
+
+pb_status pb_options_set_creation_time(pb_options *o, long long seconds)
+{
+    /* the PDF date format holds years up to 9999 */
+    if (seconds != PB_TIME_NONE && (seconds < 0 || seconds > 253402300799LL))
+        return PB_ERR_USAGE;
+    o->creation_time = seconds;
+    return PB_OK;
+}
+
+void pb_options_set_verbose(pb_options *o, int verbose)
+{
+    o->verbose = verbose != 0;
+}
+
+pb_status pb_options_set_limit(pb_options *o, pb_limit limit, long long value)
+{
+    if (value < 1)
+        return PB_ERR_USAGE;
+    switch (limit) {
+    case PB_LIMIT_INPUT_BYTES:
+        if (value > PB_MAX_INPUT_BYTES)
+            return PB_ERR_USAGE;
+        o->limits.input_bytes = (size_t)value;
+        return PB_OK;
+    case PB_LIMIT_PAGES:
+        if (value > PB_MAX_PAGES)
+            return PB_ERR_USAGE;
+        o->limits.pages = (int)value;
+        return PB_OK;
+    case PB_LIMIT_ERRORS:
+        if (value > MOST_ERRORS)
+            return PB_ERR_USAGE;
+        o->error_limit = (int)value;
+        return PB_OK;
+    }
+    return PB_ERR_USAGE;
+}
+
+void pb_options_set_message_callback(pb_options *o, pb_message_fn fn, void *user)
+{
+    o->message = fn;
+    o->message_user = user;
 }
 
 /* ---- the engine: layouts and fonts shared by documents ---------------- */
@@ -60,44 +202,40 @@ typedef struct layout_entry {
 } layout_entry;
 
 typedef struct fonts_entry {
-    const pb_layout *layout;  /* borrowed from a layout entry */
-    char *report_dir;         /* owned */
+    char *key;                /* owned: what decides the fonts (font_key) */
     pb_fontset *fonts;        /* owned */
 } fonts_entry;
 
 struct pb_engine {
     char *data_dir;           /* owned */
-    const char **font_dirs;   /* borrowed */
+    char **font_dirs;         /* owned */
     int nfont_dirs;
-    FILE *verbose;
+    bool system_fonts;
+    char *cache_dir;          /* owned, may be NULL */
+    long long creation_time;
+    bool verbose;
+    pb_call_limits limits;
+    int error_limit;
+    pb_message_fn message;
+    void *message_user;
     pthread_mutex_t lock;     /* guards the caches; loading happens under it
                                  so a layout or font set is loaded once */
-    layout_entry *layouts;
+    layout_entry *layouts;    /* owned */
     int nlayouts, layouts_cap;
-    fonts_entry *fontsets;
+    fonts_entry *fontsets;    /* owned */
     int nfontsets, fontsets_cap;
 };
 
-pb_engine *pb_engine_new(const pb_engine_options *opt)
+const char *pb_engine_data_dir(const pb_engine *e)
 {
-    pb_engine *e = pb_xcalloc(1, sizeof *e);
-    e->data_dir = pb_xstrdup(opt && opt->data_dir ? opt->data_dir : pb_data_dir());
-    if (opt) {
-        e->font_dirs = opt->font_dirs;
-        e->nfont_dirs = opt->nfont_dirs;
-        e->verbose = opt->verbose;
-    }
-    pthread_mutex_init(&e->lock, NULL);
-    return e;
+    return e->data_dir;
 }
 
-void pb_engine_free(pb_engine *e)
+static void engine_free(pb_engine *e)
 {
-    if (!e)
-        return;
     for (int i = 0; i < e->nfontsets; i++) {
         pb_fonts_free(e->fontsets[i].fonts);
-        free(e->fontsets[i].report_dir);
+        free(e->fontsets[i].key);
     }
     for (int i = 0; i < e->nlayouts; i++) {
         pb_arena_free(e->layouts[i].arena);
@@ -106,9 +244,171 @@ void pb_engine_free(pb_engine *e)
     }
     free(e->fontsets);
     free(e->layouts);
-    pthread_mutex_destroy(&e->lock);
+    for (int i = 0; i < e->nfont_dirs; i++)
+        free(e->font_dirs[i]);
+    free(e->font_dirs);
+    free(e->cache_dir);
     free(e->data_dir);
     free(e);
+}
+
+void pb_engine_free(pb_engine *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_destroy(&e->lock);
+    engine_free(e);
+}
+
+/* Checks a folder the host named; false with a message. */
+static bool check_folder(const char *dir, const char *what, pb_diag *diag)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        pb_diag_error(diag, PB_ERR_IO, dir, NULL, "cannot read the %s: %s", what,
+                      strerror(errno));
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        pb_diag_error(diag, PB_ERR_IO, dir, NULL, "cannot read the %s: %s", what,
+                      strerror(ENOTDIR));
+        return false;
+    }
+    return true;
+}
+
+typedef struct engine_make {
+    const pb_options *o;
+    pb_engine *e;
+    pb_diag *diag;
+} engine_make;
+
+static void make_engine(void *arg)
+{
+    static const pb_options defaults = {
+        .system_fonts = true,
+        .creation_time = PB_TIME_NONE,
+        .limits = {PB_MAX_INPUT_BYTES, PB_MAX_PAGES},
+        .error_limit = DEFAULT_ERROR_LIMIT,
+    };
+    engine_make *m = arg;
+    const pb_options *o = m->o ? m->o : &defaults;
+    pb_engine *e = m->e;
+    e->system_fonts = o->system_fonts;
+    e->creation_time = o->creation_time;
+    e->verbose = o->verbose;
+    e->limits = o->limits;
+    e->error_limit = o->error_limit;
+    e->message = o->message;
+    e->message_user = o->message_user;
+    e->data_dir = pb_xstrdup(o->data_dir ? o->data_dir : PAIBAN_INSTALL_DATADIR);
+    e->cache_dir = o->cache_dir ? pb_xstrdup(o->cache_dir) : NULL;
+    e->font_dirs = pb_xcalloc((size_t)o->nfont_dirs + 1, sizeof *e->font_dirs);
+    for (int i = 0; i < o->nfont_dirs; i++) {
+        e->font_dirs[i] = pb_xstrdup(o->font_dirs[i]);
+        e->nfont_dirs = i + 1;
+    }
+    check_folder(e->data_dir, "data folder", m->diag);
+    for (int i = 0; i < e->nfont_dirs; i++)
+        check_folder(e->font_dirs[i], "font folder", m->diag);
+}
+
+pb_status pb_engine_new(const pb_options *o, pb_engine **out)
+{
+    *out = NULL;
+    pb_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return PB_ERR_MEMORY;
+    pb_diag diag;
+    pb_diag_init(&diag);
+    engine_make m = {o, e, &diag};
+    if (!protect_call(make_engine, &m))
+        pb_diag_out_of_memory(&diag);
+    pb_status st = diag.errors ? diag.status : PB_OK;
+    if (o)
+        pb_diag_deliver(&diag, o->message, o->message_user);
+    pb_diag_free(&diag);
+    if (st == PB_OK && pthread_mutex_init(&e->lock, NULL) != 0)
+        st = PB_ERR_INTERNAL;
+    if (st != PB_OK) {
+        engine_free(e);
+        return st;
+    }
+    *out = e;
+    return PB_OK;
+}
+
+/* ---- what the engine loads once --------------------------------------- */
+
+/* Runs fn(arg) under the engine's lock.  Running out of memory inside
+ * calls undo(arg), releases the lock and passes the jump on. */
+static void under_lock(pb_engine *e, void (*fn)(void *), void (*undo)(void *), void *arg)
+{
+    pb_oom_scope scope;
+    pthread_mutex_lock(&e->lock);
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        undo(arg);
+        pthread_mutex_unlock(&e->lock);
+        pb_oom_rethrow();
+    }
+    fn(arg);
+    pb_oom_leave(&scope);
+    pthread_mutex_unlock(&e->lock);
+}
+
+typedef struct layout_load {
+    pb_engine *e;
+    const char *ref, *base_dir;
+    const pb_input_paths *paths;
+    pb_diag *diag;
+    pb_arena *arena;          /* owned: the layout being read */
+    const pb_layout *layout;
+    const pb_ruleset *rules;
+} layout_load;
+
+/* Under the lock: the layout and its rules from the cache, or read now. */
+static void load_layout_locked(void *arg)
+{
+    layout_load *L = arg;
+    pb_engine *e = L->e;
+    for (int i = 0; i < e->nlayouts; i++) {
+        layout_entry *le = &e->layouts[i];
+        if (!strcmp(le->ref, L->ref) && !strcmp(le->base_dir, L->base_dir)) {
+            L->layout = le->layout;
+            L->rules = le->rules;
+            return;
+        }
+    }
+    L->arena = pb_arena_new();
+    pb_layout *layout = pb_input_layout(L->ref, L->base_dir, L->paths, L->arena, L->diag);
+    /* the rules' expressions are layout errors too: found before any report
+       is checked, and the compiled rules are shared read-only like the layout */
+    pb_ruleset *rs = layout ? pb_check_compile(layout, L->arena, L->diag) : NULL;
+    if (!layout || !rs) {
+        pb_arena_free(L->arena);
+        L->arena = NULL;
+        return;
+    }
+    if (e->nlayouts == e->layouts_cap) {
+        int cap = e->layouts_cap ? e->layouts_cap * 2 : 4;
+        e->layouts = pb_xrealloc(e->layouts, (size_t)cap * sizeof *e->layouts);
+        e->layouts_cap = cap;
+    }
+    layout_entry le = {pb_xstrdup(L->ref), NULL, L->arena, layout, rs};
+    le.base_dir = pb_xstrdup(L->base_dir);
+    e->layouts[e->nlayouts++] = le;
+    L->arena = NULL; /* the cache's now */
+    L->layout = layout;
+    L->rules = rs;
+}
+
+static void undo_layout(void *arg)
+{
+    layout_load *L = arg;
+    pb_arena_free(L->arena);
+    L->arena = NULL;
 }
 
 /* The layout `ref` (relative to base_dir) and its compiled rules, read
@@ -118,38 +418,16 @@ static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char 
                                       const pb_input_paths *paths, const pb_ruleset **rules,
                                       pb_diag *diag)
 {
-    pthread_mutex_lock(&e->lock);
-    for (int i = 0; i < e->nlayouts; i++) {
-        layout_entry *le = &e->layouts[i];
-        if (!strcmp(le->ref, ref) && !strcmp(le->base_dir, base_dir)) {
-            pthread_mutex_unlock(&e->lock);
-            *rules = le->rules;
-            return le->layout;
-        }
-    }
-    pb_arena *arena = pb_arena_new();
-    pb_layout *layout = pb_input_layout(ref, base_dir, paths, arena, diag);
-    /* the rules' expressions are layout errors too: found before any report
-       is checked, and the compiled rules are shared read-only like the layout */
-    pb_ruleset *rs = layout ? pb_check_compile(layout, arena, diag) : NULL;
-    if (!layout || !rs) {
-        pb_arena_free(arena);
-        pthread_mutex_unlock(&e->lock);
-        return NULL;
-    }
-    if (e->nlayouts == e->layouts_cap) {
-        e->layouts_cap = e->layouts_cap ? e->layouts_cap * 2 : 4;
-        e->layouts = pb_xrealloc(e->layouts, (size_t)e->layouts_cap * sizeof *e->layouts);
-    }
-    e->layouts[e->nlayouts++] =
-        (layout_entry){pb_xstrdup(ref), pb_xstrdup(base_dir), arena, layout, rs};
-    pthread_mutex_unlock(&e->lock);
-    *rules = rs;
-    return layout;
+    layout_load L = {e, ref, base_dir, paths, diag, NULL, NULL, NULL};
+    under_lock(e, load_layout_locked, undo_layout, &L);
+    *rules = L.rules;
+    return L.layout;
 }
 
-/* Font folders in search order: the report's and the layout's folders,
- * paiban's fonts/, each --font-dir, then the user's and the system's. */
+/* Font folders in search order: the report's and the layout's folders
+ * (only the files beside them: a report's folder may be a large home
+ * folder), paiban's fonts/, each font folder of the options, then the
+ * user's and the system's. */
 static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout *l,
                      pb_arena *a, const char ***out, bool **flat_out)
 {
@@ -160,7 +438,6 @@ static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout
     int cap = 8 + e->nfont_dirs, n = 0;
     const char **d = pb_arena_calloc(a, (size_t)cap, sizeof *d);
     bool *flat = pb_arena_calloc(a, (size_t)cap, sizeof *flat);
-    /* the report's and the layout's own folders: only the files beside them */
     flat[n] = true;
     d[n++] = report_dir;
     if (l->dir && strcmp(l->dir, report_dir) != 0) {
@@ -170,70 +447,128 @@ static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout
     d[n++] = pb_arena_printf(a, "%s/fonts", e->data_dir);
     for (int i = 0; i < e->nfont_dirs; i++)
         d[n++] = e->font_dirs[i];
-    const char *home = getenv("HOME");
-    if (home && *home) {
-        d[n++] = pb_arena_printf(a, "%s/.local/share/fonts", home);
-        d[n++] = pb_arena_printf(a, "%s/.fonts", home);
-    }
-    for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++)
-        d[n++] = system_dirs[i];
+    if (e->system_fonts)
+        for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++)
+            d[n++] = system_dirs[i];
     *out = d;
     *flat_out = flat;
     return n;
 }
 
-/* The fonts of a layout for reports in report_dir, loaded once. */
-static const pb_fontset *engine_fonts(pb_engine *e, const pb_layout *layout,
-                                      const char *report_dir, pb_diag *diag)
+/* What decides a layout's fonts: its roles and candidates, its folder and
+ * the report's.  Layouts that agree share one font set. */
+static char *font_key(const pb_layout *l, const char *report_dir, pb_arena *a)
 {
-    pthread_mutex_lock(&e->lock);
-    for (int i = 0; i < e->nfontsets; i++) {
-        fonts_entry *fe = &e->fontsets[i];
-        if (fe->layout == layout && !strcmp(fe->report_dir, report_dir)) {
-            pthread_mutex_unlock(&e->lock);
-            return fe->fonts;
+    char *k = pb_arena_printf(a, "%s\n%s\n", report_dir, l->dir ? l->dir : "");
+    for (int r = 0; r < l->nroles; r++) {
+        const pb_font_role *role = &l->roles[r];
+        k = pb_arena_printf(a, "%s%s:", k, role->name ? role->name : "");
+        for (int i = 0; i < role->ncandidates; i++) {
+            const pb_font_candidate *c = &role->candidates[i];
+            k = pb_arena_printf(a, "%s[%s|%s|%d]", k, c->family ? c->family : "",
+                                c->file ? c->file : "", c->index);
         }
+        k = pb_arena_printf(a, "%s\n", k);
     }
-    pb_arena *scratch = pb_arena_new();
-    const char **dirs;
-    bool *flat;
-    int ndirs = font_dirs(e, report_dir, layout, scratch, &dirs, &flat);
-    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs};
-    pb_fontset *fonts = pb_fonts_load(layout, &fd, diag);
-    pb_arena_free(scratch);
-    if (!fonts) {
-        pthread_mutex_unlock(&e->lock);
-        return NULL;
-    }
-    if (e->verbose)
-        pb_fonts_describe(fonts, e->verbose);
-    if (e->nfontsets == e->fontsets_cap) {
-        e->fontsets_cap = e->fontsets_cap ? e->fontsets_cap * 2 : 4;
-        e->fontsets = pb_xrealloc(e->fontsets, (size_t)e->fontsets_cap * sizeof *e->fontsets);
-    }
-    e->fontsets[e->nfontsets++] = (fonts_entry){layout, pb_xstrdup(report_dir), fonts};
-    pthread_mutex_unlock(&e->lock);
-    return fonts;
+    return k;
 }
 
-static bool write_dump(const char *path, const pb_pages *pages, const pb_fontset *fonts,
-                       pb_diag *diag)
+typedef struct fonts_load {
+    pb_engine *e;
+    const pb_layout *layout;
+    const char *report_dir;
+    pb_diag *diag;
+    pb_arena *scratch;
+    const pb_fontset *fonts;
+} fonts_load;
+
+static void load_fonts_locked(void *arg)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) {
-        pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot write the dump");
-        return false;
+    fonts_load *F = arg;
+    pb_engine *e = F->e;
+    char *key = font_key(F->layout, F->report_dir, F->scratch);
+    for (int i = 0; i < e->nfontsets; i++)
+        if (!strcmp(e->fontsets[i].key, key)) {
+            F->fonts = e->fontsets[i].fonts;
+            return;
+        }
+    const char **dirs;
+    bool *flat;
+    int ndirs = font_dirs(e, F->report_dir, F->layout, F->scratch, &dirs, &flat);
+    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs, .cache_dir = e->cache_dir};
+    if (e->nfontsets == e->fontsets_cap) {
+        int cap = e->fontsets_cap ? e->fontsets_cap * 2 : 4;
+        e->fontsets = pb_xrealloc(e->fontsets, (size_t)cap * sizeof *e->fontsets);
+        e->fontsets_cap = cap;
     }
-    pb_dump(pages, fonts, mem);
-    fclose(mem);
-    bool ok = pb_write_file_atomic(path, buf, len, diag);
-    free(buf);
-    return ok;
+    char *owned_key = pb_xstrdup(key);
+    pb_fontset *fonts = pb_fonts_load(F->layout, &fd, F->diag);
+    if (!fonts) {
+        free(owned_key);
+        return;
+    }
+    e->fontsets[e->nfontsets++] = (fonts_entry){owned_key, fonts};
+    F->fonts = fonts;
+    if (e->verbose)
+        pb_fonts_describe(fonts, F->diag);
+}
+
+static void undo_fonts(void *arg)
+{
+    (void)arg; /* pb_fonts_load frees its own half-made set */
+}
+
+/* The fonts of a layout for reports in report_dir, loaded once. */
+static const pb_fontset *engine_fonts(pb_engine *e, const pb_layout *layout,
+                                      const char *report_dir, pb_arena *scratch,
+                                      pb_diag *diag)
+{
+    fonts_load F = {e, layout, report_dir, diag, scratch, NULL};
+    under_lock(e, load_fonts_locked, undo_fonts, &F);
+    return F.fonts;
 }
 
 /* ---- one document ----------------------------------------------------- */
+
+/* Text written by fn(arg, FILE) into a malloc'ed buffer (NUL-terminated);
+ * NULL when the memory stream fails, which only running out of memory
+ * does. */
+static char *capture(void (*fn)(const void *arg, FILE *out), const void *arg, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *mem = open_memstream(&buf, &n);
+    if (!mem)
+        return NULL;
+    fn(arg, mem);
+    bool ok = !ferror(mem);
+    if (fclose(mem) != 0 || !ok) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+typedef struct dump_args {
+    const pb_pages *pages;
+    const pb_fontset *fonts;
+} dump_args;
+
+static void dump_to(const void *arg, FILE *out)
+{
+    const dump_args *d = arg;
+    pb_dump(d->pages, d->fonts, out);
+}
+
+/* The job's report (or previous report), from its file or its bytes. */
+static pb_report *read_report(const char *path, const char *bytes, size_t len,
+                              pb_arena *arena, pb_diag *diag)
+{
+    if (bytes)
+        return pb_input_report(path, bytes, len, arena, diag);
+    return pb_input_report_file(path, arena, diag);
+}
 
 /* The input stage's last steps and the check stage: the report's layout,
  * its tables bound (and last year's report read and bound with the same
@@ -246,6 +581,7 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
     const char *ref = job->layout_ref ? job->layout_ref
                       : report->layout ? report->layout
                                        : PB_DEFAULT_LAYOUT;
+    const char *base_dir = job->layout_ref ? "." : report->dir;
     if (job->layout_ref)
         paths.ref_file = "--layout";
     else if (report->layout) {
@@ -253,14 +589,31 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
         paths.ref_path = "layout";
     }
     const pb_ruleset *rules = NULL;
-    const pb_layout *layout =
-        engine_layout(e, ref, job->layout_ref ? "." : report->dir, &paths, &rules, diag);
+    const pb_layout *layout;
+    if (job->layout_bytes) {
+        /* a layout held in memory is the call's own: read, not cached */
+        char *dir = pb_dirname(job->layout_ref ? job->layout_ref : "layout.json");
+        paths.bytes = job->layout_bytes;
+        paths.len = job->layout_len;
+        paths.ref_file = NULL;
+        ref = job->layout_ref ? job->layout_ref : "layout.json";
+        base_dir = pb_arena_strdup(arena, dir);
+        free(dir);
+        pb_layout *l = pb_input_layout(ref, base_dir, &paths, arena, diag);
+        layout = l;
+        rules = l ? pb_check_compile(l, arena, diag) : NULL;
+        if (!rules)
+            return NULL;
+    } else {
+        layout = engine_layout(e, ref, base_dir, &paths, &rules, diag);
+    }
     if (!layout)
         return NULL;
     bool ok = pb_input_bind_tables(report, layout, arena, diag);
     pb_report *prev = NULL;
-    if (job->previous_path) {
-        prev = pb_input_report_file(job->previous_path, arena, diag);
+    if (job->previous_path || job->previous_bytes) {
+        prev = read_report(job->previous_path ? job->previous_path : "previous.json",
+                           job->previous_bytes, job->previous_len, arena, diag);
         ok = prev && pb_input_bind_tables(prev, layout, arena, diag) && ok;
     }
     if (!ok)
@@ -274,16 +627,40 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
     return layout;
 }
 
-/* Lays out a parsed report and writes what the job asks for; the PDF is
- * also handed back in *pdf when pdf is not NULL (the caller frees it). */
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static long long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The PDF's creation time: the host's if it gave one, else the report's
+ * meta.date (midnight UTC), else -1 (no date: output never depends on the
+ * clock). */
+static long long creation_time(const pb_engine *e, const char *meta_date)
+{
+    if (e->creation_time != PB_TIME_NONE)
+        return e->creation_time;
+    int y, m, d;
+    if (meta_date && sscanf(meta_date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        return days_from_civil(y, m, d) * 86400;
+    return -1;
+}
+
+/* The whole pipeline for one parsed report; writes and hands back what
+ * the job asks for. */
 static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb_arena *arena,
-                          unsigned char **pdf, size_t *pdf_len, pb_diag *diag)
+                          pb_diag *diag)
 {
     pb_findings findings;
     const pb_layout *layout = bind_and_check(e, report, job, arena, &findings, diag);
     if (!layout || pb_check_to_diag(&findings, job->force, diag) > 0)
         return false;
-    const pb_fontset *fonts = engine_fonts(e, layout, report->dir, diag);
+    const pb_fontset *fonts = engine_fonts(e, layout, report->dir, arena, diag);
     if (!fonts)
         return false;
 
@@ -293,30 +670,44 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
     pb_pages pages;
     if (!pb_paginate(&galley, layout, fonts, arena, &pages, diag))
         return false;
-    if (!pdf && job->pdf) {
-        pdf = job->pdf;
-        pdf_len = job->pdf_len;
+
+    unsigned char *pdf = NULL;
+    size_t pdf_len = 0;
+    if (job->out_path || job->pdf) {
+        pb_pdf_options po = {
+            .meta = &report->meta,
+            .creation_time = creation_time(e, report->meta.date),
+            .compress = 1,
+        };
+        if (!pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag))
+            return false;
     }
-    if (!job->out_path && !pdf)
-        return !job->dump_path || write_dump(job->dump_path, &pages, fonts, diag);
-    pb_pdf_options po = {
-        .meta = &report->meta,
-        .creation_time = pb_creation_time(report->meta.date),
-        .compress = 1,
-    };
-    unsigned char *bytes = NULL;
-    size_t len = 0;
-    if (!pb_pdf_write(&pages, fonts, &po, &bytes, &len, diag))
-        return false;
+    char *dump = NULL;
+    size_t dump_len = 0;
+    if (job->dump_path || job->dump) {
+        dump_args da = {&pages, fonts};
+        dump = capture(dump_to, &da, &dump_len);
+        if (!dump) {
+            free(pdf);
+            pb_diag_out_of_memory(diag);
+            return false;
+        }
+    }
     /* the dump after the PDF: when no PDF can be made, the old dump stays too */
-    bool ok = (!job->out_path || pb_write_file_atomic(job->out_path, bytes, len, diag)) &&
-              (!job->dump_path || write_dump(job->dump_path, &pages, fonts, diag));
-    if (ok && pdf) {
-        *pdf = bytes;
-        *pdf_len = len;
-    } else {
-        free(bytes);
+    bool ok = (!job->out_path || pb_write_file_atomic(job->out_path, pdf, pdf_len, diag)) &&
+              (!job->dump_path || pb_write_file_atomic(job->dump_path, dump, dump_len, diag));
+    if (ok && job->pdf) {
+        *job->pdf = pdf;
+        *job->pdf_len = pdf_len;
+        pdf = NULL;
     }
+    if (ok && job->dump) {
+        *job->dump = dump;
+        *job->dump_len = dump_len;
+        dump = NULL;
+    }
+    free(pdf);
+    free(dump);
     return ok;
 }
 
@@ -327,13 +718,83 @@ static pb_status status_of(const pb_diag *diag)
     return PB_OK;
 }
 
-/* The job's report, from its file or its bytes. */
-static pb_report *job_report(const pb_job *job, pb_arena *arena, pb_diag *diag)
+/* One call's work with its arena, inside the call's out-of-memory scope:
+ * running out of memory lands here with the arena freed. */
+typedef struct job_run job_run;
+struct job_run {
+    pb_engine *e;
+    const pb_job *job;
+    pb_diag *diag;
+    pb_arena *arena;
+    /* check only */
+    pb_check_format format;
+    bool strict;
+    char **out;
+    size_t *out_len;
+    pb_status check_status;
+    void (*fn)(job_run *r);
+};
+
+
+static void run_render(job_run *r)
 {
-    if (job->report_bytes)
-        return pb_input_report(job->report_path, job->report_bytes, job->report_len, arena,
-                               diag);
-    return pb_input_report_file(job->report_path, arena, diag);
+    pb_report *report = read_report(r->job->report_path, r->job->report_bytes,
+                                    r->job->report_len, r->arena, r->diag);
+    if (report)
+        render_report(r->e, report, r->job, r->arena, r->diag);
+}
+
+typedef struct findings_args {
+    const pb_findings *findings;
+    pb_check_format format;
+} findings_args;
+
+static void findings_to(const void *arg, FILE *out)
+{
+    const findings_args *f = arg;
+    if (f->format == PB_CHECK_JSON)
+        pb_check_write_json(f->findings, out);
+    else
+        pb_check_write_text(f->findings, out);
+}
+
+static void run_check(job_run *r)
+{
+    pb_report *report = read_report(r->job->report_path, r->job->report_bytes,
+                                    r->job->report_len, r->arena, r->diag);
+    pb_findings findings;
+    if (!report || !bind_and_check(r->e, report, r->job, r->arena, &findings, r->diag))
+        return;
+    findings_args fa = {&findings, r->format};
+    *r->out = capture(findings_to, &fa, r->out_len);
+    if (!*r->out) {
+        pb_diag_out_of_memory(r->diag);
+        return;
+    }
+    if (findings.violations > 0 || (r->strict && findings.missing > 0))
+        r->check_status = PB_ERR_CHECK;
+}
+
+static void run_in_arena(void *arg)
+{
+    job_run *r = arg;
+    r->arena = pb_arena_new();
+    r->fn(r);
+}
+
+/* One call: its context, its limits, its arena; running out of memory
+ * anywhere inside ends here with the arena freed. */
+static void run_job(job_run *r)
+{
+    if (r->diag->limit == 0)
+        r->diag->limit = r->e->error_limit;
+    pb_call call;
+    pb_call_begin(&call, &r->e->limits);
+    if (!protect(run_in_arena, r))
+        pb_diag_out_of_memory(r->diag);
+    pb_arena_free(r->arena);
+    r->arena = NULL;
+    pb_call_end(&call);
 }
 
 pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
@@ -342,66 +803,321 @@ pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag)
         *job->pdf = NULL;
         *job->pdf_len = 0;
     }
-    pb_arena *arena = pb_arena_new();
-    pb_report *report = job_report(job, arena, diag);
-    if (report)
-        render_report(e, report, job, arena, NULL, NULL, diag);
-    pb_arena_free(arena);
-    return status_of(diag);
+    if (job->dump) {
+        *job->dump = NULL;
+        *job->dump_len = 0;
+    }
+    job_run r = {.e = e, .job = job, .diag = diag, .fn = run_render};
+    run_job(&r);
+    pb_status st = status_of(diag);
+    if (st != PB_OK) {
+        if (job->pdf) {
+            free(*job->pdf);
+            *job->pdf = NULL;
+            *job->pdf_len = 0;
+        }
+        if (job->dump) {
+            free(*job->dump);
+            *job->dump = NULL;
+            *job->dump_len = 0;
+        }
+    }
+    return st;
 }
 
 pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format format,
-                          bool strict, FILE *out, pb_diag *diag)
+                          bool strict, char **out, size_t *out_len, pb_diag *diag)
 {
-    pb_arena *arena = pb_arena_new();
-    pb_report *report = job_report(job, arena, diag);
-    pb_findings findings;
-    pb_status st = PB_OK;
-    if (report && bind_and_check(e, report, job, arena, &findings, diag)) {
-        if (format == PB_CHECK_JSON)
-            pb_check_write_json(&findings, out);
-        else
-            pb_check_write_text(&findings, out);
-        if (findings.violations > 0 || (strict && findings.missing > 0))
-            st = PB_ERR_CHECK;
+    *out = NULL;
+    *out_len = 0;
+    job_run r = {.e = e, .job = job, .diag = diag, .format = format, .strict = strict,
+                 .out = out, .out_len = out_len, .check_status = PB_OK, .fn = run_check};
+    run_job(&r);
+    if (pb_diag_failed(diag)) {
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+        return status_of(diag);
     }
-    pb_arena_free(arena);
-    return pb_diag_failed(diag) ? status_of(diag) : st;
+    return r.check_status;
 }
 
-pb_status pb_engine_render_bytes(pb_engine *e, const char *name, const char *bytes,
-                                 size_t len, const char *layout_ref, unsigned char **pdf,
-                                 size_t *pdf_len, pb_diag *diag)
+/* ---- requests ----------------------------------------------------------- */
+
+typedef struct source {
+    char *path;               /* owned: the file, or the name of the bytes */
+    char *bytes;              /* owned, or NULL: read the file */
+    size_t len;
+} source;
+
+struct pb_request {
+    source report, layout, previous;
+    bool force;
+    char *out_path, *dump_path; /* owned */
+    void *message_user;
+    bool has_message_user;
+};
+
+pb_request *pb_request_new(void)
 {
-    *pdf = NULL;
-    *pdf_len = 0;
-    pb_arena *arena = pb_arena_new();
-    pb_report *report = pb_input_report(name, bytes, len, arena, diag);
-    pb_job job = {.report_path = name, .layout_ref = layout_ref};
-    if (report)
-        render_report(e, report, &job, arena, pdf, pdf_len, diag);
-    pb_arena_free(arena);
-    return status_of(diag);
+    return calloc(1, sizeof(pb_request));
 }
 
-pb_status pb_render(const pb_render_options *opt, pb_diag *diag)
+static void source_free(source *s)
 {
-    pb_engine_options eo = {
-        .data_dir = opt->data_dir,
-        .font_dirs = opt->font_dirs,
-        .nfont_dirs = opt->nfont_dirs,
-        .verbose = opt->verbose,
+    free(s->path);
+    free(s->bytes);
+    memset(s, 0, sizeof *s);
+}
+
+void pb_request_free(pb_request *r)
+{
+    if (!r)
+        return;
+    source_free(&r->report);
+    source_free(&r->layout);
+    source_free(&r->previous);
+    free(r->out_path);
+    free(r->dump_path);
+    free(r);
+}
+
+static pb_status set_source(source *s, const char *path, const void *bytes, size_t len)
+{
+    if (!path || !*path)
+        return PB_ERR_USAGE;
+    char *p = strdup(path);
+    char *b = NULL;
+    if (p && bytes) {
+        b = malloc(len + 1);
+        if (b) {
+            memcpy(b, bytes, len);
+            b[len] = 0;
+        }
+    }
+    if (!p || (bytes && !b)) {
+        free(p);
+        free(b);
+        return PB_ERR_MEMORY;
+    }
+    source_free(s);
+    *s = (source){p, b, bytes ? len : 0};
+    return PB_OK;
+}
+
+pb_status pb_request_set_report_file(pb_request *r, const char *path)
+{
+    return set_source(&r->report, path, NULL, 0);
+}
+
+pb_status pb_request_set_report_bytes(pb_request *r, const char *name, const void *bytes,
+                                      size_t len)
+{
+    if (!bytes && len)
+        return PB_ERR_USAGE;
+    return set_source(&r->report, name, bytes ? bytes : "", len);
+}
+
+pb_status pb_request_set_layout(pb_request *r, const char *name_or_path)
+{
+    if (!name_or_path) {
+        source_free(&r->layout);
+        return PB_OK;
+    }
+    return set_source(&r->layout, name_or_path, NULL, 0);
+}
+
+pb_status pb_request_set_layout_bytes(pb_request *r, const char *name, const void *bytes,
+                                      size_t len)
+{
+    if (!bytes && len)
+        return PB_ERR_USAGE;
+    return set_source(&r->layout, name, bytes ? bytes : "", len);
+}
+
+pb_status pb_request_set_previous_file(pb_request *r, const char *path)
+{
+    if (!path) {
+        source_free(&r->previous);
+        return PB_OK;
+    }
+    return set_source(&r->previous, path, NULL, 0);
+}
+
+pb_status pb_request_set_previous_bytes(pb_request *r, const char *name, const void *bytes,
+                                        size_t len)
+{
+    if (!bytes && len)
+        return PB_ERR_USAGE;
+    return set_source(&r->previous, name, bytes ? bytes : "", len);
+}
+
+void pb_request_set_force(pb_request *r, int force)
+{
+    r->force = force != 0;
+}
+
+static pb_status set_optional(char **slot, const char *s)
+{
+    char *copy = NULL;
+    if (s && *s && !(copy = strdup(s)))
+        return PB_ERR_MEMORY;
+    free(*slot);
+    *slot = copy;
+    return PB_OK;
+}
+
+pb_status pb_request_set_output_file(pb_request *r, const char *pdf_path)
+{
+    return set_optional(&r->out_path, pdf_path);
+}
+
+pb_status pb_request_set_dump_file(pb_request *r, const char *dump_path)
+{
+    return set_optional(&r->dump_path, dump_path);
+}
+
+void pb_request_set_message_user(pb_request *r, void *user)
+{
+    r->message_user = user;
+    r->has_message_user = true;
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
+static pb_job job_of(const pb_request *r)
+{
+    return (pb_job){
+        .report_path = r->report.path,
+        .report_bytes = r->report.bytes,
+        .report_len = r->report.len,
+        .layout_ref = r->layout.path,
+        .layout_bytes = r->layout.bytes,
+        .layout_len = r->layout.len,
+        .previous_path = r->previous.path,
+        .previous_bytes = r->previous.bytes,
+        .previous_len = r->previous.len,
+        .force = r->force,
+        .out_path = r->out_path,
+        .dump_path = r->dump_path,
     };
-    pb_engine *e = pb_engine_new(&eo);
-    pb_job job = {
-        .report_path = opt->report_path,
-        .layout_ref = opt->layout_ref,
-        .out_path = opt->out_path,
-        .dump_path = opt->dump_path,
-        .previous_path = opt->previous_path,
-        .force = opt->force,
-    };
-    pb_status st = pb_engine_render(e, &job, diag);
-    pb_engine_free(e);
+}
+
+typedef struct misuse_args {
+    pb_diag *diag;
+    const char *what;
+} misuse_args;
+
+static void add_misuse(void *arg)
+{
+    misuse_args *m = arg;
+    pb_diag_error(m->diag, PB_ERR_USAGE, NULL, NULL, "%s", m->what);
+}
+
+/* A wrong use of a call, reported like any other problem. */
+static pb_status misuse(const pb_engine *e, const pb_request *r, const char *what)
+{
+    pb_diag diag;
+    pb_diag_init(&diag);
+    misuse_args m = {&diag, what};
+    if (!protect_call(add_misuse, &m))
+        pb_diag_out_of_memory(&diag);
+    pb_status st = diag.status;
+    if (e)
+        pb_diag_deliver(&diag, e->message,
+                        r && r->has_message_user ? r->message_user : e->message_user);
+    pb_diag_free(&diag);
     return st;
+}
+
+static pb_status finish(const pb_engine *e, const pb_request *r, pb_diag *diag, pb_status st)
+{
+    pb_diag_deliver(diag, e->message, r->has_message_user ? r->message_user : e->message_user);
+    pb_diag_free(diag);
+    return st;
+}
+
+pb_status pb_render(pb_engine *e, const pb_request *r)
+{
+    if (!e || !r || !r->report.path)
+        return misuse(e, r, "pb_render: the request names no report");
+    if (!r->out_path && !r->dump_path)
+        return misuse(e, r, "pb_render: the request names no output file "
+                            "(pb_request_set_output_file)");
+    pb_job job = job_of(r);
+    pb_diag diag;
+    pb_diag_init(&diag);
+    pb_status st = pb_engine_render(e, &job, &diag);
+    return finish(e, r, &diag, st);
+}
+
+pb_status pb_render_bytes(pb_engine *e, const pb_request *r, unsigned char **pdf,
+                          size_t *pdf_len, char **dump, size_t *dump_len)
+{
+    if (pdf)
+        *pdf = NULL;
+    if (pdf_len)
+        *pdf_len = 0;
+    if (dump)
+        *dump = NULL;
+    if (dump_len)
+        *dump_len = 0;
+    if (!e || !r || !r->report.path)
+        return misuse(e, r, "pb_render_bytes: the request names no report");
+    if ((pdf && !pdf_len) || (dump && !dump_len))
+        return misuse(e, r, "pb_render_bytes: a pointer without its length");
+    pb_job job = job_of(r);
+    job.pdf = pdf;
+    job.pdf_len = pdf_len;
+    job.dump = dump;
+    job.dump_len = dump_len;
+    pb_diag diag;
+    pb_diag_init(&diag);
+    pb_status st = pb_engine_render(e, &job, &diag);
+    return finish(e, r, &diag, st);
+}
+
+pb_status pb_check(pb_engine *e, const pb_request *r, pb_check_format format, int strict,
+                   char **text, size_t *len)
+{
+    if (text)
+        *text = NULL;
+    if (len)
+        *len = 0;
+    if (!e || !r || !r->report.path)
+        return misuse(e, r, "pb_check: the request names no report");
+    if (!text || !len)
+        return misuse(e, r, "pb_check: no place for the findings");
+    if (format != PB_CHECK_TEXT && format != PB_CHECK_JSON)
+        return misuse(e, r, "pb_check: unknown format");
+    pb_job job = job_of(r);
+    pb_diag diag;
+    pb_diag_init(&diag);
+    pb_status st = pb_engine_check(e, &job, format, strict != 0, text, len, &diag);
+    return finish(e, r, &diag, st);
+}
+
+void pb_free(void *p)
+{
+    free(p);
+}
+
+const char *pb_version(void)
+{
+    return PAIBAN_VERSION;
+}
+
+const char *pb_status_text(pb_status st)
+{
+    switch (st) {
+    case PB_OK: return "success";
+    case PB_ERR_INTERNAL: return "internal error";
+    case PB_ERR_USAGE: return "wrong use";
+    case PB_ERR_INPUT: return "invalid report data";
+    case PB_ERR_LAYOUT: return "invalid layout or font";
+    case PB_ERR_IO: return "a file could not be read or written";
+    case PB_ERR_CHECK: return "the numbers do not add up";
+    case PB_ERR_MEMORY: return "out of memory";
+    }
+    return "unknown status";
 }

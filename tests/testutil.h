@@ -14,6 +14,9 @@
  *                           output (malloc'ed); status is its exit status,
  *                           -1 if it could not run or did not exit
  *
+ *   test_data_dir()         the data folder (layouts/, fonts/): PAIBAN_DATA_DIR,
+ *                           else the source tree
+ *
  * Every check is an expression with the value of its condition, so
  * `if (CHECK(p != NULL, "...")) use(p);` works. */
 #ifndef PAIBAN_TESTUTIL_H
@@ -54,6 +57,16 @@ static inline bool test_check_at(bool ok, const char *file, int line, const char
 #define CHECK(cond, ...) test_check_at((cond) ? true : false, __FILE__, __LINE__, __VA_ARGS__)
 #define CHECK_LINE(cond, line, ...) \
     test_check_at((cond) ? true : false, __FILE__, (line), __VA_ARGS__)
+
+#ifndef PAIBAN_SOURCE_DIR
+#define PAIBAN_SOURCE_DIR "."
+#endif
+
+static inline const char *test_data_dir(void)
+{
+    const char *env = getenv("PAIBAN_DATA_DIR");
+    return env && *env ? env : PAIBAN_SOURCE_DIR;
+}
 
 static inline int test_summary(void)
 {

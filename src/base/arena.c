@@ -1,5 +1,7 @@
 #include "base/arena.h"
 
+#include "base/call.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,40 +21,39 @@ struct pb_arena {
     block *head; /* owned: the current block, chained to older ones */
 };
 
-static void out_of_memory(void)
+/* Inside a call, jumps to its out-of-memory scope (base/call.h), which
+ * makes the call fail with PB_ERR_MEMORY; outside one (unit tests calling
+ * a stage directly) the allocation returns NULL. */
+static void *out_of_memory(void)
 {
-    fputs("paiban: out of memory\n", stderr);
-    abort();
+    if (pb_oom_armed())
+        pb_oom_rethrow();
+    return NULL;
 }
 
 void *pb_xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
-    if (!p)
-        out_of_memory();
-    return p;
+    return p ? p : out_of_memory();
 }
 
 void *pb_xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p)
-        out_of_memory();
-    return p;
+    return p ? p : out_of_memory();
 }
 
 void *pb_xrealloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);
-    if (!q)
-        out_of_memory();
-    return q;
+    return q ? q : out_of_memory();
 }
 
 char *pb_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    return memcpy(pb_xmalloc(n), s, n);
+    char *p = pb_xmalloc(n);
+    return p ? memcpy(p, s, n) : NULL;
 }
 
 pb_arena *pb_arena_new(void)
@@ -73,13 +74,19 @@ void pb_arena_free(pb_arena *a)
 
 void *pb_arena_alloc(pb_arena *a, size_t size)
 {
+    if (size > SIZE_MAX - ALIGN)
+        return out_of_memory();
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (size == 0)
         size = ALIGN;
     block *b = a->head;
     if (!b || b->size - b->used < size) {
         size_t cap = size > BLOCK_SIZE / 2 ? size : BLOCK_SIZE;
+        if (cap > SIZE_MAX - sizeof(block))
+            return out_of_memory();
         b = pb_xmalloc(sizeof(block) + cap);
+        if (!b)
+            return NULL;
         b->size = cap;
         b->used = 0;
         if (size > BLOCK_SIZE / 2 && a->head) {
@@ -100,7 +107,7 @@ void *pb_arena_alloc(pb_arena *a, size_t size)
 void *pb_arena_calloc(pb_arena *a, size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)
-        out_of_memory();
+        return out_of_memory();
     return pb_arena_alloc(a, count * size);
 }
 

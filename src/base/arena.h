@@ -1,6 +1,8 @@
 /* Arena allocator: each stage allocates its output from one arena and the
- * whole output is freed at once.  Allocation failure aborts with a message:
- * paiban has no partial-result path for out-of-memory. */
+ * whole output is freed at once.  Inside a call of the public API an
+ * allocation never returns NULL: running out of memory jumps to the call's
+ * out-of-memory scope (base/call.h), so stages need no failure path for
+ * it and the call fails with PB_ERR_MEMORY. */
 #ifndef PB_ARENA_H
 #define PB_ARENA_H
 
@@ -24,7 +26,7 @@ char *pb_arena_printf(pb_arena *a, const char *fmt, ...)
 void *pb_arena_grow(pb_arena *a, void *old, size_t old_count, size_t new_count,
                     size_t elem_size);
 
-/* malloc/realloc that abort on failure, for buffers outside arenas. */
+/* malloc/realloc for buffers outside arenas, with the same rule. */
 void *pb_xmalloc(size_t size);
 void *pb_xcalloc(size_t count, size_t size);
 void *pb_xrealloc(void *p, size_t size);

@@ -15,18 +15,18 @@ void pb_diag_init(pb_diag *d)
 void pb_diag_free(pb_diag *d)
 {
     for (int i = 0; i < d->count; i++)
-        free(d->messages[i].text);
+        free(d->messages[i].text); /* the parts share its block */
     free(d->messages);
     memset(d, 0, sizeof *d);
 }
 
 /* Messages quote input and file names, which may hold anything: bytes that
  * are not UTF-8 become \xNN and control characters \uNNNN, so one line
- * stays one line and no escape sequence reaches the terminal. */
-static char *printable(const char *s)
+ * stays one line and no escape sequence reaches the terminal.  Writes at
+ * most 6 bytes per input byte to out; returns the length written. */
+static size_t printable(const char *s, char *out)
 {
     size_t len = strlen(s), o = 0;
-    char *out = pb_xmalloc(len * 6 + 1);
     for (size_t i = 0; i < len;) {
         size_t k = i;
         uint32_t cp = pb_utf8_next(s, len, &k);
@@ -41,7 +41,7 @@ static char *printable(const char *s)
         i = k;
     }
     out[o] = 0;
-    return out;
+    return o;
 }
 
 static void add(pb_diag *d, pb_severity sev, pb_status status, const char *file,
@@ -64,28 +64,40 @@ static void add(pb_diag *d, pb_severity sev, pb_status status, const char *file,
         if (st > 0 && pb_utf8_invalid_at(body + st - 1, e - st + 1) >= 0)
             body[st - 1] = 0;
     }
-    size_t n = strlen(body) + (file ? strlen(file) : 0) + (path ? strlen(path) : 0) + 8;
-    char *text = pb_xmalloc(n);
-    text[0] = 0;
-    if (file && *file) {
-        strcat(text, file);
-        strcat(text, ": ");
-    }
-    if (path && *path) {
-        strcat(text, path);
-        strcat(text, ": ");
-    }
-    strcat(text, body);
-    char *clean = printable(text);
-    free(text);
-    text = clean;
+    if (file && !*file)
+        file = NULL;
+    if (path && !*path)
+        path = NULL;
+    size_t fl = file ? strlen(file) : 0, pl = path ? strlen(path) : 0, bl = strlen(body);
+    /* one block: the line, then the parts */
+    size_t need = 2 * 6 * (fl + pl + bl) + 16;
     if (d->count == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->messages = pb_xrealloc(d->messages, (size_t)d->cap * sizeof *d->messages);
+        int cap = d->cap ? d->cap * 2 : 16;
+        d->messages = pb_xrealloc(d->messages, (size_t)cap * sizeof *d->messages);
+        d->cap = cap;
     }
-    d->messages[d->count++] = (pb_message){sev, sev == PB_ERROR ? status : PB_OK, text};
-    if (d->echo)
-        fprintf(d->echo, "paiban: %s: %s\n", sev == PB_ERROR ? "error" : "warning", text);
+    char *block = pb_xmalloc(need), *p = block;
+    pb_diag_message m = {sev, sev == PB_ERROR ? status : PB_OK, block, NULL, NULL, NULL};
+    if (file) {
+        p += printable(file, p);
+        p += sprintf(p, ": ");
+    }
+    if (path) {
+        p += printable(path, p);
+        p += sprintf(p, ": ");
+    }
+    p += printable(body, p) + 1;
+    if (file) {
+        m.file = p;
+        p += printable(file, p) + 1;
+    }
+    if (path) {
+        m.path = p;
+        p += printable(path, p) + 1;
+    }
+    m.what = p;
+    printable(body, p);
+    d->messages[d->count++] = m;
 }
 
 void pb_diag_error(pb_diag *d, pb_status status, const char *file, const char *path,
@@ -105,13 +117,56 @@ void pb_diag_warning(pb_diag *d, const char *file, const char *path, const char 
     va_end(ap);
 }
 
+void pb_diag_info(pb_diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, PB_INFO, PB_OK, NULL, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void pb_diag_out_of_memory(pb_diag *d)
+{
+    d->out_of_memory = true;
+    d->status = PB_ERR_MEMORY; /* the run was cut short: this decides */
+    d->errors++;
+}
+
+void pb_diag_deliver(const pb_diag *d, pb_message_fn fn, void *user)
+{
+    if (!fn)
+        return;
+    for (int i = 0; i < d->count; i++) {
+        const pb_diag_message *m = &d->messages[i];
+        pb_message msg = {m->severity, m->status, m->file, m->path, m->what, m->text};
+        fn(user, &msg);
+    }
+    int limit = d->limit > 0 ? d->limit : 100;
+    int stored = d->errors - (d->out_of_memory ? 1 : 0);
+    if (stored > limit) {
+        char text[64];
+        snprintf(text, sizeof text, "%d more errors not shown", stored - limit);
+        pb_message msg = {PB_ERROR, d->status, NULL, NULL, text, text};
+        fn(user, &msg);
+    }
+    if (d->out_of_memory) {
+        pb_message msg = {PB_ERROR, PB_ERR_MEMORY, NULL, NULL, "out of memory",
+                          "out of memory"};
+        fn(user, &msg);
+    }
+}
+
+static void print_one(void *user, const pb_message *m)
+{
+    FILE *f = user;
+    if (m->severity == PB_INFO)
+        fprintf(f, "%s\n", m->line);
+    else
+        fprintf(f, "paiban: %s: %s\n", m->severity == PB_ERROR ? "error" : "warning",
+                m->line);
+}
+
 void pb_diag_print(const pb_diag *d, FILE *f)
 {
-    for (int i = 0; i < d->count; i++)
-        fprintf(f, "paiban: %s: %s\n",
-                d->messages[i].severity == PB_ERROR ? "error" : "warning",
-                d->messages[i].text);
-    int limit = d->limit > 0 ? d->limit : 100;
-    if (d->errors > limit)
-        fprintf(f, "paiban: error: %d more errors not shown\n", d->errors - limit);
+    pb_diag_deliver(d, print_one, f);
 }

@@ -1,40 +1,33 @@
 /* Diagnostics: every problem paiban reports is one message that names the
  * file and the JSON path it concerns ("report.json: body[3].text: ...").
  * Stages add messages and carry on where they can, so one run reports all
- * problems of an input; the first error decides the exit status. */
+ * problems of an input; the first error decides the status.  A call of the
+ * public API collects its messages here and hands them to the host's
+ * callback when its work is done (pb_diag_deliver). */
 #ifndef PB_DIAG_H
 #define PB_DIAG_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Exit statuses of the program, documented in README.md. */
-typedef enum pb_status {
-    PB_OK = 0,
-    PB_ERR_INTERNAL = 1, /* a bug or a library failure paiban cannot explain */
-    PB_ERR_USAGE = 2,    /* wrong command line */
-    PB_ERR_INPUT = 3,    /* the report data is invalid */
-    PB_ERR_LAYOUT = 4,   /* the layout is invalid, or a font is missing/broken */
-    PB_ERR_IO = 5,       /* a file could not be read or written */
-    PB_ERR_CHECK = 6,    /* the numbers do not add up (a rule of the layout) */
-    PB_ERR_MEMORY = 7,   /* out of memory */
-} pb_status;
+#include "paiban.h" /* pb_status, pb_severity, pb_message */
 
-typedef enum pb_severity { PB_WARNING, PB_ERROR } pb_severity;
-
-typedef struct pb_message {
+typedef struct pb_diag_message {
     pb_severity severity;
-    pb_status status; /* the class of an error; PB_OK for warnings */
-    char *text;       /* owned: "file: path: what" */
-} pb_message;
+    pb_status status; /* the class of an error; PB_OK otherwise */
+    char *text;       /* owned: "file: path: what", the whole line */
+    char *file;       /* owned, may be NULL: the parts of text */
+    char *path;       /* owned, may be NULL */
+    char *what;       /* owned */
+} pb_diag_message;
 
 typedef struct pb_diag {
-    pb_message *messages; /* owned */
+    pb_diag_message *messages; /* owned */
     int count, cap;
     int errors;
     pb_status status;     /* class of the first error; PB_OK if none */
-    FILE *echo;           /* borrowed: if set, messages are printed as added */
     int limit;            /* stop storing after this many errors (0: 100) */
+    bool out_of_memory;   /* memory ran out: the status is PB_ERR_MEMORY */
 } pb_diag;
 
 void pb_diag_init(pb_diag *d);
@@ -46,6 +39,12 @@ void pb_diag_error(pb_diag *d, pb_status status, const char *file,
     __attribute__((format(printf, 5, 6)));
 void pb_diag_warning(pb_diag *d, const char *file, const char *path,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* What paiban chose (--verbose), no file or path. */
+void pb_diag_info(pb_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Memory ran out: marks the run failed with PB_ERR_MEMORY without
+ * allocating anything; the message comes from pb_diag_deliver. */
+void pb_diag_out_of_memory(pb_diag *d);
 
 static inline bool pb_diag_failed(const pb_diag *d)
 {
@@ -59,7 +58,12 @@ static inline bool pb_diag_full(const pb_diag *d)
     return d->errors >= (d->limit > 0 ? d->limit : 100);
 }
 
-/* Writes every message, one a line, "paiban: error: ..." / "paiban: warning: ...". */
+/* Hands every message to fn in order, then "N more errors not shown" and
+ * "out of memory" when they apply.  fn may be NULL. */
+void pb_diag_deliver(const pb_diag *d, pb_message_fn fn, void *user);
+
+/* Writes every message, one a line, "paiban: error: ..." / "paiban: warning: ..."
+ * (information lines as they are). */
 void pb_diag_print(const pb_diag *d, FILE *f);
 
 #endif

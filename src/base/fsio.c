@@ -2,31 +2,85 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/call.h"
+
+/* An open file being read; outlives an out-of-memory jump so the file
+ * is closed and the buffer freed on the way out. */
+typedef struct reading {
+    int fd;
+    char *buf;   /* owned */
+    size_t n, cap, max;
+    int err;     /* errno of a failed read, or 0 */
+} reading;
+
+static void read_all(reading *r)
+{
+    r->buf = pb_xmalloc(r->cap + 1);
+    for (;;) {
+        if (r->n == r->cap) {
+            if (r->cap > r->max)
+                break;
+            size_t cap = r->cap * 2 > r->max + 1 ? r->max + 1 : r->cap * 2;
+            r->buf = pb_xrealloc(r->buf, cap + 1);
+            r->cap = cap;
+        }
+        ssize_t got = read(r->fd, r->buf + r->n, r->cap - r->n);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            r->err = errno;
+            return;
+        }
+        if (got == 0)
+            break;
+        r->n += (size_t)got;
+    }
+}
+
+static void read_guarded(reading *r)
+{
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        close(r->fd);
+        free(r->buf);
+        pb_oom_rethrow();
+    }
+    read_all(r);
+    pb_oom_leave(&scope);
+}
 
 bool pb_read_file(const char *path, size_t max_bytes, pb_status too_big_status,
                   char **data, size_t *len, pb_diag *diag)
 {
     *data = NULL;
     *len = 0;
+    if (max_bytes > pb_limit_input_bytes())
+        max_bytes = pb_limit_input_bytes(); /* the host's limit (pb_options_set_limit) */
     /* Non-blocking: a path in the data may name a FIFO without a writer or
      * a terminal, and reading it must not wait forever. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot read: %s", strerror(errno));
         return false;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot read: %s",
-                      S_ISDIR(st.st_mode) ? "is a folder" : strerror(errno));
+        int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
         close(fd);
+        pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot read: %s",
+                      err == EISDIR ? "is a folder" : strerror(err));
         return false;
     }
     /* A pipe (`paiban render /dev/stdin < …`) is read to its end; a FIFO
@@ -36,38 +90,23 @@ bool pb_read_file(const char *path, size_t max_bytes, pb_status too_big_status,
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     if (cap > max_bytes + 1)
         cap = max_bytes + 1;
-    char *buf = pb_xmalloc(cap + 1);
-    size_t n = 0;
-    for (;;) {
-        if (n == cap) {
-            if (cap > max_bytes)
-                break;
-            cap = cap * 2 > max_bytes + 1 ? max_bytes + 1 : cap * 2;
-            buf = pb_xrealloc(buf, cap + 1);
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot read: %s", strerror(errno));
-            free(buf);
-            close(fd);
-            return false;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    reading r = {fd, NULL, 0, cap, max_bytes, 0};
+    read_guarded(&r);
     close(fd);
-    if (n > max_bytes) {
-        pb_diag_error(diag, too_big_status, path, NULL,
-                      "file is larger than the limit of %zu bytes", max_bytes);
-        free(buf);
+    if (r.err) {
+        free(r.buf);
+        pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot read: %s", strerror(r.err));
         return false;
     }
-    buf[n] = 0;
-    *data = buf;
-    *len = n;
+    if (r.n > max_bytes) {
+        free(r.buf);
+        pb_diag_error(diag, too_big_status, path, NULL,
+                      "file is larger than the limit of %zu bytes", max_bytes);
+        return false;
+    }
+    r.buf[r.n] = 0;
+    *data = r.buf;
+    *len = r.n;
     return true;
 }
 
@@ -100,31 +139,47 @@ char *pb_dirname(const char *path)
     return d;
 }
 
-/* The umask can only be read by setting it, which races with threads that
- * create files; read it once, before main runs. */
-static mode_t process_umask = 022;
-
-__attribute__((constructor)) static void read_umask(void)
+/* A new file beside path, named .BASE.XXXXXX, created with mode 0666 so
+ * the process's umask applies as it does for any new file (mkstemp would
+ * make it 0600, and reading the umask means changing it).  Returns the
+ * descriptor and the name in *tmp (malloc'ed), or -1 with errno. */
+static int create_temporary(const char *path, char **tmp)
 {
-    process_umask = umask(0);
-    umask(process_umask);
+    char *dir = pb_dirname(path);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(dir) + strlen(base) + 16;
+    *tmp = pb_xmalloc(n);
+    static const char letters[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        unsigned char r[6];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+            /* no entropy yet (early boot): the address and the attempt */
+            uintptr_t x = (uintptr_t)tmp ^ (uintptr_t)attempt * 0x9E3779B97F4A7C15u;
+            for (int i = 0; i < 6; i++, x >>= 8)
+                r[i] = (unsigned char)x;
+        }
+        char suffix[7];
+        for (int i = 0; i < 6; i++)
+            suffix[i] = letters[r[i] % (sizeof letters - 1)];
+        suffix[6] = 0;
+        snprintf(*tmp, n, "%s/.%s.%s", dir, base, suffix);
+        fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    free(dir);
+    return fd;
 }
 
 bool pb_write_file_atomic(const char *path, const void *data, size_t len, pb_diag *diag)
 {
-    if (strcmp(path, "-") == 0) {
-        if (!write_all(STDOUT_FILENO, data, len)) {
-            pb_diag_error(diag, PB_ERR_IO, "standard output", NULL, "cannot write: %s",
-                          strerror(errno));
-            return false;
-        }
-        return true;
-    }
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* A device such as /dev/full or /dev/stdout: write it directly,
          * there is no file to replace. */
-        int fd = open(path, O_WRONLY);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
         bool ok = fd >= 0 && write_all(fd, data, len);
         int err = errno;
         if (fd >= 0 && close(fd) != 0 && ok) {
@@ -135,13 +190,8 @@ bool pb_write_file_atomic(const char *path, const void *data, size_t len, pb_dia
             pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot write: %s", strerror(err));
         return ok;
     }
-    char *dir = pb_dirname(path);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    size_t n = strlen(dir) + strlen(base) + 16;
-    char *tmp = pb_xmalloc(n);
-    snprintf(tmp, n, "%s/.%s.XXXXXX", dir, base);
-    free(dir);
-    int fd = mkstemp(tmp);
+    char *tmp;
+    int fd = create_temporary(path, &tmp);
     if (fd < 0) {
         pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot write: %s", strerror(errno));
         free(tmp);
@@ -157,8 +207,6 @@ bool pb_write_file_atomic(const char *path, const void *data, size_t len, pb_dia
         err = errno;
     }
     if (ok) {
-        /* Keep the usual permissions of a new file (mkstemp makes 0600). */
-        chmod(tmp, 0666 & ~process_umask);
         if (rename(tmp, path) != 0) {
             ok = false;
             err = errno;

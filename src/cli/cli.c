@@ -1,6 +1,6 @@
 /* Helpers the commands share: usage errors, getopt's answers, standard
  * input and output, folders. */
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,8 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paiban.h"
+
+#ifndef PAIBAN_INSTALL_DATADIR
+#define PAIBAN_INSTALL_DATADIR "/usr/local/share/paiban"
+#endif
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -147,6 +152,112 @@ bool cli_make_folders(const char *path)
     }
     free(p);
     return true;
+}
+
+void cli_print_message(void *user, const pb_message *m)
+{
+    (void)user;
+    if (m->severity == PB_INFO)
+        fprintf(stderr, "%s\n", m->line);
+    else
+        fprintf(stderr, "paiban: %s: %s\n", m->severity == PB_ERROR ? "error" : "warning",
+                m->line);
+}
+
+/* PREFIX/share/paiban for the program PREFIX/bin/paiban, wherever PREFIX
+ * is (the installed tree may be moved; the build tree has the same shape),
+ * as a real path; NULL when there is none. */
+static char *data_dir_beside_program(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = 0;
+    for (int up = 0; up < 2; up++) { /* .../bin/paiban -> ... */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return NULL;
+        *slash = 0;
+    }
+    size_t len = strlen(exe) + sizeof "/share/paiban";
+    char *dir = cli_xmalloc(len);
+    snprintf(dir, len, "%s/share/paiban", exe);
+    char *real = realpath(dir, NULL);
+    free(dir);
+    if (real && !cli_is_folder(real)) {
+        free(real);
+        real = NULL;
+    }
+    return real;
+}
+
+pb_options *cli_options(void)
+{
+    pb_options *o = pb_options_new();
+    if (!o)
+        return NULL;
+    pb_status st = PB_OK;
+    const char *env = getenv("PAIBAN_DATA_DIR");
+    if (env && *env) {
+        st = pb_options_set_data_dir(o, env);
+    } else {
+        char *beside = data_dir_beside_program();
+        st = pb_options_set_data_dir(o, beside ? beside : PAIBAN_INSTALL_DATADIR);
+        free(beside);
+    }
+    /* SOURCE_DATE_EPOCH (reproducible-builds.org): a number of seconds */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (st == PB_OK && sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (!errno && !*end && v >= 0)
+            pb_options_set_creation_time(o, v);
+    }
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char cache[4096] = "";
+    if (xdg && *xdg == '/')
+        snprintf(cache, sizeof cache, "%s/paiban", xdg);
+    else if (home && *home == '/')
+        snprintf(cache, sizeof cache, "%s/.cache/paiban", home);
+    if (st == PB_OK && *cache)
+        st = pb_options_set_cache_dir(o, cache);
+    pb_options_set_message_callback(o, cli_print_message, NULL);
+    if (st != PB_OK) {
+        pb_options_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+int cli_engine_status;
+
+pb_engine *cli_engine(const char *const *font_dirs, int nfont_dirs, bool verbose,
+                      pb_message_fn on_message)
+{
+    pb_options *o = cli_options();
+    pb_status st = o ? PB_OK : PB_ERR_MEMORY;
+    for (int i = 0; st == PB_OK && i < nfont_dirs; i++)
+        st = pb_options_add_font_dir(o, font_dirs[i]);
+    if (st != PB_OK) {
+        pb_options_free(o);
+        cli_engine_status = cli_failed(st);
+        return NULL;
+    }
+    pb_options_set_verbose(o, verbose);
+    if (on_message)
+        pb_options_set_message_callback(o, on_message, NULL);
+    pb_engine *e = NULL;
+    cli_engine_status = (int)pb_engine_new(o, &e); /* its messages are printed */
+    pb_options_free(o);
+    return e;
+}
+
+int cli_failed(pb_status st)
+{
+    cli_error("%s", pb_status_text(st));
+    return (int)st;
 }
 
 static void *checked(void *p)

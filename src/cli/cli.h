@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "paiban.h"
+
 /* "paiban: <message>" and "Try 'paiban CMD --help'." on standard error;
  * returns the status of a wrong command line (2).  cmd may be NULL. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -45,6 +47,31 @@ bool cli_make_folders(const char *path);
 
 /* Whether path is an existing folder. */
 bool cli_is_folder(const char *path);
+
+/* Options for an engine as the environment and the command line decide:
+ * the data folder (PAIBAN_DATA_DIR, else share/paiban beside the folder
+ * of the program), the creation date (SOURCE_DATE_EPOCH), the cache
+ * folder (XDG_CACHE_HOME or ~/.cache), and messages printed to standard
+ * error.  NULL only when out of memory. */
+pb_options *cli_options(void);
+
+/* An engine made with cli_options() and the font folders given (messages
+ * to on_message, NULL: printed at once); NULL
+ * after its messages were printed, with the status in cli_engine_status. */
+pb_engine *cli_engine(const char *const *font_dirs, int nfont_dirs, bool verbose,
+                      pb_message_fn on_message);
+extern int cli_engine_status;
+
+/* The status of a failed pb_options_* or pb_request_* call, with its
+ * message ("out of memory"). */
+int cli_failed(pb_status st);
+
+/* Prints a message as paiban does: "paiban: error: file: path: text",
+ * information lines as they are.  A pb_message_fn; user is ignored. */
+void cli_print_message(void *user, const pb_message *m);
+
+/* The largest report read from standard input. */
+#define CLI_MAX_INPUT_BYTES (16u * 1024u * 1024u)
 
 /* Allocation that ends the program with the out-of-memory status when it
  * fails (the command line may exit; the library never does). */

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "base/limits.h"
+#include "cli.h"
 #include "paiban.h"
 
 static const char help[] =
@@ -80,23 +79,40 @@ int cmd_check(int argc, char **argv)
                                argv[optind], argv[optind + 1]);
     const char *report = argv[optind];
 
-    pb_job job = {.report_path = report, .layout_ref = layout, .previous_path = previous};
-    char *input = NULL;
-    if (!strcmp(report, "-")) {
-        input = cli_read_stdin(PB_MAX_INPUT_BYTES, &job.report_len);
-        if (!input)
+    pb_request *req = pb_request_new();
+    pb_status st = req ? PB_OK : PB_ERR_MEMORY;
+    if (st == PB_OK && !strcmp(report, "-")) {
+        size_t len;
+        char *input = cli_read_stdin(CLI_MAX_INPUT_BYTES, &len);
+        if (!input) {
+            pb_request_free(req);
             return PB_ERR_IO;
-        job.report_path = "standard input";
-        job.report_bytes = input;
+        }
+        st = pb_request_set_report_bytes(req, "standard input", input, len);
+        free(input);
+    } else if (st == PB_OK) {
+        st = pb_request_set_report_file(req, report);
     }
-    pb_engine *engine = pb_engine_new(NULL);
-    pb_diag diag;
-    pb_diag_init(&diag);
-    pb_status st = pb_engine_check(engine, &job, format, strict, stdout, &diag);
-    fflush(stdout);
-    pb_diag_print(&diag, stderr);
-    pb_diag_free(&diag);
+    if (st == PB_OK && layout)
+        st = pb_request_set_layout(req, layout);
+    if (st == PB_OK && previous)
+        st = pb_request_set_previous_file(req, previous);
+    if (st != PB_OK) {
+        pb_request_free(req);
+        return cli_failed(st);
+    }
+    pb_engine *engine = cli_engine(NULL, 0, false, NULL);
+    if (!engine) {
+        pb_request_free(req);
+        return cli_engine_status;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    st = pb_check(engine, req, format, strict, &text, &len);
+    if (text)
+        cli_write_stdout(text, len);
+    pb_free(text);
     pb_engine_free(engine);
-    free(input);
+    pb_request_free(req);
     return (int)st;
 }

@@ -12,16 +12,83 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/limits.h"
-#include "cli/cli.h"
+#include "cli.h"
 #include "paiban.h"
+
+/* A message of one report of a batch, kept until the summary. */
+typedef struct job_message {
+    pb_severity severity;
+    char *line;           /* owned */
+} job_message;
 
 typedef struct job_result {
     const char *report;   /* borrowed from argv or the list */
     char *out;            /* owned */
-    pb_diag diag;
+    job_message *messages; /* owned */
+    int nmessages, cap;
+    int warnings;
     pb_status status;
 } job_result;
+
+/* The engine's message callback: a report of a batch keeps its messages
+ * (user is its job_result), anything else is printed at once. */
+static void on_message(void *user, const pb_message *m)
+{
+    job_result *j = user;
+    if (!j) {
+        cli_print_message(NULL, m);
+        return;
+    }
+    if (j->nmessages == j->cap) {
+        j->cap = j->cap ? j->cap * 2 : 8;
+        j->messages = cli_xrealloc(j->messages, (size_t)j->cap * sizeof *j->messages);
+    }
+    j->messages[j->nmessages++] = (job_message){m->severity, cli_xstrdup(m->line)};
+    if (m->severity == PB_WARNING)
+        j->warnings++;
+}
+
+static void print_job_messages(const job_result *j)
+{
+    for (int i = 0; i < j->nmessages; i++) {
+        const job_message *m = &j->messages[i];
+        if (m->severity == PB_INFO)
+            fprintf(stderr, "%s\n", m->line);
+        else
+            fprintf(stderr, "paiban: %s: %s\n", m->severity == PB_ERROR ? "error" : "warning",
+                    m->line);
+    }
+}
+
+static void free_job(job_result *j)
+{
+    for (int i = 0; i < j->nmessages; i++)
+        free(j->messages[i].line);
+    free(j->messages);
+    free(j->out);
+}
+
+/* A request for one report of the command line, to a file or memory. */
+static pb_status make_request(pb_request **out, const char *report, const char *layout,
+                              const char *previous, bool force, const char *pdf_path,
+                              const char *dump_path)
+{
+    pb_request *r = pb_request_new();
+    *out = r;
+    if (!r)
+        return PB_ERR_MEMORY;
+    pb_status st = pb_request_set_report_file(r, report);
+    if (st == PB_OK && layout)
+        st = pb_request_set_layout(r, layout);
+    if (st == PB_OK && previous)
+        st = pb_request_set_previous_file(r, previous);
+    if (st == PB_OK && pdf_path)
+        st = pb_request_set_output_file(r, pdf_path);
+    if (st == PB_OK && dump_path)
+        st = pb_request_set_dump_file(r, dump_path);
+    pb_request_set_force(r, force);
+    return st;
+}
 
 typedef struct pool {
     pb_engine *engine;
@@ -72,9 +139,18 @@ static void *worker(void *arg)
         if (i >= p->njobs)
             break;
         job_result *j = &p->jobs[i];
-        pb_job job = {.report_path = j->report, .layout_ref = p->layout, .out_path = j->out,
-                      .previous_path = p->previous, .force = p->force};
-        j->status = pb_engine_render(p->engine, &job, &j->diag);
+        pb_request *req;
+        j->status = make_request(&req, j->report, p->layout, p->previous, p->force, j->out,
+                                 NULL);
+        if (j->status == PB_OK) {
+            pb_request_set_message_user(req, j);
+            j->status = pb_render(p->engine, req);
+        } else {
+            pb_message m = {PB_ERROR, j->status, NULL, NULL, pb_status_text(j->status),
+                            pb_status_text(j->status)};
+            on_message(j, &m);
+        }
+        pb_request_free(req);
         if (j->status != PB_OK)
             atomic_fetch_add(&p->failed, 1);
         atomic_fetch_add(&p->done, 1);
@@ -140,7 +216,6 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     for (int i = 0; i < n; i++) {
         p.jobs[i].report = reports[i];
         p.jobs[i].out = output_for(outdir, reports[i]);
-        pb_diag_init(&p.jobs[i].diag);
     }
     /* Two reports with one name would overwrite each other's PDF. */
     for (int i = 0; i < n; i++)
@@ -148,10 +223,8 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
             if (!strcmp(p.jobs[i].out, p.jobs[k].out)) {
                 fprintf(stderr, "paiban: error: %s and %s would both be written to %s\n",
                         p.jobs[k].report, p.jobs[i].report, p.jobs[i].out);
-                for (int m = 0; m < n; m++) {
-                    free(p.jobs[m].out);
-                    pb_diag_free(&p.jobs[m].diag);
-                }
+                for (int m = 0; m < n; m++)
+                    free_job(&p.jobs[m]);
                 free(p.jobs);
                 return PB_ERR_USAGE;
             }
@@ -181,8 +254,8 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     for (int i = 0; i < n; i++) {
         job_result *j = &p.jobs[i];
         if (j->status != PB_OK || verbose)
-            pb_diag_print(&j->diag, stderr);
-        else if (j->diag.count > 0)
+            print_job_messages(j);
+        else if (j->warnings > 0)
             warned++;
         if (j->status != PB_OK) {
             failed++;
@@ -199,15 +272,14 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
         if (j->status != PB_OK) {
             /* its first error (messages name their file already) */
             const char *why = j->report;
-            for (int k = 0; k < j->diag.count; k++)
-                if (j->diag.messages[k].severity == PB_ERROR) {
-                    why = j->diag.messages[k].text;
+            for (int k = 0; k < j->nmessages; k++)
+                if (j->messages[k].severity == PB_ERROR) {
+                    why = j->messages[k].line;
                     break;
                 }
             fprintf(stderr, "paiban: failed: %s\n", why);
         }
-        free(j->out);
-        pb_diag_free(&j->diag);
+        free_job(j);
     }
     free(p.jobs);
     pthread_mutex_destroy(&p.print_lock);
@@ -351,69 +423,60 @@ static int check_args(const render_args *a)
     return 0;
 }
 
-/* A font folder that is not there is a typing mistake, not a wish. */
-static bool check_font_dirs(const render_args *a)
-{
-    for (int i = 0; i < a->nfont_dirs; i++) {
-        struct stat st;
-        if (stat(a->font_dirs[i], &st) != 0) {
-            cli_error("%s: cannot read the font folder: %s", a->font_dirs[i], strerror(errno));
-            return false;
-        }
-        if (!S_ISDIR(st.st_mode)) {
-            cli_error("%s: cannot read the font folder: %s", a->font_dirs[i],
-                      strerror(ENOTDIR));
-            return false;
-        }
-    }
-    return true;
-}
-
 /* One report: to the file named, to standard output, or into a folder. */
 static int render_one(pb_engine *engine, const render_args *a)
 {
     const char *report = a->reports[0];
-    pb_job job = {.report_path = report, .layout_ref = a->layout,
-                  .previous_path = a->previous, .force = a->force};
-    char *input = NULL, *path = NULL;
-    if (!strcmp(report, "-")) {
-        input = cli_read_stdin(PB_MAX_INPUT_BYTES, &job.report_len);
-        if (!input)
-            return PB_ERR_IO;
-        job.report_path = "standard input";
-        job.report_bytes = input;
-    }
-    unsigned char *pdf = NULL;
-    size_t pdf_len = 0;
-    if (a->out && !strcmp(a->out, "-")) {
-        job.pdf = &pdf;
-        job.pdf_len = &pdf_len;
-    } else if (a->out && (cli_is_folder(a->out) || a->out[strlen(a->out) - 1] == '/')) {
-        if (input) {
-            free(input);
+    bool from_stdin = !strcmp(report, "-"), to_stdout = a->out && !strcmp(a->out, "-");
+    char *path = NULL;
+    if (a->out && !to_stdout && (cli_is_folder(a->out) || a->out[strlen(a->out) - 1] == '/')) {
+        if (from_stdin)
             return cli_usage_error("render", "the report from standard input needs a file "
                                              "name to write (-o OUT.pdf)");
-        }
-        if (!cli_make_folders(a->out)) {
-            free(input);
+        if (!cli_make_folders(a->out))
+            return PB_ERR_IO;
+        path = output_for(a->out, report);
+    }
+    bool dump_stdout = a->dump && !strcmp(a->dump, "-");
+    pb_request *req;
+    pb_status st = make_request(&req, from_stdin ? "standard input" : report, a->layout,
+                                a->previous, a->force,
+                                path ? path : to_stdout ? NULL : a->out,
+                                dump_stdout ? NULL : a->dump);
+    if (st == PB_OK && from_stdin) {
+        size_t len;
+        char *input = cli_read_stdin(CLI_MAX_INPUT_BYTES, &len);
+        if (!input) {
+            pb_request_free(req);
+            free(path);
             return PB_ERR_IO;
         }
-        job.out_path = path = output_for(a->out, report);
-    } else {
-        job.out_path = a->out;
+        st = pb_request_set_report_bytes(req, "standard input", input, len);
+        free(input);
     }
-    job.dump_path = a->dump;
-    pb_diag diag;
-    pb_diag_init(&diag);
-    int rc = (int)pb_engine_render(engine, &job, &diag);
-    pb_diag_print(&diag, stderr);
-    pb_diag_free(&diag);
-    if (rc == 0 && pdf)
+    if (st != PB_OK) {
+        pb_request_free(req);
+        free(path);
+        return cli_failed(st);
+    }
+    unsigned char *pdf = NULL;
+    char *dump = NULL;
+    size_t pdf_len = 0, dump_len = 0;
+    if (to_stdout || dump_stdout)
+        st = pb_render_bytes(engine, req, to_stdout ? &pdf : NULL, to_stdout ? &pdf_len : NULL,
+                             dump_stdout ? &dump : NULL, dump_stdout ? &dump_len : NULL);
+    else
+        st = pb_render(engine, req);
+    /* only a complete PDF goes to standard output */
+    if (st == PB_OK && pdf)
         cli_write_stdout(pdf, pdf_len);
-    free(pdf);
+    if (st == PB_OK && dump)
+        cli_write_stdout(dump, dump_len);
+    pb_free(pdf);
+    pb_free(dump);
+    pb_request_free(req);
     free(path);
-    free(input);
-    return rc;
+    return (int)st;
 }
 
 int cmd_render(int argc, char **argv)
@@ -426,8 +489,6 @@ int cmd_render(int argc, char **argv)
     }
     if (rc == 0)
         rc = check_args(&a);
-    if (rc == 0 && !check_font_dirs(&a))
-        rc = PB_ERR_IO;
     if (rc == 0 && a.batch && !read_list(a.batch, &a.reports, &a.nreports, &a.cap))
         rc = PB_ERR_IO;
     if (rc == 0 && a.nreports == 0)
@@ -437,12 +498,12 @@ int cmd_render(int argc, char **argv)
         return rc;
     }
 
-    pb_engine_options eo = {
-        .font_dirs = a.font_dirs,
-        .nfont_dirs = a.nfont_dirs,
-        .verbose = a.verbose ? stderr : NULL,
-    };
-    pb_engine *engine = pb_engine_new(&eo);
+    /* the font folders are checked here, before any report is read */
+    pb_engine *engine = cli_engine(a.font_dirs, a.nfont_dirs, a.verbose, on_message);
+    if (!engine) {
+        free_args(&a);
+        return cli_engine_status;
+    }
     if (a.nreports > 1 || a.batch)
         rc = render_batch(engine, a.layout, a.previous, a.force, a.reports, a.nreports, a.out,
                           a.jobs, a.quiet, a.verbose);

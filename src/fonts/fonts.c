@@ -729,26 +729,14 @@ typedef struct name_cache {
 
 #define CACHE_MAX_LINES 20000
 
-static char *cache_file_path(void)
-{
-    const char *off = getenv("PAIBAN_FONT_CACHE");
-    if (off && !strcmp(off, "0"))
-        return NULL;
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char buf[4096];
-    if (xdg && *xdg == '/')
-        snprintf(buf, sizeof buf, "%s/paiban/font-names-1.tsv", xdg);
-    else if (home && *home == '/')
-        snprintf(buf, sizeof buf, "%s/.cache/paiban/font-names-1.tsv", home);
-    else
-        return NULL;
-    return pb_xstrdup(buf);
-}
-
-static void cache_load(name_cache *c)
+static void cache_load(name_cache *c, const char *cache_dir)
 {
     memset(c, 0, sizeof *c);
-    c->path = cache_file_path();
+    if (cache_dir) {
+        size_t n = strlen(cache_dir) + 32;
+        c->path = pb_xmalloc(n);
+        snprintf(c->path, n, "%s/font-names-1.tsv", cache_dir);
+    }
     FILE *f = c->path ? fopen(c->path, "r") : NULL;
     if (!f)
         return;
@@ -988,7 +976,7 @@ static void scan_all(loader *L)
     L->scanned = true;
     walk_all(L);
     name_cache cache;
-    cache_load(&cache);
+    cache_load(&cache, L->dirs ? L->dirs->cache_dir : NULL);
     for (int i = 0; i < L->nfiles; i++) {
         const char *path = L->files[i].path;
         if (!has_font_extension(path))
@@ -1493,15 +1481,15 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
     return NULL;
 }
 
-void pb_fonts_describe(const pb_fontset *fs, FILE *out)
+void pb_fonts_describe(const pb_fontset *fs, pb_diag *diag)
 {
     for (int r = 0; fs && r < fs->nroles; r++) {
         const role_chain *c = &fs->roles[r];
         for (int i = 0; i < c->nfaces; i++) {
             const pb_face *f = fs->faces[c->faces[i]];
-            fprintf(out, "%s: %s%s#%d (%s, %s%s)\n", c->name, i ? "fallback " : "", f->file,
-                    f->index, f->family, f->is_cff ? "CFF" : "TrueType",
-                    f->is_bold ? ", bold" : "");
+            pb_diag_info(diag, "%s: %s%s#%d (%s, %s%s)", c->name, i ? "fallback " : "", f->file,
+                         f->index, f->family, f->is_cff ? "CFF" : "TrueType",
+                         f->is_bold ? ", bold" : "");
         }
     }
 }

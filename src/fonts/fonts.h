@@ -39,6 +39,7 @@ typedef struct pb_font_dirs {
     const bool *flat;     /* borrowed, may be NULL: flat[i] searches dirs[i]
                              without its subfolders (a report's folder may
                              be a large home folder) */
+    const char *cache_dir; /* where the family names read are kept, or NULL */
 } pb_font_dirs;
 
 typedef struct pb_fontset pb_fontset;
@@ -70,7 +71,8 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp);
 /* Nominal glyph of cp in face, 0 if none. */
 uint32_t pb_fonts_glyph(const pb_face *face, uint32_t cp);
 
-/* "--verbose": which file serves each role, one line per role and face. */
-void pb_fonts_describe(const pb_fontset *fs, FILE *out);
+/* "--verbose": which file serves each role, one information message per
+ * role and face. */
+void pb_fonts_describe(const pb_fontset *fs, pb_diag *diag);
 
 #endif

@@ -18,6 +18,8 @@ typedef struct pb_input_paths {
     const char *data_dir;  /* holds layouts/ and fonts/catalog.json */
     const char *ref_file;  /* where the layout reference came from, for */
     const char *ref_path;  /* messages ("report.json", "layout"); may be NULL */
+    const char *bytes;     /* the layout itself held in memory (named by the */
+    size_t len;            /* reference in messages), or NULL: read the file */
 } pb_input_paths;
 
 /* Parses report data.  `name` is the file name used in messages and to

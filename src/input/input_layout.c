@@ -355,15 +355,6 @@ typedef struct lfile {
     ino_t ino;
 } lfile;
 
-static const char *default_data_dir(void)
-{
-#ifdef PAIBAN_DATA_DIR
-    return PAIBAN_DATA_DIR;
-#else
-    return ".";
-#endif
-}
-
 /* "a.json → b.json → a.json" */
 static const char *cycle_text(pb_arena *a, const lfile *files, int from, int n,
                               const char *again)
@@ -376,14 +367,36 @@ static const char *cycle_text(pb_arena *a, const lfile *files, int from, int n,
 
 /* Reads the chain top -> base; returns its length, 0 after an error. */
 static int load_chain(jctx *top, const char *ref, const char *base_dir, const char *data_dir,
-                      const char *top_ref_file, const char *top_ref_path, lfile *files)
+                      const pb_input_paths *paths, lfile *files)
 {
+    const char *top_ref_file = paths ? paths->ref_file : NULL;
+    const char *top_ref_path = paths ? paths->ref_path : NULL;
     int n = 0;
     jctx fc = *top;
     for (;;) {
-        const char *path = resolve(top->arena, ref, base_dir, data_dir);
         char *data;
         size_t len;
+        if (n == 0 && paths && paths->bytes) {
+            /* the top layout is held in memory, named ref; its "extends"
+               are looked up from base_dir */
+            const char *path = pb_arena_strdup(top->arena, ref);
+            fc.file = path;
+            cJSON *root = json_parse(&fc, paths->bytes, paths->len);
+            files[n++] = (lfile){path, root, 0, 0};
+            if (!root || !jis_object(&fc, root, ""))
+                return -n;
+            const cJSON *ext = jmember(root, "extends");
+            if (!ext)
+                return n;
+            if (!cJSON_IsString(ext) || !ext->valuestring[0]) {
+                jerror(&fc, ext, "extends", "expected a layout name or path, got %s",
+                       jdescribe(&fc, ext));
+                return -n;
+            }
+            ref = pb_arena_strdup(top->arena, ext->valuestring);
+            continue;
+        }
+        const char *path = resolve(top->arena, ref, base_dir, data_dir);
         if (access(path, F_OK) != 0 && errno == ENOENT) {
             /* name the file and key that asked for the layout, not the
              * file that is not there */
@@ -436,14 +449,13 @@ static int load_chain(jctx *top, const char *ref, const char *base_dir, const ch
 pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input_paths *paths,
                            pb_arena *arena, pb_diag *diag)
 {
-    const char *data_dir = paths && paths->data_dir ? paths->data_dir : default_data_dir();
+    const char *data_dir = paths && paths->data_dir ? paths->data_dir : ".";
     if (!ref || !*ref)
         ref = PB_DEFAULT_LAYOUT;
     int before = diag->errors;
     jctx c = {.arena = arena, .diag = diag, .status = PB_ERR_LAYOUT, .file = ref};
     lfile files[MAX_EXTENDS + 1] = {{0}};
-    int n = load_chain(&c, ref, base_dir, data_dir, paths ? paths->ref_file : NULL,
-                       paths ? paths->ref_path : NULL, files);
+    int n = load_chain(&c, ref, base_dir, data_dir, paths, files);
     pb_layout *L = NULL;
     if (n > 0) {
         jorigin origin = {0};

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/call.h"
 #include "base/fsio.h"
 #include "base/suggest.h"
 #include "base/utf8.h"
@@ -802,9 +803,9 @@ static bool only_space(const char *s, size_t from, size_t len)
 
 cJSON *json_parse(jctx *c, const char *bytes, size_t len)
 {
-    if (len > PB_MAX_INPUT_BYTES) {
+    if (len > pb_limit_input_bytes()) {
         pb_diag_error(c->diag, c->status, c->file, NULL,
-                      "file is larger than the limit of %u bytes", PB_MAX_INPUT_BYTES);
+                      "file is larger than the limit of %zu bytes", pb_limit_input_bytes());
         return NULL;
     }
     if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "base/call.h"
 #include "base/limits.h"
 #include "layout/setter.h"
 #include "layout/table_set.h"
@@ -436,7 +437,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
     int errors_before = diag->errors;
     /* lines and rows fill pages at best: more than the page limit of them
      * is reported before the rest of the document is set */
-    int64_t content = 0, most = (int64_t)PB_MAX_PAGES * layout->text_height;
+    int64_t content = 0, most = (int64_t)pb_limit_pages() * layout->text_height;
     int counted = 0;
     for (int bi = 0; bi < report->nblocks; bi++) {
         for (; counted < f.nlines; counted++)
@@ -445,7 +446,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
                 content += f.lines[counted].height;
         if (content > most) {
             pb_diag_error(diag, PB_ERR_INPUT, report->file, report->blocks[bi - 1].path,
-                          "the document is longer than the limit of %d pages", PB_MAX_PAGES);
+                          "the document is longer than the limit of %d pages", pb_limit_pages());
             break;
         }
         const pb_block *b = &report->blocks[bi];

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/call.h"
 #include "base/limits.h"
 #include "layout/flow.h"
 #include "layout/table_set.h"
@@ -251,9 +252,9 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
         }
         if (!ok)
             break;
-        if (p.npages == PB_MAX_PAGES) {
+        if (p.npages == pb_limit_pages()) {
             pb_diag_error(diag, PB_ERR_INPUT, g->file, g->lines[start].path,
-                          "the document is longer than the limit of %d pages", PB_MAX_PAGES);
+                          "the document is longer than the limit of %d pages", pb_limit_pages());
             ok = false;
             break;
         }

@@ -4,7 +4,6 @@
  * Tailorings are listed in tests/linebreak-tailorings.md. */
 #include "text/linebreak.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,48 +12,36 @@
 #include <unicode/uchar.h>
 #include <unicode/utf16.h>
 
+#include "base/call.h"
 #include "base/utf8.h"
 
 /* ---- break opportunities ------------------------------------------- */
 
-/* One line-break iterator per thread, made once: opening one costs more
- * than finding the breaks of a table cell, and a document has hundreds of
- * texts.  Each thread's is closed when the thread ends. */
-static pthread_key_t iterator_key;
-static pthread_once_t iterator_once = PTHREAD_ONCE_INIT;
-
+/* One line-break iterator per call of the library, kept in the call's
+ * context (base/call.h) and closed when the call ends: opening one costs
+ * more than finding the breaks of a table cell, and a document has
+ * hundreds of texts.  Outside a call (the conformance test) each text
+ * opens its own. */
 static void close_iterator(void *bi)
 {
     ubrk_close(bi);
 }
 
-/* Key destructors do not run for the thread that calls exit(): close its
- * iterator here, so a run ends with nothing of paiban's left allocated. */
-static void close_own_iterator(void)
+static UBreakIterator *call_iterator(bool *own)
 {
-    UBreakIterator *bi = pthread_getspecific(iterator_key);
-    if (bi) {
-        pthread_setspecific(iterator_key, NULL);
-        ubrk_close(bi);
-    }
-}
-
-static void make_iterator_key(void)
-{
-    pthread_key_create(&iterator_key, close_iterator);
-    atexit(close_own_iterator);
-}
-
-static UBreakIterator *thread_iterator(void)
-{
-    pthread_once(&iterator_once, make_iterator_key);
-    UBreakIterator *bi = pthread_getspecific(iterator_key);
-    if (!bi) {
-        UErrorCode err = U_ZERO_ERROR;
-        bi = ubrk_open(UBRK_LINE, "zh@lb=strict", NULL, 0, &err);
-        if (U_FAILURE(err))
-            return NULL;
-        pthread_setspecific(iterator_key, bi);
+    pb_call *c = pb_call_current();
+    *own = false;
+    if (c && c->breaker)
+        return c->breaker;
+    UErrorCode err = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_LINE, "zh@lb=strict", NULL, 0, &err);
+    if (U_FAILURE(err))
+        return NULL;
+    if (c) {
+        c->breaker = bi;
+        c->free_breaker = close_iterator;
+    } else {
+        *own = true;
     }
     return bi;
 }
@@ -78,10 +65,13 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
     }
 
     UErrorCode err = U_ZERO_ERROR;
-    UBreakIterator *bi = thread_iterator();
+    bool own;
+    UBreakIterator *bi = call_iterator(&own);
     if (bi)
         ubrk_setText(bi, u16, n16, &err);
     if (!bi || U_FAILURE(err)) {
+        if (bi && own)
+            ubrk_close(bi);
         free(u16);
         return false;
     }
@@ -102,6 +92,8 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
                      ? PB_BRK_MANDATORY : PB_BRK_ALLOW;
     }
     ubrk_setText(bi, NULL, 0, &err); /* drop the pointer to u16 */
+    if (own)
+        ubrk_close(bi);
     free(u16);
     return true;
 }

@@ -13,7 +13,6 @@
 #include "base/diag.h"
 #include "base/fsio.h"
 #include "input/input.h"
-#include "paiban.h"
 #include "../testutil.h"
 
 /* Removes whitespace, and the page-number lines ("— 3 —"), from text. */
@@ -105,7 +104,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* bound to its layout, the text shows the cells it refers to ({{t.r.c}}) */
-    pb_input_paths paths = {.data_dir = pb_data_dir()};
+    pb_input_paths paths = {.data_dir = test_data_dir()};
     const pb_layout *layout = pb_input_layout(report->layout ? report->layout : PB_DEFAULT_LAYOUT,
                                               report->dir, &paths, arena, &diag);
     CHECK(layout && pb_input_bind_tables(report, layout, arena, &diag),

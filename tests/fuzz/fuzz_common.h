@@ -10,6 +10,18 @@
 
 #include "base/diag.h"
 #include "base/utf8.h"
+#include "engine.h"
+
+#ifndef PAIBAN_SOURCE_DIR
+#define PAIBAN_SOURCE_DIR "."
+#endif
+
+/* The data folder of the source tree (PAIBAN_DATA_DIR overrides). */
+static inline const char *fuzz_data_dir(void)
+{
+    const char *env = getenv("PAIBAN_DATA_DIR");
+    return env && *env ? env : PAIBAN_SOURCE_DIR;
+}
 
 static void fuzz_fail(const char *why, const pb_diag *d)
 {
@@ -41,6 +53,18 @@ static void fuzz_check_diag(const pb_diag *d, pb_status st)
             if ((unsigned char)t[k] < 0x20 || t[k] == 0x7F)
                 fuzz_fail("control character in a message", d);
     }
+}
+
+/* An engine on the source tree's data, or the run fails. */
+static inline pb_engine *fuzz_engine(void)
+{
+    pb_options *o = pb_options_new();
+    pb_engine *e = NULL;
+    if (!o || pb_options_set_data_dir(o, fuzz_data_dir()) != PB_OK ||
+        pb_engine_new(o, &e) != PB_OK)
+        fuzz_fail("cannot make an engine", NULL);
+    pb_options_free(o);
+    return e;
 }
 
 #endif

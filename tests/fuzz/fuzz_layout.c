@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "paiban.h"
 
 /* Text, every heading level, a page break, a signature and an inline
  * table with merged header and row labels. */
@@ -65,13 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         fuzz_fail("cannot write the layout file", NULL);
     /* a new engine each time: an engine keeps the layouts it has read */
-    pb_engine *e = pb_engine_new(NULL);
+    pb_engine *e = fuzz_engine();
     pb_diag d;
     pb_diag_init(&d);
     unsigned char *pdf = NULL;
     size_t len = 0;
-    pb_status st = pb_engine_render_bytes(e, report_name, report, sizeof report - 1,
-                                          layout_path, &pdf, &len, &d);
+    pb_job job = {.report_path = report_name, .report_bytes = report,
+                  .report_len = sizeof report - 1, .layout_ref = layout_path,
+                  .pdf = &pdf, .pdf_len = &len};
+    pb_status st = pb_engine_render(e, &job, &d);
     fuzz_check_diag(&d, st);
     if (st == PB_OK && (!pdf || len < 16 || memcmp(pdf, "%PDF-", 5) != 0))
         fuzz_fail("success without a PDF", &d);

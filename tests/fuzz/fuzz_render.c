@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "paiban.h"
 
 static pb_engine *engine;
 static char dir[64] = "/tmp/paiban-fuzz-XXXXXX";
@@ -30,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!mkdtemp(dir))
         fuzz_fail("cannot make a temporary folder", NULL);
     snprintf(name, sizeof name, "%s/report.json", dir);
-    engine = pb_engine_new(NULL);
+    engine = fuzz_engine();
     atexit(cleanup);
     return 0;
 }
@@ -41,8 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pb_diag_init(&d);
     unsigned char *pdf = NULL;
     size_t len = 0;
-    pb_status st =
-        pb_engine_render_bytes(engine, name, (const char *)data, size, NULL, &pdf, &len, &d);
+    pb_job job = {.report_path = name, .report_bytes = (const char *)data, .report_len = size,
+                  .pdf = &pdf, .pdf_len = &len};
+    pb_status st = pb_engine_render(engine, &job, &d);
     fuzz_check_diag(&d, st);
     if (st == PB_OK) {
         if (!pdf || len < 16 || memcmp(pdf, "%PDF-", 5) != 0)

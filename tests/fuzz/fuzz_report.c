@@ -5,7 +5,6 @@
 
 #include "fuzz_common.h"
 #include "input/input.h"
-#include "paiban.h"
 
 static pb_arena *layout_arena;
 static const pb_layout *layout;
@@ -20,7 +19,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pb_diag d;
     pb_diag_init(&d);
     layout_arena = pb_arena_new();
-    pb_input_paths paths = {.data_dir = pb_data_dir()};
+    pb_input_paths paths = {.data_dir = fuzz_data_dir()};
     layout = pb_input_layout("gov-info-annual-2021", ".", &paths, layout_arena, &d);
     if (!layout)
         fuzz_fail("cannot load the layout gov-info-annual-2021", &d);

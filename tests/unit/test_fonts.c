@@ -87,6 +87,21 @@ static bool copy_prefix(const char *from, const char *to, long bytes)
     return ok;
 }
 
+/* What --verbose shows: the information lines of pb_fonts_describe. */
+static char *describe(const pb_fontset *fs)
+{
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fonts_describe(fs, &d);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    pb_diag_print(&d, mem);
+    fclose(mem);
+    pb_diag_free(&d);
+    return text;
+}
+
 static void test_formats(void)
 {
     pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
@@ -141,11 +156,7 @@ static void test_formats(void)
     CHECK(pb_fonts_glyph(primary(fs, "fangsong"), 0x653F /* 政 */) != 0, "glyph 政");
     CHECK(pb_fonts_glyph(primary(fs, "fangsong"), 0x20000) == 0, "no glyph U+20000");
 
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    pb_fonts_describe(fs, mem);
-    fclose(mem);
+    char *text = describe(fs);
     CHECK(strstr(text, "fangsong: " FANDOL "/FandolFang-Regular.otf#0 (FandolFang, CFF)\n"),
           "%s", text);
     CHECK(strstr(text, "song: " NOTO "/NotoSerifCJK-Regular.ttc#2 (Noto Serif CJK SC, CFF)\n"),
@@ -238,11 +249,7 @@ static void test_chain(void)
     CHECK(pb_fonts_pick(fs, r, 0x20000) == NULL, "U+20000 in no font");
     CHECK(pb_fonts_pick(fs, 7, 0x653F) == NULL, "bad role");
 
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    pb_fonts_describe(fs, mem);
-    fclose(mem);
+    char *text = describe(fs);
     CHECK(strstr(text, "fangsong: fallback " ARPHIC "/uming.ttc#0 (AR PL UMing CN, TrueType)"),
           "%s", text);
     free(text);

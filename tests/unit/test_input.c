@@ -594,14 +594,7 @@ done:
 
 static const char *data_dir(void)
 {
-    const char *env = getenv("PAIBAN_DATA_DIR");
-    if (env && *env)
-        return env;
-#ifdef PAIBAN_DATA_DIR
-    return PAIBAN_DATA_DIR;
-#else
-    return "../..";
-#endif
+    return test_data_dir();
 }
 
 static void test_layout_gbt9704(void)

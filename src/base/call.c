@@ -1,0 +1,62 @@
+#include "base/call.h"
+
+#include <string.h>
+
+/* Per thread and set only while a call runs: calls on different threads
+ * never see each other's. */
+static _Thread_local pb_call *current;
+
+void pb_call_begin(pb_call *c, const pb_call_limits *limits)
+{
+    memset(c, 0, sizeof *c);
+    c->limits = limits ? *limits
+                       : (pb_call_limits){PB_MAX_INPUT_BYTES, PB_MAX_PAGES};
+    c->outer = current;
+    current = c;
+}
+
+void pb_call_end(pb_call *c)
+{
+    if (c->breaker && c->free_breaker)
+        c->free_breaker(c->breaker);
+    c->breaker = NULL;
+    current = c->outer;
+}
+
+pb_call *pb_call_current(void)
+{
+    return current;
+}
+
+size_t pb_limit_input_bytes(void)
+{
+    return current ? current->limits.input_bytes : PB_MAX_INPUT_BYTES;
+}
+
+int pb_limit_pages(void)
+{
+    return current ? current->limits.pages : PB_MAX_PAGES;
+}
+
+void pb_oom_enter(pb_oom_scope *s)
+{
+    s->outer = current ? current->oom : NULL;
+    if (current)
+        current->oom = s;
+}
+
+void pb_oom_leave(pb_oom_scope *s)
+{
+    if (current && current->oom == s)
+        current->oom = s->outer;
+}
+
+bool pb_oom_armed(void)
+{
+    return current && current->oom;
+}
+
+_Noreturn void pb_oom_rethrow(void)
+{
+    longjmp(current->oom->env, 1);
+}

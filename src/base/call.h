@@ -1,0 +1,76 @@
+/* The context of one call into the library, kept per thread while the call
+ * runs: where to go when memory runs out, the call's limits, and the few
+ * things its stages share without passing them down (the line-break
+ * iterator).  Each public entry point opens one (pb_call_begin) and closes
+ * it (pb_call_end); code inside asks pb_call_current().
+ *
+ * Out of memory.  paiban's allocators (base/arena.h) never return NULL
+ * inside a call: they jump to the innermost out-of-memory scope, and the
+ * entry point turns that into PB_ERR_MEMORY.  Code that holds something
+ * the jump would strand (a lock, a half-built shared object) opens its own
+ * scope, releases it there and passes the jump on:
+ *
+ *     static void load_locked(state *s) { ... work ... }
+ *     static bool load(state *s)        // s outlives the jump
+ *     {
+ *         pb_oom_scope scope;
+ *         pb_oom_enter(&scope);
+ *         if (setjmp(scope.env) != 0) {
+ *             pb_oom_leave(&scope);
+ *             undo(s);                  // unlock, free the partial result
+ *             pb_oom_rethrow();
+ *         }
+ *         load_locked(s);
+ *         pb_oom_leave(&scope);
+ *         return true;
+ *     }
+ *
+ * Memory that plain malloc'ed buffers and third-party objects (HarfBuzz,
+ * libharu, cJSON) of the failed call held at that moment is not given
+ * back; arenas of the call are. */
+#ifndef PB_CALL_H
+#define PB_CALL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/limits.h"
+
+typedef struct pb_oom_scope {
+    jmp_buf env;
+    struct pb_oom_scope *outer;
+} pb_oom_scope;
+
+typedef struct pb_call_limits {
+    size_t input_bytes; /* one input file, at most PB_MAX_INPUT_BYTES */
+    int pages;          /* one document, at most PB_MAX_PAGES */
+} pb_call_limits;
+
+typedef struct pb_call {
+    pb_oom_scope *oom;    /* innermost scope, NULL outside */
+    pb_call_limits limits;
+    void *breaker;        /* owned: the line-break iterator (text/linebreak.c) */
+    void (*free_breaker)(void *breaker);
+    struct pb_call *outer;
+} pb_call;
+
+/* Opens a call on this thread (limits NULL: the built-in ones). */
+void pb_call_begin(pb_call *c, const pb_call_limits *limits);
+/* Closes it and frees what it kept. */
+void pb_call_end(pb_call *c);
+/* The call running on this thread, or NULL. */
+pb_call *pb_call_current(void);
+
+/* The limits of the current call (the built-in ones outside a call). */
+size_t pb_limit_input_bytes(void);
+int pb_limit_pages(void);
+
+void pb_oom_enter(pb_oom_scope *s);
+void pb_oom_leave(pb_oom_scope *s);
+/* Jumps to the innermost scope (after pb_oom_leave: the next outer one). */
+_Noreturn void pb_oom_rethrow(void);
+/* Whether a jump has somewhere to go. */
+bool pb_oom_armed(void);
+
+#endif

@@ -1,0 +1,57 @@
+/* The engine inside the library: one document's pipeline (input -> check
+ * -> fonts -> flow -> paginate -> pdf, plus the dump) and what documents
+ * share.  include/paiban.h is its public face; the programs and tests in
+ * this tree that link the library's objects directly (unit tests, fuzz
+ * targets) may also call these, with a pb_diag of their own. */
+#ifndef PB_ENGINE_H
+#define PB_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/diag.h"
+#include "paiban.h"
+
+/* One document and what to make of it.  Every pointer is borrowed. */
+typedef struct pb_job {
+    const char *report_path;    /* the report file, or its name in messages
+                                   when report_bytes is set */
+    const char *report_bytes;   /* the report held in memory, or NULL */
+    size_t report_len;
+    const char *layout_ref;     /* layout name or path (or the name of
+                                   layout_bytes); NULL: the report's, else
+                                   the default */
+    const char *layout_bytes;   /* the layout held in memory, or NULL */
+    size_t layout_len;
+    const char *previous_path;  /* last year's report: rules that name
+                                   "prev." are checked too; NULL: skipped */
+    const char *previous_bytes; /* last year's report in memory, or NULL */
+    size_t previous_len;
+    bool force;                 /* write even when a rule does not hold (its
+                                   messages become warnings) */
+    const char *out_path;       /* the PDF file; NULL: none */
+    const char *dump_path;      /* the dump file; NULL: none */
+    unsigned char **pdf;        /* the PDF in memory (malloc'ed), or NULL */
+    size_t *pdf_len;
+    char **dump;                /* the dump in memory (malloc'ed), or NULL */
+    size_t *dump_len;
+} pb_job;
+
+/* Renders one document; thread-safe.  Messages go to diag.  The rules of
+ * the layout are checked first: a violation, or a reference in the text
+ * to a blank cell, stops the run with PB_ERR_CHECK unless job->force;
+ * blank cells that rules need are warnings.  Runs inside a call context
+ * (base/call.h) of its own, so running out of memory gives PB_ERR_MEMORY. */
+pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag);
+
+/* Checks the numbers of the job's report (and previous report) against
+ * the rules of its layout; the findings go to *out (malloc'ed, NUL-
+ * terminated; NULL after bad input).  PB_OK, PB_ERR_CHECK, or the status
+ * of bad input. */
+pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format format,
+                          bool strict, char **out, size_t *out_len, pb_diag *diag);
+
+/* The engine's data folder. */
+const char *pb_engine_data_dir(const pb_engine *e);
+
+#endif

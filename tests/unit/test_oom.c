@@ -1,0 +1,249 @@
+/* Out of memory through the public API: the library's objects are linked
+ * with malloc, calloc and realloc wrapped (-Wl,--wrap, see
+ * tests/CMakeLists.txt), and every allocation paiban makes during a call
+ * is made to fail in turn.  Each call must then end with PB_ERR_MEMORY and
+ * an "out of memory" message (or PB_OK with a whole PDF when the failing
+ * allocation came after the last one), never abort or crash, and the
+ * engine must render normally afterwards: locks released, caches intact.
+ * Memory that third-party objects held at the moment of failure is not
+ * given back (README), so leak checking is off for this test. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paiban.h"
+#include "../testutil.h"
+
+/* ---- failing allocations ------------------------------------------------- */
+
+static long allocations; /* counted while armed */
+static long fail_at;     /* the allocation that fails (1-based); 0: none */
+static int armed;
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+
+static int should_fail(void)
+{
+    if (!armed)
+        return 0;
+    allocations++;
+    return allocations == fail_at;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return should_fail() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return should_fail() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return should_fail() ? NULL : __real_realloc(p, size);
+}
+
+static void arm(long at)
+{
+    allocations = 0;
+    fail_at = at;
+    armed = 1;
+}
+
+static long disarm(void)
+{
+    armed = 0;
+    return allocations;
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+typedef struct seen {
+    int errors;
+    int out_of_memory; /* "out of memory" messages */
+    char first[512];
+} seen;
+
+static void on_message(void *user, const pb_message *m)
+{
+    seen *s = user;
+    if (!s || m->severity != PB_ERROR)
+        return;
+    if (s->errors++ == 0)
+        snprintf(s->first, sizeof s->first, "%s", m->line);
+    if (!strcmp(m->text, "out of memory") && m->status == PB_ERR_MEMORY)
+        s->out_of_memory++;
+}
+
+static pb_engine *new_engine(seen *s, int system_fonts)
+{
+    pb_options *o = pb_options_new();
+    pb_options_set_data_dir(o, test_data_dir());
+    pb_options_set_system_fonts(o, system_fonts);
+    pb_options_set_message_callback(o, on_message, s);
+    pb_engine *e = NULL;
+    pb_status st = pb_engine_new(o, &e);
+    pb_options_free(o);
+    CHECK(st == PB_OK, "engine: status %d", st);
+    return e;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    return buf;
+}
+
+/* One render of request r with allocation `at` failing; checks the result
+ * and returns the number of allocations the call made. */
+static long render_failing(pb_engine *e, pb_request *r, long at, int line)
+{
+    seen s = {0};
+    pb_request_set_message_user(r, &s);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    arm(at);
+    pb_status st = pb_render_bytes(e, r, &pdf, &len, NULL, NULL);
+    long made = disarm();
+    if (at > 0 && at <= made) {
+        CHECK_LINE(st == PB_ERR_MEMORY, line, "allocation %ld of %ld failed: status %d (%s)",
+                   at, made, st, s.first);
+        CHECK_LINE(s.out_of_memory == 1 && !pdf, line,
+                   "allocation %ld: %d out-of-memory messages, pdf %p", at, s.out_of_memory,
+                   (void *)pdf);
+    } else {
+        CHECK_LINE(st == PB_OK && pdf && len > 1000 && !memcmp(pdf, "%PDF-", 5), line,
+                   "no failure (%ld of %ld): status %d (%s)", at, made, st, s.first);
+    }
+    pb_free(pdf);
+    return made;
+}
+
+/* Fails each allocation of renders from `first` to `last` (every step-th)
+ * on one engine, then renders normally with it. */
+static void sweep(pb_engine *e, pb_request *r, long first, long last, long step, int line)
+{
+    for (long at = first; at <= last; at += step)
+        render_failing(e, r, at, line);
+    render_failing(e, r, 0, line); /* the engine still works */
+}
+
+/* The first render of an engine loads the layout and the fonts under the
+ * engine's lock: every failure there must leave the lock free and the
+ * caches as they were. */
+static void test_first_render(const char *report, size_t len)
+{
+    seen s0 = {0};
+    pb_engine *e = new_engine(&s0, 1);
+    pb_request *r = pb_request_new();
+    pb_request_set_report_bytes(r, "features.json", report, len);
+    long total = render_failing(e, r, 0, __LINE__);
+    pb_engine_free(e);
+    printf("first render of features.json: %ld allocations\n", total);
+    CHECK(total > 100, "allocations were counted (%ld): is malloc wrapped?", total);
+    long step = total / 300 + 1;
+    for (long at = 1; at <= total; at += step) {
+        e = new_engine(&s0, 1);
+        render_failing(e, r, at, __LINE__);
+        render_failing(e, r, 0, __LINE__);
+        pb_engine_free(e);
+    }
+    pb_request_free(r);
+}
+
+/* Later renders reuse the layout and fonts: every allocation in turn. */
+static void test_later_renders(const char *report, size_t len)
+{
+    seen s0 = {0};
+    pb_engine *e = new_engine(&s0, 1);
+    pb_request *r = pb_request_new();
+    pb_request_set_report_bytes(r, "features.json", report, len);
+    render_failing(e, r, 0, __LINE__);
+    long total = render_failing(e, r, 0, __LINE__);
+    printf("later render of features.json: %ld allocations\n", total);
+    sweep(e, r, 1, total + 1, 1, __LINE__);
+    pb_request_free(r);
+    pb_engine_free(e);
+}
+
+/* pb_check and the options and engine calls. */
+static void test_check_and_setup(void)
+{
+    seen s0 = {0};
+    pb_engine *e = new_engine(&s0, 0);
+    pb_request *r = pb_request_new();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/check/r1.json", test_data_dir());
+    pb_request_set_report_file(r, path);
+    arm(0);
+    char *text = NULL;
+    size_t len = 0;
+    pb_status st = pb_check(e, r, PB_CHECK_TEXT, 0, &text, &len);
+    long total = disarm();
+    CHECK(st == PB_ERR_CHECK && text && strstr(text, "R1"), "check: %d", st);
+    pb_free(text);
+    for (long at = 1; at <= total + 1; at++) {
+        seen s = {0};
+        pb_request_set_message_user(r, &s);
+        arm(at);
+        st = pb_check(e, r, PB_CHECK_TEXT, 0, &text, &len);
+        long made = disarm();
+        if (at <= made)
+            CHECK(st == PB_ERR_MEMORY && !text && s.out_of_memory == 1,
+                  "check, allocation %ld of %ld: status %d", at, made, st);
+        else
+            CHECK(st == PB_ERR_CHECK && text, "check without failure: status %d", st);
+        pb_free(text);
+    }
+    printf("check of r1.json: %ld allocations\n", total);
+    pb_request_free(r);
+    pb_engine_free(e);
+
+    /* making options and an engine */
+    for (long at = 1; at < 40; at++) {
+        arm(at);
+        pb_options *o = pb_options_new();
+        pb_status a = o ? pb_options_set_data_dir(o, test_data_dir()) : PB_ERR_MEMORY;
+        pb_status b = o ? pb_options_add_font_dir(o, test_data_dir()) : PB_ERR_MEMORY;
+        pb_engine *e2 = NULL;
+        pb_status c = o && a == PB_OK && b == PB_OK ? pb_engine_new(o, &e2) : PB_ERR_MEMORY;
+        long made = disarm();
+        CHECK((a == PB_OK || a == PB_ERR_MEMORY) && (b == PB_OK || b == PB_ERR_MEMORY) &&
+                  (c == PB_OK || c == PB_ERR_MEMORY) && (c == PB_OK) == (e2 != NULL),
+              "setup, allocation %ld: %d %d %d", at, a, b, c);
+        if (at > made)
+            CHECK(o && a == PB_OK && b == PB_OK && c == PB_OK, "setup without failure");
+        pb_engine_free(e2);
+        pb_options_free(o);
+    }
+}
+
+int main(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/fixtures/features.json", test_data_dir());
+    size_t len = 0;
+    char *report = read_all(path, &len);
+    if (!CHECK(report != NULL, "cannot read %s", path))
+        return test_summary();
+    test_later_renders(report, len);
+    test_first_render(report, len);
+    test_check_and_setup();
+    free(report);
+    return test_summary();
+}
