@@ -575,7 +575,8 @@ static pb_report *read_report(const char *path, const char *bytes, size_t len,
  * layout when the job names it), then the rules evaluated into *findings.
  * NULL after errors. */
 static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb_job *job,
-                                       pb_arena *arena, pb_findings *findings, pb_diag *diag)
+                                       const pb_check_options *opt, pb_arena *arena,
+                                       pb_findings *findings, pb_diag *diag)
 {
     pb_input_paths paths = {.data_dir = e->data_dir};
     const char *ref = job->layout_ref ? job->layout_ref
@@ -623,7 +624,7 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
         pb_diag_warning(diag, prev->file, "meta.year",
                         "the previous year's report is for %d, %s is for %d",
                         prev->meta.year, report->file, report->meta.year);
-    pb_check_run(rules, report, prev, arena, findings);
+    pb_check_run(rules, report, prev, opt, arena, findings);
     return layout;
 }
 
@@ -657,7 +658,7 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
                           pb_diag *diag)
 {
     pb_findings findings;
-    const pb_layout *layout = bind_and_check(e, report, job, arena, &findings, diag);
+    const pb_layout *layout = bind_and_check(e, report, job, NULL, arena, &findings, diag);
     if (!layout || pb_check_to_diag(&findings, job->force, diag) > 0)
         return false;
     const pb_fontset *fonts = engine_fonts(e, layout, report->dir, arena, diag);
@@ -763,7 +764,8 @@ static void run_check(job_run *r)
     pb_report *report = read_report(r->job->report_path, r->job->report_bytes,
                                     r->job->report_len, r->arena, r->diag);
     pb_findings findings;
-    if (!report || !bind_and_check(r->e, report, r->job, r->arena, &findings, r->diag))
+    pb_check_options opt = {.strict = r->strict};
+    if (!report || !bind_and_check(r->e, report, r->job, &opt, r->arena, &findings, r->diag))
         return;
     findings_args fa = {&findings, r->format};
     *r->out = capture(findings_to, &fa, r->out_len);

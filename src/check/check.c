@@ -1,104 +1,24 @@
 /* Running the compiled rules on a report: every check in every column or
- * row it applies to, on every table block of its template.  A blank cell
- * is never taken as 0: the check is then undecided and its blank cells are
- * reported as missing. */
+ * row it applies to, on every table block of its template.
+ *
+ * Blank cells: blank is never printed as 0, and a blank cell is a number
+ * the report does not give.  A check whose cells are all blank is "not
+ * reported" (rows a body leaves empty, such as （五）3 of table 三, are
+ * common and not an error).  A check with blank and filled cells reads the
+ * blanks as 0, so a blank total beside parts that add up to 11 is a
+ * violation, and organisation columns left blank for "none" pass when the
+ * total equals the filled parts.  --strict makes every blank cell a check
+ * reads a finding. */
 #include <string.h>
 
 #include "check/check_internal.h"
-
-#define MAX_DEPTH 64 /* JSON nesting allows no deeper row or header trees */
-
-/* ---- labels ------------------------------------------------------------------ */
-
-/* The chain of rows from the top of the body down to `row`. */
-static bool row_chain(const pb_row_node *rows, int n, const pb_row_node *row,
-                      const pb_row_node **chain, int depth, int *len)
-{
-    for (int i = 0; i < n && depth < MAX_DEPTH; i++) {
-        chain[depth] = &rows[i];
-        if (&rows[i] == row) {
-            *len = depth + 1;
-            return true;
-        }
-        if (row_chain(rows[i].children, rows[i].nchildren, row, chain, depth + 1, len))
-            return true;
-    }
-    return false;
-}
-
-const char *check_row_label(pb_arena *a, const pb_table_template *t, const pb_row_node *row)
-{
-    const pb_row_node *chain[MAX_DEPTH];
-    int len = 0;
-    if (!row_chain(t->rows, t->nrows, row, chain, 0, &len))
-        return "";
-    const char *s = "";
-    for (int i = 0; i < len; i++)
-        if (chain[i]->label)
-            s = pb_arena_printf(a, "%s%s%s", s, *s ? " / " : "", chain[i]->label);
-    return s;
-}
-
-static bool header_chain(const pb_header_node *h, int n, int col, const char **texts,
-                         int depth, int *len)
-{
-    for (int i = 0; i < n && depth < MAX_DEPTH; i++) {
-        texts[depth] = h[i].text;
-        if (!h[i].nchildren && h[i].col == col) {
-            *len = depth + 1;
-            return true;
-        }
-        if (header_chain(h[i].children, h[i].nchildren, col, texts, depth + 1, len))
-            return true;
-    }
-    return false;
-}
-
-/* The top-level row holding `row` (itself or a group above it). */
-static int top_index(const pb_table_template *t, const pb_row_node *row)
-{
-    const pb_row_node *chain[MAX_DEPTH];
-    int len = 0;
-    if (!row_chain(t->rows, t->nrows, row, chain, 0, &len))
-        return -1;
-    return (int)(chain[0] - t->rows);
-}
-
-const char *check_column_label(pb_arena *a, const pb_table_template *t,
-                               const pb_value_slot *slot)
-{
-    const char *texts[MAX_DEPTH];
-    int len = 0;
-    if (header_chain(t->header, t->nheader, slot->col, texts, 0, &len)) {
-        const char *s = "";
-        for (int i = 0; i < len; i++)
-            if (texts[i])
-                s = pb_arena_printf(a, "%s%s%s", s, *s ? " / " : "", texts[i]);
-        return s;
-    }
-    /* no header: the heading row above names the columns (table 二) */
-    for (int i = top_index(t, slot->row) - 1; i >= 0; i--) {
-        const pb_row_node *h = &t->rows[i];
-        if (h->kind != PB_ROW_HEADING)
-            continue;
-        int col = 0;
-        for (int k = 0; k < h->ncells; k++) {
-            if (slot->col >= col && slot->col < col + h->cells[k].colspan && h->cells[k].text)
-                return h->cells[k].text;
-            col += h->cells[k].colspan;
-        }
-        break;
-    }
-    return slot->cell_id;
-}
-
-/* ---- evaluation ---------------------------------------------------------------- */
 
 typedef struct run {
     pb_arena *a;
     pb_findings *out;
     int cap;
     const pb_report *report, *previous;
+    const pb_check_options *opt;
     const crule *r;
     const pb_block *blk, *pblk;
 } run;
@@ -108,6 +28,12 @@ typedef struct eval {
     const pb_block *blk, *pblk;
 } eval;
 
+static bool is_blank(const pb_value *v)
+{
+    return v->kind == PB_VALUE_BLANK;
+}
+
+/* The sum of the cells of a reference, blank cells read as 0. */
 static bool ref_value(void *ctx, const pb_expr *ref, pb_dec *out)
 {
     const eval *x = ctx;
@@ -116,7 +42,7 @@ static bool ref_value(void *ctx, const pb_expr *ref, pb_dec *out)
     pb_dec sum = {0, 0};
     for (int i = 0; i < cr->n; i++) {
         const pb_value *v = &b->values[cr->slots[i]];
-        if (!pb_dec_add(sum, (pb_dec){v->number, v->scale}, &sum))
+        if (!is_blank(v) && !pb_dec_add(sum, (pb_dec){v->number, v->scale}, &sum))
             return false;
     }
     *out = sum;
@@ -134,17 +60,18 @@ static pb_finding *add_finding(run *x, pb_finding f)
     }
     if (f.level == PB_FINDING_VIOLATION)
         o->violations++;
-    else
+    else if (f.level == PB_FINDING_MISSING)
         o->missing++;
+    else if (f.level == PB_FINDING_BLANK)
+        o->blank++;
     o->items[o->count] = f;
     return &o->items[o->count++];
 }
 
 static pb_finding_cell make_cell(run *x, const pb_report *rep, const pb_block *blk,
-                                 const pb_table_template *t, const pb_value_slot *slots,
-                                 int s, bool prev, const cinst *in)
+                                 const tlabels *tl, int s, bool prev, const cinst *in)
 {
-    const pb_value_slot *sl = &slots[s];
+    const pb_value_slot *sl = &tl->slots[s];
     const pb_value *v = &blk->values[s];
     const char *pre = prev ? "prev." : "";
     const char *name = pb_arena_printf(x->a, "%s%s.%s", pre, sl->row->id, sl->cell_id);
@@ -158,8 +85,11 @@ static pb_finding_cell make_cell(run *x, const pb_report *rep, const pb_block *b
         .row = sl->row->id,
         .cell = sl->cell_id,
         .short_name = short_name,
-        .row_label = check_row_label(x->a, t, sl->row),
-        .column_label = check_column_label(x->a, t, sl),
+        .row_label = check_row_label(x->a, tl->t, sl->row),
+        .column_label = check_column_label(x->a, tl->t, sl),
+        .label = check_cell_label(x->a, tl, s),
+        .row_short = tl->row_short[s],
+        .column_short = tl->column_short[s],
         .value = v,
         .file = rep->file,
         .path = v->path ? v->path
@@ -203,13 +133,108 @@ static void collect_cells(run *x, const ccheck *cc, const cinst *in, pb_finding 
             if (dup)
                 continue;
             seen[nseen++] = key;
-            if (only_blank && b->values[s].kind != PB_VALUE_BLANK)
+            if (only_blank && !is_blank(&b->values[s]))
                 continue;
             push_cell(x, f, &cap,
-                      make_cell(x, prev ? x->previous : x->report, b, r->t, r->slots, s, prev,
-                                in));
+                      make_cell(x, prev ? x->previous : x->report, b, r->tl, s, prev, in));
         }
     }
+}
+
+/* Marks the references under e (by index). */
+static void mark_refs(const pb_expr *e, bool *mark)
+{
+    if (!e)
+        return;
+    if (e->kind == PB_EX_REF) {
+        mark[e->index] = true;
+        return;
+    }
+    mark_refs(e->a, mark);
+    mark_refs(e->b, mark);
+}
+
+/* How a cell is named in a sentence about its check: by the label that
+ * varies in the rule's scope (the column in a per-row rule, the row in a
+ * per-column rule), else by both; last year's cells say so. */
+static const char *scoped_label(run *x, const pb_finding_cell *c)
+{
+    const char *l = x->r->rule->scope == PB_SCOPE_ROWS && *c->column_short ? c->column_short
+                    : x->r->rule->scope == PB_SCOPE_COLUMNS && *c->row_short ? c->row_short
+                                                                            : c->label;
+    return c->previous ? pb_arena_printf(x->a, "上年报告的%s", l) : l;
+}
+
+/* The blank side of a violation in the words of the report: "总计为空，
+ * 其各项之和为 11".  NULL unless one side is all blank and the other not. */
+static const char *blank_note(run *x, const ccheck *cc, const cinst *in, const pb_finding *f)
+{
+    const pb_assertion *as = cc->as;
+    bool *left = pb_arena_calloc(x->a, (size_t)as->nrefs + 1, sizeof *left);
+    mark_refs(as->left, left);
+    int cells[2] = {0, 0}, blanks[2] = {0, 0};
+    const char *names[2] = {"", ""};
+    for (int j = 0; j < as->nrefs; j++) {
+        int side = left[j] ? 0 : 1;
+        const pb_block *b = as->refs[j]->prev ? x->pblk : x->blk;
+        for (int k = 0; k < in->refs[j].n; k++) {
+            int s = in->refs[j].slots[k];
+            cells[side]++;
+            blanks[side] += is_blank(&b->values[s]);
+            if (names[side][0] && side == 1)
+                continue; /* the right side is named only when it is one cell */
+            pb_finding_cell c = make_cell(x, as->refs[j]->prev ? x->previous : x->report, b,
+                                          x->r->tl, s, as->refs[j]->prev, in);
+            names[side] = pb_arena_printf(x->a, "%s%s%s", names[side], *names[side] ? "、" : "",
+                                          scoped_label(x, &c));
+        }
+    }
+    char e[24], g[24];
+    pb_dec_format(f->expected, e);
+    pb_dec_format(f->actual, g);
+    bool one_left = cells[0] == 1, one_right = as->right->kind == PB_EX_REF && cells[1] == 1;
+    if (cells[0] && blanks[0] == cells[0] && blanks[1] < cells[1]) {
+        if (!one_left)
+            return pb_arena_printf(x->a, "%s均为空，其和应为 %s", names[0], e);
+        return one_right ? pb_arena_printf(x->a, "%s为空，%s为 %s", names[0], names[1], e)
+                         : pb_arena_printf(x->a, "%s为空，其各项之和为 %s", names[0], e);
+    }
+    if (cells[1] && blanks[1] == cells[1] && blanks[0] < cells[0]) {
+        if (one_right)
+            return pb_arena_printf(x->a, "%s为空，%s为 %s", names[1], names[0], g);
+        return one_left ? pb_arena_printf(x->a, "%s为 %s，其各项均为空", names[0], g)
+                        : pb_arena_printf(x->a, "%s之和为 %s，等式右边各项均为空", names[0], g);
+    }
+    return NULL;
+}
+
+static const char *scope_label(run *x, const cinst *in)
+{
+    const tlabels *tl = x->r->tl;
+    if (x->r->rule->scope == PB_SCOPE_ROWS) {
+        /* a row without a label: its place among the data rows, and nothing
+           when it is the only one (table 四) */
+        int nth = 0, rows = 0;
+        const char *label = NULL;
+        for (int i = 0; i < tl->nslots; i++) {
+            if (i > 0 && tl->slots[i].row == tl->slots[i - 1].row)
+                continue;
+            rows++;
+            if (tl->slots[i].row == in->row) {
+                nth = rows;
+                label = tl->row_short[i];
+            }
+        }
+        if (label && *label)
+            return label;
+        return rows > 1 ? pb_arena_printf(x->a, "%d", nth) : NULL;
+    } else if (x->r->rule->scope == PB_SCOPE_COLUMNS) {
+        for (int i = 0; i < tl->nslots; i++)
+            if (!strcmp(tl->slots[i].cell_id, in->scope) &&
+                !strcmp(tl->t->columns[tl->slots[i].col].id, in->scope))
+                return tl->column_short[i];
+    }
+    return in->scope;
 }
 
 static void check_instance(run *x, const ccheck *cc, const cinst *in)
@@ -224,21 +249,29 @@ static void check_instance(run *x, const ccheck *cc, const cinst *in)
                       : rule->scope == PB_SCOPE_ROWS  ? "row"
                                                       : NULL,
         .scope = in->scope,
+        .scope_label = in->scope ? scope_label(x, in) : NULL,
         .file = x->report->file,
         .op = cc->as->op,
         .tolerance = {rule->tolerance, rule->tolerance_scale},
     };
-    bool blank = false;
-    for (int j = 0; j < cc->as->nrefs && !blank; j++) {
+    int cells = 0, blanks = 0;
+    for (int j = 0; j < cc->as->nrefs; j++) {
         const pb_block *b = cc->as->refs[j]->prev ? x->pblk : x->blk;
-        for (int k = 0; k < in->refs[j].n && !blank; k++)
-            blank = b->values[in->refs[j].slots[k]].kind == PB_VALUE_BLANK;
+        for (int k = 0; k < in->refs[j].n; k++) {
+            cells++;
+            blanks += is_blank(&b->values[in->refs[j].slots[k]]);
+        }
     }
-    if (blank) {
-        f.level = PB_FINDING_MISSING;
+    f.nblank = blanks;
+    f.all_blank = blanks == cells;
+    if (blanks && blanks == cells && !x->opt->strict) {
+        /* nothing reported: one line in check, silence in render */
+        f.level = PB_FINDING_BLANK;
         collect_cells(x, cc, in, &f, true);
         f.file = f.cells[0].file;
         f.path = f.cells[0].path;
+        f.cells = NULL;
+        f.ncells = 0;
         add_finding(x, f);
         return;
     }
@@ -247,10 +280,20 @@ static void check_instance(run *x, const ccheck *cc, const cinst *in)
     bool ok = pb_expr_eval(cc->as->left, ref_value, &ev, &f.actual) &&
               pb_expr_eval(cc->as->right, ref_value, &ev, &f.expected) &&
               pb_dec_cmp(f.actual, f.expected, f.tolerance, &cmp);
-    if (ok && pb_cmp_holds(cc->as->op, cmp))
+    if (ok && pb_cmp_holds(cc->as->op, cmp)) {
+        if (!blanks || !x->opt->strict)
+            return;
+        f.level = PB_FINDING_MISSING;
+        collect_cells(x, cc, in, &f, true);
+        f.file = f.cells[0].file;
+        f.path = f.cells[0].path;
+        add_finding(x, f);
         return;
+    }
     f.level = PB_FINDING_VIOLATION;
     f.overflow = !ok;
+    if (ok && blanks)
+        f.blank_note = blank_note(x, cc, in, &f);
     collect_cells(x, cc, in, &f, false);
     /* the first cell named: on the left side, where a total usually is */
     if (f.ncells) {
@@ -309,11 +352,23 @@ static bool applies(const crule *r, const pb_report *previous)
     return false;
 }
 
-void pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_report *previous,
-                  pb_arena *arena, pb_findings *out)
+/* The labels of a template: the layout's are made once with the rules. */
+static const tlabels *labels_of(const pb_ruleset *rules, const pb_table_template *t,
+                                pb_arena *a)
 {
+    for (int i = 0; rules && i < rules->layout->ntables; i++)
+        if (&rules->layout->tables[i] == t)
+            return rules->tables[i];
+    return check_labels(a, t);
+}
+
+void pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_report *previous,
+                  const pb_check_options *opt, pb_arena *arena, pb_findings *out)
+{
+    static const pb_check_options defaults = {0};
     *out = (pb_findings){.report = report->file, .previous = previous ? previous->file : NULL};
-    run x = {.a = arena, .out = out, .report = report, .previous = previous};
+    run x = {.a = arena, .out = out, .report = report, .previous = previous,
+             .opt = opt ? opt : &defaults};
     for (int i = 0; rules && i < rules->nrules; i++) {
         x.r = &rules->rules[i];
         if (!applies(x.r, previous))
@@ -332,12 +387,8 @@ void pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_rep
     for (int i = 0; i < report->nrefs; i++) {
         const pb_cell_ref *ref = &report->refs[i];
         const pb_block *blk = &report->blocks[ref->block];
-        if (blk->values[ref->slot].kind != PB_VALUE_BLANK)
+        if (!is_blank(&blk->values[ref->slot]))
             continue;
-        const pb_table_template *t = blk->table;
-        int n = pb_table_value_slots(t, NULL);
-        pb_value_slot *slots = pb_arena_calloc(arena, (size_t)n + 1, sizeof *slots);
-        pb_table_value_slots(t, slots);
         pb_finding f = {
             .level = PB_FINDING_MISSING,
             .reference = ref->text,
@@ -345,7 +396,9 @@ void pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_rep
             .path = ref->path,
         };
         int cap = 0;
-        push_cell(&x, &f, &cap, make_cell(&x, report, blk, t, slots, ref->slot, false, NULL));
+        push_cell(&x, &f, &cap,
+                  make_cell(&x, report, blk, labels_of(rules, blk->table, arena), ref->slot,
+                            false, NULL));
         add_finding(&x, f);
     }
 }

@@ -4,9 +4,10 @@
  * Consumes the input stage's model, produces findings; includes no
  * third-party library.
  *
- * A finding is a violation (a check that evaluates false on the cells it
- * has) or a missing value (a check that cannot be decided because a cell
- * it needs is blank, or a reference in the text to a blank cell). */
+ * A finding is a violation (a check that evaluates false, blank cells
+ * beside filled ones read as 0), a missing value (a reference in the text
+ * to a blank cell; with --strict, any blank cell a check reads), or a
+ * check not reported (every cell it reads is blank). */
 #ifndef PB_CHECK_H
 #define PB_CHECK_H
 
@@ -28,7 +29,11 @@ typedef struct pb_ruleset pb_ruleset;
  * arena (the layout's). */
 pb_ruleset *pb_check_compile(const pb_layout *layout, pb_arena *arena, pb_diag *diag);
 
-typedef enum pb_finding_level { PB_FINDING_VIOLATION, PB_FINDING_MISSING } pb_finding_level;
+typedef enum pb_finding_level {
+    PB_FINDING_VIOLATION, /* a check that does not hold */
+    PB_FINDING_MISSING,   /* a value that is needed and blank */
+    PB_FINDING_BLANK,     /* not reported: every cell a check reads is blank */
+} pb_finding_level;
 
 typedef struct pb_finding_cell {
     const char *name;         /* "new_requests.total", "prev.carried_forward.natural" */
@@ -36,6 +41,9 @@ typedef struct pb_finding_cell {
     const char *short_name;   /* relative to the scope: "total" in a per-row check */
     const char *row_label;    /* labels of the row and its groups, " / " between */
     const char *column_label; /* header texts (or the heading row's), " / " between */
+    const char *label;        /* as a clerk reads it: "（七）总计 × 自然人" */
+    const char *row_short;    /* "（七）总计" (may be "": no row labels) */
+    const char *column_short; /* "自然人" */
     const pb_value *value;    /* borrowed; NULL: the report has no such table */
     const char *file;         /* the report the value is in */
     const char *path;         /* its JSON path (where it would go when blank) */
@@ -50,15 +58,21 @@ typedef struct pb_finding {
     const char *layout;       /* the layout file the check (or rule) came from */
     const char *scope_kind;   /* "row", "column", or NULL (once) */
     const char *scope;        /* the row or column id */
+    const char *scope_label;  /* its label as printed ("（七）总计", "自然人") */
     const char *file, *path;  /* where to look: the first cell of the left side,
                                  the first blank cell, or the text's string */
     const char *reference;    /* text references: "{{t.r.c}}" as written */
     const char *note;         /* why no cells: "... has no table ..." */
+    const char *blank_note;   /* a violation whose one side is all blank, in the
+                                 words of the report: "总计为空，其各项之和为 11" */
+    int nblank;               /* blank cells read as 0 (violations, --strict) */
+    bool all_blank;           /* every cell the check reads is blank */
     pb_cmp op;
     pb_dec tolerance;
     pb_dec expected, actual;  /* violations: the right and the left side */
     bool overflow;            /* violations: too large to compute exactly */
-    pb_finding_cell *cells;   /* violations: every cell; missing: the blank ones */
+    pb_finding_cell *cells;   /* violations: every cell; missing: the blank ones;
+                                 not reported: none */
     int ncells;
 } pb_finding;
 
@@ -69,13 +83,23 @@ typedef struct pb_findings {
     int count;
     int checks;               /* checks evaluated (each scope and table once) */
     int violations, missing;
+    int blank;                /* checks not reported: all their cells blank */
 } pb_findings;
+
+/* How blank cells count.  A check whose cells are all blank is not
+ * reported (a finding of level PB_FINDING_BLANK); one with blank and
+ * filled cells reads the blanks as 0.  With strict, every blank cell a
+ * check reads is a missing value. */
+typedef struct pb_check_options {
+    bool strict;
+} pb_check_options;
 
 /* Evaluates the rules on report (tables bound) and previous (may be NULL:
  * then checks that name "prev." are skipped).  Reads only; findings are
  * allocated in arena. */
 void pb_check_run(const pb_ruleset *rules, const pb_report *report,
-                  const pb_report *previous, pb_arena *arena, pb_findings *out);
+                  const pb_report *previous, const pb_check_options *opt, pb_arena *arena,
+                  pb_findings *out);
 
 /* Every finding with its cells and labels, then a summary line. */
 void pb_check_write_text(const pb_findings *f, FILE *out);
@@ -84,7 +108,8 @@ void pb_check_write_json(const pb_findings *f, FILE *out);
 
 /* One message per finding for render: violations and references to blank
  * cells are errors of class PB_ERR_CHECK (warnings when force), other
- * missing values are warnings.  Returns the number of errors added. */
+ * missing values are warnings, checks not reported are left out.  Returns
+ * the number of errors added. */
 int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag);
 
 #endif

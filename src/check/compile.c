@@ -18,7 +18,8 @@ typedef struct comp {
     pb_diag *diag;
     const pb_table_rule *rule;
     const pb_table_template *t;
-    pb_value_slot *slots;
+    const tlabels *tl;
+    const pb_value_slot *slots; /* tl's */
     int nslots;
 } comp;
 
@@ -425,7 +426,7 @@ static const pb_table_template *template_of(const pb_layout *L, const char *id)
 static void compile_rule(comp *c, crule *out)
 {
     const pb_table_rule *r = c->rule;
-    *out = (crule){.rule = r, .t = c->t, .slots = c->slots, .nslots = c->nslots};
+    *out = (crule){.rule = r, .t = c->t, .tl = c->tl};
     int ninst;
     cinst *proto = instances(c, &ninst);
     out->checks = pb_arena_calloc(c->a, (size_t)r->nchecks + 1, sizeof *out->checks);
@@ -467,15 +468,17 @@ pb_ruleset *pb_check_compile(const pb_layout *layout, pb_arena *arena, pb_diag *
     pb_ruleset *rs = pb_arena_calloc(arena, 1, sizeof *rs);
     rs->layout = layout;
     rs->rules = pb_arena_calloc(arena, (size_t)layout->nrules + 1, sizeof *rs->rules);
+    rs->tables = pb_arena_calloc(arena, (size_t)layout->ntables + 1, sizeof *rs->tables);
+    for (int i = 0; i < layout->ntables; i++)
+        rs->tables[i] = check_labels(arena, &layout->tables[i]);
     for (int i = 0; i < layout->nrules; i++) {
         const pb_table_rule *r = &layout->rules[i];
         const pb_table_template *t = template_of(layout, r->table);
         if (!t)
             continue; /* the input stage has said so */
-        comp c = {.a = arena, .diag = diag, .rule = r, .t = t};
-        c.nslots = pb_table_value_slots(t, NULL);
-        c.slots = pb_arena_calloc(arena, (size_t)c.nslots + 1, sizeof *c.slots);
-        pb_table_value_slots(t, c.slots);
+        const tlabels *tl = rs->tables[t - layout->tables];
+        comp c = {.a = arena, .diag = diag, .rule = r, .t = t, .tl = tl, .slots = tl->slots,
+                  .nslots = tl->nslots};
         compile_rule(&c, &rs->rules[rs->nrules++]);
     }
     return diag->errors > before ? NULL : rs;

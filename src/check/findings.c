@@ -14,12 +14,6 @@ static bool is_blank(const pb_finding_cell *c)
     return !c->value || c->value->kind == PB_VALUE_BLANK;
 }
 
-static const char *cell_label(pb_arena *a, const pb_finding_cell *c)
-{
-    if (!*c->row_label)
-        return c->column_label;
-    return pb_arena_printf(a, "%s × %s", c->row_label, c->column_label);
-}
 
 /* "expected 3, got 4" */
 static const char *expectation(pb_arena *a, const pb_finding *f)
@@ -44,15 +38,41 @@ static const char *expectation(pb_arena *a, const pb_finding *f)
     return "";
 }
 
-/* "violation: R2 (row new_requests): description" */
+static const char *const level_names[] = {
+    [PB_FINDING_VIOLATION] = "violation",
+    [PB_FINDING_MISSING] = "missing",
+    [PB_FINDING_BLANK] = "blank",
+};
+
+/* " (row 一、本年新收政府信息公开申请数量)", or "" */
+static const char *scope_text(pb_arena *a, const pb_finding *f)
+{
+    return f->scope_kind && f->scope_label
+               ? pb_arena_printf(a, " (%s %s)", f->scope_kind, f->scope_label)
+               : "";
+}
+
+/* "violation: R2 (row 一、本年新收政府信息公开申请数量): description" */
 static const char *headline(pb_arena *a, const pb_finding *f)
 {
-    const char *level = f->level == PB_FINDING_VIOLATION ? "violation" : "missing";
+    const char *level = level_names[f->level];
     if (!f->rule)
         return pb_arena_printf(a, "%s: %s refers to a blank cell", level, f->reference);
-    const char *scope = f->scope_kind ? pb_arena_printf(a, " (%s %s)", f->scope_kind, f->scope)
-                                      : "";
-    return pb_arena_printf(a, "%s: %s%s: %s", level, f->rule->id, scope, f->rule->description);
+    return pb_arena_printf(a, "%s: %s%s: %s", level, f->rule->id, scope_text(a, f),
+                           f->rule->description);
+}
+
+/* The check's outcome: "expected 15, got 14", or in the words of the
+ * report when one side is all blank. */
+static const char *outcome(pb_arena *a, const pb_finding *f)
+{
+    const char *e = expectation(a, f);
+    if (f->blank_note)
+        return pb_arena_printf(a, "%s (%s, blank cells read as 0)", f->blank_note, e);
+    if (f->nblank && !f->overflow)
+        return pb_arena_printf(a, "%s (%d blank cell%s read as 0)", e, f->nblank,
+                               f->nblank == 1 ? "" : "s");
+    return e;
 }
 
 static const char *where(pb_arena *a, const pb_finding *f)
@@ -62,7 +82,7 @@ static const char *where(pb_arena *a, const pb_finding *f)
 
 /* ---- text ---------------------------------------------------------------------- */
 
-static void write_cell(FILE *o, pb_arena *a, const pb_finding_cell *c)
+static void write_cell(FILE *o, const pb_finding_cell *c)
 {
     char buf[24];
     fprintf(o, "    %s", c->name);
@@ -74,7 +94,7 @@ static void write_cell(FILE *o, pb_arena *a, const pb_finding_cell *c)
         if (strcmp(num, c->value->text))
             fprintf(o, " (\"%s\")", c->value->text);
     }
-    fprintf(o, "  (%s)  ", cell_label(a, c));
+    fprintf(o, "  (%s)  ", c->label);
     if (c->previous)
         fprintf(o, "%s: ", c->file);
     fprintf(o, "%s\n", c->path);
@@ -83,22 +103,35 @@ static void write_cell(FILE *o, pb_arena *a, const pb_finding_cell *c)
 void pb_check_write_text(const pb_findings *f, FILE *o)
 {
     pb_arena *a = pb_arena_new();
+    const char *blank = NULL;
     for (int i = 0; i < f->count; i++) {
         const pb_finding *x = &f->items[i];
+        if (x->level == PB_FINDING_BLANK) {
+            /* all of them in one line */
+            blank = pb_arena_printf(a, "%s%s%s%s", blank ? blank : "", blank ? ", " : "",
+                                    x->rule->id, scope_text(a, x));
+            continue;
+        }
         fprintf(o, "%s: %s\n", where(a, x), headline(a, x));
         if (x->note)
             fprintf(o, "    %s\n", x->note);
         else if (x->check && x->level == PB_FINDING_VIOLATION)
-            fprintf(o, "    %s: %s\n", x->check, expectation(a, x));
+            fprintf(o, "    %s: %s\n", x->check, outcome(a, x));
+        else if (x->check && x->all_blank)
+            fprintf(o, "    %s: every cell blank (--strict)\n", x->check);
         else if (x->check)
-            fprintf(o, "    %s: undecided, %d blank cell%s\n", x->check, x->ncells,
-                    x->ncells == 1 ? "" : "s");
+            fprintf(o, "    %s: %d blank cell%s (--strict; the check holds with blank "
+                    "read as 0)\n", x->check, x->ncells, x->ncells == 1 ? "" : "s");
         for (int k = 0; k < x->ncells; k++)
-            write_cell(o, a, &x->cells[k]);
+            write_cell(o, &x->cells[k]);
     }
+    if (blank)
+        fprintf(o, "%s: not reported, every cell blank: %s\n", f->report, blank);
     fprintf(o, "%s: %d check%s, %d violation%s, %d missing value%s", f->report, f->checks,
             f->checks == 1 ? "" : "s", f->violations, f->violations == 1 ? "" : "s", f->missing,
             f->missing == 1 ? "" : "s");
+    if (f->blank)
+        fprintf(o, ", %d not reported", f->blank);
     if (f->previous)
         fprintf(o, " (previous year: %s)", f->previous);
     fputc('\n', o);
@@ -161,6 +194,7 @@ static void json_cell(FILE *o, const pb_finding_cell *c)
     jfield(o, "cell", c->cell, false);
     jfield(o, "row_label", c->row_label, false);
     jfield(o, "column_label", c->column_label, false);
+    jfield(o, "label", c->label, false);
     jraw(o, "value", is_blank(c) ? "null" : number_text(c->value, buf));
     jfield(o, "text", is_blank(c) ? NULL : c->value->text, false);
     jraw(o, "previous_year", c->previous ? "true" : "false");
@@ -174,7 +208,7 @@ static void json_finding(FILE *o, const pb_finding *f)
     char buf[24];
     bool values = f->level == PB_FINDING_VIOLATION && !f->overflow;
     fputc('{', o);
-    jfield(o, "level", f->level == PB_FINDING_VIOLATION ? "violation" : "missing", true);
+    jfield(o, "level", level_names[f->level], true);
     jfield(o, "rule", f->rule ? f->rule->id : NULL, false);
     jfield(o, "description", f->rule ? f->rule->description : NULL, false);
     jfield(o, "table", f->rule ? f->rule->table : NULL, false);
@@ -189,6 +223,7 @@ static void json_finding(FILE *o, const pb_finding *f)
     } else {
         fputs("null", o);
     }
+    jfield(o, "scope_label", f->scope_label, false);
     jfield(o, "reference", f->reference, false);
     jfield(o, "note", f->note, false);
     jfield(o, "file", f->file, false);
@@ -198,6 +233,9 @@ static void json_finding(FILE *o, const pb_finding *f)
     jraw(o, "expected", dec_or_null(f->expected, values, buf));
     jraw(o, "actual", dec_or_null(f->actual, values, buf));
     jraw(o, "overflow", f->overflow ? "true" : "false");
+    jfield(o, "blank_note", f->blank_note, false);
+    snprintf(buf, sizeof buf, "%d", f->nblank);
+    jraw(o, "blank_cells", buf);
     jkey(o, "cells", false);
     fputc('[', o);
     for (int i = 0; i < f->ncells; i++) {
@@ -214,8 +252,8 @@ void pb_check_write_json(const pb_findings *f, FILE *o)
     jfield(o, "report", f->report, true);
     fputs(",\n  ", o);
     jfield(o, "previous", f->previous, true);
-    fprintf(o, ",\n  \"checks\": %d,\n  \"violations\": %d,\n  \"missing\": %d,\n  ",
-            f->checks, f->violations, f->missing);
+    fprintf(o, ",\n  \"checks\": %d,\n  \"violations\": %d,\n  \"missing\": %d,\n  "
+            "\"blank\": %d,\n  ", f->checks, f->violations, f->missing, f->blank);
     jkey(o, "findings", true);
     fputc('[', o);
     for (int i = 0; i < f->count; i++) {
@@ -227,19 +265,44 @@ void pb_check_write_json(const pb_findings *f, FILE *o)
 
 /* ---- messages -------------------------------------------------------------------- */
 
-/* "name=value, ..." for the cells of a violation; "name, ..." for blanks */
-static const char *cell_list(pb_arena *a, const pb_finding *f, bool values)
+/* "（七）总计 × 自然人 = 3 (body[3].values.results_total[0])", one for each
+ * cell; with `values` false, only the labels and paths.  Cells of 0 after
+ * the first are counted, not listed: they add nothing to a sum; and a
+ * message stays short enough to read (and within the limit of one
+ * message): what does not fit is counted, and paiban check lists it. */
+#define MESSAGE_BYTES 1000 /* what pb_diag keeps of a message, less a margin */
+
+static const char *cell_list(pb_arena *a, const pb_finding *f, bool values, size_t used)
 {
+    size_t room = used + 120 < MESSAGE_BYTES ? MESSAGE_BYTES - used - 120 : 0;
     const char *s = "";
     char buf[24];
+    int zeros = 0, more = 0;
     for (int i = 0; i < f->ncells; i++) {
         const pb_finding_cell *c = &f->cells[i];
-        if (values)
-            s = pb_arena_printf(a, "%s%s%s=%s", s, i ? ", " : "", c->short_name,
-                                is_blank(c) ? "blank" : number_text(c->value, buf));
-        else
-            s = pb_arena_printf(a, "%s%s%s", s, i ? ", " : "", c->short_name);
+        if (values && i > 0 && !is_blank(c) && c->value->number == 0) {
+            zeros++;
+            continue;
+        }
+        const char *where = c->previous
+                                ? pb_arena_printf(a, "last year: %s: %s", c->file, c->path)
+                                : c->path;
+        const char *next =
+            values ? pb_arena_printf(a, "%s%s%s = %s (%s)", s, *s ? "; " : "", c->label,
+                                     is_blank(c) ? "blank" : number_text(c->value, buf), where)
+                   : pb_arena_printf(a, "%s%s%s (%s)", s, *s ? "; " : "", c->label, where);
+        if (strlen(next) > room) {
+            more++;
+            continue;
+        }
+        s = next;
     }
+    if (more)
+        s = pb_arena_printf(a, "%s; %d more cell%s (paiban check lists them)", s, more,
+                            more == 1 ? "" : "s");
+    if (zeros)
+        s = pb_arena_printf(a, "%s; %d %scell%s of 0", s, zeros, more ? "" : "more ",
+                            zeros == 1 ? "" : "s");
     return s;
 }
 
@@ -251,18 +314,21 @@ int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
         const pb_finding *x = &f->items[i];
         const char *text;
         bool error = false;
-        if (x->level == PB_FINDING_VIOLATION) {
-            text = pb_arena_printf(a, "%s: %s: %s (%s)", headline(a, x), x->check,
-                                   expectation(a, x), cell_list(a, x, true));
+        if (x->level == PB_FINDING_BLANK) {
+            continue; /* not reported: listed by check only */
+        } else if (x->level == PB_FINDING_VIOLATION) {
+            text = pb_arena_printf(a, "%s: %s: %s: ", headline(a, x), x->check,
+                                   outcome(a, x));
+            text = pb_arena_printf(a, "%s%s", text, cell_list(a, x, true, strlen(text)));
             error = !force;
         } else if (x->note) {
             text = pb_arena_printf(a, "%s: %s", headline(a, x), x->note);
         } else if (x->rule) {
-            text = pb_arena_printf(a, "%s: blank: %s", headline(a, x), cell_list(a, x, false));
+            text = pb_arena_printf(a, "%s: blank: ", headline(a, x));
+            text = pb_arena_printf(a, "%s%s", text, cell_list(a, x, false, strlen(text)));
         } else {
             /* the sentence would lose its number */
-            text = pb_arena_printf(a, "%s (%s): %s", headline(a, x),
-                                   cell_label(a, &x->cells[0]),
+            text = pb_arena_printf(a, "%s (%s): %s", headline(a, x), x->cells[0].label,
                                    force ? "printed empty" : "fill it in");
             error = !force;
             blank_refs += error;

@@ -22,11 +22,14 @@ static const char help[] =
     "      --previous=PREV.json\n"
     "                          last year's report, for the rules that name prev.\n"
     "      --format=text|json  how the findings are written (default text)\n"
-    "      --strict            a blank cell that a rule needs fails the check too\n"
+    "      --strict            every blank cell a rule reads is a finding and fails\n"
+    "                          the check (without it, a check whose cells are all\n"
+    "                          blank is not reported, and a blank cell beside\n"
+    "                          filled ones reads as 0)\n"
     "  -h, --help              show this help and exit\n"
     "\n"
-    "exit status: 0 the rules hold, 6 a rule is violated (or, with --strict, a\n"
-    "value it needs is blank), 2 usage, 3 invalid report, 4 invalid layout,\n"
+    "exit status: 0 the rules hold, 6 a rule is violated (or, with --strict, one\n"
+    "reads a blank cell), 2 usage, 3 invalid report, 4 invalid layout,\n"
     "5 a file could not be read or written.\n";
 
 enum { OPT_PREVIOUS = 256, OPT_FORMAT, OPT_STRICT };

@@ -26,7 +26,6 @@ typedef struct job_result {
     char *out;            /* owned */
     job_message *messages; /* owned */
     int nmessages, cap;
-    int warnings;
     pb_status status;
 } job_result;
 
@@ -44,8 +43,6 @@ static void on_message(void *user, const pb_message *m)
         j->messages = cli_xrealloc(j->messages, (size_t)j->cap * sizeof *j->messages);
     }
     j->messages[j->nmessages++] = (job_message){m->severity, cli_xstrdup(m->line)};
-    if (m->severity == PB_WARNING)
-        j->warnings++;
 }
 
 static void print_job_messages(const job_result *j)
@@ -248,15 +245,14 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
 
     /* The messages of failed reports in full; those of rendered reports
      * only with --verbose: the same warnings on hundreds of reports would
-     * bury the failures.  Then the summary. */
+     * bury the failures.  Then the summary: per report with messages, how
+     * many and the first. */
     pb_status first = PB_OK;
-    int failed = 0, warned = 0;
+    int failed = 0;
     for (int i = 0; i < n; i++) {
         job_result *j = &p.jobs[i];
         if (j->status != PB_OK || verbose)
             print_job_messages(j);
-        else if (j->warnings > 0)
-            warned++;
         if (j->status != PB_OK) {
             failed++;
             if (first == PB_OK)
@@ -265,20 +261,22 @@ static int render_batch(pb_engine *engine, const char *layout, const char *previ
     }
     double secs = seconds_since(&p.start);
     fprintf(stderr, "paiban: %d rendered, %d failed, in %.2f s\n", n - failed, failed, secs);
-    if (warned)
-        fprintf(stderr, "paiban: %d rendered with warnings (--verbose shows them)\n", warned);
     for (int i = 0; i < n; i++) {
         job_result *j = &p.jobs[i];
-        if (j->status != PB_OK) {
-            /* its first error (messages name their file already) */
-            const char *why = j->report;
-            for (int k = 0; k < j->nmessages; k++)
-                if (j->messages[k].severity == PB_ERROR) {
-                    why = j->messages[k].line;
-                    break;
-                }
-            fprintf(stderr, "paiban: failed: %s\n", why);
-        }
+        pb_severity sev = j->status != PB_OK ? PB_ERROR : PB_WARNING;
+        int count = 0;
+        const char *why = NULL;
+        for (int k = 0; k < j->nmessages; k++)
+            if (j->messages[k].severity == sev) {
+                count++;
+                why = why ? why : j->messages[k].line; /* names its file */
+            }
+        if (j->status != PB_OK)
+            fprintf(stderr, "paiban: failed, %d error%s: %s\n", count, count == 1 ? "" : "s",
+                    why ? why : j->report);
+        else if (count)
+            fprintf(stderr, "paiban: rendered with %d warning%s%s: %s\n", count,
+                    count == 1 ? "" : "s", verbose ? "" : " (--verbose shows them)", why);
         free_job(j);
     }
     free(p.jobs);

@@ -10,23 +10,26 @@ check() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1))
 rm -rf "$work" && mkdir -p "$work/out"
 cp "$root/tests/bad/missing-title.json" "$work/broken.json"
 printf 'an earlier PDF\n' > "$work/out/broken.pdf"
+cp "$root/tests/check/r2.json" "$work/r2.json"
 printf '%s\n' "$root/samples/long-table.json" "$root/tests/fixtures/features.json" > "$work/list"
-"$paiban" render "$root/samples/nangang-2021.json" "$work/broken.json" --batch "$work/list" \
-  -o "$work/out/" -j 2 2> "$work/stderr"
+"$paiban" render "$root/samples/nangang-2021.json" "$work/broken.json" "$work/r2.json" \
+  --batch "$work/list" -o "$work/out/" -j 2 --force 2> "$work/stderr"
 status=$?
 check "exit status 3 (the broken report's)" '[ $status = 3 ]'
-check "summary line" 'grep -q "^paiban: 3 rendered, 1 failed, in " "$work/stderr"'
-check "failure named with its first message" \
-  'grep -q "^paiban: failed: $work/broken.json: meta: missing required key \"title\"$" "$work/stderr"'
-for name in nangang-2021 long-table features; do
+check "summary line" 'grep -q "^paiban: 4 rendered, 1 failed, in " "$work/stderr"'
+check "failure named with its count and first message" \
+  'grep -q "^paiban: failed, 1 error: $work/broken.json: meta: missing required key \"title\"$" "$work/stderr"'
+for name in nangang-2021 long-table features r2; do
   check "$name.pdf written and valid" 'qpdf --check "$work/out/$name.pdf" > /dev/null 2>&1'
 done
 check "the broken report's earlier PDF is untouched" '[ "$(cat "$work/out/broken.pdf")" = "an earlier PDF" ]'
 check "no temporary files left" '[ -z "$(ls -A "$work/out" | grep "^\.")" ]'
 check "no progress line when not on a terminal" '! grep -q "reports/s" "$work/stderr"'
-check "warnings of rendered reports counted, not listed" \
-  'grep -q "^paiban: 1 rendered with warnings (--verbose shows them)$" "$work/stderr" &&
-   ! grep -q "^paiban: warning: .*nangang-2021.json" "$work/stderr"'
+check "warnings of rendered reports counted with the first, not listed" \
+  'grep -q "^paiban: rendered with 2 warnings (--verbose shows them): $work/r2.json: body\[3\]\.values\.new_requests\[6\]: violation: R1 (column 总计): " "$work/stderr" &&
+   ! grep -q "^paiban: warning: " "$work/stderr"'
+check "reports without messages are not in the summary" \
+  '[ $(grep -c "^paiban: rendered with" "$work/stderr") = 1 ]'
 # The same reports one at a time give the same bytes as in the batch.
 "$paiban" render "$root/samples/nangang-2021.json" -o "$work/single.pdf" 2> /dev/null
 check "batch output equals a single render" 'cmp -s "$work/single.pdf" "$work/out/nangang-2021.pdf"'
