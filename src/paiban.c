@@ -624,7 +624,8 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
         pb_diag_warning(diag, prev->file, "meta.year",
                         "the previous year's report is for %d, %s is for %d",
                         prev->meta.year, report->file, report->meta.year);
-    pb_check_run(rules, report, prev, opt, arena, findings);
+    if (!pb_check_run(rules, report, prev, opt, arena, findings, diag))
+        return NULL;
     return layout;
 }
 

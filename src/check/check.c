@@ -13,16 +13,6 @@
 
 #include "check/check_internal.h"
 
-typedef struct run {
-    pb_arena *a;
-    pb_findings *out;
-    int cap;
-    const pb_report *report, *previous;
-    const pb_check_options *opt;
-    const crule *r;
-    const pb_block *blk, *pblk;
-} run;
-
 typedef struct eval {
     const cinst *in;
     const pb_block *blk, *pblk;
@@ -49,7 +39,7 @@ static bool ref_value(void *ctx, const pb_expr *ref, pb_dec *out)
     return true;
 }
 
-static pb_finding *add_finding(run *x, pb_finding f)
+pb_finding *check_add_finding(run *x, pb_finding f)
 {
     pb_findings *o = x->out;
     if (o->count == x->cap) {
@@ -68,8 +58,8 @@ static pb_finding *add_finding(run *x, pb_finding f)
     return &o->items[o->count++];
 }
 
-static pb_finding_cell make_cell(run *x, const pb_report *rep, const pb_block *blk,
-                                 const tlabels *tl, int s, bool prev, const cinst *in)
+pb_finding_cell check_make_cell(run *x, const pb_report *rep, const pb_block *blk,
+                                const tlabels *tl, int s, bool prev, const cinst *in)
 {
     const pb_value_slot *sl = &tl->slots[s];
     const pb_value *v = &blk->values[s];
@@ -82,6 +72,7 @@ static pb_finding_cell make_cell(run *x, const pb_report *rep, const pb_block *b
         short_name = pb_arena_printf(x->a, "%s%s", pre, sl->row->id);
     return (pb_finding_cell){
         .name = name,
+        .table = tl->t->id,
         .row = sl->row->id,
         .cell = sl->cell_id,
         .short_name = short_name,
@@ -99,7 +90,7 @@ static pb_finding_cell make_cell(run *x, const pb_report *rep, const pb_block *b
     };
 }
 
-static void push_cell(run *x, pb_finding *f, int *cap, pb_finding_cell c)
+void check_push_cell(run *x, pb_finding *f, int *cap, pb_finding_cell c)
 {
     if (f->ncells == *cap) {
         int nc = *cap ? *cap * 2 : 8;
@@ -135,8 +126,8 @@ static void collect_cells(run *x, const ccheck *cc, const cinst *in, pb_finding 
             seen[nseen++] = key;
             if (only_blank && !is_blank(&b->values[s]))
                 continue;
-            push_cell(x, f, &cap,
-                      make_cell(x, prev ? x->previous : x->report, b, r->tl, s, prev, in));
+            check_push_cell(x, f, &cap,
+                      check_make_cell(x, prev ? x->previous : x->report, b, r->tl, s, prev, in));
         }
     }
 }
@@ -183,7 +174,7 @@ static const char *blank_note(run *x, const ccheck *cc, const cinst *in, const p
             blanks[side] += is_blank(&b->values[s]);
             if (names[side][0] && side == 1)
                 continue; /* the right side is named only when it is one cell */
-            pb_finding_cell c = make_cell(x, as->refs[j]->prev ? x->previous : x->report, b,
+            pb_finding_cell c = check_make_cell(x, as->refs[j]->prev ? x->previous : x->report, b,
                                           x->r->tl, s, as->refs[j]->prev, in);
             names[side] = pb_arena_printf(x->a, "%s%s%s", names[side], *names[side] ? "、" : "",
                                           scoped_label(x, &c));
@@ -272,7 +263,7 @@ static void check_instance(run *x, const ccheck *cc, const cinst *in)
         f.path = f.cells[0].path;
         f.cells = NULL;
         f.ncells = 0;
-        add_finding(x, f);
+        check_add_finding(x, f);
         return;
     }
     eval ev = {in, x->blk, x->pblk};
@@ -287,7 +278,7 @@ static void check_instance(run *x, const ccheck *cc, const cinst *in)
         collect_cells(x, cc, in, &f, true);
         f.file = f.cells[0].file;
         f.path = f.cells[0].path;
-        add_finding(x, f);
+        check_add_finding(x, f);
         return;
     }
     f.level = PB_FINDING_VIOLATION;
@@ -300,7 +291,7 @@ static void check_instance(run *x, const ccheck *cc, const cinst *in)
         f.file = f.cells[0].file;
         f.path = f.cells[0].path;
     }
-    add_finding(x, f);
+    check_add_finding(x, f);
 }
 
 static const pb_block *first_table(const pb_report *rep, const crule *r)
@@ -326,7 +317,7 @@ static void check_block(run *x)
             continue;
         if (cc->as->uses_prev && !x->pblk) {
             if (!noted)
-                add_finding(x, (pb_finding){
+                check_add_finding(x, (pb_finding){
                                    .level = PB_FINDING_MISSING,
                                    .rule = r->rule,
                                    .layout = r->rule->source,
@@ -353,8 +344,8 @@ static bool applies(const crule *r, const pb_report *previous)
 }
 
 /* The labels of a template: the layout's are made once with the rules. */
-static const tlabels *labels_of(const pb_ruleset *rules, const pb_table_template *t,
-                                pb_arena *a)
+const tlabels *check_labels_of(const pb_ruleset *rules, const pb_table_template *t,
+                               pb_arena *a)
 {
     for (int i = 0; rules && i < rules->layout->ntables; i++)
         if (&rules->layout->tables[i] == t)
@@ -362,13 +353,14 @@ static const tlabels *labels_of(const pb_ruleset *rules, const pb_table_template
     return check_labels(a, t);
 }
 
-void pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_report *previous,
-                  const pb_check_options *opt, pb_arena *arena, pb_findings *out)
+bool pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_report *previous,
+                  const pb_check_options *opt, pb_arena *arena, pb_findings *out,
+                  pb_diag *diag)
 {
     static const pb_check_options defaults = {0};
     *out = (pb_findings){.report = report->file, .previous = previous ? previous->file : NULL};
     run x = {.a = arena, .out = out, .report = report, .previous = previous,
-             .opt = opt ? opt : &defaults};
+             .opt = opt ? opt : &defaults, .rules = rules};
     for (int i = 0; rules && i < rules->nrules; i++) {
         x.r = &rules->rules[i];
         if (!applies(x.r, previous))
@@ -396,9 +388,12 @@ void pb_check_run(const pb_ruleset *rules, const pb_report *report, const pb_rep
             .path = ref->path,
         };
         int cap = 0;
-        push_cell(&x, &f, &cap,
-                  make_cell(&x, report, blk, labels_of(rules, blk->table, arena), ref->slot,
-                            false, NULL));
-        add_finding(&x, f);
+        check_push_cell(&x, &f, &cap,
+                        check_make_cell(&x, report, blk,
+                                        check_labels_of(rules, blk->table, arena), ref->slot,
+                                        false, NULL));
+        check_add_finding(&x, f);
     }
+    /* the numbers the text prints itself */
+    return check_text(&x, diag);
 }

@@ -37,7 +37,8 @@ typedef enum pb_finding_level {
 
 typedef struct pb_finding_cell {
     const char *name;         /* "new_requests.total", "prev.carried_forward.natural" */
-    const char *row, *cell;   /* the ids */
+    const char *table;        /* the ids: of the table's template, */
+    const char *row, *cell;   /* of the row and of the cell */
     const char *short_name;   /* relative to the scope: "total" in a per-row check */
     const char *row_label;    /* labels of the row and its groups, " / " between */
     const char *column_label; /* header texts (or the heading row's), " / " between */
@@ -63,6 +64,9 @@ typedef struct pb_finding {
                                  the first blank cell, or the text's string */
     const char *reference;    /* text references: "{{t.r.c}}" as written */
     const char *note;         /* why no cells: "... has no table ..." */
+    const char *assertion;    /* an inline assertion: "{{2 = ...}}" as written */
+    const char *sentence;     /* the text's: the sentence around the number */
+    const char *written;      /* the text's: the number as written, "1,234" */
     const char *blank_note;   /* a violation whose one side is all blank, in the
                                  words of the report: "总计为空，其各项之和为 11" */
     int nblank;               /* blank cells read as 0 (violations, --strict) */
@@ -84,6 +88,7 @@ typedef struct pb_findings {
     int checks;               /* checks evaluated (each scope and table once) */
     int violations, missing;
     int blank;                /* checks not reported: all their cells blank */
+    int text_checks;          /* numbers of the text compared (also in checks) */
 } pb_findings;
 
 /* How blank cells count.  A check whose cells are all blank is not
@@ -95,11 +100,14 @@ typedef struct pb_check_options {
 } pb_check_options;
 
 /* Evaluates the rules on report (tables bound) and previous (may be NULL:
- * then checks that name "prev." are skipped).  Reads only; findings are
- * allocated in arena. */
-void pb_check_run(const pb_ruleset *rules, const pb_report *report,
+ * then checks that name "prev." are skipped), and the numbers of the text:
+ * the inline assertions of the report.  Reads only; findings are
+ * allocated in arena.  What the report's text gets wrong (an assertion
+ * that does not parse, a name that is not a cell) is an error of class
+ * PB_ERR_INPUT in diag, and then false is returned. */
+bool pb_check_run(const pb_ruleset *rules, const pb_report *report,
                   const pb_report *previous, const pb_check_options *opt, pb_arena *arena,
-                  pb_findings *out);
+                  pb_findings *out, pb_diag *diag);
 
 /* Every finding with its cells and labels, then a summary line. */
 void pb_check_write_text(const pb_findings *f, FILE *out);

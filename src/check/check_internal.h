@@ -50,6 +50,26 @@ struct pb_ruleset {
     tlabels **tables;         /* one per template of the layout, same order */
 };
 
+/* An expression of the text (an inline assertion's, a claim's) with its
+ * TABLE.ROW.CELL references resolved in the layout's templates. */
+typedef struct ctext {
+    pb_assertion *as;
+    const tlabels **tables;   /* per reference: its template */
+    cinst in;                 /* per reference: its slots */
+} ctext;
+
+/* Where the names of a text expression are reported when they do not
+ * resolve: "FILE: PATH: PREFIXcharacter N+OFFSET: ...". */
+typedef struct text_where {
+    pb_status status;
+    const char *file, *path;
+    const char *prefix;
+    int offset;
+} text_where;
+
+bool check_compile_text(const pb_ruleset *rs, pb_assertion *as, pb_arena *a, pb_diag *diag,
+                        const text_where *w, ctext *out);
+
 /* Labels of a cell for messages: its row (with the groups above it) and
  * its column (the header path, or the heading row above it). */
 const char *check_row_label(pb_arena *a, const pb_table_template *t, const pb_row_node *row);
@@ -60,6 +80,35 @@ tlabels *check_labels(pb_arena *a, const pb_table_template *t);
 /* "（七）总计 × 自然人": short row label × short column label (the column
  * alone in a table without row labels). */
 const char *check_cell_label(pb_arena *a, const tlabels *tl, int slot);
+
+/* A number as the text writes it ("1,234", "１２３", "1944.0495", "二十三"),
+ * exactly; false when s[0..len) is not one. */
+bool check_number(const char *s, size_t len, pb_dec *out);
+
+/* One evaluation of the rules and the text on a report. */
+typedef struct run {
+    pb_arena *a;
+    pb_findings *out;
+    int cap;
+    const pb_report *report, *previous;
+    const pb_check_options *opt;
+    const pb_ruleset *rules;
+    const crule *r;
+    const pb_block *blk, *pblk;
+} run;
+
+pb_finding *check_add_finding(run *x, pb_finding f);
+/* A cell of the finding: its names, labels, value and path. */
+pb_finding_cell check_make_cell(run *x, const pb_report *rep, const pb_block *blk,
+                                const tlabels *tl, int s, bool prev, const cinst *in);
+void check_push_cell(run *x, pb_finding *f, int *cap, pb_finding_cell c);
+/* The labels of a template (the layout's are made with its rules). */
+const tlabels *check_labels_of(const pb_ruleset *rules, const pb_table_template *t,
+                               pb_arena *a);
+/* The numbers the text prints itself: inline assertions (and the claims
+ * of the layout); errors in what the report wrote go to diag.  False
+ * after errors. */
+bool check_text(run *x, pb_diag *diag);
 
 /* The closest name to word, or NULL. */
 const char *check_suggest(const char *word, const char *const *names, int n);

@@ -21,6 +21,12 @@ typedef struct comp {
     const tlabels *tl;
     const pb_value_slot *slots; /* tl's */
     int nslots;
+    pb_rule_scope scope;
+    /* where a name that does not resolve is reported */
+    pb_status status;
+    const char *err_file, *err_path;
+    const char *err_prefix;   /* "{{2 = ...}}: " for the text's, or "" */
+    int err_offset;           /* characters before the expression */
 } comp;
 
 static void add_name(pb_arena *a, names *ns, const char *s)
@@ -150,22 +156,24 @@ static void cell_names(const comp *c, const pb_row_node *row, names *ns)
 
 /* ---- resolving names ----------------------------------------------------------- */
 
-/* Errors of one check: "character N: ...", at the check's path. */
-static void ref_error(comp *c, const pb_rule_check *ck, const pb_expr *e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Errors of one check: "character N: ...", at the check's path (for the
+ * text's expressions: at the string's, after what is written). */
+static void ref_error(comp *c, const pb_expr *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void ref_error(comp *c, const pb_rule_check *ck, const pb_expr *e, const char *fmt, ...)
+static void ref_error(comp *c, const pb_expr *e, const char *fmt, ...)
 {
     char body[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(body, sizeof body, fmt, ap);
     va_end(ap);
-    pb_diag_error(c->diag, PB_ERR_LAYOUT, ck->file, ck->path, "character %d: %s", e->pos, body);
+    pb_diag_error(c->diag, c->status, c->err_file, c->err_path, "%scharacter %d: %s",
+                  c->err_prefix, c->err_offset + e->pos, body);
 }
 
 /* The data rows a row name stands for; NULL after an error. */
-static const pb_row_node **rows_named(comp *c, const pb_rule_check *ck, const pb_expr *e,
+static const pb_row_node **rows_named(comp *c, const pb_expr *e,
                                       const char *name, int *n)
 {
     const pb_row_node *r = find_row(c->t->rows, c->t->nrows, name);
@@ -178,12 +186,12 @@ static const pb_row_node **rows_named(comp *c, const pb_rule_check *ck, const pb
             also = pb_arena_printf(c->a, " (\"%s\" is a column%s: name the row first, "
                                    "ROW.%s)", name,
                                    column_of(c->t, name) >= 0 ? "" : " group", name);
-        ref_error(c, ck, e, "no row \"%s\" in table \"%s\"%s", name, c->t->id,
+        ref_error(c, e, "no row \"%s\" in table \"%s\"%s", name, c->t->id,
                   *also ? also : hint(c->a, name, &ns));
         return NULL;
     }
     if (r->kind == PB_ROW_GROUP && !e->in_sum) {
-        ref_error(c, ck, e, "\"%s\" is a row group: write sum(%s) for the sum of its rows",
+        ref_error(c, e, "\"%s\" is a row group: write sum(%s) for the sum of its rows",
                   name, e->text);
         return NULL;
     }
@@ -194,7 +202,7 @@ static const pb_row_node **rows_named(comp *c, const pb_rule_check *ck, const pb
 }
 
 /* The cell ids a cell name stands for in `row`; NULL after an error. */
-static const char **cells_named(comp *c, const pb_rule_check *ck, const pb_expr *e,
+static const char **cells_named(comp *c, const pb_expr *e,
                                 const pb_row_node *row, const char *name, int *n)
 {
     *n = 0;
@@ -214,18 +222,18 @@ static const char **cells_named(comp *c, const pb_rule_check *ck, const pb_expr 
                     ? pb_arena_printf(c->a, " (\"%s\" is a row group: sum(%s.CELL))", name, name)
                     : pb_arena_printf(c->a, " (\"%s\" is a row: name it first, %s.CELL)", name,
                                       name);
-            ref_error(c, ck, e, "row \"%s\" has no cell \"%s\"%s", row->id, name, also);
+            ref_error(c, e, "row \"%s\" has no cell \"%s\"%s", row->id, name, also);
             return NULL;
         }
         if (!e->in_sum) {
-            ref_error(c, ck, e, "\"%s\" is a column group: write sum(%s) for the sum of its "
+            ref_error(c, e, "\"%s\" is a column group: write sum(%s) for the sum of its "
                       "cells", name, e->text);
             return NULL;
         }
         group_columns(c->a, c->t, g, &ns);
         for (int i = 0; i < ns.n; i++) {
             if (slot_of(c, row, ns.v[i]) < 0) {
-                ref_error(c, ck, e, "row \"%s\" has no cell \"%s\" (a column of group "
+                ref_error(c, e, "row \"%s\" has no cell \"%s\" (a column of group "
                           "\"%s\")", row->id, ns.v[i], name);
                 return NULL;
             }
@@ -235,16 +243,16 @@ static const char **cells_named(comp *c, const pb_rule_check *ck, const pb_expr 
     return ns.v;
 }
 
-static bool add_slot(comp *c, const pb_rule_check *ck, const pb_expr *e, cref *out,
+static bool add_slot(comp *c, const pb_expr *e, cref *out,
                      const pb_row_node *row, const char *cell, int *cap)
 {
     int s = slot_of(c, row, cell);
     if (s < 0) {
-        ref_error(c, ck, e, "row \"%s\" has no cell \"%s\"", row->id, cell);
+        ref_error(c, e, "row \"%s\" has no cell \"%s\"", row->id, cell);
         return false;
     }
     if (c->slots[s].format == PB_FMT_TEXT) {
-        ref_error(c, ck, e, "%s.%s is a text cell: rules add up numbers", row->id, cell);
+        ref_error(c, e, "%s.%s is a text cell: rules add up numbers", row->id, cell);
         return false;
     }
     if (out->n == *cap) {
@@ -258,53 +266,53 @@ static bool add_slot(comp *c, const pb_rule_check *ck, const pb_expr *e, cref *o
 }
 
 /* Resolves one reference in one instance; false after an error. */
-static bool resolve(comp *c, const pb_rule_check *ck, const pb_expr *e, const cinst *in,
+static bool resolve(comp *c, const pb_expr *e, const cinst *in,
                     cref *out)
 {
     int cap = 0;
     *out = (cref){0};
     if (e->name2) {
         int nr, nc;
-        const pb_row_node **rows = rows_named(c, ck, e, e->name1, &nr);
+        const pb_row_node **rows = rows_named(c, e, e->name1, &nr);
         if (!rows)
             return false;
         for (int i = 0; i < nr; i++) {
-            const char **cells = cells_named(c, ck, e, rows[i], e->name2, &nc);
+            const char **cells = cells_named(c, e, rows[i], e->name2, &nc);
             if (!cells)
                 return false;
             for (int k = 0; k < nc; k++)
-                if (!add_slot(c, ck, e, out, rows[i], cells[k], &cap))
+                if (!add_slot(c, e, out, rows[i], cells[k], &cap))
                     return false;
         }
         return true;
     }
-    if (c->rule->scope == PB_SCOPE_ONCE) {
-        ref_error(c, ck, e, "\"%s\" needs its row and cell, ROW.CELL (the rule has no "
+    if (c->scope == PB_SCOPE_ONCE) {
+        ref_error(c, e, "\"%s\" needs its row and cell, ROW.CELL (the rule has no "
                   "\"per_column\" or \"per_row\")", e->text);
         return false;
     }
-    if (c->rule->scope == PB_SCOPE_COLUMNS) {
+    if (c->scope == PB_SCOPE_COLUMNS) {
         int nr;
-        const pb_row_node **rows = rows_named(c, ck, e, e->name1, &nr);
+        const pb_row_node **rows = rows_named(c, e, e->name1, &nr);
         if (!rows)
             return false;
         for (int i = 0; i < nr; i++) {
             if (slot_of(c, rows[i], in->scope) < 0) {
-                ref_error(c, ck, e, "row \"%s\" has no cell \"%s\" (the rule applies to "
+                ref_error(c, e, "row \"%s\" has no cell \"%s\" (the rule applies to "
                           "column \"%s\")", rows[i]->id, in->scope, in->scope);
                 return false;
             }
-            if (!add_slot(c, ck, e, out, rows[i], in->scope, &cap))
+            if (!add_slot(c, e, out, rows[i], in->scope, &cap))
                 return false;
         }
         return true;
     }
     int nc;
-    const char **cells = cells_named(c, ck, e, in->row, e->name1, &nc);
+    const char **cells = cells_named(c, e, in->row, e->name1, &nc);
     if (!cells)
         return false;
     for (int k = 0; k < nc; k++)
-        if (!add_slot(c, ck, e, out, in->row, cells[k], &cap))
+        if (!add_slot(c, e, out, in->row, cells[k], &cap))
             return false;
     return true;
 }
@@ -439,6 +447,8 @@ static void compile_rule(comp *c, crule *out)
             continue;
         const char *err;
         int pos;
+        c->err_file = ck->file;
+        c->err_path = ck->path;
         cc->as = pb_expr_parse(ck->source, c->a, &err, &pos);
         if (!cc->as) {
             pb_diag_error(c->diag, PB_ERR_LAYOUT, ck->file, ck->path, "character %d: %s", pos,
@@ -455,7 +465,7 @@ static void compile_rule(comp *c, crule *out)
             cc->inst[i] = proto[i];
             cc->inst[i].refs = pb_arena_calloc(c->a, (size_t)cc->as->nrefs + 1, sizeof(cref));
             for (int j = 0; j < cc->as->nrefs; j++)
-                if (!failed[j] && !resolve(c, ck, cc->as->refs[j], &cc->inst[i],
+                if (!failed[j] && !resolve(c, cc->as->refs[j], &cc->inst[i],
                                            &cc->inst[i].refs[j]))
                     failed[j] = true;
         }
@@ -478,8 +488,45 @@ pb_ruleset *pb_check_compile(const pb_layout *layout, pb_arena *arena, pb_diag *
             continue; /* the input stage has said so */
         const tlabels *tl = rs->tables[t - layout->tables];
         comp c = {.a = arena, .diag = diag, .rule = r, .t = t, .tl = tl, .slots = tl->slots,
-                  .nslots = tl->nslots};
+                  .nslots = tl->nslots, .scope = r->scope, .status = PB_ERR_LAYOUT,
+                  .err_prefix = ""};
         compile_rule(&c, &rs->rules[rs->nrules++]);
     }
     return diag->errors > before ? NULL : rs;
+}
+
+/* ---- the text's expressions ------------------------------------------------------ */
+
+bool check_compile_text(const pb_ruleset *rs, pb_assertion *as, pb_arena *a, pb_diag *diag,
+                        const text_where *w, ctext *out)
+{
+    const pb_layout *L = rs->layout;
+    *out = (ctext){.as = as};
+    out->tables = pb_arena_calloc(a, (size_t)as->nrefs + 1, sizeof *out->tables);
+    out->in.refs = pb_arena_calloc(a, (size_t)as->nrefs + 1, sizeof(cref));
+    bool ok = true;
+    for (int j = 0; j < as->nrefs; j++) {
+        const pb_expr *e = as->refs[j];
+        const pb_table_template *t = template_of(L, e->table);
+        comp c = {.a = a, .diag = diag, .scope = PB_SCOPE_ONCE, .status = w->status,
+                  .err_file = w->file, .err_path = w->path, .err_prefix = w->prefix,
+                  .err_offset = w->offset};
+        if (!t) {
+            names ns = {0};
+            for (int i = 0; i < L->ntables; i++)
+                add_name(a, &ns, L->tables[i].id);
+            ref_error(&c, e, "no table \"%s\" in the layout %s%s", e->table, L->file,
+                      hint(a, e->table, &ns));
+            ok = false;
+            continue;
+        }
+        const tlabels *tl = rs->tables[t - L->tables];
+        c.t = t;
+        c.tl = tl;
+        c.slots = tl->slots;
+        c.nslots = tl->nslots;
+        out->tables[j] = tl;
+        ok = resolve(&c, e, &out->in, &out->in.refs[j]) && ok;
+    }
+    return ok;
 }

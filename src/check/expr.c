@@ -137,6 +137,7 @@ typedef struct parser {
     int nrefs, cap;
     size_t pos_byte;  /* node positions are counted on from here */
     int pos_char;
+    bool text;        /* the text's expressions: TABLE.ROW.CELL */
 } parser;
 
 static bool is_alpha(char c)
@@ -238,11 +239,66 @@ static const char *expect_name(parser *p, const char *after)
     return name;
 }
 
+/* TABLE.ROW.CELL; p->i is at its first letter */
+static bool parse_text_ref(parser *p, pb_expr *e, size_t at)
+{
+    const char *parts[3];
+    for (int k = 0; k < 3; k++) {
+        if (k > 0) {
+            if (p->s[p->i] != '.') {
+                fail_at(p, k == 1 ? at : p->i,
+                        pb_arena_printf(p->a, "\"%s\" is not a cell: name it TABLE.ROW.CELL",
+                                        pb_arena_strndup(p->a, p->s + at, p->i - at)));
+                return false;
+            }
+            p->i++;
+            const char *before = pb_arena_strndup(p->a, p->s + at, p->i - at);
+            if (!(parts[k] = expect_name(p, before)))
+                return false;
+        } else {
+            parts[k] = read_name(p);
+            if (!strcmp(parts[k], "prev") || !strcmp(parts[k], "sum")) {
+                fail_at(p, at, !strcmp(parts[k], "sum")
+                                   ? "\"sum\" needs \"(\""
+                                   : "\"prev.\" is for rules across years, not for the text");
+                return false;
+            }
+        }
+    }
+    if (p->s[p->i] == '.') {
+        fail_at(p, p->i, "a reference has three parts, TABLE.ROW.CELL");
+        return false;
+    }
+    e->table = parts[0];
+    e->name1 = parts[1];
+    e->name2 = parts[2];
+    return true;
+}
+
+static void add_ref(parser *p, pb_expr *e, bool in_sum)
+{
+    e->in_sum = in_sum;
+    e->index = p->nrefs;
+    if (p->nrefs == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 8;
+        p->refs = pb_arena_grow(p->a, p->refs, (size_t)p->nrefs, (size_t)cap, sizeof *p->refs);
+        p->cap = cap;
+    }
+    p->refs[p->nrefs++] = e;
+}
+
 /* ref = ["prev" "."] NAME ["." NAME]; p->i is at its first letter */
 static pb_expr *parse_ref(parser *p, bool in_sum)
 {
     size_t at = p->i;
     pb_expr *e = node(p, PB_EX_REF, at);
+    if (p->text) {
+        if (!parse_text_ref(p, e, at))
+            return NULL;
+        e->text = pb_arena_strndup(p->a, p->s + at, p->i - at);
+        add_ref(p, e, in_sum);
+        return e;
+    }
     const char *first = read_name(p);
     if (!strcmp(first, "prev")) {
         if (p->s[p->i] != '.') {
@@ -273,14 +329,7 @@ static pb_expr *parse_ref(parser *p, bool in_sum)
     }
     e->text = pb_arena_printf(p->a, "%s%s%s%s", e->prev ? "prev." : "", e->name1,
                               e->name2 ? "." : "", e->name2 ? e->name2 : "");
-    e->in_sum = in_sum;
-    e->index = p->nrefs;
-    if (p->nrefs == p->cap) {
-        int cap = p->cap ? p->cap * 2 : 8;
-        p->refs = pb_arena_grow(p->a, p->refs, (size_t)p->nrefs, (size_t)cap, sizeof *p->refs);
-        p->cap = cap;
-    }
-    p->refs[p->nrefs++] = e;
+    add_ref(p, e, in_sum);
     return e;
 }
 
@@ -431,8 +480,7 @@ static pb_expr *parse_expr(parser *p)
     return NULL;
 }
 
-/* The comparison at p->i and its length, or -1. */
-static int comparison(const char *s, size_t *len)
+int pb_cmp_parse(const char *s, size_t *len)
 {
     if (!s[0])
         return -1;
@@ -462,7 +510,7 @@ pb_assertion *pb_expr_parse(const char *src, pb_arena *arena, const char **err, 
     as->left = parse_expr(&p);
     if (as->left) {
         skip_space(&p);
-        op = comparison(p.s + p.i, &len);
+        op = pb_cmp_parse(p.s + p.i, &len);
         if (op < 0)
             fail_at(&p, p.i, pb_arena_printf(arena, "expected %s, got %s",
                                              p.s[p.i] ? "an operator (+ - *) or a comparison "
@@ -478,7 +526,7 @@ pb_assertion *pb_expr_parse(const char *src, pb_arena *arena, const char **err, 
     if (as->right) {
         skip_space(&p);
         size_t l2;
-        if (p.s[p.i] && comparison(p.s + p.i, &l2) >= 0)
+        if (p.s[p.i] && pb_cmp_parse(p.s + p.i, &l2) >= 0)
             fail_at(&p, p.i, pb_arena_printf(arena, "a check has one comparison, got a second "
                                              "%s", token_text(&p)));
         else if (p.s[p.i])
@@ -496,6 +544,41 @@ pb_assertion *pb_expr_parse(const char *src, pb_arena *arena, const char **err, 
     as->nrefs = p.nrefs;
     for (int i = 0; i < p.nrefs; i++)
         as->uses_prev |= p.refs[i]->prev;
+    return as;
+}
+
+pb_assertion *pb_expr_parse_value(const char *src, pb_arena *arena, const char **err,
+                                  int *err_pos)
+{
+    parser p = {.s = src, .a = arena, .text = true};
+    int nchars = char_pos(src, strlen(src)) - 1;
+    if (nchars > PB_MAX_CHECK_CHARS) {
+        *err = pb_arena_printf(arena, "an expression of %d characters, more than the limit "
+                               "of %d", nchars, PB_MAX_CHECK_CHARS);
+        *err_pos = PB_MAX_CHECK_CHARS + 1;
+        return NULL;
+    }
+    pb_assertion *as = pb_arena_calloc(arena, 1, sizeof *as);
+    as->right = parse_expr(&p);
+    if (as->right) {
+        skip_space(&p);
+        size_t len;
+        if (p.s[p.i] && pb_cmp_parse(p.s + p.i, &len) >= 0)
+            fail_at(&p, p.i, pb_arena_printf(arena, "one comparison only, got a second %s",
+                                             token_text(&p)));
+        else if (p.s[p.i])
+            fail_at(&p, p.i, pb_arena_printf(arena, "expected an operator (+ - *) or the end, "
+                                             "got %s", token_text(&p)));
+        else if (p.nrefs == 0)
+            fail_at(&p, 0, "the expression names no cell (TABLE.ROW.CELL)");
+    }
+    if (p.err) {
+        *err = p.err;
+        *err_pos = p.err_pos;
+        return NULL;
+    }
+    as->refs = p.refs;
+    as->nrefs = p.nrefs;
     return as;
 }
 

@@ -12,6 +12,11 @@
  *   NAME    = [A-Za-z_][A-Za-z0-9_]*, except "sum" and "prev"
  *   NUMBER  = DIGITS [ "." DIGITS ]   (at most 18 digits)
  *
+ * The text's expressions (inline assertions and the claims of a layout)
+ * are one expr, without a comparison, whose references name their table:
+ *
+ *   ref     = NAME "." NAME "." NAME   (TABLE.ROW.CELL; no "prev.")
+ *
  * No floating point anywhere: a value is an integer and a count of
  * decimal places, as pb_value keeps it. */
 #ifndef PB_CHECK_EXPR_H
@@ -65,6 +70,7 @@ typedef struct pb_expr {
     pb_expr_kind kind;
     pb_dec number;            /* PB_EX_NUMBER */
     bool prev;                /* PB_EX_REF: "prev.": last year's report */
+    const char *table;        /* PB_EX_REF in the text's expressions: the table */
     const char *name1, *name2;/* PB_EX_REF: name2 NULL for a one-part name */
     const char *text;         /* PB_EX_REF: as written, "prev.carried_forward" */
     bool in_sum;              /* PB_EX_REF: the argument of sum() */
@@ -85,6 +91,14 @@ typedef struct pb_assertion {
  * arena) and *err_pos (character position from 1). */
 pb_assertion *pb_expr_parse(const char *src, pb_arena *arena, const char **err,
                             int *err_pos);
+
+/* Parses one expression of the text (TABLE.ROW.CELL references, no
+ * comparison) into as->right; as->left is NULL.  Errors as above. */
+pb_assertion *pb_expr_parse_value(const char *src, pb_arena *arena, const char **err,
+                                  int *err_pos);
+
+/* The comparison at s and its length in bytes, or -1. */
+int pb_cmp_parse(const char *s, size_t *len);
 
 /* The value of a reference in one evaluation: the sum of its cells. */
 typedef bool (*pb_ref_value_fn)(void *ctx, const pb_expr *ref, pb_dec *out);

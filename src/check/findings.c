@@ -56,6 +56,9 @@ static const char *scope_text(pb_arena *a, const pb_finding *f)
 static const char *headline(pb_arena *a, const pb_finding *f)
 {
     const char *level = level_names[f->level];
+    if (f->assertion)
+        return pb_arena_printf(a, "%s: the text says %s: \"%s\"", level, f->written,
+                               f->sentence);
     if (!f->rule)
         return pb_arena_printf(a, "%s: %s refers to a blank cell", level, f->reference);
     return pb_arena_printf(a, "%s: %s%s: %s", level, f->rule->id, scope_text(a, f),
@@ -117,6 +120,9 @@ void pb_check_write_text(const pb_findings *f, FILE *o)
             fprintf(o, "    %s\n", x->note);
         else if (x->check && x->level == PB_FINDING_VIOLATION)
             fprintf(o, "    %s: %s\n", x->check, outcome(a, x));
+        else if (x->check && x->all_blank && x->assertion)
+            fprintf(o, "    %s: every cell blank: the tables do not give the number\n",
+                    x->check);
         else if (x->check && x->all_blank)
             fprintf(o, "    %s: every cell blank (--strict)\n", x->check);
         else if (x->check)
@@ -127,9 +133,11 @@ void pb_check_write_text(const pb_findings *f, FILE *o)
     }
     if (blank)
         fprintf(o, "%s: not reported, every cell blank: %s\n", f->report, blank);
-    fprintf(o, "%s: %d check%s, %d violation%s, %d missing value%s", f->report, f->checks,
-            f->checks == 1 ? "" : "s", f->violations, f->violations == 1 ? "" : "s", f->missing,
-            f->missing == 1 ? "" : "s");
+    fprintf(o, "%s: %d check%s", f->report, f->checks, f->checks == 1 ? "" : "s");
+    if (f->text_checks)
+        fprintf(o, " (%d in the text)", f->text_checks);
+    fprintf(o, ", %d violation%s, %d missing value%s", f->violations,
+            f->violations == 1 ? "" : "s", f->missing, f->missing == 1 ? "" : "s");
     if (f->blank)
         fprintf(o, ", %d not reported", f->blank);
     if (f->previous)
@@ -190,6 +198,7 @@ static void json_cell(FILE *o, const pb_finding_cell *c)
     char buf[24];
     fputc('{', o);
     jfield(o, "name", c->name, true);
+    jfield(o, "table", c->table, false);
     jfield(o, "row", c->row, false);
     jfield(o, "cell", c->cell, false);
     jfield(o, "row_label", c->row_label, false);
@@ -225,6 +234,9 @@ static void json_finding(FILE *o, const pb_finding *f)
     }
     jfield(o, "scope_label", f->scope_label, false);
     jfield(o, "reference", f->reference, false);
+    jfield(o, "assertion", f->assertion, false);
+    jfield(o, "sentence", f->sentence, false);
+    jfield(o, "written", f->written, false);
     jfield(o, "note", f->note, false);
     jfield(o, "file", f->file, false);
     jfield(o, "path", f->path, false);
@@ -252,8 +264,9 @@ void pb_check_write_json(const pb_findings *f, FILE *o)
     jfield(o, "report", f->report, true);
     fputs(",\n  ", o);
     jfield(o, "previous", f->previous, true);
-    fprintf(o, ",\n  \"checks\": %d,\n  \"violations\": %d,\n  \"missing\": %d,\n  "
-            "\"blank\": %d,\n  ", f->checks, f->violations, f->missing, f->blank);
+    fprintf(o, ",\n  \"checks\": %d,\n  \"text_checks\": %d,\n  \"violations\": %d,\n  "
+            "\"missing\": %d,\n  \"blank\": %d,\n  ", f->checks, f->text_checks,
+            f->violations, f->missing, f->blank);
     jkey(o, "findings", true);
     fputc('[', o);
     for (int i = 0; i < f->count; i++) {
@@ -323,6 +336,10 @@ int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
             error = !force;
         } else if (x->note) {
             text = pb_arena_printf(a, "%s: %s", headline(a, x), x->note);
+        } else if (x->assertion) {
+            text = pb_arena_printf(a, "%s: %s: the tables leave it blank: ", headline(a, x),
+                                   x->check);
+            text = pb_arena_printf(a, "%s%s", text, cell_list(a, x, false, strlen(text)));
         } else if (x->rule) {
             text = pb_arena_printf(a, "%s: blank: ", headline(a, x));
             text = pb_arena_printf(a, "%s%s", text, cell_list(a, x, false, strlen(text)));

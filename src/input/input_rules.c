@@ -1,5 +1,7 @@
 /* The "rules" of a layout (read here, parsed as expressions by the check
- * stage) and the {{table.row.cell}} references in a report's text. */
+ * stage), the {{table.row.cell}} references in a report's text, and the
+ * numbers the text ties to the tables itself ({{2 = ...}}, {{5 | skip
+ * CLAIM: reason}}), split here and checked by the check stage. */
 #include "input/input_rules.h"
 
 #include <stdio.h>
@@ -285,7 +287,8 @@ typedef struct refctx {
     jctx *c;
     pb_report *report;
     const pb_layout *layout;
-    int cap;
+    int cap, mark_cap;
+    int block, text, run;    /* the run being bound */
 } refctx;
 
 static bool id_char(char ch)
@@ -411,6 +414,103 @@ static void add_ref(refctx *x, pb_cell_ref ref)
     r->refs[r->nrefs++] = ref;
 }
 
+static void add_mark(refctx *x, pb_text_mark m)
+{
+    pb_report *r = x->report;
+    if (r->nmarks == x->mark_cap) {
+        int cap = x->mark_cap ? x->mark_cap * 2 : 8;
+        r->marks = pb_arena_grow(x->c->arena, r->marks, (size_t)r->nmarks, (size_t)cap,
+                                 sizeof *r->marks);
+        x->mark_cap = cap;
+    }
+    r->marks[r->nmarks++] = m;
+}
+
+static size_t count_chars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* s[0..n) without the spaces at its ends; *skipped: the bytes cut at the
+ * start */
+static const char *trimmed(jctx *c, const char *s, size_t n, size_t *skipped)
+{
+    size_t a = 0;
+    while (a < n && s[a] == ' ')
+        a++;
+    while (n > a && s[n - 1] == ' ')
+        n--;
+    if (skipped)
+        *skipped = a;
+    return pb_arena_strndup(c->arena, s + a, n - a);
+}
+
+/* What a "{{...}}" holds: a number the text prints and a comparison
+ * ({{2 = t.r.c + t.r.c}}), a number and a claim to skip there ({{5 |
+ * skip CLAIM: reason}}), or else a reference (NULL is returned).  The
+ * printed number goes into *mark; errors name the string's path. */
+static bool split_mark(refctx *x, const char *inner, const char *written, const char *path,
+                       pb_text_mark *mark)
+{
+    jctx *c = x->c;
+    const char *bar = strchr(inner, '|');
+    size_t k = strcspn(inner, "=<>!");
+    if (!bar && !inner[k])
+        return false;
+    *mark = (pb_text_mark){.written = written, .path = path, .block = x->block,
+                           .text = x->text, .run = x->run};
+    if (bar) {
+        mark->kind = PB_MARK_SKIP;
+        mark->number = trimmed(c, inner, (size_t)(bar - inner), NULL);
+        const char *p = bar + 1;
+        while (*p == ' ')
+            p++;
+        bool word = !strncmp(p, "skip ", 5);
+        p += word ? 5 : 0;
+        while (*p == ' ')
+            p++;
+        const char *colon = strchr(p, ':'), *wide = strstr(p, "：");
+        size_t clen = 1;
+        if (!colon || (wide && wide < colon)) {
+            colon = wide;
+            clen = strlen("：");
+        }
+        if (!word || !colon) {
+            jerror(c, NULL, path, "%s: expected {{NUMBER | skip CLAIM: REASON}} (the number the "
+                   "text prints, the id of a claim of the layout, and why it does not apply "
+                   "here)", written);
+            return true;
+        }
+        mark->source = trimmed(c, p, (size_t)(colon - p), NULL);
+        mark->source_char = (int)count_chars(inner, (size_t)(p - inner)) + 3;
+        mark->reason = trimmed(c, colon + clen, strlen(colon + clen), NULL);
+        if (!*mark->source || !*mark->reason) {
+            jerror(c, NULL, path, "%s: %s (write {{NUMBER | skip CLAIM: REASON}})", written,
+                   *mark->source ? "the reason is missing: say why the claim does not apply "
+                                   "here"
+                                 : "the claim's id is missing");
+            return true;
+        }
+    } else {
+        mark->kind = PB_MARK_ASSERT;
+        mark->number = trimmed(c, inner, k, NULL);
+        mark->source = inner + k;
+        mark->source_char = (int)count_chars(inner, k) + 3;
+    }
+    if (!*mark->number) {
+        jerror(c, NULL, path, "%s: expected the number the text prints before \"%s\"", written,
+               mark->kind == PB_MARK_SKIP ? "|" : pb_arena_strndup(c->arena, inner + k,
+                                                                  inner[k + 1] == '=' ? 2 : 1));
+        return true;
+    }
+    mark->len = strlen(mark->number);
+    add_mark(x, *mark);
+    return true;
+}
+
 static void bind_run(refctx *x, pb_run *run)
 {
     jctx *c = x->c;
@@ -445,8 +545,15 @@ static void bind_run(refctx *x, pb_run *run)
         }
         const char *inner = pb_arena_strndup(c->arena, s + i + 2, (size_t)(end - (s + i + 2)));
         const char *written = pb_arena_strndup(c->arena, s + i, (size_t)(end + 2 - (s + i)));
-        int block, slot;
-        if (resolve(x, inner, written, run->path, &block, &slot)) {
+        int block, slot, nmarks = x->report->nmarks;
+        pb_text_mark mark;
+        if (split_mark(x, inner, written, run->path, &mark)) {
+            if (x->report->nmarks > nmarks) {
+                /* the text keeps its number; the check stage compares */
+                x->report->marks[nmarks].offset = b.len;
+                put(c, &b, mark.number, mark.len);
+            }
+        } else if (resolve(x, inner, written, run->path, &block, &slot)) {
             const pb_value *v = &x->report->blocks[block].values[slot];
             if (v->text)
                 put(c, &b, v->text, strlen(v->text));
@@ -467,7 +574,11 @@ void input_bind_refs(jctx *c, pb_report *report, const pb_layout *layout)
     for (int b = 0; b < report->nblocks; b++) {
         pb_block *blk = &report->blocks[b];
         for (int t = 0; t < blk->ntexts; t++)
-            for (int r = 0; r < blk->texts[t].nruns; r++)
+            for (int r = 0; r < blk->texts[t].nruns; r++) {
+                x.block = b;
+                x.text = t;
+                x.run = r;
                 bind_run(&x, &blk->texts[t].runs[r]);
+            }
     }
 }

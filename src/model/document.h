@@ -176,6 +176,9 @@ typedef struct pb_report {
                              tables are bound; the text already shows the
                              cells' values) */
     int nrefs;
+    pb_text_mark *marks;  /* {{2 = ...}} and {{5 | skip ...}}: numbers the
+                             text prints itself (set with refs) */
+    int nmarks;
 } pb_report;
 
 #endif

@@ -49,4 +49,29 @@ typedef struct pb_cell_ref {
     int slot;                /* index of the cell in that block's values */
 } pb_cell_ref;
 
+/* A number the text prints itself and ties to the tables: an inline
+ * assertion {{2 = applications.disclosed.total + ...}} (the text shows
+ * "2", the check stage compares), or {{5 | skip CLAIM: reason}} (the text
+ * shows "5", and the claim CLAIM of the layout is not checked there).  The
+ * input stage only splits what is written; the check stage parses it. */
+typedef enum pb_text_mark_kind {
+    PB_MARK_ASSERT,
+    PB_MARK_SKIP,
+} pb_text_mark_kind;
+
+typedef struct pb_text_mark {
+    pb_text_mark_kind kind;
+    const char *written;     /* "{{2 = ...}}" as written */
+    const char *number;      /* "2": what the text prints, as written */
+    const char *source;      /* ASSERT: the comparison and the expression after
+                                the number, "= applications..."; SKIP: the
+                                claim's id */
+    int source_char;         /* where source starts in written, from 1 */
+    const char *reason;      /* SKIP: why the claim does not apply here */
+    const char *path;        /* JSON path of the string that holds it */
+    int block, text, run;    /* where the number is printed: report->blocks
+                                [block].texts[text].runs[run] */
+    size_t offset, len;      /* its bytes in that run's text */
+} pb_text_mark;
+
 #endif

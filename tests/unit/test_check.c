@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "check/check.h"
+#include "check/check_internal.h"
 #include "input/input.h"
 #include "engine.h"
 #include "../testutil.h"
@@ -62,6 +63,59 @@ static void test_decimals(void)
           "<= holds for less and equal");
     CHECK(pb_cmp_holds(PB_CMP_NE, 1) && !pb_cmp_holds(PB_CMP_NE, 0), "!= holds for unequal");
     CHECK(pb_cmp_holds(PB_CMP_GT, 1) && !pb_cmp_holds(PB_CMP_GT, 0), "> is strict");
+}
+
+/* ---- numbers as the text writes them ------------------------------------------ */
+
+static void expect_number(const char *s, const char *want, int line)
+{
+    pb_dec d;
+    bool ok = check_number(s, strlen(s), &d);
+    char buf[24];
+    if (!want)
+        CHECK_LINE(!ok, line, "\"%s\" is not a number (got %s)", s,
+                   ok ? pb_dec_format(d, buf) : "");
+    else if (CHECK_LINE(ok, line, "\"%s\" is a number", s))
+        CHECK_LINE(!strcmp(pb_dec_format(d, buf), want), line, "\"%s\" is %s, got %s", s, want,
+                   buf);
+}
+
+static void test_numbers(void)
+{
+    expect_number("1234", "1234", __LINE__);
+    expect_number("1,234", "1234", __LINE__);
+    expect_number("12,345,678", "12345678", __LINE__);
+    expect_number("1944.0495", "1944.0495", __LINE__);
+    expect_number("1,944.0495", "1944.0495", __LINE__);
+    expect_number("0", "0", __LINE__);
+    expect_number("１２３", "123", __LINE__);
+    expect_number("１９４４．０５", "1944.05", __LINE__);
+    expect_number("十", "10", __LINE__);
+    expect_number("十二", "12", __LINE__);
+    expect_number("二十三", "23", __LINE__);
+    expect_number("一百零五", "105", __LINE__);
+    expect_number("一千零五十", "1050", __LINE__);
+    expect_number("两千", "2000", __LINE__);
+    expect_number("三万四千五百", "34500", __LINE__);
+    expect_number("一亿三千万", "130000000", __LINE__);
+    expect_number("二〇二一", "2021", __LINE__);
+    expect_number("零", "0", __LINE__);
+    expect_number("999999999999999999", "999999999999999999", __LINE__);
+    /* not numbers */
+    expect_number("", NULL, __LINE__);
+    expect_number("1,23", NULL, __LINE__);
+    expect_number("1234,567", NULL, __LINE__);
+    expect_number(",123", NULL, __LINE__);
+    expect_number("12.", NULL, __LINE__);
+    expect_number("1.2.3", NULL, __LINE__);
+    expect_number("1 234", NULL, __LINE__);
+    expect_number("12件", NULL, __LINE__);
+    expect_number("十十", NULL, __LINE__);
+    expect_number("百十百", NULL, __LINE__);
+    expect_number("万亿", NULL, __LINE__);
+    expect_number("二三十", NULL, __LINE__);
+    expect_number("1十", NULL, __LINE__);
+    expect_number("1234567890123456789", NULL, __LINE__);
 }
 
 /* ---- the parser ------------------------------------------------------------- */
@@ -285,7 +339,8 @@ static pb_report *budget(pb_arena *a, const char *plan, const pb_layout **layout
     pb_ruleset *rs = pb_check_compile(*layout, a, d);
     if (!rs)
         return NULL;
-    pb_check_run(rs, r, NULL, NULL, a, f);
+    if (!pb_check_run(rs, r, NULL, NULL, a, f, d))
+        return NULL;
     return r;
 }
 
@@ -448,17 +503,17 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
             blank++;
             char item[600];
             snprintf(item, sizeof item, "%s%s", str(fi, "rule"), scopes);
-            const char *l = find_line(text, str(fi, "file"), "", &rest, false);
-            while (l && !strstr(l, ": not reported, every cell blank: "))
-                l = find_line(strchr(l, '\n') ? strchr(l, '\n') + 1 : "", str(fi, "file"), "",
-                              &rest, false);
+            const char *l = strstr(text, ": not reported, every cell blank: ");
             const char *end = l ? strchr(l, '\n') : NULL;
             const char *at = l ? strstr(l, item) : NULL;
             CHECK_LINE(at && (!end || at < end), line, "%s: the not-reported line has %s", name,
                        item);
             continue;
         }
-        if (str(fi, "rule"))
+        if (str(fi, "assertion"))
+            snprintf(head, sizeof head, "%sthe text says %s: \"%s\"", where, str(fi, "written"),
+                     str(fi, "sentence"));
+        else if (str(fi, "rule"))
             snprintf(head, sizeof head, "%s%s%s: %s", where, str(fi, "rule"), scopes,
                      str(fi, "description"));
         else
@@ -503,7 +558,8 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
                        "%s: the text has \"%s…%s\" with %g", name, prefix, suffix,
                        cJSON_IsNumber(v) ? v->valuedouble : -1);
             char name_want[256];
-            snprintf(name_want, sizeof name_want, "%s%s.%s", prev ? "prev." : "",
+            snprintf(name_want, sizeof name_want, "%s%s%s%s.%s", prev ? "prev." : "",
+                     str(fi, "assertion") ? str(c, "table") : "", str(fi, "assertion") ? "." : "",
                      str(c, "row"), str(c, "cell"));
             CHECK_LINE(!strcmp(name_want, str(c, "name")), line, "%s: cell name %s", name,
                        str(c, "name"));
@@ -524,9 +580,13 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
                    blank == num(root, "blank"),
                line, "%s: the counts match the findings", name);
     char summary[256];
-    snprintf(summary, sizeof summary, ": %d checks, %d violation%s, %d missing value%s",
-             num(root, "checks"), violations, violations == 1 ? "" : "s", missing,
-             missing == 1 ? "" : "s");
+    snprintf(summary, sizeof summary, ": %d checks", num(root, "checks"));
+    if (num(root, "text_checks") > 0)
+        snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
+                 " (%d in the text)", num(root, "text_checks"));
+    snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
+             ", %d violation%s, %d missing value%s", violations, violations == 1 ? "" : "s",
+             missing, missing == 1 ? "" : "s");
     if (blank)
         snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
                  ", %d not reported", blank);
@@ -550,6 +610,8 @@ static void test_json(void)
     same_facts(e, "blank-total.json", NULL, __LINE__);
     same_facts(e, "blank-totals.json", NULL, __LINE__);
     same_facts(e, "blank-orgs.json", NULL, __LINE__);
+    same_facts(e, "assert-wrong.json", NULL, __LINE__);
+    same_facts(e, "assert-blank.json", NULL, __LINE__);
     same_facts(e, "ref-blank.json", NULL, __LINE__);
     same_facts(e, "good.json", "prev-bad.json", __LINE__);
     same_facts(e, "good.json", "prev-notable.json", __LINE__);
@@ -561,6 +623,7 @@ static void test_json(void)
 int main(void)
 {
     test_decimals();
+    test_numbers();
     test_parser();
     test_eval();
     test_rules();
