@@ -198,7 +198,8 @@ typedef struct layout_entry {
     char *ref, *base_dir;     /* owned: what the layout was asked for as */
     pb_arena *arena;          /* owned: holds the layout and its rules */
     pb_layout *layout;
-    pb_ruleset *rules;        /* the layout's rules, compiled when it is read */
+    pb_ruleset *rules;        /* owned: the layout's rules and claims, compiled
+                                 when it is read */
 } layout_entry;
 
 typedef struct fonts_entry {
@@ -238,6 +239,7 @@ static void engine_free(pb_engine *e)
         free(e->fontsets[i].key);
     }
     for (int i = 0; i < e->nlayouts; i++) {
+        pb_check_free(e->layouts[i].rules);
         pb_arena_free(e->layouts[i].arena);
         free(e->layouts[i].ref);
         free(e->layouts[i].base_dir);
@@ -590,6 +592,7 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
         paths.ref_path = "layout";
     }
     const pb_ruleset *rules = NULL;
+    pb_ruleset *own_rules = NULL; /* a layout of this call only: freed here */
     const pb_layout *layout;
     if (job->layout_bytes) {
         /* a layout held in memory is the call's own: read, not cached */
@@ -602,7 +605,8 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
         free(dir);
         pb_layout *l = pb_input_layout(ref, base_dir, &paths, arena, diag);
         layout = l;
-        rules = l ? pb_check_compile(l, arena, diag) : NULL;
+        own_rules = l ? pb_check_compile(l, arena, diag) : NULL;
+        rules = own_rules;
         if (!rules)
             return NULL;
     } else {
@@ -617,16 +621,14 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
                            job->previous_bytes, job->previous_len, arena, diag);
         ok = prev && pb_input_bind_tables(prev, layout, arena, diag) && ok;
     }
-    if (!ok)
-        return NULL;
-    if (prev && report->meta.year && prev->meta.year &&
+    if (ok && prev && report->meta.year && prev->meta.year &&
         prev->meta.year != report->meta.year - 1)
         pb_diag_warning(diag, prev->file, "meta.year",
                         "the previous year's report is for %d, %s is for %d",
                         prev->meta.year, report->file, report->meta.year);
-    if (!pb_check_run(rules, report, prev, opt, arena, findings, diag))
-        return NULL;
-    return layout;
+    ok = ok && pb_check_run(rules, report, prev, opt, arena, findings, diag);
+    pb_check_free(own_rules);
+    return ok ? layout : NULL;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */

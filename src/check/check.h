@@ -29,10 +29,15 @@ typedef struct pb_ruleset pb_ruleset;
  * arena (the layout's). */
 pb_ruleset *pb_check_compile(const pb_layout *layout, pb_arena *arena, pb_diag *diag);
 
+/* Closes what the ruleset holds outside its arena (the claims' compiled
+ * regular expressions); the arena is the caller's.  NULL is fine. */
+void pb_check_free(pb_ruleset *rules);
+
 typedef enum pb_finding_level {
     PB_FINDING_VIOLATION, /* a check that does not hold */
     PB_FINDING_MISSING,   /* a value that is needed and blank */
     PB_FINDING_BLANK,     /* not reported: every cell a check reads is blank */
+    PB_FINDING_SKIPPED,   /* a claim the report skips at one place, with a reason */
 } pb_finding_level;
 
 typedef struct pb_finding_cell {
@@ -64,6 +69,9 @@ typedef struct pb_finding {
                                  the first blank cell, or the text's string */
     const char *reference;    /* text references: "{{t.r.c}}" as written */
     const char *note;         /* why no cells: "... has no table ..." */
+    const pb_claim *claim;    /* a claim of the layout matched in the text */
+    int pattern;              /* the claim's first pattern that matched there */
+    const char *reason;       /* a skipped claim: why, as the report says */
     const char *assertion;    /* an inline assertion: "{{2 = ...}}" as written */
     const char *sentence;     /* the text's: the sentence around the number */
     const char *written;      /* the text's: the number as written, "1,234" */
@@ -80,6 +88,21 @@ typedef struct pb_finding {
     int ncells;
 } pb_finding;
 
+/* A number of the text that was compared, whatever the outcome. */
+typedef struct pb_text_check {
+    const pb_claim *claim;    /* or NULL: an inline assertion */
+    int pattern;              /* the claim's first pattern that matched */
+    const char *assertion;    /* "{{...}}" as written, or NULL */
+    const char *file, *path;  /* the string */
+    const char *written;      /* the number as written */
+    const char *sentence;
+    pb_dec value;             /* the tables' */
+    bool overflow;
+    pb_finding_level level;   /* of its finding; PB_FINDING_BLANK: it holds */
+    pb_finding_cell *cells;   /* the cells it reads */
+    int ncells;
+} pb_text_check;
+
 typedef struct pb_findings {
     const char *report;       /* the report's file */
     const char *previous;     /* last year's, or NULL */
@@ -89,6 +112,9 @@ typedef struct pb_findings {
     int violations, missing;
     int blank;                /* checks not reported: all their cells blank */
     int text_checks;          /* numbers of the text compared (also in checks) */
+    int skipped;              /* claims the report skips, with a reason */
+    pb_text_check *text;      /* every number of the text compared or skipped */
+    int ntext;
 } pb_findings;
 
 /* How blank cells count.  A check whose cells are all blank is not

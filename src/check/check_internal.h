@@ -43,13 +43,6 @@ typedef struct crule {
     int nchecks;
 } crule;
 
-struct pb_ruleset {
-    const pb_layout *layout;
-    crule *rules;
-    int nrules;
-    tlabels **tables;         /* one per template of the layout, same order */
-};
-
 /* An expression of the text (an inline assertion's, a claim's) with its
  * TABLE.ROW.CELL references resolved in the layout's templates. */
 typedef struct ctext {
@@ -66,6 +59,31 @@ typedef struct text_where {
     const char *prefix;
     int offset;
 } text_where;
+
+/* A claim's pattern with its placeholders expanded, compiled once when
+ * the layout is read; each report matches with a clone of it (a regular
+ * expression holds its matching state; clones share the compiled pattern
+ * and may be used on any thread). */
+typedef struct cpattern {
+    void *regex;              /* owned: URegularExpression, closed by pb_check_free */
+} cpattern;
+
+typedef struct cclaim {
+    const pb_claim *claim;
+    cpattern **patterns;      /* NULL where a pattern had errors */
+    int npatterns;
+    ctext value;
+    bool ok;                  /* the value compiled */
+} cclaim;
+
+struct pb_ruleset {
+    const pb_layout *layout;
+    crule *rules;
+    int nrules;
+    tlabels **tables;         /* one per template of the layout, same order */
+    cclaim *claims;
+    int nclaims;
+};
 
 bool check_compile_text(const pb_ruleset *rs, pb_assertion *as, pb_arena *a, pb_diag *diag,
                         const text_where *w, ctext *out);
@@ -89,7 +107,7 @@ bool check_number(const char *s, size_t len, pb_dec *out);
 typedef struct run {
     pb_arena *a;
     pb_findings *out;
-    int cap;
+    int cap, text_cap;
     const pb_report *report, *previous;
     const pb_check_options *opt;
     const pb_ruleset *rules;
@@ -105,10 +123,37 @@ void check_push_cell(run *x, pb_finding *f, int *cap, pb_finding_cell c);
 /* The labels of a template (the layout's are made with its rules). */
 const tlabels *check_labels_of(const pb_ruleset *rules, const pb_table_template *t,
                                pb_arena *a);
-/* The numbers the text prints itself: inline assertions (and the claims
- * of the layout); errors in what the report wrote go to diag.  False
+/* The numbers the text prints itself: inline assertions and the claims
+ * of the layout; errors in what the report wrote go to diag.  False
  * after errors. */
 bool check_text(run *x, pb_diag *diag);
+
+/* The runs of one text one after another, for matching and sentences. */
+typedef struct text_flat {
+    char *s;
+    size_t len;
+    size_t *starts;           /* byte where each run starts in s */
+} text_flat;
+
+text_flat check_flatten(pb_arena *a, const pb_text *t);
+/* The sentence around s[at..at+len), cut to about 40 characters a side. */
+const char *check_sentence(pb_arena *a, const text_flat *f, size_t at, size_t len);
+/* The report's table block for each reference of ct; NULL when a template
+ * has none (*missing) or two (*twice). */
+const pb_block **check_blocks_of(run *x, const ctext *ct, const pb_table_template **missing,
+                                 const pb_block **twice);
+/* Compares a number of the text with ct's value and adds the finding, if
+ * any, made from f (blank cells read as 0; all blank: missing). */
+void check_compare(run *x, const ctext *ct, const pb_block **blocks, pb_dec number, pb_cmp op,
+                   pb_finding f);
+/* Adds f, a claim the report skips here, with its cells and their value. */
+void check_skip(run *x, const ctext *ct, const pb_block **blocks, pb_dec number, pb_finding f);
+
+/* Compiles the claims of rs's layout (patterns and values) into rs;
+ * errors are layout errors.  False after errors. */
+bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag);
+/* Every match of every claim in the report's text, compared. */
+void check_claims(run *x, pb_diag *diag);
 
 /* The closest name to word, or NULL. */
 const char *check_suggest(const char *word, const char *const *names, int n);

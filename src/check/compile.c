@@ -492,7 +492,12 @@ pb_ruleset *pb_check_compile(const pb_layout *layout, pb_arena *arena, pb_diag *
                   .err_prefix = ""};
         compile_rule(&c, &rs->rules[rs->nrules++]);
     }
-    return diag->errors > before ? NULL : rs;
+    check_compile_claims(rs, arena, diag);
+    if (diag->errors > before) {
+        pb_check_free(rs);
+        return NULL;
+    }
+    return rs;
 }
 
 /* ---- the text's expressions ------------------------------------------------------ */

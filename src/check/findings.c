@@ -42,6 +42,7 @@ static const char *const level_names[] = {
     [PB_FINDING_VIOLATION] = "violation",
     [PB_FINDING_MISSING] = "missing",
     [PB_FINDING_BLANK] = "blank",
+    [PB_FINDING_SKIPPED] = "skipped",
 };
 
 /* " (row 一、本年新收政府信息公开申请数量)", or "" */
@@ -59,6 +60,9 @@ static const char *headline(pb_arena *a, const pb_finding *f)
     if (f->assertion)
         return pb_arena_printf(a, "%s: the text says %s: \"%s\"", level, f->written,
                                f->sentence);
+    if (f->claim)
+        return pb_arena_printf(a, "%s: claim %s (%s): the text says %s: \"%s\"", level,
+                               f->claim->id, f->claim->description, f->written, f->sentence);
     if (!f->rule)
         return pb_arena_printf(a, "%s: %s refers to a blank cell", level, f->reference);
     return pb_arena_printf(a, "%s: %s%s: %s", level, f->rule->id, scope_text(a, f),
@@ -116,11 +120,17 @@ void pb_check_write_text(const pb_findings *f, FILE *o)
             continue;
         }
         fprintf(o, "%s: %s\n", where(a, x), headline(a, x));
-        if (x->note)
+        if (x->level == PB_FINDING_SKIPPED) {
+            char e[24];
+            fprintf(o, "    the report says: %s\n", x->reason);
+            fprintf(o, "    %s: the tables give %s\n", x->check,
+                    x->overflow ? "a number too large to compute exactly"
+                                : pb_dec_format(x->expected, e));
+        } else if (x->note)
             fprintf(o, "    %s\n", x->note);
         else if (x->check && x->level == PB_FINDING_VIOLATION)
             fprintf(o, "    %s: %s\n", x->check, outcome(a, x));
-        else if (x->check && x->all_blank && x->assertion)
+        else if (x->check && x->all_blank && (x->assertion || x->claim))
             fprintf(o, "    %s: every cell blank: the tables do not give the number\n",
                     x->check);
         else if (x->check && x->all_blank)
@@ -140,6 +150,8 @@ void pb_check_write_text(const pb_findings *f, FILE *o)
             f->violations == 1 ? "" : "s", f->missing, f->missing == 1 ? "" : "s");
     if (f->blank)
         fprintf(o, ", %d not reported", f->blank);
+    if (f->skipped)
+        fprintf(o, ", %d claim%s skipped", f->skipped, f->skipped == 1 ? "" : "s");
     if (f->previous)
         fprintf(o, " (previous year: %s)", f->previous);
     fputc('\n', o);
@@ -219,7 +231,10 @@ static void json_finding(FILE *o, const pb_finding *f)
     fputc('{', o);
     jfield(o, "level", level_names[f->level], true);
     jfield(o, "rule", f->rule ? f->rule->id : NULL, false);
-    jfield(o, "description", f->rule ? f->rule->description : NULL, false);
+    jfield(o, "description", f->rule    ? f->rule->description
+                             : f->claim ? f->claim->description
+                                        : NULL,
+           false);
     jfield(o, "table", f->rule ? f->rule->table : NULL, false);
     jfield(o, "layout", f->layout, false);
     jfield(o, "check", f->check, false);
@@ -234,6 +249,8 @@ static void json_finding(FILE *o, const pb_finding *f)
     }
     jfield(o, "scope_label", f->scope_label, false);
     jfield(o, "reference", f->reference, false);
+    jfield(o, "claim", f->claim ? f->claim->id : NULL, false);
+    jfield(o, "reason", f->reason, false);
     jfield(o, "assertion", f->assertion, false);
     jfield(o, "sentence", f->sentence, false);
     jfield(o, "written", f->written, false);
@@ -265,15 +282,49 @@ void pb_check_write_json(const pb_findings *f, FILE *o)
     fputs(",\n  ", o);
     jfield(o, "previous", f->previous, true);
     fprintf(o, ",\n  \"checks\": %d,\n  \"text_checks\": %d,\n  \"violations\": %d,\n  "
-            "\"missing\": %d,\n  \"blank\": %d,\n  ", f->checks, f->text_checks,
-            f->violations, f->missing, f->blank);
+            "\"missing\": %d,\n  \"blank\": %d,\n  \"skipped\": %d,\n  ", f->checks,
+            f->text_checks, f->violations, f->missing, f->blank, f->skipped);
     jkey(o, "findings", true);
     fputc('[', o);
     for (int i = 0; i < f->count; i++) {
         fputs(i ? ",\n    " : "\n    ", o);
         json_finding(o, &f->items[i]);
     }
-    fputs(f->count ? "\n  ]\n}\n" : "]\n}\n", o);
+    fputs(f->count ? "\n  ],\n  " : "],\n  ", o);
+    /* every number of the text compared, whatever came of it */
+    jkey(o, "text", true);
+    fputc('[', o);
+    for (int i = 0; i < f->ntext; i++) {
+        const pb_text_check *t = &f->text[i];
+        char buf[24];
+        fputs(i ? ",\n    {" : "\n    {", o);
+        jfield(o, "claim", t->claim ? t->claim->id : NULL, true);
+        snprintf(buf, sizeof buf, "%d", t->pattern);
+        jraw(o, "pattern", t->claim ? buf : "null");
+        jfield(o, "assertion", t->assertion, false);
+        jfield(o, "file", t->file, false);
+        jfield(o, "path", t->path, false);
+        jfield(o, "written", t->written, false);
+        jfield(o, "sentence", t->sentence, false);
+        jraw(o, "value", t->overflow || t->level == PB_FINDING_MISSING
+                             ? "null"
+                             : pb_dec_format(t->value, buf));
+        jfield(o, "outcome", t->level == PB_FINDING_BLANK ? "holds" : level_names[t->level],
+               false);
+        jkey(o, "cells", false);
+        fputc('[', o);
+        for (int k = 0; k < t->ncells; k++) {
+            if (k)
+                fputs(", ", o);
+            fputc('{', o);
+            jfield(o, "name", t->cells[k].name, true);
+            jfield(o, "label", t->cells[k].label, false);
+            jfield(o, "path", t->cells[k].path, false);
+            fputc('}', o);
+        }
+        fputs("]}", o);
+    }
+    fputs(f->ntext ? "\n  ]\n}\n" : "]\n}\n", o);
 }
 
 /* ---- messages -------------------------------------------------------------------- */
@@ -327,8 +378,8 @@ int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
         const pb_finding *x = &f->items[i];
         const char *text;
         bool error = false;
-        if (x->level == PB_FINDING_BLANK) {
-            continue; /* not reported: listed by check only */
+        if (x->level == PB_FINDING_BLANK || x->level == PB_FINDING_SKIPPED) {
+            continue; /* listed by check only */
         } else if (x->level == PB_FINDING_VIOLATION) {
             text = pb_arena_printf(a, "%s: %s: %s: ", headline(a, x), x->check,
                                    outcome(a, x));
@@ -336,7 +387,7 @@ int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
             error = !force;
         } else if (x->note) {
             text = pb_arena_printf(a, "%s: %s", headline(a, x), x->note);
-        } else if (x->assertion) {
+        } else if (x->assertion || x->claim) {
             text = pb_arena_printf(a, "%s: %s: the tables leave it blank: ", headline(a, x),
                                    x->check);
             text = pb_arena_printf(a, "%s%s", text, cell_list(a, x, false, strlen(text)));

@@ -9,15 +9,9 @@
 
 /* ---- the sentence around a number ----------------------------------------------- */
 
-typedef struct flat {
-    char *s;           /* the runs of one text, one after another */
-    size_t len;
-    size_t *starts;    /* byte where each run starts in s */
-} flat;
-
-static flat flatten(pb_arena *a, const pb_text *t)
+text_flat check_flatten(pb_arena *a, const pb_text *t)
 {
-    flat f = {0};
+    text_flat f = {0};
     f.starts = pb_arena_calloc(a, (size_t)t->nruns + 1, sizeof *f.starts);
     for (int i = 0; i < t->nruns; i++)
         f.len += t->runs[i].len;
@@ -52,7 +46,7 @@ static size_t prev_char(const char *s, size_t i)
 
 /* The sentence holding s[at..at+len), cut to SENTENCE_SIDE characters on
  * either side of the number with "…" where it is cut. */
-static const char *sentence(pb_arena *a, const flat *f, size_t at, size_t len)
+const char *check_sentence(pb_arena *a, const text_flat *f, size_t at, size_t len)
 {
     size_t start = at, end = at + len;
     for (int before = 0; start > 0 && before < SENTENCE_SIDE; before++) {
@@ -110,10 +104,8 @@ static bool text_value(void *ctx, const pb_expr *ref, pb_dec *out)
     return true;
 }
 
-/* The report's table block of each reference's template; NULL when a
- * template has none, or two (*twice set). */
-static const pb_block **blocks_of(run *x, const ctext *ct, const pb_table_template **missing,
-                                  const pb_block **twice)
+const pb_block **check_blocks_of(run *x, const ctext *ct, const pb_table_template **missing,
+                                 const pb_block **twice)
 {
     const pb_block **blocks = pb_arena_calloc(x->a, (size_t)ct->as->nrefs + 1, sizeof *blocks);
     *missing = NULL;
@@ -138,16 +130,13 @@ static const pb_block **blocks_of(run *x, const ctext *ct, const pb_table_templa
     return blocks;
 }
 
-/* Compares the number the text prints with ct on the report's tables
- * and adds the finding, if any, to f's template. */
-static void compare(run *x, const ctext *ct, const pb_block **blocks, pb_dec number, pb_cmp op,
-                    pb_finding f)
+/* f's cells: every cell ct reads, each once; returns how many are blank
+ * and sets *cells to how many there are. */
+static int text_cells(run *x, const ctext *ct, const pb_block **blocks, pb_finding *f,
+                      int *cells)
 {
-    x->out->checks++;
-    x->out->text_checks++;
-    int cells = 0, blanks = 0, cap = 0;
-    f.actual = number;
-    f.op = op;
+    int blanks = 0, cap = 0;
+    *cells = 0;
     for (int j = 0; j < ct->as->nrefs; j++) {
         const cref *cr = &ct->in.refs[j];
         for (int k = 0; k < cr->n; k++) {
@@ -156,20 +145,60 @@ static void compare(run *x, const ctext *ct, const pb_block **blocks, pb_dec num
             c.name = pb_arena_printf(x->a, "%s.%s", ct->tables[j]->t->id, c.name);
             c.short_name = c.name;
             bool dup = false;
-            for (int i = 0; i < f.ncells && !dup; i++)
-                dup = f.cells[i].value == c.value;
+            for (int i = 0; i < f->ncells && !dup; i++)
+                dup = f->cells[i].value == c.value;
             if (dup)
                 continue;
-            cells++;
+            (*cells)++;
             blanks += c.value->kind == PB_VALUE_BLANK;
-            check_push_cell(x, &f, &cap, c);
+            check_push_cell(x, f, &cap, c);
         }
     }
+    return blanks;
+}
+
+/* Lists the number in out->text. */
+static void note_text(run *x, const pb_finding *f, pb_finding_level level)
+{
+    pb_findings *o = x->out;
+    if (o->ntext == x->text_cap) {
+        int cap = x->text_cap ? x->text_cap * 2 : 16;
+        o->text = pb_arena_grow(x->a, o->text, (size_t)o->ntext, (size_t)cap, sizeof *o->text);
+        x->text_cap = cap;
+    }
+    o->text[o->ntext++] = (pb_text_check){
+        .claim = f->claim, .pattern = f->pattern, .assertion = f->assertion, .file = f->file,
+        .path = f->path, .written = f->written, .sentence = f->sentence, .value = f->expected,
+        .overflow = f->overflow, .level = level, .cells = f->cells, .ncells = f->ncells,
+    };
+}
+
+void check_skip(run *x, const ctext *ct, const pb_block **blocks, pb_dec number, pb_finding f)
+{
+    int cells;
+    text_cells(x, ct, blocks, &f, &cells);
+    teval ev = {ct, blocks};
+    f.actual = number;
+    f.overflow = !pb_expr_eval(ct->as->right, text_value, &ev, &f.expected);
+    x->out->skipped++;
+    note_text(x, &f, PB_FINDING_SKIPPED);
+    check_add_finding(x, f);
+}
+
+void check_compare(run *x, const ctext *ct, const pb_block **blocks, pb_dec number, pb_cmp op,
+                   pb_finding f)
+{
+    x->out->checks++;
+    x->out->text_checks++;
+    f.actual = number;
+    f.op = op;
+    int cells, blanks = text_cells(x, ct, blocks, &f, &cells);
     f.nblank = blanks;
     f.all_blank = blanks == cells;
     if (f.all_blank) {
         /* the text gives a number the tables leave blank */
         f.level = PB_FINDING_MISSING;
+        note_text(x, &f, f.level);
         check_add_finding(x, f);
         return;
     }
@@ -178,12 +207,14 @@ static void compare(run *x, const ctext *ct, const pb_block **blocks, pb_dec num
     bool ok = pb_expr_eval(ct->as->right, text_value, &ev, &f.expected) &&
               pb_dec_cmp(f.actual, f.expected, f.tolerance, &cmp);
     if (ok && pb_cmp_holds(op, cmp)) {
+        note_text(x, &f, PB_FINDING_BLANK);
         if (!blanks || !x->opt->strict)
             return;
         f.level = PB_FINDING_MISSING;
     } else {
         f.level = PB_FINDING_VIOLATION;
         f.overflow = !ok;
+        note_text(x, &f, f.level);
     }
     check_add_finding(x, f);
 }
@@ -224,7 +255,7 @@ static void assertion(run *x, const pb_text_mark *m, pb_diag *diag)
         return;
     const pb_table_template *missing;
     const pb_block *twice;
-    const pb_block **blocks = blocks_of(x, &ct, &missing, &twice);
+    const pb_block **blocks = check_blocks_of(x, &ct, &missing, &twice);
     if (!blocks) {
         if (missing)
             pb_diag_error(diag, PB_ERR_INPUT, file, m->path,
@@ -237,7 +268,7 @@ static void assertion(run *x, const pb_text_mark *m, pb_diag *diag)
         return;
     }
     const pb_text *t = &x->report->blocks[m->block].texts[m->text];
-    flat f = flatten(x->a, t);
+    text_flat f = check_flatten(x->a, t);
     pb_finding fd = {
         .assertion = m->written,
         .check = pb_arena_printf(x->a, "%s %s %s", m->number, pb_cmp_names[op],
@@ -245,9 +276,9 @@ static void assertion(run *x, const pb_text_mark *m, pb_diag *diag)
         .file = file,
         .path = m->path,
         .written = m->number,
-        .sentence = sentence(x->a, &f, f.starts[m->run] + m->offset, m->len),
+        .sentence = check_sentence(x->a, &f, f.starts[m->run] + m->offset, m->len),
     };
-    compare(x, &ct, blocks, number, (pb_cmp)op, fd);
+    check_compare(x, &ct, blocks, number, (pb_cmp)op, fd);
 }
 
 bool check_text(run *x, pb_diag *diag)
@@ -258,5 +289,6 @@ bool check_text(run *x, pb_diag *diag)
         if (m->kind == PB_MARK_ASSERT)
             assertion(x, m, diag);
     }
+    check_claims(x, diag);
     return diag->errors == before;
 }

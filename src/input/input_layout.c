@@ -94,7 +94,7 @@ static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 
 static const char *const layout_keys[] = {"name", "extends", "page", "margins", "grid",
                                           "fonts", "styles", "page_number", "tables",
-                                          "rules", NULL};
+                                          "rules", "claims", NULL};
 static const char *const page_keys[] = {"width", "height", NULL};
 static const char *const margin_keys[] = {"top", "bottom", "left", "right", NULL};
 static const char *const grid_keys[] = {"lines_per_page", "chars_per_line", "line_pitch", NULL};
@@ -344,6 +344,9 @@ static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_la
     const cJSON *rules = jmember(root, "rules");
     if (rules && jis_object(c, rules, "rules"))
         input_rules(c, rules, "rules", L);
+    const cJSON *claims = jmember(root, "claims");
+    if (claims && jis_object(c, claims, "claims"))
+        input_claims(c, claims, "claims", L);
 }
 
 /* ---- loading ---------------------------------------------------------- */

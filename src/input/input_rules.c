@@ -204,6 +204,78 @@ void input_rules(jctx *c, const cJSON *rules, const char *path, pb_layout *L)
     L->nrules = i;
 }
 
+/* ---- claims ------------------------------------------------------------------ */
+
+static const char *const claim_keys[] = {"description", "pattern", "value", NULL};
+
+static bool is_name(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+static void parse_claim(jctx *c, const cJSON *m, const char *path, pb_claim *cl)
+{
+    *cl = (pb_claim){.id = pb_arena_strdup(c->arena, m->string), .path = path,
+                     .source = jfile_of(c, m)};
+    if (!jis_object(c, m, path))
+        return;
+    jcheck_keys(c, m, path, claim_keys);
+    const cJSON *d = jrequire(c, m, path, "description");
+    if (d)
+        jstring(c, d, jpath_key(c, path, "description"), true, &cl->description);
+    const cJSON *v = jrequire(c, m, path, "value");
+    cl->value_path = jpath_key(c, path, "value");
+    if (v)
+        jstring(c, v, cl->value_path, true, &cl->value);
+    const cJSON *p = jrequire(c, m, path, "pattern");
+    const char *ppath = jpath_key(c, path, "pattern");
+    if (!p)
+        return;
+    if (cJSON_IsString(p)) {
+        cl->patterns = pb_arena_calloc(c->arena, 1, sizeof *cl->patterns);
+        cl->pattern_paths = pb_arena_calloc(c->arena, 1, sizeof *cl->pattern_paths);
+        cl->npatterns = 1;
+        cl->pattern_paths[0] = ppath;
+        jstring(c, p, ppath, true, &cl->patterns[0]);
+        return;
+    }
+    if (!cJSON_IsArray(p) || !p->child) {
+        jerror(c, p, ppath, "expected a pattern such as \"予以公开{NUM}{UNIT}\", or a non-empty "
+               "array of them, got %s", cJSON_IsArray(p) ? "an empty array" : jdescribe(c, p));
+        return;
+    }
+    int n = cJSON_GetArraySize(p), i = 0;
+    cl->patterns = pb_arena_calloc(c->arena, (size_t)n, sizeof *cl->patterns);
+    cl->pattern_paths = pb_arena_calloc(c->arena, (size_t)n, sizeof *cl->pattern_paths);
+    cl->npatterns = n;
+    for (const cJSON *e = p->child; e; e = e->next, i++) {
+        cl->pattern_paths[i] = jpath_index(c, ppath, i);
+        jstring(c, e, cl->pattern_paths[i], true, &cl->patterns[i]);
+    }
+}
+
+void input_claims(jctx *c, const cJSON *claims, const char *path, pb_layout *L)
+{
+    int n = cJSON_GetArraySize(claims), i = 0;
+    L->claims = pb_arena_calloc(c->arena, (size_t)n + 1, sizeof *L->claims);
+    for (const cJSON *m = claims->child; m; m = m->next) {
+        /* a report names a claim in {{N | skip CLAIM: reason}} */
+        if (!is_name(m->string)) {
+            jerror(c, m, path, "a claim id is a name ([A-Za-z_][A-Za-z0-9_]*), got \"%s\"",
+                   m->string);
+            continue;
+        }
+        parse_claim(c, m, jpath_key(c, path, m->string), &L->claims[i++]);
+    }
+    L->nclaims = i;
+}
+
 /* ---- column groups ---------------------------------------------------------- */
 
 typedef struct seen_ids {

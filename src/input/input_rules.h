@@ -11,6 +11,11 @@
  * kept as source strings: the check stage parses them. */
 void input_rules(jctx *c, const cJSON *rules, const char *path, pb_layout *L);
 
+/* Parses the "claims" object of a merged layout into L->claims.  The
+ * patterns and the expressions are kept as source strings: the check
+ * stage compiles them. */
+void input_claims(jctx *c, const cJSON *claims, const char *path, pb_layout *L);
+
 /* Checks the "id"s of a template's header nodes (column groups for
  * rules): unique, and none the id of a column.  header is the template's
  * "header" array. */

@@ -105,6 +105,9 @@ typedef struct pb_layout {
 
     pb_table_rule *rules; /* arithmetic rules over the tables ("rules") */
     int nrules;
+
+    pb_claim *claims;     /* the figures the text states ("claims") */
+    int nclaims;
 } pb_layout;
 
 /* ---- report data --------------------------------------------------- */

@@ -41,6 +41,22 @@ typedef struct pb_table_rule {
     const char *source;      /* the layout file that declared the rule */
 } pb_table_rule;
 
+/* A claim of a layout: how reports phrase a figure of their tables in the
+ * text ("予以公开{NUM}{UNIT}"), and the expression over the tables the
+ * number must equal.  The patterns and the expression stay source strings:
+ * the check stage compiles them. */
+typedef struct pb_claim {
+    const char *id;          /* the key in "claims" */
+    const char *description; /* what the figure is */
+    const char **patterns;   /* ICU regular expressions with one {NUM} */
+    const char **pattern_paths;
+    int npatterns;
+    const char *value;       /* "applications.disclosed.total" */
+    const char *value_path;
+    const char *path;        /* "claims.disclosed" */
+    const char *source;      /* the layout file that declared it */
+} pb_claim;
+
 /* A {{table.row.cell}} reference in a report's text, bound to its cell. */
 typedef struct pb_cell_ref {
     const char *text;        /* as written, "{{applications.new_requests.total}}" */

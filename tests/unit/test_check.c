@@ -339,9 +339,9 @@ static pb_report *budget(pb_arena *a, const char *plan, const pb_layout **layout
     pb_ruleset *rs = pb_check_compile(*layout, a, d);
     if (!rs)
         return NULL;
-    if (!pb_check_run(rs, r, NULL, NULL, a, f, d))
-        return NULL;
-    return r;
+    bool ok = pb_check_run(rs, r, NULL, NULL, a, f, d);
+    pb_check_free(rs);
+    return ok ? r : NULL;
 }
 
 static void test_rules(void)
@@ -493,7 +493,7 @@ static void same_facts(pb_engine *e, const char *name, const char *prev_name, in
         missing += level && !strcmp(level, "missing");
         const cJSON *scope = cJSON_GetObjectItemCaseSensitive(fi, "scope");
         const cJSON *sc = scope ? scope->child : NULL;
-        char where[512], head[1024], scopes[512] = "";
+        char where[512], head[2048], scopes[512] = "";
         snprintf(where, sizeof where, "%s%s%s: %s: ", str(fi, "file"),
                  str(fi, "path") ? ": " : "", str(fi, "path") ? str(fi, "path") : "", level);
         if (sc && str(fi, "scope_label"))
