@@ -240,6 +240,21 @@ typedef enum pb_check_format {
 PB_API pb_status pb_check(pb_engine *engine, const pb_request *request,
                           pb_check_format format, int strict, char **text, size_t *len);
 
+/* Sums the tables of member reports (files) into the report data of a
+ * summary report (全市汇总), cell by cell: integers and decimals exactly,
+ * a blank cell adds nothing (blank + blank stays blank).  The members have
+ * one layout (`layout`, a name or path; NULL: the one each member names)
+ * and the same tables in the same order.  With `base` (a report file) the
+ * summary is that report with the sums in its tables; without, a report of
+ * the tables alone.  The JSON goes to out_path (written whole or not at
+ * all; NULL: no file) and to *json and *len (NUL-terminated, free with
+ * pb_free; json NULL: not wanted).  Messages go to the options' callback.
+ * PB_OK, or the status of bad input: PB_ERR_INPUT for a text cell, a
+ * number with a note, or members whose tables differ. */
+PB_API pb_status pb_sum(pb_engine *engine, const char *const *members, int nmembers,
+                        const char *layout, const char *base, const char *out_path,
+                        char **json, size_t *len);
+
 /* Frees memory paiban handed back (NULL is fine). */
 PB_API void pb_free(void *memory);
 

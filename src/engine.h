@@ -51,6 +51,21 @@ pb_status pb_engine_render(pb_engine *e, const pb_job *job, pb_diag *diag);
 pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format format,
                           bool strict, char **out, size_t *out_len, pb_diag *diag);
 
+/* paiban sum: the member reports (files) summed table by table into a
+ * summary report, written as report data to *out (malloc'ed, NUL-
+ * terminated; out may be NULL) and to out_path when set (written whole or
+ * not at all).  Every pointer is borrowed. */
+typedef struct pb_sum_job {
+    const char *const *members;
+    int nmembers;
+    const char *layout_ref;     /* NULL: the one layout the members name */
+    const char *base_path;      /* the summary's meta and text, or NULL */
+    const char *out_path;       /* or NULL */
+} pb_sum_job;
+
+pb_status pb_engine_sum(pb_engine *e, const pb_sum_job *job, char **out, size_t *out_len,
+                        pb_diag *diag);
+
 /* The engine's data folder. */
 const char *pb_engine_data_dir(const pb_engine *e);
 

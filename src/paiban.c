@@ -21,6 +21,7 @@
 #include "layout/paginate.h"
 #include "output/dump.h"
 #include "output/pdf.h"
+#include "summary/summary.h"
 
 #ifndef PAIBAN_INSTALL_DATADIR
 #define PAIBAN_INSTALL_DATADIR "/usr/local/share/paiban"
@@ -736,6 +737,8 @@ struct job_run {
     char **out;
     size_t *out_len;
     pb_status check_status;
+    /* sum only */
+    const pb_sum_job *sum;
     void (*fn)(job_run *r);
 };
 
@@ -778,6 +781,97 @@ static void run_check(job_run *r)
     }
     if (findings.violations > 0 || (r->strict && findings.missing > 0))
         r->check_status = PB_ERR_CHECK;
+}
+
+/* Whether two layout files are one (named by different paths). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!strcmp(a, b))
+        return true;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* paiban sum: the members read and bound to their one layout, summed,
+ * written as report data (into the base report when there is one). */
+static void run_sum(job_run *r)
+{
+    const pb_sum_job *sj = r->sum;
+    pb_arena *arena = r->arena;
+    pb_diag *diag = r->diag;
+    pb_report **members = pb_arena_calloc(arena, (size_t)sj->nmembers + 1, sizeof *members);
+    int n = 0;
+    const pb_layout *layout = NULL;
+    const char *layout_ref = NULL, *first = NULL;
+    for (int i = 0; i < sj->nmembers; i++) {
+        pb_report *m = pb_input_report_file(sj->members[i], arena, diag);
+        if (!m)
+            continue;
+        pb_input_paths paths = {.data_dir = r->e->data_dir};
+        const char *ref = sj->layout_ref ? sj->layout_ref
+                          : m->layout    ? m->layout
+                                         : PB_DEFAULT_LAYOUT;
+        if (sj->layout_ref)
+            paths.ref_file = "--layout";
+        else if (m->layout) {
+            paths.ref_file = m->file;
+            paths.ref_path = "layout";
+        }
+        const pb_ruleset *rules;
+        const pb_layout *l =
+            engine_layout(r->e, ref, sj->layout_ref ? "." : m->dir, &paths, &rules, diag);
+        if (!l)
+            continue;
+        if (!layout) {
+            layout = l;
+            layout_ref = sj->layout_ref ? sj->layout_ref : m->layout;
+            first = m->file;
+        } else if (!same_file(l->file, layout->file)) {
+            pb_diag_error(diag, PB_ERR_INPUT, m->file, m->layout ? "layout" : NULL,
+                          "the layout is %s, %s's is %s: the members of a summary have one "
+                          "layout", l->file, first, layout->file);
+            continue;
+        }
+        /* bound to the first member's copy: one template, one table */
+        if (pb_input_bind_tables(m, layout, arena, diag))
+            members[n++] = m;
+    }
+    if (pb_diag_failed(diag) || !n)
+        return;
+    const pb_summary *s = pb_summarize(members, n, layout, arena, diag);
+    if (!s)
+        return;
+    pb_report *base = NULL;
+    char *bytes = NULL;
+    size_t len = 0;
+    if (sj->base_path) {
+        if (!pb_read_file(sj->base_path, pb_limit_input_bytes(), PB_ERR_INPUT, &bytes, &len,
+                          diag))
+            return;
+        base = pb_input_report(sj->base_path, bytes, len, arena, diag);
+        if (!base || !pb_input_bind_tables(base, layout, arena, diag)) {
+            free(bytes);
+            return;
+        }
+    }
+    char *json;
+    size_t json_len;
+    bool ok = pb_input_summary_json(s, layout_ref, base, bytes, len, &json, &json_len, arena,
+                                    diag);
+    free(bytes);
+    if (!ok)
+        return;
+    if (sj->out_path && !pb_write_file_atomic(sj->out_path, json, json_len, diag)) {
+        free(json);
+        return;
+    }
+    if (r->out) {
+        *r->out = json;
+        *r->out_len = json_len;
+    } else {
+        free(json);
+    }
 }
 
 static void run_in_arena(void *arg)
@@ -845,6 +939,25 @@ pb_status pb_engine_check(pb_engine *e, const pb_job *job, pb_check_format forma
         return status_of(diag);
     }
     return r.check_status;
+}
+
+pb_status pb_engine_sum(pb_engine *e, const pb_sum_job *job, char **out, size_t *out_len,
+                        pb_diag *diag)
+{
+    if (out) {
+        *out = NULL;
+        *out_len = 0;
+    }
+    job_run r = {.e = e, .diag = diag, .sum = job, .out = out, .out_len = out_len,
+                 .fn = run_sum};
+    run_job(&r);
+    pb_status st = status_of(diag);
+    if (st != PB_OK && out) {
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+    }
+    return st;
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -1100,6 +1213,30 @@ pb_status pb_check(pb_engine *e, const pb_request *r, pb_check_format format, in
     pb_diag_init(&diag);
     pb_status st = pb_engine_check(e, &job, format, strict != 0, text, len, &diag);
     return finish(e, r, &diag, st);
+}
+
+pb_status pb_sum(pb_engine *e, const char *const *members, int nmembers, const char *layout,
+                 const char *base, const char *out_path, char **json, size_t *len)
+{
+    if (json)
+        *json = NULL;
+    if (len)
+        *len = 0;
+    if (!e || !members || nmembers < 1)
+        return misuse(e, NULL, "pb_sum: no member report");
+    for (int i = 0; i < nmembers; i++)
+        if (!members[i] || !*members[i])
+            return misuse(e, NULL, "pb_sum: a member without a file name");
+    if ((json && !len) || (!json && !out_path))
+        return misuse(e, NULL, json ? "pb_sum: a pointer without its length"
+                                    : "pb_sum: neither an output file nor a place for the JSON");
+    pb_sum_job job = {members, nmembers, layout, base, out_path};
+    pb_diag diag;
+    pb_diag_init(&diag);
+    pb_status st = pb_engine_sum(e, &job, json, len, &diag);
+    pb_diag_deliver(&diag, e->message, e->message_user);
+    pb_diag_free(&diag);
+    return st;
 }
 
 void pb_free(void *p)

@@ -29,6 +29,11 @@ typedef struct pb_ruleset pb_ruleset;
  * arena (the layout's). */
 pb_ruleset *pb_check_compile(const pb_layout *layout, pb_arena *arena, pb_diag *diag);
 
+/* "（七）总计 × 自然人": value cell `slot` (pb_table_value_slots order) of
+ * template t as a clerk names it: the fewest last parts of its row label
+ * and of its column label that no other row (column) shares.  In a. */
+const char *pb_check_cell_label(pb_arena *a, const pb_table_template *t, int slot);
+
 /* Closes what the ruleset holds outside its arena (the claims' compiled
  * regular expressions); the arena is the caller's.  NULL is fine. */
 void pb_check_free(pb_ruleset *rules);

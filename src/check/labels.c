@@ -228,3 +228,8 @@ const char *check_cell_label(pb_arena *a, const tlabels *tl, int slot)
         return c;
     return pb_arena_printf(a, "%s × %s", r, c);
 }
+
+const char *pb_check_cell_label(pb_arena *a, const pb_table_template *t, int slot)
+{
+    return check_cell_label(a, check_labels(a, t), slot);
+}

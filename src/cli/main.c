@@ -19,6 +19,7 @@ typedef struct command {
 static const command commands[] = {
     {"render", cmd_render, "typeset reports into PDF files"},
     {"check", cmd_check, "check the numbers of a report against its layout's rules"},
+    {"sum", cmd_sum, "sum the tables of member reports into a summary report"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof *commands)
 

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "model/document.h"
+#include "model/summary.h"
 
 /* Where layouts and the font catalog are looked up by name. */
 typedef struct pb_input_paths {
@@ -53,6 +54,17 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir,
  * of the value or the string. */
 bool pb_input_bind_tables(pb_report *report, const pb_layout *layout, pb_arena *arena,
                           pb_diag *diag);
+
+/* A summary (paiban sum) as report data, JSON in cJSON's fixed format
+ * (the same input gives the same bytes) with a final newline, into *out
+ * (malloc'ed).  With a base report (`base`, read and bound from
+ * base_bytes), the base is kept whole and the values of its table blocks
+ * are the summary's: it must have the summary's tables in their order
+ * (errors of class PB_ERR_INPUT naming the base).  Without one, a report
+ * of the summary's tables alone, naming layout_ref (may be NULL). */
+bool pb_input_summary_json(const pb_summary *s, const char *layout_ref, const pb_report *base,
+                           const char *base_bytes, size_t base_len, char **out, size_t *out_len,
+                           pb_arena *arena, pb_diag *diag);
 
 /* The layout used when neither the command line nor the report names one. */
 #define PB_DEFAULT_LAYOUT "gbt9704"
