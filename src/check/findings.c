@@ -396,8 +396,8 @@ int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
             text = pb_arena_printf(a, "%s%s", text, cell_list(a, x, false, strlen(text)));
         } else {
             /* the sentence would lose its number */
-            text = pb_arena_printf(a, "%s (%s): %s", headline(a, x), x->cells[0].label,
-                                   force ? "printed empty" : "fill it in");
+            text = pb_arena_printf(a, "%s: %s (%s): %s", headline(a, x), x->cells[0].label,
+                                   x->cells[0].path, force ? "printed empty" : "fill it in");
             error = !force;
             blank_refs += error;
         }
