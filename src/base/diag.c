@@ -17,7 +17,47 @@ void pb_diag_free(pb_diag *d)
     for (int i = 0; i < d->count; i++)
         free(d->messages[i].text); /* the parts share its block */
     free(d->messages);
+    free(d->warned);
     memset(d, 0, sizeof *d);
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001B3u;
+    return (h ^ 0xFF) * 0x100000001B3u; /* a separator: ("ab", "c") != ("a", "bc") */
+}
+
+/* True the first time this warning is seen (64-bit hashes of file, path
+ * and text: a collision would drop one warning in 2^64). */
+static bool first_warning(pb_diag *d, const char *file, const char *path, const char *body)
+{
+    uint64_t h = fnv1a(fnv1a(fnv1a(0xCBF29CE484222325u, file), path), body);
+    if (h == 0)
+        h = 1;
+    if (2 * (d->nwarned + 1) > d->capwarned) {
+        size_t cap = d->capwarned ? d->capwarned * 2 : 64;
+        uint64_t *t = pb_xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < d->capwarned; i++) {
+            uint64_t v = d->warned[i];
+            if (!v)
+                continue;
+            size_t j = (size_t)v & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = v;
+        }
+        free(d->warned);
+        d->warned = t;
+        d->capwarned = cap;
+    }
+    size_t j = (size_t)h & (d->capwarned - 1);
+    for (; d->warned[j]; j = (j + 1) & (d->capwarned - 1))
+        if (d->warned[j] == h)
+            return false;
+    d->warned[j] = h;
+    d->nwarned++;
+    return true;
 }
 
 /* Messages quote input and file names, which may hold anything: bytes that
@@ -68,6 +108,8 @@ static void add(pb_diag *d, pb_severity sev, pb_status status, const char *file,
         file = NULL;
     if (path && !*path)
         path = NULL;
+    if (sev == PB_WARNING && !first_warning(d, file, path, body))
+        return;
     size_t fl = file ? strlen(file) : 0, pl = path ? strlen(path) : 0, bl = strlen(body);
     /* one block: the line, then the parts */
     size_t need = 2 * 6 * (fl + pl + bl) + 16;

@@ -8,6 +8,7 @@
 #define PB_DIAG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "paiban.h" /* pb_status, pb_severity, pb_message */
@@ -28,6 +29,9 @@ typedef struct pb_diag {
     pb_status status;     /* class of the first error; PB_OK if none */
     int limit;            /* stop storing after this many errors (0: 100) */
     bool out_of_memory;   /* memory ran out: the status is PB_ERR_MEMORY */
+    uint64_t *warned;     /* owned: hashes of the warnings given (open
+                             addressing, 0 = free), so each is given once */
+    size_t nwarned, capwarned;
 } pb_diag;
 
 void pb_diag_init(pb_diag *d);
@@ -37,6 +41,8 @@ void pb_diag_free(pb_diag *d);
 void pb_diag_error(pb_diag *d, pb_status status, const char *file,
                    const char *path, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* A warning identical to one already given (a text set twice, to measure
+ * it and to place it) is not repeated. */
 void pb_diag_warning(pb_diag *d, const char *file, const char *path,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* What paiban chose (--verbose), no file or path. */

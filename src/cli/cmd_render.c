@@ -320,6 +320,15 @@ static const char help[] =
     "or font problem, 5 a file could not be read or written, 6 the numbers do not\n"
     "add up; a batch exits with the status of its first failure.\n";
 
+/* /dev/stdout is standard output itself, "-": written through the open
+ * descriptor, it keeps what the shell gave it (appending with >>, or after
+ * what an enclosing { ...; } > FILE wrote before), where opening the name
+ * anew would start the file over. */
+static const char *stdout_name(const char *path)
+{
+    return strcmp(path, "/dev/stdout") == 0 ? "-" : path;
+}
+
 enum { OPT_BATCH = 256, OPT_FONT_DIR, OPT_DUMP, OPT_PREVIOUS, OPT_FORCE };
 
 static const struct option options[] = {
@@ -364,7 +373,7 @@ static int parse(int argc, char **argv, render_args *a)
     int c;
     while ((c = getopt_long(argc, argv, ":o:l:j:qvh", options, NULL)) != -1) {
         switch (c) {
-        case 'o': a->out = optarg; break;
+        case 'o': a->out = stdout_name(optarg); break;
         case 'l': a->layout = optarg; break;
         case OPT_BATCH: a->batch = optarg; break;
         case 'j':
@@ -373,7 +382,7 @@ static int parse(int argc, char **argv, render_args *a)
             break;
         case 'q': a->quiet = true; break;
         case OPT_FONT_DIR: a->font_dirs[a->nfont_dirs++] = optarg; break;
-        case OPT_DUMP: a->dump = optarg; break;
+        case OPT_DUMP: a->dump = stdout_name(optarg); break;
         case 'v': a->verbose = true; break;
         case OPT_PREVIOUS: a->previous = optarg; break;
         case OPT_FORCE: a->force = true; break;

@@ -11,25 +11,7 @@
 #include "base/fsio.h"
 #include "base/suggest.h"
 #include "base/utf8.h"
-
-/* Why cp may not appear in text, or NULL.  Invisible characters are
- * refused rather than dropped: they break copying, searching and line
- * breaking, and the author cannot see them to fix them. */
-static const char *forbidden(uint32_t cp)
-{
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
-        return "control character";
-    if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
-        return "zero-width character";
-    if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-        (cp >= 0x2066 && cp <= 0x2069))
-        return "bidirectional control";
-    if (cp == 0x2028)
-        return "line separator";
-    if (cp == 0x2029)
-        return "paragraph separator";
-    return NULL;
-}
+#include "input/invisible.h"
 
 /* ---- lexer: what cJSON does not check or does not say --------------- */
 
@@ -267,7 +249,7 @@ static void near_text(const char *s, size_t len, size_t pos, char *out, size_t s
             out[o++] = '?';
         } else if (cp == '\t') {
             out[o++] = ' ';
-        } else if (forbidden(cp)) {
+        } else if (pb_char_invisible(cp)) {
             out[o++] = '?';
         } else {
             memcpy(out + o, s + i, k - i);
@@ -321,7 +303,7 @@ static bool plain_key(const char *key)
     if (!len || pb_utf8_invalid_at(key, len) >= 0 || strpbrk(key, ".[]\"\\ "))
         return false;
     for (size_t i = 0; i < len;)
-        if (forbidden(pb_utf8_next(key, len, &i)))
+        if (pb_char_invisible(pb_utf8_next(key, len, &i)))
             return false;
     return true;
 }
@@ -381,7 +363,7 @@ const char *jquote(jctx *c, const char *s, int max)
         uint32_t cp = pb_utf8_next(s, len, &k);
         if (cp == 0xFFFD && k == i + 1 && (unsigned char)s[i] >= 0x80)
             o += (size_t)sprintf(out + o, "\\x%02X", (unsigned char)s[i]);
-        else if (forbidden(cp))
+        else if (pb_char_invisible(cp))
             o += (size_t)sprintf(out + o, "\\u%04X", (unsigned)cp);
         else if (cp == '"' || cp == '\\')
             o += (size_t)sprintf(out + o, "\\%c", (char)cp);
@@ -697,13 +679,83 @@ typedef struct walk {
     const lexer *L;
     long next_string; /* index of the next string, in document order */
     int next_nul;     /* cursor into L->nul */
+    int removals_told;  /* strings whose removed characters were reported */
+    long removals_more; /* strings with removed characters not reported */
 } walk;
+
+/* Strings of one file whose removed characters get a warning of their
+ * own; beyond that they are counted (one pasted document can have a soft
+ * hyphen in every paragraph). */
+#define REMOVAL_WARNINGS 20
 
 static bool has_nul(walk *w, long index)
 {
     while (w->next_nul < w->L->nnul && w->L->nul[w->next_nul] < index)
         w->next_nul++;
     return w->next_nul < w->L->nnul && w->L->nul[w->next_nul] == index;
+}
+
+/* A character removed from a string: the first place and how often. */
+typedef struct removal {
+    uint32_t cp;
+    const char *what;
+    long first, count;
+} removal;
+
+/* Removes the characters pb_char_use_in_text says to remove from s (in
+ * place: the string only shrinks) with a warning naming each, and where. */
+static void remove_invisible(walk *w, const pseg *p, const cJSON *node, char *s, size_t len)
+{
+    jctx *c = w->c;
+    removal found[8];
+    int nfound = 0;
+    long chars = 0, other = 0;
+    size_t o = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        uint32_t cp = pb_utf8_next(s, len, &i);
+        chars++;
+        const char *what;
+        if (pb_char_use_in_text(cp, prev, &what) == PB_CHAR_REMOVE) {
+            int k = 0;
+            while (k < nfound && found[k].cp != cp)
+                k++;
+            if (k == nfound && nfound < (int)(sizeof found / sizeof *found))
+                found[nfound++] = (removal){cp, what, chars, 0};
+            if (k < nfound)
+                found[k].count++;
+            else
+                other++;
+        } else {
+            memmove(s + o, s + at, i - at);
+            o += i - at;
+        }
+        prev = cp;
+    }
+    s[o] = 0;
+    if (nfound == 0)
+        return;
+    if (w->removals_told == REMOVAL_WARNINGS) {
+        w->removals_more++;
+        return;
+    }
+    w->removals_told++;
+    const char *path = pseg_str(c, p);
+    for (int k = 0; k < nfound; k++) {
+        const removal *r = &found[k];
+        if (r->count == 1)
+            pb_diag_warning(c->diag, jfile_of(c, node), path,
+                            "%s U+%04X removed (character %ld)", r->what, (unsigned)r->cp,
+                            r->first);
+        else
+            pb_diag_warning(c->diag, jfile_of(c, node), path,
+                            "%s U+%04X removed (%ld times, first at character %ld)", r->what,
+                            (unsigned)r->cp, r->count, r->first);
+    }
+    if (other)
+        pb_diag_warning(c->diag, jfile_of(c, node), path,
+                        "%ld more invisible characters removed", other);
 }
 
 static void check_string(walk *w, const pseg *p, const cJSON *node, const char *s, bool nul,
@@ -723,16 +775,28 @@ static void check_string(walk *w, const pseg *p, const cJSON *node, const char *
         return;
     }
     long chars = 0;
+    bool removable = false;
+    uint32_t prev = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp = pb_utf8_next(s, len, &i);
         chars++;
-        const char *why = forbidden(cp);
-        if (why) {
+        const char *why;
+        pb_char_use use = pb_char_use_in_text(cp, prev, &why);
+        if (key && use == PB_CHAR_PLAIN && pb_char_invisible(cp)) {
+            use = PB_CHAR_REFUSE;
+            why = "invisible character";
+        }
+        if (use == PB_CHAR_REFUSE || (key && use == PB_CHAR_REMOVE)) {
             jerror(c, node, pseg_str(c, p), "%s%s U+%04X is not allowed (character %ld)", in,
                    why, (unsigned)cp, chars);
             return;
         }
+        removable |= use == PB_CHAR_REMOVE;
+        prev = cp;
     }
+    /* the tree belongs to the parse: its strings may be changed in place */
+    if (removable)
+        remove_invisible(w, p, node, (char *)s, len);
 }
 
 typedef struct keyidx {
@@ -860,6 +924,9 @@ cJSON *json_parse(jctx *c, const char *bytes, size_t len)
     }
     walk w = {.c = c, .L = &L};
     check_node(&w, root, NULL);
+    if (w.removals_more)
+        pb_diag_warning(c->diag, c->file, NULL,
+                        "invisible characters removed from %ld more strings", w.removals_more);
     free(L.nul);
     return root;
 }

@@ -35,6 +35,43 @@ static bool is_ignorable(hb_unicode_funcs_t *uf, uint32_t cp)
     return hb_unicode_general_category(uf, cp) == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
 }
 
+/* A variation selector the input kept after a CJK ideograph (an
+ * ideographic variation sequence, or a standardized variant). */
+static bool ideographic_variation(uint32_t cp)
+{
+    return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+/* Variation sequences already warned about in this text. */
+typedef struct told_variants {
+    uint32_t base[8], vs[8];
+    int n;
+} told_variants;
+
+/* A face without a glyph for base+vs prints base's usual form (Unicode's
+ * fallback for a sequence a font does not support): the text layer keeps
+ * the sequence, but the glyph is not the variant asked for, which for a
+ * name matters, so say so once per sequence and text. */
+static void check_variant(const pb_face *face, const pb_span *sp, uint32_t base, uint32_t vs,
+                          told_variants *told, pb_diag *diag)
+{
+    hb_codepoint_t g;
+    if (hb_font_get_variation_glyph(face->hb_font, base, vs, &g))
+        return;
+    for (int i = 0; i < told->n; i++)
+        if (told->base[i] == base && told->vs[i] == vs)
+            return;
+    if (told->n < 8) {
+        told->base[told->n] = base;
+        told->vs[told->n++] = vs;
+    }
+    char ch[8];
+    ch[pb_utf8_encode(base, ch)] = 0;
+    pb_diag_warning(diag, sp->file, sp->path,
+                    "%s has no glyph for the variation sequence U+%04X U+%04X; the usual "
+                    "form of \"%s\" is printed", face->family, (unsigned)base, (unsigned)vs, ch);
+}
+
 /* Marks, emoji modifiers and the character after a ZWJ stay in the face
  * of what they attach to, if that face can draw them (alone or composed
  * with the previous character). */
@@ -138,6 +175,7 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
     int nmiss = 0, miss_cap = 0;
     size_t ncp = 0;
 
+    told_variants told = {.n = 0};
     for (int s = 0; s < nspans; s++) {
         const pb_span *sp = &spans[s];
         item *cur = NULL;
@@ -152,6 +190,8 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                 face = cur ? cur->face : pb_fonts_pick(fs, sp->role, cp);
                 if (!face)
                     face = pb_fonts_role_face(fs, sp->role, 0);
+                if (cur && face && ideographic_variation(cp))
+                    check_variant(face, sp, prev, cp, &told, diag);
             } else if (cur && cur->face && attaches(uf, cp, prev, cur->face)) {
                 face = cur->face;
             } else {

@@ -56,7 +56,7 @@ for case in "$here"/*.case; do
   case "$args" in *"$readonly_dir"*) run_as=$as_user ;; esac
   want_exit=$(sed -n 2p "$case" | sed 's/^exit //')
   sed -n '3,$p' "$case" > "$work/want.txt"
-  rm -f "$work"/.out.pdf.* "$work/out.pdf"
+  rm -f "$work"/.paiban-tmp.* "$work"/.out.pdf.* "$work/out.pdf"
   printf 'an existing file\n' > "$work/out.pdf"
   # shellcheck disable=SC2086
   (cd "$here" && $run_as "$paiban" $args) 2> "$work/raw.txt" > /dev/null
@@ -73,7 +73,7 @@ for case in "$here"/*.case; do
   if [ "$(cat "$work/out.pdf")" != "an existing file" ]; then
     echo "FAIL $name: the existing output file was changed"; ok=0
   fi
-  if ls "$work"/.out.pdf.* > /dev/null 2>&1 || [ -n "$(ls -A "$readonly_dir")" ]; then
+  if ls "$work"/.paiban-tmp.* "$work"/.out.pdf.* > /dev/null 2>&1 || [ -n "$(ls -A "$readonly_dir")" ]; then
     echo "FAIL $name: a temporary file was left behind"; ok=0
   fi
   if [ $ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
