@@ -143,6 +143,7 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         .align = o->align,
         .compress_punct = true,
         .avoid_single_last = o->align == PB_ALIGN_JUSTIFY,
+        .grid = o->style->char_grid ? f->layout->char_pitch : 0,
     };
     pb_lb_result res;
     pb_linebreak(pp.units, pp.nunits, &p, f->arena, &res);
@@ -163,6 +164,8 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         pb_fx pen = pb_prepared_place(&pp, f->fonts, &res, li, f->arena, &l->glyphs,
                                       &l->nglyphs);
         l->width = pen;
+        pb_prepared_links(&pp, &res, li, l->glyphs, l->nglyphs, f->arena, &l->links,
+                          &l->nlinks);
         pb_fx indent = li == 0 ? o->first_indent : 0;
         pb_fx avail = o->measure - indent - o->right_indent;
         switch (o->align) {
@@ -213,9 +216,14 @@ static const char *plain_text(flow *f, const pb_text *t)
 static text_opts opts_for(flow *f, const pb_style *st, int block, const char *path)
 {
     pb_fx cw = char_width(f->layout, st);
+    /* a style on the character grid measures whole cells: the text block
+     * less what rounding the pitch down left over (under 1/64 pt a cell) */
+    pb_fx measure = f->layout->text_width;
+    if (st->char_grid && f->layout->char_pitch > 0 && f->layout->chars_per_line > 0)
+        measure = f->layout->char_pitch * f->layout->chars_per_line;
     return (text_opts){
         .style = st,
-        .measure = f->layout->text_width,
+        .measure = measure,
         .align = st->align,
         .first_indent = cw * st->indent_chars,
         .right_indent = cw * st->right_indent_chars,

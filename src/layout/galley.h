@@ -32,6 +32,14 @@ typedef struct pb_rule {
     pb_fx width;
 } pb_rule;
 
+/* A link on a line: the horizontal extent of the text it covers, from
+ * the line's left edge, over the line box's height; the URI it opens (a
+ * web or e-mail address in the text). */
+typedef struct pb_link {
+    pb_fx x0, x1;
+    const char *uri;      /* arena */
+} pb_link;
+
 /* A table cell as placed, for the dump and the tests: the box (relative
  * to the line box) and the text it shows. */
 typedef struct pb_cell_box {
@@ -74,6 +82,8 @@ typedef struct pb_gline {
     int table_row;        /* its grid row; -1: the header rows */
     int slice, nslices;   /* a row too tall for a page, split between its
                              lines: line `slice` of its `nslices` (0: whole) */
+    pb_link *links;       /* addresses on the line, clickable */
+    int nlinks;
 } pb_gline;
 
 typedef struct pb_galley {

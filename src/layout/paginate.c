@@ -13,8 +13,10 @@
 
 #include "base/call.h"
 #include "base/limits.h"
+#include "base/utf8.h"
 #include "layout/flow.h"
 #include "layout/table_set.h"
+#include "text/shape.h"
 
 typedef struct pager {
     pb_arena *arena;
@@ -150,6 +152,25 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
     return true;
 }
 
+/* The middle of the ink of the first dash of a line, from its baseline
+ * (y-down: negative above it); 0 when the line has no dash. */
+static pb_fx dash_centre(const pb_gline *l, const pb_fontset *fonts)
+{
+    for (int i = 0; i < l->nglyphs; i++) {
+        const pb_pglyph *g = &l->glyphs[i];
+        if (g->text_len == 0)
+            continue;
+        size_t at = g->text_off;
+        uint32_t cp = pb_utf8_next(l->text, strlen(l->text), &at);
+        pb_fx top, bottom;
+        if ((cp == 0x2014 || cp == 0x2015 || cp == 0x2013 || cp == 0x2012 || cp == '-' ||
+             cp == 0x2500) &&
+            pb_glyph_ink(pb_fonts_face(fonts, g->face), g->gid, g->size, &top, &bottom))
+            return g->y + (top + bottom) / 2;
+    }
+    return 0;
+}
+
 static bool add_page_numbers(pager *p, const pb_layout *layout, const pb_fontset *fonts,
                              pb_diag *diag)
 {
@@ -188,8 +209,10 @@ static bool add_page_numbers(pager *p, const pb_layout *layout, const pb_fontset
         pb_placed_line *pl = &pg->lines[pg->nlines++];
         pl->line = l;
         pl->x = layout->margin_left + x;
-        /* The baseline sits below_text under the text block. */
-        pl->y = layout->margin_top + layout->text_height + pn->below_text - l->baseline;
+        /* GB/T 9704 7.5: the dashes (一字线) beside the number lie
+         * below_text under the text block; without a dash, the baseline */
+        pl->y = layout->margin_top + layout->text_height + pn->below_text -
+                dash_centre(l, fonts) - l->baseline;
     }
     return true;
 }
