@@ -28,6 +28,51 @@ static const char *const heading_cell_keys[] = {"text", "colspan", NULL};
 static const char *const block_keys[] = {"type", "table", "template", "caption", "values",
                                          NULL};
 static const char *const format_names[] = {"integer", "decimal", "text"};
+
+/* A text of a table: a string, or an array of strings, the pieces a line
+ * may end between (["三、本年度", "办理结果"]), joined, with where they
+ * join. */
+static bool table_text(jctx *c, const cJSON *v, const char *path, bool nonempty,
+                       const char **text, pb_breaks *breaks)
+{
+    *breaks = (pb_breaks){NULL, 0};
+    if (cJSON_IsString(v))
+        return jstring(c, v, path, nonempty, text);
+    if (!cJSON_IsArray(v)) {
+        jerror(c, v, path, "expected a string or an array of strings, got %s", jdescribe(c, v));
+        return false;
+    }
+    int n = cJSON_GetArraySize(v), i = 0;
+    if (n == 0) {
+        jerror(c, v, path, "expected a string or an array of strings, got an empty array");
+        return false;
+    }
+    const char **parts = pb_arena_calloc(c->arena, (size_t)n, sizeof *parts);
+    size_t len = 0;
+    bool ok = true;
+    for (const cJSON *m = v->child; m; m = m->next, i++) {
+        if (jstring(c, m, jpath_index(c, path, i), true, &parts[i]))
+            len += strlen(parts[i]);
+        else
+            ok = false;
+    }
+    if (!ok)
+        return false;
+    char *joined = pb_arena_alloc(c->arena, len + 1);
+    uint32_t *at = pb_arena_calloc(c->arena, (size_t)n, sizeof *at);
+    size_t o = 0;
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            at[i - 1] = (uint32_t)o;
+        size_t k = strlen(parts[i]);
+        memcpy(joined + o, parts[i], k);
+        o += k;
+    }
+    joined[o] = 0;
+    *text = joined;
+    *breaks = (pb_breaks){at, n - 1};
+    return true;
+}
 static const char *const align_names[] = {"left", "center", "right"};
 static const pb_align align_values[] = {PB_ALIGN_LEFT, PB_ALIGN_CENTER, PB_ALIGN_RIGHT};
 
@@ -306,7 +351,7 @@ static void parse_header(tparse *p, const cJSON *arr, const char *path, pb_heade
         jopt_string(c, m, npath, "id", true, &h->id); /* a column group, for rules */
         const cJSON *tx = jrequire(c, m, npath, "text");
         if (tx)
-            jstring(c, tx, jpath_key(c, npath, "text"), true, &h->text);
+            table_text(c, tx, jpath_key(c, npath, "text"), true, &h->text, &h->text_breaks);
         const cJSON *ch = jmember(m, "children"), *co = jmember(m, "column");
         if (ch && co) {
             jerror(c, co, npath, "give \"column\" (a leaf) or \"children\", not both");
@@ -350,11 +395,13 @@ static void row_label(tparse *p, const cJSON *m, const char *rpath, pb_row_node 
     jctx *c = p->c;
     const char *lpath = jpath_key(c, rpath, "label");
     if (!p->cols_known) {
-        jopt_string(c, m, rpath, "label", true, &r->label);
+        const cJSON *l = jmember(m, "label");
+        if (l)
+            table_text(c, l, lpath, true, &r->label, &r->label_breaks);
     } else if (p->L > 0) {
         const cJSON *l = jrequire(c, m, rpath, "label");
         if (l)
-            jstring(c, l, lpath, true, &r->label);
+            table_text(c, l, lpath, true, &r->label, &r->label_breaks);
     } else {
         const cJSON *l = jmember(m, "label");
         if (l)
@@ -421,7 +468,8 @@ static void parse_heading(tparse *p, const cJSON *arr, const char *path, pb_row_
             jcheck_keys(c, m, cpath, heading_cell_keys);
             const cJSON *tx = jrequire(c, m, cpath, "text");
             if (tx)
-                jstring(c, tx, jpath_key(c, cpath, "text"), false, &cell->text);
+                table_text(c, tx, jpath_key(c, cpath, "text"), false, &cell->text,
+                           &cell->text_breaks);
             if (!jopt_int(c, m, cpath, "colspan", 1, 1000, &cell->colspan))
                 ok = false;
         } else {
@@ -463,7 +511,7 @@ static void parse_rows(tparse *p, const cJSON *arr, const char *path, int level,
             const cJSON *v = jmember(m, key);
             const char *vpath = jpath_key(c, rpath, key);
             if (band)
-                jstring(c, v, vpath, true, &r->label);
+                table_text(c, v, vpath, true, &r->label, &r->label_breaks);
             else if (jis_array(c, v, vpath, true))
                 parse_heading(p, v, vpath, r);
             continue;
@@ -645,7 +693,7 @@ static void parse_template(jctx *c, const cJSON *v, const char *path, const char
 
     const cJSON *corner = jmember(v, "corner");
     const char *kpath = jpath_key(c, path, "corner");
-    if (corner && jstring(c, corner, kpath, true, &t->corner)) {
+    if (corner && table_text(c, corner, kpath, true, &t->corner, &t->corner_breaks)) {
         if (p.cols_known && p.L == 0)
             jerror(c, corner, kpath, "the corner cell needs label columns (the table has none)");
         else if (!hd)

@@ -23,6 +23,8 @@ typedef struct flow {
     pb_diag *diag;
     pb_gline *lines;
     int nlines, cap;
+    pb_table_set **tables; /* per block: the layout's tables, set beforehand */
+    bool *table_failed;    /* per block: setting it failed (reported) */
     bool ok;
 } flow;
 
@@ -369,8 +371,10 @@ static void flow_table(flow *f, const pb_block *b, int bi)
 {
     if (!b->table)
         return; /* not bound: the input stage has reported why */
-    pb_table_set *ts;
-    if (!pb_table_set_build(b, f->layout, f->fonts, f->arena, &ts, f->diag))
+    pb_table_set *ts = f->tables ? f->tables[bi] : NULL;
+    if (f->table_failed && f->table_failed[bi])
+        return;
+    if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &ts, f->diag))
         return;
     const pb_table_style *ts_style = &b->table->style;
     const char *caption = b->caption ? b->caption : b->table->caption;
@@ -436,11 +440,50 @@ static void flow_table(flow *f, const pb_block *b, int bi)
     }
 }
 
+static bool layout_template(const pb_layout *layout, const pb_table_template *t)
+{
+    return layout->ntables > 0 && t >= layout->tables && t < layout->tables + layout->ntables;
+}
+
+/* The tables a report takes from its layout's templates (the official
+ * tables) share one type size: each steps down from its template's size
+ * only when its numbers do not fit, and the others follow it down. */
+static void set_layout_tables(flow *f)
+{
+    const pb_report *r = f->report;
+    f->tables = pb_arena_calloc(f->arena, (size_t)r->nblocks + 1, sizeof *f->tables);
+    f->table_failed = pb_arena_calloc(f->arena, (size_t)r->nblocks + 1, sizeof *f->table_failed);
+    pb_fx common = 0;
+    for (int bi = 0; bi < r->nblocks; bi++) {
+        const pb_block *b = &r->blocks[bi];
+        if (b->kind != PB_BLOCK_TABLE || !b->table || !layout_template(f->layout, b->table))
+            continue;
+        if (!pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &f->tables[bi], f->diag)) {
+            f->tables[bi] = NULL;
+            f->table_failed[bi] = true;
+            continue;
+        }
+        if (common == 0 || f->tables[bi]->geo.size < common)
+            common = f->tables[bi]->geo.size;
+    }
+    for (int bi = 0; bi < r->nblocks; bi++) {
+        const pb_block *b = &r->blocks[bi];
+        if (!f->tables[bi] || f->tables[bi]->geo.size <= common)
+            continue;
+        if (!pb_table_set_build(b, f->layout, f->fonts, common, f->arena, &f->tables[bi],
+                                f->diag)) {
+            f->tables[bi] = NULL;
+            f->table_failed[bi] = true;
+        }
+    }
+}
+
 bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset *fonts,
              pb_arena *arena, pb_galley *out, pb_diag *diag)
 {
     flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
               .diag = diag, .ok = true};
+    set_layout_tables(&f);
     bool keep_next = false; /* the previous block was a heading */
     int errors_before = diag->errors;
     /* lines and rows fill pages at best: more than the page limit of them

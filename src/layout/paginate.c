@@ -131,11 +131,13 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
             pl->line = piece;
             pl->x = layout->margin_left;
             pl->y = layout->margin_top + y;
-            for (int k = i; k < j; k++)
-                y = advance(g, layout, k, y);
+            /* a continuation shows the header rows first; the text after
+             * the table's last row returns to the grid below all of it */
             if (l->table_row >= 0 && same_table(g, i, i - 1))
                 y += ts->header_height + cut_above(l);
             y += cut_below(&g->lines[j - 1]);
+            for (int k = i; k < j; k++)
+                y = advance(g, layout, k, y);
             i = j - 1;
             continue;
         }

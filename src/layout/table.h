@@ -33,6 +33,7 @@ typedef struct pb_table_cell {
     int rowspan, colspan;
     pb_cell_kind kind;
     const char *text;     /* NUL-terminated; "" for a blank value */
+    pb_breaks breaks;     /* where the layout prefers its lines to end */
     int align;            /* pb_align: labels left, values centre, headers centre */
     bool bold;
     bool nowrap;          /* numbers: never wrapped */
@@ -71,6 +72,10 @@ typedef struct pb_table_measurer {
                    pb_fx *max);
     /* lines needed to set the text in `width` (>= its min) */
     int (*lines)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width);
+    /* optional: is the text poorly set in `width`: a line holding one
+     * character alone (of a text of more), or a line ending inside one of
+     * the pieces the layout gave the text?  NULL: never */
+    bool (*poor)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width);
 } pb_table_measurer;
 
 typedef struct pb_table_geometry {
@@ -92,6 +97,13 @@ typedef struct pb_table_geometry {
 bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
                     pb_fx text_width, const pb_table_measurer *m, pb_arena *arena,
                     pb_table_geometry *out, pb_diag *diag);
+/* The same, starting from `size` (no larger than the style's) instead of
+ * the style's size, so the tables of a report share one size; with the
+ * text block's height (0: unknown), header rows count once for every page
+ * the table takes. */
+bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, pb_fx size,
+                       pb_fx text_width, pb_fx text_height, const pb_table_measurer *m,
+                       pb_arena *arena, pb_table_geometry *out, pb_diag *diag);
 
 /* May a page end between body rows r-1 and r (grid row indices)?  Never
  * after a band or a heading row (they stay with the row below them). */

@@ -1,5 +1,7 @@
 #include "layout/table_set.h"
 
+#include "base/utf8.h"
+
 #include <string.h>
 
 /* Measurement for the solver: each cell's text is prepared (shaped, with
@@ -13,8 +15,25 @@ typedef struct measure_ctx {
     pb_diag *diag;
     pb_prepared *prep;    /* per cell */
     pb_fx *prep_size;     /* the size each was prepared at; 0: none */
+    pb_lb_unit **hinted;  /* per cell with break hints: its units with
+                             opportunities only where the layout prefers */
+    pb_fx *hinted_min;    /* the widest piece between those */
+    pb_arena *scratch;    /* owned: the line breaks of measurements */
+    int scratch_uses;
     bool failed;
 } measure_ctx;
+
+/* An arena for a measurement's line breaks, renewed now and then: the
+ * solver breaks each text many times and keeps none of it. */
+static pb_arena *scratch(measure_ctx *m)
+{
+    if (!m->scratch || ++m->scratch_uses > 256) {
+        pb_arena_free(m->scratch);
+        m->scratch = pb_arena_new();
+        m->scratch_uses = 0;
+    }
+    return m->scratch;
+}
 
 static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx size)
 {
@@ -42,8 +61,35 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
         m->failed = true;
         memset(&m->prep[i], 0, sizeof m->prep[i]);
     }
+    m->hinted[i] = NULL;
+    const pb_prepared *p = &m->prep[i];
+    if (c->breaks.n > 0 && p->nunits > 0) {
+        /* a line may end only where the layout says (and clreq allows) */
+        pb_lb_unit *u = pb_arena_calloc(m->arena, (size_t)p->nunits, sizeof *u);
+        memcpy(u, p->units, (size_t)p->nunits * sizeof *u);
+        for (int k = 0, h = 0; k < p->nunits; k++) {
+            uint32_t at = p->cstart[k + 1];
+            while (h < c->breaks.n && c->breaks.at[h] < at)
+                h++;
+            bool hint = h < c->breaks.n && c->breaks.at[h] == at;
+            if (u[k].brk == PB_BRK_ALLOW && !hint)
+                u[k].brk = PB_BRK_NONE;
+        }
+        pb_fx mx;
+        pb_linebreak_extent(u, p->nunits, &m->hinted_min[i], &mx);
+        m->hinted[i] = u;
+    }
     m->prep_size[i] = size;
     return &m->prep[i];
+}
+
+/* The units to break a cell at a width: the layout's pieces when the
+ * widest of them fits, else every opportunity. */
+static const pb_lb_unit *units_at(const measure_ctx *m, const pb_table_cell *c,
+                                  const pb_prepared *p, pb_fx width)
+{
+    int i = (int)(c - m->grid->cells);
+    return m->hinted[i] && width >= m->hinted_min[i] ? m->hinted[i] : p->units;
 }
 
 static void measure_extent(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx *min,
@@ -65,6 +111,7 @@ static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width)
         .measure = width,
         .align = (pb_align)c->align,
         .compress_punct = true,
+        .avoid_single_last = true, /* no "度" alone under "结转下年" */
     };
 }
 
@@ -76,13 +123,59 @@ static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
         return 0;
     pb_lb_params lp = cell_params(c, width);
     pb_lb_result res;
-    pb_linebreak(p->units, p->nunits, &lp, m->arena, &res);
+    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
     return res.nlines;
 }
 
+/* Is cp one of the characters of set? */
+static bool strchr_cp(const char *set, uint32_t cp)
+{
+    for (size_t i = 0, n = strlen(set); i < n;)
+        if (pb_utf8_next(set, n, &i) == cp)
+            return true;
+    return false;
+}
+
+/* Is the text poorly set in `width`: a line ending inside one of the
+ * layout's pieces, or a line holding a single character (or one Latin
+ * word) of a text that has more? */
+static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+{
+    measure_ctx *m = ctx;
+    const pb_prepared *p = prepared(m, c, size);
+    if (p->nunits == 0)
+        return false;
+    int i = (int)(c - m->grid->cells);
+    if (m->hinted[i] && width < m->hinted_min[i])
+        return true;
+    pb_lb_params lp = cell_params(c, width);
+    pb_lb_result res;
+    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
+    if (res.nlines < 2)
+        return false;
+    for (int l = 0; l < res.nlines; l++) {
+        const pb_lb_line *ln = &res.lines[l];
+        int words = 0;
+        bool bracket = false, numeral = false;
+        for (int k = ln->first; k < ln->first + ln->count; k++) {
+            const pb_lb_unit *u = &p->units[k];
+            bool latin = u->cls == PB_CC_LATIN;
+            if (u->cls == PB_CC_HAN || (latin && (k == ln->first || p->units[k - 1].cls != PB_CC_LATIN)))
+                words++;
+            bracket = bracket || u->cls == PB_CC_OPEN;
+            numeral = numeral || (u->cls == PB_CC_HAN && strchr_cp("一二三四五六七八九十", u->cp) &&
+                                  k + 1 < p->nunits && p->units[k + 1].cp == 0x3001);
+        }
+        /* an enumerator on a line of its own ("（三）", "三、") is not alone */
+        if (words == 1 && !bracket && !numeral)
+            return true;
+    }
+    return false;
+}
+
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_arena *arena, pb_table_set **out,
-                        pb_diag *diag)
+                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
+                        pb_table_set **out, pb_diag *diag)
 {
     const pb_table_template *tpl = block->table;
     pb_table_set *ts = pb_arena_alloc(arena, sizeof *ts);
@@ -106,10 +199,16 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         .diag = diag,
         .prep = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep),
         .prep_size = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep_size),
+        .hinted = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted),
+        .hinted_min = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_min),
     };
-    pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines};
-    if (!pb_table_solve(g, &tpl->style, layout->text_width, &mr, arena, &ts->geo, diag) ||
-        m.failed)
+    pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
+                            .poor = measure_poor};
+    bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
+                                    layout->text_width, layout->text_height, &mr, arena,
+                                    &ts->geo, diag);
+    pb_arena_free(m.scratch);
+    if (!solved || m.failed)
         return false;
 
     /* Set every cell at the chosen size in its column span's text width. */
@@ -128,7 +227,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                       2 * tpl->style.pad_x;
         pb_lb_params lp = cell_params(c, inner);
         pb_lb_result res;
-        pb_linebreak(p->units, p->nunits, &lp, arena, &res);
+        pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, arena, &res);
         ct->nlines = res.nlines;
         ct->lines = pb_arena_calloc(arena, (size_t)res.nlines + 1, sizeof *ct->lines);
         for (int li = 0; li < res.nlines; li++) {

@@ -36,9 +36,11 @@ typedef struct pb_table_set {
     const char *path;     /* the table block's JSON path */
 } pb_table_set;
 
+/* Lays out a table block; size > 0: start from that type size rather than
+ * the template's (no larger), so the tables of a report share one. */
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_arena *arena, pb_table_set **out,
-                        pb_diag *diag);
+                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
+                        pb_table_set **out, pb_diag *diag);
 
 /* The piece of the table one page shows: the header rows, then body rows
  * [r0, r1) (grid rows), row r0 from its line l0 and row r1 - 1 up to its
