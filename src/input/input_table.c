@@ -14,9 +14,11 @@
 static const char *const template_keys[] = {"caption", "style", "columns", "corner",
                                              "header", "rows", NULL};
 static const char *const style_keys[] = {"font", "size", "min_size", "line_pitch",
-                                         "padding", "outer_rule", "inner_rule",
-                                         "header_bold", "caption_font", "caption_size",
-                                         "caption_bold", NULL};
+                                         "padding", "padding_range", "outer_rule",
+                                         "inner_rule", "header_bold", "caption_font",
+                                         "caption_size", "caption_bold", "continued",
+                                         "continued_align", NULL};
+static const char *const continued_aligns[] = {"left", "center", "right"};
 static const char *const column_keys[] = {"id", "label", "width", "format", "align", NULL};
 static const char *const node_keys[] = {"id", "text", "column", "children", NULL};
 static const char *const band_keys[] = {"band", NULL};
@@ -566,7 +568,9 @@ static bool style_size(jctx *c, const cJSON *st, const char *path, const char *k
 static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_style *s,
                         tinfo *info)
 {
-    double pt, pad[2] = {1.5, 1}, outer = 1.0, inner = 0.5;
+    double pt, pad[2] = {1.5, 1}, range[2] = {-1, -1}, outer = 1.0, inner = 0.5;
+    const cJSON *rv = NULL;
+    const char *rpath = NULL;
     *s = (pb_table_style){.role = DEFAULT_FONT, .size = pb_fx_from_pt(12),
                           .caption_role = DEFAULT_CAPTION_FONT,
                           .caption_size = pb_fx_from_pt(16)};
@@ -615,6 +619,31 @@ static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_sty
                 jnumber(c, pv->child->next, jpath_index(c, ppath, 1), 0, 20, &pad[1]);
             }
         }
+        rv = jmember(st, "padding_range");
+        rpath = jpath_key(c, path, "padding_range");
+        if (rv) {
+            if (!cJSON_IsArray(rv) || cJSON_GetArraySize(rv) != 2) {
+                jerror(c, rv, rpath, "expected [least, most] vertical padding in mm, got %s",
+                       cJSON_IsArray(rv) ? pb_arena_printf(c->arena, "an array of %d",
+                                                           cJSON_GetArraySize(rv))
+                                         : jdescribe(c, rv));
+                rv = NULL;
+            } else if (!jnumber(c, rv->child, jpath_index(c, rpath, 0), 0, 20, &range[0]) ||
+                       !jnumber(c, rv->child->next, jpath_index(c, rpath, 1), 0, 20,
+                                &range[1])) {
+                rv = NULL;
+            }
+        }
+        const cJSON *cv = jmember(st, "continued");
+        if (cv)
+            jstring(c, cv, jpath_key(c, path, "continued"), true, &s->continued);
+        const cJSON *av = jmember(st, "continued_align");
+        if (av) {
+            int k = jenum(c, av, jpath_key(c, path, "continued_align"), continued_aligns, 3);
+            if (k >= 0)
+                s->continued_align = k == 0 ? PB_ALIGN_LEFT : k == 1 ? PB_ALIGN_CENTER
+                                                                  : PB_ALIGN_RIGHT;
+        }
         jopt_number(c, st, path, "outer_rule", 0, 5, &outer);
         jopt_number(c, st, path, "inner_rule", 0, 5, &inner);
         jopt_bool(c, st, path, "header_bold", &s->header_bold);
@@ -626,6 +655,18 @@ static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_sty
         s->min_size = s->size < pb_fx_from_pt(9) ? s->size : pb_fx_from_pt(9);
     s->pad_x = pb_fx_from_mm(pad[0]);
     s->pad_y = pb_fx_from_mm(pad[1]);
+    s->pad_y_min = s->pad_y_max = s->pad_y;
+    if (rv) {
+        if (range[0] > pad[1] || range[1] < pad[1])
+            jerror(c, rv, rpath, "must hold the vertical padding (%g mm), got [%g, %g]", pad[1],
+                   range[0], range[1]);
+        else {
+            s->pad_y_min = pb_fx_from_mm(range[0]);
+            s->pad_y_max = pb_fx_from_mm(range[1]);
+        }
+    }
+    if (!s->continued_align)
+        s->continued_align = PB_ALIGN_LEFT;
     s->outer_rule = pb_fx_from_pt(outer);
     s->inner_rule = pb_fx_from_pt(inner);
 }

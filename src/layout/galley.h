@@ -71,6 +71,9 @@ typedef struct pb_gline {
     pb_rule *rules;
     int nrules;
     bool keep_with_next;  /* no page break between this line and the next */
+    bool keep_whole;      /* ...only to keep a table on one page: the keep
+                             gives way when the page would otherwise be
+                             filled less than a third */
     int block;            /* index of the report block it came from */
     int line_in_block;    /* 0-based line number inside its paragraph */
     const char *path;     /* JSON path of the source text */

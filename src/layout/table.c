@@ -812,7 +812,6 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
         colw[k] = pb_xcalloc((size_t)ncols, sizeof *colw[k]);
     pb_fx *width = pb_xcalloc((size_t)ncols, sizeof *width);
     pb_fx *wt = pb_xcalloc((size_t)ncols, sizeof *wt);
-    pb_fx *cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *cell_h);
     cell_need *need = pb_xcalloc((size_t)ncells + 1, sizeof *need);
     int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
     pb_fx *col_x = pb_arena_calloc(arena, (size_t)ncols + 1, sizeof *col_x);
@@ -970,9 +969,6 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
     pb_fx *row_h = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *row_h);
     int *lines = pb_arena_calloc(arena, (size_t)ncells + 1, sizeof *lines);
-    for (int r = 0; r < nrows; r++)
-        row_h[r] = pitch + 2 * pad_y;
-    int nrspan = 0;
     for (int i = 0; i < ncells; i++) {
         const pb_table_cell *c = &cells[i];
         pb_fx inner = span_width(col_x, c->col, c->colspan) - 2 * pad_x;
@@ -980,32 +976,15 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
             inner = 1;
         int n = m->lines(m->ctx, c, size, inner);
         lines[i] = n > 0 ? n : 0;
-        pb_fx h = (pb_fx)(n > 1 ? n : 1) * pitch + 2 * pad_y;
-        cell_h[i] = h;
-        if (c->rowspan == 1) {
-            if (h > row_h[c->row])
-                row_h[c->row] = h;
-        } else {
-            order[nrspan++] = i;
-        }
     }
-    sort_indices(order, nrspan, cells, true);
-    for (int j = 0; j < nrspan; j++) {
-        const pb_table_cell *c = &cells[order[j]];
-        pb_fx have = 0;
-        for (int r = c->row; r < c->row + c->rowspan; r++)
-            have += row_h[r];
-        pb_fx h = cell_h[order[j]];
-        if (h > have)
-            row_h[c->row + c->rowspan - 1] += h - have;
-    }
-
-    out->size = size;
     out->line_pitch = pitch;
-    out->width = col_x[ncols];
-    out->col_x = col_x;
     out->row_h = row_h;
     out->lines = lines;
+    pb_table_rows(grid, out, pad_y);
+
+    out->size = size;
+    out->width = col_x[ncols];
+    out->col_x = col_x;
     ok = true;
 
 done:
@@ -1015,10 +994,39 @@ done:
         free(colw[k]);
     free(width);
     free(wt);
-    free(cell_h);
     free(need);
     free(order);
     return ok;
+}
+
+void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y)
+{
+    int nrows = grid->nrows, ncells = grid->ncells, nspan = 0;
+    const pb_table_cell *cells = grid->cells;
+    pb_fx pitch = geo->line_pitch;
+    int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
+    for (int r = 0; r < nrows; r++)
+        geo->row_h[r] = pitch + 2 * pad_y;
+    for (int i = 0; i < ncells; i++) {
+        const pb_table_cell *c = &cells[i];
+        pb_fx h = (pb_fx)(geo->lines[i] > 1 ? geo->lines[i] : 1) * pitch + 2 * pad_y;
+        if (c->rowspan > 1)
+            order[nspan++] = i;
+        else if (h > geo->row_h[c->row])
+            geo->row_h[c->row] = h;
+    }
+    sort_indices(order, nspan, cells, true);
+    for (int j = 0; j < nspan; j++) {
+        const pb_table_cell *c = &cells[order[j]];
+        pb_fx have = 0;
+        for (int r = c->row; r < c->row + c->rowspan; r++)
+            have += geo->row_h[r];
+        pb_fx h = (pb_fx)(geo->lines[order[j]] > 1 ? geo->lines[order[j]] : 1) * pitch +
+                  2 * pad_y;
+        if (h > have)
+            geo->row_h[c->row + c->rowspan - 1] += h - have;
+    }
+    free(order);
 }
 
 /* ---- pages ------------------------------------------------------------ */
@@ -1090,43 +1098,51 @@ static void add_rule(rule_list *l, pb_fx x0, pb_fx y0, pb_fx x1, pb_fx y1, pb_fx
 /* Rules run from grid line to grid line: the PDF writer strokes them with
  * projecting square caps (half the width past each end), which closes the
  * corners and makes an inner rule end inside the rule it meets. */
-bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
-                         const pb_table_style *style, bool header, int r0, int l0,
-                         int r1, int l1, pb_arena *arena, pb_table_piece *out)
+/* Checks and normalises a piece's rows: the header rows when `header`,
+ * then body rows [r0, r1) from line l0 of r0 to line l1 of r1 - 1 (-1: its
+ * end).  False when they are not a piece. */
+static bool piece_bounds(const pb_table_grid *grid, const pb_table_geometry *geo,
+                         const pb_table_style *style, bool header, int *r0, int *l0, int r1,
+                         int *l1, int *n1)
 {
-    memset(out, 0, sizeof *out);
-    int ncols = grid->ncols, H = header ? grid->nheader : 0;
-    if (header && r0 < grid->nheader) {
-        r0 = grid->nheader;
-        l0 = 0;
+    if (header && *r0 < grid->nheader) {
+        *r0 = grid->nheader;
+        *l0 = 0;
     }
-    if (r0 < 0 || r1 > grid->nrows || r0 > r1)
+    if (*r0 < 0 || r1 > grid->nrows || *r0 > r1)
         return false;
-    /* the lines shown of the first and the last body row */
-    int n0 = 0, n1 = 0;
-    if (r0 < r1) {
-        n0 = pb_table_row_lines(geo, style, r0);
-        n1 = pb_table_row_lines(geo, style, r1 - 1);
-        if (l1 < 0)
-            l1 = n1;
-        if (l0 < 0 || l0 >= n0 || l1 > n1 || l1 < 1 || (r1 - 1 == r0 && l1 <= l0))
+    *n1 = 0;
+    if (*r0 < r1) {
+        int n0 = pb_table_row_lines(geo, style, *r0);
+        *n1 = pb_table_row_lines(geo, style, r1 - 1);
+        if (*l1 < 0)
+            *l1 = *n1;
+        if (*l0 < 0 || *l0 >= n0 || *l1 > *n1 || *l1 < 1 || (r1 - 1 == *r0 && *l1 <= *l0))
             return false;
     } else {
-        l0 = l1 = 0;
+        *l0 = *l1 = 0;
     }
+    return true;
+}
 
-    /* the rows shown, top to bottom, and where each grid row is shown */
-    int nshow = H + (r1 - r0);
-    int *show = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *show);
-    pb_fx *y = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *y);
-    int *at = pb_arena_calloc(arena, (size_t)grid->nrows + 1, sizeof *at);
+/* The rows a piece shows, top to bottom (show[], nshow = H + r1 - r0),
+ * where each grid row is shown (at[], -1: not), and the tops of the shown
+ * rows (y[], nshow + 1 entries, the last the piece's height).  A merged
+ * cell cut by the piece's edge is shown again whole with its text, so the
+ * part of it the piece shows must hold the text: what it lacks is added
+ * to its last shown row. */
+static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
+                       const pb_table_style *style, int H, int r0, int l0, int r1, int l1,
+                       int *show, int *at, pb_fx *y)
+{
+    int nshow = H + (r1 - r0), d = 0;
     for (int r = 0; r < grid->nrows; r++)
         at[r] = -1;
-    int d = 0;
     for (int r = 0; r < H; r++)
         show[d++] = r;
     for (int r = r0; r < r1; r++)
         show[d++] = r;
+    y[0] = 0;
     for (int i = 0; i < nshow; i++) {
         int r = show[i];
         at[r] = i;
@@ -1136,6 +1152,73 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
                                   r == r1 - 1 ? l1 : pb_table_row_lines(geo, style, r));
         y[i + 1] = y[i] + h;
     }
+    if (r0 >= r1)
+        return;
+    /* the merged cells at the piece's top and bottom rows, narrower first */
+    int ncols = grid->ncols, n = 0;
+    int *cut = pb_xcalloc(2 * (size_t)ncols + 1, sizeof *cut);
+    for (int e = 0; e < 2; e++) {
+        int r = e == 0 ? r0 : r1 - 1;
+        for (int c = 0; c < ncols; c++) {
+            int i = grid->owner[r * ncols + c];
+            if (grid->cells[i].rowspan < 2)
+                continue;
+            bool seen = false;
+            for (int k = 0; k < n && !seen; k++)
+                seen = cut[k] == i;
+            if (!seen)
+                cut[n++] = i;
+        }
+    }
+    sort_indices(cut, n, grid->cells, true);
+    for (int k = 0; k < n; k++) {
+        const pb_table_cell *c = &grid->cells[cut[k]];
+        int first = c->row > r0 ? c->row : r0;
+        int last = c->row + c->rowspan - 1 < r1 - 1 ? c->row + c->rowspan - 1 : r1 - 1;
+        int lines = geo->lines[cut[k]] > 1 ? geo->lines[cut[k]] : 1;
+        pb_fx need = lines * geo->line_pitch + 2 * style->pad_y;
+        pb_fx shown = y[at[last] + 1] - y[at[first]];
+        if (need > shown)
+            for (int i = at[last] + 1; i <= nshow; i++)
+                y[i] += need - shown;
+    }
+    free(cut);
+}
+
+pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *geo,
+                            const pb_table_style *style, bool header, int r0, int l0, int r1,
+                            int l1)
+{
+    int n1, H = header ? grid->nheader : 0;
+    if (!piece_bounds(grid, geo, style, header, &r0, &l0, r1, &l1, &n1))
+        return 0;
+    int nshow = H + (r1 - r0);
+    int *show = pb_xcalloc((size_t)nshow + 1, sizeof *show);
+    int *at = pb_xcalloc((size_t)grid->nrows + 1, sizeof *at);
+    pb_fx *y = pb_xcalloc((size_t)nshow + 1, sizeof *y);
+    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, at, y);
+    pb_fx h = y[nshow];
+    free(show);
+    free(at);
+    free(y);
+    return h;
+}
+
+bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
+                         const pb_table_style *style, bool header, int r0, int l0,
+                         int r1, int l1, pb_arena *arena, pb_table_piece *out)
+{
+    memset(out, 0, sizeof *out);
+    int ncols = grid->ncols, H = header ? grid->nheader : 0, n1;
+    if (!piece_bounds(grid, geo, style, header, &r0, &l0, r1, &l1, &n1))
+        return false;
+
+    /* the rows shown, top to bottom, and where each grid row is shown */
+    int nshow = H + (r1 - r0);
+    int *show = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *show);
+    pb_fx *y = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *y);
+    int *at = pb_arena_calloc(arena, (size_t)grid->nrows + 1, sizeof *at);
+    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, at, y);
     bool split_top = r0 < r1 && l0 > 0, split_bottom = r0 < r1 && l1 < n1;
     out->width = geo->col_x[ncols];
     out->height = y[nshow];

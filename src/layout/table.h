@@ -105,6 +105,13 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
                        pb_fx text_width, pb_fx text_height, const pb_table_measurer *m,
                        pb_arena *arena, pb_table_geometry *out, pb_diag *diag);
 
+/* Row heights from the cells' lines (geo->lines) and line pitch, with
+ * vertical padding pad_y: each cell needs lines x pitch + padding; a
+ * spanning cell that needs more than its rows have gives the extra to its
+ * last row.  pb_table_solve calls it; the table's padding can be changed
+ * afterwards (within the style's padding_range) by calling it again. */
+void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y);
+
 /* May a page end between body rows r-1 and r (grid row indices)?  Never
  * after a band or a heading row (they stay with the row below them). */
 bool pb_table_break_allowed(const pb_table_grid *grid, int r);
@@ -136,7 +143,9 @@ typedef struct pb_table_box {
  * row r1 - 1 up to its line l1 (-1: to its end).  A cell spanning rows
  * outside the range is clipped to it and its text shown again; the cells
  * of a row cut between its lines show the lines of their text in the
- * piece.  Rules: a heavy
+ * piece; a merged cell cut by the piece's edge is shown whole again, and
+ * when the part of it the piece shows is too short for its text, its last
+ * shown row is made taller.  Rules: a heavy
  * border around the piece (also where the table is cut by a page break),
  * light inner rules, never through a merged cell; collinear segments are
  * joined so rules meet cleanly. */
@@ -147,6 +156,11 @@ typedef struct pb_table_piece {
     pb_rule *rules;       /* layout/galley.h */
     int nrules;
 } pb_table_piece;
+
+/* The height pb_table_piece_make gives that piece (0: not a piece). */
+pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *geo,
+                            const pb_table_style *style, bool header, int r0, int l0, int r1,
+                            int l1);
 
 bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
                          const pb_table_style *style, bool header, int r0, int l0,

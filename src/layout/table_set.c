@@ -179,7 +179,8 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
 {
     const pb_table_template *tpl = block->table;
     pb_table_set *ts = pb_arena_alloc(arena, sizeof *ts);
-    ts->style = &tpl->style;
+    ts->own_style = tpl->style;
+    ts->style = &ts->own_style;
     ts->file = tpl->source;
     ts->path = block->path;
     if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid, diag))
@@ -241,12 +242,63 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     }
     for (int r = 0; r < g->nheader; r++)
         ts->header_height += geo->row_h[r];
+
+    /* "续表": one line of the table's type above each continuation, set
+     * like a cell's text, on the table's line pitch and padding */
+    const char *cont = tpl->style.continued;
+    if (cont && *cont) {
+        pb_table_cell cc = {.text = cont, .align = tpl->style.continued_align, .slot = -1,
+                            .path = tpl->path, .file = tpl->source};
+        pb_span *span = pb_arena_alloc(arena, sizeof *span);
+        *span = (pb_span){.start = 0, .end = (uint32_t)strlen(cont), .role = role,
+                          .size = geo->size, .path = tpl->path, .file = tpl->source};
+        pb_prepared p;
+        if (!pb_prepare(fonts, cont, strlen(cont), span, 1, arena, &p, diag))
+            return false;
+        pb_lb_params lp = cell_params(&cc, geo->width);
+        lp.align = PB_ALIGN_LEFT;
+        pb_lb_result res;
+        pb_linebreak(p.units, p.nunits, &lp, arena, &res);
+        pb_fx w = pb_prepared_place(&p, fonts, &res, 0, arena, &ts->continued.glyphs,
+                                    &ts->continued.nglyphs);
+        ts->continued.x = cc.align == PB_ALIGN_CENTER  ? (geo->width - w) / 2
+                          : cc.align == PB_ALIGN_RIGHT ? geo->width - w
+                                                       : 0;
+        ts->continued_text = cont;
+    }
+    pb_table_set_pad(ts, ts->style->pad_y);
     *out = ts;
     return true;
 }
 
+void pb_table_set_pad(pb_table_set *ts, pb_fx pad_y)
+{
+    ts->own_style.pad_y = pad_y;
+    pb_table_rows(&ts->grid, &ts->geo, pad_y);
+    ts->header_height = 0;
+    for (int r = 0; r < ts->grid.nheader; r++)
+        ts->header_height += ts->geo.row_h[r];
+    ts->continued_height = ts->continued_text ? ts->geo.line_pitch + 2 * pad_y : 0;
+}
+
+pb_fx pb_table_set_height(const pb_table_set *ts)
+{
+    pb_fx h = 0;
+    for (int r = 0; r < ts->grid.nrows; r++)
+        h += ts->geo.row_h[r];
+    return h;
+}
+
+pb_fx pb_table_set_piece_height(const pb_table_set *ts, int r0, int l0, int r1, int l1,
+                                bool continued)
+{
+    const pb_table_grid *g = &ts->grid;
+    return pb_table_piece_height(g, &ts->geo, ts->style, g->nheader > 0, r0, l0, r1, l1) +
+           (continued ? ts->continued_height : 0);
+}
+
 bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                        pb_arena *arena, pb_gline *out)
+                        bool continued, pb_arena *arena, pb_gline *out)
 {
     const pb_table_grid *g = &ts->grid;
     const pb_table_geometry *geo = &ts->geo;
@@ -254,9 +306,15 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
     if (!pb_table_piece_make(g, geo, ts->style, g->nheader > 0, r0, l0, r1, l1, arena,
                              &piece))
         return false;
+    /* a continuation: the continued line first, the table below it */
+    pb_fx shift = continued ? ts->continued_height : 0;
+    for (int k = 0; k < piece.nrules; k++) {
+        piece.rules[k].y0 += shift;
+        piece.rules[k].y1 += shift;
+    }
     memset(out, 0, sizeof *out);
     out->kind = PB_GLINE_TEXT;
-    out->height = piece.height;
+    out->height = piece.height + shift;
     out->width = piece.width;
     out->path = ts->path;
     out->table_row = -1;
@@ -266,8 +324,9 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
     out->boxes = pb_arena_calloc(arena, (size_t)piece.nboxes + 1, sizeof *out->boxes);
 
     /* One text buffer for the piece: glyphs index their cluster text in it. */
-    size_t text_len = 0;
-    int nglyphs = 0;
+    const char *cont = shift > 0 ? ts->continued_text : NULL;
+    size_t text_len = cont ? strlen(cont) : 0;
+    int nglyphs = cont ? ts->continued.nglyphs : 0;
     for (int b = 0; b < piece.nboxes; b++) {
         const pb_cell_text *ct = &ts->cells[piece.boxes[b].cell];
         text_len += strlen(ct->text);
@@ -279,6 +338,18 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
     out->glyphs = pb_arena_calloc(arena, (size_t)nglyphs + 1, sizeof *out->glyphs);
     size_t toff = 0;
     const pb_fx pitch = geo->line_pitch;
+    if (cont) {
+        size_t len = strlen(cont);
+        memcpy(text, cont, len);
+        pb_fx base = ts->style->pad_y + pb_baseline_in_box(pitch, geo->size);
+        for (int k = 0; k < ts->continued.nglyphs; k++) {
+            pb_pglyph pg = ts->continued.glyphs[k];
+            pg.x += ts->continued.x;
+            pg.y += base;
+            out->glyphs[out->nglyphs++] = pg;
+        }
+        toff = len;
+    }
     for (int b = 0; b < piece.nboxes; b++) {
         const pb_table_box *bx = &piece.boxes[b];
         const pb_table_cell *c = &g->cells[bx->cell];
@@ -286,7 +357,7 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
         size_t len = strlen(ct->text);
         memcpy(text + toff, ct->text, len);
         out->boxes[b] = (pb_cell_box){
-            .x = bx->x, .y = bx->y, .w = bx->w, .h = bx->h,
+            .x = bx->x, .y = bx->y + shift, .w = bx->w, .h = bx->h,
             .row = c->row, .col = c->col, .rowspan = c->rowspan, .colspan = c->colspan,
             .cut_top = bx->cut_top, .cut_bottom = bx->cut_bottom,
             .text = ct->text,
@@ -295,11 +366,11 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
          * split row, the lines this piece shows from the top of the box
          * (the rest continue on the next page). */
         int first = 0, end = ct->nlines;
-        pb_fx top = bx->y + (bx->h - ct->nlines * pitch) / 2;
+        pb_fx top = shift + bx->y + (bx->h - ct->nlines * pitch) / 2;
         if (bx->split) {
             first = bx->l0 < ct->nlines ? bx->l0 : ct->nlines;
             end = bx->l1 < ct->nlines ? bx->l1 : ct->nlines;
-            top = bx->y + ts->style->pad_y - first * pitch;
+            top = shift + bx->y + ts->style->pad_y - first * pitch;
         }
         for (int li = first; li < end; li++) {
             const pb_cell_line *cl = &ct->lines[li];

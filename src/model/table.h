@@ -107,12 +107,18 @@ typedef struct pb_table_style {
     pb_fx min_size;     /* floor when numbers do not fit */
     pb_fx line_pitch;   /* baseline to baseline inside cells; 0: 1.25 × size */
     pb_fx pad_x, pad_y; /* cell padding */
+    pb_fx pad_y_min, pad_y_max; /* the vertical padding may be set anywhere
+                           in this range, so the table ends on a line of the
+                           page's grid or fits one page ("padding_range") */
     pb_fx outer_rule;   /* border weight */
     pb_fx inner_rule;   /* inner rules */
     bool header_bold;
     const char *caption_role; /* caption line above the table */
     pb_fx caption_size;
     bool caption_bold;
+    const char *continued; /* a line above each continuation of the table
+                              on a new page ("续表"), or NULL */
+    int continued_align;  /* pb_align of that line */
 } pb_table_style;
 
 typedef struct pb_table_template {

@@ -741,14 +741,16 @@ static int fit_line_grid(const fitter *f, int s, int64_t avail, bool *hang)
     return j > s ? j - 1 : s;
 }
 
-/* Of the padding of run a..b, what goes before it: half, unless one side
- * is a mark and the other a character -- a mark has space of its own,
- * so the padding goes to the character's side ("电话：0451 转"). */
+/* Of the padding of run a..b, what goes before it: half, unless the
+ * space a neighbouring mark has of its own faces the run on one side only
+ * -- the blank half after "：" or "，", before "（" -- and then all of it
+ * goes to the other side ("电话：0451-53675221 ）", "（共 3 件"). */
 static pb_fx pad_left(const fitter *f, int a, int b, int64_t pad)
 {
-    bool ml = is_punct(f->u[a - 1].cls), mr = is_punct(f->u[b + 1].cls);
-    if (ml != mr)
-        return (pb_fx)(ml ? 0 : pad);
+    int l = f->u[a - 1].cls, r = f->u[b + 1].cls;
+    bool sl = l == PB_CC_STOP || l == PB_CC_CLOSE, sr = r == PB_CC_OPEN;
+    if (sl != sr)
+        return (pb_fx)(sl ? 0 : pad);
     return (pb_fx)(pad / 2);
 }
 

@@ -872,7 +872,8 @@ static void test_layout_errors(void)
 #define APPS_TABLE                                                                        \
     "\"apps\": {\"caption\": \"表一\",\n"                                                 \
     " \"style\": {\"size\": 10.5, \"padding\": [2, 0.5], \"header_bold\": true,"          \
-    "  \"caption_font\": \"kai\"},\n"                                                     \
+    "  \"caption_font\": \"kai\", \"padding_range\": [0.25, 1], \"continued\": \"续表\","    \
+    "  \"continued_align\": \"right\"},\n"                                                 \
     " \"columns\": [{\"id\": \"l1\", \"label\": true, \"width\": \"10%\"},"               \
     "  {\"id\": \"l2\", \"label\": true, \"width\": 12.5}, {\"id\": \"l3\", \"label\": true},\n" \
     "  {\"id\": \"natural\"}, {\"id\": \"firm\"}, {\"id\": \"ngo\"},"                      \
@@ -958,6 +959,11 @@ static void test_table_layout(void)
               st->min_size == pb_fx_from_pt(9) && st->line_pitch == 0,
           "style sizes");
     CHECK(st->pad_x == pb_fx_from_mm(2) && st->pad_y == pb_fx_from_mm(0.5), "padding");
+    CHECK(st->pad_y_min == pb_fx_from_mm(0.25) && st->pad_y_max == pb_fx_from_mm(1),
+          "padding range");
+    CHECK(st->continued && strcmp(st->continued, "续表") == 0 &&
+              st->continued_align == PB_ALIGN_RIGHT,
+          "continued line");
     CHECK(st->outer_rule == 64 && st->inner_rule == 32 && st->header_bold, "rules");
     CHECK(strcmp(st->caption_role, "kai") == 0 && st->caption_size == 16 * 64 &&
               !st->caption_bold,

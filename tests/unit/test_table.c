@@ -862,6 +862,70 @@ static void test_solve_at(void)
     pb_diag_free(&d);
 }
 
+/* A group cut by a page: each part of it shows the label again, and a
+ * part too short for the label's text is made taller at its last row; the
+ * rows take another padding on request. */
+static void test_cut_label(void)
+{
+    pb_row_node kids[] = {data("a", "甲"), data("b", "乙"), data("c", "丙")};
+    pb_row_node rows[] = {group("（四）无法提供的情形", 3, kids), data("d", "丁")};
+    pb_table_template *t = template("cut", 3, 2, 0, NULL, 2, rows);
+    t->columns[0].width = pb_fx_from_mm(10); /* the label: 3 characters a line */
+    int nv;
+    pb_value *v = make_values(t, NULL, &nv);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_table_grid g;
+    pb_table_geometry geo;
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+                   pb_table_solve(&g, &t->style, pb_fx_from_mm(100), &M, A, &geo, &d),
+               "a table with a group label solves")) {
+        pb_diag_print(&d, stdout);
+        pb_diag_free(&d);
+        return;
+    }
+    pb_diag_free(&d);
+    const pb_table_cell *lab = find(&g, "（四）无法提供的情形", 0);
+    int lines = lab ? geo.lines[lab - g.cells] : 0;
+    pb_fx one = geo.line_pitch + 2 * t->style.pad_y, need = lines * geo.line_pitch +
+                                                          2 * t->style.pad_y;
+    CHECK(lines >= 3 && need > 2 * one, "the label needs %d lines, more than two rows", lines);
+    /* the first two rows of the group on one page, the third on the next */
+    pb_table_piece top, bottom;
+    bool made = pb_table_piece_make(&g, &geo, &t->style, false, 0, 0, 2, -1, A, &top) &&
+                pb_table_piece_make(&g, &geo, &t->style, false, 2, 0, 4, -1, A, &bottom);
+    if (CHECK(made, "both pieces made")) {
+        CHECK(top.height == need, "the upper part grows to hold the label (%.2f of %.2f pt)",
+              pb_fx_to_pt(top.height), pb_fx_to_pt(need));
+        CHECK(bottom.height == need + geo.row_h[3],
+              "the lower part too: its part of the group holds the label, then row 丁");
+        CHECK(pb_table_piece_height(&g, &geo, &t->style, false, 0, 0, 2, -1) == top.height &&
+                  pb_table_piece_height(&g, &geo, &t->style, false, 2, 0, 4, -1) ==
+                      bottom.height,
+              "pb_table_piece_height agrees with the pieces");
+        bool boxes = true;
+        for (int b = 0; b < top.nboxes; b++)
+            if (top.boxes[b].y + top.boxes[b].h > top.height)
+                boxes = false;
+        CHECK(boxes, "the grown rows' cells stay inside the piece");
+    }
+    /* whole, the group's rows already hold the label: nothing grows */
+    pb_fx all = 0;
+    for (int r = 0; r < g.nrows; r++)
+        all += geo.row_h[r];
+    CHECK(pb_table_piece_height(&g, &geo, &t->style, false, 0, 0, 4, -1) == all,
+          "a whole table's piece is its rows' height");
+
+    /* another padding: every one-line row changes by twice the difference */
+    pb_fx before = geo.row_h[3];
+    pb_table_rows(&g, &geo, t->style.pad_y / 2);
+    CHECK(geo.row_h[3] == before - 2 * (t->style.pad_y - t->style.pad_y / 2),
+          "pb_table_rows: a one-line row with half the padding (%d, was %d)", geo.row_h[3],
+          before);
+    pb_table_rows(&g, &geo, t->style.pad_y);
+    CHECK(geo.row_h[3] == before, "pb_table_rows: back to the padding of the style");
+}
+
 /* ---- rows ------------------------------------------------------------- */
 
 static void test_row_heights(void)
@@ -1122,6 +1186,7 @@ int main(void)
     test_table_three();
     test_table_four();
     test_shortest();
+    test_cut_label();
     test_solve_at();
     test_row_heights();
     test_piece();
