@@ -14,9 +14,11 @@
 static const char *const template_keys[] = {"caption", "style", "columns", "corner",
                                              "header", "rows", NULL};
 static const char *const style_keys[] = {"font", "size", "min_size", "line_pitch",
-                                         "padding", "outer_rule", "inner_rule",
-                                         "header_bold", "caption_font", "caption_size",
-                                         "caption_bold", NULL};
+                                         "padding", "padding_range", "outer_rule",
+                                         "inner_rule", "header_bold", "caption_font",
+                                         "caption_size", "caption_bold", "continued",
+                                         "continued_align", NULL};
+static const char *const continued_aligns[] = {"left", "center", "right"};
 static const char *const column_keys[] = {"id", "label", "width", "format", "align", NULL};
 static const char *const node_keys[] = {"id", "text", "column", "children", NULL};
 static const char *const band_keys[] = {"band", NULL};
@@ -28,6 +30,51 @@ static const char *const heading_cell_keys[] = {"text", "colspan", NULL};
 static const char *const block_keys[] = {"type", "table", "template", "caption", "values",
                                          NULL};
 static const char *const format_names[] = {"integer", "decimal", "text"};
+
+/* A text of a table: a string, or an array of strings, the pieces a line
+ * may end between (["三、本年度", "办理结果"]), joined, with where they
+ * join. */
+static bool table_text(jctx *c, const cJSON *v, const char *path, bool nonempty,
+                       const char **text, pb_breaks *breaks)
+{
+    *breaks = (pb_breaks){NULL, 0};
+    if (cJSON_IsString(v))
+        return jstring(c, v, path, nonempty, text);
+    if (!cJSON_IsArray(v)) {
+        jerror(c, v, path, "expected a string or an array of strings, got %s", jdescribe(c, v));
+        return false;
+    }
+    int n = cJSON_GetArraySize(v), i = 0;
+    if (n == 0) {
+        jerror(c, v, path, "expected a string or an array of strings, got an empty array");
+        return false;
+    }
+    const char **parts = pb_arena_calloc(c->arena, (size_t)n, sizeof *parts);
+    size_t len = 0;
+    bool ok = true;
+    for (const cJSON *m = v->child; m; m = m->next, i++) {
+        if (jstring(c, m, jpath_index(c, path, i), true, &parts[i]))
+            len += strlen(parts[i]);
+        else
+            ok = false;
+    }
+    if (!ok)
+        return false;
+    char *joined = pb_arena_alloc(c->arena, len + 1);
+    uint32_t *at = pb_arena_calloc(c->arena, (size_t)n, sizeof *at);
+    size_t o = 0;
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            at[i - 1] = (uint32_t)o;
+        size_t k = strlen(parts[i]);
+        memcpy(joined + o, parts[i], k);
+        o += k;
+    }
+    joined[o] = 0;
+    *text = joined;
+    *breaks = (pb_breaks){at, n - 1};
+    return true;
+}
 static const char *const align_names[] = {"left", "center", "right"};
 static const pb_align align_values[] = {PB_ALIGN_LEFT, PB_ALIGN_CENTER, PB_ALIGN_RIGHT};
 
@@ -306,7 +353,7 @@ static void parse_header(tparse *p, const cJSON *arr, const char *path, pb_heade
         jopt_string(c, m, npath, "id", true, &h->id); /* a column group, for rules */
         const cJSON *tx = jrequire(c, m, npath, "text");
         if (tx)
-            jstring(c, tx, jpath_key(c, npath, "text"), true, &h->text);
+            table_text(c, tx, jpath_key(c, npath, "text"), true, &h->text, &h->text_breaks);
         const cJSON *ch = jmember(m, "children"), *co = jmember(m, "column");
         if (ch && co) {
             jerror(c, co, npath, "give \"column\" (a leaf) or \"children\", not both");
@@ -350,11 +397,13 @@ static void row_label(tparse *p, const cJSON *m, const char *rpath, pb_row_node 
     jctx *c = p->c;
     const char *lpath = jpath_key(c, rpath, "label");
     if (!p->cols_known) {
-        jopt_string(c, m, rpath, "label", true, &r->label);
+        const cJSON *l = jmember(m, "label");
+        if (l)
+            table_text(c, l, lpath, true, &r->label, &r->label_breaks);
     } else if (p->L > 0) {
         const cJSON *l = jrequire(c, m, rpath, "label");
         if (l)
-            jstring(c, l, lpath, true, &r->label);
+            table_text(c, l, lpath, true, &r->label, &r->label_breaks);
     } else {
         const cJSON *l = jmember(m, "label");
         if (l)
@@ -421,7 +470,8 @@ static void parse_heading(tparse *p, const cJSON *arr, const char *path, pb_row_
             jcheck_keys(c, m, cpath, heading_cell_keys);
             const cJSON *tx = jrequire(c, m, cpath, "text");
             if (tx)
-                jstring(c, tx, jpath_key(c, cpath, "text"), false, &cell->text);
+                table_text(c, tx, jpath_key(c, cpath, "text"), false, &cell->text,
+                           &cell->text_breaks);
             if (!jopt_int(c, m, cpath, "colspan", 1, 1000, &cell->colspan))
                 ok = false;
         } else {
@@ -463,7 +513,7 @@ static void parse_rows(tparse *p, const cJSON *arr, const char *path, int level,
             const cJSON *v = jmember(m, key);
             const char *vpath = jpath_key(c, rpath, key);
             if (band)
-                jstring(c, v, vpath, true, &r->label);
+                table_text(c, v, vpath, true, &r->label, &r->label_breaks);
             else if (jis_array(c, v, vpath, true))
                 parse_heading(p, v, vpath, r);
             continue;
@@ -518,7 +568,9 @@ static bool style_size(jctx *c, const cJSON *st, const char *path, const char *k
 static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_style *s,
                         tinfo *info)
 {
-    double pt, pad[2] = {1.5, 1}, outer = 1.0, inner = 0.5;
+    double pt, pad[2] = {1.5, 1}, range[2] = {-1, -1}, outer = 1.0, inner = 0.5;
+    const cJSON *rv = NULL;
+    const char *rpath = NULL;
     *s = (pb_table_style){.role = DEFAULT_FONT, .size = pb_fx_from_pt(12),
                           .caption_role = DEFAULT_CAPTION_FONT,
                           .caption_size = pb_fx_from_pt(16)};
@@ -567,6 +619,31 @@ static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_sty
                 jnumber(c, pv->child->next, jpath_index(c, ppath, 1), 0, 20, &pad[1]);
             }
         }
+        rv = jmember(st, "padding_range");
+        rpath = jpath_key(c, path, "padding_range");
+        if (rv) {
+            if (!cJSON_IsArray(rv) || cJSON_GetArraySize(rv) != 2) {
+                jerror(c, rv, rpath, "expected [least, most] vertical padding in mm, got %s",
+                       cJSON_IsArray(rv) ? pb_arena_printf(c->arena, "an array of %d",
+                                                           cJSON_GetArraySize(rv))
+                                         : jdescribe(c, rv));
+                rv = NULL;
+            } else if (!jnumber(c, rv->child, jpath_index(c, rpath, 0), 0, 20, &range[0]) ||
+                       !jnumber(c, rv->child->next, jpath_index(c, rpath, 1), 0, 20,
+                                &range[1])) {
+                rv = NULL;
+            }
+        }
+        const cJSON *cv = jmember(st, "continued");
+        if (cv)
+            jstring(c, cv, jpath_key(c, path, "continued"), true, &s->continued);
+        const cJSON *av = jmember(st, "continued_align");
+        if (av) {
+            int k = jenum(c, av, jpath_key(c, path, "continued_align"), continued_aligns, 3);
+            if (k >= 0)
+                s->continued_align = k == 0 ? PB_ALIGN_LEFT : k == 1 ? PB_ALIGN_CENTER
+                                                                  : PB_ALIGN_RIGHT;
+        }
         jopt_number(c, st, path, "outer_rule", 0, 5, &outer);
         jopt_number(c, st, path, "inner_rule", 0, 5, &inner);
         jopt_bool(c, st, path, "header_bold", &s->header_bold);
@@ -578,6 +655,18 @@ static void parse_style(jctx *c, const cJSON *st, const char *path, pb_table_sty
         s->min_size = s->size < pb_fx_from_pt(9) ? s->size : pb_fx_from_pt(9);
     s->pad_x = pb_fx_from_mm(pad[0]);
     s->pad_y = pb_fx_from_mm(pad[1]);
+    s->pad_y_min = s->pad_y_max = s->pad_y;
+    if (rv) {
+        if (range[0] > pad[1] || range[1] < pad[1])
+            jerror(c, rv, rpath, "must hold the vertical padding (%g mm), got [%g, %g]", pad[1],
+                   range[0], range[1]);
+        else {
+            s->pad_y_min = pb_fx_from_mm(range[0]);
+            s->pad_y_max = pb_fx_from_mm(range[1]);
+        }
+    }
+    if (!s->continued_align)
+        s->continued_align = PB_ALIGN_LEFT;
     s->outer_rule = pb_fx_from_pt(outer);
     s->inner_rule = pb_fx_from_pt(inner);
 }
@@ -645,7 +734,7 @@ static void parse_template(jctx *c, const cJSON *v, const char *path, const char
 
     const cJSON *corner = jmember(v, "corner");
     const char *kpath = jpath_key(c, path, "corner");
-    if (corner && jstring(c, corner, kpath, true, &t->corner)) {
+    if (corner && table_text(c, corner, kpath, true, &t->corner, &t->corner_breaks)) {
         if (p.cols_known && p.L == 0)
             jerror(c, corner, kpath, "the corner cell needs label columns (the table has none)");
         else if (!hd)

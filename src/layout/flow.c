@@ -23,6 +23,8 @@ typedef struct flow {
     pb_diag *diag;
     pb_gline *lines;
     int nlines, cap;
+    pb_table_set **tables; /* per block: the layout's tables, set beforehand */
+    bool *table_failed;    /* per block: setting it failed (reported) */
     bool ok;
 } flow;
 
@@ -143,6 +145,7 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         .align = o->align,
         .compress_punct = true,
         .avoid_single_last = o->align == PB_ALIGN_JUSTIFY,
+        .grid = o->style->char_grid ? f->layout->char_pitch : 0,
     };
     pb_lb_result res;
     pb_linebreak(pp.units, pp.nunits, &p, f->arena, &res);
@@ -163,6 +166,8 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         pb_fx pen = pb_prepared_place(&pp, f->fonts, &res, li, f->arena, &l->glyphs,
                                       &l->nglyphs);
         l->width = pen;
+        pb_prepared_links(&pp, &res, li, l->glyphs, l->nglyphs, f->arena, &l->links,
+                          &l->nlinks);
         pb_fx indent = li == 0 ? o->first_indent : 0;
         pb_fx avail = o->measure - indent - o->right_indent;
         switch (o->align) {
@@ -213,9 +218,14 @@ static const char *plain_text(flow *f, const pb_text *t)
 static text_opts opts_for(flow *f, const pb_style *st, int block, const char *path)
 {
     pb_fx cw = char_width(f->layout, st);
+    /* a style on the character grid measures whole cells: the text block
+     * less what rounding the pitch down left over (under 1/64 pt a cell) */
+    pb_fx measure = f->layout->text_width;
+    if (st->char_grid && f->layout->char_pitch > 0 && f->layout->chars_per_line > 0)
+        measure = f->layout->char_pitch * f->layout->chars_per_line;
     return (text_opts){
         .style = st,
-        .measure = f->layout->text_width,
+        .measure = measure,
         .align = st->align,
         .first_indent = cw * st->indent_chars,
         .right_indent = cw * st->right_indent_chars,
@@ -282,29 +292,115 @@ static void flow_signature(flow *f, const pb_block *b, int bi)
     add_space(f, st->space_after, bi);
 }
 
-/* May a page break before body row r?  Not after a band or heading row,
- * and not where a merged label cut by the break would be too short, on
- * either side, for the text it shows again there. */
+/* May a page break before body row r?  Not after a band or heading row;
+ * inside a row group only where two of its rows at least stay above the
+ * break and two go below it (one, when the group has three rows), so no
+ * page ends or starts with a lone row of a group.  The group's label is
+ * shown again on the next page, each part of it made tall enough for the
+ * label's text (layout/table.c). */
 static bool table_break_fits(const pb_table_set *ts, int r)
 {
     const pb_table_grid *g = &ts->grid;
     if (!pb_table_break_allowed(g, r))
         return false;
-    const pb_table_geometry *geo = &ts->geo;
-    pb_fx pad = 2 * ts->style->pad_y;
     for (int c = 0; c < g->ncols; c++) {
         const pb_table_cell *cell = &g->cells[g->owner[r * g->ncols + c]];
-        if (cell->row >= r || cell->col != c)
+        if (cell->row >= r || cell->col != c || cell->rowspan < 2)
             continue; /* not cut at r, or seen in its first column */
-        pb_fx above = 0, below = 0;
-        for (int k = cell->row; k < r; k++)
-            above += geo->row_h[k];
-        for (int k = r; k < cell->row + cell->rowspan; k++)
-            below += geo->row_h[k];
-        pb_fx need = geo->lines[cell - g->cells] * geo->line_pitch + pad;
-        if (above < need || below < need)
+        int above = r - cell->row, below = cell->row + cell->rowspan - r;
+        if (above < 2 || (below < 2 && !(cell->rowspan == 3 && below == 1)))
             return false;
     }
+    return true;
+}
+
+/* A row of values (not a band or a heading row: those cover the last
+ * column with a cell of their own kind). */
+static bool data_row(const pb_table_grid *g, int r)
+{
+    return g->cells[g->owner[r * g->ncols + g->ncols - 1]].kind == PB_CELL_VALUE;
+}
+
+/* What the lines kept with the table's start take of its page: the
+ * heading and the caption before it, which no page break may separate
+ * from its first rows. */
+static pb_fx kept_before(const flow *f)
+{
+    pb_fx h = 0;
+    for (int k = f->nlines - 1; k >= 0 && f->lines[k].keep_with_next; k--)
+        h += f->lines[k].height;
+    return h;
+}
+
+/* The largest padding in [lo, hi] at which the table is no taller than
+ * `most`, or -1. */
+static pb_fx padding_for(pb_table_set *ts, pb_fx lo, pb_fx hi, pb_fx most)
+{
+    pb_table_set_pad(ts, lo);
+    if (pb_table_set_height(ts) > most)
+        return -1;
+    while (lo < hi) {
+        pb_fx mid = lo + (hi - lo + 1) / 2;
+        pb_table_set_pad(ts, mid);
+        if (pb_table_set_height(ts) <= most)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* The table's vertical padding, within the style's padding_range: the
+ * text after the table lands on a line of the page's grid with no line
+ * lost (the rows shrink to the grid line above, or grow to the one below,
+ * whichever ends nearer a grid line with less change), and a table that
+ * fits one page only with less padding gets it.  Returns whether the
+ * table, with what is kept before it, fits one page: it is then kept
+ * whole. */
+static bool choose_padding(flow *f, pb_table_set *ts, pb_fx kept)
+{
+    const pb_table_style *tpl = &ts->grid.tpl->style;
+    pb_fx nom = tpl->pad_y, lo = tpl->pad_y_min, hi = tpl->pad_y_max;
+    pb_fx page = f->layout->text_height, pitch = f->layout->line_pitch;
+    if (lo > nom)
+        lo = nom;
+    if (hi < nom)
+        hi = nom;
+    pb_table_set_pad(ts, nom);
+    pb_fx h = pb_table_set_height(ts);
+    if (kept + h > page) {
+        pb_fx most = kept < page ? (page - kept) / pitch * pitch : 0;
+        pb_fx p = padding_for(ts, lo, nom, most);
+        if (p < 0)
+            p = padding_for(ts, lo, nom, page - kept);
+        pb_table_set_pad(ts, p >= 0 ? p : nom);
+        return p >= 0;
+    }
+    if (h % pitch == 0 || pitch <= 0)
+        return true;
+    pb_fx down = h / pitch * pitch, up = down + pitch;
+    if (kept + up > page)
+        up = (page - kept) / pitch * pitch;
+    pb_fx pd = padding_for(ts, lo, nom, down), pu = padding_for(ts, nom, hi, up);
+    pb_fx rd = -1, ru = -1;
+    if (pd >= 0) {
+        pb_table_set_pad(ts, pd);
+        rd = down - pb_table_set_height(ts);
+    }
+    if (pu >= 0) {
+        pb_table_set_pad(ts, pu);
+        ru = up - pb_table_set_height(ts);
+    }
+    pb_fx best = nom, rest = pitch - h % pitch;
+    if (pd >= 0 && rd < rest) {
+        best = pd;
+        rest = rd;
+    }
+    if (pu >= 0 && (ru < rest || (ru == rest && pu - nom < nom - best))) {
+        best = pu;
+        rest = ru;
+    }
+    pb_table_set_pad(ts, best);
     return true;
 }
 
@@ -361,8 +457,10 @@ static void flow_table(flow *f, const pb_block *b, int bi)
 {
     if (!b->table)
         return; /* not bound: the input stage has reported why */
-    pb_table_set *ts;
-    if (!pb_table_set_build(b, f->layout, f->fonts, f->arena, &ts, f->diag))
+    pb_table_set *ts = f->tables ? f->tables[bi] : NULL;
+    if (f->table_failed && f->table_failed[bi])
+        return;
+    if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &ts, f->diag))
         return;
     const pb_table_style *ts_style = &b->table->style;
     const char *caption = b->caption ? b->caption : b->table->caption;
@@ -385,6 +483,8 @@ static void flow_table(flow *f, const pb_block *b, int bi)
             f->lines[f->nlines - 1].keep_with_next = true;
     }
     const pb_table_grid *g = &ts->grid;
+    bool whole = choose_padding(f, ts, kept_before(f));
+    int first = f->nlines;
     if (g->nheader > 0) {
         pb_gline *l = new_line(f);
         l->kind = PB_GLINE_TABLE_ROW;
@@ -395,8 +495,18 @@ static void flow_table(flow *f, const pb_block *b, int bi)
         l->path = b->path;
         l->keep_with_next = true;
     }
+    /* no page ends with fewer than two rows of a table that goes on, and
+     * no page goes on with fewer than two of its rows of values: from the
+     * second last of those, the rows stay together */
+    int tail = g->nrows, data_rows = 0;
+    for (int r = g->nrows - 1; r >= g->nheader && data_rows < 2; r--)
+        if (data_row(g, r)) {
+            tail = r;
+            data_rows++;
+        }
     for (int r = g->nheader; r < g->nrows; r++) {
-        bool last_break = r + 1 < g->nrows && !table_break_fits(ts, r + 1);
+        bool last_break = r + 1 < g->nrows && (!table_break_fits(ts, r + 1) ||
+                                               r == g->nheader || r + 1 > tail);
         if (table_row_splits(ts, f->layout->text_height, r)) {
             /* one galley line per line of the row: the page may end after
              * any of them; paginate adds the padding at the cut */
@@ -413,7 +523,7 @@ static void flow_table(flow *f, const pb_block *b, int bi)
                 l->block = bi;
                 l->path = g->row_path[r];
                 l->keep_with_next = k + 1 < n ? !spanning_cells_ok(ts, r, k + 1, 0)
-                                              : last_break;
+                                              : last_break && r != g->nheader;
             }
             continue;
         }
@@ -426,6 +536,99 @@ static void flow_table(flow *f, const pb_block *b, int bi)
         l->path = g->row_path[r];
         l->keep_with_next = last_break;
     }
+    /* a table that fits one page is kept on one, unless that would leave
+     * the page before it less than a third full (paginate) */
+    for (int k = first; whole && k + 1 < f->nlines; k++)
+        if (!f->lines[k].keep_with_next) {
+            f->lines[k].keep_with_next = true;
+            f->lines[k].keep_whole = true;
+        }
+}
+
+static bool layout_template(const pb_layout *layout, const pb_table_template *t)
+{
+    return layout->ntables > 0 && t >= layout->tables && t < layout->tables + layout->ntables;
+}
+
+/* What the lines kept before table block bi will take of its page, as
+ * far as can be told before they are set: a heading just before it (one
+ * line) and the table's caption. */
+static pb_fx kept_estimate(const flow *f, int bi)
+{
+    const pb_block *b = &f->report->blocks[bi];
+    pb_fx h = 0;
+    if (bi > 0 && f->report->blocks[bi - 1].kind == PB_BLOCK_HEADING) {
+        const pb_style *st = &f->layout->styles[PB_STYLE_HEADING1 +
+                                                (f->report->blocks[bi - 1].level - 1)];
+        h += (st->line_pitch > 0 ? st->line_pitch : f->layout->line_pitch) + st->space_before +
+             st->space_after;
+    }
+    const char *caption = b->caption ? b->caption : b->table->caption;
+    if (caption && *caption)
+        h += f->layout->line_pitch;
+    return h;
+}
+
+/* The size table block bi needs: the largest at which its numbers fit its
+ * width and, when it can fit one page at all (at the template's floor and
+ * the least padding), at which it does. */
+static pb_fx needed_size(flow *f, int bi)
+{
+    const pb_block *b = &f->report->blocks[bi];
+    pb_table_set *ts = f->tables[bi];
+    pb_fx room = f->layout->text_height - kept_estimate(f, bi);
+    pb_fx floor_size = b->table->style.min_size;
+    pb_fx size = ts->geo.size, fit = size;
+    for (;;) {
+        pb_table_set_pad(ts, b->table->style.pad_y_min);
+        bool fits = pb_table_set_height(ts) <= room;
+        pb_table_set_pad(ts, b->table->style.pad_y);
+        if (fits || size <= floor_size)
+            return fits ? size : fit;
+        size -= PB_FX_ONE / 2;
+        if (size < floor_size)
+            size = floor_size;
+        pb_table_set *smaller;
+        if (!pb_table_set_build(b, f->layout, f->fonts, size, f->arena, &smaller, f->diag))
+            return fit;
+        ts = smaller;
+    }
+}
+
+/* The tables a report takes from its layout's templates (the official
+ * tables) share one type size: each steps down from its template's size
+ * when its numbers do not fit the width, or when it fits one page only at
+ * a smaller size (the official table 三 on one page), never below its
+ * floor; the others follow it down. */
+static void set_layout_tables(flow *f)
+{
+    const pb_report *r = f->report;
+    f->tables = pb_arena_calloc(f->arena, (size_t)r->nblocks + 1, sizeof *f->tables);
+    f->table_failed = pb_arena_calloc(f->arena, (size_t)r->nblocks + 1, sizeof *f->table_failed);
+    pb_fx common = 0;
+    for (int bi = 0; bi < r->nblocks; bi++) {
+        const pb_block *b = &r->blocks[bi];
+        if (b->kind != PB_BLOCK_TABLE || !b->table || !layout_template(f->layout, b->table))
+            continue;
+        if (!pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &f->tables[bi], f->diag)) {
+            f->tables[bi] = NULL;
+            f->table_failed[bi] = true;
+            continue;
+        }
+        pb_fx need = needed_size(f, bi);
+        if (common == 0 || need < common)
+            common = need;
+    }
+    for (int bi = 0; bi < r->nblocks; bi++) {
+        const pb_block *b = &r->blocks[bi];
+        if (!f->tables[bi] || f->tables[bi]->geo.size <= common)
+            continue;
+        if (!pb_table_set_build(b, f->layout, f->fonts, common, f->arena, &f->tables[bi],
+                                f->diag)) {
+            f->tables[bi] = NULL;
+            f->table_failed[bi] = true;
+        }
+    }
 }
 
 bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset *fonts,
@@ -433,6 +636,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
 {
     flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
               .diag = diag, .ok = true};
+    set_layout_tables(&f);
     bool keep_next = false; /* the previous block was a heading */
     int errors_before = diag->errors;
     /* lines and rows fill pages at best: more than the page limit of them

@@ -32,6 +32,14 @@ typedef struct pb_rule {
     pb_fx width;
 } pb_rule;
 
+/* A link on a line: the horizontal extent of the text it covers, from
+ * the line's left edge, over the line box's height; the URI it opens (a
+ * web or e-mail address in the text). */
+typedef struct pb_link {
+    pb_fx x0, x1;
+    const char *uri;      /* arena */
+} pb_link;
+
 /* A table cell as placed, for the dump and the tests: the box (relative
  * to the line box) and the text it shows. */
 typedef struct pb_cell_box {
@@ -63,6 +71,9 @@ typedef struct pb_gline {
     pb_rule *rules;
     int nrules;
     bool keep_with_next;  /* no page break between this line and the next */
+    bool keep_whole;      /* ...only to keep a table on one page: the keep
+                             gives way when the page would otherwise be
+                             filled less than a third */
     int block;            /* index of the report block it came from */
     int line_in_block;    /* 0-based line number inside its paragraph */
     const char *path;     /* JSON path of the source text */
@@ -74,6 +85,8 @@ typedef struct pb_gline {
     int table_row;        /* its grid row; -1: the header rows */
     int slice, nslices;   /* a row too tall for a page, split between its
                              lines: line `slice` of its `nslices` (0: whole) */
+    pb_link *links;       /* addresses on the line, clickable */
+    int nlinks;
 } pb_gline;
 
 typedef struct pb_galley {

@@ -13,8 +13,10 @@
 
 #include "base/call.h"
 #include "base/limits.h"
+#include "base/utf8.h"
 #include "layout/flow.h"
 #include "layout/table_set.h"
+#include "text/shape.h"
 
 typedef struct pager {
     pb_arena *arena;
@@ -55,41 +57,84 @@ static bool same_table(const pb_galley *g, int i, int j)
            g->lines[j].kind == PB_GLINE_TABLE_ROW && g->lines[i].table == g->lines[j].table;
 }
 
-/* Where the text block continues below galley line i placed at y.  After
- * the last row of a table, the text returns to the line grid (GB/T 9704
- * text sits on its 22 lines whatever stands between). */
-static pb_fx advance(const pb_galley *g, const pb_layout *layout, int i, pb_fx y)
+/* Walking the lines of a page from its top: where each goes and how far
+ * down the page is filled after it.  Consecutive rows of a table are one
+ * piece of it, whose height is the piece's own (the header rows a
+ * continuation repeats, its "续表" line, merged cells cut by the page
+ * made tall enough for their text); after the table's last row the text
+ * returns to the line grid (GB/T 9704 text sits on its 22 lines whatever
+ * stands between). */
+typedef struct walker {
+    const pb_galley *g;
+    const pb_layout *layout;
+    pb_fx y;              /* where the text block continues */
+    bool top;             /* nothing placed yet: spaces are dropped */
+    int run;              /* first line of the table run on this page, -1 */
+    pb_fx run_y;          /* where that run starts */
+} walker;
+
+/* The table piece that galley lines [first, last] of one table show. */
+typedef struct run_piece {
+    int r0, l0, r1, l1;
+    bool continued;       /* the page starts inside the table */
+} run_piece;
+
+static run_piece piece_of(const pb_galley *g, int first, int last)
 {
-    y += g->lines[i].height;
-    if (g->lines[i].kind == PB_GLINE_TABLE_ROW && !same_table(g, i, i + 1)) {
-        pb_fx pitch = layout->line_pitch;
-        y = (y + pitch - 1) / pitch * pitch;
+    const pb_table_set *ts = g->lines[first].table;
+    run_piece rp = {ts->grid.nheader, 0, ts->grid.nheader, -1,
+                    g->lines[first].table_row >= 0 && same_table(g, first, first - 1)};
+    int body = g->lines[first].table_row >= 0 ? first : first + 1;
+    if (body <= last) {
+        const pb_gline *a = &g->lines[body], *e = &g->lines[last];
+        rp.r0 = a->table_row;
+        rp.l0 = a->nslices > 0 ? a->slice : 0;
+        rp.r1 = e->table_row + 1;
+        rp.l1 = e->nslices > 0 ? e->slice + 1 : -1;
+    } else {
+        rp.l1 = 0;
     }
-    return y;
+    return rp;
 }
 
-/* A piece of a table cut inside a split row gets the row's padding at
- * the cut: above the row's line l (a page starts there) or below it (a
- * page ends there). */
-static pb_fx cut_above(const pb_gline *l)
+/* Places line i after the lines before it on the page; returns how far
+ * down the page is filled if the page ends after it, and where line i
+ * goes (its top) in *at. */
+static pb_fx walk(walker *w, int i, pb_fx *at)
 {
-    return l->kind == PB_GLINE_TABLE_ROW && l->nslices > 0 && l->slice > 0
-               ? l->table->style->pad_y : 0;
-}
-
-static pb_fx cut_below(const pb_gline *l)
-{
-    return l->kind == PB_GLINE_TABLE_ROW && l->nslices > 0 && l->slice + 1 < l->nslices
-               ? l->table->style->pad_y : 0;
-}
-
-/* A page that starts inside a table repeats the table's header rows. */
-static pb_fx page_top(const pb_galley *g, int start)
-{
-    const pb_gline *l = &g->lines[start];
-    if (l->kind == PB_GLINE_TABLE_ROW && l->table_row >= 0 && same_table(g, start, start - 1))
-        return l->table->header_height + cut_above(l);
-    return 0;
+    const pb_galley *g = w->g;
+    const pb_gline *l = &g->lines[i];
+    *at = w->y;
+    switch (l->kind) {
+    case PB_GLINE_PAGE_BREAK:
+        return w->y;
+    case PB_GLINE_SPACE:
+        if (!w->top)
+            w->y += l->height;
+        return w->y;
+    case PB_GLINE_TEXT:
+        w->top = false;
+        w->y += l->height;
+        return w->y;
+    case PB_GLINE_TABLE_ROW:
+        break;
+    }
+    w->top = false;
+    if (w->run < 0 || !same_table(g, i, i - 1)) {
+        w->run = i;
+        w->run_y = w->y;
+    }
+    run_piece rp = piece_of(g, w->run, i);
+    pb_fx bottom = w->run_y + pb_table_set_piece_height(l->table, rp.r0, rp.l0, rp.r1, rp.l1,
+                                                        rp.continued);
+    *at = w->run_y;
+    w->y = bottom;
+    if (!same_table(g, i, i + 1)) {
+        pb_fx pitch = w->layout->line_pitch;
+        w->y = (bottom + pitch - 1) / pitch * pitch;
+        w->run = -1;
+    }
+    return bottom;
 }
 
 /* Places galley lines [from, to) on a new page, skipping spaces at its top;
@@ -100,40 +145,25 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
     pb_page *pg = new_page(p);
     pg->lines = pb_arena_calloc(p->arena, (size_t)(to - from + extra + 1),
                                 sizeof *pg->lines);
-    pb_fx y = 0;
-    bool top = true;
+    walker w = {g, layout, 0, true, -1, 0};
     for (int i = from; i < to; i++) {
         const pb_gline *l = &g->lines[i];
-        if (l->kind == PB_GLINE_PAGE_BREAK || (top && l->kind == PB_GLINE_SPACE))
-            continue;
-        top = false;
+        pb_fx at;
+        walk(&w, i, &at);
         if (l->kind == PB_GLINE_TABLE_ROW) {
             int j = i + 1;
             while (j < to && same_table(g, i, j))
-                j++;
-            const pb_table_set *ts = l->table;
-            int first = l->table_row >= 0 ? i : i + 1;
-            int r0 = ts->grid.nrows, r1 = r0, l0 = 0, l1 = -1;
-            if (first < j) {
-                const pb_gline *a = &g->lines[first], *e = &g->lines[j - 1];
-                r0 = a->table_row;
-                r1 = e->table_row + 1;
-                l0 = a->nslices > 0 ? a->slice : 0;
-                l1 = e->nslices > 0 ? e->slice + 1 : -1;
-            }
+                walk(&w, j++, &at);
+            run_piece rp = piece_of(g, i, j - 1);
             pb_gline *piece = pb_arena_alloc(p->arena, sizeof *piece);
-            if (!pb_table_set_piece(ts, r0, l0, r1, l1, p->arena, piece))
+            if (!pb_table_set_piece(l->table, rp.r0, rp.l0, rp.r1, rp.l1, rp.continued,
+                                    p->arena, piece))
                 return false;
             piece->block = l->block;
             pb_placed_line *pl = &pg->lines[pg->nlines++];
             pl->line = piece;
             pl->x = layout->margin_left;
-            pl->y = layout->margin_top + y;
-            for (int k = i; k < j; k++)
-                y = advance(g, layout, k, y);
-            if (l->table_row >= 0 && same_table(g, i, i - 1))
-                y += ts->header_height + cut_above(l);
-            y += cut_below(&g->lines[j - 1]);
+            pl->y = layout->margin_top + at;
             i = j - 1;
             continue;
         }
@@ -141,13 +171,31 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
             pb_placed_line *pl = &pg->lines[pg->nlines++];
             pl->line = l;
             pl->x = layout->margin_left + l->x;
-            pl->y = layout->margin_top + y;
+            pl->y = layout->margin_top + at;
             if (l->outline_level > 0)
                 add_outline(p, l, pg->number, pl->y);
         }
-        y = advance(g, layout, i, y);
     }
     return true;
+}
+
+/* The middle of the ink of the first dash of a line, from its baseline
+ * (y-down: negative above it); 0 when the line has no dash. */
+static pb_fx dash_centre(const pb_gline *l, const pb_fontset *fonts)
+{
+    for (int i = 0; i < l->nglyphs; i++) {
+        const pb_pglyph *g = &l->glyphs[i];
+        if (g->text_len == 0)
+            continue;
+        size_t at = g->text_off;
+        uint32_t cp = pb_utf8_next(l->text, strlen(l->text), &at);
+        pb_fx top, bottom;
+        if ((cp == 0x2014 || cp == 0x2015 || cp == 0x2013 || cp == 0x2012 || cp == '-' ||
+             cp == 0x2500) &&
+            pb_glyph_ink(pb_fonts_face(fonts, g->face), g->gid, g->size, &top, &bottom))
+            return g->y + (top + bottom) / 2;
+    }
+    return 0;
 }
 
 static bool add_page_numbers(pager *p, const pb_layout *layout, const pb_fontset *fonts,
@@ -188,8 +236,10 @@ static bool add_page_numbers(pager *p, const pb_layout *layout, const pb_fontset
         pb_placed_line *pl = &pg->lines[pg->nlines++];
         pl->line = l;
         pl->x = layout->margin_left + x;
-        /* The baseline sits below_text under the text block. */
-        pl->y = layout->margin_top + layout->text_height + pn->below_text - l->baseline;
+        /* GB/T 9704 7.5: the dashes (一字线) beside the number lie
+         * below_text under the text block; without a dash, the baseline */
+        pl->y = layout->margin_top + layout->text_height + pn->below_text -
+                dash_centre(l, fonts) - l->baseline;
     }
     return true;
 }
@@ -201,6 +251,7 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
     const pb_fx avail = layout->text_height;
     bool ok = true;
     int start = 0;
+    pb_fx *ys = pb_arena_calloc(arena, (size_t)g->nlines + 1, sizeof *ys);
     while (start < g->nlines) {
         /* Skip what would vanish at the top of a page anyway. */
         while (start < g->nlines && (g->lines[start].kind == PB_GLINE_SPACE ||
@@ -208,7 +259,9 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
             start++;
         if (start >= g->nlines)
             break;
-        pb_fx y = page_top(g, start);
+        /* Lines go on the page while they fit; ys[i]: how far down the page
+         * is filled when it ends after line i. */
+        walker w = {g, layout, 0, true, -1, 0};
         int i = start, end = -1;
         for (; i < g->nlines; i++) {
             const pb_gline *l = &g->lines[i];
@@ -216,8 +269,9 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
                 end = i + 1;
                 break;
             }
-            pb_fx next = advance(g, layout, i, y);
-            if (y + l->height + cut_below(l) > avail) {
+            pb_fx at, bottom = walk(&w, i, &at);
+            ys[i - start] = bottom;
+            if (bottom > avail) {
                 if (i > start)
                     break;
                 if (l->kind == PB_GLINE_TABLE_ROW) {
@@ -227,26 +281,32 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
                     pb_diag_error(diag, PB_ERR_INPUT, l->table->file, l->path,
                                   "table row is taller than a page (%.1f mm, the text "
                                   "block is %.1f mm)",
-                                  pb_fx_to_pt(l->height + y) * 25.4 / 72,
+                                  pb_fx_to_pt(bottom) * 25.4 / 72,
                                   pb_fx_to_pt(avail) * 25.4 / 72);
                     ok = false;
                 }
             }
-            y = next;
         }
         if (end < 0) {
             if (i >= g->nlines) {
                 end = g->nlines;
             } else {
-                /* Line i does not fit: end after the last breakable line. */
-                end = -1;
-                for (int k = i - 1; k >= start; k--) {
-                    if (!g->lines[k].keep_with_next) {
-                        end = k + 1;
-                        break;
-                    }
+                /* Line i does not fit: end after the last line that allows
+                 * a break.  A table kept whole on one page gives way when
+                 * keeping it would leave this page less than a third full. */
+                int hard = -1, soft = -1;
+                for (int k = i - 1; k >= start && hard < 0; k--) {
+                    const pb_gline *l = &g->lines[k];
+                    if (!l->keep_with_next)
+                        hard = k;
+                    else if (l->keep_whole && soft < 0)
+                        soft = k;
                 }
-                if (end < 0)
+                if (hard >= 0 && (ys[hard - start] * 3 >= avail || soft < 0))
+                    end = hard + 1;
+                else if (soft >= 0)
+                    end = soft + 1;
+                else
                     end = i; /* nothing breakable: constraints give way */
             }
         }

@@ -1,5 +1,6 @@
 #include "layout/setter.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "base/utf8.h"
@@ -57,7 +58,60 @@ bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
     out->cstart[n] = (uint32_t)len;
     for (k = 0; k < n; k++)
         out->units[k].brk = brk[out->cstart[k + 1]];
+    int na = pb_find_addresses(text, len, NULL, 0);
+    if (na > 0) {
+        out->addresses = pb_arena_calloc(arena, (size_t)na, sizeof *out->addresses);
+        out->naddresses = pb_find_addresses(text, len, out->addresses, na);
+    }
     return true;
+}
+
+/* What a reader opens for an address: web addresses without a scheme get
+ * http://, e-mail addresses mailto:. */
+static const char *address_uri(const pb_prepared *p, const pb_address *a, pb_arena *arena)
+{
+    int n = (int)(a->end - a->start);
+    const char *s = p->text + a->start;
+    if (a->email)
+        return pb_arena_printf(arena, "mailto:%.*s", n, s);
+    /* scheme: letters, digits, "+", "-", "." before "://" */
+    int i = 0;
+    while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+        i++;
+    bool scheme = i > 0 && i + 3 <= n && !memcmp(s + i, "://", 3);
+    return pb_arena_printf(arena, "%s%.*s", scheme ? "" : "http://", n, s);
+}
+
+void pb_prepared_links(const pb_prepared *p, const pb_lb_result *res, int li,
+                       const pb_pglyph *glyphs, int nglyphs, pb_arena *arena,
+                       pb_link **links, int *nlinks)
+{
+    *links = NULL;
+    *nlinks = 0;
+    const pb_lb_line *ll = &res->lines[li];
+    uint32_t b0 = p->cstart[ll->first], b1 = p->cstart[ll->first + ll->count];
+    for (int k = 0; k < p->naddresses; k++) {
+        const pb_address *a = &p->addresses[k];
+        if (a->end <= b0 || a->start >= b1)
+            continue;
+        /* the glyphs of the address on this line (trailing spaces take no room) */
+        pb_fx x0 = 0, x1 = 0;
+        bool any = false;
+        for (int g = 0; g < nglyphs; g++) {
+            uint32_t at = glyphs[g].text_off;
+            if (glyphs[g].text_len == 0 || at < a->start || at >= a->end)
+                continue;
+            pb_fx l = glyphs[g].x, r = glyphs[g].x + glyphs[g].advance;
+            x0 = any && x0 < l ? x0 : l;
+            x1 = any && x1 > r ? x1 : r;
+            any = true;
+        }
+        if (!any)
+            continue;
+        if (*nlinks == 0)
+            *links = pb_arena_calloc(arena, (size_t)p->naddresses, sizeof **links);
+        (*links)[(*nlinks)++] = (pb_link){x0, x1, address_uri(p, a, arena)};
+    }
 }
 
 void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width)

@@ -21,6 +21,8 @@ typedef struct pb_prepared {
     int *gstart;          /* units + 1 entries: first glyph of each unit */
     uint32_t *cstart;     /* units + 1 entries: first byte of each unit */
     int nunits;
+    pb_address *addresses;/* web and e-mail addresses in the text */
+    int naddresses;
 } pb_prepared;
 
 /* Shapes text covered by spans and finds its break opportunities.
@@ -38,6 +40,12 @@ void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width
 pb_fx pb_prepared_place(const pb_prepared *p, const pb_fontset *fonts,
                         const pb_lb_result *res, int li, pb_arena *arena,
                         pb_pglyph **glyphs, int *nglyphs);
+
+/* The links of line `li` as pb_prepared_place set it (its glyphs): one
+ * per address, or part of one, on the line.  Fills links (arena). */
+void pb_prepared_links(const pb_prepared *p, const pb_lb_result *res, int li,
+                       const pb_pglyph *glyphs, int nglyphs, pb_arena *arena,
+                       pb_link **links, int *nlinks);
 
 /* Ideographic em box centred in a line box of `pitch`: its top is 0.88 em
  * above the baseline (the embox of Noto CJK, Fandol and the office fonts). */

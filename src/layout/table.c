@@ -78,6 +78,7 @@ static void place_header(grid_builder *b, const pb_header_node *n, int depth, in
         pb_table_cell *c = add_cell(b, PB_CELL_HEADER, depth, n->col, b->nheader - depth, 1,
                                     n->text, n->path);
         c->bold = b->tpl->style.header_bold;
+        c->breaks = n->text_breaks;
         return;
     }
     int lo = ncols, hi = -1;
@@ -99,6 +100,7 @@ static void place_header(grid_builder *b, const pb_header_node *n, int depth, in
        which the coverage check reports */
     pb_table_cell *c = add_cell(b, PB_CELL_HEADER, depth, lo, 1, hi - lo + 1, n->text, n->path);
     c->bold = b->tpl->style.header_bold;
+    c->breaks = n->text_breaks;
 }
 
 static int body_rows(const pb_row_node *n, int count)
@@ -149,6 +151,7 @@ static void place_row(grid_builder *b, const pb_row_node *n, int depth, int *row
         }
         c = add_cell(b, PB_CELL_GROUP, start, depth, *row - start, 1, n->label, n->path);
         c->align = PB_ALIGN_LEFT;
+        c->breaks = n->label_breaks;
         return;
     }
     case PB_ROW_DATA:
@@ -159,6 +162,7 @@ static void place_row(grid_builder *b, const pb_row_node *n, int depth, int *row
             } else {
                 c = add_cell(b, PB_CELL_LABEL, *row, depth, 1, L - depth, n->label, n->path);
                 c->align = PB_ALIGN_LEFT;
+                c->breaks = n->label_breaks;
             }
         }
         place_values(b, n, *row);
@@ -167,6 +171,7 @@ static void place_row(grid_builder *b, const pb_row_node *n, int depth, int *row
         b->row_path[*row] = n->path;
         c = add_cell(b, PB_CELL_BAND, *row, depth, 1, ncols - depth, n->label, n->path);
         c->align = PB_ALIGN_LEFT;
+        c->breaks = n->label_breaks;
         break;
     case PB_ROW_HEADING: {
         b->row_path[*row] = n->path;
@@ -174,8 +179,9 @@ static void place_row(grid_builder *b, const pb_row_node *n, int depth, int *row
         for (int i = 0; i < n->ncells; i++) {
             const pb_row_cell *rc = &n->cells[i];
             int span = rc->colspan > 0 ? rc->colspan : 1;
-            add_cell(b, PB_CELL_HEADING, *row, col, 1, span, rc->text,
-                     rc->path ? rc->path : n->path);
+            c = add_cell(b, PB_CELL_HEADING, *row, col, 1, span, rc->text,
+                         rc->path ? rc->path : n->path);
+            c->breaks = rc->text_breaks;
             col += span;
         }
         break;
@@ -234,6 +240,7 @@ bool pb_table_grid_build(const pb_table_template *tpl, const pb_value *values, i
                             : hpath;
             pb_table_cell *c = add_cell(&b, PB_CELL_CORNER, 0, 0, H, L, tpl->corner, cpath);
             c->bold = tpl->style.header_bold;
+            c->breaks = tpl->corner_breaks;
         }
         for (int i = 0; i < tpl->nheader; i++) {
             int f, l;
@@ -383,6 +390,392 @@ static void share_out(pb_fx *width, const bool *fixed, int ncols, const pb_fx *b
         width[last] += (pb_fx)(avail - used);
 }
 
+/* ---- the shortest table -------------------------------------------------
+ *
+ * From the widths every cell needs at least (its widest unbreakable
+ * piece), width goes first to the cells that would be poorly set (a
+ * character alone on a line, a line ending inside one of the pieces the
+ * layout gave a label), as far as the text width allows; then where it
+ * makes the table shortest: each cell's lines are a step function of its
+ * span's width; a move widens the columns of the cells that decide a
+ * row's height (all of them, so a header row of several tall cells can
+ * shrink too) just enough to take a line off each, and the move that
+ * saves the most height per point of width is made, until none saves
+ * any.  What is left goes to the label columns, so value columns are only
+ * as wide as their widest value and header. */
+
+/* The lines a cell needs as a function of its span's width: at[k] is the
+ * narrowest width (padding included) at which it needs n[k] lines; at[]
+ * grows and n[] falls with k.  No text: count 0. */
+typedef struct steps {
+    pb_fx *at;
+    int *n;
+    int count;
+} steps;
+
+static int steps_lines(const steps *s, pb_fx w)
+{
+    if (s->count == 0)
+        return 0;
+    int k = s->count - 1;
+    while (k > 0 && s->at[k] > w)
+        k--;
+    return s->n[k];
+}
+
+typedef struct solver {
+    const pb_table_grid *g;
+    const pb_table_measurer *m;
+    pb_fx size, pitch, pad_x, pad_y;
+    pb_fx page_h;         /* the text block's height, 0: unknown */
+    steps *st;            /* per cell */
+    int *by_rowspan;      /* cells with rowspan > 1, narrower spans first */
+    int nspan;
+    pb_fx *row_h;         /* scratch, nrows */
+    pb_fx *cell_h;        /* scratch, per cell */
+    pb_fx *span_w;        /* scratch, per cell */
+} solver;
+
+static int cell_lines(const solver *s, const pb_table_cell *c, pb_fx w)
+{
+    pb_fx inner = w - 2 * s->pad_x;
+    return s->m->lines(s->m->ctx, c, s->size, inner < 1 ? 1 : inner);
+}
+
+/* The steps of cell c between lo and hi (its soft and max widths). */
+static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx hi, steps *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c->text[0])
+        return;
+    if (c->nowrap || hi <= lo) {
+        out->at = pb_xmalloc(sizeof *out->at);
+        out->n = pb_xmalloc(sizeof *out->n);
+        out->at[0] = lo;
+        out->n[0] = 1;
+        out->count = 1;
+        return;
+    }
+    int cap = 8;
+    out->at = pb_xmalloc((size_t)cap * sizeof *out->at);
+    out->n = pb_xmalloc((size_t)cap * sizeof *out->n);
+    pb_fx w = hi;
+    int n = cell_lines(s, c, w);
+    for (;;) {
+        /* the narrowest width in [lo, w] that still needs no more than n */
+        pb_fx a = lo, b = w;
+        if (cell_lines(s, c, a) <= n) {
+            b = a;
+        } else {
+            while (b - a > 1) {
+                pb_fx mid = a + (b - a) / 2;
+                if (cell_lines(s, c, mid) <= n)
+                    b = mid;
+                else
+                    a = mid;
+            }
+        }
+        if (out->count == cap) {
+            cap *= 2;
+            out->at = pb_xrealloc(out->at, (size_t)cap * sizeof *out->at);
+            out->n = pb_xrealloc(out->n, (size_t)cap * sizeof *out->n);
+        }
+        out->at[out->count] = b;
+        out->n[out->count++] = n;
+        if (b <= lo)
+            break;
+        w = b - 1;
+        int more = cell_lines(s, c, w);
+        n = more > n ? more : n + 1;
+    }
+    /* collected narrowing: turn into growing widths */
+    for (int i = 0, j = out->count - 1; i < j; i++, j--) {
+        pb_fx t = out->at[i];
+        out->at[i] = out->at[j];
+        out->at[j] = t;
+        int u = out->n[i];
+        out->n[i] = out->n[j];
+        out->n[j] = u;
+    }
+}
+
+/* The table's height with these column widths (row heights in s->row_h,
+ * each cell's need in s->cell_h). */
+static int64_t height_at(solver *s, const pb_fx *width)
+{
+    const pb_table_grid *g = s->g;
+    for (int r = 0; r < g->nrows; r++)
+        s->row_h[r] = s->pitch + 2 * s->pad_y;
+    for (int i = 0; i < g->ncells; i++) {
+        const pb_table_cell *c = &g->cells[i];
+        pb_fx w = 0;
+        for (int k = c->col; k < c->col + c->colspan; k++)
+            w += width[k];
+        s->span_w[i] = w;
+        int n = steps_lines(&s->st[i], w);
+        s->cell_h[i] = (pb_fx)(n > 1 ? n : 1) * s->pitch + 2 * s->pad_y;
+        if (c->rowspan == 1 && s->cell_h[i] > s->row_h[c->row])
+            s->row_h[c->row] = s->cell_h[i];
+    }
+    for (int j = 0; j < s->nspan; j++) {
+        const pb_table_cell *c = &g->cells[s->by_rowspan[j]];
+        pb_fx have = 0;
+        for (int r = c->row; r < c->row + c->rowspan; r++)
+            have += s->row_h[r];
+        pb_fx h = s->cell_h[s->by_rowspan[j]];
+        if (h > have)
+            s->row_h[c->row + c->rowspan - 1] += h - have;
+    }
+    int64_t total = 0;
+    for (int r = 0; r < g->nrows; r++)
+        total += s->row_h[r];
+    return total;
+}
+
+/* Adds what cell c needs to reach span width `to` to inc[], spread over
+ * its auto columns in proportion to their widths.  False: it has none. */
+static bool widen_cell(const pb_table_cell *c, const bool *fixed, const pb_fx *width,
+                       pb_fx to, pb_fx cur, pb_fx *inc)
+{
+    int64_t sum = 0;
+    int last = -1;
+    for (int k = c->col; k < c->col + c->colspan; k++)
+        if (!fixed[k]) {
+            sum += width[k];
+            last = k;
+        }
+    if (last < 0)
+        return false;
+    int64_t more = to - cur, given = 0;
+    for (int k = c->col; k < c->col + c->colspan; k++) {
+        if (fixed[k])
+            continue;
+        int64_t add = k == last ? more - given : sum > 0 ? more * width[k] / sum : 0;
+        given += add;
+        if (add > inc[k])
+            inc[k] = (pb_fx)add;
+    }
+    return true;
+}
+
+/* The narrowest step of cell i wider than its span now with fewer lines. */
+static pb_fx next_step(const solver *s, int i)
+{
+    const steps *st = &s->st[i];
+    int n = steps_lines(st, s->span_w[i]);
+    for (int k = 0; k < st->count; k++)
+        if (st->n[k] < n && st->at[k] > s->span_w[i])
+            return st->at[k];
+    return 0;
+}
+
+enum { MAX_MOVES = 64 };
+
+/* What a poorly set cell costs, in lines of the table's height. */
+enum { POOR_LINES = 2 };
+
+/* The table's height plus what its poorly set cells cost: those of `poor`
+ * narrower than the width `fix` that sets them well. */
+static int64_t cost_at(solver *s, const pb_fx *width, const int *poor, int npoor,
+                       const pb_fx *fix)
+{
+    int64_t h = height_at(s, width);
+    /* the header rows repeat on every page the table takes */
+    int64_t head = 0;
+    for (int r = 0; r < s->g->nheader; r++)
+        head += s->row_h[r];
+    if (s->page_h > head + s->pitch) {
+        int64_t pages = (h - head) / (s->page_h - head);
+        h += pages * head;
+    }
+    for (int k = 0; k < npoor; k++)
+        if (s->span_w[poor[k]] < fix[k])
+            h += POOR_LINES * s->pitch;
+    return h;
+}
+
+static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx size,
+                     pb_fx pitch, pb_fx pad_x, pb_fx pad_y, pb_fx page_h, const bool *fixed,
+                     const pb_fx *soft, const pb_fx *max, const cell_need *need, pb_fx avail,
+                     pb_fx *width)
+{
+    int ncols = g->ncols, ncells = g->ncells;
+    solver s = {g, m, size, pitch, pad_x, pad_y, page_h, NULL, NULL, 0, NULL, NULL, NULL};
+    s.st = pb_xcalloc((size_t)ncells + 1, sizeof *s.st);
+    s.by_rowspan = pb_xcalloc((size_t)ncells + 1, sizeof *s.by_rowspan);
+    s.row_h = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.row_h);
+    s.cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *s.cell_h);
+    s.span_w = pb_xcalloc((size_t)ncells + 1, sizeof *s.span_w);
+    pb_fx *inc = pb_xcalloc((size_t)ncols, sizeof *inc);
+    pb_fx *best_inc = pb_xcalloc((size_t)ncols, sizeof *best_inc);
+    pb_fx *tried = pb_xcalloc((size_t)MAX_MOVES * (size_t)ncols, sizeof *tried);
+    pb_fx *trial = pb_xcalloc((size_t)ncols, sizeof *trial);
+    int *rows = pb_xcalloc((size_t)g->nrows + 1, sizeof *rows);
+    int *lines_of = pb_xcalloc((size_t)g->nrows + 1, sizeof *lines_of);
+    int *poor = pb_xcalloc((size_t)ncells + 1, sizeof *poor), npoor = 0;
+    pb_fx *fix = pb_xcalloc((size_t)ncells + 1, sizeof *fix);
+
+    for (int i = 0; i < ncells; i++) {
+        if (g->cells[i].rowspan > 1)
+            s.by_rowspan[s.nspan++] = i;
+        cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX], &s.st[i]);
+    }
+    sort_indices(s.by_rowspan, s.nspan, g->cells, true);
+
+    int64_t left = avail;
+    for (int c = 0; c < ncols; c++)
+        if (!fixed[c]) {
+            width[c] = soft[c];
+            left -= soft[c];
+        }
+
+    /* the cells set poorly at these widths, and the narrowest width that
+     * sets each well: no line holds one character alone ("自/然/人" in a
+     * column one character wide), lines end where the layout's pieces do
+     * ("三、/本年度/办理/结果") */
+    height_at(&s, width);
+    for (int i = 0; m->poor && i < ncells; i++) {
+        const pb_table_cell *c = &g->cells[i];
+        const steps *st = &s.st[i];
+        pb_fx lo = s.span_w[i];
+        if (c->nowrap || st->count == 0 || !m->poor(m->ctx, c, size, lo - 2 * pad_x))
+            continue;
+        pb_fx hi = st->at[st->count - 1];
+        if (hi <= lo || m->poor(m->ctx, c, size, hi - 2 * pad_x))
+            continue;
+        while (hi - lo > 1) {
+            pb_fx mid = lo + (hi - lo) / 2;
+            if (m->poor(m->ctx, c, size, mid - 2 * pad_x))
+                lo = mid;
+            else
+                hi = mid;
+        }
+        poor[npoor] = i;
+        fix[npoor++] = hi;
+    }
+
+    /* Moves: take a line off a row (widen every cell that decides its
+     * height), or set a poor cell well; the move that saves the most
+     * height (a poor cell counts as POOR_LINES lines) per point of width */
+    for (;;) {
+        int64_t h0 = cost_at(&s, width, poor, npoor, fix);
+        int nrows = 0;
+        for (int r = 0; r < g->nrows; r++) {
+            lines_of[r] = (int)((s.row_h[r] - 2 * pad_y) / (pitch > 0 ? pitch : 1));
+            if (lines_of[r] > 1)
+                rows[nrows++] = r;
+        }
+        for (int a = 1; a < nrows; a++)
+            for (int b = a; b > 0 && lines_of[rows[b]] > lines_of[rows[b - 1]]; b--) {
+                int t = rows[b];
+                rows[b] = rows[b - 1];
+                rows[b - 1] = t;
+            }
+        int ntried = 0;
+        int64_t best_save = 0, best_cost = 1;
+        for (int k = 0; k < nrows + npoor && ntried < MAX_MOVES; k++) {
+            memset(inc, 0, (size_t)ncols * sizeof *inc);
+            bool possible = true, any = false;
+            if (k < nrows) {
+                int r = rows[k];
+                for (int i = 0; i < ncells && possible; i++) {
+                    const pb_table_cell *c = &g->cells[i];
+                    if (c->row + c->rowspan - 1 != r)
+                        continue;
+                    pb_fx above = 0;
+                    for (int q = c->row; q < r; q++)
+                        above += s.row_h[q];
+                    if (s.cell_h[i] - above < s.row_h[r])
+                        continue; /* not what decides the row's height */
+                    pb_fx to = next_step(&s, i);
+                    possible = to > 0 && widen_cell(c, fixed, width, to, s.span_w[i], inc);
+                    any = true;
+                }
+            } else {
+                int i = poor[k - nrows];
+                if (s.span_w[i] >= fix[k - nrows])
+                    continue;
+                any = widen_cell(&g->cells[i], fixed, width, fix[k - nrows], s.span_w[i], inc);
+            }
+            if (!possible || !any)
+                continue;
+            int64_t cost = 0;
+            for (int c = 0; c < ncols; c++)
+                cost += inc[c];
+            if (cost <= 0 || cost > left)
+                continue;
+            bool seen = false;
+            for (int t = 0; t < ntried && !seen; t++)
+                seen = !memcmp(&tried[(size_t)t * (size_t)ncols], inc,
+                               (size_t)ncols * sizeof *inc);
+            if (seen)
+                continue;
+            memcpy(&tried[(size_t)ntried++ * (size_t)ncols], inc, (size_t)ncols * sizeof *inc);
+            for (int c = 0; c < ncols; c++)
+                trial[c] = width[c] + inc[c];
+            int64_t save = h0 - cost_at(&s, trial, poor, npoor, fix);
+            cost_at(&s, width, poor, npoor, fix); /* the current widths' rows again */
+            /* the most per point; on a tie, the cheaper move */
+            if (save > 0 && (save * best_cost > best_save * cost ||
+                             (save * best_cost == best_save * cost && cost < best_cost))) {
+                best_save = save;
+                best_cost = cost;
+                memcpy(best_inc, inc, (size_t)ncols * sizeof *inc);
+            }
+        }
+        if (best_save == 0)
+            break;
+        for (int c = 0; c < ncols; c++)
+            width[c] += best_inc[c];
+        left -= best_cost;
+    }
+
+    /* the rest: to the label columns, or, when every cell is on one line
+     * or there are none, to all columns, in proportion to their widths */
+    if (left > 0) {
+        bool one_line = true, labels = false;
+        for (int c = 0; c < ncols; c++) {
+            if (fixed[c])
+                continue;
+            one_line = one_line && width[c] >= max[c];
+            labels = labels || g->tpl->columns[c].label;
+        }
+        bool to_labels = labels && !one_line;
+        int64_t sum = 0, given = 0;
+        int last = -1;
+        for (int c = 0; c < ncols; c++)
+            if (!fixed[c] && (!to_labels || g->tpl->columns[c].label)) {
+                sum += width[c];
+                last = c;
+            }
+        for (int c = 0; c <= last; c++) {
+            if (fixed[c] || (to_labels && !g->tpl->columns[c].label))
+                continue;
+            int64_t add = c == last ? left - given : sum > 0 ? left * width[c] / sum : 0;
+            width[c] += (pb_fx)add;
+            given += add;
+        }
+    }
+
+    for (int i = 0; i < ncells; i++) {
+        free(s.st[i].at);
+        free(s.st[i].n);
+    }
+    free(s.st);
+    free(s.by_rowspan);
+    free(s.row_h);
+    free(s.cell_h);
+    free(s.span_w);
+    free(inc);
+    free(best_inc);
+    free(tried);
+    free(trial);
+    free(rows);
+    free(lines_of);
+    free(poor);
+    free(fix);
+}
+
 static double fx_mm(pb_fx v)
 {
     return (double)v / PB_FX_ONE * 25.4 / 72.0;
@@ -391,6 +784,13 @@ static double fx_mm(pb_fx v)
 bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
                     pb_fx text_width, const pb_table_measurer *m, pb_arena *arena,
                     pb_table_geometry *out, pb_diag *diag)
+{
+    return pb_table_solve_at(grid, style, style->size, text_width, 0, m, arena, out, diag);
+}
+
+bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, pb_fx start,
+                       pb_fx text_width, pb_fx text_height, const pb_table_measurer *m,
+                       pb_arena *arena, pb_table_geometry *out, pb_diag *diag)
 {
     memset(out, 0, sizeof *out);
     const pb_table_template *tpl = grid->tpl;
@@ -412,7 +812,6 @@ bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
         colw[k] = pb_xcalloc((size_t)ncols, sizeof *colw[k]);
     pb_fx *width = pb_xcalloc((size_t)ncols, sizeof *width);
     pb_fx *wt = pb_xcalloc((size_t)ncols, sizeof *wt);
-    pb_fx *cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *cell_h);
     cell_need *need = pb_xcalloc((size_t)ncells + 1, sizeof *need);
     int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
     pb_fx *col_x = pb_arena_calloc(arena, (size_t)ncols + 1, sizeof *col_x);
@@ -458,7 +857,9 @@ bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
             order[nspan++] = i;
     sort_indices(order, nspan, cells, false);
 
-    pb_fx size = style->size;
+    pb_fx size = start > 0 && start < style->size ? start : style->size;
+    if (size < floor_size)
+        size = floor_size;
     for (;;) {
         /* what every cell needs at this size */
         for (int i = 0; i < ncells; i++) {
@@ -507,19 +908,16 @@ bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
             /* every width is given: what is left of the text width goes to
                the last column, so the table still fills the measure */
             width[ncols - 1] += avail;
-        } else if (sum[NEED_MAX] <= avail && sum[NEED_MAX] > 0) {
-            /* all on one line; the surplus in proportion to max */
-            share_out(width, fixed, ncols, hi, hi, avail - sum[NEED_MAX], sum[NEED_MAX],
-                      avail);
-        } else if (sum[NEED_MAX] <= avail) {
+        } else if (sum[NEED_MAX] == 0) {
             for (int c = 0; c < ncols; c++)
                 wt[c] = 1;
             share_out(width, fixed, ncols, NULL, wt, avail, nauto, avail);
         } else if (sum[NEED_SOFT] <= avail) {
-            for (int c = 0; c < ncols; c++)
-                wt[c] = hi[c] - mid[c];
-            share_out(width, fixed, ncols, mid, wt, avail - sum[NEED_SOFT],
-                      sum[NEED_MAX] - sum[NEED_SOFT], avail);
+            /* every cell's widest piece fits: the widths that make the
+             * table shortest */
+            pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
+            shortest(grid, m, size, pitch, pad_x, pad_y, text_height, fixed, mid, hi, need, avail,
+                     width);
         } else if (sum[NEED_HARD] <= avail) {
             /* text gets less than its widest piece and is broken inside it */
             for (int c = 0; c < ncols; c++)
@@ -571,9 +969,6 @@ bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
     pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
     pb_fx *row_h = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *row_h);
     int *lines = pb_arena_calloc(arena, (size_t)ncells + 1, sizeof *lines);
-    for (int r = 0; r < nrows; r++)
-        row_h[r] = pitch + 2 * pad_y;
-    int nrspan = 0;
     for (int i = 0; i < ncells; i++) {
         const pb_table_cell *c = &cells[i];
         pb_fx inner = span_width(col_x, c->col, c->colspan) - 2 * pad_x;
@@ -581,32 +976,15 @@ bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
             inner = 1;
         int n = m->lines(m->ctx, c, size, inner);
         lines[i] = n > 0 ? n : 0;
-        pb_fx h = (pb_fx)(n > 1 ? n : 1) * pitch + 2 * pad_y;
-        cell_h[i] = h;
-        if (c->rowspan == 1) {
-            if (h > row_h[c->row])
-                row_h[c->row] = h;
-        } else {
-            order[nrspan++] = i;
-        }
     }
-    sort_indices(order, nrspan, cells, true);
-    for (int j = 0; j < nrspan; j++) {
-        const pb_table_cell *c = &cells[order[j]];
-        pb_fx have = 0;
-        for (int r = c->row; r < c->row + c->rowspan; r++)
-            have += row_h[r];
-        pb_fx h = cell_h[order[j]];
-        if (h > have)
-            row_h[c->row + c->rowspan - 1] += h - have;
-    }
-
-    out->size = size;
     out->line_pitch = pitch;
-    out->width = col_x[ncols];
-    out->col_x = col_x;
     out->row_h = row_h;
     out->lines = lines;
+    pb_table_rows(grid, out, pad_y);
+
+    out->size = size;
+    out->width = col_x[ncols];
+    out->col_x = col_x;
     ok = true;
 
 done:
@@ -616,10 +994,39 @@ done:
         free(colw[k]);
     free(width);
     free(wt);
-    free(cell_h);
     free(need);
     free(order);
     return ok;
+}
+
+void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y)
+{
+    int nrows = grid->nrows, ncells = grid->ncells, nspan = 0;
+    const pb_table_cell *cells = grid->cells;
+    pb_fx pitch = geo->line_pitch;
+    int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
+    for (int r = 0; r < nrows; r++)
+        geo->row_h[r] = pitch + 2 * pad_y;
+    for (int i = 0; i < ncells; i++) {
+        const pb_table_cell *c = &cells[i];
+        pb_fx h = (pb_fx)(geo->lines[i] > 1 ? geo->lines[i] : 1) * pitch + 2 * pad_y;
+        if (c->rowspan > 1)
+            order[nspan++] = i;
+        else if (h > geo->row_h[c->row])
+            geo->row_h[c->row] = h;
+    }
+    sort_indices(order, nspan, cells, true);
+    for (int j = 0; j < nspan; j++) {
+        const pb_table_cell *c = &cells[order[j]];
+        pb_fx have = 0;
+        for (int r = c->row; r < c->row + c->rowspan; r++)
+            have += geo->row_h[r];
+        pb_fx h = (pb_fx)(geo->lines[order[j]] > 1 ? geo->lines[order[j]] : 1) * pitch +
+                  2 * pad_y;
+        if (h > have)
+            geo->row_h[c->row + c->rowspan - 1] += h - have;
+    }
+    free(order);
 }
 
 /* ---- pages ------------------------------------------------------------ */
@@ -691,43 +1098,51 @@ static void add_rule(rule_list *l, pb_fx x0, pb_fx y0, pb_fx x1, pb_fx y1, pb_fx
 /* Rules run from grid line to grid line: the PDF writer strokes them with
  * projecting square caps (half the width past each end), which closes the
  * corners and makes an inner rule end inside the rule it meets. */
-bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
-                         const pb_table_style *style, bool header, int r0, int l0,
-                         int r1, int l1, pb_arena *arena, pb_table_piece *out)
+/* Checks and normalises a piece's rows: the header rows when `header`,
+ * then body rows [r0, r1) from line l0 of r0 to line l1 of r1 - 1 (-1: its
+ * end).  False when they are not a piece. */
+static bool piece_bounds(const pb_table_grid *grid, const pb_table_geometry *geo,
+                         const pb_table_style *style, bool header, int *r0, int *l0, int r1,
+                         int *l1, int *n1)
 {
-    memset(out, 0, sizeof *out);
-    int ncols = grid->ncols, H = header ? grid->nheader : 0;
-    if (header && r0 < grid->nheader) {
-        r0 = grid->nheader;
-        l0 = 0;
+    if (header && *r0 < grid->nheader) {
+        *r0 = grid->nheader;
+        *l0 = 0;
     }
-    if (r0 < 0 || r1 > grid->nrows || r0 > r1)
+    if (*r0 < 0 || r1 > grid->nrows || *r0 > r1)
         return false;
-    /* the lines shown of the first and the last body row */
-    int n0 = 0, n1 = 0;
-    if (r0 < r1) {
-        n0 = pb_table_row_lines(geo, style, r0);
-        n1 = pb_table_row_lines(geo, style, r1 - 1);
-        if (l1 < 0)
-            l1 = n1;
-        if (l0 < 0 || l0 >= n0 || l1 > n1 || l1 < 1 || (r1 - 1 == r0 && l1 <= l0))
+    *n1 = 0;
+    if (*r0 < r1) {
+        int n0 = pb_table_row_lines(geo, style, *r0);
+        *n1 = pb_table_row_lines(geo, style, r1 - 1);
+        if (*l1 < 0)
+            *l1 = *n1;
+        if (*l0 < 0 || *l0 >= n0 || *l1 > *n1 || *l1 < 1 || (r1 - 1 == *r0 && *l1 <= *l0))
             return false;
     } else {
-        l0 = l1 = 0;
+        *l0 = *l1 = 0;
     }
+    return true;
+}
 
-    /* the rows shown, top to bottom, and where each grid row is shown */
-    int nshow = H + (r1 - r0);
-    int *show = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *show);
-    pb_fx *y = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *y);
-    int *at = pb_arena_calloc(arena, (size_t)grid->nrows + 1, sizeof *at);
+/* The rows a piece shows, top to bottom (show[], nshow = H + r1 - r0),
+ * where each grid row is shown (at[], -1: not), and the tops of the shown
+ * rows (y[], nshow + 1 entries, the last the piece's height).  A merged
+ * cell cut by the piece's edge is shown again whole with its text, so the
+ * part of it the piece shows must hold the text: what it lacks is added
+ * to its last shown row. */
+static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
+                       const pb_table_style *style, int H, int r0, int l0, int r1, int l1,
+                       int *show, int *at, pb_fx *y)
+{
+    int nshow = H + (r1 - r0), d = 0;
     for (int r = 0; r < grid->nrows; r++)
         at[r] = -1;
-    int d = 0;
     for (int r = 0; r < H; r++)
         show[d++] = r;
     for (int r = r0; r < r1; r++)
         show[d++] = r;
+    y[0] = 0;
     for (int i = 0; i < nshow; i++) {
         int r = show[i];
         at[r] = i;
@@ -737,6 +1152,73 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
                                   r == r1 - 1 ? l1 : pb_table_row_lines(geo, style, r));
         y[i + 1] = y[i] + h;
     }
+    if (r0 >= r1)
+        return;
+    /* the merged cells at the piece's top and bottom rows, narrower first */
+    int ncols = grid->ncols, n = 0;
+    int *cut = pb_xcalloc(2 * (size_t)ncols + 1, sizeof *cut);
+    for (int e = 0; e < 2; e++) {
+        int r = e == 0 ? r0 : r1 - 1;
+        for (int c = 0; c < ncols; c++) {
+            int i = grid->owner[r * ncols + c];
+            if (grid->cells[i].rowspan < 2)
+                continue;
+            bool seen = false;
+            for (int k = 0; k < n && !seen; k++)
+                seen = cut[k] == i;
+            if (!seen)
+                cut[n++] = i;
+        }
+    }
+    sort_indices(cut, n, grid->cells, true);
+    for (int k = 0; k < n; k++) {
+        const pb_table_cell *c = &grid->cells[cut[k]];
+        int first = c->row > r0 ? c->row : r0;
+        int last = c->row + c->rowspan - 1 < r1 - 1 ? c->row + c->rowspan - 1 : r1 - 1;
+        int lines = geo->lines[cut[k]] > 1 ? geo->lines[cut[k]] : 1;
+        pb_fx need = lines * geo->line_pitch + 2 * style->pad_y;
+        pb_fx shown = y[at[last] + 1] - y[at[first]];
+        if (need > shown)
+            for (int i = at[last] + 1; i <= nshow; i++)
+                y[i] += need - shown;
+    }
+    free(cut);
+}
+
+pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *geo,
+                            const pb_table_style *style, bool header, int r0, int l0, int r1,
+                            int l1)
+{
+    int n1, H = header ? grid->nheader : 0;
+    if (!piece_bounds(grid, geo, style, header, &r0, &l0, r1, &l1, &n1))
+        return 0;
+    int nshow = H + (r1 - r0);
+    int *show = pb_xcalloc((size_t)nshow + 1, sizeof *show);
+    int *at = pb_xcalloc((size_t)grid->nrows + 1, sizeof *at);
+    pb_fx *y = pb_xcalloc((size_t)nshow + 1, sizeof *y);
+    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, at, y);
+    pb_fx h = y[nshow];
+    free(show);
+    free(at);
+    free(y);
+    return h;
+}
+
+bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
+                         const pb_table_style *style, bool header, int r0, int l0,
+                         int r1, int l1, pb_arena *arena, pb_table_piece *out)
+{
+    memset(out, 0, sizeof *out);
+    int ncols = grid->ncols, H = header ? grid->nheader : 0, n1;
+    if (!piece_bounds(grid, geo, style, header, &r0, &l0, r1, &l1, &n1))
+        return false;
+
+    /* the rows shown, top to bottom, and where each grid row is shown */
+    int nshow = H + (r1 - r0);
+    int *show = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *show);
+    pb_fx *y = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *y);
+    int *at = pb_arena_calloc(arena, (size_t)grid->nrows + 1, sizeof *at);
+    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, at, y);
     bool split_top = r0 < r1 && l0 > 0, split_bottom = r0 < r1 && l1 < n1;
     out->width = geo->col_x[ncols];
     out->height = y[nshow];

@@ -33,6 +33,7 @@ typedef struct pb_table_cell {
     int rowspan, colspan;
     pb_cell_kind kind;
     const char *text;     /* NUL-terminated; "" for a blank value */
+    pb_breaks breaks;     /* where the layout prefers its lines to end */
     int align;            /* pb_align: labels left, values centre, headers centre */
     bool bold;
     bool nowrap;          /* numbers: never wrapped */
@@ -71,6 +72,10 @@ typedef struct pb_table_measurer {
                    pb_fx *max);
     /* lines needed to set the text in `width` (>= its min) */
     int (*lines)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width);
+    /* optional: is the text poorly set in `width`: a line holding one
+     * character alone (of a text of more), or a line ending inside one of
+     * the pieces the layout gave the text?  NULL: never */
+    bool (*poor)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width);
 } pb_table_measurer;
 
 typedef struct pb_table_geometry {
@@ -92,6 +97,20 @@ typedef struct pb_table_geometry {
 bool pb_table_solve(const pb_table_grid *grid, const pb_table_style *style,
                     pb_fx text_width, const pb_table_measurer *m, pb_arena *arena,
                     pb_table_geometry *out, pb_diag *diag);
+/* The same, starting from `size` (no larger than the style's) instead of
+ * the style's size, so the tables of a report share one size; with the
+ * text block's height (0: unknown), header rows count once for every page
+ * the table takes. */
+bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, pb_fx size,
+                       pb_fx text_width, pb_fx text_height, const pb_table_measurer *m,
+                       pb_arena *arena, pb_table_geometry *out, pb_diag *diag);
+
+/* Row heights from the cells' lines (geo->lines) and line pitch, with
+ * vertical padding pad_y: each cell needs lines x pitch + padding; a
+ * spanning cell that needs more than its rows have gives the extra to its
+ * last row.  pb_table_solve calls it; the table's padding can be changed
+ * afterwards (within the style's padding_range) by calling it again. */
+void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y);
 
 /* May a page end between body rows r-1 and r (grid row indices)?  Never
  * after a band or a heading row (they stay with the row below them). */
@@ -124,7 +143,9 @@ typedef struct pb_table_box {
  * row r1 - 1 up to its line l1 (-1: to its end).  A cell spanning rows
  * outside the range is clipped to it and its text shown again; the cells
  * of a row cut between its lines show the lines of their text in the
- * piece.  Rules: a heavy
+ * piece; a merged cell cut by the piece's edge is shown whole again, and
+ * when the part of it the piece shows is too short for its text, its last
+ * shown row is made taller.  Rules: a heavy
  * border around the piece (also where the table is cut by a page break),
  * light inner rules, never through a merged cell; collinear segments are
  * joined so rules meet cleanly. */
@@ -135,6 +156,11 @@ typedef struct pb_table_piece {
     pb_rule *rules;       /* layout/galley.h */
     int nrules;
 } pb_table_piece;
+
+/* The height pb_table_piece_make gives that piece (0: not a piece). */
+pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *geo,
+                            const pb_table_style *style, bool header, int r0, int l0, int r1,
+                            int l1);
 
 bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo,
                          const pb_table_style *style, bool header, int r0, int l0,

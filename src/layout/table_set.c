@@ -1,5 +1,7 @@
 #include "layout/table_set.h"
 
+#include "base/utf8.h"
+
 #include <string.h>
 
 /* Measurement for the solver: each cell's text is prepared (shaped, with
@@ -13,8 +15,25 @@ typedef struct measure_ctx {
     pb_diag *diag;
     pb_prepared *prep;    /* per cell */
     pb_fx *prep_size;     /* the size each was prepared at; 0: none */
+    pb_lb_unit **hinted;  /* per cell with break hints: its units with
+                             opportunities only where the layout prefers */
+    pb_fx *hinted_min;    /* the widest piece between those */
+    pb_arena *scratch;    /* owned: the line breaks of measurements */
+    int scratch_uses;
     bool failed;
 } measure_ctx;
+
+/* An arena for a measurement's line breaks, renewed now and then: the
+ * solver breaks each text many times and keeps none of it. */
+static pb_arena *scratch(measure_ctx *m)
+{
+    if (!m->scratch || ++m->scratch_uses > 256) {
+        pb_arena_free(m->scratch);
+        m->scratch = pb_arena_new();
+        m->scratch_uses = 0;
+    }
+    return m->scratch;
+}
 
 static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx size)
 {
@@ -42,8 +61,35 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
         m->failed = true;
         memset(&m->prep[i], 0, sizeof m->prep[i]);
     }
+    m->hinted[i] = NULL;
+    const pb_prepared *p = &m->prep[i];
+    if (c->breaks.n > 0 && p->nunits > 0) {
+        /* a line may end only where the layout says (and clreq allows) */
+        pb_lb_unit *u = pb_arena_calloc(m->arena, (size_t)p->nunits, sizeof *u);
+        memcpy(u, p->units, (size_t)p->nunits * sizeof *u);
+        for (int k = 0, h = 0; k < p->nunits; k++) {
+            uint32_t at = p->cstart[k + 1];
+            while (h < c->breaks.n && c->breaks.at[h] < at)
+                h++;
+            bool hint = h < c->breaks.n && c->breaks.at[h] == at;
+            if (u[k].brk == PB_BRK_ALLOW && !hint)
+                u[k].brk = PB_BRK_NONE;
+        }
+        pb_fx mx;
+        pb_linebreak_extent(u, p->nunits, &m->hinted_min[i], &mx);
+        m->hinted[i] = u;
+    }
     m->prep_size[i] = size;
     return &m->prep[i];
+}
+
+/* The units to break a cell at a width: the layout's pieces when the
+ * widest of them fits, else every opportunity. */
+static const pb_lb_unit *units_at(const measure_ctx *m, const pb_table_cell *c,
+                                  const pb_prepared *p, pb_fx width)
+{
+    int i = (int)(c - m->grid->cells);
+    return m->hinted[i] && width >= m->hinted_min[i] ? m->hinted[i] : p->units;
 }
 
 static void measure_extent(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx *min,
@@ -65,6 +111,7 @@ static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width)
         .measure = width,
         .align = (pb_align)c->align,
         .compress_punct = true,
+        .avoid_single_last = true, /* no "度" alone under "结转下年" */
     };
 }
 
@@ -76,17 +123,64 @@ static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
         return 0;
     pb_lb_params lp = cell_params(c, width);
     pb_lb_result res;
-    pb_linebreak(p->units, p->nunits, &lp, m->arena, &res);
+    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
     return res.nlines;
 }
 
+/* Is cp one of the characters of set? */
+static bool strchr_cp(const char *set, uint32_t cp)
+{
+    for (size_t i = 0, n = strlen(set); i < n;)
+        if (pb_utf8_next(set, n, &i) == cp)
+            return true;
+    return false;
+}
+
+/* Is the text poorly set in `width`: a line ending inside one of the
+ * layout's pieces, or a line holding a single character (or one Latin
+ * word) of a text that has more? */
+static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+{
+    measure_ctx *m = ctx;
+    const pb_prepared *p = prepared(m, c, size);
+    if (p->nunits == 0)
+        return false;
+    int i = (int)(c - m->grid->cells);
+    if (m->hinted[i] && width < m->hinted_min[i])
+        return true;
+    pb_lb_params lp = cell_params(c, width);
+    pb_lb_result res;
+    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
+    if (res.nlines < 2)
+        return false;
+    for (int l = 0; l < res.nlines; l++) {
+        const pb_lb_line *ln = &res.lines[l];
+        int words = 0;
+        bool bracket = false, numeral = false;
+        for (int k = ln->first; k < ln->first + ln->count; k++) {
+            const pb_lb_unit *u = &p->units[k];
+            bool latin = u->cls == PB_CC_LATIN;
+            if (u->cls == PB_CC_HAN || (latin && (k == ln->first || p->units[k - 1].cls != PB_CC_LATIN)))
+                words++;
+            bracket = bracket || u->cls == PB_CC_OPEN;
+            numeral = numeral || (u->cls == PB_CC_HAN && strchr_cp("一二三四五六七八九十", u->cp) &&
+                                  k + 1 < p->nunits && p->units[k + 1].cp == 0x3001);
+        }
+        /* an enumerator on a line of its own ("（三）", "三、") is not alone */
+        if (words == 1 && !bracket && !numeral)
+            return true;
+    }
+    return false;
+}
+
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_arena *arena, pb_table_set **out,
-                        pb_diag *diag)
+                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
+                        pb_table_set **out, pb_diag *diag)
 {
     const pb_table_template *tpl = block->table;
     pb_table_set *ts = pb_arena_alloc(arena, sizeof *ts);
-    ts->style = &tpl->style;
+    ts->own_style = tpl->style;
+    ts->style = &ts->own_style;
     ts->file = tpl->source;
     ts->path = block->path;
     if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid, diag))
@@ -106,10 +200,16 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         .diag = diag,
         .prep = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep),
         .prep_size = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep_size),
+        .hinted = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted),
+        .hinted_min = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_min),
     };
-    pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines};
-    if (!pb_table_solve(g, &tpl->style, layout->text_width, &mr, arena, &ts->geo, diag) ||
-        m.failed)
+    pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
+                            .poor = measure_poor};
+    bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
+                                    layout->text_width, layout->text_height, &mr, arena,
+                                    &ts->geo, diag);
+    pb_arena_free(m.scratch);
+    if (!solved || m.failed)
         return false;
 
     /* Set every cell at the chosen size in its column span's text width. */
@@ -128,7 +228,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                       2 * tpl->style.pad_x;
         pb_lb_params lp = cell_params(c, inner);
         pb_lb_result res;
-        pb_linebreak(p->units, p->nunits, &lp, arena, &res);
+        pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, arena, &res);
         ct->nlines = res.nlines;
         ct->lines = pb_arena_calloc(arena, (size_t)res.nlines + 1, sizeof *ct->lines);
         for (int li = 0; li < res.nlines; li++) {
@@ -142,12 +242,63 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     }
     for (int r = 0; r < g->nheader; r++)
         ts->header_height += geo->row_h[r];
+
+    /* "续表": one line of the table's type above each continuation, set
+     * like a cell's text, on the table's line pitch and padding */
+    const char *cont = tpl->style.continued;
+    if (cont && *cont) {
+        pb_table_cell cc = {.text = cont, .align = tpl->style.continued_align, .slot = -1,
+                            .path = tpl->path, .file = tpl->source};
+        pb_span *span = pb_arena_alloc(arena, sizeof *span);
+        *span = (pb_span){.start = 0, .end = (uint32_t)strlen(cont), .role = role,
+                          .size = geo->size, .path = tpl->path, .file = tpl->source};
+        pb_prepared p;
+        if (!pb_prepare(fonts, cont, strlen(cont), span, 1, arena, &p, diag))
+            return false;
+        pb_lb_params lp = cell_params(&cc, geo->width);
+        lp.align = PB_ALIGN_LEFT;
+        pb_lb_result res;
+        pb_linebreak(p.units, p.nunits, &lp, arena, &res);
+        pb_fx w = pb_prepared_place(&p, fonts, &res, 0, arena, &ts->continued.glyphs,
+                                    &ts->continued.nglyphs);
+        ts->continued.x = cc.align == PB_ALIGN_CENTER  ? (geo->width - w) / 2
+                          : cc.align == PB_ALIGN_RIGHT ? geo->width - w
+                                                       : 0;
+        ts->continued_text = cont;
+    }
+    pb_table_set_pad(ts, ts->style->pad_y);
     *out = ts;
     return true;
 }
 
+void pb_table_set_pad(pb_table_set *ts, pb_fx pad_y)
+{
+    ts->own_style.pad_y = pad_y;
+    pb_table_rows(&ts->grid, &ts->geo, pad_y);
+    ts->header_height = 0;
+    for (int r = 0; r < ts->grid.nheader; r++)
+        ts->header_height += ts->geo.row_h[r];
+    ts->continued_height = ts->continued_text ? ts->geo.line_pitch + 2 * pad_y : 0;
+}
+
+pb_fx pb_table_set_height(const pb_table_set *ts)
+{
+    pb_fx h = 0;
+    for (int r = 0; r < ts->grid.nrows; r++)
+        h += ts->geo.row_h[r];
+    return h;
+}
+
+pb_fx pb_table_set_piece_height(const pb_table_set *ts, int r0, int l0, int r1, int l1,
+                                bool continued)
+{
+    const pb_table_grid *g = &ts->grid;
+    return pb_table_piece_height(g, &ts->geo, ts->style, g->nheader > 0, r0, l0, r1, l1) +
+           (continued ? ts->continued_height : 0);
+}
+
 bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                        pb_arena *arena, pb_gline *out)
+                        bool continued, pb_arena *arena, pb_gline *out)
 {
     const pb_table_grid *g = &ts->grid;
     const pb_table_geometry *geo = &ts->geo;
@@ -155,9 +306,15 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
     if (!pb_table_piece_make(g, geo, ts->style, g->nheader > 0, r0, l0, r1, l1, arena,
                              &piece))
         return false;
+    /* a continuation: the continued line first, the table below it */
+    pb_fx shift = continued ? ts->continued_height : 0;
+    for (int k = 0; k < piece.nrules; k++) {
+        piece.rules[k].y0 += shift;
+        piece.rules[k].y1 += shift;
+    }
     memset(out, 0, sizeof *out);
     out->kind = PB_GLINE_TEXT;
-    out->height = piece.height;
+    out->height = piece.height + shift;
     out->width = piece.width;
     out->path = ts->path;
     out->table_row = -1;
@@ -167,8 +324,9 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
     out->boxes = pb_arena_calloc(arena, (size_t)piece.nboxes + 1, sizeof *out->boxes);
 
     /* One text buffer for the piece: glyphs index their cluster text in it. */
-    size_t text_len = 0;
-    int nglyphs = 0;
+    const char *cont = shift > 0 ? ts->continued_text : NULL;
+    size_t text_len = cont ? strlen(cont) : 0;
+    int nglyphs = cont ? ts->continued.nglyphs : 0;
     for (int b = 0; b < piece.nboxes; b++) {
         const pb_cell_text *ct = &ts->cells[piece.boxes[b].cell];
         text_len += strlen(ct->text);
@@ -180,6 +338,18 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
     out->glyphs = pb_arena_calloc(arena, (size_t)nglyphs + 1, sizeof *out->glyphs);
     size_t toff = 0;
     const pb_fx pitch = geo->line_pitch;
+    if (cont) {
+        size_t len = strlen(cont);
+        memcpy(text, cont, len);
+        pb_fx base = ts->style->pad_y + pb_baseline_in_box(pitch, geo->size);
+        for (int k = 0; k < ts->continued.nglyphs; k++) {
+            pb_pglyph pg = ts->continued.glyphs[k];
+            pg.x += ts->continued.x;
+            pg.y += base;
+            out->glyphs[out->nglyphs++] = pg;
+        }
+        toff = len;
+    }
     for (int b = 0; b < piece.nboxes; b++) {
         const pb_table_box *bx = &piece.boxes[b];
         const pb_table_cell *c = &g->cells[bx->cell];
@@ -187,7 +357,7 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
         size_t len = strlen(ct->text);
         memcpy(text + toff, ct->text, len);
         out->boxes[b] = (pb_cell_box){
-            .x = bx->x, .y = bx->y, .w = bx->w, .h = bx->h,
+            .x = bx->x, .y = bx->y + shift, .w = bx->w, .h = bx->h,
             .row = c->row, .col = c->col, .rowspan = c->rowspan, .colspan = c->colspan,
             .cut_top = bx->cut_top, .cut_bottom = bx->cut_bottom,
             .text = ct->text,
@@ -196,11 +366,11 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
          * split row, the lines this piece shows from the top of the box
          * (the rest continue on the next page). */
         int first = 0, end = ct->nlines;
-        pb_fx top = bx->y + (bx->h - ct->nlines * pitch) / 2;
+        pb_fx top = shift + bx->y + (bx->h - ct->nlines * pitch) / 2;
         if (bx->split) {
             first = bx->l0 < ct->nlines ? bx->l0 : ct->nlines;
             end = bx->l1 < ct->nlines ? bx->l1 : ct->nlines;
-            top = bx->y + ts->style->pad_y - first * pitch;
+            top = shift + bx->y + ts->style->pad_y - first * pitch;
         }
         for (int li = first; li < end; li++) {
             const pb_cell_line *cl = &ct->lines[li];

@@ -29,22 +29,42 @@ typedef struct pb_cell_text {
 typedef struct pb_table_set {
     pb_table_grid grid;
     pb_table_geometry geo;
-    const pb_table_style *style;
+    const pb_table_style *style; /* points to own_style */
+    pb_table_style own_style; /* the template's, with the padding chosen */
     pb_cell_text *cells;  /* one per grid cell */
     pb_fx header_height;  /* the header rows together */
+    pb_cell_line continued; /* the line above a continuation ("续表"), set
+                               in the table's font at its size */
+    const char *continued_text; /* its text, or NULL */
+    pb_fx continued_height; /* its height; 0: none */
     const char *file;     /* for messages */
     const char *path;     /* the table block's JSON path */
 } pb_table_set;
 
+/* Lays out a table block; size > 0: start from that type size rather than
+ * the template's (no larger), so the tables of a report share one. */
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_arena *arena, pb_table_set **out,
-                        pb_diag *diag);
+                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
+                        pb_table_set **out, pb_diag *diag);
+
+/* Sets the table's rows with another vertical padding (within the
+ * style's padding_range): row heights and the header's height change. */
+void pb_table_set_pad(pb_table_set *ts, pb_fx pad_y);
+
+/* The height of the table's rows together. */
+pb_fx pb_table_set_height(const pb_table_set *ts);
 
 /* The piece of the table one page shows: the header rows, then body rows
  * [r0, r1) (grid rows), row r0 from its line l0 and row r1 - 1 up to its
  * line l1 (-1: to its end; see pb_table_piece_make), as one galley line
- * with the glyphs of every cell, the rules and the cell boxes. */
+ * with the glyphs of every cell, the rules and the cell boxes.  A piece
+ * that continues the table on a new page (`continued`) is headed by the
+ * style's continued line ("续表"). */
 bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                        pb_arena *arena, pb_gline *out);
+                        bool continued, pb_arena *arena, pb_gline *out);
+
+/* The height of that piece, without setting it. */
+pb_fx pb_table_set_piece_height(const pb_table_set *ts, int r0, int l0, int r1, int l1,
+                                bool continued);
 
 #endif

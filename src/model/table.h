@@ -12,6 +12,14 @@
 
 
 
+/* Where a text of a table prefers its lines to end: the byte offsets
+ * between the pieces a layout gave it as (["三、本年度", "办理结果"]).  A
+ * line breaks inside a piece only when the piece is wider than the cell. */
+typedef struct pb_breaks {
+    const uint32_t *at;   /* ascending, inside the text */
+    int n;
+} pb_breaks;
+
 /* What a value column accepts. */
 typedef enum pb_value_format {
     PB_FMT_INTEGER = 0, /* non-negative integers; a string "22（其中修订16件）"
@@ -52,6 +60,7 @@ typedef struct pb_table_column {
 typedef struct pb_header_node {
     const char *id;          /* optional: names a column group for rules */
     const char *text;
+    pb_breaks text_breaks;   /* preferred line ends in text */
     const char *column;      /* leaves: the value column's id */
     int col;                 /* leaves: index of that column */
     struct pb_header_node *children;
@@ -72,6 +81,7 @@ typedef enum pb_row_kind {
 typedef struct pb_row_cell {
     const char *id;     /* data rows: the value key (default: the column id) */
     const char *text;   /* heading rows: the text */
+    pb_breaks text_breaks; /* preferred line ends in text */
     int colspan;        /* grid columns it covers (>= 1) */
     int format;         /* data rows: a pb_value_format, or -1: the column's */
     const char *path;
@@ -82,6 +92,7 @@ typedef struct pb_row_node {
     const char *id;     /* data rows: key of the row's values; groups:
                            optional, names the group for rules */
     const char *label;  /* data and group rows: the label; bands: the text */
+    pb_breaks label_breaks; /* preferred line ends in label */
     struct pb_row_node *children;
     int nchildren;
     pb_row_cell *cells; /* data rows (NULL: one per value column) and
@@ -96,12 +107,18 @@ typedef struct pb_table_style {
     pb_fx min_size;     /* floor when numbers do not fit */
     pb_fx line_pitch;   /* baseline to baseline inside cells; 0: 1.25 × size */
     pb_fx pad_x, pad_y; /* cell padding */
+    pb_fx pad_y_min, pad_y_max; /* the vertical padding may be set anywhere
+                           in this range, so the table ends on a line of the
+                           page's grid or fits one page ("padding_range") */
     pb_fx outer_rule;   /* border weight */
     pb_fx inner_rule;   /* inner rules */
     bool header_bold;
     const char *caption_role; /* caption line above the table */
     pb_fx caption_size;
     bool caption_bold;
+    const char *continued; /* a line above each continuation of the table
+                              on a new page ("续表"), or NULL */
+    int continued_align;  /* pb_align of that line */
 } pb_table_style;
 
 typedef struct pb_table_template {
@@ -114,6 +131,7 @@ typedef struct pb_table_template {
     int nheader;
     const char *corner;      /* text of the corner cell (label columns x
                                 header rows), or NULL */
+    pb_breaks corner_breaks; /* preferred line ends in corner */
     pb_row_node *rows;       /* the body, top to bottom */
     int nrows;
     pb_table_style style;

@@ -3,6 +3,7 @@
  *   page 1 595.28x841.89
  *   line y=101.49 base=122.04 x=124.22 w=442.20 body[1].text
  *     FandolFang-Regular 16.00 x=0.00 "本年度报告依据…"
+ *     link x=28.23 w=318.84 http://…
  *
  * Positions are in points with two decimals, computed from the integer
  * 1/64 pt values, so the text is identical on every platform. */
@@ -90,6 +91,13 @@ static void dump_line(FILE *out, const pb_placed_line *pl, const pb_fontset *fon
             fputc(*c, out);
         }
         fputs("\"\n", out);
+    }
+    for (int k = 0; k < l->nlinks; k++) {
+        fputs("  link x=", out);
+        put_pt(out, l->links[k].x0);
+        fputs(" w=", out);
+        put_pt(out, l->links[k].x1 - l->links[k].x0);
+        fprintf(out, " %s\n", l->links[k].uri);
     }
     for (int r = 0; r < l->nrules; r++) {
         const pb_rule *ru = &l->rules[r];

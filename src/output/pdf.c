@@ -331,6 +331,28 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
     return true;
 }
 
+/* Addresses in the text open in a reader: a URI link annotation over each
+ * line's part of an address, without a border. */
+static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, pb_fx page_h)
+{
+    c->what = "link";
+    for (int i = 0; i < pg->nlines; i++) {
+        const pb_placed_line *pl = &pg->lines[i];
+        const pb_gline *l = pl->line;
+        for (int k = 0; l && k < l->nlinks; k++) {
+            const pb_link *ln = &l->links[k];
+            HPDF_Rect r = {(HPDF_REAL)pb_fx_to_pt(pl->x + ln->x0),
+                           (HPDF_REAL)pb_fx_to_pt(page_h - pl->y - l->height),
+                           (HPDF_REAL)pb_fx_to_pt(pl->x + ln->x1),
+                           (HPDF_REAL)pb_fx_to_pt(page_h - pl->y)};
+            HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, ln->uri);
+            if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+                return hpdf_ok(c) && false;
+        }
+    }
+    return hpdf_ok(c);
+}
+
 static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const pdf_fonts *fonts,
                        HPDF_Page *out)
 {
@@ -367,7 +389,7 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
     }
     free(s.b.p);
     free(s.font_names);
-    return ok;
+    return ok && write_links(c, page, pg, pages->height);
 }
 
 /* ---- outline ------------------------------------------------------ */

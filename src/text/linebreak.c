@@ -118,47 +118,138 @@ static bool is_alpha(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Web addresses: ICU allows breaks only after "/" inside them, which leaves
- * a long address with a line of wide gaps.  Allow the breaks typographers
- * use (Chicago Manual of Style 7.42): after "//" and before ".", a single
- * "/", "?", "#", "%", "~", "_", "-", "=" and "&".  Never in the first or
- * last three characters of the address. */
-static void url_breaks(const char *s, size_t len, uint8_t *brk)
+static bool is_alnum(unsigned char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static bool is_host_char(unsigned char c)
+{
+    return is_alnum(c) || c == '-' || c == '.';
+}
+
+/* The end of a web address from i: URL characters, without a sentence's
+ * closing punctuation after it. */
+static size_t web_end(const unsigned char *u, size_t len, size_t start, size_t i)
+{
+    size_t end = i;
+    while (end < len && is_url_char(u[end]))
+        end++;
+    while (end > start && strchr(".,;:!?)'", u[end - 1]))
+        end--;
+    return end;
+}
+
+/* A bare host name ending in a common top-level domain (harbin.gov.cn). */
+static bool known_tld(const unsigned char *u, size_t a, size_t b)
+{
+    static const char *const tld[] = {"cn", "com", "net", "org", "gov", "edu", "int", "info"};
+    for (size_t k = 0; k < sizeof tld / sizeof *tld; k++) {
+        size_t n = strlen(tld[k]);
+        if (b - a == n) {
+            bool same = true;
+            for (size_t i = 0; i < n; i++)
+                same = same && (u[a + i] | 0x20) == tld[k][i];
+            if (same)
+                return true;
+        }
+    }
+    return false;
+}
+
+int pb_find_addresses(const char *s, size_t len, pb_address *out, int max)
 {
     const unsigned char *u = (const unsigned char *)s;
+    int n = 0;
     size_t i = 0;
-    while (i + 3 < len) {
-        size_t start;
-        if (u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
-            start = i;
-            while (start > 0 && is_alpha(u[start - 1]))
+    while (i < len) {
+        bool token_start = i == 0 || !is_url_char(u[i - 1]);
+        size_t start = i, end = 0;
+        bool email = false;
+        if (i + 3 <= len && u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/' && i > 0 &&
+            is_alpha(u[i - 1])) {
+            /* scheme://… */
+            while (start > 0 && (is_alnum(u[start - 1]) || u[start - 1] == '+' ||
+                                 u[start - 1] == '.' || u[start - 1] == '-'))
                 start--;
-            if (start == i) {
-                i++;
-                continue;
+            while (start < i && !is_alpha(u[start]))
+                start++;
+            end = web_end(u, len, start, i + 3);
+        } else if (token_start && is_alnum(u[i])) {
+            /* www.…, a host with a known top-level domain, or an e-mail */
+            size_t h = i;
+            while (h < len && (is_host_char(u[h]) || u[h] == '_' || u[h] == '%' ||
+                               u[h] == '+'))
+                h++;
+            if (h < len && u[h] == '@') {
+                size_t d = h + 1, de = d;
+                while (de < len && is_host_char(u[de]))
+                    de++;
+                while (de > d && (u[de - 1] == '.' || u[de - 1] == '-'))
+                    de--;
+                bool dot = false;
+                for (size_t k = d; k < de; k++)
+                    dot = dot || u[k] == '.';
+                if (dot && de > d && h > i) {
+                    end = de;
+                    email = true;
+                }
+            } else if (len - i > 4 && !memcmp(s + i, "www.", 4)) {
+                end = web_end(u, len, start, i + 4);
+            } else {
+                size_t he = i;
+                while (he < len && is_host_char(u[he]))
+                    he++;
+                while (he > i && (u[he - 1] == '.' || u[he - 1] == '-'))
+                    he--;
+                size_t last = he;
+                while (last > i && u[last - 1] != '.')
+                    last--;
+                bool letters = last > i + 1;
+                for (size_t k = i; k < he && letters; k++)
+                    letters = u[k] != '.' || (k > i && u[k - 1] != '.');
+                if (letters && known_tld(u, last, he) && (he == len || !is_url_char(u[he]) ||
+                                                          u[he] == '/' || u[he] == ':'))
+                    end = u[he] == '/' || u[he] == ':' ? web_end(u, len, start, he) : he;
             }
-        } else if ((i == 0 || !is_url_char(u[i - 1])) && len - i > 4 &&
-                   !memcmp(s + i, "www.", 4)) {
-            start = i;
+        }
+        if (end > start) {
+            if (n < max)
+                out[n] = (pb_address){start, end, email};
+            n++;
+            i = end;
         } else {
             i++;
-            continue;
         }
-        size_t end = i;
-        while (end < len && is_url_char(u[end]))
-            end++;
-        /* a sentence's full stop or comma after the address is not part of it */
-        while (end > start && strchr(".,;:!?)", u[end - 1]))
-            end--;
-        for (size_t b = start + 3; b + 3 <= end; b++) {
-            unsigned char c = u[b], p = u[b - 1];
-            bool before = strchr(".?#%~_-=&", c) != NULL ||
-                          (c == '/' && p != '/' && u[b + 1] != '/');
-            bool after_slashes = p == '/' && u[b - 2] == '/' && c != '/';
-            if ((before && !strchr(".?#%~_-=&/:", p)) || after_slashes)
-                brk[b] = PB_BRK_ALLOW;
+    }
+    return n;
+}
+
+/* Inside an address a line breaks only after "/" (not between the two of
+ * "//") or before "?", "&" and "#", never inside the host name, and an
+ * e-mail address never breaks: what ICU allows there (after a hyphen, say)
+ * is taken away.  A host longer than the line is still broken where the
+ * line ends, by the fitter's emergency rule. */
+static void address_breaks(const char *s, size_t len, uint8_t *brk)
+{
+    enum { MAX_ADDRESSES = 64 };
+    pb_address a[MAX_ADDRESSES];
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t from = 0; from < len;) {
+        int n = pb_find_addresses(s + from, len - from, a, MAX_ADDRESSES);
+        int got = n < MAX_ADDRESSES ? n : MAX_ADDRESSES;
+        for (int k = 0; k < got; k++) {
+            size_t st = from + a[k].start, end = from + a[k].end;
+            for (size_t b = st + 1; b < end; b++) {
+                bool allow = !a[k].email &&
+                             ((u[b - 1] == '/' && u[b] != '/') || strchr("?&#", u[b]));
+                if (brk[b] != PB_BRK_MANDATORY)
+                    brk[b] = allow ? PB_BRK_ALLOW : PB_BRK_NONE;
+            }
         }
-        i = end > i ? end : i + 1;
+        if (n <= MAX_ADDRESSES || got == 0)
+            break;
+        from += a[got - 1].end;
     }
 }
 
@@ -181,7 +272,7 @@ bool pb_break_opportunities(const char *utf8, size_t len, uint8_t *brk)
             have_prev = true;
         }
     }
-    url_breaks(utf8, len, brk);
+    address_breaks(utf8, len, brk);
     return true;
 }
 
@@ -258,11 +349,6 @@ static bool full_width(const pb_lb_unit *u)
     return (int64_t)u->width * 4 > (int64_t)u->em * 3;
 }
 
-static pb_fx to_half(const pb_lb_unit *u)
-{
-    return u->width - u->em / 2;
-}
-
 static bool is_mark(int cls)
 {
     return cls == PB_CC_OPEN || cls == PB_CC_CLOSE || cls == PB_CC_STOP;
@@ -280,6 +366,24 @@ typedef struct fitter {
     int64_t *pmin;        /* owned: prefix sums of interior minimum widths */
 } fitter;
 
+/* On the grid: a unit that takes one cell, a full-width character or
+ * mark the shaper set to the grid's pitch. */
+static bool is_cell(const fitter *f, int i)
+{
+    const pb_lb_unit *u = &f->u[i];
+    return f->p->grid > 0 && u->width == f->p->grid && u->cls != PB_CC_LATIN &&
+           u->cls != PB_CC_SPACE;
+}
+
+/* What setting a full-width mark half width takes off it: half an em, or
+ * half a cell on the grid (so a compressed pair takes 1.5 cells). */
+static pb_fx to_half(const fitter *f, const pb_lb_unit *u)
+{
+    if (f->p->grid > 0 && u->width == f->p->grid)
+        return u->width - u->width / 2;
+    return u->width - u->em / 2;
+}
+
 /* clreq 3.1.5: two adjacent marks take 1.5 em; the closing/stop mark
  * loses its blank half, or the second of two opening marks does. */
 static pb_fx comp_trail(const fitter *f, int i)
@@ -289,7 +393,7 @@ static pb_fx comp_trail(const fitter *f, int i)
         return 0;
     if ((u->cls == PB_CC_STOP || u->cls == PB_CC_CLOSE) && full_width(u) &&
         is_mark(f->u[i + 1].cls) && full_width(&f->u[i + 1]))
-        return -to_half(u);
+        return -to_half(f, u);
     return 0;
 }
 
@@ -300,7 +404,7 @@ static pb_fx comp_lead(const fitter *f, int i)
         return 0;
     if (u->cls == PB_CC_OPEN && full_width(u) && f->u[i - 1].cls == PB_CC_OPEN &&
         full_width(&f->u[i - 1]))
-        return -to_half(u);
+        return -to_half(f, u);
     return 0;
 }
 
@@ -346,7 +450,7 @@ static bool trimmed_at_end(const fitter *f, int i)
 static int64_t end_min(const fitter *f, int i)
 {
     if (trimmed_at_end(f, i))
-        return (int64_t)f->u[i].width - to_half(&f->u[i]) + comp_lead(f, i);
+        return (int64_t)f->u[i].width - to_half(f, &f->u[i]) + comp_lead(f, i);
     return interior_min(f, i);
 }
 
@@ -413,16 +517,64 @@ static void shrink_kind(const fitter *f, int s, int e, int want, int64_t take,
     }
 }
 
-/* clreq 3.8: no space is added inside ——/……; Latin words and numbers are
- * letter-spaced only when the other gaps would open wider than 1/2 em. */
-static int gap_rank(const fitter *f, int i)
+static bool is_punct(int cls)
+{
+    return cls == PB_CC_OPEN || cls == PB_CC_CLOSE || cls == PB_CC_STOP ||
+           cls == PB_CC_MIDDLE || cls == PB_CC_DASH;
+}
+
+/* May justification add space between units i and i+1?  clreq 3.8: never
+ * inside ——/……, and never between the letters of a Latin word or the
+ * digits of a number (the word would read as spaced out).  On the grid a
+ * gap touches a cell, and marks keep their fixed spacing (a comma
+ * advances one cell, or half in a pair, on every line) unless the line
+ * has no other gap. */
+static bool stretchable_gap(const fitter *f, int i, bool marks_too)
 {
     const pb_lb_unit *a = &f->u[i], *b = &f->u[i + 1];
     if (a->cls == PB_CC_DASH && b->cls == PB_CC_DASH && a->cp == b->cp)
+        return false;
+    if (f->p->grid > 0)
+        return (is_cell(f, i) || is_cell(f, i + 1)) &&
+               (marks_too || (!is_punct(a->cls) && !is_punct(b->cls)));
+    return !(a->cls == PB_CC_LATIN && b->cls == PB_CC_LATIN);
+}
+
+/* Adds `need` to the trail of the units of s..e selected by `pick`, evenly,
+ * the remainder to the first ones.  Returns how much was given. */
+static int64_t spread_even(const fitter *f, int s, int e, int64_t need, pb_lb_adjust *adj,
+                           bool (*pick)(const fitter *, int, int))
+{
+    int n = 0;
+    for (int i = s; i <= e; i++)
+        n += pick(f, i, e);
+    if (n == 0 || need <= 0)
         return 0;
-    if (a->cls == PB_CC_LATIN && b->cls == PB_CC_LATIN)
-        return 1;
-    return 2;
+    int64_t each = need / n, extra = need % n;
+    for (int i = s; i <= e; i++) {
+        if (!pick(f, i, e))
+            continue;
+        adj[i].trail += (pb_fx)(each + (extra > 0));
+        if (extra > 0)
+            extra--;
+    }
+    return need;
+}
+
+static bool pick_gap(const fitter *f, int i, int e)
+{
+    return i < e && stretchable_gap(f, i, false);
+}
+
+static bool pick_any_gap(const fitter *f, int i, int e)
+{
+    return i < e && stretchable_gap(f, i, true);
+}
+
+static bool pick_space(const fitter *f, int i, int e)
+{
+    (void)e;
+    return f->u[i].cls == PB_CC_SPACE;
 }
 
 static void stretch(const fitter *f, int s, int e, int64_t need, pb_lb_adjust *adj)
@@ -452,25 +604,254 @@ static void stretch(const fitter *f, int s, int e, int64_t need, pb_lb_adjust *a
     }
     if (need <= 0)
         return;
-    /* Then every gap between units equally, the remainder to the first. */
-    int n2 = 0, n1 = 0;
-    for (int i = s; i < e; i++) {
-        int r = gap_rank(f, i);
-        n2 += r == 2;
-        n1 += r >= 1;
-    }
-    bool wide = need > (int64_t)n2 * (f->u[s].em / 2);
-    int min_rank = n2 > 0 && !wide ? 2 : 1, ngaps = min_rank == 2 ? n2 : n1;
-    if (ngaps == 0)
+    /* Then the CJK and CJK-Latin gaps equally; a line of Latin words
+     * alone widens its spaces; a line with neither (a long address or
+     * number) stays short rather than spaced out. */
+    if (spread_even(f, s, e, need, adj, pick_gap) == 0)
+        spread_even(f, s, e, need, adj, pick_space);
+}
+
+/* ---- the character grid (pb_lb_params.grid) --------------------------
+ *
+ * Full-width characters and marks take one cell each, the same on every
+ * line, so the columns of a page line up (GB/T 9704: 28 a line).  The only
+ * compression is that of adjacent marks (clreq 3.1.5, "。”" "），"), which
+ * does not depend on where the line breaks.  A run of Latin letters,
+ * digits and spaces between two cells is padded to whole cells, half of
+ * the padding on each side (clreq's optional Han-Latin space), so the
+ * cells after it stay in their columns.  When a line cannot be filled
+ * with whole cells -- a character pushed to the next line by a
+ * prohibition, a compressed pair, a run at the line's edge -- the
+ * shortfall is spread over the line's gaps.  A closing or stop mark that
+ * would otherwise start the next line hangs past the measure, as Word and
+ * WPS set it, so the line keeps its characters in their columns. */
+
+static int64_t whole_cells(int64_t w, pb_fx grid)
+{
+    return (w + grid - 1) / grid * grid;
+}
+
+/* The width of a candidate grid line s..j, built one unit at a time. */
+typedef struct grid_scan {
+    int s;
+    int64_t done;         /* units before the open run; closed runs padded */
+    int run;              /* first unit of the open run of non-cells, or -1 */
+    int64_t run_w;        /* its width */
+    int64_t vis;          /* the line's width through its last visible unit */
+} grid_scan;
+
+static void scan_add(const fitter *f, grid_scan *g, int j)
+{
+    const pb_lb_unit *u = &f->u[j];
+    if (is_cell(f, j)) {
+        if (g->run >= 0) {
+            /* a run between two cells takes whole cells; one that starts
+             * the line keeps its width (the line's shortfall is spread) */
+            g->done += g->run > g->s ? whole_cells(g->run_w, f->p->grid) : g->run_w;
+            g->run = -1;
+            g->run_w = 0;
+        }
+        if (j > g->s && is_cell(f, j - 1))
+            g->done += comp_trail(f, j - 1) + comp_lead(f, j);
+        g->done += u->width;
+        g->vis = g->done;
         return;
-    int64_t each = need / ngaps, extra = need % ngaps;
-    for (int i = s; i < e; i++) {
-        if (gap_rank(f, i) < min_rank)
-            continue;
-        adj[i].trail += (pb_fx)(each + (extra > 0));
-        if (extra > 0)
-            extra--;
     }
+    if (g->run < 0) {
+        g->run = j;
+        g->run_w = 0;
+    }
+    g->run_w += u->width;
+    if (u->cls != PB_CC_SPACE)
+        g->vis = g->done + g->run_w;
+}
+
+/* The measure in whole cells: a grid line never ends between columns. */
+static int64_t grid_avail(const fitter *f, int64_t avail)
+{
+    pb_fx grid = f->p->grid;
+    return avail >= grid ? avail / grid * grid : avail;
+}
+
+/* A closing or stop mark may hang past the measure of a justified or
+ * left-aligned line. */
+static bool can_hang(const fitter *f, int j)
+{
+    int c = f->u[j].cls;
+    return (f->p->align == PB_ALIGN_JUSTIFY || f->p->align == PB_ALIGN_LEFT) &&
+           (c == PB_CC_STOP || c == PB_CC_CLOSE) && is_cell(f, j);
+}
+
+/* After a hanging mark j, the unit a line may end with: j itself or the
+ * spaces after it, up to an opportunity; -1 if there is none. */
+static int hang_end(const fitter *f, int j)
+{
+    int k = j;
+    while (!ends_segment(f, k) && f->u[k].brk == PB_BRK_NONE && k + 1 < f->n &&
+           f->u[k + 1].cls == PB_CC_SPACE)
+        k++;
+    return ends_segment(f, k) || f->u[k].brk != PB_BRK_NONE ? k : -1;
+}
+
+/* Does s..t fit as a grid line (hanging its last mark if need be)? */
+static bool grid_fits(const fitter *f, int s, int t, int64_t avail, bool *hang)
+{
+    int e = last_visible(f, s, t);
+    grid_scan g = {.s = s, .run = -1};
+    int64_t before = 0;
+    for (int i = s; i <= e; i++) {
+        before = g.vis;
+        scan_add(f, &g, i);
+    }
+    *hang = false;
+    if (g.vis <= avail)
+        return true;
+    if (e > s && before <= avail && can_hang(f, e)) {
+        *hang = true;
+        return true;
+    }
+    return false;
+}
+
+/* Latest unit s..n-1 a grid line starting at s may end after. */
+static int fit_line_grid(const fitter *f, int s, int64_t avail, bool *hang)
+{
+    grid_scan g = {.s = s, .run = -1};
+    int best = -1, j;
+    *hang = false;
+    avail = grid_avail(f, avail);
+    for (j = s; j < f->n; j++) {
+        int64_t before = g.vis;
+        scan_add(f, &g, j);
+        if (g.vis > avail) {
+            int k = j > s && before <= avail && can_hang(f, j) ? hang_end(f, j) : -1;
+            if (k >= 0) {
+                *hang = true;
+                return k;
+            }
+            break;
+        }
+        if (ends_segment(f, j))
+            return j;
+        if (f->u[j].brk != PB_BRK_NONE)
+            best = j;
+    }
+    if (best >= 0)
+        return best;
+    return j > s ? j - 1 : s;
+}
+
+/* Of the padding of run a..b, what goes before it: half, unless the
+ * space a neighbouring mark has of its own faces the run on one side only
+ * -- the blank half after "：" or "，", before "（" -- and then all of it
+ * goes to the other side ("电话：0451-53675221 ）", "（共 3 件"). */
+static pb_fx pad_left(const fitter *f, int a, int b, int64_t pad)
+{
+    int l = f->u[a - 1].cls, r = f->u[b + 1].cls;
+    bool sl = l == PB_CC_STOP || l == PB_CC_CLOSE, sr = r == PB_CC_OPEN;
+    if (sl != sr)
+        return (pb_fx)(sl ? 0 : pad);
+    return (pb_fx)(pad / 2);
+}
+
+/* The next run of non-cell units of s..ce that has a cell on each side,
+ * from unit *i on: its first and last unit and its width. */
+static bool next_run(const fitter *f, int *i, int s, int ce, int *a, int *b, int64_t *w)
+{
+    while (*i <= ce) {
+        if (is_cell(f, *i)) {
+            (*i)++;
+            continue;
+        }
+        *a = *i;
+        *w = 0;
+        while (*i <= ce && !is_cell(f, *i))
+            *w += f->u[(*i)++].width;
+        *b = *i - 1;
+        if (*a > s && *i <= ce)
+            return true;
+    }
+    return false;
+}
+
+static void set_line_grid(const fitter *f, int s, int t, int64_t avail, bool justify,
+                          bool hang, pb_lb_adjust *adj, pb_lb_line *line)
+{
+    pb_fx grid = f->p->grid;
+    int e = last_visible(f, s, t);
+    int ce = hang && e > s ? e - 1 : e; /* the content that fills the measure */
+    int64_t natural = 0;
+    for (int i = s; i <= t; i++) {
+        natural += f->u[i].width;
+        adj[i].lead = adj[i].trail = 0;
+    }
+    for (int i = s + 1; i <= e; i++) {
+        if (is_cell(f, i - 1) && is_cell(f, i)) {
+            adj[i - 1].trail += comp_trail(f, i - 1);
+            adj[i].lead += comp_lead(f, i);
+        }
+    }
+    for (int i = e + 1; i <= t; i++)
+        adj[i].trail = -f->u[i].width; /* trailing spaces hang */
+
+    /* runs between two cells of the content, and what padding them to
+     * whole cells takes */
+    int64_t w = 0, slack = 0;
+    for (int i = s; i <= ce; i++)
+        w += f->u[i].width + adj[i].lead + adj[i].trail;
+    int a, b;
+    int64_t rw;
+    for (int i = s; next_run(f, &i, s, ce, &a, &b, &rw);)
+        slack += whole_cells(rw, grid) - rw;
+    int64_t target = justify ? grid_avail(f, avail) : avail;
+    int64_t room = target - w;
+    if (slack > 0 && room > 0) {
+        /* all of it when it fits, else shares in proportion, the
+         * rounding leftover one unit each to the first runs */
+        int64_t give = room < slack ? room : slack, given = 0;
+        for (int pass = 0; pass < 2 && given < give; pass++) {
+            for (int i = s; next_run(f, &i, s, ce, &a, &b, &rw);) {
+                int64_t sl = whole_cells(rw, grid) - rw, share = sl * give / slack;
+                if (pass == 0) {
+                    pb_fx left = pad_left(f, a, b, share);
+                    adj[a].lead += left;
+                    adj[b].trail += (pb_fx)(share - left);
+                    given += share;
+                } else if (share < sl && given < give) {
+                    adj[b].trail += 1;
+                    given++;
+                }
+            }
+        }
+        w += given;
+    }
+    if (justify && target > w) {
+        /* between characters, not around marks, unless the line has no
+         * other gap; a line that would open its gaps wider than a quarter
+         * of a cell (a long address at its end) is left short instead,
+         * its characters in their columns */
+        int64_t need = target - w;
+        bool (*pick[])(const fitter *, int, int) = {pick_gap, pick_any_gap, pick_space};
+        for (size_t k = 0; k < sizeof pick / sizeof *pick; k++) {
+            int ngaps = 0;
+            for (int i = s; i <= ce; i++)
+                ngaps += pick[k](f, i, ce);
+            if (ngaps == 0)
+                continue;
+            if (need <= (int64_t)ngaps * (grid / 4))
+                spread_even(f, s, ce, need, adj, pick[k]);
+            break;
+        }
+    }
+    int64_t total = 0;
+    for (int i = s; i <= t; i++)
+        total += f->u[i].width + adj[i].lead + adj[i].trail;
+    line->first = s;
+    line->count = t - s + 1;
+    line->natural = (pb_fx)natural;
+    line->width = (pb_fx)total;
+    line->last = false;
+    line->hang = hang && e > s;
 }
 
 static void set_line(const fitter *f, int s, int t, int64_t avail, bool justify,
@@ -488,7 +869,7 @@ static void set_line(const fitter *f, int s, int t, int64_t avail, bool justify,
         adj[i].trail = -f->u[i].width; /* trailing spaces hang */
     }
     if (e >= s && trimmed_at_end(f, e))
-        adj[e].trail = -to_half(&f->u[e]);
+        adj[e].trail = -to_half(f, &f->u[e]);
 
     int64_t w = 0;
     for (int i = s; i <= t; i++)
@@ -575,14 +956,20 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
     for (int i = 0; i < n; i++)
         f.pmin[i + 1] = f.pmin[i] + interior_min(&f, i);
 
-    /* Greedy: each line takes the most units that fit after shrinking. */
+    /* Greedy: each line takes the most units that fit (after shrinking,
+     * off the grid). */
+    bool grid = p->grid > 0;
     int *ends = NULL, nl = 0, cap = 0;
+    bool *hang = NULL;
     for (int s = 0; s < n; nl++) {
         if (nl == cap) {
             cap = cap ? cap * 2 : 16;
             ends = pb_xrealloc(ends, (size_t)cap * sizeof *ends);
+            hang = pb_xrealloc(hang, (size_t)cap * sizeof *hang);
         }
-        ends[nl] = fit_line(&f, s, avail_of(p, nl));
+        hang[nl] = false;
+        ends[nl] = grid ? fit_line_grid(&f, s, avail_of(p, nl), &hang[nl])
+                        : fit_line(&f, s, avail_of(p, nl));
         s = ends[nl] + 1;
     }
 
@@ -599,8 +986,13 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
                 o--;
             if (o < ps)
                 continue;
-            if (line_min(&f, o + 1, last_visible(&f, o + 1, t)) <= avail_of(p, l))
+            bool h = false;
+            if (grid ? grid_fits(&f, o + 1, t, grid_avail(&f, avail_of(p, l)), &h)
+                     : line_min(&f, o + 1, last_visible(&f, o + 1, t)) <= avail_of(p, l)) {
                 ends[l - 1] = o;
+                hang[l - 1] = false; /* it ends before its old end, which fitted */
+                hang[l] = h;
+            }
         }
     }
 
@@ -609,10 +1001,15 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
     for (int l = 0, s = 0; l < nl; s = ends[l] + 1, l++) {
         int t = ends[l];
         bool justify = p->align == PB_ALIGN_JUSTIFY && !ends_segment(&f, t);
-        set_line(&f, s, t, avail_of(p, l), justify, out->adjust, &out->lines[l]);
+        if (grid)
+            set_line_grid(&f, s, t, avail_of(p, l), justify, hang[l], out->adjust,
+                          &out->lines[l]);
+        else
+            set_line(&f, s, t, avail_of(p, l), justify, out->adjust, &out->lines[l]);
     }
     out->lines[nl - 1].last = true;
     free(ends);
+    free(hang);
     free(f.pmin);
 }
 

@@ -28,6 +28,18 @@ typedef enum pb_brk {
 bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk);
 bool pb_break_opportunities(const char *utf8, size_t len, uint8_t *brk);
 
+/* A web or e-mail address in a text: bytes [start, end).  Web addresses
+ * are scheme://…, www.… and host names ending in a common top-level domain
+ * (harbin.gov.cn/…); e-mail addresses local@host.domain. */
+typedef struct pb_address {
+    size_t start, end;
+    bool email;
+} pb_address;
+
+/* Finds the addresses of a text, in order; fills at most max of them and
+ * returns how many there are. */
+int pb_find_addresses(const char *utf8, size_t len, pb_address *out, int max);
+
 /* Classes that decide compression and justification (clreq). */
 typedef enum pb_char_class {
     PB_CC_HAN = 0,  /* ideographs, kana, other full-width characters */
@@ -62,8 +74,11 @@ typedef struct pb_lb_adjust {
 typedef struct pb_lb_line {
     int first, count;     /* units */
     pb_fx natural;        /* sum of widths before adjustment */
-    pb_fx width;          /* sum of widths and adjustments */
+    pb_fx width;          /* sum of widths and adjustments (a hanging mark
+                             included) */
     bool last;            /* last line of the paragraph (not justified) */
+    bool hang;            /* grid lines: the last visible unit, a closing or
+                             stop mark, hangs past the measure */
 } pb_lb_line;
 
 typedef struct pb_lb_params {
@@ -73,6 +88,16 @@ typedef struct pb_lb_params {
     pb_align align;       /* justify: all lines but the last fill measure */
     bool compress_punct;  /* clreq punctuation compression */
     bool avoid_single_last; /* pull a character down rather than leave one alone */
+    pb_fx grid;           /* > 0: the character grid's pitch.  Units exactly
+                             this wide (full-width characters and marks, as
+                             the shaper tracks them) take one cell each on
+                             every line: marks are compressed only in
+                             adjacent pairs, never to fit a line; a closing or
+                             stop mark that would start a line hangs past the
+                             measure instead; runs of Latin letters and
+                             digits between cells are padded to whole cells;
+                             what a justified line still lacks is spread over
+                             its CJK and CJK-Latin gaps. */
 } pb_lb_params;
 
 typedef struct pb_lb_result {

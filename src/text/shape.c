@@ -303,9 +303,13 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
             o->gid = info[g].codepoint;
             o->cluster = info[g].cluster;
             o->advance = pb_fx_muldiv(adv, sp->size, upem);
-            /* full-width glyphs sit on the character grid */
+            /* full-width glyphs sit on the character grid, and half-width
+             * ones (the digits of CJK fonts) take half a cell, so that
+             * "2021年" keeps the columns */
             if (sp->tracking_to > 0 && abs(adv - upem) * 10 <= upem)
                 o->advance = sp->tracking_to;
+            else if (sp->tracking_to > 0 && abs(2 * adv - upem) * 50 <= upem)
+                o->advance = sp->tracking_to / 2;
             o->x_offset = pb_fx_muldiv(pos[g].x_offset, sp->size, upem);
             o->y_offset = pb_fx_muldiv(pos[g].y_offset, sp->size, upem);
             o->face = (uint16_t)face->id;
@@ -316,5 +320,17 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
     free(items);
     out->glyphs = glyphs;
     out->nglyphs = (int)n;
+    return true;
+}
+
+bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
+                  pb_fx *bottom)
+{
+    hb_glyph_extents_t ext;
+    if (!face || !hb_font_get_glyph_extents(face->hb_font, gid, &ext) || ext.height == 0)
+        return false;
+    /* HarfBuzz is y-up: y_bearing is the top, height is negative */
+    *top = -pb_fx_muldiv(ext.y_bearing, size, face->upem);
+    *bottom = -pb_fx_muldiv(ext.y_bearing + ext.height, size, face->upem);
     return true;
 }

@@ -19,7 +19,8 @@ typedef struct pb_span {
     pb_fx size;
     bool bold;            /* wanted bold: synthetic if the face is regular */
     pb_fx tracking_to;    /* if > 0: full-width glyphs advance exactly this
-                             much (the character grid pitch) */
+                             much (the character grid pitch), half-width
+                             ones (digits of CJK fonts) half of it */
     const char *path;     /* JSON path, for messages */
     const char *file;     /* report file, for messages */
 } pb_span;
@@ -49,5 +50,11 @@ typedef struct pb_shaped {
 bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
               const pb_span *spans, int nspans, pb_arena *arena,
               pb_shaped *out, pb_diag *diag);
+
+/* The ink of a glyph of face at a size, y-down from the baseline: its top
+ * and bottom (top < bottom; above the baseline is negative).  False for a
+ * glyph without ink. */
+bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
+                  pb_fx *bottom);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The GB/T 9704 grid of the default layout, read from --dump:
 #  - a full body line holds 28 characters (26 after the two-character
-#    indent) and is exactly 156 mm wide;
+#    indent) and is 28 columns wide: 156 mm less what rounding the pitch
+#    down to 1/64 pt leaves (0.3 pt);
 #  - a full page holds 22 lines, and every line of text, in the sample too
 #    (after its tables), stands on one of the 22 grid lines.
 # usage: grid.sh PAIBAN ROOT WORKDIR
@@ -21,8 +22,8 @@ result=$(awk '
     lines[page]++; total++
     first = (x != "79.38")
     if (first && n != 26 && n != 0) bad = bad " first line of " n
-    if (!first && w == "442.20" && n != 28) bad = bad " full line of " n
-    if (w == "442.20") full++
+    if (!first && w == "441.88" && n != 28) bad = bad " full line of " n
+    if (w == "441.88") full++
   }
   END {
     if (lines[1] != 22) bad = bad " page 1 has " lines[1] " lines"

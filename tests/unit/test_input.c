@@ -872,26 +872,27 @@ static void test_layout_errors(void)
 #define APPS_TABLE                                                                        \
     "\"apps\": {\"caption\": \"表一\",\n"                                                 \
     " \"style\": {\"size\": 10.5, \"padding\": [2, 0.5], \"header_bold\": true,"          \
-    "  \"caption_font\": \"kai\"},\n"                                                     \
+    "  \"caption_font\": \"kai\", \"padding_range\": [0.25, 1], \"continued\": \"续表\","    \
+    "  \"continued_align\": \"right\"},\n"                                                 \
     " \"columns\": [{\"id\": \"l1\", \"label\": true, \"width\": \"10%\"},"               \
     "  {\"id\": \"l2\", \"label\": true, \"width\": 12.5}, {\"id\": \"l3\", \"label\": true},\n" \
     "  {\"id\": \"natural\"}, {\"id\": \"firm\"}, {\"id\": \"ngo\"},"                      \
     "  {\"id\": \"total\", \"format\": \"integer\", \"align\": \"right\"},"               \
     "  {\"id\": \"fee\", \"format\": \"decimal\"},"                                       \
     "  {\"id\": \"note\", \"format\": \"text\", \"align\": \"left\"}],\n"                 \
-    " \"corner\": \"勾稽关系\",\n"                                                        \
+    " \"corner\": [\"勾稽\", \"关系\"],\n"                                                \
     " \"header\": [{\"text\": \"申请人情况\", \"children\": [{\"text\": \"自然人\", \"column\": \"natural\"},\n" \
-    "   {\"text\": \"法人或其他组织\", \"children\": [{\"text\": \"商业企业\", \"column\": \"firm\"},\n" \
+    "   {\"text\": [\"法人或\", \"其他组织\"], \"children\": [{\"text\": \"商业企业\", \"column\": \"firm\"},\n" \
     "     {\"text\": \"社会公益组织\", \"column\": \"ngo\"}]}, {\"text\": \"总计\", \"column\": \"total\"}]},\n" \
     "   {\"text\": \"收费\", \"column\": \"fee\"}, {\"text\": \"备注\", \"column\": \"note\"}],\n" \
     " \"rows\": [{\"band\": \"第一部分\"}, {\"id\": \"new\", \"label\": \"一、本年新收\"},\n" \
-    "   {\"id\": \"results\", \"label\": \"三、办理结果\", \"children\": [\n"                \
+    "   {\"id\": \"results\", \"label\": [\"三、\", \"办理\", \"结果\"], \"children\": [\n"   \
     "     {\"id\": \"open\", \"label\": \"（一）予以公开\"},\n"                               \
     "     {\"label\": \"（三）不予公开\", \"children\": [{\"id\": \"secret\", \"label\": \"1.国家秘密\"},\n" \
     "       {\"id\": \"law\", \"label\": \"2.法律禁止\"}]},\n"                                 \
     "     {\"id\": \"sum_row\", \"label\": \"（七）总计\", \"cells\": [{\"colspan\": 3},"       \
     "       {\"id\": \"sum\", \"format\": \"decimal\"}, {\"colspan\": 2, \"format\": \"text\"}]}]},\n" \
-    "   {\"heading\": [\"信息内容\", {\"text\": \"本年处理决定数量\", \"colspan\": 8}]},\n"    \
+    "   {\"heading\": [\"信息内容\", {\"text\": [\"本年处理\", \"决定数量\"], \"colspan\": 8}]},\n" \
     "   {\"id\": \"license\", \"label\": \"行政许可\", \"cells\": [{\"id\": \"decisions\", \"colspan\": 6}]}]}"
 
 /* No label columns, no header. */
@@ -938,6 +939,8 @@ static void test_table_layout(void)
           "template id, path, source: %s %s %s", t->id, t->path, t->source);
     CHECK(strcmp(t->caption, "表一") == 0 && strcmp(t->corner, "勾稽关系") == 0,
           "caption and corner");
+    CHECK(t->corner_breaks.n == 1 && t->corner_breaks.at[0] == 6,
+          "the corner's pieces: a line may end after 勾稽");
     CHECK(t->ncolumns == 9 && t->nlabel_columns == 3, "columns %d/%d", t->ncolumns,
           t->nlabel_columns);
     const pb_table_column *col = t->columns;
@@ -956,6 +959,11 @@ static void test_table_layout(void)
               st->min_size == pb_fx_from_pt(9) && st->line_pitch == 0,
           "style sizes");
     CHECK(st->pad_x == pb_fx_from_mm(2) && st->pad_y == pb_fx_from_mm(0.5), "padding");
+    CHECK(st->pad_y_min == pb_fx_from_mm(0.25) && st->pad_y_max == pb_fx_from_mm(1),
+          "padding range");
+    CHECK(st->continued && strcmp(st->continued, "续表") == 0 &&
+              st->continued_align == PB_ALIGN_RIGHT,
+          "continued line");
     CHECK(st->outer_rule == 64 && st->inner_rule == 32 && st->header_bold, "rules");
     CHECK(strcmp(st->caption_role, "kai") == 0 && st->caption_size == 16 * 64 &&
               !st->caption_bold,
@@ -970,6 +978,9 @@ static void test_table_layout(void)
         CHECK(h->children[0].col == 3 && strcmp(h->children[0].column, "natural") == 0,
               "leaf natural");
         const pb_header_node *org = &h->children[1];
+        CHECK(strcmp(org->text, "法人或其他组织") == 0 && org->text_breaks.n == 1 &&
+                  org->text_breaks.at[0] == 9,
+              "a header text given as pieces");
         CHECK(org->nchildren == 2 && org->children[0].col == 4 && org->children[1].col == 5 &&
                   strcmp(org->children[1].path, "tables.apps.header[0].children[1].children[1]") == 0,
               "third level");
@@ -987,6 +998,9 @@ static void test_table_layout(void)
         CHECK(r[2].kind == PB_ROW_GROUP && r[2].nchildren == 3 &&
                   strcmp(r[2].label, "三、办理结果") == 0,
               "group");
+        CHECK(r[2].label_breaks.n == 2 && r[2].label_breaks.at[0] == 6 &&
+                  r[2].label_breaks.at[1] == 12 && r[1].label_breaks.n == 0,
+              "a label given as pieces: joined, with where they join");
         const pb_row_node *g2 = &r[2].children[1];
         CHECK(g2->kind == PB_ROW_GROUP && g2->id == NULL && g2->nchildren == 2 &&
                   strcmp(g2->children[1].path, "tables.apps.rows[2].children[1].children[1]") == 0,
@@ -1000,6 +1014,9 @@ static void test_table_layout(void)
                   strcmp(r[3].cells[0].text, "信息内容") == 0 && r[3].cells[0].colspan == 1 &&
                   r[3].cells[1].colspan == 8,
               "heading row");
+        CHECK(strcmp(r[3].cells[1].text, "本年处理决定数量") == 0 &&
+                  r[3].cells[1].text_breaks.n == 1 && r[3].cells[1].text_breaks.at[0] == 12,
+              "a heading cell's text given as pieces");
         CHECK(r[4].ncells == 1 && r[4].cells[0].colspan == 6, "one wide cell");
     }
     char *slots = slot_text(t);
@@ -1302,7 +1319,8 @@ static void test_table_block_errors(void)
                      " \"values\": {}}"),
                  "r.json: body[0].template.columns[1].label: label columns must come before the "
                  "value columns\n"
-                 "r.json: body[0].template.rows[0].label: expected a string, got 3");
+                 "r.json: body[0].template.rows[0].label: expected a string or an array of strings, "
+                 "got 3");
     REPORT_ERROR(ONE("{\"type\": \"table\", \"template\": [], \"values\": {}}"),
                  "r.json: body[0].template: expected an object, got an array");
 }
@@ -1425,8 +1443,8 @@ static void test_table_template_errors(void)
                 "\"new\" (also rows[0].id)\n"
                 "%1$s/top.json: tables.applications.rows[2].children[1].children: rows nested 3 "
                 "levels deep need 3 label columns, the table has 2\n"
-                "%1$s/top.json: tables.applications.rows[2].children[2].label: expected a string, "
-                "got 3\n"
+                "%1$s/top.json: tables.applications.rows[2].children[2].label: expected a string "
+                "or an array of strings, got 3\n"
                 "%1$s/top.json: tables.applications.rows[2].children[3]: band rows span the whole "
                 "table: they belong in \"rows\", not inside a group\n"
                 "%1$s/top.json: tables.applications.rows[3].id: duplicate row id \"g\" (also "

@@ -279,7 +279,7 @@ static void test_numbers_and_words(void)
 
 static void test_url(void)
 {
-    const char *url = "https://www.example.gov.cn/xxgk/2021/index.html";
+    const char *url = "https://www.example.gov.cn/xxgk/2021/index.html?id=3&page=2#top";
     para pa;
     para_init(&pa, cat("详见", url, "。"), EM);
     para_run(&pa);
@@ -288,24 +288,268 @@ static void test_url(void)
         const pb_lb_line *ln = &pa.r.lines[l];
         ok = ok && pa.u[ln->first + ln->count - 1].brk != PB_BRK_NONE;
     }
-    /* Inside an address a line may start with "." or a single "/" (the
-     * reader sees the address continue), never with ":" or "//". */
-    for (int l = 1; l < pa.r.nlines; l++) {
-        const pb_lb_line *ln = &pa.r.lines[l];
-        ok = ok && first_cp(&pa, l) != ':' &&
-             !(first_cp(&pa, l) == '/' && pa.u[ln->first + 1].cp == '/');
-    }
-    CHECK(ok, "URL breaks only at legal points");
-    uint8_t *brk = malloc(strlen(url) + 1);
-    pb_break_opportunities(url, strlen(url), brk);
-    size_t dot = (size_t)(strstr(url, ".gov") - url), slash = (size_t)(strstr(url, "/xxgk") - url);
-    CHECK(brk[dot] == PB_BRK_ALLOW && brk[slash] == PB_BRK_ALLOW,
-          "an address may break before \".\" and before a single \"/\"");
-    CHECK(brk[dot + 1] == PB_BRK_NONE && brk[strlen("https:")] == PB_BRK_NONE &&
-              brk[strlen("https:/")] == PB_BRK_NONE && brk[2] == PB_BRK_NONE,
-          "never inside \"gov\", before or inside \"//\", or in its first characters");
-    free(brk);
+    CHECK(ok, "an address breaks only at its opportunities");
     if (!ok)
+        dump(&pa);
+    para_free(&pa);
+
+    /* Only after "/" (not inside "//") and before "?", "&", "#": never
+     * inside the host name, never before "." or "-". */
+    size_t len = strlen(url);
+    uint8_t *brk = malloc(len + 1);
+    pb_break_opportunities(url, len, brk);
+    char got[256] = "", want[] = "https://|www.example.gov.cn/|xxgk/|2021/|index.html|?id=3|&page=2|#top";
+    size_t o = 0;
+    for (size_t b = 0; b < len; b++) {
+        if (b > 0 && brk[b] != PB_BRK_NONE)
+            got[o++] = '|';
+        got[o++] = url[b];
+    }
+    got[o] = 0;
+    CHECK(!strcmp(got, want), "address opportunities: %s", got);
+
+    static const char *emails[] = {"xxgk-office@harbin.gov.cn", "zhang.san_01@example.com"};
+    for (int k = 0; k < 2; k++) {
+        const char *t = cat("来信请寄", emails[k], "，谢谢");
+        size_t tl = strlen(t), a = strlen("来信请寄"), e = a + strlen(emails[k]);
+        uint8_t *bb = malloc(tl + 1);
+        pb_break_opportunities(t, tl, bb);
+        bool none = true;
+        for (size_t b = a + 1; b < e; b++)
+            none = none && bb[b] == PB_BRK_NONE;
+        CHECK(none, "an e-mail address never breaks: %s", emails[k]);
+        free(bb);
+    }
+    free(brk);
+
+    /* a host longer than the line still breaks where the line ends */
+    para_init(&pa, "见http://averyveryverylonghostnamethatdoesnotfit.example.gov.cn/a。", EM);
+    pa.p.measure = 8 * EM;
+    para_run(&pa);
+    CHECK(consistent(&pa) && pa.r.nlines >= 3, "an over-long host is broken by the emergency rule");
+    para_free(&pa);
+}
+
+/* pb_find_addresses: what is an address, and where it ends. */
+static void test_find_addresses(void)
+{
+    static const struct {
+        const char *text, *found;
+    } cases[] = {
+        {"查阅（<http://ngqxxgk.harbin.gov.cn/col/col126585/index.html>）。",
+         "http://ngqxxgk.harbin.gov.cn/col/col126585/index.html"},
+        {"网址：www.nangang.gov.cn/xxgk/，欢迎", "www.nangang.gov.cn/xxgk/"},
+        {"登录harbin.gov.cn查询", "harbin.gov.cn"},
+        {"见 https://example.com/a?b=1. 完", "https://example.com/a?b=1"},
+        {"邮箱：ngcgj@163.com。", "ngcgj@163.com"},
+        {"金额1944.0495万元，文件make-long-table.sh，版本v1.2", ""},
+        {"电话0451-53675221，a@b", ""},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const char *t = cases[k].text;
+        pb_address a[4];
+        int n = pb_find_addresses(t, strlen(t), a, 4);
+        char got[256] = "";
+        if (n > 0)
+            snprintf(got, sizeof got, "%.*s", (int)(a[0].end - a[0].start), t + a[0].start);
+        CHECK(!strcmp(got, cases[k].found) && n == (cases[k].found[0] ? 1 : 0),
+              "address in \"%s\": \"%s\" (%d found)", t, got, n);
+        if (n > 0 && strchr(cases[k].found, '@'))
+            CHECK(a[0].email, "\"%s\" is an e-mail address", got);
+    }
+}
+
+/* ---- the character grid -------------------------------------------- */
+
+#define G 1010 /* the GB/T 9704 pitch, 156 mm / 28 in 1/64 pt, rounded down */
+
+/* A paragraph on the grid: full-width characters one cell, digits half a
+ * cell (as the shaper tracks them), other ASCII the fake 1/2 em. */
+static void grid_init(para *pa, const char *text)
+{
+    para_init(pa, text, G);
+    for (int i = 0; i < pa->n; i++)
+        if (pa->u[i].cp >= '0' && pa->u[i].cp <= '9')
+            pa->u[i].width = G / 2;
+    pa->p.grid = G;
+    pa->p.measure = 28 * G;
+}
+
+/* Pen position of unit i from its line's start. */
+static int64_t unit_x(const para *pa, int i)
+{
+    int l = 0;
+    while (l + 1 < pa->r.nlines && pa->r.lines[l + 1].first <= i)
+        l++;
+    int64_t x = 0;
+    for (int k = pa->r.lines[l].first; k < i; k++)
+        x += pa->u[k].width + pa->r.adjust[k].lead + pa->r.adjust[k].trail;
+    return x + pa->r.adjust[i].lead;
+}
+
+/* Every full-width unit of line l starts on a column. */
+static bool in_columns(const para *pa, int l)
+{
+    const pb_lb_line *ln = &pa->r.lines[l];
+    for (int i = ln->first; i < ln->first + ln->count; i++)
+        if (pa->u[i].width == G && unit_x(pa, i) % G != 0)
+            return false;
+    return true;
+}
+
+static void test_grid(void)
+{
+    /* 28 cells, then a comma: it hangs past the measure, nothing moves */
+    para pa;
+    grid_init(&pa, cat(han(13), "，", cat(han(14), "，", han(10))));
+    para_run(&pa);
+    if (!CHECK(consistent(&pa) && pa.r.nlines == 2 && pa.r.lines[0].count == 29 &&
+                   pa.r.lines[0].hang && pa.r.lines[0].width == 29 * G && in_columns(&pa, 0) &&
+                   pa.r.adjust[13].trail == 0 && unit_x(&pa, 28) == 28 * G,
+               "grid: a comma after 28 cells hangs; the inner comma keeps its cell"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* two marks cannot hang: the 28th character goes down with them and the
+     * 27 left are spread over the line */
+    grid_init(&pa, cat(han(28), "。”", han(5)));
+    para_run(&pa);
+    if (!CHECK(consistent(&pa) && pa.r.nlines == 2 && pa.r.lines[0].count == 27 &&
+                   !pa.r.lines[0].hang && pa.r.lines[0].width == 28 * G &&
+                   pa.u[pa.r.lines[1].first].cls == PB_CC_HAN,
+               "grid: \"。”\" after 28 cells pushes the last character down"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* an opening mark never ends a line, and is not squeezed in either */
+    grid_init(&pa, cat(han(27), "（", han(8)));
+    para_run(&pa);
+    if (!CHECK(consistent(&pa) && pa.r.nlines == 2 && pa.r.lines[0].count == 27 &&
+                   pa.r.lines[0].width == 28 * G && first_cp(&pa, 1) == 0xFF08 &&
+                   pa.r.adjust[27].lead == 0,
+               "grid: an opening mark in the last column moves to the next line, whole"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* a compressed pair is set the same wherever the line breaks */
+    grid_init(&pa, cat(han(5), "。”", cat(han(31), "），", cat(han(20), "。”", han(12)))));
+    para_run(&pa);
+    bool same = consistent(&pa);
+    int pairs = 0;
+    for (int i = 0; i + 1 < pa.n; i++) {
+        if (pa.u[i].cls == PB_CC_HAN || pa.u[i + 1].cls == PB_CC_HAN)
+            continue;
+        pairs++;
+        same = same && pa.r.adjust[i].trail + pa.r.adjust[i].lead == -(G - G / 2) &&
+               pa.r.adjust[i + 1].lead == 0;
+    }
+    CHECK(same && pairs == 3, "grid: every pair of marks takes 1.5 cells (%d pairs)", pairs);
+    para_free(&pa);
+
+    /* no mark is squeezed to fit: many commas, each one cell */
+    grid_init(&pa, "一二，三四，五六，七八，九十，甲乙，丙丁，戊己，庚辛，壬癸，子丑，寅卯，辰巳，午未，申酉，戌亥。");
+    para_run(&pa);
+    bool full = consistent(&pa);
+    for (int i = 0; i < pa.n; i++)
+        if (pa.u[i].cp == 0xFF0C) {
+            int l = 0;
+            while (l + 1 < pa.r.nlines && pa.r.lines[l + 1].first <= i)
+                l++;
+            bool last = i == pa.r.lines[l].first + pa.r.lines[l].count - 1;
+            full = full && (last || pa.r.adjust[i].lead + pa.r.adjust[i].trail == 0);
+        }
+    for (int l = 0; l < pa.r.nlines; l++)
+        full = full && in_columns(&pa, l);
+    if (!CHECK(full, "grid: commas are never compressed to fit a line"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* a run-in heading's bracket starts at the indent, never shifted */
+    for (int k = 0; k < 3; k++) {
+        static const char *heads[] = {"（一）主动公开情况。", "（二）依申请公开情况。",
+                                      "（四）全方位公开，积极主动数据详实。"};
+        grid_init(&pa, cat(heads[k], han(40), "。"));
+        pa.p.first_indent = 2 * G;
+        para_run(&pa);
+        CHECK(pa.r.adjust[0].lead == 0 && unit_x(&pa, 0) == 0 && in_columns(&pa, 0),
+              "grid: run-in heading %d starts in the first column after the indent", k + 1);
+        para_free(&pa);
+    }
+
+    /* a lone last character is avoided on the grid too */
+    grid_init(&pa, han(57));
+    para_run(&pa);
+    CHECK(pa.r.nlines == 3 && pa.r.lines[1].count == 27 && pa.r.lines[2].count == 2 &&
+              pa.r.lines[1].width == 28 * G,
+          "grid: a lone last character pulls one down");
+    para_free(&pa);
+}
+
+static void test_grid_latin(void)
+{
+    /* four digits are two cells: nothing to pad */
+    para pa;
+    grid_init(&pa, cat(han(10), "2021年", han(30)));
+    para_run(&pa);
+    bool ok = consistent(&pa) && pa.r.lines[0].count == 10 + 4 + 1 + 15 && in_columns(&pa, 0);
+    for (int i = 10; i < 14; i++)
+        ok = ok && pa.r.adjust[i].lead == 0 && pa.r.adjust[i].trail == 0;
+    if (!CHECK(ok, "grid: \"2021年\" takes three cells, the columns kept"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* three digits are padded to two cells, a quarter cell on each side */
+    grid_init(&pa, cat(han(10), "826条", han(30)));
+    para_run(&pa);
+    ok = consistent(&pa) && pa.r.lines[0].count == 10 + 3 + 1 + 15 && in_columns(&pa, 0) &&
+         pa.r.adjust[10].lead == G / 4 && pa.r.adjust[12].trail == G / 2 - G / 4 &&
+         pa.r.adjust[11].lead == 0 && pa.r.adjust[11].trail == 0 &&
+         unit_x(&pa, 13) == 12 * G;
+    if (!CHECK(ok, "grid: \"826条\": the digits padded to whole cells"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* next to a mark the padding goes to the character's side */
+    grid_init(&pa, cat(han(10), "：826条", han(30)));
+    para_run(&pa);
+    CHECK(pa.r.adjust[11].lead == 0 && pa.r.adjust[13].trail == G / 2 && in_columns(&pa, 0),
+          "grid: \"：826条\": the padding after the digits");
+    para_free(&pa);
+
+    /* Latin words: never spaced out inside, on any line */
+    grid_init(&pa, "提升开放水平 Open Government Data 的质量，继续推进政府信息公开工作，提升"
+                   "Open Government Data 开放水平，确保公开质量再上新台阶，努力提升群众满意度。");
+    pa.p.measure = 20 * G;
+    para_run(&pa);
+    ok = consistent(&pa);
+    for (int i = 0; i + 1 < pa.n; i++)
+        if (pa.u[i].cls == PB_CC_LATIN && pa.u[i + 1].cls == PB_CC_LATIN)
+            ok = ok && pa.r.adjust[i].trail == 0 && pa.r.adjust[i + 1].lead == 0;
+    /* a line that starts or ends with Latin text spreads what it lacks;
+     * the others keep their columns */
+    for (int l = 0; l + 1 < pa.r.nlines; l++) {
+        const pb_lb_line *ln = &pa.r.lines[l];
+        int e = ln->first + ln->count - 1;
+        while (pa.u[e].cls == PB_CC_SPACE)
+            e--;
+        if (pa.u[ln->first].width == G && pa.u[e].width == G)
+            ok = ok && in_columns(&pa, l);
+    }
+    if (!CHECK(ok, "grid: no space inside Latin words; the characters around them in columns"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* a long address at the end of a line: the line is left short rather
+     * than opened up, its characters in their columns */
+    grid_init(&pa, "网站查阅（<http://ngqxxgk.harbin.gov.cn/col/col126585/index.html>）。如有"
+                   "疑问请与行政办公室联系。");
+    pa.p.measure = 26 * G;
+    para_run(&pa);
+    ok = consistent(&pa) && pa.r.nlines >= 2 && pa.r.lines[0].width < 26 * G &&
+         in_columns(&pa, 0);
+    for (int i = 0; i < pa.r.lines[0].count; i++)
+        ok = ok && pa.r.adjust[i].lead >= 0 && pa.r.adjust[i].trail <= G / 4;
+    if (!CHECK(ok, "grid: a line ending in a long address is left short, not spaced out"))
         dump(&pa);
     para_free(&pa);
 }
@@ -677,6 +921,13 @@ static void test_random(void)
         pb_fx full = (seed >> 16) % 2 ? 1010 : EM;
         para pa;
         para_init(&pa, text, full);
+        bool grid = (seed >> 24) % 2;
+        if (grid) {
+            pa.p.grid = full;
+            for (int i = 0; i < pa.n; i++)
+                if (pa.u[i].cp >= '0' && pa.u[i].cp <= '9')
+                    pa.u[i].width = full / 2;
+        }
         pa.p.measure = (pb_fx)(3 * EM + (seed >> 8) % (30 * EM));
         pa.p.first_indent = (seed >> 4) % 3 ? 2 * full : 0;
         pa.p.align = (pb_align)((seed >> 20) % 4);
@@ -688,20 +939,35 @@ static void test_random(void)
             bool legal = pa.u[t].brk != PB_BRK_NONE || t == pa.n - 1;
             if (!legal)
                 continue; /* emergency line */
-            if (ln->count > 1 && ln->width > avail(&pa, l))
+            int e = t;
+            while (e > ln->first && pa.u[e].cls == PB_CC_SPACE)
+                e--;
+            /* a hanging mark (grid only: a closing or stop mark in a cell) */
+            pb_fx hung = 0;
+            if (ln->hang) {
+                if (!grid || pa.u[e].width != full ||
+                    (pa.u[e].cls != PB_CC_STOP && pa.u[e].cls != PB_CC_CLOSE))
+                    ok = false;
+                hung = pa.u[e].width + pa.r.adjust[e].lead + pa.r.adjust[e].trail;
+            }
+            if (ln->count > 1 && ln->width - hung > avail(&pa, l))
                 ok = false;
             if (l + 1 < pa.r.nlines && (pb_no_line_end(last_cp(&pa, l)) ||
                                         pb_no_line_start(first_cp(&pa, l + 1))))
                 ok = false;
-            /* justified: exact, if there is a gap to stretch */
-            int e = t;
-            while (e > ln->first && pa.u[e].cls == PB_CC_SPACE)
-                e--;
+            /* never space inside a Latin word or number */
+            for (int i = ln->first; i < e; i++)
+                if (pa.u[i].cls == PB_CC_LATIN && pa.u[i + 1].cls == PB_CC_LATIN &&
+                    (pa.r.adjust[i].trail > 0 || pa.r.adjust[i + 1].lead > 0))
+                    ok = false;
+            /* justified: exact, if there is a gap to stretch (and, on the
+             * grid, unless the gaps would open wider than a quarter cell) */
             bool gap = false;
             for (int i = ln->first; i < e; i++)
-                if (!(pa.u[i].cls == PB_CC_DASH && pa.u[i].cp == pa.u[i + 1].cp))
+                if (!(pa.u[i].cls == PB_CC_DASH && pa.u[i].cp == pa.u[i + 1].cp) &&
+                    !(pa.u[i].cls == PB_CC_LATIN && pa.u[i + 1].cls == PB_CC_LATIN))
                     gap = true;
-            if (pa.p.align == PB_ALIGN_JUSTIFY && pa.u[t].brk != PB_BRK_MANDATORY &&
+            if (!grid && pa.p.align == PB_ALIGN_JUSTIFY && pa.u[t].brk != PB_BRK_MANDATORY &&
                 t != pa.n - 1 && gap && ln->width != avail(&pa, l))
                 ok = false;
             /* compression never exceeds half of a mark */
@@ -775,6 +1041,9 @@ int main(void)
     test_dashes();
     test_numbers_and_words();
     test_url();
+    test_find_addresses();
+    test_grid();
+    test_grid_latin();
     test_justified_sums();
     test_compression();
     test_line_end_trim();

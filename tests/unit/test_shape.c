@@ -77,13 +77,14 @@ static void test_report_line(void)
     }
     CHECK(out.text == text && out.len == strlen(text) && out.nspans == 1, "out fields");
 
-    /* GB/T 9704 grid: 156 mm / 28 = 15.79 pt for full-width glyphs only */
+    /* GB/T 9704 grid: 156 mm / 28 = 15.79 pt for full-width glyphs, half of
+     * it for the half-width digits */
     pb_fx pitch = pb_fx_from_pt(15.79);
     n = shape1(text, FANGSONG, 16 * PB_FX_ONE, pitch, &out, &d);
     CHECK(n == 15 && pitch == 1011, "%d glyphs, pitch %d", n, pitch);
     for (int i = 0; i < n && i < 15; i++) {
         bool digit = i >= 6 && i <= 9;
-        CHECK(out.glyphs[i].advance == (digit ? 512 : pitch), "tracked glyph %d: %d", i,
+        CHECK(out.glyphs[i].advance == (digit ? pitch / 2 : pitch), "tracked glyph %d: %d", i,
               out.glyphs[i].advance);
     }
 
@@ -208,6 +209,29 @@ static void test_attached(void)
     pb_diag_free(&d);
 }
 
+/* Ink boxes: the page number's dash is a thin stroke above the baseline,
+ * a Han character stands on it, a space has no ink. */
+static void test_ink(void)
+{
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_shaped out;
+    int n = shape1("—国 ", FANGSONG, 14 * PB_FX_ONE, 0, &out, &d);
+    const pb_face *face = pb_fonts_face(fs, out.glyphs[0].face);
+    pb_fx top, bottom;
+    bool dash = n == 3 && pb_glyph_ink(face, out.glyphs[0].gid, 14 * PB_FX_ONE, &top, &bottom);
+    CHECK(dash && top < 0 && bottom < 0 && bottom > top && bottom - top < 2 * PB_FX_ONE &&
+              -(top + bottom) / 2 > 3 * PB_FX_ONE && -(top + bottom) / 2 < 8 * PB_FX_ONE,
+          "em dash ink: a thin stroke 3 to 8 pt above the baseline (%d..%d)", dash ? top : 0,
+          dash ? bottom : 0);
+    bool han = n == 3 && pb_glyph_ink(face, out.glyphs[1].gid, 14 * PB_FX_ONE, &top, &bottom);
+    CHECK(han && top < -10 * PB_FX_ONE && bottom > -2 * PB_FX_ONE, "国 ink from 10 pt up");
+    CHECK(n == 3 && !pb_glyph_ink(face, out.glyphs[2].gid, 14 * PB_FX_ONE, &top, &bottom),
+          "a space has no ink");
+    CHECK(!pb_glyph_ink(NULL, 1, 14 * PB_FX_ONE, &top, &bottom), "no face, no ink");
+    pb_diag_free(&d);
+}
+
 static void test_bad_input(void)
 {
     pb_diag d;
@@ -309,6 +333,7 @@ int main(void)
     test_fallback();
     test_missing();
     test_attached();
+    test_ink();
     test_bad_input();
     test_long_text();
     test_variation_sequences();

@@ -4,6 +4,7 @@
  * greedily.  The three official tables of 国办公开办函〔2021〕30号 are built
  * by hand as in reference/disclosure-format-2021.json. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ static int fake_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width
     return lines;
 }
 
-static const pb_table_measurer M = {NULL, fake_extent, fake_lines};
+static const pb_table_measurer M = {NULL, fake_extent, fake_lines, NULL};
 
 /* ---- template builders ------------------------------------------------ */
 
@@ -691,6 +692,240 @@ static void test_table_four(void)
     pb_diag_free(&d);
 }
 
+/* ---- the shortest table -------------------------------------------------- */
+
+/* The height of a grid set at given column widths with the fake measurer
+ * (the solver's row rule: spans give what they lack to their last row). */
+static pb_fx fake_height(const pb_table_grid *g, const pb_table_style *s, const pb_fx *w)
+{
+    pb_fx pitch = pb_fx_muldiv(s->size, 5, 4), row_h[64] = {0}, total = 0;
+    for (int r = 0; r < g->nrows; r++)
+        row_h[r] = pitch + 2 * s->pad_y;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < g->ncells; i++) {
+            const pb_table_cell *c = &g->cells[i];
+            if ((c->rowspan > 1) != (pass == 1))
+                continue;
+            pb_fx span = 0, have = 0;
+            for (int k = c->col; k < c->col + c->colspan; k++)
+                span += w[k];
+            int n = fake_lines(NULL, c, s->size, span - 2 * s->pad_x);
+            pb_fx h = (n > 1 ? n : 1) * pitch + 2 * s->pad_y;
+            for (int r = c->row; r < c->row + c->rowspan; r++)
+                have += row_h[r];
+            if (h > have)
+                row_h[c->row + c->rowspan - 1] += h - have;
+        }
+    for (int r = 0; r < g->nrows; r++)
+        total += row_h[r];
+    return total;
+}
+
+/* A poorly set text for the fake measurer: a last line of one CJK
+ * character, of a text of more. */
+static bool fake_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+{
+    (void)ctx;
+    piece p[512];
+    int n = pieces(c->text, size, p, 512);
+    if (c->nowrap || n < 2)
+        return false;
+    int last = 0;
+    pb_fx cur = 0;
+    for (int i = 0; i < n; i++) {
+        if (cur > 0 && cur + p[i].w > width && !p[i].space) {
+            last = 0;
+            cur = 0;
+        }
+        cur += p[i].w;
+        last++;
+    }
+    return last == 1;
+}
+
+static void test_shortest(void)
+{
+    /* a label column and two value columns under headers of 4 and 6
+     * characters, 300 pt wide: the solver's height is the least any
+     * widths on a 1-point grid give */
+    pb_header_node hdr[] = {leaf("商业企业", 1), leaf("社会公益组织", 2)};
+    pb_row_node rows[] = {
+        data("a", "一、本年新收政府信息公开申请数量"),
+        data("b", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        data("c", "1.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        data("d", "2.重复申请"),
+    };
+    pb_table_template *t = template("short", 3, 1, 2, hdr, 4, rows);
+    t->style.size = 10 * PB_FX_ONE;
+    int nv;
+    pb_value *v = make_values(t, NULL, &nv);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_table_grid g;
+    pb_table_geometry geo;
+    pb_fx tw = 300 * PB_FX_ONE;
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+                   pb_table_solve(&g, &t->style, tw, &M, A, &geo, &d),
+               "short table solves")) {
+        pb_diag_print(&d, stdout);
+        pb_diag_free(&d);
+        return;
+    }
+    pb_fx got = 0;
+    for (int r = 0; r < g.nrows; r++)
+        got += geo.row_h[r];
+    pb_fx best = INT32_MAX, w[3], pad2 = 2 * t->style.pad_x, em = t->style.size;
+    for (w[1] = em + pad2; w[1] <= 6 * em + pad2; w[1] += PB_FX_ONE)
+        for (w[2] = em + pad2; w[2] <= 6 * em + pad2; w[2] += PB_FX_ONE) {
+            w[0] = tw - w[1] - w[2];
+            pb_fx h = fake_height(&g, &t->style, w);
+            if (h < best)
+                best = h;
+        }
+    CHECK(got == best, "the solver finds the shortest table: %.2f pt (best %.2f pt)",
+          pb_fx_to_pt(got), pb_fx_to_pt(best));
+    CHECK(geo.col_x[3] == tw, "the widths fill the text width");
+    /* what the height does not need goes to the label column: the value
+     * columns are as wide as their headers need for that height */
+    pb_fx v1 = geo.col_x[2] - geo.col_x[1], v2 = geo.col_x[3] - geo.col_x[2];
+    CHECK(v1 <= 4 * em + pad2 && v2 <= 6 * em + pad2 && v1 >= 2 * em + pad2 && v2 >= 2 * em + pad2,
+          "value columns %.1f and %.1f pt: only what their headers need", pb_fx_to_pt(v1),
+          pb_fx_to_pt(v2));
+
+    /* a header that would end with one character alone gets the width for
+     * two, when the table has it */
+    pb_header_node hdr2[] = {leaf("自然人", 1), leaf("其他", 2)};
+    pb_row_node rows2[] = {data("a", "短"), data("b", "短标签")};
+    t = template("poor", 3, 1, 2, hdr2, 2, rows2);
+    t->style.size = 10 * PB_FX_ONE;
+    v = make_values(t, NULL, &nv);
+    pb_table_measurer mp = {NULL, fake_extent, fake_lines, fake_poor};
+    if (CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+                  pb_table_solve(&g, &t->style, 100 * PB_FX_ONE, &mp, A, &geo, &d),
+              "a table with short headers solves")) {
+        const pb_table_cell *h = find(&g, "自然人", 0);
+        pb_fx hw = geo.col_x[2] - geo.col_x[1];
+        CHECK(h && !fake_poor(NULL, h, t->style.size, hw - pad2),
+              "\"自然人\" is not set with a lone last character (%.1f pt)", pb_fx_to_pt(hw));
+    }
+    pb_diag_print(&d, stdout);
+    pb_diag_free(&d);
+
+    /* the pieces a layout gives a label reach its cell */
+    static const uint32_t at[] = {6, 15};
+    pb_row_node rows3[] = {data("a", "三、本年度办理结果")};
+    rows3[0].label_breaks = (pb_breaks){at, 2};
+    pb_header_node hdr3[] = {leaf("数量", 1)};
+    hdr3[0].text_breaks = (pb_breaks){at, 1};
+    t = template("hints", 2, 1, 1, hdr3, 1, rows3);
+    t->corner = "角";
+    static const uint32_t corner_at[] = {0};
+    t->corner_breaks = (pb_breaks){corner_at, 1};
+    v = make_values(t, NULL, &nv);
+    pb_diag_init(&d);
+    if (CHECK(pb_table_grid_build(t, v, nv, A, &g, &d), "a table with label pieces builds")) {
+        const pb_table_cell *l = find(&g, "三、本年度办理结果", 0), *h = find(&g, "数量", 0),
+                            *k = find(&g, "角", 0);
+        CHECK(l && l->breaks.n == 2 && l->breaks.at[0] == 6 && l->breaks.at[1] == 15,
+              "a row label's pieces reach its cell");
+        CHECK(h && h->breaks.n == 1 && k && k->breaks.n == 1,
+              "header and corner pieces reach their cells");
+    }
+    pb_diag_free(&d);
+}
+
+/* Starting from a smaller size: the tables of a report share one. */
+static void test_solve_at(void)
+{
+    pb_table_template *t = table_two();
+    int nv;
+    pb_value *v = make_values(t, NULL, &nv);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_table_grid g;
+    pb_table_geometry geo;
+    if (CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+                  pb_table_solve_at(&g, &t->style, 21 * PB_FX_ONE / 2, pb_fx_from_mm(156), 0,
+                                    &M, A, &geo, &d),
+              "table 二 solves from 10.5 pt")) {
+        CHECK(geo.size == 21 * PB_FX_ONE / 2, "table 二 at 10.5 pt (%g)", pb_fx_to_pt(geo.size));
+        CHECK(pb_table_solve_at(&g, &t->style, 4 * PB_FX_ONE, pb_fx_from_mm(156), 0, &M, A,
+                                &geo, &d) &&
+                  geo.size == t->style.min_size,
+              "never below the template's floor (%g)", pb_fx_to_pt(geo.size));
+        CHECK(pb_table_solve_at(&g, &t->style, 30 * PB_FX_ONE, pb_fx_from_mm(156), 0, &M, A,
+                                &geo, &d) &&
+                  geo.size == t->style.size,
+              "never above the template's size (%g)", pb_fx_to_pt(geo.size));
+    }
+    pb_diag_print(&d, stdout);
+    pb_diag_free(&d);
+}
+
+/* A group cut by a page: each part of it shows the label again, and a
+ * part too short for the label's text is made taller at its last row; the
+ * rows take another padding on request. */
+static void test_cut_label(void)
+{
+    pb_row_node kids[] = {data("a", "甲"), data("b", "乙"), data("c", "丙")};
+    pb_row_node rows[] = {group("（四）无法提供的情形", 3, kids), data("d", "丁")};
+    pb_table_template *t = template("cut", 3, 2, 0, NULL, 2, rows);
+    t->columns[0].width = pb_fx_from_mm(10); /* the label: 3 characters a line */
+    int nv;
+    pb_value *v = make_values(t, NULL, &nv);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_table_grid g;
+    pb_table_geometry geo;
+    if (!CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
+                   pb_table_solve(&g, &t->style, pb_fx_from_mm(100), &M, A, &geo, &d),
+               "a table with a group label solves")) {
+        pb_diag_print(&d, stdout);
+        pb_diag_free(&d);
+        return;
+    }
+    pb_diag_free(&d);
+    const pb_table_cell *lab = find(&g, "（四）无法提供的情形", 0);
+    int lines = lab ? geo.lines[lab - g.cells] : 0;
+    pb_fx one = geo.line_pitch + 2 * t->style.pad_y, need = lines * geo.line_pitch +
+                                                          2 * t->style.pad_y;
+    CHECK(lines >= 3 && need > 2 * one, "the label needs %d lines, more than two rows", lines);
+    /* the first two rows of the group on one page, the third on the next */
+    pb_table_piece top, bottom;
+    bool made = pb_table_piece_make(&g, &geo, &t->style, false, 0, 0, 2, -1, A, &top) &&
+                pb_table_piece_make(&g, &geo, &t->style, false, 2, 0, 4, -1, A, &bottom);
+    if (CHECK(made, "both pieces made")) {
+        CHECK(top.height == need, "the upper part grows to hold the label (%.2f of %.2f pt)",
+              pb_fx_to_pt(top.height), pb_fx_to_pt(need));
+        CHECK(bottom.height == need + geo.row_h[3],
+              "the lower part too: its part of the group holds the label, then row 丁");
+        CHECK(pb_table_piece_height(&g, &geo, &t->style, false, 0, 0, 2, -1) == top.height &&
+                  pb_table_piece_height(&g, &geo, &t->style, false, 2, 0, 4, -1) ==
+                      bottom.height,
+              "pb_table_piece_height agrees with the pieces");
+        bool boxes = true;
+        for (int b = 0; b < top.nboxes; b++)
+            if (top.boxes[b].y + top.boxes[b].h > top.height)
+                boxes = false;
+        CHECK(boxes, "the grown rows' cells stay inside the piece");
+    }
+    /* whole, the group's rows already hold the label: nothing grows */
+    pb_fx all = 0;
+    for (int r = 0; r < g.nrows; r++)
+        all += geo.row_h[r];
+    CHECK(pb_table_piece_height(&g, &geo, &t->style, false, 0, 0, 4, -1) == all,
+          "a whole table's piece is its rows' height");
+
+    /* another padding: every one-line row changes by twice the difference */
+    pb_fx before = geo.row_h[3];
+    pb_table_rows(&g, &geo, t->style.pad_y / 2);
+    CHECK(geo.row_h[3] == before - 2 * (t->style.pad_y - t->style.pad_y / 2),
+          "pb_table_rows: a one-line row with half the padding (%d, was %d)", geo.row_h[3],
+          before);
+    pb_table_rows(&g, &geo, t->style.pad_y);
+    CHECK(geo.row_h[3] == before, "pb_table_rows: back to the padding of the style");
+}
+
 /* ---- rows ------------------------------------------------------------- */
 
 static void test_row_heights(void)
@@ -950,6 +1185,9 @@ int main(void)
     test_table_two();
     test_table_three();
     test_table_four();
+    test_shortest();
+    test_cut_label();
+    test_solve_at();
     test_row_heights();
     test_piece();
     pb_arena_free(A);

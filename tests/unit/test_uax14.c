@@ -246,7 +246,7 @@ int main(int argc, char **argv)
                       "difference not covered by a documented tailoring");
 
         /* the clreq overlay only ever removes ICU's opportunities; web
-         * addresses are the one documented exception (url_breaks) */
+         * addresses are the one documented exception (address_breaks) */
         bool url = strstr(text, "://") != NULL;
         bool subset = opp[len] == PB_BRK_MANDATORY;
         for (size_t b = 0; b < len; b++)
