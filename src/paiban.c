@@ -427,18 +427,15 @@ static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char 
     return L.layout;
 }
 
-/* Font folders in search order: the report's and the layout's folders
- * (only the files beside them: a report's folder may be a large home
- * folder), paiban's fonts/, each font folder of the options, then the
- * user's and the system's. */
+/* paiban's font folders in search order: the report's and the layout's
+ * folders (only the files beside them: a report's folder may be a large
+ * home folder), the data folder's fonts/, then each font folder of the
+ * options; after them come the fonts fontconfig knows, when the options
+ * want the system's fonts. */
 static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout *l,
                      pb_arena *a, const char ***out, bool **flat_out)
 {
-    static const char *system_dirs[] = {
-        "/usr/share/fonts", "/usr/local/share/fonts",
-        "/usr/share/texlive/texmf-dist/fonts/opentype",
-    };
-    int cap = 8 + e->nfont_dirs, n = 0;
+    int cap = 4 + e->nfont_dirs, n = 0;
     const char **d = pb_arena_calloc(a, (size_t)cap, sizeof *d);
     bool *flat = pb_arena_calloc(a, (size_t)cap, sizeof *flat);
     flat[n] = true;
@@ -450,9 +447,6 @@ static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout
     d[n++] = pb_arena_printf(a, "%s/fonts", e->data_dir);
     for (int i = 0; i < e->nfont_dirs; i++)
         d[n++] = e->font_dirs[i];
-    if (e->system_fonts)
-        for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++)
-            d[n++] = system_dirs[i];
     *out = d;
     *flat_out = flat;
     return n;
@@ -498,7 +492,12 @@ static void load_fonts_locked(void *arg)
     const char **dirs;
     bool *flat;
     int ndirs = font_dirs(e, F->report_dir, F->layout, F->scratch, &dirs, &flat);
-    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs, .cache_dir = e->cache_dir};
+    char *conf = pb_arena_printf(F->scratch, "%s/fonts/fonts.conf", e->data_dir);
+    struct stat st;
+    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs,
+                       .system_fonts = e->system_fonts,
+                       .config = stat(conf, &st) == 0 ? conf : NULL,
+                       .cache_dir = e->cache_dir};
     if (e->nfontsets == e->fontsets_cap) {
         int cap = e->fontsets_cap ? e->fontsets_cap * 2 : 4;
         e->fontsets = pb_xrealloc(e->fontsets, (size_t)cap * sizeof *e->fontsets);
