@@ -2,8 +2,10 @@
  * -> fonts -> flow (shape, line breaking) -> paginate -> pdf, plus the
  * dump; the engine that keeps what documents share; and the public API of
  * include/paiban.h on top. */
+#define _GNU_SOURCE /* dladdr */
 #include "engine.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -25,6 +27,10 @@
 
 #ifndef PAIBAN_INSTALL_DATADIR
 #define PAIBAN_INSTALL_DATADIR "/usr/local/share/paiban"
+#endif
+/* From the folder of libpaiban.so to the data folder, as installed. */
+#ifndef PAIBAN_LIB_TO_DATA
+#define PAIBAN_LIB_TO_DATA "../share/paiban"
 #endif
 
 #define DEFAULT_ERROR_LIMIT 100
@@ -280,6 +286,31 @@ static bool check_folder(const char *dir, const char *what, pb_diag *diag)
     return true;
 }
 
+/* The data folder installed with this library: beside the shared library
+ * as installed (so a moved tree keeps working), else the one it was built
+ * for.  A static library is part of a program, whose folder says nothing,
+ * so it takes the one it was built for. */
+static char *installed_data_dir(void)
+{
+    Dl_info info;
+    const char *lib = dladdr((void *)pb_version, &info) ? info.dli_fname : NULL;
+    const char *slash = lib ? strrchr(lib, '/') : NULL;
+    if (slash && strstr(slash, "libpaiban.so")) {
+        char *dir = pb_xmalloc((size_t)(slash - lib) + sizeof "/" PAIBAN_LIB_TO_DATA);
+        sprintf(dir, "%.*s/%s", (int)(slash - lib), lib, PAIBAN_LIB_TO_DATA);
+        char *real = realpath(dir, NULL);
+        free(dir);
+        struct stat st;
+        if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+            char *copy = pb_xstrdup(real);
+            free(real);
+            return copy;
+        }
+        free(real);
+    }
+    return pb_xstrdup(PAIBAN_INSTALL_DATADIR);
+}
+
 typedef struct engine_make {
     const pb_options *o;
     pb_engine *e;
@@ -304,7 +335,7 @@ static void make_engine(void *arg)
     e->error_limit = o->error_limit;
     e->message = o->message;
     e->message_user = o->message_user;
-    e->data_dir = pb_xstrdup(o->data_dir ? o->data_dir : PAIBAN_INSTALL_DATADIR);
+    e->data_dir = o->data_dir ? pb_xstrdup(o->data_dir) : installed_data_dir();
     e->cache_dir = o->cache_dir ? pb_xstrdup(o->cache_dir) : NULL;
     e->font_dirs = pb_xcalloc((size_t)o->nfont_dirs + 1, sizeof *e->font_dirs);
     for (int i = 0; i < o->nfont_dirs; i++) {

@@ -35,7 +35,8 @@ static int usage(void)
     for (int i = 0; i < NCOMMANDS; i++)
         printf("  %-10s %s\n", commands[i].name, commands[i].summary);
     printf("\n"
-           "'paiban COMMAND --help' shows the options of a command.\n"
+           "'paiban COMMAND --help' shows the options of a command; man paiban\n"
+           "describes them all, man 5 paiban the input formats.\n"
            "\n"
            "environment:\n"
            "  PAIBAN_DATA_DIR      the folder of layouts/, fonts/ and samples/ (default:\n"
