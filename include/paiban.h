@@ -114,7 +114,8 @@ typedef struct pb_options pb_options;
 PB_API pb_options *pb_options_new(void);
 PB_API void pb_options_free(pb_options *options);
 
-/* The folder holding layouts/ and fonts/catalog.json.
+/* The folder holding layouts/ and fonts/ (catalog.json, and fonts.conf:
+ * what paiban adds to fontconfig's configuration).
  * Default: the data folder paiban was installed with (PREFIX/share/paiban). */
 PB_API pb_status pb_options_set_data_dir(pb_options *options, const char *dir);
 

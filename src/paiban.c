@@ -2,8 +2,10 @@
  * -> fonts -> flow (shape, line breaking) -> paginate -> pdf, plus the
  * dump; the engine that keeps what documents share; and the public API of
  * include/paiban.h on top. */
+#define _GNU_SOURCE /* dladdr */
 #include "engine.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -25,6 +27,10 @@
 
 #ifndef PAIBAN_INSTALL_DATADIR
 #define PAIBAN_INSTALL_DATADIR "/usr/local/share/paiban"
+#endif
+/* From the folder of libpaiban.so to the data folder, as installed. */
+#ifndef PAIBAN_LIB_TO_DATA
+#define PAIBAN_LIB_TO_DATA "../share/paiban"
 #endif
 
 #define DEFAULT_ERROR_LIMIT 100
@@ -280,6 +286,31 @@ static bool check_folder(const char *dir, const char *what, pb_diag *diag)
     return true;
 }
 
+/* The data folder installed with this library: beside the shared library
+ * as installed (so a moved tree keeps working), else the one it was built
+ * for.  A static library is part of a program, whose folder says nothing,
+ * so it takes the one it was built for. */
+static char *installed_data_dir(void)
+{
+    Dl_info info;
+    const char *lib = dladdr((void *)pb_version, &info) ? info.dli_fname : NULL;
+    const char *slash = lib ? strrchr(lib, '/') : NULL;
+    if (slash && strstr(slash, "libpaiban.so")) {
+        char *dir = pb_xmalloc((size_t)(slash - lib) + sizeof "/" PAIBAN_LIB_TO_DATA);
+        sprintf(dir, "%.*s/%s", (int)(slash - lib), lib, PAIBAN_LIB_TO_DATA);
+        char *real = realpath(dir, NULL);
+        free(dir);
+        struct stat st;
+        if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+            char *copy = pb_xstrdup(real);
+            free(real);
+            return copy;
+        }
+        free(real);
+    }
+    return pb_xstrdup(PAIBAN_INSTALL_DATADIR);
+}
+
 typedef struct engine_make {
     const pb_options *o;
     pb_engine *e;
@@ -304,7 +335,7 @@ static void make_engine(void *arg)
     e->error_limit = o->error_limit;
     e->message = o->message;
     e->message_user = o->message_user;
-    e->data_dir = pb_xstrdup(o->data_dir ? o->data_dir : PAIBAN_INSTALL_DATADIR);
+    e->data_dir = o->data_dir ? pb_xstrdup(o->data_dir) : installed_data_dir();
     e->cache_dir = o->cache_dir ? pb_xstrdup(o->cache_dir) : NULL;
     e->font_dirs = pb_xcalloc((size_t)o->nfont_dirs + 1, sizeof *e->font_dirs);
     for (int i = 0; i < o->nfont_dirs; i++) {
@@ -427,18 +458,15 @@ static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char 
     return L.layout;
 }
 
-/* Font folders in search order: the report's and the layout's folders
- * (only the files beside them: a report's folder may be a large home
- * folder), paiban's fonts/, each font folder of the options, then the
- * user's and the system's. */
+/* paiban's font folders in search order: the report's and the layout's
+ * folders (only the files beside them: a report's folder may be a large
+ * home folder), the data folder's fonts/, then each font folder of the
+ * options; after them come the fonts fontconfig knows, when the options
+ * want the system's fonts. */
 static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout *l,
                      pb_arena *a, const char ***out, bool **flat_out)
 {
-    static const char *system_dirs[] = {
-        "/usr/share/fonts", "/usr/local/share/fonts",
-        "/usr/share/texlive/texmf-dist/fonts/opentype",
-    };
-    int cap = 8 + e->nfont_dirs, n = 0;
+    int cap = 4 + e->nfont_dirs, n = 0;
     const char **d = pb_arena_calloc(a, (size_t)cap, sizeof *d);
     bool *flat = pb_arena_calloc(a, (size_t)cap, sizeof *flat);
     flat[n] = true;
@@ -450,9 +478,6 @@ static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout
     d[n++] = pb_arena_printf(a, "%s/fonts", e->data_dir);
     for (int i = 0; i < e->nfont_dirs; i++)
         d[n++] = e->font_dirs[i];
-    if (e->system_fonts)
-        for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++)
-            d[n++] = system_dirs[i];
     *out = d;
     *flat_out = flat;
     return n;
@@ -498,7 +523,12 @@ static void load_fonts_locked(void *arg)
     const char **dirs;
     bool *flat;
     int ndirs = font_dirs(e, F->report_dir, F->layout, F->scratch, &dirs, &flat);
-    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs, .cache_dir = e->cache_dir};
+    char *conf = pb_arena_printf(F->scratch, "%s/fonts/fonts.conf", e->data_dir);
+    struct stat st;
+    pb_font_dirs fd = {.dirs = dirs, .flat = flat, .count = ndirs,
+                       .system_fonts = e->system_fonts,
+                       .config = stat(conf, &st) == 0 ? conf : NULL,
+                       .cache_dir = e->cache_dir};
     if (e->nfontsets == e->fontsets_cap) {
         int cap = e->fontsets_cap ? e->fontsets_cap * 2 : 4;
         e->fontsets = pb_xrealloc(e->fontsets, (size_t)cap * sizeof *e->fontsets);

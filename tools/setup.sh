@@ -5,7 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="cmake gcc make pkg-config
-  libhpdf-dev libharfbuzz-dev libfreetype-dev libcjson-dev libicu-dev zlib1g-dev
+  libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev fontconfig libcjson-dev
+  libicu-dev zlib1g-dev
   fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
   texlive-lang-chinese
   poppler-utils qpdf mupdf-tools unicode-data"

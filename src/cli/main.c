@@ -35,16 +35,19 @@ static int usage(void)
     for (int i = 0; i < NCOMMANDS; i++)
         printf("  %-10s %s\n", commands[i].name, commands[i].summary);
     printf("\n"
-           "'paiban COMMAND --help' shows the options of a command.\n"
+           "'paiban COMMAND --help' shows the options of a command; man paiban\n"
+           "describes them all, man 5 paiban the input formats.\n"
            "\n"
            "environment:\n"
-           "  PAIBAN_DATA_DIR      the folder of layouts/ and fonts/ (default: the\n"
-           "                       folder paiban was built from)\n"
+           "  PAIBAN_DATA_DIR      the folder of layouts/, fonts/ and samples/ (default:\n"
+           "                       share/paiban beside the folder of the program)\n"
+           "  XDG_CACHE_HOME       paiban/ in it (default ~/.cache/paiban) keeps\n"
+           "                       fontconfig's scans of the font folders\n"
            "  SOURCE_DATE_EPOCH    the PDF creation date, in seconds since 1970\n"
            "\n"
            "exit status: 0 success, 1 internal error, 2 usage, 3 invalid report data,\n"
            "4 layout or font problem, 5 file could not be read or written, 6 the numbers\n"
-           "do not add up\n");
+           "do not add up, 7 out of memory\n");
     return 0;
 }
 

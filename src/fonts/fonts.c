@@ -1,21 +1,27 @@
 /* Fonts stage: resolves the layout's font roles to faces.
  *
- * A candidate names a file (found by name in the font folders, searched
- * recursively) and/or a family (matched against the name tables of every
- * font file in the folders).  The folder walk and the name-table scan are
- * each done at most once per load, and only when a candidate needs them.
- * The scan reads just the table directory, 'name' and 'OS/2' of each file:
- * opening every face with FreeType was about ten times slower, and the
- * default catalog starts with office fonts most machines lack, so a scan
- * happens on nearly every run.  Only the faces chosen are opened with
+ * Finding fonts is fontconfig's job (the only user of fontconfig): a
+ * private FcConfig holds paiban's own font folders (the report's and the
+ * layout's folders, only the files beside them; the data folder's fonts/
+ * and the host's font folders, with their subfolders), and, when system
+ * fonts are used, a second private FcConfig loads fontconfig's own
+ * configuration (the system's and the user's fonts, ~/.local/share/fonts
+ * and ~/.fonts included) plus the data folder's fonts/fonts.conf.  Neither
+ * is the process's default configuration, so nothing paiban does changes
+ * what the host's other fontconfig users see.
+ *
+ * The catalog and the layout still decide which families serve which role:
+ * a candidate names a file (matched by its bare name against the files
+ * fontconfig found, so no layout can reach a file outside the font
+ * folders) and/or a family (any of the names fontconfig read from the
+ * font, in any language, or its full name).  paiban's folders come first,
+ * in order, then the system's.  Only the faces chosen are opened, with
  * FreeType and HarfBuzz. */
-#define _DEFAULT_SOURCE /* d_type in struct dirent: saves a stat per file */
 #include "fonts/fonts.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <iconv.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_FONT_FORMATS_H
@@ -31,10 +38,7 @@
 #include <hb-ot.h>
 
 #include "base/arena.h"
-#include "base/utf8.h"
-
-#define MAX_DEPTH 6
-#define MAX_FILES 50000
+#include "base/call.h"
 
 /* FreeType's error texts, by the idiom fterrors.h documents. */
 #undef FTERRORS_H_
@@ -64,28 +68,21 @@ typedef struct role_chain {
 struct pb_fontset {
     FT_Library ft;
     pb_face **faces; /* owned */
-    int nfaces;
+    int nfaces, faces_cap;
     role_chain *roles; /* owned */
     int nroles;
 };
 
 /* ---- load-time state ------------------------------------------------ */
 
-typedef struct found_file {
-    char *path; /* owned */
-    int dir;    /* index in the folder list */
-} found_file;
-
-/* One face seen by the family scan. */
-typedef struct scan_face {
-    int file;      /* index in loader.files */
-    int index;
-    char **names;  /* owned: name IDs 1, 4, 16 in every language, folded */
-    bool *full;    /* owned: names[k] came from name ID 4 (full name) */
-    int nnames;
-    int weight;
-    bool italic;
-} scan_face;
+/* A face fontconfig knows, with where it ranks. */
+typedef struct known_face {
+    FcPattern *pattern; /* borrowed from its config's font set */
+    const char *file;   /* borrowed from the pattern */
+    const char *base;   /* the file's name without folders */
+    int index;          /* face in a collection */
+    int tier;           /* 0..: paiban's folders in order; then the system's */
+} known_face;
 
 typedef struct face_key {
     dev_t dev;
@@ -94,163 +91,18 @@ typedef struct face_key {
 } face_key;
 
 typedef struct loader {
-    pb_fontset *fs;
+    pb_fontset *fs;        /* owned until returned */
     const pb_font_dirs *dirs;
     pb_diag *diag;
-
-    bool walked;
-    found_file *files;
-    int nfiles, files_cap;
-    int root_files; /* files found under the folder being walked */
-    face_key *visited; /* hash set of folders walked (symlink loops) */
-    size_t nvisited, visited_cap;
-
-    bool scanned;
-    scan_face *scan;
-    int nscan, scan_cap;
-
-    face_key *keys; /* parallel to fs->faces, for deduplication */
-    int faces_cap;
-
-    iconv_t gb; /* GB18030 -> UTF-8, opened on first use */
-    bool gb_tried;
+    FcFontSet *own_set;    /* owned: the faces of paiban's folders */
+    FcConfig *own;         /* owned, or NULL: where fontconfig caches them */
+    FcConfig *sys;         /* owned: fontconfig's configuration, or NULL */
+    known_face *known;     /* owned: every face, best-ranked first */
+    int nknown, known_cap;
+    face_key *visited;     /* owned: folders scanned (symlink loops) */
+    int nvisited, visited_cap;
+    face_key *keys;        /* owned: parallel to fs->faces, for deduplication */
 } loader;
-
-#define GROW(arr, n, cap)                                                   \
-    do {                                                                    \
-        if ((n) == (cap)) {                                                 \
-            (cap) = (cap) ? (cap) * 2 : 16;                                 \
-            (arr) = pb_xrealloc((arr), (size_t)(cap) * sizeof *(arr));      \
-        }                                                                   \
-    } while (0)
-
-/* ---- folder walk ---------------------------------------------------- */
-
-static char *join(const char *dir, const char *name)
-{
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = pb_xmalloc(a + b + 2);
-    memcpy(p, dir, a);
-    size_t k = a;
-    if (k == 0 || p[k - 1] != '/')
-        p[k++] = '/';
-    memcpy(p + k, name, b + 1);
-    return p;
-}
-
-typedef struct dir_entry {
-    char *name;
-    unsigned char type; /* d_type: DT_UNKNOWN and DT_LNK need a stat */
-} dir_entry;
-
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
-}
-
-/* Adds a folder to the visited set; false if it was there. */
-static bool visit(loader *L, dev_t dev, ino_t ino)
-{
-    if (2 * (L->nvisited + 1) > L->visited_cap) {
-        size_t old_cap = L->visited_cap;
-        face_key *old = L->visited;
-        L->visited_cap = old_cap ? old_cap * 2 : 64;
-        L->visited = pb_xcalloc(L->visited_cap, sizeof *L->visited);
-        L->nvisited = 0;
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].index)
-                visit(L, old[i].dev, old[i].ino);
-        free(old);
-    }
-    uint64_t x = ((uint64_t)ino ^ ((uint64_t)dev << 32)) * 0x9E3779B97F4A7C15u;
-    size_t h = (size_t)(x >> 32);
-    for (size_t i = h & (L->visited_cap - 1);; i = (i + 1) & (L->visited_cap - 1)) {
-        face_key *k = &L->visited[i];
-        if (!k->index) {
-            *k = (face_key){dev, ino, 1}; /* index marks a used slot */
-            L->nvisited++;
-            return true;
-        }
-        if (k->dev == dev && k->ino == ino)
-            return false;
-    }
-}
-
-static void walk(loader *L, int dir_index, const char *dir, int depth)
-{
-    if (L->root_files >= MAX_FILES)
-        return;
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct stat st;
-    if (fstat(dirfd(d), &st) != 0) {
-        closedir(d);
-        return;
-    }
-    if (!visit(L, st.st_dev, st.st_ino)) {
-        closedir(d);
-        return;
-    }
-
-    dir_entry *ents = NULL;
-    int n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        GROW(ents, n, cap);
-        ents[n++] = (dir_entry){pb_xstrdup(e->d_name), e->d_type};
-    }
-    closedir(d);
-    /* readdir order depends on the file system: sort for stable results */
-    if (n > 1)
-        qsort(ents, (size_t)n, sizeof *ents, cmp_entry);
-
-    for (int i = 0; i < n; i++) {
-        char *path = join(dir, ents[i].name);
-        bool is_dir = ents[i].type == DT_DIR, is_reg = ents[i].type == DT_REG;
-        if (ents[i].type == DT_UNKNOWN || ents[i].type == DT_LNK) {
-            if (stat(path, &st) == 0) {
-                is_dir = S_ISDIR(st.st_mode);
-                is_reg = S_ISREG(st.st_mode);
-            }
-        }
-        /* hidden folders (.git, .cache) hold no fonts: the report's own
-         * folder is searched too, and it may be a home directory */
-        if (is_dir && depth < MAX_DEPTH && ents[i].name[0] != '.') {
-            walk(L, dir_index, path, depth + 1);
-            free(path);
-        } else if (is_reg && L->root_files < MAX_FILES) {
-            GROW(L->files, L->nfiles, L->files_cap);
-            L->files[L->nfiles++] = (found_file){path, dir_index};
-            L->root_files++;
-        } else {
-            free(path);
-        }
-        free(ents[i].name);
-    }
-    free(ents);
-}
-
-static void walk_all(loader *L)
-{
-    if (L->walked)
-        return;
-    L->walked = true;
-    /* each folder has its own limit, so a huge first folder (the
-     * report's) cannot hide the system fonts */
-    for (int i = 0; L->dirs && i < L->dirs->count; i++) {
-        const char *dir = L->dirs->dirs[i];
-        if (!dir || !*dir)
-            continue;
-        L->root_files = 0;
-        walk(L, i, dir, L->dirs->flat && L->dirs->flat[i] ? MAX_DEPTH : 0);
-        if (L->root_files >= MAX_FILES)
-            pb_diag_warning(L->diag, dir, NULL,
-                            "font search stopped after %d files in this folder", MAX_FILES);
-    }
-}
 
 static const char *base_name(const char *path)
 {
@@ -258,348 +110,11 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* The first folder that has the file decides; in it an exact name beats a
- * case-insensitive one ("SIMFANG.TTF" for "simfang.ttf"). */
-static const char *find_file(loader *L, const char *name)
-{
-    if (strchr(name, '/')) {
-        struct stat st;
-        if (name[0] == '/')
-            return stat(name, &st) == 0 && S_ISREG(st.st_mode) ? name : NULL;
-        return NULL;
-    }
-    walk_all(L);
-    int i = 0;
-    while (i < L->nfiles) {
-        int dir = L->files[i].dir, folded = -1;
-        for (; i < L->nfiles && L->files[i].dir == dir; i++) {
-            const char *b = base_name(L->files[i].path);
-            if (strcmp(b, name) == 0)
-                return L->files[i].path;
-            if (folded < 0 && strcasecmp(b, name) == 0)
-                folded = i;
-        }
-        if (folded >= 0)
-            return L->files[folded].path;
-    }
-    return NULL;
-}
-
 static bool has_font_extension(const char *path)
 {
     const char *dot = strrchr(base_name(path), '.');
     return dot && (strcasecmp(dot, ".ttf") == 0 || strcasecmp(dot, ".otf") == 0 ||
                    strcasecmp(dot, ".ttc") == 0 || strcasecmp(dot, ".otc") == 0);
-}
-
-/* ---- sfnt tables ---------------------------------------------------- */
-
-static uint32_t be16(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* An open font file, read with pread: the family scan touches a few
- * hundred bytes of each of hundreds of files, where mapping them would
- * cost more than reading. */
-typedef struct sfnt_file {
-    int fd;
-    uint64_t size;
-    uint32_t nfaces;
-    uint32_t *offsets; /* owned: table directory of each face */
-} sfnt_file;
-
-typedef struct sfnt_dir {
-    uint32_t ntables;
-    unsigned char *records; /* owned: 16 bytes a table */
-} sfnt_dir;
-
-static bool read_at(int fd, void *buf, size_t n, uint64_t off)
-{
-    unsigned char *p = buf;
-    while (n > 0) {
-        ssize_t r = pread(fd, p, n, (off_t)off);
-        if (r <= 0)
-            return false;
-        p += r;
-        n -= (size_t)r;
-        off += (uint64_t)r;
-    }
-    return true;
-}
-
-static void sfnt_close(sfnt_file *f)
-{
-    if (f->fd >= 0)
-        close(f->fd);
-    free(f->offsets);
-    f->fd = -1;
-    f->offsets = NULL;
-}
-
-static bool sfnt_open(const char *path, sfnt_file *f, char *why, size_t whylen)
-{
-    *f = (sfnt_file){-1, 0, 0, NULL};
-    struct stat st;
-    f->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (f->fd < 0 || fstat(f->fd, &st) != 0) {
-        snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
-        sfnt_close(f);
-        return false;
-    }
-    f->size = (uint64_t)st.st_size;
-    unsigned char h[12];
-    if (f->size < 12 || !read_at(f->fd, h, 12, 0)) {
-        snprintf(why, whylen, "not an OpenType or TrueType font (too short)");
-        sfnt_close(f);
-        return false;
-    }
-    if (memcmp(h, "ttcf", 4) == 0) {
-        f->nfaces = be32(h + 8);
-        if (f->nfaces == 0 || 12 + 4 * (uint64_t)f->nfaces > f->size) {
-            snprintf(why, whylen, "truncated or damaged collection header");
-            sfnt_close(f);
-            return false;
-        }
-        unsigned char *o = pb_xmalloc(4 * (size_t)f->nfaces);
-        bool ok = read_at(f->fd, o, 4 * (size_t)f->nfaces, 12);
-        f->offsets = pb_xmalloc(4 * (size_t)f->nfaces);
-        for (uint32_t i = 0; ok && i < f->nfaces; i++)
-            f->offsets[i] = be32(o + 4 * i);
-        free(o);
-        if (!ok) {
-            snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
-            sfnt_close(f);
-            return false;
-        }
-    } else {
-        f->nfaces = 1;
-        f->offsets = pb_xcalloc(1, sizeof *f->offsets);
-    }
-    return true;
-}
-
-/* Reads the table directory of a face and checks that every table lies
- * inside the file: a truncated download otherwise opens fine and fails
- * later, glyph by glyph. */
-static bool sfnt_directory(const sfnt_file *f, uint32_t face, sfnt_dir *dir, char *why,
-                           size_t whylen)
-{
-    *dir = (sfnt_dir){0, NULL};
-    uint32_t off = f->offsets[face];
-    unsigned char h[12];
-    if ((uint64_t)off + 12 > f->size || !read_at(f->fd, h, 12, off)) {
-        snprintf(why, whylen, "truncated: the table directory is past the end of the file");
-        return false;
-    }
-    uint32_t version = be32(h);
-    if (version != 0x00010000 && version != 0x4F54544F /* OTTO */ &&
-        version != 0x74727565 /* true */) {
-        snprintf(why, whylen, "not an OpenType or TrueType font");
-        return false;
-    }
-    dir->ntables = be16(h + 4);
-    size_t bytes = 16 * (size_t)dir->ntables;
-    dir->records = pb_xmalloc(bytes + 1);
-    if ((uint64_t)off + 12 + bytes > f->size ||
-        !read_at(f->fd, dir->records, bytes, (uint64_t)off + 12)) {
-        snprintf(why, whylen, "truncated: the table directory is past the end of the file");
-        return false;
-    }
-    for (uint32_t t = 0; t < dir->ntables; t++) {
-        const unsigned char *r = dir->records + 16 * t;
-        uint64_t end = (uint64_t)be32(r + 8) + be32(r + 12);
-        if (end > f->size) {
-            snprintf(why, whylen,
-                     "truncated or damaged: table '%c%c%c%c' ends at byte %llu, "
-                     "the file has %llu bytes",
-                     r[0], r[1], r[2], r[3], (unsigned long long)end,
-                     (unsigned long long)f->size);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* The table's bytes (owned by the caller), or NULL if the face has none. */
-static unsigned char *sfnt_table(const sfnt_file *f, const sfnt_dir *dir, const char *tag,
-                                 uint32_t *len)
-{
-    *len = 0;
-    for (uint32_t t = 0; t < dir->ntables; t++) {
-        const unsigned char *r = dir->records + 16 * t;
-        if (memcmp(r, tag, 4) != 0)
-            continue;
-        uint32_t n = be32(r + 12);
-        if (n == 0 || n > (16u << 20))
-            return NULL;
-        unsigned char *data = pb_xmalloc(n);
-        if (!read_at(f->fd, data, n, be32(r + 8))) {
-            free(data);
-            return NULL;
-        }
-        *len = n;
-        return data;
-    }
-    return NULL;
-}
-
-/* Whether face `index` of path is a complete sfnt (see sfnt_directory). */
-static bool sfnt_check(const char *path, int index, char *why, size_t whylen)
-{
-    sfnt_file f;
-    if (!sfnt_open(path, &f, why, whylen))
-        return false;
-    bool ok = false;
-    if (index < 0 || (uint32_t)index >= f.nfaces) {
-        snprintf(why, whylen, "the file has %u face%s, there is no face %d", f.nfaces,
-                 f.nfaces == 1 ? "" : "s", index);
-    } else {
-        sfnt_dir dir;
-        ok = sfnt_directory(&f, (uint32_t)index, &dir, why, whylen);
-        free(dir.records);
-    }
-    sfnt_close(&f);
-    return ok;
-}
-
-static bool has_table(hb_face_t *face, hb_tag_t tag)
-{
-    hb_blob_t *b = hb_face_reference_table(face, tag);
-    bool has = hb_blob_get_length(b) > 0;
-    hb_blob_destroy(b);
-    return has;
-}
-
-/* ---- name table ----------------------------------------------------- */
-
-typedef struct name_rec {
-    int id, platform, language;
-    char *utf8; /* owned */
-} name_rec;
-
-static char *utf16be_to_utf8(const unsigned char *s, uint32_t n)
-{
-    char *out = pb_xmalloc((size_t)n * 2 + 1); /* a unit needs at most 3 bytes */
-    size_t k = 0;
-    for (uint32_t i = 0; i + 1 < n; i += 2) {
-        uint32_t u = be16(s + i);
-        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
-            uint32_t v = be16(s + i + 2);
-            if (v >= 0xDC00 && v <= 0xDFFF) {
-                u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
-                i += 2;
-            }
-        }
-        if (u >= 0xD800 && u <= 0xDFFF)
-            u = 0xFFFD;
-        if (u == 0)
-            continue;
-        k += (size_t)pb_utf8_encode(u, out + k);
-    }
-    out[k] = 0;
-    return out;
-}
-
-/* Windows encoding 3 (PRC): GB2312/GBK bytes stored in 16-bit units, as in
- * some older Chinese fonts. */
-static char *gb_to_utf8(loader *L, const unsigned char *s, uint32_t n)
-{
-    if (!L->gb_tried) {
-        L->gb_tried = true;
-        L->gb = iconv_open("UTF-8", "GB18030");
-    }
-    if (L->gb == (iconv_t)-1)
-        return NULL;
-    char *bytes = pb_xmalloc(n + 1);
-    size_t m = 0;
-    for (uint32_t i = 0; i + 1 < n; i += 2) {
-        if (s[i])
-            bytes[m++] = (char)s[i];
-        if (s[i + 1])
-            bytes[m++] = (char)s[i + 1];
-    }
-    size_t outcap = m * 2 + 1, outleft = outcap - 1;
-    char *out = pb_xmalloc(outcap), *op = out, *ip = bytes;
-    size_t inleft = m;
-    iconv(L->gb, NULL, NULL, NULL, NULL);
-    size_t r = iconv(L->gb, &ip, &inleft, &op, &outleft);
-    free(bytes);
-    if (r == (size_t)-1) {
-        free(out);
-        return NULL;
-    }
-    *op = 0;
-    return out;
-}
-
-static bool all_ascii(const unsigned char *s, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (s[i] == 0 || s[i] >= 0x80)
-            return false;
-    return true;
-}
-
-/* Decodes the records of the wanted name IDs (ids: zero-terminated). */
-static int read_names(loader *L, const unsigned char *d, uint32_t len, const int *ids,
-                      name_rec **out)
-{
-    *out = NULL;
-    int n = 0, cap = 0;
-    if (len >= 6) {
-        uint32_t count = be16(d + 2), strings = be16(d + 4);
-        for (uint32_t i = 0; i < count && 6 + 12 * (i + 1) <= len; i++) {
-            const unsigned char *r = d + 6 + 12 * i;
-            int platform = (int)be16(r), encoding = (int)be16(r + 2);
-            int language = (int)be16(r + 4), id = (int)be16(r + 6);
-            uint32_t slen = be16(r + 8), soff = strings + be16(r + 10);
-            bool wanted = false;
-            for (const int *w = ids; *w; w++)
-                wanted |= *w == id;
-            if (!wanted || (uint64_t)soff + slen > len || slen == 0)
-                continue;
-            const unsigned char *s = d + soff;
-            char *text = NULL;
-            if (platform == 0 || (platform == 3 && (encoding == 0 || encoding == 1 ||
-                                                    encoding == 10)))
-                text = utf16be_to_utf8(s, slen);
-            else if (platform == 3 && encoding == 3)
-                text = gb_to_utf8(L, s, slen);
-            else if (platform == 1 && encoding == 0 && all_ascii(s, slen)) {
-                text = pb_xmalloc(slen + 1);
-                memcpy(text, s, slen);
-                text[slen] = 0;
-            }
-            if (!text)
-                continue;
-            if (!*text) {
-                free(text);
-                continue;
-            }
-            GROW(*out, n, cap);
-            (*out)[n++] = (name_rec){id, platform, language, text};
-        }
-    }
-    return n;
-}
-
-static void free_names(name_rec *names, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(names[i].utf8);
-    free(names);
-}
-
-static bool is_english(const name_rec *r)
-{
-    return r->platform == 0 || (r->platform == 3 && (r->language & 0x3FF) == 0x09) ||
-           (r->platform == 1 && r->language == 0);
 }
 
 /* Family names compare like fontconfig's: ASCII case and blanks ignored. */
@@ -616,412 +131,434 @@ static char *fold(const char *s)
     return out;
 }
 
-/* usWeightClass and the italic bit, from OS/2 (or head.macStyle). */
-static void read_style(const unsigned char *os2, uint32_t os2_len, const unsigned char *head,
-                       uint32_t head_len, int *weight, bool *italic)
+/* Whether name folds to `folded` (see fold), without a copy. */
+static bool same_folded(const char *name, const char *folded)
 {
-    *weight = 400;
-    *italic = false;
-    if (os2 && os2_len >= 64) {
-        *weight = (int)be16(os2 + 4);
-        *italic = os2[63] & 1;
-    } else if (head && head_len >= 46) {
-        *weight = head[45] & 1 ? 700 : 400;
-        *italic = head[45] & 2;
-    }
-    if (*weight > 0 && *weight < 10)
-        *weight *= 100; /* some old fonts use the 1..9 scale */
-}
-
-/* ---- family scan ---------------------------------------------------- */
-
-static const int scan_ids[] = {1, 4, 16, 0};
-
-/* Reads the names of every face of a file into out; false (with why) if
- * the file is not a usable font. */
-static bool scan_file(loader *L, const char *path, int file, scan_face **out, int *n,
-                      int *cap, char *why, size_t whylen)
-{
-    sfnt_file f;
-    if (!sfnt_open(path, &f, why, whylen))
-        return false;
-    sfnt_dir *dirs = pb_xcalloc(f.nfaces, sizeof *dirs);
-    bool ok = true;
-    for (uint32_t i = 0; i < f.nfaces && ok; i++)
-        ok = sfnt_directory(&f, i, &dirs[i], why, whylen);
-    for (uint32_t i = 0; i < f.nfaces && ok; i++) {
-        uint32_t name_len, os2_len = 0, head_len = 0;
-        unsigned char *name = sfnt_table(&f, &dirs[i], "name", &name_len);
-        unsigned char *os2 = sfnt_table(&f, &dirs[i], "OS/2", &os2_len);
-        unsigned char *head = os2 ? NULL : sfnt_table(&f, &dirs[i], "head", &head_len);
-        name_rec *names;
-        int nn = read_names(L, name, name_len, scan_ids, &names);
-        scan_face sf = {file, (int)i, NULL, NULL, 0, 400, false};
-        sf.names = pb_xcalloc((size_t)nn + 1, sizeof *sf.names);
-        sf.full = pb_xcalloc((size_t)nn + 1, sizeof *sf.full);
-        for (int k = 0; k < nn; k++) {
-            char *folded = fold(names[k].utf8);
-            bool dup = false;
-            for (int j = 0; j < sf.nnames && !dup; j++)
-                dup = strcmp(sf.names[j], folded) == 0 && sf.full[j] == (names[k].id == 4);
-            if (dup) {
-                free(folded);
-                continue;
-            }
-            sf.full[sf.nnames] = names[k].id == 4;
-            sf.names[sf.nnames++] = folded;
-        }
-        free_names(names, nn);
-        read_style(os2, os2_len, head, head_len, &sf.weight, &sf.italic);
-        free(name);
-        free(os2);
-        free(head);
-        GROW(*out, *n, *cap);
-        (*out)[(*n)++] = sf;
-    }
-    for (uint32_t i = 0; i < f.nfaces; i++)
-        free(dirs[i].records);
-    free(dirs);
-    sfnt_close(&f);
-    return ok;
-}
-
-/* Frees the names of faces [from, to) (the array itself stays). */
-static void free_scan_range(scan_face *s, int from, int to)
-{
-    for (int i = from; i < to; i++) {
-        for (int k = 0; k < s[i].nnames; k++)
-            free(s[i].names[k]);
-        free(s[i].names);
-        free(s[i].full);
+    for (;; name++) {
+        unsigned char c = (unsigned char)*name;
+        if (c == ' ')
+            continue;
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (c != (unsigned char)*folded)
+            return false;
+        if (!c)
+            return true;
+        folded++;
     }
 }
 
-static void free_scan(scan_face *s, int n)
+/* ---- finding faces ---------------------------------------------------- */
+
+#define MAX_DEPTH 6      /* subfolders below a font folder */
+#define MAX_FILES 50000  /* font files under one font folder */
+
+/* s with the five XML special characters escaped (arena). */
+static char *xml_escape(pb_arena *a, const char *s)
 {
-    for (int i = 0; i < n; i++) {
-        for (int k = 0; k < s[i].nnames; k++)
-            free(s[i].names[k]);
-        free(s[i].names);
-        free(s[i].full);
-    }
-    free(s);
-}
-
-/* ---- family-name cache ---------------------------------------------- */
-
-/* Reading the name table of every font file on the system costs more than
- * the rest of a render, so, like fontconfig, paiban keeps what it read in
- * a cache file keyed by path, size and modification time.  Only speed
- * depends on the cache: a line that does not match the file is a miss, an
- * unreadable or unwritable cache is no cache.  One line per file:
- *   path TAB size TAB mtime-s TAB mtime-ns TAB faces TAB face...
- * with faces = -1 and a reason for a file that is not a font, and a face
- * "index:weight:italic:names", names "|"-separated, each "1" (full name)
- * or "0" (family) before the folded name.  Text is %XX-escaped. */
-
-typedef struct name_cache {
-    char *path;           /* owned: the cache file, or NULL: no cache */
-    char **lines;         /* owned: as read, then as found this run */
-    int nlines, cap;
-    bool dirty;
-} name_cache;
-
-#define CACHE_MAX_LINES 20000
-
-static void cache_load(name_cache *c, const char *cache_dir)
-{
-    memset(c, 0, sizeof *c);
-    if (cache_dir) {
-        size_t n = strlen(cache_dir) + 32;
-        c->path = pb_xmalloc(n);
-        snprintf(c->path, n, "%s/font-names-1.tsv", cache_dir);
-    }
-    FILE *f = c->path ? fopen(c->path, "r") : NULL;
-    if (!f)
-        return;
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &lcap, f)) > 0 && c->nlines < CACHE_MAX_LINES) {
-        if (line[n - 1] == '\n')
-            line[n - 1] = 0;
-        GROW(c->lines, c->nlines, c->cap);
-        c->lines[c->nlines++] = pb_xstrdup(line);
-    }
-    free(line);
-    fclose(f);
-}
-
-static void put_escaped(char **buf, size_t *len, size_t *cap, const char *s)
-{
+    char *out = pb_arena_alloc(a, strlen(s) * 6 + 1), *o = out;
     for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (*len + 4 >= *cap) {
-            *cap = *cap * 2 + 64;
-            *buf = pb_xrealloc(*buf, *cap);
-        }
-        if (ch < 0x21 || ch == '%' || ch == '|' || ch == ':')
-            *len += (size_t)snprintf(*buf + *len, 4, "%%%02X", ch);
-        else
-            (*buf)[(*len)++] = (char)ch;
-    }
-    (*buf)[*len] = 0;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static char *unescape(const char *s, size_t n)
-{
-    char *out = pb_xmalloc(n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 &&
-            hex_digit(s[i + 2]) >= 0) {
-            *o++ = (char)(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
-            i += 2;
+        const char *r = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                      : *s == '"' ? "&quot;" : *s == '\'' ? "&apos;" : NULL;
+        if (r) {
+            strcpy(o, r);
+            o += strlen(r);
         } else {
-            *o++ = s[i];
+            *o++ = *s;
         }
     }
     *o = 0;
     return out;
 }
 
-/* "path TAB size TAB sec TAB nsec TAB" for a file as it is now. */
-static char *cache_key(const char *path, const struct stat *st)
+/* fontconfig answered NULL where only memory can be missing. */
+static void fc_out_of_memory(void)
 {
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    put_escaped(&buf, &len, &cap, path);
-    char tail[96];
-    snprintf(tail, sizeof tail, "\t%lld\t%lld\t%ld\t", (long long)st->st_size,
-             (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
-    buf = pb_xrealloc(buf, len + strlen(tail) + 1);
-    strcpy(buf + len, tail);
-    return buf;
+    if (pb_oom_armed())
+        pb_oom_rethrow();
 }
 
-/* Parses a cached value into scan faces of file index `file`; false if the
- * line is damaged (then it is a miss).  *why is set for a non-font. */
-static bool cache_parse(const char *v, int file, scan_face **out, int *n, int *cap,
-                        char *why, size_t whylen, bool *is_font)
+static void add_known(loader *L, FcPattern *p, int tier)
 {
-    char *end;
-    long nfaces = strtol(v, &end, 10);
-    if (end == v || (*end != '\t' && *end != 0))
+    FcChar8 *file;
+    int index = 0;
+    if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+        return;
+    FcPatternGetInteger(p, FC_INDEX, 0, &index);
+    if (index < 0 || (index >> 16) != 0)
+        return; /* a named instance of a variable font: PDF takes none */
+    if (L->nknown == L->known_cap) {
+        int cap = L->known_cap ? L->known_cap * 2 : 256;
+        L->known = pb_xrealloc(L->known, (size_t)cap * sizeof *L->known);
+        L->known_cap = cap;
+    }
+    L->known[L->nknown++] = (known_face){p, (const char *)file, base_name((const char *)file),
+                                         index, tier};
+}
+
+/* Takes pattern p into paiban's own set, ranked `tier`. */
+static void scan_folder(loader *L, const char *dir, int tier, bool flat, int depth,
+                        int *files);
+static bool sfnt_complete(hb_blob_t *blob, int index, char *why, size_t whylen);
+static void rejected_why(const char *path, char *why, size_t whylen);
+
+static void keep_pattern(loader *L, FcPattern *p, int tier)
+{
+    if (!FcFontSetAdd(L->own_set, p)) {
+        FcPatternDestroy(p);
+        fc_out_of_memory();
+        return;
+    }
+    add_known(L, p, tier);
+}
+
+/* Adds a folder (by device and inode) to those seen; false if it was. */
+static bool first_visit(loader *L, dev_t dev, ino_t ino)
+{
+    for (int i = 0; i < L->nvisited; i++)
+        if (L->visited[i].dev == dev && L->visited[i].ino == ino)
+            return false;
+    if (L->nvisited == L->visited_cap) {
+        int cap = L->visited_cap ? L->visited_cap * 2 : 32;
+        L->visited = pb_xrealloc(L->visited, (size_t)cap * sizeof *L->visited);
+        L->visited_cap = cap;
+    }
+    L->visited[L->nvisited++] = (face_key){dev, ino, 0};
+    return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* The names in dir (not "." and ".."), sorted: readdir's order varies.
+ * Memory runs out only after the folder is closed. */
+static char **list_folder(const char *dir, int *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char **names = NULL;
+    int cap = 0;
+    bool full = false;
+    struct dirent *e;
+    while (!full && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **grown = realloc(names, (size_t)cap * sizeof *names);
+            full = !grown;
+            if (grown)
+                names = grown;
+        }
+        if (!full && !(names[*n] = strdup(e->d_name)))
+            full = true;
+        if (!full)
+            (*n)++;
+    }
+    closedir(d);
+    if (full) {
+        free_names(names, *n);
+        *n = 0;
+        fc_out_of_memory();
+        return NULL;
+    }
+    if (*n > 1)
+        qsort(names, (size_t)*n, sizeof *names, by_name);
+    return names;
+}
+
+/* A folder through fontconfig's cache of it (written in the cache folder
+ * when missing or stale): its fonts, then its subfolders.  False if
+ * fontconfig could not read it. */
+static bool scan_cached(loader *L, const char *dir, int tier, int depth, int *files)
+{
+    FcCache *cache = FcDirCacheRead((const FcChar8 *)dir, FcFalse, L->own);
+    if (!cache)
         return false;
-    if (nfaces < 0) {
-        const char *r = *end ? end + 1 : end;
-        char *u = unescape(r, strlen(r));
-        snprintf(why, whylen, "%s", u);
-        free(u);
-        *is_font = false;
+    FcFontSet *set = FcCacheCopySet(cache);
+    for (int i = 0; set && i < set->nfont && *files < MAX_FILES; i++, (*files)++) {
+        FcPatternReference(set->fonts[i]);
+        keep_pattern(L, set->fonts[i], tier);
+    }
+    if (set)
+        FcFontSetDestroy(set);
+    int nsub = FcCacheNumSubdir(cache);
+    char **subs = nsub > 0 ? calloc((size_t)nsub, sizeof *subs) : NULL;
+    bool full = nsub > 0 && !subs;
+    for (int i = 0; subs && i < nsub; i++)
+        full |= !(subs[i] = strdup((const char *)FcCacheSubdir(cache, i)));
+    FcDirCacheUnload(cache);
+    if (full) {
+        free_names(subs, subs ? nsub : 0);
+        fc_out_of_memory();
         return true;
     }
-    *is_font = true;
-    int first = *n;
-    const char *p = end;
-    for (long k = 0; k < nfaces; k++) {
-        if (*p != '\t')
-            goto bad;
-        p++;
-        int index, weight, italic, used = 0;
-        if (sscanf(p, "%d:%d:%d:%n", &index, &weight, &italic, &used) != 3 || used == 0)
-            goto bad;
-        p += used;
-        scan_face sf = {file, index, NULL, NULL, 0, weight, italic != 0};
-        const char *e = p + strcspn(p, "\t");
-        int cap_names = 1;
-        for (const char *q = p; q < e; q++)
-            cap_names += *q == '|';
-        sf.names = pb_xcalloc((size_t)cap_names + 1, sizeof *sf.names);
-        sf.full = pb_xcalloc((size_t)cap_names + 1, sizeof *sf.full);
-        while (p < e) {
-            const char *ne = p + strcspn(p, "|\t");
-            if (ne > e)
-                ne = e;
-            if (ne - p >= 1) {
-                sf.full[sf.nnames] = *p == '1';
-                sf.names[sf.nnames++] = unescape(p + 1, (size_t)(ne - p - 1));
-            }
-            p = *ne == '|' ? ne + 1 : ne;
-        }
-        GROW(*out, *n, *cap);
-        (*out)[(*n)++] = sf;
-    }
+    for (int i = 0; subs && i < nsub; i++)
+        if (depth < MAX_DEPTH)
+            scan_folder(L, subs[i], tier, false, depth + 1, files);
+    free_names(subs, nsub);
     return true;
-bad:
-    free_scan_range(*out, first, *n);
-    *n = first;
-    return false;
 }
 
-static char *cache_value(const scan_face *faces, int n, bool is_font, const char *why)
+/* Every font in a folder of paiban's, ranked `tier`: with its subfolders
+ * (flat: without them, and only files named like fonts, as a report's
+ * folder may be a home folder), each folder once however symlinks loop,
+ * at most MAX_DEPTH deep and MAX_FILES files.  fontconfig reads the fonts;
+ * a file beside the report or the layout that is named like a font and
+ * is none is skipped with a warning. */
+static void scan_folder(loader *L, const char *dir, int tier, bool flat, int depth, int *files)
 {
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    char num[64];
-    if (!is_font) {
-        cap = 8;
-        buf = pb_xmalloc(cap);
-        len = (size_t)snprintf(buf, cap, "-1\t");
-        put_escaped(&buf, &len, &cap, why);
-        return buf;
-    }
-    snprintf(num, sizeof num, "%d", n);
-    put_escaped(&buf, &len, &cap, num);
-    for (int i = 0; i < n; i++) {
-        snprintf(num, sizeof num, "\t%d:%d:%d:", faces[i].index, faces[i].weight,
-                 faces[i].italic ? 1 : 0);
-        buf = pb_xrealloc(buf, len + strlen(num) + 1);
-        strcpy(buf + len, num);
-        len += strlen(num);
-        cap = len + 1;
-        for (int k = 0; k < faces[i].nnames; k++) {
-            buf = pb_xrealloc(buf, len + 3);
-            if (k)
-                buf[len++] = '|';
-            buf[len++] = faces[i].full[k] ? '1' : '0';
-            buf[len] = 0;
-            cap = len + 1;
-            put_escaped(&buf, &len, &cap, faces[i].names[k]);
-        }
-    }
-    return buf;
-}
-
-static const char *cache_find(const name_cache *c, const char *key)
-{
-    size_t kl = strlen(key);
-    for (int i = 0; i < c->nlines; i++)
-        if (c->lines[i] && !strncmp(c->lines[i], key, kl))
-            return c->lines[i] + kl;
-    return NULL;
-}
-
-static void cache_store(name_cache *c, const char *key, const char *value)
-{
-    /* drop older lines for the same path */
-    size_t pl = strcspn(key, "\t") + 1;
-    for (int i = 0; i < c->nlines; i++)
-        if (c->lines[i] && !strncmp(c->lines[i], key, pl)) {
-            free(c->lines[i]);
-            c->lines[i] = NULL;
-        }
-    char *line = pb_xmalloc(strlen(key) + strlen(value) + 1);
-    strcpy(line, key);
-    strcat(line, value);
-    if (c->nlines < CACHE_MAX_LINES) {
-        GROW(c->lines, c->nlines, c->cap);
-        c->lines[c->nlines++] = line;
-    } else {
-        free(line);
-    }
-    c->dirty = true;
-}
-
-/* Writes the cache (if anything changed) next to itself and renames it
- * into place, so concurrent runs never read half a file. */
-static void cache_close(name_cache *c)
-{
-    if (c->dirty && c->path) {
-        char *dir = pb_xstrdup(c->path);
-        char *slash = strrchr(dir, '/');
-        *slash = 0;
-        char *parent = pb_xstrdup(dir);
-        char *pslash = strrchr(parent, '/');
-        if (pslash && pslash != parent) {
-            *pslash = 0;
-            mkdir(parent, 0777);
-        }
-        mkdir(dir, 0777);
-        size_t tl = strlen(c->path) + 16;
-        char *tmp = pb_xmalloc(tl);
-        snprintf(tmp, tl, "%s.XXXXXX", c->path);
-        int fd = mkstemp(tmp);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (f) {
-            bool ok = true;
-            for (int i = 0; i < c->nlines; i++)
-                if (c->lines[i])
-                    ok = ok && fprintf(f, "%s\n", c->lines[i]) > 0;
-            ok = fclose(f) == 0 && ok;
-            if (!ok || rename(tmp, c->path) != 0)
-                unlink(tmp);
-        } else if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        free(parent);
-        free(dir);
-    }
-    for (int i = 0; i < c->nlines; i++)
-        free(c->lines[i]);
-    free(c->lines);
-    free(c->path);
-}
-
-static void scan_all(loader *L)
-{
-    if (L->scanned)
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || !first_visit(L, st.st_dev, st.st_ino))
         return;
-    L->scanned = true;
-    walk_all(L);
-    name_cache cache;
-    cache_load(&cache, L->dirs ? L->dirs->cache_dir : NULL);
-    for (int i = 0; i < L->nfiles; i++) {
-        const char *path = L->files[i].path;
-        if (!has_font_extension(path))
-            continue;
-        char why[200] = "";
-        struct stat st;
-        char *key = stat(path, &st) == 0 ? cache_key(path, &st) : NULL;
-        const char *hit = key ? cache_find(&cache, key) : NULL;
-        bool is_font = true;
-        int first = L->nscan;
-        if (!hit || !cache_parse(hit, i, &L->scan, &L->nscan, &L->scan_cap, why, sizeof why,
-                                 &is_font)) {
-            is_font = scan_file(L, path, i, &L->scan, &L->nscan, &L->scan_cap, why,
-                                sizeof why);
-            if (key) {
-                char *value = cache_value(L->scan + first, L->nscan - first, is_font, why);
-                cache_store(&cache, key, value);
-                free(value);
+    if (L->own && !flat && scan_cached(L, dir, tier, depth, files))
+        return;
+    int n;
+    char **names = list_folder(dir, &n);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        char *path = pb_xmalloc(len);
+        if (path && names[i][0] != '.' && *files < MAX_FILES) {
+            snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+                     names[i]);
+            if (stat(path, &st) != 0) {
+                /* a dangling symlink */
+            } else if (S_ISDIR(st.st_mode)) {
+                if (!flat && depth < MAX_DEPTH)
+                    scan_folder(L, path, tier, false, depth + 1, files);
+            } else if (S_ISREG(st.st_mode) && has_font_extension(path)) {
+                FcFontSet *set = FcFontSetCreate();
+                if (!set)
+                    fc_out_of_memory();
+                int count = 0;
+                if (set && FcFreeTypeQueryAll((const FcChar8 *)path, (unsigned)-1, NULL,
+                                              &count, set) > 0) {
+                    for (int k = 0; k < set->nfont; k++) {
+                        FcPatternReference(set->fonts[k]);
+                        keep_pattern(L, set->fonts[k], tier);
+                    }
+                    (*files)++;
+                } else if (set && flat) {
+                    char why[160];
+                    rejected_why(path, why, sizeof why);
+                    pb_diag_warning(L->diag, path, NULL, "%s; skipped", why);
+                }
+                if (set)
+                    FcFontSetDestroy(set);
             }
         }
-        free(key);
-        if (!is_font)
-            pb_diag_warning(L->diag, path, NULL, "%s; skipped", why);
+        free(path);
+        free(names[i]);
     }
-    cache_close(&cache);
+    free(names);
+}
+
+/* Why fontconfig did not take a file named like a font: the first fault
+ * of its header and table directory, else "not a usable font file". */
+static void rejected_why(const char *path, char *why, size_t whylen)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob)
+        snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
+    else if (sfnt_complete(blob, 0, why, whylen))
+        snprintf(why, whylen, "not a usable font file");
+    hb_blob_destroy(blob);
+}
+
+/* Whether dir can hold fontconfig's caches (made if missing). */
+static bool usable_cache(const char *dir)
+{
+    char *p = pb_xstrdup(dir);
+    if (!p)
+        return false;
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || !*s) {
+            char c = *s;
+            *s = 0;
+            mkdir(p, 0777);
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    bool ok = access(p, W_OK | X_OK) == 0;
+    free(p);
+    return ok;
+}
+
+/* paiban's folders first, in order, then the fonts of fontconfig's own
+ * configuration (the system's and the user's) and of fonts/fonts.conf. */
+static void find_faces(loader *L, pb_arena *a)
+{
+    const pb_font_dirs *d = L->dirs;
+    L->own_set = FcFontSetCreate();
+    if (!L->own_set) {
+        fc_out_of_memory();
+        return;
+    }
+    if (d->cache_dir && usable_cache(d->cache_dir)) {
+        /* a configuration only for fontconfig's caches of paiban's folders */
+        L->own = FcConfigCreate();
+        char *xml = pb_arena_printf(a, "<fontconfig><cachedir>%s</cachedir></fontconfig>",
+                                    xml_escape(a, d->cache_dir));
+        if (L->own && !FcConfigParseAndLoadFromMemory(L->own, (const FcChar8 *)xml, FcFalse)) {
+            FcConfigDestroy(L->own);
+            L->own = NULL;
+        }
+    }
+    for (int i = 0; i < d->count; i++) {
+        int files = 0;
+        if (d->dirs[i] && *d->dirs[i])
+            scan_folder(L, d->dirs[i], i, d->flat && d->flat[i], 0, &files);
+        if (files >= MAX_FILES)
+            pb_diag_warning(L->diag, d->dirs[i], NULL,
+                            "font search stopped after %d files in this folder", MAX_FILES);
+    }
+    if (!d->system_fonts)
+        return;
+    L->sys = FcInitLoadConfig();
+    if (!L->sys) {
+        fc_out_of_memory();
+        return;
+    }
+    if (d->config)
+        FcConfigParseAndLoad(L->sys, (const FcChar8 *)d->config, FcFalse);
+    FcConfigBuildFonts(L->sys);
+    FcFontSet *sets[] = {FcConfigGetFonts(L->sys, FcSetSystem),
+                         FcConfigGetFonts(L->sys, FcSetApplication)};
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; sets[s] && i < sets[s]->nfont; i++)
+            add_known(L, sets[s]->fonts[i], d->count);
+}
+
+/* ---- what a face is called ------------------------------------------- */
+
+/* The English family name fontconfig read (the typographic family comes
+ * first), else the first one, else FreeType's. */
+static const char *english_family(const FcPattern *p, FT_Face ftf, const char *path)
+{
+    FcChar8 *name, *lang;
+    const char *first = NULL;
+    for (int i = 0; p && FcPatternGetString(p, FC_FAMILY, i, &name) == FcResultMatch; i++) {
+        if (!first)
+            first = (const char *)name;
+        if (FcPatternGetString(p, FC_FAMILYLANG, i, &lang) == FcResultMatch &&
+            (strcmp((const char *)lang, "en") == 0 || strncmp((const char *)lang, "en-", 3) == 0))
+            return (const char *)name;
+    }
+    return first ? first : ftf->family_name ? ftf->family_name : base_name(path);
 }
 
 /* How well a face fits a family request; lower is better, -1 = no match.
  * A full name ("Noto Serif CJK SC Bold") picks that face; a family name
- * picks its regular upright member. */
-static int match_score(const scan_face *sf, const char *folded)
+ * picks its regular upright member; a face for Chinese wins a tie. */
+static int match_score(const FcPattern *p, const char *folded)
 {
-    int best = -1;
-    for (int k = 0; k < sf->nnames; k++) {
-        if (strcmp(sf->names[k], folded) != 0)
+    FcChar8 *name;
+    for (int i = 0; FcPatternGetString(p, FC_FULLNAME, i, &name) == FcResultMatch; i++)
+        if (same_folded((const char *)name, folded))
+            return 0;
+    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &name) == FcResultMatch; i++) {
+        if (!same_folded((const char *)name, folded))
             continue;
-        int s = sf->full[k] ? 0
-                            : 1 + abs(sf->weight - 400) + (sf->italic ? 1000 : 0);
-        if (best < 0 || s < best)
-            best = s;
+        double w = FC_WEIGHT_REGULAR;
+        int slant = FC_SLANT_ROMAN;
+        FcPatternGetDouble(p, FC_WEIGHT, 0, &w);
+        FcPatternGetInteger(p, FC_SLANT, 0, &slant);
+        int weight = (int)(FcWeightToOpenTypeDouble(w) + 0.5);
+        FcLangSet *langs;
+        bool chinese = FcPatternGetLangSet(p, FC_LANG, 0, &langs) == FcResultMatch &&
+                       FcLangSetHasLang(langs, (const FcChar8 *)"zh-cn") == FcLangEqual;
+        return 2 + 2 * (abs(weight - 400) + (slant != FC_SLANT_ROMAN ? 1000 : 0)) +
+               (chinese ? 0 : 1);
     }
-    return best;
+    return -1;
 }
 
 /* ---- opening faces -------------------------------------------------- */
+
+static uint32_t be16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether the table directory of face `index` and every table it lists
+ * lie inside the file: a truncated download otherwise opens fine and
+ * fails later, glyph by glyph. */
+static bool sfnt_complete(hb_blob_t *blob, int index, char *why, size_t whylen)
+{
+    unsigned len = 0;
+    const unsigned char *d = (const unsigned char *)hb_blob_get_data(blob, &len);
+    uint64_t off = 0;
+    if (len < 12) {
+        snprintf(why, whylen, "not an OpenType or TrueType font (too short)");
+        return false;
+    }
+    if (len >= 12 && memcmp(d, "ttcf", 4) == 0) {
+        uint32_t n = be32(d + 8);
+        if (n == 0 || 12 + 4 * (uint64_t)n > len) {
+            snprintf(why, whylen, "truncated or damaged collection header");
+            return false;
+        }
+        if (index < 0 || (uint32_t)index >= n) {
+            snprintf(why, whylen, "the file has %u face%s, there is no face %d", n,
+                     n == 1 ? "" : "s", index);
+            return false;
+        }
+        off = be32(d + 12 + 4 * (uint32_t)index);
+    }
+    if (off + 12 > len) {
+        snprintf(why, whylen, "truncated: the table directory is past the end of the file");
+        return false;
+    }
+    uint32_t version = be32(d + off);
+    if (version != 0x00010000 && version != 0x4F54544F /* OTTO */ &&
+        version != 0x74727565 /* true */) {
+        snprintf(why, whylen, "not an OpenType or TrueType font");
+        return false;
+    }
+    uint32_t ntables = be16(d + off + 4);
+    if (off + 12 + 16 * (uint64_t)ntables > len) {
+        snprintf(why, whylen, "truncated: the table directory is past the end of the file");
+        return false;
+    }
+    for (uint32_t t = 0; t < ntables; t++) {
+        const unsigned char *r = d + off + 12 + 16 * t;
+        uint64_t end = (uint64_t)be32(r + 8) + be32(r + 12);
+        if (end > len) {
+            snprintf(why, whylen,
+                     "truncated or damaged: table '%c%c%c%c' ends at byte %llu, "
+                     "the file has %u bytes",
+                     r[0], r[1], r[2], r[3], (unsigned long long)end, len);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool has_table(hb_face_t *face, hb_tag_t tag)
+{
+    hb_blob_t *b = hb_face_reference_table(face, tag);
+    bool has = hb_blob_get_length(b) > 0;
+    hb_blob_destroy(b);
+    return has;
+}
 
 static char *sanitize_ps_name(const char *ps, const char *family, int id)
 {
@@ -1046,36 +583,6 @@ static char *sanitize_ps_name(const char *ps, const char *family, int id)
     return out;
 }
 
-static const int family_ids[] = {1, 16, 0};
-
-static char *english_family(loader *L, hb_face_t *hf, FT_Face ftf, const char *path)
-{
-    hb_blob_t *blob = hb_face_reference_table(hf, HB_TAG('n', 'a', 'm', 'e'));
-    unsigned len;
-    const unsigned char *d = (const unsigned char *)hb_blob_get_data(blob, &len);
-    name_rec *names;
-    int n = read_names(L, d, len, family_ids, &names);
-    hb_blob_destroy(blob);
-    const name_rec *pick = NULL;
-    /* typographic family (16) over the legacy one (1), English first */
-    static const struct {
-        int id;
-        bool english;
-    } order[] = {{16, true}, {1, true}, {16, false}, {1, false}};
-    for (int o = 0; o < 4 && !pick; o++) {
-        if (!order[o].english && ftf->family_name)
-            break;
-        for (int i = 0; i < n && !pick; i++)
-            if (names[i].id == order[o].id && (!order[o].english || is_english(&names[i])))
-                pick = &names[i];
-    }
-    char *family = pb_xstrdup(pick ? pick->utf8
-                              : ftf->family_name ? ftf->family_name
-                                                 : base_name(path));
-    free_names(names, n);
-    return family;
-}
-
 static bool is_serif(FT_Face ftf, const TT_OS2 *os2, const char *family)
 {
     if (os2) {
@@ -1095,78 +602,13 @@ static bool is_serif(FT_Face ftf, const TT_OS2 *os2, const char *family)
     return true;
 }
 
-/* Opens face `index` of path as a new face of the set (or finds it there
- * already); returns its id, or -1 with the reason in why. */
-static int open_face(loader *L, const char *path, int index, char *why, size_t whylen)
+/* The metrics PDF needs, from the face's tables. */
+static void read_metrics(pb_face *f, FT_Face ftf, hb_face_t *hf)
 {
-    pb_fontset *fs = L->fs;
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(why, whylen, "cannot be read");
-        return -1;
-    }
-    for (int i = 0; i < fs->nfaces; i++)
-        if (L->keys[i].dev == st.st_dev && L->keys[i].ino == st.st_ino &&
-            L->keys[i].index == index)
-            return i;
-
-    FT_Face ftf;
-    FT_Error e = FT_New_Face(fs->ft, path, index, &ftf);
-    if (e) {
-        FT_Face probe;
-        if (index > 0 && FT_New_Face(fs->ft, path, -1, &probe) == 0) {
-            snprintf(why, whylen, "the file has %ld face%s, there is no face %d",
-                     (long)probe->num_faces, probe->num_faces == 1 ? "" : "s", index);
-            FT_Done_Face(probe);
-        } else {
-            snprintf(why, whylen, "not a usable font file (FreeType error 0x%02X: %s)",
-                     (unsigned)e, ft_error_text(e));
-        }
-        return -1;
-    }
-    hb_blob_t *blob = NULL;
-    hb_face_t *hf = NULL;
-    char detail[160];
-    const char *problem = NULL;
-    if (!FT_IS_SFNT(ftf) || !FT_IS_SCALABLE(ftf)) {
-        problem = "not an OpenType or TrueType font";
-    } else if (!sfnt_check(path, index, detail, sizeof detail)) {
-        problem = detail;
-    } else if (!(blob = hb_blob_create_from_file_or_fail(path))) {
-        problem = "cannot be read";
-    } else {
-        hf = hb_face_create(blob, (unsigned)index);
-        if (hb_face_get_glyph_count(hf) == 0)
-            problem = "has no glyphs";
-        else if (!ftf->charmap || ftf->charmap->encoding != FT_ENCODING_UNICODE)
-            problem = "has no Unicode character map";
-        else if (has_table(hf, HB_TAG('C', 'F', 'F', '2')) &&
-                 !has_table(hf, HB_TAG('C', 'F', 'F', ' ')))
-            problem = "has CFF2 outlines (a variable font), which PDF cannot embed";
-        else if (!has_table(hf, HB_TAG('g', 'l', 'y', 'f')) &&
-                 !has_table(hf, HB_TAG('C', 'F', 'F', ' ')))
-            problem = "has no outlines (a bitmap-only font)";
-    }
-    hb_blob_destroy(blob);
-    if (problem) {
-        snprintf(why, whylen, "not a usable font file (%s)", problem);
-        hb_face_destroy(hf);
-        FT_Done_Face(ftf);
-        return -1;
-    }
-    hb_face_make_immutable(hf);
-
-    pb_face *f = pb_xcalloc(1, sizeof *f);
-    f->id = fs->nfaces;
-    f->file = pb_xstrdup(path);
-    f->index = index;
-    f->family = english_family(L, hf, ftf, path);
-    f->postscript_name = sanitize_ps_name(FT_Get_Postscript_Name(ftf), f->family, f->id);
     const char *format = FT_Get_Font_Format(ftf);
     f->is_cff = (format && strcmp(format, "CFF") == 0) ||
                 has_table(hf, HB_TAG('C', 'F', 'F', ' '));
     f->upem = (int)hb_face_get_upem(hf);
-
     TT_OS2 *os2 = FT_Get_Sfnt_Table(ftf, FT_SFNT_OS2);
     TT_HoriHeader *hhea = FT_Get_Sfnt_Table(ftf, FT_SFNT_HHEA);
     TT_Postscript *post = FT_Get_Sfnt_Table(ftf, FT_SFNT_POST);
@@ -1194,14 +636,6 @@ static int open_face(loader *L, const char *path, int index, char *why, size_t w
     f->bbox[3] = (int)ftf->bbox.yMax;
     f->fixed_pitch = FT_IS_FIXED_WIDTH(ftf);
     f->serif = is_serif(ftf, os2, f->family);
-
-    f->hb_face = hf;
-    f->hb_font = hb_font_create(hf);
-    hb_ot_font_set_funcs(f->hb_font);
-    hb_font_set_scale(f->hb_font, f->upem, f->upem);
-    hb_font_make_immutable(f->hb_font);
-    f->ft_face = ftf;
-
     if (os2 && os2->version >= 2 && os2->sCapHeight > 0) {
         f->cap_height = os2->sCapHeight;
     } else {
@@ -1213,51 +647,197 @@ static int open_face(loader *L, const char *path, int index, char *why, size_t w
         else
             f->cap_height = f->ascender;
     }
+}
 
-    int cap = L->faces_cap;
-    GROW(fs->faces, fs->nfaces, L->faces_cap);
-    if (cap != L->faces_cap)
-        L->keys = pb_xrealloc(L->keys, (size_t)L->faces_cap * sizeof *L->keys);
+/* Takes the last face of the set back out (it could not be opened). */
+static void drop_last_face(pb_fontset *fs)
+{
+    pb_face *f = fs->faces[--fs->nfaces];
+    hb_font_destroy(f->hb_font);
+    hb_face_destroy(f->hb_face);
+    if (f->ft_face)
+        FT_Done_Face((FT_Face)f->ft_face);
+    free(f->file);
+    free(f->family);
+    free(f->postscript_name);
+    free(f);
+}
+
+/* Opens face `index` of path as a new face of the set (or finds it there
+ * already); returns its id, or -1 with the reason in why.  p is the face's
+ * pattern, NULL for a file fontconfig did not take.  The face joins the
+ * set before anything is opened, so the set owns every handle even if
+ * memory runs out half way. */
+static int open_face(loader *L, const char *path, int index, const FcPattern *p, char *why,
+                     size_t whylen)
+{
+    pb_fontset *fs = L->fs;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
+        return -1;
+    }
+    for (int i = 0; i < fs->nfaces; i++)
+        if (L->keys[i].dev == st.st_dev && L->keys[i].ino == st.st_ino &&
+            L->keys[i].index == index)
+            return i;
+
+    if (fs->nfaces == fs->faces_cap) {
+        int cap = fs->faces_cap ? fs->faces_cap * 2 : 8;
+        face_key *keys = pb_xrealloc(L->keys, (size_t)cap * sizeof *keys);
+        L->keys = keys;
+        fs->faces = pb_xrealloc(fs->faces, (size_t)cap * sizeof *fs->faces);
+        fs->faces_cap = cap;
+    }
+    pb_face *f = pb_xcalloc(1, sizeof *f);
+    f->id = fs->nfaces;
+    f->index = index;
     L->keys[fs->nfaces] = (face_key){st.st_dev, st.st_ino, index};
     fs->faces[fs->nfaces++] = f;
+    f->file = pb_xstrdup(path);
+
+    FT_Face ftf;
+    FT_Error e = FT_New_Face(fs->ft, path, index, &ftf);
+    if (e) {
+        FT_Face probe;
+        if (e == FT_Err_Out_Of_Memory && pb_oom_armed())
+            pb_oom_rethrow();
+        if (index > 0 && FT_New_Face(fs->ft, path, -1, &probe) == 0) {
+            snprintf(why, whylen, "the file has %ld face%s, there is no face %d",
+                     (long)probe->num_faces, probe->num_faces == 1 ? "" : "s", index);
+            FT_Done_Face(probe);
+        } else {
+            snprintf(why, whylen, "not a usable font file (FreeType error 0x%02X: %s)",
+                     (unsigned)e, ft_error_text(e));
+        }
+        drop_last_face(fs);
+        return -1;
+    }
+    f->ft_face = ftf;
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    char detail[160];
+    const char *problem = NULL;
+    if (!FT_IS_SFNT(ftf) || !FT_IS_SCALABLE(ftf)) {
+        problem = "not an OpenType or TrueType font";
+    } else if (!blob) {
+        problem = "cannot be read";
+    } else if (!sfnt_complete(blob, index, detail, sizeof detail)) {
+        problem = detail;
+    } else {
+        f->hb_face = hb_face_create(blob, (unsigned)index);
+        if (hb_face_get_glyph_count(f->hb_face) == 0)
+            problem = "has no glyphs";
+        else if (!ftf->charmap || ftf->charmap->encoding != FT_ENCODING_UNICODE)
+            problem = "has no Unicode character map";
+        else if (has_table(f->hb_face, HB_TAG('C', 'F', 'F', '2')) &&
+                 !has_table(f->hb_face, HB_TAG('C', 'F', 'F', ' ')))
+            problem = "has CFF2 outlines (a variable font), which PDF cannot embed";
+        else if (!has_table(f->hb_face, HB_TAG('g', 'l', 'y', 'f')) &&
+                 !has_table(f->hb_face, HB_TAG('C', 'F', 'F', ' ')))
+            problem = "has no outlines (a bitmap-only font)";
+    }
+    hb_blob_destroy(blob);
+    if (problem) {
+        snprintf(why, whylen, "not a usable font file (%s)", problem);
+        drop_last_face(fs);
+        return -1;
+    }
+    hb_face_make_immutable(f->hb_face);
+    f->hb_font = hb_font_create(f->hb_face);
+    hb_ot_font_set_funcs(f->hb_font);
+    f->upem = (int)hb_face_get_upem(f->hb_face);
+    hb_font_set_scale(f->hb_font, f->upem, f->upem);
+    hb_font_make_immutable(f->hb_font);
+
+    f->family = pb_xstrdup(english_family(p, ftf, path));
+    f->postscript_name = sanitize_ps_name(FT_Get_Postscript_Name(ftf), f->family, f->id);
+    read_metrics(f, ftf, f->hb_face);
     return f->id;
 }
 
-/* For a file named together with a family but no face index: the face of
- * the collection whose name matches, else face 0. */
-static int face_in_file(loader *L, const char *path, const char *family)
+/* ---- resolving candidates ------------------------------------------- */
+
+/* The file a candidate names: the best-ranked folder that has it decides,
+ * and in it an exact name beats a case-insensitive one ("SIMFANG.TTF" for
+ * "simfang.ttf").  Then its face: `index`; or, given a family and index 0,
+ * the face of the collection whose names match best (else face 0).  NULL
+ * if no folder has the file; *faces is the number of faces it has, and
+ * the result's index differs from the one asked for when it has no such
+ * face. */
+static const known_face *find_file(loader *L, const pb_font_candidate *c, int *faces)
 {
-    scan_face *faces = NULL;
-    int n = 0, cap = 0, best = 0, best_score = -1;
-    char why[200];
-    if (scan_file(L, path, -1, &faces, &n, &cap, why, sizeof why)) {
-        char *folded = fold(family);
-        for (int i = 0; i < n; i++) {
-            int s = match_score(&faces[i], folded);
-            if (s >= 0 && (best_score < 0 || s < best_score)) {
-                best_score = s;
-                best = faces[i].index;
-            }
-        }
-        free(folded);
+    const known_face *exact = NULL, *folded = NULL;
+    for (int i = 0; i < L->nknown; i++) {
+        const known_face *k = &L->known[i];
+        if ((exact || folded) && k->tier != (exact ? exact : folded)->tier)
+            break; /* the folder that has it decides */
+        if (!exact && strcmp(k->base, c->file) == 0)
+            exact = k;
+        else if (!folded && strcasecmp(k->base, c->file) == 0)
+            folded = k;
     }
-    free_scan(faces, n);
-    return best;
+    const known_face *hit = exact ? exact : folded;
+    if (!hit)
+        return NULL;
+    char *family = c->family && *c->family && c->index == 0 ? fold(c->family) : NULL;
+    const known_face *pick = NULL, *zero = NULL;
+    int best = -1;
+    *faces = 0;
+    for (int i = 0; i < L->nknown; i++) {
+        const known_face *k = &L->known[i];
+        if (strcmp(k->file, hit->file) != 0)
+            continue;
+        (*faces)++;
+        if (k->index == 0 && !zero)
+            zero = k;
+        if (family) {
+            int s = match_score(k->pattern, family);
+            if (s >= 0 && (best < 0 || s < best)) {
+                best = s;
+                pick = k;
+            }
+        } else if (k->index == c->index && !pick) {
+            pick = k;
+        }
+    }
+    free(family);
+    return pick ? pick : zero ? zero : hit;
+}
+
+/* A file of that name directly in one of paiban's folders that fontconfig
+ * did not take (not a font, or damaged): its path (arena), or NULL. */
+static const char *rejected_file(loader *L, const char *name, pb_arena *a)
+{
+    const pb_font_dirs *d = L->dirs;
+    for (int i = 0; i < d->count; i++) {
+        if (!d->dirs[i] || !*d->dirs[i])
+            continue;
+        char *path = pb_arena_printf(a, "%s/%s", d->dirs[i], name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            return path;
+    }
+    return NULL;
 }
 
 /* Resolves one candidate to a face id, or -1.  *broken is set when a file
  * the candidate names is not a usable font (already reported). */
-static int resolve(loader *L, const pb_font_candidate *c, bool *broken)
+static int resolve(loader *L, const pb_font_candidate *c, bool *broken, pb_arena *a)
 {
     char why[240];
     bool has_family = c->family && *c->family;
     if (c->file && *c->file) {
-        const char *path = find_file(L, c->file);
+        int faces = 0;
+        const known_face *k = find_file(L, c, &faces);
+        const char *path = k ? k->file : rejected_file(L, c->file, a);
         if (path) {
-            int index = c->index;
-            if (index == 0 && has_family)
-                index = face_in_file(L, path, c->family);
-            int id = open_face(L, path, index, why, sizeof why);
+            int id = -1;
+            if (k && c->index != 0 && k->index != c->index)
+                snprintf(why, sizeof why, "the file has %d face%s, there is no face %d", faces,
+                         faces == 1 ? "" : "s", c->index);
+            else
+                id = open_face(L, path, k ? k->index : c->index, k ? k->pattern : NULL, why,
+                               sizeof why);
             if (id < 0) {
                 pb_diag_error(L->diag, PB_ERR_LAYOUT, c->source, c->path, "%s: %s", path,
                               why);
@@ -1268,33 +848,29 @@ static int resolve(loader *L, const pb_font_candidate *c, bool *broken)
     }
     if (!has_family)
         return -1;
-    scan_all(L);
     char *folded = fold(c->family);
-    int id = -1;
-    bool *tried = pb_xcalloc((size_t)L->nscan + 1, sizeof *tried);
-    for (;;) {
-        int best = -1, best_score = -1;
-        for (int i = 0; i < L->nscan; i++) {
-            if (tried[i])
-                continue;
-            int s = match_score(&L->scan[i], folded);
-            if (s >= 0 && (best_score < 0 || s < best_score)) {
-                best_score = s;
-                best = i;
-            }
-        }
-        if (best < 0)
-            break;
-        tried[best] = true;
-        const char *path = L->files[L->scan[best].file].path;
-        id = open_face(L, path, L->scan[best].index, why, sizeof why);
-        if (id >= 0)
-            break;
-        pb_diag_warning(L->diag, path, NULL, "%s; skipped", why);
-    }
-    free(tried);
+    int *score = pb_arena_calloc(a, (size_t)L->nknown + 1, sizeof *score);
+    for (int i = 0; i < L->nknown; i++)
+        score[i] = match_score(L->known[i].pattern, folded);
     free(folded);
-    return id;
+    /* best score first; then paiban's folders before the system's, in
+       fontconfig's order */
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < L->nknown; i++)
+            if (score[i] >= 0 &&
+                (best < 0 || score[i] < score[best] ||
+                 (score[i] == score[best] && L->known[i].tier < L->known[best].tier)))
+                best = i;
+        if (best < 0)
+            return -1;
+        score[best] = -1;
+        const known_face *k = &L->known[best];
+        int id = open_face(L, k->file, k->index, k->pattern, why, sizeof why);
+        if (id >= 0)
+            return id;
+        pb_diag_warning(L->diag, k->file, NULL, "%s; skipped", why);
+    }
 }
 
 /* "family \"X\" or file Y#2, ..." within about limit bytes. */
@@ -1327,41 +903,31 @@ static void describe_dirs(const pb_font_dirs *dirs, char *out, size_t limit)
     out[0] = 0;
     for (int i = 0; dirs && i < dirs->count; i++) {
         const char *d = dirs->dirs[i] ? dirs->dirs[i] : "";
-        if (k + strlen(d) + 2 + 16 > limit) {
+        if (k + strlen(d) + 2 + 40 > limit) {
             snprintf(out + k, limit - k, ", ...");
             return;
         }
         k += (size_t)snprintf(out + k, limit - k, "%s%s", i ? ", " : "", d);
     }
-    if (k == 0)
+    if (dirs && dirs->system_fonts)
+        snprintf(out + k, limit - k, "%sthe fonts fontconfig knows", k ? ", " : "");
+    else if (k == 0)
         snprintf(out, limit, "(no folders)");
 }
 
-pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
-                          pb_diag *diag)
+static void resolve_roles(loader *L, const pb_layout *layout, pb_arena *a)
 {
-    pb_fontset *fs = pb_xcalloc(1, sizeof *fs);
-    FT_Error e = FT_Init_FreeType(&fs->ft);
-    if (e) {
-        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL,
-                      "FreeType cannot start (error 0x%02X: %s)", (unsigned)e,
-                      ft_error_text(e));
-        free(fs);
-        return NULL;
-    }
-    int errors_before = diag->errors;
-    loader L = {.fs = fs, .dirs = dirs, .diag = diag, .gb = (iconv_t)-1};
-
-    fs->nroles = layout->nroles;
-    fs->roles = pb_xcalloc((size_t)fs->nroles + 1, sizeof *fs->roles);
+    pb_fontset *fs = L->fs;
+    fs->roles = pb_xcalloc((size_t)layout->nroles + 1, sizeof *fs->roles);
     for (int r = 0; r < layout->nroles; r++) {
         const pb_font_role *role = &layout->roles[r];
         role_chain *chain = &fs->roles[r];
+        fs->nroles = r + 1;
         chain->name = pb_xstrdup(role->name ? role->name : "");
         chain->faces = pb_xcalloc((size_t)role->ncandidates + 1, sizeof *chain->faces);
         bool broken = false;
         for (int i = 0; i < role->ncandidates; i++) {
-            int id = resolve(&L, &role->candidates[i], &broken);
+            int id = resolve(L, &role->candidates[i], &broken, a);
             if (id < 0)
                 continue;
             bool dup = false;
@@ -1372,10 +938,10 @@ pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
         }
         if (chain->nfaces == 0 && !broken) {
             const pb_font_candidate *first = role->ncandidates ? &role->candidates[0] : NULL;
-            char tried[560], where[300];
+            char tried[560], where[400];
             describe_candidates(role, tried, sizeof tried);
-            describe_dirs(dirs, where, sizeof where);
-            pb_diag_error(diag, PB_ERR_LAYOUT,
+            describe_dirs(L->dirs, where, sizeof where);
+            pb_diag_error(L->diag, PB_ERR_LAYOUT,
                           first && first->source ? first->source : role->source,
                           first && first->path ? first->path : role->path,
                           "font role \"%s\": none of its fonts was found (tried: %s; "
@@ -1383,16 +949,83 @@ pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
                           chain->name, role->ncandidates ? tried : "no candidates", where);
         }
     }
+}
 
-    for (int i = 0; i < L.nfiles; i++)
-        free(L.files[i].path);
-    free(L.files);
-    free(L.visited);
-    free_scan(L.scan, L.nscan);
-    free(L.keys);
-    if (L.gb != (iconv_t)-1)
-        iconv_close(L.gb);
+static void loader_done(loader *L)
+{
+    if (L->own_set)
+        FcFontSetDestroy(L->own_set);
+    if (L->own)
+        FcConfigDestroy(L->own);
+    if (L->sys)
+        FcConfigDestroy(L->sys);
+    L->own_set = NULL;
+    L->own = L->sys = NULL;
+    free(L->known);
+    free(L->visited);
+    free(L->keys);
+    L->known = NULL;
+    L->visited = NULL;
+    L->keys = NULL;
+}
 
+typedef struct load_state {
+    loader L;
+    const pb_layout *layout;
+    pb_arena *arena;      /* owned: scratch */
+} load_state;
+
+static void load(load_state *s)
+{
+    s->arena = pb_arena_new();
+    find_faces(&s->L, s->arena);
+    if (!s->L.own_set) {
+        pb_diag_error(s->L.diag, PB_ERR_INTERNAL, NULL, NULL, "fontconfig cannot start");
+        return;
+    }
+    resolve_roles(&s->L, s->layout, s->arena);
+}
+
+/* Runs load(); running out of memory frees what was made and passes the
+ * jump on. */
+static void load_guarded(load_state *s)
+{
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        loader_done(&s->L);
+        pb_fonts_free(s->L.fs);
+        pb_arena_free(s->arena);
+        pb_oom_rethrow();
+    }
+    load(s);
+    pb_oom_leave(&scope);
+}
+
+pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
+                          pb_diag *diag)
+{
+    pb_fontset *fs = pb_xcalloc(1, sizeof *fs);
+    if (!fs)
+        return NULL;
+    FT_Error e = FT_Init_FreeType(&fs->ft);
+    if (e) {
+        free(fs);
+        if (e == FT_Err_Out_Of_Memory && pb_oom_armed())
+            pb_oom_rethrow();
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL,
+                      "FreeType cannot start (error 0x%02X: %s)", (unsigned)e,
+                      ft_error_text(e));
+        return NULL;
+    }
+    static const pb_font_dirs none = {0};
+    int errors_before = diag->errors;
+    load_state s = {.L = {.fs = fs, .dirs = dirs ? dirs : &none, .diag = diag},
+                    .layout = layout};
+    load_guarded(&s);
+    loader_done(&s.L);
+    pb_arena_free(s.arena);
     if (diag->errors > errors_before) {
         pb_fonts_free(fs);
         return NULL;
@@ -1404,16 +1037,8 @@ void pb_fonts_free(pb_fontset *fs)
 {
     if (!fs)
         return;
-    for (int i = 0; i < fs->nfaces; i++) {
-        pb_face *f = fs->faces[i];
-        hb_font_destroy(f->hb_font);
-        hb_face_destroy(f->hb_face);
-        FT_Done_Face((FT_Face)f->ft_face);
-        free(f->file);
-        free(f->family);
-        free(f->postscript_name);
-        free(f);
-    }
+    while (fs->nfaces > 0)
+        drop_last_face(fs);
     free(fs->faces);
     for (int r = 0; r < fs->nroles; r++) {
         free(fs->roles[r].name);

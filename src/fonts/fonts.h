@@ -32,24 +32,31 @@ typedef struct pb_face {
     void *ft_face;        /* owned: FT_Face (fonts.c only) */
 } pb_face;
 
-/* Folders searched for font files, in order. */
+/* Where fonts are found: paiban's folders, in order, then (with
+ * system_fonts) the fonts fontconfig's own configuration lists. */
 typedef struct pb_font_dirs {
     const char **dirs;    /* borrowed */
     int count;
     const bool *flat;     /* borrowed, may be NULL: flat[i] searches dirs[i]
                              without its subfolders (a report's folder may
                              be a large home folder) */
-    const char *cache_dir; /* where the family names read are kept, or NULL */
+    bool system_fonts;    /* also the system's and the user's fonts */
+    const char *config;   /* a fontconfig file read after the system's
+                             configuration (fonts/fonts.conf), or NULL */
+    const char *cache_dir; /* where fontconfig may keep its scans of
+                             paiban's folders, or NULL: nowhere */
 } pb_font_dirs;
 
 typedef struct pb_fontset pb_fontset;
 
-/* Resolves every role of the layout: for each candidate, a file whose name
- * matches `file` in one of the folders (searched recursively), else a face
- * whose family name matches `family`.  A role whose candidates are all
- * missing is an error (PB_ERR_LAYOUT) naming the role and what was tried.
- * Files that are not fonts are skipped with a warning when found by a
- * family scan, and are an error when named by `file`. */
+/* Resolves every role of the layout through fontconfig: for each
+ * candidate, a font file named `file` in the best-ranked folder that has
+ * one, else a face one of whose names (family in any language, or full
+ * name) is `family`.  A role whose candidates are all missing is an error
+ * (PB_ERR_LAYOUT) naming the role and what was tried.  A file named by
+ * `file` that is not a usable font is an error; one found by family is
+ * skipped with a warning, as is a file named like a font beside the
+ * report or the layout that fontconfig cannot read. */
 pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
                           pb_diag *diag);
 void pb_fonts_free(pb_fontset *fs);

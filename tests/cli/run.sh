@@ -162,5 +162,33 @@ usage "no report" "paiban: no report given" "$paiban" render -o x.pdf
 usage "check --format" "paiban: --format takes text or json, got 'xml'" \
   "$paiban" check --format=xml "$good"
 
+# ---- the documentation keeps up with the program ------------------------------
+version=$("$paiban" --version | cut -d' ' -f2)
+for page in "$root/man/paiban.1" "$root/man/paiban.5"; do
+  check "$(basename "$page") is of version $version" \
+    'grep -q "^\.TH PAIBAN [15] \"\" \"paiban $version\"" "$page"'
+  if command -v man > /dev/null; then
+    LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" > man.txt 2> man.err
+    check "$(basename "$page") formats without warnings" '[ -s man.txt ] && [ ! -s man.err ]'
+  fi
+done
+for cmd in $commands; do
+  for opt in $("$paiban" "$cmd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+    check "paiban.1 describes $cmd $opt" 'grep -q -- "$man_opt" "$root/man/paiban.1"'
+  done
+done
+# bash completion, from paiban's own --help
+if command -v bash > /dev/null; then
+  bindir=$(dirname "$paiban")
+  got=$(PATH=$bindir:$PATH bash -c '. "$1"; COMP_WORDS=(paiban ch); COMP_CWORD=1; _paiban
+        echo "${COMPREPLY[*]}"; COMP_WORDS=(paiban render --fo); COMP_CWORD=2; _paiban
+        echo "${COMPREPLY[*]}"; COMP_WORDS=(paiban check --format j); COMP_CWORD=3; _paiban
+        echo "${COMPREPLY[*]}"; COMP_WORDS=(paiban render -l gbt); COMP_CWORD=3; _paiban
+        echo "${COMPREPLY[*]}"' _ "$root/completion/paiban.bash")
+  check "bash completion: commands, options, values, layout names" \
+    '[ "$got" = "$(printf "check\n--font-dir --force\njson\ngbt9704")" ]'
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

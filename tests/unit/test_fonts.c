@@ -15,11 +15,9 @@
 #define ARPHIC "/usr/share/fonts/truetype/arphic"
 #define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai"
 
-static const char *system_dirs[] = {
-    "/usr/share/fonts", "/usr/local/share/fonts",
-    "/usr/share/texlive/texmf-dist/fonts/opentype",
-};
-static const pb_font_dirs sys = {.dirs = system_dirs, .count = 3};
+/* The fonts fontconfig knows, with paiban's fonts/fonts.conf (Fandol). */
+static const pb_font_dirs sys = {.system_fonts = true,
+                                 .config = PAIBAN_SOURCE_DIR "/fonts/fonts.conf"};
 
 static pb_font_candidate cand(const char *family, const char *file, int index,
                               const char *path)
@@ -273,12 +271,35 @@ static void test_missing_role(void)
           d.errors);
     const char *want = "test-layout.json: fonts.kai[0]: font role \"kai\": none of its fonts "
                        "was found (tried: KAITI_GB2312.TTF or \"楷体_GB2312\", nosuch.ttf#3; "
-                       "searched: /usr/share/fonts, /usr/local/share/fonts, "
-                       "/usr/share/texlive/texmf-dist/fonts/opentype)";
+                       "searched: the fonts fontconfig knows)";
     CHECK(d.count >= 1 && strcmp(d.messages[0].text, want) == 0, "got: %s",
           d.count ? d.messages[0].text : "nothing");
     CHECK(any_message(&d, PB_ERROR, "test-layout.json: fonts: font role \"empty\""),
           "role without candidates");
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
+/* Without the system's fonts only paiban's folders count. */
+static void test_no_system_fonts(void)
+{
+    pb_font_candidate c[] = {cand("Noto Serif CJK SC", "NotoSerifCJK-Regular.ttc", 2,
+                                  "fonts.song[0]")};
+    pb_font_role roles[] = {role("song", c, 1)};
+    pb_layout l = layout_of(roles, 1);
+    const char *dirs[] = {FANDOL};
+    pb_font_dirs fd = {.dirs = dirs, .count = 1};
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &fd, &d);
+    CHECK(!fs && d.count == 1 && strstr(d.messages[0].text, "searched: " FANDOL ")"),
+          "%s", d.count ? d.messages[0].text : "nothing");
+    pb_diag_free(&d);
+    fd.system_fonts = true;
+    pb_diag_init(&d);
+    fs = pb_fonts_load(&l, &fd, &d);
+    CHECK(fs && ends_with(primary(fs, "song")->file, "/NotoSerifCJK-Regular.ttc"),
+          "with the system's fonts");
     pb_fonts_free(fs);
     pb_diag_free(&d);
 }
@@ -363,23 +384,29 @@ static void test_bad_files(void)
     expect_broken("cut.otf", "not a usable font file (FreeType error 0x");
     expect_broken("cut.ttf", "not a usable font file (truncated or damaged: table '");
 
-    /* the same files met by a family scan are skipped with a warning */
+    /* beside a report (a flat folder), files named like fonts that are
+       none are skipped with a warning, and a damaged font that a family
+       finds is skipped for the next */
     char dir[128];
     snprintf(dir, sizeof dir, "%s/bad", tmp);
     const char *dirs[] = {dir, FANDOL};
-    pb_font_dirs fd = {.dirs = dirs, .count = 2};
+    const bool flat[] = {true, false};
+    pb_font_dirs fd = {.dirs = dirs, .count = 2, .flat = flat};
     pb_font_candidate c[] = {cand("FandolFang", NULL, 0, "fonts.fangsong[0]")};
     pb_font_role roles[] = {role("fangsong", c, 1)};
     pb_layout l = layout_of(roles, 1);
     pb_diag d;
     pb_diag_init(&d);
     pb_fontset *fs = pb_fonts_load(&l, &fd, &d);
-    CHECK(fs && d.errors == 0, "family scan past broken files");
-    CHECK(any_message(&d, PB_WARNING, "/bad/bogus.ttf: not an OpenType or TrueType font"),
+    CHECK(fs && d.errors == 0 && ends_with(primary(fs, "fangsong")->file,
+                                          FANDOL "/FandolFang-Regular.otf"),
+          "family found past broken files");
+    CHECK(any_message(&d, PB_WARNING, "/bad/bogus.ttf: not an OpenType or TrueType font; "
+                                      "skipped"),
           "warning for bogus.ttf");
-    CHECK(any_message(&d, PB_WARNING, "/bad/cut.ttf: truncated or damaged"),
-          "warning for cut.ttf");
-    if (d.errors)
+    CHECK(any_message(&d, PB_WARNING, "/bad/cut.otf: truncated or damaged: table '"),
+          "warning for cut.otf");
+    if (!CHECK(d.count == 2, "2 warnings"))
         print_messages(&d);
     pb_fonts_free(fs);
     pb_diag_free(&d);
@@ -423,6 +450,7 @@ int main(void)
     test_families();
     test_chain();
     test_missing_role();
+    test_no_system_fonts();
     test_bad_files();
     remove_bad_fonts();
     return test_summary();

@@ -82,11 +82,21 @@ static void on_message(void *user, const pb_message *m)
         s->out_of_memory++;
 }
 
+static char cache_dir[64] = "/tmp/pb-test-oom-XXXXXX";
+
+/* An engine on the source tree's data; with system_fonts 0 it finds the
+ * fonts only in the Fandol and Noto folders, through a cache of its own
+ * (fast to make again and again). */
 static pb_engine *new_engine(seen *s, int system_fonts)
 {
     pb_options *o = pb_options_new();
     pb_options_set_data_dir(o, test_data_dir());
     pb_options_set_system_fonts(o, system_fonts);
+    if (!system_fonts) {
+        pb_options_add_font_dir(o, "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol");
+        pb_options_add_font_dir(o, "/usr/share/fonts/opentype/noto");
+        pb_options_set_cache_dir(o, cache_dir);
+    }
     pb_options_set_message_callback(o, on_message, s);
     pb_engine *e = NULL;
     pb_status st = pb_engine_new(o, &e);
@@ -154,11 +164,22 @@ static void test_first_render(const char *report, size_t len)
     pb_request_set_report_bytes(r, "features.json", report, len);
     long total = render_failing(e, r, 0, __LINE__);
     pb_engine_free(e);
-    printf("first render of features.json: %ld allocations\n", total);
+    printf("first render of features.json, system fonts: %ld allocations\n", total);
     CHECK(total > 100, "allocations were counted (%ld): is malloc wrapped?", total);
-    long step = total / 300 + 1;
-    for (long at = 1; at <= total; at += step) {
+    for (long at = 1; at <= total; at += total / 40 + 1) {
         e = new_engine(&s0, 1);
+        render_failing(e, r, at, __LINE__);
+        render_failing(e, r, 0, __LINE__);
+        pb_engine_free(e);
+    }
+    /* every allocation, with the fonts of two folders and a cache */
+    e = new_engine(&s0, 0);
+    total = render_failing(e, r, 0, __LINE__);
+    pb_engine_free(e);
+    printf("first render of features.json, font folders: %ld allocations\n", total);
+    long step = total / 1000 + 1; /* every one, as long as there are few */
+    for (long at = 1; at <= total; at += step) {
+        e = new_engine(&s0, 0);
         render_failing(e, r, at, __LINE__);
         render_failing(e, r, 0, __LINE__);
         pb_engine_free(e);
@@ -239,11 +260,17 @@ int main(void)
     snprintf(path, sizeof path, "%s/tests/fixtures/features.json", test_data_dir());
     size_t len = 0;
     char *report = read_all(path, &len);
+    if (!mkdtemp(cache_dir))
+        return 1;
     if (!CHECK(report != NULL, "cannot read %s", path))
         return test_summary();
     test_later_renders(report, len);
     test_first_render(report, len);
     test_check_and_setup();
     free(report);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache_dir);
+    int st;
+    free(test_run(cmd, &st));
     return test_summary();
 }
