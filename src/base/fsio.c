@@ -176,6 +176,7 @@ typedef struct out_target {
     char path[PATH_MAX]; /* the name created, replaced or opened */
     bool via_link;       /* reached through a symbolic link */
     bool dangling;       /* a link to a name that does not exist */
+    bool planted;        /* a link someone else left in a shared folder */
     struct stat st;      /* OUT_FILE: the file being replaced */
 } out_target;
 
@@ -188,6 +189,21 @@ static bool on_procfs(const char *path)
     struct statfs fs;
     return split_path(path, dir, base) && statfs(dir, &fs) == 0 &&
            fs.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */;
+}
+
+/* A link in a shared folder (sticky and writable by all, like /tmp) that
+ * belongs neither to this user nor to the folder's owner: someone else
+ * put it there, and following it would write where they chose.  The
+ * kernel's fs.protected_symlinks rule, applied whatever the sysctl says
+ * (paiban follows links itself, one hop at a time). */
+static bool planted(const char *link, const struct stat *st)
+{
+    char dir[PATH_MAX], base[PATH_MAX];
+    struct stat d;
+    if (!split_path(link, dir, base) || stat(dir, &d) != 0)
+        return false;
+    return (d.st_mode & S_ISVTX) && (d.st_mode & S_IWOTH) && st->st_uid != geteuid() &&
+           st->st_uid != d.st_uid;
 }
 
 /* Follows path's symbolic links one at a time to what they name.  A link
@@ -219,6 +235,10 @@ static int resolve(const char *path, out_target *t)
             return 0;
         }
         t->via_link = true;
+        if (planted(t->path, &st)) {
+            t->planted = true;
+            return EACCES;
+        }
         if (on_procfs(t->path)) {
             t->kind = OUT_DIRECT;
             return 0;
@@ -346,10 +366,12 @@ static int create_named_temporary(const char *dir, const char *stem, char *tmp)
             return -1;
         }
         /* between the creation and the lock another run's sweep may have
-         * taken it for a leftover: then it is not ours any more */
+         * taken it for a leftover: then it is not ours any more (a file
+         * system without locks: no sweep can take it either) */
         struct stat held, named;
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &held) == 0 &&
-            stat(tmp, &named) == 0 && same_file(&held, &named))
+        bool locked = flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK;
+        if (locked && fstat(fd, &held) == 0 && stat(tmp, &named) == 0 &&
+            same_file(&held, &named))
             return fd;
         close(fd);
     }
@@ -382,8 +404,10 @@ static int replace_anonymous(const out_target *t, const char *dir, const char *s
     int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
     if (fd < 0)
         return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? -1 : errno;
+    /* locked before it has a name, so no sweep ever takes it */
+    (void)flock(fd, LOCK_EX);
     int err = 0;
-    if (flock(fd, LOCK_EX) != 0 || !write_all(fd, data, len))
+    if (!write_all(fd, data, len))
         err = errno;
     if (!err && t->kind == OUT_FILE) {
         /* the file replaced keeps its owner (where allowed) and mode */
@@ -464,12 +488,20 @@ bool pb_write_file_how(const char *path, const void *data, size_t len, bool anon
                       "cannot write: it is a symbolic link to %s, which does not exist", t.path);
         return false;
     }
+    if (t.planted) {
+        pb_diag_error(diag, PB_ERR_IO, path, NULL,
+                      "cannot write: it is a symbolic link that another user left in a "
+                      "shared folder (%s)", t.path);
+        return false;
+    }
     if (err) {
         pb_diag_error(diag, PB_ERR_IO, path, NULL, "cannot write: %s",
                       err == EISDIR ? "it is a folder" : strerror(err));
         return false;
     }
-    err = t.kind == OUT_DIRECT ? write_direct(t.path, data, len)
+    /* a device or descriptor is opened by the name given: the kernel
+     * follows the links (and /proc/self/fd/N leads to the open file) */
+    err = t.kind == OUT_DIRECT ? write_direct(path, data, len)
                                : replace_file(&t, data, len, anonymous);
     if (!err)
         return true;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hostile and unusual output paths: writing never replaces a symbolic link
 # or a device.  A link to an existing file is followed and the file is
-# replaced in its own folder; a link to nothing, or a loop, is refused; a
+# replaced in its own folder; a link to nothing, a loop, or a link another
+# user left in a shared folder like /tmp is refused; a
 # device, FIFO, /dev/stdout or a descriptor is written directly; an
 # existing file keeps its mode and a new one gets the umask's; nothing is
 # left behind.
@@ -65,6 +66,25 @@ check "--dump through a link, keeping a read-only mode (444)" \
 "$paiban" render "$report" --dump target 2> folder.err
 check "--dump to a folder: exit 5" \
   '[ $? = 5 ] && [ "$(cat folder.err)" = "paiban: error: target: cannot write: it is a folder" ]'
+
+# a link another user left in a shared folder (sticky, writable by all)
+mkdir -p shared && chmod 1777 shared
+printf 'precious\n' > precious
+ln -s "$work/precious" shared/mine.pdf
+"$paiban" render "$report" -o shared/mine.pdf 2> /dev/null
+check "a link of one's own in a shared folder is followed" 'cmp -s ref.pdf precious'
+printf 'precious\n' > precious
+if [ "$(id -u)" = 0 ]; then
+  ln -s "$work/precious" shared/planted.pdf
+  chown -h 65534:65534 shared/planted.pdf
+  "$paiban" render "$report" -o shared/planted.pdf 2> planted.err
+  check "a link another user left in a shared folder is refused: exit 5" '[ $? = 5 ]'
+  check "  with its message" '[ "$(cat planted.err)" = "paiban: error: shared/planted.pdf: cannot write: it is a symbolic link that another user left in a shared folder (shared/planted.pdf)" ]'
+  check "  its target untouched" '[ "$(cat precious)" = precious ] && [ -L shared/planted.pdf ]'
+else
+  echo "note: not root, a link of another user cannot be made: skipped"
+  printf 'skipped\n' > planted.err
+fi
 
 # ---- devices, FIFOs, descriptors --------------------------------------------
 ln -s /dev/null to-null
@@ -141,7 +161,7 @@ rm batch-a-link
 check "nothing left behind" 'only target link.pdf chain.pdf chain.dump dangling.pdf dangling.err \
   loop-a.pdf loop-b.pdf loop.err link.err folder-link dump-target dump-link folder.err to-null \
   to-full full.err stdout.pdf appended piped.pdf so so.pdf fd3.pdf fifo from-fifo.pdf to-fifo \
-  from-fifo-link.pdf private.pdf new-077.pdf new-002.pdf batch out'
+  from-fifo-link.pdf private.pdf new-077.pdf new-002.pdf batch out shared precious planted.err'
 check "nothing left behind in the other folders" \
   '[ "$(ls -A target | tr "\n" " ")" = "a.pdf from-folder-link.pdf report.pdf " ] &&
    [ "$(ls -A out | tr "\n" " ")" = "a.pdf b.pdf " ]'
