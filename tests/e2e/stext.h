@@ -165,4 +165,12 @@ static bool load(doc *d, const char *paiban, const char *report, const char *wor
     return true;
 }
 
+static void doc_free(doc *d)
+{
+    free(d->chars);
+    free(d->lines);
+    d->chars = NULL;
+    d->lines = NULL;
+}
+
 #endif

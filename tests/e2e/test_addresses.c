@@ -233,5 +233,6 @@ int main(int argc, char **argv)
         CHECK(found > 0, "\"%s\" is in the text", words[w]);
     }
     free(it);
+    doc_free(&d);
     return test_summary();
 }

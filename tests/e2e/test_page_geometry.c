@@ -209,6 +209,7 @@ static bool render_box(const char *pdf, const char *work, int page, double x0, d
         return false;
     }
     int maxval = 0;
+    img->px = NULL;
     bool ok = fscanf(f, "P5 %d %d %d", &img->w, &img->h, &maxval) == 3 && maxval == 255 &&
               fgetc(f) != EOF;
     if (ok) {
@@ -217,6 +218,10 @@ static bool render_box(const char *pdf, const char *work, int page, double x0, d
              (size_t)img->w * (size_t)img->h;
     }
     fclose(f);
+    if (!ok && img->px) {
+        free(img->px);
+        img->px = NULL;
+    }
     img->x0 = lround(x0 * s) / s;
     img->y0 = lround(y0 * s) / s;
     return ok;
@@ -492,8 +497,12 @@ int main(int argc, char **argv)
     int ndocs = argc - a;
     doc *docs = pb_xcalloc((size_t)ndocs + 1, sizeof *docs);
     for (int i = 0; i < ndocs; i++)
-        if (!load(&docs[i], paiban, argv[a + i], work))
+        if (!load(&docs[i], paiban, argv[a + i], work)) {
+            for (int k = 0; k <= i; k++)
+                doc_free(&docs[k]);
+            free(docs);
             return test_summary();
+        }
 
     measure_pitches(docs, ndocs);
     printf("  grid: columns every %.3f pt, lines every %.3f pt\n", grid_pitch, line_pitch);
@@ -547,5 +556,8 @@ int main(int argc, char **argv)
         CHECK(page[0] && page[0] == page[1], "%s: \"%s\" (page %d) and \"%s\" (page %d) on one page",
               docs[0].name, same[0], page[0], same[1], page[1]);
     }
+    for (int i = 0; i < ndocs; i++)
+        doc_free(&docs[i]);
+    free(docs);
     return test_summary();
 }

@@ -268,8 +268,11 @@ int main(int argc, char **argv)
         int st;
         free(test_run(cmd, &st));
         cells cs = {NULL, 0};
-        if (!CHECK(st == 0 && read_cells(dump, &cs), "%s: the dump lists the cells", d.name))
+        if (!CHECK(st == 0 && read_cells(dump, &cs), "%s: the dump lists the cells", d.name)) {
+            free(cs.c);
+            doc_free(&d);
             continue;
+        }
         check_cells(&d, &cs);
         if (one[0]) {
             int p0 = page_of(&d, one[0]), p1 = page_of(&d, one[1]);
@@ -279,6 +282,7 @@ int main(int argc, char **argv)
         if (pieces >= 0)
             check_pieces(&d, &cs, pieces);
         free(cs.c);
+        doc_free(&d);
     }
     return test_summary();
 }
