@@ -66,7 +66,7 @@ clean_env paiban --version > version.txt
 check "paiban --version" 'grep -Eq "^paiban [0-9]+\.[0-9]+\.[0-9]+$" version.txt'
 clean_env paiban render "$sample" -o sample.pdf 2> render.err
 check "the installed paiban renders the installed sample" \
-  '[ $? = 0 ] && pdfinfo sample.pdf | grep -q "^Pages: *7$" && qpdf --check sample.pdf > /dev/null'
+  '[ $? = 0 ] && pdftotext sample.pdf - | grep -q "政府信息公开工作年度报告" && qpdf --check sample.pdf > /dev/null'
 clean_env paiban render "$sample" -l nosuch -o nosuch.pdf 2> nosuch.err
 check "its data folder is the prefix's" \
   'grep -qF "no layout \"nosuch\" (no file $prefix/share/paiban/layouts/nosuch.json)" nosuch.err'
@@ -97,7 +97,7 @@ if command -v c++ > /dev/null; then
 fi
 clean_env ./embed "$sample" embed.pdf > embed.out 2> embed.err
 check "embed renders bytes to bytes" \
-  '[ $? = 0 ] && pdfinfo embed.pdf | grep -q "^Pages: *7$" && cmp -s sample.pdf embed.pdf'
+  '[ $? = 0 ] && cmp -s sample.pdf embed.pdf'
 printf '{"meta": {}, "body": []}' > bad.json
 clean_env ./embed bad.json bad.pdf > /dev/null 2> embed-bad.err
 check "embed gets the messages of a bad report through its callback, and status 3" \
