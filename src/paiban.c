@@ -713,6 +713,7 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
             .meta = &report->meta,
             .creation_time = creation_time(e, report->meta.date),
             .compress = 1,
+            .lang = "zh-CN",
         };
         if (!pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag))
             return false;

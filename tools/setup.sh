@@ -9,7 +9,7 @@ PACKAGES="cmake gcc make pkg-config
   libicu-dev zlib1g-dev
   fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
   texlive-lang-chinese
-  poppler-utils qpdf mupdf-tools unicode-data"
+  poppler-utils qpdf mupdf-tools unicode-data liblcms2-utils"
 
 missing=""
 for p in $PACKAGES; do

@@ -18,6 +18,7 @@
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "output/pdf_font.h"
+#include "output/pdf_parts.h"
 
 #ifndef PAIBAN_VERSION
 #define PAIBAN_VERSION "unknown"
@@ -94,15 +95,12 @@ static void put_fx(pdf_buf *b, long long v)
 /* ASCII stays a literal string; anything else becomes UTF-16BE with a
  * byte order mark.  libharu's UTF-8 encoder turns characters above U+FFFF
  * into spaces, so it is not used. */
-static void *text_string(HPDF_Doc pdf, const char *s)
+void *pdf_text_string(HPDF_Doc pdf, const char *s, int max_chars)
 {
     size_t len = strlen(s);
-    /* PDF strings end at 65,535 bytes (libharu fails beyond): a heading
-     * that long is cut in its bookmark */
-    enum { MAX_CHARS = 2000 };
     char *cut = NULL;
     size_t at = 0;
-    for (int n = 0; at < len && n < MAX_CHARS; n++)
+    for (int n = 0; at < len && (max_chars <= 0 || n < max_chars); n++)
         pb_utf8_next(s, len, &at);
     if (at < len) {
         cut = pb_xmalloc(at + 4);
@@ -147,28 +145,34 @@ static void *text_string(HPDF_Doc pdf, const char *s)
 static void set_info(ctx *c, const char *key, const char *value)
 {
     if (value && *value)
-        HPDF_Dict_Add(c->pdf->info, key, text_string(c->pdf, value));
+        HPDF_Dict_Add(c->pdf->info, key, pdf_text_string(c->pdf, value, 0));
 }
 
-static bool write_info(ctx *c, const pb_pdf_options *opt)
+/* The Info dictionary; *info gets the same values for the XMP metadata
+ * (its strings live as long as opt and prod). */
+static bool write_info(ctx *c, const pb_pdf_options *opt, char prod[128], pdf_doc_info *info)
 {
     c->what = "document information";
-    const char *producer = "paiban " PAIBAN_VERSION;
+    const char *creator = "paiban " PAIBAN_VERSION;
     /* creates the info dictionary if libharu has not */
-    HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, producer);
+    HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, creator);
     if (!hpdf_ok(c))
         return false;
-    char prod[128];
-    snprintf(prod, sizeof prod, "%s (libharu %s, HarfBuzz %s)", producer, HPDF_GetVersion(),
+    snprintf(prod, 128, "%s (libharu %s, HarfBuzz %s)", creator, HPDF_GetVersion(),
              hb_version_string());
     set_info(c, "Producer", prod);
-    if (opt && opt->meta) {
+    *info = (pdf_doc_info){.creator = creator, .producer = prod, .time = opt->creation_time};
+    if (opt->meta) {
         set_info(c, "Title", opt->meta->title);
         set_info(c, "Author", opt->meta->issuer);
         set_info(c, "Subject", opt->meta->subject);
         set_info(c, "Keywords", opt->meta->keywords);
+        info->title = opt->meta->title;
+        info->author = opt->meta->issuer;
+        info->subject = opt->meta->subject;
+        info->keywords = opt->meta->keywords;
     }
-    if (opt && opt->creation_time >= 0) {
+    if (opt->creation_time >= 0) {
         time_t t = (time_t)opt->creation_time;
         struct tm tm;
         if (!gmtime_r(&t, &tm)) {
@@ -422,7 +426,9 @@ static bool write_outline(ctx *c, const pb_pages *pages, HPDF_Page *page_objs)
             hpdf_ok(c);
             return false;
         }
-        HPDF_Dict_Add(o, "Title", text_string(c->pdf, e->title ? e->title : ""));
+        /* PDF strings end at 65,535 bytes (libharu fails beyond): a heading
+         * that long is cut in its bookmark */
+        HPDF_Dict_Add(o, "Title", pdf_text_string(c->pdf, e->title ? e->title : "", 2000));
 
         /* [page /XYZ 0 top null]: null keeps the reader's zoom */
         HPDF_Page page = page_objs[e->page - 1];
@@ -504,9 +510,11 @@ static bool save(ctx *c, unsigned char **out, size_t *out_len)
     return true;
 }
 
-bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf_options *opt,
+bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf_options *opts,
                   unsigned char **out, size_t *out_len, pb_diag *diag)
 {
+    const pb_pdf_options defaults = {.creation_time = -1, .compress = 1};
+    const pb_pdf_options *opt = opts ? opts : &defaults;
     *out = NULL;
     *out_len = 0;
     if (pages->npages < 1) {
@@ -525,12 +533,12 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     bool need_pdf16 = false;
     bool ok = true;
 
-    if (!opt || opt->compress)
+    if (opt->compress)
         HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL);
     ok = hpdf_ok(&c) && collect_glyphs(&c, pages, &fonts);
     if (ok) {
         c.what = "fonts";
-        ok = pdf_fonts_embed(&fonts, c.pdf, !opt || opt->compress, &need_pdf16, diag);
+        ok = pdf_fonts_embed(&fonts, c.pdf, opt->compress, &need_pdf16, diag);
         ok = hpdf_ok(&c) && ok;
     }
     for (int p = 0; ok && p < pages->npages; p++) {
@@ -538,10 +546,26 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         ok = write_page(&c, pages, &pages->pages[p], &fonts, &page_objs[p]);
     }
     c.page = 0;
-    ok = ok && write_outline(&c, pages, page_objs) && write_info(&c, opt);
+    char prod[128];
+    pdf_doc_info info;
+    ok = ok && write_outline(&c, pages, page_objs) && write_info(&c, opt, prod, &info);
     if (ok && need_pdf16 && c.pdf->pdf_version < HPDF_VER_16)
         c.pdf->pdf_version = HPDF_VER_16;
+    if (ok && !opt->plain) {
+        /* PDF/A-3 is PDF 1.7 */
+        c.pdf->pdf_version = HPDF_VER_17;
+        c.what = "archival metadata";
+        ok = pdf_archive_write(c.pdf, opt, &info, false, diag) && pdf_archive_add_id(c.pdf);
+        ok = hpdf_ok(&c) && ok;
+    }
     ok = ok && save(&c, out, out_len);
+    if (ok && !opt->plain && !pdf_archive_set_id(*out, *out_len)) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the file identifier was not written");
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+        ok = false;
+    }
 
     free(page_objs);
     pdf_fonts_free(&fonts);
