@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-/* An ICC version 2.1 display profile of sRGB (IEC 61966-2.1): D50-adapted
- * primaries and the sRGB tone curve sampled at 1024 points.  Built with
- * integer arithmetic only, so it is the same bytes on every machine.
- * Returns a malloc'ed buffer. */
+/* An ICC version 4.2 display profile of sRGB (IEC 61966-2.1): D50-adapted
+ * primaries, the Bradford adaptation from D65, and the sRGB tone curve as
+ * a parametric curve.  The same bytes every time.  Returns a malloc'ed
+ * buffer. */
 unsigned char *pdf_srgb_icc(size_t *len);
 
 #endif

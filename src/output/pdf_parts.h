@@ -40,3 +40,28 @@ bool pdf_archive_add_id(HPDF_Doc pdf);
 bool pdf_archive_set_id(unsigned char *bytes, size_t len);
 
 #endif
+
+/* ---- tagging (pdf_tag.c) ---------------------------------------------- */
+
+#include "layout/structure.h"
+
+/* Marked content and the structure tree of a tagged PDF (ISO 32000-1
+ * 14.7, 14.8).  Page content is marked as it is written: each marked
+ * sequence gets an MCID on its page, tied to a structure element; then
+ * pdf_tag_write writes the tree, the ParentTree and each page's
+ * /StructParents. */
+typedef struct pdf_tagger pdf_tagger;
+
+/* s may be NULL: the tree is then the document element alone. */
+pdf_tagger *pdf_tag_new(const pb_structure *s, int npages);
+void pdf_tag_free(pdf_tagger *t);
+
+/* A new MCID on page (0-based) for element elem (0: the document). */
+int pdf_tag_mcid(pdf_tagger *t, int page, int elem);
+
+/* The structure type of elem, for the tag of its marked content. */
+const char *pdf_tag_type(const pdf_tagger *t, int elem);
+
+/* The StructTreeRoot with every element, the ParentTree, the RoleMap and
+ * the IDTree; /StructParents and /Tabs on every page. */
+bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages);

@@ -28,12 +28,15 @@
 typedef struct qj {
     cJSON *root;
     cJSON *objects;       /* "obj:N 0 R" -> {"value": …} or {"stream": …} */
+    cJSON **by_num;       /* the same, by object number */
+    int nnum;
 } qj;
 
 static inline void qj_free(qj *q)
 {
     if (q) {
         cJSON_Delete(q->root);
+        free(q->by_num);
         free(q);
     }
 }
@@ -60,6 +63,14 @@ static inline qj *qj_load(const char *path)
     qj *q = test_realloc(NULL, sizeof *q);
     q->root = root;
     q->objects = objs;
+    q->nnum = 0;
+    for (cJSON *o = objs->child; o; o = o->next)
+        if (!strncmp(o->string, "obj:", 4) && atoi(o->string + 4) >= q->nnum)
+            q->nnum = atoi(o->string + 4) + 1;
+    q->by_num = calloc((size_t)q->nnum + 1, sizeof *q->by_num);
+    for (cJSON *o = objs->child; o; o = o->next)
+        if (!strncmp(o->string, "obj:", 4) && atoi(o->string + 4) >= 0)
+            q->by_num[atoi(o->string + 4)] = o;
     return q;
 }
 
@@ -75,9 +86,8 @@ static inline bool qj_is_ref(const cJSON *v)
 /* The object entry ({"value"} or {"stream"}) a reference names. */
 static inline cJSON *qj_entry(const qj *q, const char *ref)
 {
-    char key[64];
-    snprintf(key, sizeof key, "obj:%s", ref);
-    return cJSON_GetObjectItemCaseSensitive(q->objects, key);
+    int num = atoi(ref);
+    return num >= 0 && num < q->nnum ? q->by_num[num] : NULL;
 }
 
 /* A value with references followed: a dictionary, array, number, …, or
