@@ -23,6 +23,15 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
 
+# The pdf.js test needs node and npm; a machine may have them from
+# elsewhere than Debian, so the commands are looked for, not the packages.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
+fi
+
 cmake -S . -B build ${PAIBAN_CMAKE_FLAGS:-}
 cmake --build build -j"$(nproc)"
 mkdir -p out

@@ -52,6 +52,8 @@ bool pb_report_data_read(const unsigned char *bytes, size_t len, const char *pdf
         /* only the file's own name: never a folder */
         if (name && strrchr(name, '/'))
             name = strrchr(name, '/') + 1;
+        if (diag->errors > errors)
+            return false; /* damage on the way: the data is not trusted */
         out->data = data;
         out->len = dlen;
         out->name = name && *name ? name : "report.json";
