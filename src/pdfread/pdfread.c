@@ -3,6 +3,7 @@
  * 7.5 (file structure), 7.4.4 (FlateDecode and predictors). */
 #include "pdfread/pdfread.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -760,10 +761,11 @@ static long long field(const unsigned char *b, int w, long long dflt)
 {
     if (w == 0)
         return dflt;
-    long long v = 0;
+    unsigned long long v = 0;
     for (int i = 0; i < w; i++)
         v = v << 8 | b[i];
-    return v;
+    /* 8-byte fields may not fit: such offsets are beyond any file anyway */
+    return v > (unsigned long long)LLONG_MAX ? LLONG_MAX : (long long)v;
 }
 
 /* A cross-reference stream at l.at (PDF 1.5). */
