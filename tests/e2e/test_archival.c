@@ -725,6 +725,9 @@ int main(int argc, char **argv)
     check_objects(a);
     strlist want = expected_texts();
     check_struct_text(a, &want);
+    for (int i = 0; i < want.n; i++)
+        free(want.items[i]);
+    free(want.items);
     qj *q = qj_load(a);
     if (CHECK(q != NULL, "qpdf --json"))
         check_marked_content(q);
