@@ -16,9 +16,10 @@
  *   transicc       (Little CMS) the ICC profile is sRGB;
  *   and two renders are byte-identical.
  * usage: test_archival PAIBAN REPORT.json WORKDIR
- *        [--table KEY SPEC]... [--one-table-pages N]
+ *        [--table KEY SPEC]... [--headers KEY SPEC]... [--one-table-pages N]
  * --table checks cells of the table that has a cell KEY: SPEC is
- * "TEXT|ROLE|SCOPE|ROWSPAN|COLSPAN" (SCOPE "-" for none).
+ * "TEXT|ROLE|SCOPE|ROWSPAN|COLSPAN" (SCOPE "-" for none); --headers KEY
+ * "TEXT|HEADER,…": the value cell TEXT lists those header cells.
  * --one-table-pages: the document's one Table has cells on N pages. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -495,6 +496,8 @@ typedef struct node {
     int rowspan, colspan;
     char scope[16];
     char text[512];
+    char id[32];          /* TH <id>: */
+    char headers[512];    /* /Headers [(id) (id)] */
     int parent;
 } node;
 
@@ -524,6 +527,8 @@ static node *parse_struct_text(const char *pdf, int *count)
                 v[n - 1].rowspan = atoi(s + 9);
             if (n > 0 && !strncmp(s, "/ColSpan ", 9))
                 v[n - 1].colspan = atoi(s + 9);
+            if (n > 0 && !strncmp(s, "/Headers ", 9))
+                snprintf(v[n - 1].headers, sizeof v[n - 1].headers, "%s", s + 9);
             continue;
         }
         if (n == cap)
@@ -534,6 +539,9 @@ static node *parse_struct_text(const char *pdf, int *count)
         x->rowspan = x->colspan = 1;
         size_t tl = strcspn(s, " :");
         snprintf(x->type, sizeof x->type, "%.*s", (int)tl, s);
+        const char *lt = strchr(s, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+        if (lt && gt && gt - lt < (long)sizeof x->id)
+            snprintf(x->id, sizeof x->id, "%.*s", (int)(gt - lt - 1), lt + 1);
         x->parent = -1;
         for (int k = n - 1; k >= 0; k--)
             if (v[k].indent < ind) {
@@ -657,6 +665,43 @@ static void check_table_cell(const node *v, int n, const char *caption, const ch
     CHECK(hits == 1, "%s: one cell %s (found %d)", caption, text, hits);
 }
 
+/* --headers KEY "TEXT|HEADER,HEADER,...": the cell TEXT of the table
+ * lists exactly those header cells (by their text) in /Headers. */
+static void check_headers(const node *v, int n, const char *caption, const char *spec)
+{
+    char text[256], list[1024], buf[600];
+    if (!CHECK(sscanf(spec, "%255[^|]|%1023[^\n]", text, list) == 2, "spec %s", spec))
+        return;
+    int table = find_table(v, n, caption);
+    if (!CHECK(table >= 0, "a Table with a cell %s", caption))
+        return;
+    int cell = -1;
+    for (int i = table + 1; i < n && under(v, i, table); i++) {
+        node_text(&v[i], buf, sizeof buf);
+        if (!strcmp(buf, text) && !strcmp(v[i].type, "TD"))
+            cell = i;
+    }
+    if (!CHECK(cell >= 0 && v[cell].headers[0], "%s: cell %s has /Headers", caption, text))
+        return;
+    /* the texts of the headers it names, in order */
+    char got[1024] = "";
+    for (const char *p = v[cell].headers; (p = strchr(p, '(')); p++) {
+        const char *e = strchr(p, ')');
+        if (!e)
+            break;
+        char id[32];
+        snprintf(id, sizeof id, "%.*s", (int)(e - p - 1), p + 1);
+        for (int i = table + 1; i < n && under(v, i, table); i++)
+            if (!strcmp(v[i].id, id) && !strcmp(v[i].type, "TH")) {
+                node_text(&v[i], buf, sizeof buf);
+                if (got[0])
+                    strncat(got, ",", sizeof got - strlen(got) - 1);
+                strncat(got, buf, sizeof got - strlen(got) - 1);
+            }
+    }
+    CHECK(!strcmp(got, list), "%s: cell %s is headed by %s, want %s", caption, text, got, list);
+}
+
 /* The pages an element's subtree has content on. */
 static void subtree_pages(const qj *q, cJSON *e, char pages[][32], int *np, int depth)
 {
@@ -737,6 +782,9 @@ int main(int argc, char **argv)
     for (int i = 4; i < argc; i++) {
         if (!strcmp(argv[i], "--table") && i + 2 < argc) {
             check_table_cell(v, nn, argv[i + 1], argv[i + 2]);
+            i += 2;
+        } else if (!strcmp(argv[i], "--headers") && i + 2 < argc) {
+            check_headers(v, nn, argv[i + 1], argv[i + 2]);
             i += 2;
         } else if (!strcmp(argv[i], "--one-table-pages") && i + 1 < argc && q) {
             int want = atoi(argv[++i]);
