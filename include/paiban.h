@@ -207,6 +207,18 @@ PB_API void pb_request_set_force(pb_request *request, int force);
 PB_API pb_status pb_request_set_output_file(pb_request *request, const char *pdf_path);
 PB_API pb_status pb_request_set_dump_file(pb_request *request, const char *dump_path);
 
+/* What kind of PDF to make. */
+typedef enum pb_pdf_kind {
+    PB_PDF_LAYOUT = 0,   /* as the layout's "pdf" says (default: archival) */
+    PB_PDF_ARCHIVAL = 1, /* PDF/A-3a and PDF/UA-1: tagged, with XMP metadata,
+                            an sRGB output intent and the report data
+                            embedded (pb_extract gets it back) */
+    PB_PDF_PLAIN = 2     /* none of that: a smaller, untagged PDF */
+} pb_pdf_kind;
+
+/* The kind of PDF (PB_ERR_USAGE for an unknown kind). */
+PB_API pb_status pb_request_set_pdf(pb_request *request, pb_pdf_kind kind);
+
 /* The `user` argument of the message callback for calls with this
  * request (default: the options' user). */
 PB_API void pb_request_set_message_user(pb_request *request, void *user);
@@ -255,6 +267,18 @@ PB_API pb_status pb_check(pb_engine *engine, const pb_request *request,
 PB_API pb_status pb_sum(pb_engine *engine, const char *const *members, int nmembers,
                         const char *layout, const char *base, const char *out_path,
                         char **json, size_t *len);
+/* The report data an archival PDF made by paiban carries, byte for byte
+ * as it was rendered: written to out_path when it is not NULL (atomically,
+ * as pb_render writes), handed back in *data and *len when data is not
+ * NULL (free with pb_free), and its file name ("nangang-2021.json") in
+ * *name when name is not NULL (free with pb_free).  PB_ERR_INPUT when the
+ * file is not a PDF, is damaged, or carries no report data (made by
+ * another program, or a plain PDF); PB_ERR_IO when a file cannot be read
+ * or written.  Messages go to the engine's callback.  Wherever a call
+ * takes last year's report, and for pb_check's report, a PDF made by
+ * paiban stands for the report it carries. */
+PB_API pb_status pb_extract(pb_engine *engine, const char *pdf_path, const char *out_path,
+                            unsigned char **data, size_t *len, char **name);
 
 /* Frees memory paiban handed back (NULL is fine). */
 PB_API void pb_free(void *memory);

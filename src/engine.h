@@ -29,6 +29,7 @@ typedef struct pb_job {
     size_t previous_len;
     bool force;                 /* write even when a rule does not hold (its
                                    messages become warnings) */
+    pb_pdf_kind pdf_kind;       /* archival (default from the layout) or plain */
     const char *out_path;       /* the PDF file; NULL: none */
     const char *dump_path;      /* the dump file; NULL: none */
     unsigned char **pdf;        /* the PDF in memory (malloc'ed), or NULL */

@@ -24,6 +24,7 @@
 #include "output/dump.h"
 #include "output/pdf.h"
 #include "summary/summary.h"
+#include "pdfread/report_data.h"
 
 #ifndef PAIBAN_INSTALL_DATADIR
 #define PAIBAN_INSTALL_DATADIR "/usr/local/share/paiban"
@@ -594,13 +595,79 @@ static void dump_to(const void *arg, FILE *out)
     pb_dump(d->pages, d->fonts, out);
 }
 
-/* The job's report (or previous report), from its file or its bytes. */
-static pb_report *read_report(const char *path, const char *bytes, size_t len,
-                              pb_arena *arena, pb_diag *diag)
+/* Does the file start like a PDF?  (A missing file is left to the
+ * reader that reports it.) */
+static bool file_is_pdf(const char *path)
 {
-    if (bytes)
-        return pb_input_report(path, bytes, len, arena, diag);
-    return pb_input_report_file(path, arena, diag);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char head[5];
+    bool pdf = fread(head, 1, 5, f) == 5 && pb_is_pdf(head, 5);
+    fclose(f);
+    return pdf;
+}
+
+/* The report a paiban PDF carries, parsed; its messages name the PDF and
+ * the embedded file ("LAST.pdf (nangang-2021.json): body[3]: …"). */
+static pb_report *report_in_pdf(const char *path, const char *bytes, size_t len,
+                                pb_arena *arena, pb_diag *diag)
+{
+    char *owned = NULL;
+    if (!bytes) {
+        if (!pb_read_file(path, PB_MAX_PDF_BYTES, PB_ERR_INPUT, &owned, &len, diag))
+            return NULL;
+        bytes = owned;
+    }
+    pb_report_data rd;
+    pb_report *r = NULL;
+    if (pb_report_data_read((const unsigned char *)bytes, len, path, pb_limit_input_bytes(),
+                            arena, &rd, diag)) {
+        const char *name = pb_arena_printf(arena, "%s (%s)", path, rd.name);
+        r = pb_input_report(name, (const char *)rd.data, rd.len, arena, diag);
+        if (r) {
+            /* layouts and fonts are looked up beside the PDF */
+            char *dir = pb_dirname(path);
+            r->dir = pb_arena_strdup(arena, dir);
+            free(dir);
+        }
+    }
+    free(owned);
+    return r;
+}
+
+/* The job's report (or previous report), from its file or its bytes.
+ * pdf_ok: a PDF made by paiban stands for the report it carries; else a
+ * PDF is refused with a hint.  *raw and *raw_len (when raw is not NULL)
+ * get the report's bytes, for the PDF to carry. */
+static pb_report *read_report(const char *path, const char *bytes, size_t len, bool pdf_ok,
+                              pb_arena *arena, const char **raw, size_t *raw_len,
+                              pb_diag *diag)
+{
+    if (bytes ? pb_is_pdf(bytes, len) : file_is_pdf(path)) {
+        if (pdf_ok)
+            return report_in_pdf(path, bytes, len, arena, diag);
+        pb_diag_error(diag, PB_ERR_INPUT, path, NULL,
+                      "is a PDF, not report data; to render the report a PDF made by "
+                      "paiban carries, get it with: paiban extract %s -o REPORT.json",
+                      path);
+        return NULL;
+    }
+    if (!raw)
+        return bytes ? pb_input_report(path, bytes, len, arena, diag)
+                     : pb_input_report_file(path, arena, diag);
+    char *owned = NULL;
+    if (!bytes) {
+        if (!pb_read_file(path, pb_limit_input_bytes(), PB_ERR_INPUT, &owned, &len, diag))
+            return NULL;
+        bytes = owned;
+    }
+    char *copy = pb_arena_alloc(arena, len + 1);
+    memcpy(copy, bytes, len);
+    free(owned);
+    *raw = copy;
+    *raw_len = len;
+    return pb_input_report(path, copy, len, arena, diag);
 }
 
 /* The input stage's last steps and the check stage: the report's layout,
@@ -649,7 +716,8 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
     pb_report *prev = NULL;
     if (job->previous_path || job->previous_bytes) {
         prev = read_report(job->previous_path ? job->previous_path : "previous.json",
-                           job->previous_bytes, job->previous_len, arena, diag);
+                           job->previous_bytes, job->previous_len, true, arena, NULL, NULL,
+                           diag);
         ok = prev && pb_input_bind_tables(prev, layout, arena, diag) && ok;
     }
     if (ok && prev && report->meta.year && prev->meta.year &&
@@ -688,8 +756,8 @@ static long long creation_time(const pb_engine *e, const char *meta_date)
 
 /* The whole pipeline for one parsed report; writes and hands back what
  * the job asks for. */
-static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb_arena *arena,
-                          pb_diag *diag)
+static bool render_report(pb_engine *e, pb_report *report, const char *raw, size_t raw_len,
+                          const pb_job *job, pb_arena *arena, pb_diag *diag)
 {
     pb_findings findings;
     const pb_layout *layout = bind_and_check(e, report, job, NULL, arena, &findings, diag);
@@ -709,10 +777,25 @@ static bool render_report(pb_engine *e, pb_report *report, const pb_job *job, pb
     unsigned char *pdf = NULL;
     size_t pdf_len = 0;
     if (job->out_path || job->pdf) {
+        /* the embedded file's name: the report's, "report.json" for
+         * bytes without a file name */
+        const char *base = strrchr(job->report_path, '/');
+        base = base ? base + 1 : job->report_path;
+        size_t bl = strlen(base);
+        if (bl <= 5 || strcmp(base + bl - 5, ".json") != 0)
+            base = "report.json";
         pb_pdf_options po = {
             .meta = &report->meta,
             .creation_time = creation_time(e, report->meta.date),
             .compress = 1,
+            .plain = job->pdf_kind == PB_PDF_PLAIN ||
+                     (job->pdf_kind == PB_PDF_LAYOUT && layout->pdf_plain),
+            .lang = "zh-CN",
+            .data = (const unsigned char *)raw,
+            .data_len = raw_len,
+            .data_name = base,
+            .layout_name = layout->name,
+            .layout_sha256 = layout->sha256,
         };
         if (!pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag))
             return false;
@@ -769,16 +852,24 @@ struct job_run {
     pb_status check_status;
     /* sum only */
     const pb_sum_job *sum;
+    /* extract only */
+    const char *pdf_path, *extract_out;
+    unsigned char **data;
+    size_t *data_len;
+    char **data_name;
     void (*fn)(job_run *r);
 };
 
 
 static void run_render(job_run *r)
 {
+    const char *raw = NULL;
+    size_t raw_len = 0;
     pb_report *report = read_report(r->job->report_path, r->job->report_bytes,
-                                    r->job->report_len, r->arena, r->diag);
+                                    r->job->report_len, false, r->arena, &raw, &raw_len,
+                                    r->diag);
     if (report)
-        render_report(r->e, report, r->job, r->arena, r->diag);
+        render_report(r->e, report, raw, raw_len, r->job, r->arena, r->diag);
 }
 
 typedef struct findings_args {
@@ -798,7 +889,7 @@ static void findings_to(const void *arg, FILE *out)
 static void run_check(job_run *r)
 {
     pb_report *report = read_report(r->job->report_path, r->job->report_bytes,
-                                    r->job->report_len, r->arena, r->diag);
+                                    r->job->report_len, true, r->arena, NULL, NULL, r->diag);
     pb_findings findings;
     pb_check_options opt = {.strict = r->strict};
     if (!report || !bind_and_check(r->e, report, r->job, &opt, r->arena, &findings, r->diag))
@@ -904,6 +995,28 @@ static void run_sum(job_run *r)
     }
 }
 
+static void run_extract(job_run *r)
+{
+    char *bytes;
+    size_t len;
+    if (!pb_read_file(r->pdf_path, PB_MAX_PDF_BYTES, PB_ERR_INPUT, &bytes, &len, r->diag))
+        return;
+    pb_report_data rd;
+    bool ok = pb_report_data_read((const unsigned char *)bytes, len, r->pdf_path,
+                                  pb_limit_input_bytes(), r->arena, &rd, r->diag);
+    free(bytes);
+    if (!ok || (r->extract_out && !pb_write_file_atomic(r->extract_out, rd.data, rd.len, r->diag)))
+        return;
+    if (r->data) {
+        *r->data = pb_xmalloc(rd.len + 1);
+        memcpy(*r->data, rd.data, rd.len);
+        (*r->data)[rd.len] = 0;
+        *r->data_len = rd.len;
+    }
+    if (r->data_name)
+        *r->data_name = pb_xstrdup(rd.name);
+}
+
 static void run_in_arena(void *arg)
 {
     job_run *r = arg;
@@ -1001,6 +1114,7 @@ typedef struct source {
 struct pb_request {
     source report, layout, previous;
     bool force;
+    pb_pdf_kind pdf_kind;
     char *out_path, *dump_path; /* owned */
     void *message_user;
     bool has_message_user;
@@ -1105,6 +1219,14 @@ void pb_request_set_force(pb_request *r, int force)
     r->force = force != 0;
 }
 
+pb_status pb_request_set_pdf(pb_request *r, pb_pdf_kind kind)
+{
+    if (kind != PB_PDF_LAYOUT && kind != PB_PDF_ARCHIVAL && kind != PB_PDF_PLAIN)
+        return PB_ERR_USAGE;
+    r->pdf_kind = kind;
+    return PB_OK;
+}
+
 static pb_status set_optional(char **slot, const char *s)
 {
     char *copy = NULL;
@@ -1146,6 +1268,7 @@ static pb_job job_of(const pb_request *r)
         .previous_bytes = r->previous.bytes,
         .previous_len = r->previous.len,
         .force = r->force,
+        .pdf_kind = r->pdf_kind,
         .out_path = r->out_path,
         .dump_path = r->dump_path,
     };
@@ -1264,6 +1387,41 @@ pb_status pb_sum(pb_engine *e, const char *const *members, int nmembers, const c
     pb_diag diag;
     pb_diag_init(&diag);
     pb_status st = pb_engine_sum(e, &job, json, len, &diag);
+    pb_diag_deliver(&diag, e->message, e->message_user);
+    pb_diag_free(&diag);
+    return st;
+}
+
+pb_status pb_extract(pb_engine *e, const char *pdf_path, const char *out_path,
+                     unsigned char **data, size_t *len, char **name)
+{
+    if (data)
+        *data = NULL;
+    if (len)
+        *len = 0;
+    if (name)
+        *name = NULL;
+    if (!e || !pdf_path)
+        return misuse(e, NULL, "pb_extract: no PDF given");
+    if (data && !len)
+        return misuse(e, NULL, "pb_extract: a pointer without its length");
+    pb_diag diag;
+    pb_diag_init(&diag);
+    job_run r = {.e = e, .diag = &diag, .fn = run_extract, .pdf_path = pdf_path,
+                 .extract_out = out_path, .data = data, .data_len = len, .data_name = name};
+    run_job(&r);
+    pb_status st = status_of(&diag);
+    if (st != PB_OK) {
+        if (data && *data) {
+            free(*data);
+            *data = NULL;
+            *len = 0;
+        }
+        if (name && *name) {
+            free(*name);
+            *name = NULL;
+        }
+    }
     pb_diag_deliver(&diag, e->message, e->message_user);
     pb_diag_free(&diag);
     return st;

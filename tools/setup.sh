@@ -9,7 +9,7 @@ PACKAGES="cmake gcc make pkg-config
   libicu-dev zlib1g-dev
   fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
   texlive-lang-chinese
-  poppler-utils qpdf mupdf-tools unicode-data"
+  poppler-utils qpdf mupdf-tools unicode-data liblcms2-utils"
 
 missing=""
 for p in $PACKAGES; do
@@ -21,6 +21,15 @@ if [ -n "$missing" ]; then
   [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
+fi
+
+# The pdf.js test needs node and npm; a machine may have them from
+# elsewhere than Debian, so the commands are looked for, not the packages.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
 fi
 
 cmake -S . -B build ${PAIBAN_CMAKE_FLAGS:-}

@@ -8,6 +8,10 @@
 /* Size of one input file: report, layout or font catalog. */
 #define PB_MAX_INPUT_BYTES (16u * 1024u * 1024u)
 
+/* A PDF read for the report data it carries (paiban extract, a PDF as
+ * last year's report). */
+#define PB_MAX_PDF_BYTES (512u * 1024u * 1024u)
+
 /* Nesting of JSON arrays and objects. */
 #define PB_MAX_JSON_DEPTH 64
 

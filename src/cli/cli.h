@@ -82,5 +82,6 @@ char *cli_xstrdup(const char *s);
 int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_sum(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 #endif

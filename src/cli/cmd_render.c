@@ -67,8 +67,8 @@ static void free_job(job_result *j)
 
 /* A request for one report of the command line, to a file or memory. */
 static pb_status make_request(pb_request **out, const char *report, const char *layout,
-                              const char *previous, bool force, const char *pdf_path,
-                              const char *dump_path)
+                              const char *previous, bool force, pb_pdf_kind pdf,
+                              const char *pdf_path, const char *dump_path)
 {
     pb_request *r = pb_request_new();
     *out = r;
@@ -84,6 +84,8 @@ static pb_status make_request(pb_request **out, const char *report, const char *
     if (st == PB_OK && dump_path)
         st = pb_request_set_dump_file(r, dump_path);
     pb_request_set_force(r, force);
+    if (st == PB_OK)
+        st = pb_request_set_pdf(r, pdf);
     return st;
 }
 
@@ -92,6 +94,7 @@ typedef struct pool {
     const char *layout;
     const char *previous; /* --previous, for every report */
     bool force;
+    pb_pdf_kind pdf;
     job_result *jobs;
     int njobs;
     atomic_int next;      /* next job to take */
@@ -137,7 +140,7 @@ static void *worker(void *arg)
             break;
         job_result *j = &p->jobs[i];
         pb_request *req;
-        j->status = make_request(&req, j->report, p->layout, p->previous, p->force, j->out,
+        j->status = make_request(&req, j->report, p->layout, p->previous, p->force, p->pdf, j->out,
                                  NULL);
         if (j->status == PB_OK) {
             pb_request_set_message_user(req, j);
@@ -201,13 +204,13 @@ static bool read_list(const char *path, char ***items, int *n, int *cap)
 }
 
 static int render_batch(pb_engine *engine, const char *layout, const char *previous,
-                        bool force, char **reports, int n, const char *outdir, int jobs,
+                        bool force, pb_pdf_kind pdf, char **reports, int n, const char *outdir, int jobs,
                         bool quiet, bool verbose)
 {
     if (!cli_make_folders(outdir))
         return PB_ERR_IO;
     pool p = {.engine = engine, .layout = layout, .previous = previous, .force = force,
-              .njobs = n};
+              .pdf = pdf, .njobs = n};
     p.jobs = cli_xmalloc((size_t)n * sizeof *p.jobs);
     memset(p.jobs, 0, (size_t)n * sizeof *p.jobs);
     for (int i = 0; i < n; i++) {
@@ -314,6 +317,10 @@ static const char help[] =
     "                          years\n"
     "      --force             write the PDF even when the numbers do not add up\n"
     "                          (the findings are printed as warnings)\n"
+    "      --pdf=archival|plain\n"
+    "                          archival (the default, unless the layout says\n"
+    "                          \"pdf\": \"plain\"): tagged PDF/A-3a and PDF/UA-1\n"
+    "                          carrying the report data; plain: none of it\n"
     "  -h, --help              show this help and exit\n"
     "\n"
     "exit status: 0 the PDF was written, 2 usage, 3 invalid report data, 4 layout\n"
@@ -329,7 +336,7 @@ static const char *stdout_name(const char *path)
     return strcmp(path, "/dev/stdout") == 0 ? "-" : path;
 }
 
-enum { OPT_BATCH = 256, OPT_FONT_DIR, OPT_DUMP, OPT_PREVIOUS, OPT_FORCE };
+enum { OPT_BATCH = 256, OPT_FONT_DIR, OPT_DUMP, OPT_PREVIOUS, OPT_FORCE, OPT_PDF };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -342,6 +349,7 @@ static const struct option options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"pdf", required_argument, NULL, OPT_PDF},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -349,6 +357,7 @@ static const struct option options[] = {
 typedef struct render_args {
     const char *out, *layout, *dump, *batch, *previous;
     bool verbose, quiet, force;
+    pb_pdf_kind pdf;
     int jobs;
     const char **font_dirs; /* borrowed from argv */
     int nfont_dirs;
@@ -386,6 +395,15 @@ static int parse(int argc, char **argv, render_args *a)
         case 'v': a->verbose = true; break;
         case OPT_PREVIOUS: a->previous = optarg; break;
         case OPT_FORCE: a->force = true; break;
+        case OPT_PDF:
+            if (!strcmp(optarg, "archival"))
+                a->pdf = PB_PDF_ARCHIVAL;
+            else if (!strcmp(optarg, "plain"))
+                a->pdf = PB_PDF_PLAIN;
+            else
+                return cli_usage_error("render", "--pdf takes archival or plain, got '%s'",
+                                       optarg);
+            break;
         case 'h': return -1;
         default: return cli_option_error("render", c, argv);
         }
@@ -447,7 +465,7 @@ static int render_one(pb_engine *engine, const render_args *a)
     bool dump_stdout = a->dump && !strcmp(a->dump, "-");
     pb_request *req;
     pb_status st = make_request(&req, from_stdin ? "standard input" : report, a->layout,
-                                a->previous, a->force,
+                                a->previous, a->force, a->pdf,
                                 path ? path : to_stdout ? NULL : a->out,
                                 dump_stdout ? NULL : a->dump);
     if (st == PB_OK && from_stdin) {
@@ -512,7 +530,7 @@ int cmd_render(int argc, char **argv)
         return cli_engine_status;
     }
     if (a.nreports > 1 || a.batch)
-        rc = render_batch(engine, a.layout, a.previous, a.force, a.reports, a.nreports, a.out,
+        rc = render_batch(engine, a.layout, a.previous, a.force, a.pdf, a.reports, a.nreports, a.out,
                           a.jobs, a.quiet, a.verbose);
     else
         rc = render_one(engine, &a);

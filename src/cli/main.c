@@ -20,6 +20,7 @@ static const command commands[] = {
     {"render", cmd_render, "typeset reports into PDF files"},
     {"check", cmd_check, "check the numbers of a report against its layout's rules"},
     {"sum", cmd_sum, "sum the tables of member reports into a summary report"},
+    {"extract", cmd_extract, "get back the report data a PDF made by paiban carries"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof *commands)
 

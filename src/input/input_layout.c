@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/fsio.h"
+#include "base/sha256.h"
 #include "input/input.h"
 #include "input/input_fonts.h"
 #include "input/input_rules.h"
@@ -94,7 +95,8 @@ static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 
 static const char *const layout_keys[] = {"name", "extends", "page", "margins", "grid",
                                           "fonts", "styles", "page_number", "tables",
-                                          "rules", "claims", NULL};
+                                          "rules", "claims", "pdf", NULL};
+static const char *const pdf_names[] = {"archival", "plain"};
 static const char *const page_keys[] = {"width", "height", NULL};
 static const char *const margin_keys[] = {"top", "bottom", "left", "right", NULL};
 static const char *const grid_keys[] = {"lines_per_page", "chars_per_line", "line_pitch", NULL};
@@ -336,6 +338,9 @@ static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_la
         }
     }
     parse_page_number(c, root, L);
+    const cJSON *pdf = jmember(root, "pdf");
+    if (pdf)
+        L->pdf_plain = jenum(c, pdf, "pdf", pdf_names, 2) == 1;
 
     const cJSON *tables = jmember(root, "tables");
     if (tables && jis_object(c, tables, "tables"))
@@ -370,7 +375,7 @@ static const char *cycle_text(pb_arena *a, const lfile *files, int from, int n,
 
 /* Reads the chain top -> base; returns its length, 0 after an error. */
 static int load_chain(jctx *top, const char *ref, const char *base_dir, const char *data_dir,
-                      const pb_input_paths *paths, lfile *files)
+                      const pb_input_paths *paths, lfile *files, pb_sha256_ctx *hash)
 {
     const char *top_ref_file = paths ? paths->ref_file : NULL;
     const char *top_ref_path = paths ? paths->ref_path : NULL;
@@ -384,6 +389,7 @@ static int load_chain(jctx *top, const char *ref, const char *base_dir, const ch
                are looked up from base_dir */
             const char *path = pb_arena_strdup(top->arena, ref);
             fc.file = path;
+            pb_sha256_update(hash, paths->bytes, paths->len);
             cJSON *root = json_parse(&fc, paths->bytes, paths->len);
             files[n++] = (lfile){path, root, 0, 0};
             if (!root || !jis_object(&fc, root, ""))
@@ -423,6 +429,7 @@ static int load_chain(jctx *top, const char *ref, const char *base_dir, const ch
             }
         }
         fc.file = path;
+        pb_sha256_update(hash, data, len);
         cJSON *root = json_parse(&fc, data, len);
         free(data);
         files[n++] = (lfile){path, root, known ? st.st_dev : 0, known ? st.st_ino : 0};
@@ -458,7 +465,10 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
     int before = diag->errors;
     jctx c = {.arena = arena, .diag = diag, .status = PB_ERR_LAYOUT, .file = ref};
     lfile files[MAX_EXTENDS + 1] = {{0}};
-    int n = load_chain(&c, ref, base_dir, data_dir, paths, files);
+    /* the layout's identity: a hash of the bytes of its files, top first */
+    pb_sha256_ctx hash;
+    pb_sha256_init(&hash);
+    int n = load_chain(&c, ref, base_dir, data_dir, paths, files, &hash);
     pb_layout *L = NULL;
     if (n > 0) {
         jorigin origin = {0};
@@ -471,6 +481,11 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
 
         L = pb_arena_calloc(arena, 1, sizeof *L);
         L->file = files[0].path;
+        unsigned char digest[32];
+        char *hex = pb_arena_alloc(arena, 65);
+        pb_sha256_final(&hash, digest);
+        pb_hex(digest, 32, hex);
+        L->sha256 = hex;
         char *dir = pb_dirname(L->file);
         L->dir = pb_arena_strdup(arena, dir);
         free(dir);

@@ -26,6 +26,7 @@ typedef struct flow {
     pb_table_set **tables; /* per block: the layout's tables, set beforehand */
     bool *table_failed;    /* per block: setting it failed (reported) */
     bool ok;
+    pb_structure *structure; /* NULL: no elements are made */
 } flow;
 
 static pb_gline *new_line(flow *f)
@@ -113,7 +114,31 @@ static bool join_runs(flow *f, const pb_text *t, const pb_style *block_style,
     return ok;
 }
 
+/* The runs of a text that are set apart (bold, or in another style such
+ * as a run-in heading) become Span elements under elem; their bytes in
+ * the joined text (runs joined as join_runs does) go to *out. */
+static int span_elems(flow *f, const pb_text *t, const pb_style *block_style, int elem,
+                      const pb_sspan **out)
+{
+    pb_sspan *spans = pb_arena_calloc(f->arena, (size_t)t->nruns + 1, sizeof *spans);
+    int n = 0;
+    uint32_t at = 0;
+    for (int i = 0; i < t->nruns; i++) {
+        const pb_run *r = &t->runs[i];
+        if (r->len == 0)
+            continue;
+        bool apart = r->style >= 0 || (r->bold >= 0 && (r->bold != 0) != block_style->bold);
+        if (apart)
+            spans[n++] = (pb_sspan){at, at + (uint32_t)r->len,
+                                    pb_structure_add(f->structure, PB_SR_SPAN, elem)};
+        at += (uint32_t)r->len;
+    }
+    *out = spans;
+    return n;
+}
+
 typedef struct text_opts {
+    int elem;             /* the text's structure element; 0: none */
     const pb_style *style;
     pb_fx measure;        /* available width (text block) */
     pb_align align;
@@ -134,6 +159,10 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         return -1;
     if (j.len == 0)
         return -1;
+    const pb_sspan *sspans = NULL;
+    int nsspans = 0;
+    if (o->elem > 0 && f->structure)
+        nsspans = span_elems(f, t, o->style, o->elem, &sspans);
     pb_prepared pp;
     if (!pb_prepare(f->fonts, j.text, j.len, j.spans, j.nspans, f->arena, &pp, f->diag))
         return -1;
@@ -159,6 +188,9 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         l->height = pitch;
         l->baseline = pb_baseline_in_box(pitch, st->size);
         l->text = j.text;
+        l->elem = o->elem;
+        l->sspans = sspans;
+        l->nsspans = nsspans;
         l->block = o->block;
         l->line_in_block = li;
         l->path = o->path;
@@ -254,6 +286,7 @@ static void flow_signature(flow *f, const pb_block *b, int bi)
     add_space(f, st->space_before, bi);
     if (b->ntexts == 0)
         return;
+    int sig = f->structure ? pb_structure_add(f->structure, PB_SR_SIGNATURE, 1) : 0;
     text_opts od = opts_for(f, st, bi, b->texts[b->ntexts - 1].path);
     od.first_indent = 0;
     od.keep_together = true;
@@ -270,6 +303,7 @@ static void flow_signature(flow *f, const pb_block *b, int bi)
         text_opts o = opts_for(f, st, bi, b->texts[i].path);
         o.first_indent = 0;
         o.keep_together = true;
+        o.elem = sig ? pb_structure_add(f->structure, PB_SR_P, sig) : 0;
         if (!is_date) {
             o.align = PB_ALIGN_LEFT;
             o.right_indent = 0;
@@ -462,6 +496,7 @@ static void flow_table(flow *f, const pb_block *b, int bi)
         return;
     if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &ts, f->diag))
         return;
+    int table = f->structure ? pb_structure_add(f->structure, PB_SR_TABLE, 1) : 0;
     const pb_table_style *ts_style = &b->table->style;
     const char *caption = b->caption ? b->caption : b->table->caption;
     if (caption && *caption) {
@@ -478,6 +513,7 @@ static void flow_table(flow *f, const pb_block *b, int bi)
         pb_text t = {.runs = &run, .nruns = 1, .path = b->path};
         text_opts o = opts_for(f, &st, bi, b->path);
         o.keep_together = true;
+        o.elem = table ? pb_structure_add(f->structure, PB_SR_CAPTION, table) : 0;
         set_text(f, &t, &o, NULL);
         if (f->nlines > 0)
             f->lines[f->nlines - 1].keep_with_next = true;
@@ -485,6 +521,10 @@ static void flow_table(flow *f, const pb_block *b, int bi)
     const pb_table_grid *g = &ts->grid;
     bool whole = choose_padding(f, ts, kept_before(f));
     int first = f->nlines;
+    if (table) {
+        ts->cell_elem = pb_arena_calloc(f->arena, (size_t)g->ncells + 1, sizeof *ts->cell_elem);
+        pb_structure_add_table(f->structure, table, g, ts->cell_elem);
+    }
     if (g->nheader > 0) {
         pb_gline *l = new_line(f);
         l->kind = PB_GLINE_TABLE_ROW;
@@ -635,7 +675,8 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
              pb_arena *arena, pb_galley *out, pb_diag *diag)
 {
     flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
-              .diag = diag, .ok = true};
+              .diag = diag, .ok = true, .structure = &out->structure};
+    pb_structure_init(f.structure, arena);
     set_layout_tables(&f);
     bool keep_next = false; /* the previous block was a heading */
     int errors_before = diag->errors;
@@ -655,14 +696,16 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
         }
         const pb_block *b = &report->blocks[bi];
         const pb_style *st;
-        int first = -1, before = f.nlines;
+        int first = -1, before = f.nlines, elem;
         switch (b->kind) {
         case PB_BLOCK_TITLE:
             st = &layout->styles[PB_STYLE_TITLE];
             add_space(&f, st->space_before, bi);
+            elem = pb_structure_add(f.structure, PB_SR_TITLE, 1);
             for (int i = 0; i < b->ntexts; i++) {
                 text_opts o = opts_for(&f, st, bi, b->texts[i].path);
                 o.keep_together = true;
+                o.elem = elem;
                 int k = set_text(&f, &b->texts[i], &o, NULL);
                 if (k >= 0 && first < 0)
                     first = k;
@@ -678,6 +721,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
             if (b->ntexts > 0) {
                 text_opts o = opts_for(&f, st, bi, b->texts[0].path);
                 o.keep_together = true;
+                o.elem = pb_structure_add(f.structure, PB_SR_H1 + (b->level - 1), 1);
                 o.outline_level = b->level;
                 o.outline_title = plain_text(&f, &b->texts[0]);
                 first = set_text(&f, &b->texts[0], &o, NULL);
@@ -692,6 +736,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
             add_space(&f, st->space_before, bi);
             if (b->ntexts > 0) {
                 text_opts o = opts_for(&f, st, bi, b->texts[0].path);
+                o.elem = pb_structure_add(f.structure, PB_SR_P, 1);
                 int lvl = run_in_heading_level(&b->texts[0]);
                 if (lvl > 0) {
                     o.outline_level = lvl;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/fx.h"
+#include "layout/structure.h"
 
 enum { PB_PG_SYNTH_BOLD = 1 };
 
@@ -47,7 +48,20 @@ typedef struct pb_cell_box {
     int row, col, rowspan, colspan; /* grid position of the cell */
     bool cut_top, cut_bottom;       /* continues on the previous/next page */
     const char *text;               /* borrowed */
+    /* tagged PDF */
+    int elem;                       /* the cell's structure element (TH/TD) */
+    int glyph0, nglyphs;            /* its glyphs in the piece's line */
+    bool repeated;                  /* shown again (a header row or a cut
+                                       label on a continuation page): an
+                                       artifact, not read twice */
 } pb_cell_box;
+
+/* Part of a text that is its own structure element (a Span): bytes
+ * [start, end) of pb_gline.text. */
+typedef struct pb_sspan {
+    uint32_t start, end;
+    int elem;
+} pb_sspan;
 
 typedef enum pb_gline_kind {
     PB_GLINE_TEXT,        /* a line of text, or a placed piece of a table */
@@ -87,12 +101,19 @@ typedef struct pb_gline {
                              lines: line `slice` of its `nslices` (0: whole) */
     pb_link *links;       /* addresses on the line, clickable */
     int nlinks;
+    /* tagged PDF (layout/structure.h) */
+    int elem;             /* the structure element of the line's text; 0:
+                             none (the document's) */
+    const pb_sspan *sspans; /* parts of the text in child elements */
+    int nsspans;
+    bool artifact;        /* not content but pagination (page numbers) */
 } pb_gline;
 
 typedef struct pb_galley {
     pb_gline *lines;      /* arena */
     int nlines;
     const char *file;     /* borrowed: the report, for messages */
+    pb_structure structure; /* the document's logical structure */
 } pb_galley;
 
 #endif

@@ -160,6 +160,11 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
                                     p->arena, piece))
                 return false;
             piece->block = l->block;
+            if (rp.continued)
+                /* a continuation: its header rows are shown again */
+                for (int b = 0; b < piece->nboxes; b++)
+                    if (piece->boxes[b].row < l->table->grid.nheader)
+                        piece->boxes[b].repeated = true;
             pb_placed_line *pl = &pg->lines[pg->nlines++];
             pl->line = piece;
             pl->x = layout->margin_left;
@@ -225,6 +230,7 @@ static bool add_page_numbers(pager *p, const pb_layout *layout, const pb_fontset
         pb_gline *l = pb_arena_alloc(p->arena, sizeof *l);
         if (!pb_flow_single_line(text, st, layout, fonts, p->arena, l, diag))
             return false;
+        l->artifact = true;
         pb_fx side = st->size * pn->side_indent_chars;
         pb_fx x;
         if (!pn->outside)
@@ -335,5 +341,6 @@ bool pb_paginate(const pb_galley *g, const pb_layout *layout, const pb_fontset *
     out->npages = p.npages;
     out->outline = p.outline;
     out->noutline = p.noutline;
+    out->structure = &g->structure;
     return ok;
 }

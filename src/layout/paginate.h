@@ -35,6 +35,7 @@ typedef struct pb_pages {
     int npages;
     pb_outline_entry *outline;
     int noutline;
+    const pb_structure *structure; /* borrowed from the galley; NULL: none */
 } pb_pages;
 
 bool pb_paginate(const pb_galley *galley, const pb_layout *layout,

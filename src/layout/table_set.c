@@ -361,6 +361,10 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
             .row = c->row, .col = c->col, .rowspan = c->rowspan, .colspan = c->colspan,
             .cut_top = bx->cut_top, .cut_bottom = bx->cut_bottom,
             .text = ct->text,
+            .elem = ts->cell_elem ? ts->cell_elem[bx->cell] : 0,
+            .glyph0 = out->nglyphs,
+            /* a merged cell cut by the page shows its text again */
+            .repeated = bx->cut_top && !bx->split,
         };
         /* Text centred vertically in the box as the page shows it; in a
          * split row, the lines this piece shows from the top of the box
@@ -384,6 +388,7 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
                 out->glyphs[out->nglyphs++] = pg;
             }
         }
+        out->boxes[b].nglyphs = out->nglyphs - out->boxes[b].glyph0;
         toff += len;
     }
     text[toff] = 0;

@@ -39,6 +39,7 @@ typedef struct pb_table_set {
     pb_fx continued_height; /* its height; 0: none */
     const char *file;     /* for messages */
     const char *path;     /* the table block's JSON path */
+    int *cell_elem;       /* per grid cell: its structure element, or NULL */
 } pb_table_set;
 
 /* Lays out a table block; size > 0: start from that type size rather than

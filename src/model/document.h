@@ -108,6 +108,11 @@ typedef struct pb_layout {
 
     pb_claim *claims;     /* the figures the text states ("claims") */
     int nclaims;
+
+    bool pdf_plain;       /* "pdf": "plain": no tagging, PDF/A metadata or
+                             embedded data (default "archival") */
+    const char *sha256;   /* hex SHA-256 of the bytes of the layout's files
+                             (the top one, then each it extends) */
 } pb_layout;
 
 /* ---- report data --------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "output/pdf_font.h"
+#include "output/pdf_parts.h"
 
 #ifndef PAIBAN_VERSION
 #define PAIBAN_VERSION "unknown"
@@ -94,15 +95,12 @@ static void put_fx(pdf_buf *b, long long v)
 /* ASCII stays a literal string; anything else becomes UTF-16BE with a
  * byte order mark.  libharu's UTF-8 encoder turns characters above U+FFFF
  * into spaces, so it is not used. */
-static void *text_string(HPDF_Doc pdf, const char *s)
+void *pdf_text_string(HPDF_Doc pdf, const char *s, int max_chars)
 {
     size_t len = strlen(s);
-    /* PDF strings end at 65,535 bytes (libharu fails beyond): a heading
-     * that long is cut in its bookmark */
-    enum { MAX_CHARS = 2000 };
     char *cut = NULL;
     size_t at = 0;
-    for (int n = 0; at < len && n < MAX_CHARS; n++)
+    for (int n = 0; at < len && (max_chars <= 0 || n < max_chars); n++)
         pb_utf8_next(s, len, &at);
     if (at < len) {
         cut = pb_xmalloc(at + 4);
@@ -147,28 +145,34 @@ static void *text_string(HPDF_Doc pdf, const char *s)
 static void set_info(ctx *c, const char *key, const char *value)
 {
     if (value && *value)
-        HPDF_Dict_Add(c->pdf->info, key, text_string(c->pdf, value));
+        HPDF_Dict_Add(c->pdf->info, key, pdf_text_string(c->pdf, value, 0));
 }
 
-static bool write_info(ctx *c, const pb_pdf_options *opt)
+/* The Info dictionary; *info gets the same values for the XMP metadata
+ * (its strings live as long as opt and prod). */
+static bool write_info(ctx *c, const pb_pdf_options *opt, char prod[128], pdf_doc_info *info)
 {
     c->what = "document information";
-    const char *producer = "paiban " PAIBAN_VERSION;
+    const char *creator = "paiban " PAIBAN_VERSION;
     /* creates the info dictionary if libharu has not */
-    HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, producer);
+    HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, creator);
     if (!hpdf_ok(c))
         return false;
-    char prod[128];
-    snprintf(prod, sizeof prod, "%s (libharu %s, HarfBuzz %s)", producer, HPDF_GetVersion(),
+    snprintf(prod, 128, "%s (libharu %s, HarfBuzz %s)", creator, HPDF_GetVersion(),
              hb_version_string());
     set_info(c, "Producer", prod);
-    if (opt && opt->meta) {
+    *info = (pdf_doc_info){.creator = creator, .producer = prod, .time = opt->creation_time};
+    if (opt->meta) {
         set_info(c, "Title", opt->meta->title);
         set_info(c, "Author", opt->meta->issuer);
         set_info(c, "Subject", opt->meta->subject);
         set_info(c, "Keywords", opt->meta->keywords);
+        info->title = opt->meta->title;
+        info->author = opt->meta->issuer;
+        info->subject = opt->meta->subject;
+        info->keywords = opt->meta->keywords;
     }
-    if (opt && opt->creation_time >= 0) {
+    if (opt->creation_time >= 0) {
         time_t t = (time_t)opt->creation_time;
         struct tm tm;
         if (!gmtime_r(&t, &tm)) {
@@ -186,7 +190,25 @@ static bool write_info(ctx *c, const pb_pdf_options *opt)
 
 /* ---- page content ------------------------------------------------- */
 
+/* What the content being written is, for tagged PDF: a structure
+ * element's marked content, or an artifact (ISO 32000-1 14.8.2.2). */
+typedef enum mark_kind {
+    MARK_NONE = 0,
+    MARK_ELEM,            /* content of element `elem` */
+    MARK_PAGE_NUMBER,     /* pagination artifact: the footer */
+    MARK_REPEATED,        /* pagination artifact: shown again on this page */
+    MARK_LAYOUT,          /* layout artifact: rules */
+} mark_kind;
+
+typedef struct mark {
+    mark_kind kind;
+    int elem;
+} mark;
+
 typedef struct page_state {
+    pdf_tagger *tag;      /* NULL: a plain PDF, nothing is marked */
+    int page_index;       /* 0-based */
+    mark cur;             /* the marked sequence open, if any */
     pdf_buf b;
     const char **font_names; /* per face id: resource name on this page */
     int face;             /* current Tf font, -1: none */
@@ -196,6 +218,65 @@ typedef struct page_state {
     bool caps;            /* projecting caps set */
     bool round_join;      /* round joins set */
 } page_state;
+
+/* Ends the marked sequence open (and the text object inside it) and
+ * begins one for m. */
+static void set_mark(page_state *s, mark m, bool *in_text)
+{
+    if (!s->tag || (s->cur.kind == m.kind && s->cur.elem == m.elem))
+        return;
+    if (in_text && *in_text) {
+        pdf_buf_str(&s->b, "ET\n");
+        *in_text = false;
+    }
+    if (s->cur.kind != MARK_NONE)
+        pdf_buf_str(&s->b, "EMC\n");
+    s->cur = m;
+    switch (m.kind) {
+    case MARK_NONE:
+        break;
+    case MARK_ELEM:
+        pdf_buf_str(&s->b, "/");
+        pdf_buf_str(&s->b, pdf_tag_type(s->tag, m.elem));
+        pdf_buf_str(&s->b, " <</MCID ");
+        pdf_buf_int(&s->b, pdf_tag_mcid(s->tag, s->page_index, m.elem));
+        pdf_buf_str(&s->b, ">> BDC\n");
+        break;
+    case MARK_PAGE_NUMBER:
+        pdf_buf_str(&s->b, "/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n");
+        break;
+    case MARK_REPEATED:
+        pdf_buf_str(&s->b, "/Artifact <</Type /Pagination>> BDC\n");
+        break;
+    case MARK_LAYOUT:
+        pdf_buf_str(&s->b, "/Artifact <</Type /Layout>> BDC\n");
+        break;
+    }
+}
+
+/* What glyph k of a placed line is: *box is a cursor over the line's
+ * cell boxes (glyphs are in box order; a table piece's glyphs outside its
+ * cells are pagination). */
+static mark glyph_mark(const pb_gline *l, int k, int *box)
+{
+    if (l->artifact)
+        return (mark){MARK_PAGE_NUMBER, 0};
+    if (l->nboxes > 0) {
+        while (*box < l->nboxes && k >= l->boxes[*box].glyph0 + l->boxes[*box].nglyphs)
+            (*box)++;
+        if (*box < l->nboxes && k >= l->boxes[*box].glyph0) {
+            const pb_cell_box *b = &l->boxes[*box];
+            return b->repeated ? (mark){MARK_REPEATED, 0} : (mark){MARK_ELEM, b->elem};
+        }
+        /* outside every cell: the "续表" line over a continuation */
+        return (mark){MARK_REPEATED, 0};
+    }
+    uint32_t at = l->glyphs[k].text_off;
+    for (int i = 0; i < l->nsspans; i++)
+        if (at >= l->sspans[i].start && at < l->sspans[i].end)
+            return (mark){MARK_ELEM, l->sspans[i].elem};
+    return (mark){MARK_ELEM, l->elem};
+}
 
 static void set_line_width(page_state *s, long long w10000)
 {
@@ -213,6 +294,7 @@ static void write_rules(page_state *s, const pb_placed_line *pl, pb_fx page_h)
         const pb_rule *r = &l->rules[i];
         if (r->width <= 0)
             continue;
+        set_mark(s, (mark){MARK_LAYOUT, 0}, NULL);
         if (!s->caps) {
             /* projecting caps: rules meeting at a corner close it */
             pdf_buf_str(&s->b, "2 J\n");
@@ -240,15 +322,25 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
 {
     const pb_gline *l = pl->line;
     bool in_text = false;
+    int box = 0, box_j = 0;
     for (int i = 0; i < l->nglyphs;) {
         const pb_pglyph *g = &l->glyphs[i];
+        mark m = s->tag ? glyph_mark(l, i, &box) : (mark){MARK_NONE, 0};
         int j = i + 1;
-        while (j < l->nglyphs && same_run(g, &l->glyphs[j]))
+        box_j = box;
+        while (j < l->nglyphs && same_run(g, &l->glyphs[j])) {
+            if (s->tag) {
+                mark mj = glyph_mark(l, j, &box_j);
+                if (mj.kind != m.kind || mj.elem != m.elem)
+                    break;
+            }
             j++;
+        }
         if (g->size <= 0) {
             i = j;
             continue;
         }
+        set_mark(s, m, &in_text);
         const pdf_font *f = &fonts->fonts[g->face];
         if (!s->font_names[g->face]) {
             s->font_names[g->face] = HPDF_Page_GetLocalFontName(page, f->dict);
@@ -354,7 +446,7 @@ static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, pb_fx page_h)
 }
 
 static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const pdf_fonts *fonts,
-                       HPDF_Page *out)
+                       pdf_tagger *tag, int page_index, HPDF_Page *out)
 {
     c->what = "page setup";
     HPDF_Page page = HPDF_AddPage(c->pdf);
@@ -368,7 +460,7 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         return false;
     *out = page;
 
-    page_state s = {0};
+    page_state s = {.tag = tag, .page_index = page_index};
     s.font_names = pb_xcalloc((size_t)(fonts->count > 0 ? fonts->count : 1), sizeof *s.font_names);
     s.face = -1;
     s.line_w = -1;
@@ -380,6 +472,7 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         write_rules(&s, pl, pages->height);
         ok = write_text(c, &s, page, fonts, pl, pages->height);
     }
+    set_mark(&s, (mark){MARK_NONE, 0}, NULL);
     if (ok && s.b.len) {
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         c->what = "page content";
@@ -422,7 +515,9 @@ static bool write_outline(ctx *c, const pb_pages *pages, HPDF_Page *page_objs)
             hpdf_ok(c);
             return false;
         }
-        HPDF_Dict_Add(o, "Title", text_string(c->pdf, e->title ? e->title : ""));
+        /* PDF strings end at 65,535 bytes (libharu fails beyond): a heading
+         * that long is cut in its bookmark */
+        HPDF_Dict_Add(o, "Title", pdf_text_string(c->pdf, e->title ? e->title : "", 2000));
 
         /* [page /XYZ 0 top null]: null keeps the reader's zoom */
         HPDF_Page page = page_objs[e->page - 1];
@@ -504,9 +599,11 @@ static bool save(ctx *c, unsigned char **out, size_t *out_len)
     return true;
 }
 
-bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf_options *opt,
+bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf_options *opts,
                   unsigned char **out, size_t *out_len, pb_diag *diag)
 {
+    const pb_pdf_options defaults = {.creation_time = -1, .compress = 1};
+    const pb_pdf_options *opt = opts ? opts : &defaults;
     *out = NULL;
     *out_len = 0;
     if (pages->npages < 1) {
@@ -524,26 +621,47 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     HPDF_Page *page_objs = pb_xcalloc((size_t)pages->npages, sizeof *page_objs);
     bool need_pdf16 = false;
     bool ok = true;
+    /* the archival PDF is tagged: every page's content marked */
+    pdf_tagger *tag = opt->plain ? NULL : pdf_tag_new(pages->structure, pages->npages);
 
-    if (!opt || opt->compress)
+    if (opt->compress)
         HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL);
     ok = hpdf_ok(&c) && collect_glyphs(&c, pages, &fonts);
     if (ok) {
         c.what = "fonts";
-        ok = pdf_fonts_embed(&fonts, c.pdf, !opt || opt->compress, &need_pdf16, diag);
+        ok = pdf_fonts_embed(&fonts, c.pdf, opt->compress, &need_pdf16, diag);
         ok = hpdf_ok(&c) && ok;
     }
     for (int p = 0; ok && p < pages->npages; p++) {
         c.page = pages->pages[p].number > 0 ? pages->pages[p].number : p + 1;
-        ok = write_page(&c, pages, &pages->pages[p], &fonts, &page_objs[p]);
+        ok = write_page(&c, pages, &pages->pages[p], &fonts, tag, p, &page_objs[p]);
     }
     c.page = 0;
-    ok = ok && write_outline(&c, pages, page_objs) && write_info(&c, opt);
+    char prod[128];
+    pdf_doc_info info;
+    ok = ok && write_outline(&c, pages, page_objs) && write_info(&c, opt, prod, &info);
     if (ok && need_pdf16 && c.pdf->pdf_version < HPDF_VER_16)
         c.pdf->pdf_version = HPDF_VER_16;
+    if (ok && !opt->plain) {
+        /* PDF/A-3 is PDF 1.7 */
+        c.pdf->pdf_version = HPDF_VER_17;
+        c.what = "structure tree";
+        ok = pdf_tag_write(tag, c.pdf, page_objs, pages->npages);
+        c.what = "archival metadata";
+        ok = ok && pdf_archive_write(c.pdf, opt, &info, true, diag) && pdf_archive_add_id(c.pdf);
+        ok = hpdf_ok(&c) && ok;
+    }
     ok = ok && save(&c, out, out_len);
+    if (ok && !opt->plain && !pdf_archive_set_id(*out, *out_len)) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the file identifier was not written");
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+        ok = false;
+    }
 
     free(page_objs);
+    pdf_tag_free(tag);
     pdf_fonts_free(&fonts);
     HPDF_Free(c.pdf);
     return ok;

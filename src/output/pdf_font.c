@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include <hb-subset.h>
-#include <zlib.h>
 
 #include "base/arena.h"
+#include "base/flate.h"
 #include "base/utf8.h"
 
 /* ---- buffer -------------------------------------------------------- */
@@ -632,7 +632,7 @@ static void tounicode_cmap(const pdf_font *f, pdf_buf *b)
  * is fixed: font programs barely shrink past the fastest level (CFF
  * charstrings are already dense), and deflating them at the default level
  * took a quarter of a render. */
-#define FONT_DEFLATE_LEVEL Z_BEST_SPEED
+#define FONT_DEFLATE_LEVEL 1 /* zlib: fastest */
 
 /* libharu drops a /Filter it did not apply itself; write_fn adds entries
  * after the dictionary's own, so the key is written there. */
@@ -642,15 +642,15 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-static HPDF_Dict new_stream(HPDF_Doc pdf, bool compress, const void *data, size_t len)
+HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s)
         return NULL;
-    if (compress && len) {
-        uLongf zlen = compressBound((uLong)len);
-        unsigned char *z = pb_xmalloc(zlen);
-        bool ok = compress2(z, &zlen, data, (uLong)len, FONT_DEFLATE_LEVEL) == Z_OK &&
+    if (level > 0 && len) {
+        unsigned char *z;
+        size_t zlen;
+        bool ok = pb_deflate(data, len, level, &z, &zlen) &&
                   HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
         s->write_fn = write_flate_filter;
         free(z);
@@ -738,7 +738,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned 
     HPDF_STATUS r = HPDF_OK;
 
     /* font program */
-    HPDF_Dict file = new_stream(pdf, compress, prog, blen);
+    HPDF_Dict file = pdf_new_stream(pdf, compress ? FONT_DEFLATE_LEVEL : 0, prog, blen);
     if (!file)
         return false;
     if (face->is_cff)
@@ -756,7 +756,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned 
     bits[0] |= 0x80; /* .notdef */
     for (int i = 0; i < f->nglyphs; i++)
         bits[f->glyphs[i].cid / 8] |= (unsigned char)(0x80 >> (f->glyphs[i].cid % 8));
-    HPDF_Dict cidset = new_stream(pdf, compress, bits, nbytes);
+    HPDF_Dict cidset = pdf_new_stream(pdf, compress ? FONT_DEFLATE_LEVEL : 0, bits, nbytes);
     free(bits);
     if (!cidset)
         return false;
@@ -817,7 +817,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned 
     /* ToUnicode */
     pdf_buf cmap = {0};
     tounicode_cmap(f, &cmap);
-    HPDF_Dict tu = new_stream(pdf, compress, cmap.p, cmap.len);
+    HPDF_Dict tu = pdf_new_stream(pdf, compress ? FONT_DEFLATE_LEVEL : 0, cmap.p, cmap.len);
     free(cmap.p);
     if (!tu)
         return false;

@@ -68,6 +68,10 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text);
 bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
                      bool *need_pdf16, pb_diag *diag);
 
+/* A new indirect stream object holding data, Flate-compressed by paiban
+ * at zlib `level` (1-9), or stored as it is with level 0. */
+HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len);
+
 /* The noted glyph gid of face, or NULL. */
 const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid);
 

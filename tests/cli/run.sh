@@ -20,6 +20,10 @@ good=$root/tests/check/good.json
 "$paiban" render "$features" -o ref.pdf 2> /dev/null
 check "reference render" '[ -s ref.pdf ]'
 "$paiban" render "$features" --dump ref.dump 2> /dev/null
+# An archival PDF carries the report under its file name ("report.json"
+# from standard input): renders of the report under another name are
+# compared as plain PDFs.
+"$paiban" render "$features" --pdf plain -o refp.pdf 2> /dev/null
 
 # ---- the forms of an option and its value --------------------------------
 "$paiban" render "$features" --output=a.pdf 2> /dev/null
@@ -33,19 +37,19 @@ check "an abbreviated long option (--out)" 'cmp -s ref.pdf d.pdf'
 "$paiban" render "$features" --layout=gbt9704 -l gbt9704 -o e.pdf 2> /dev/null
 check "--layout=NAME and -l NAME" 'cmp -s ref.pdf e.pdf'
 cp "$features" ./-dash.json
-"$paiban" render -o f.pdf -- -dash.json 2> /dev/null
-check "-- ends the options: a report named -dash.json" 'cmp -s ref.pdf f.pdf'
+"$paiban" render --pdf plain -o f.pdf -- -dash.json 2> /dev/null
+check "-- ends the options: a report named -dash.json" 'cmp -s refp.pdf f.pdf'
 "$paiban" render -o g.pdf -dash.json 2> g.err
 check "without --, -dash.json is an option (usage error)" \
   '[ $? = 2 ] && grep -q "^paiban: unknown option -d$" g.err'
 
 # ---- standard input and output -------------------------------------------
-"$paiban" render - -o h.pdf < "$features" 2> /dev/null
-check "render - reads the report from standard input" 'cmp -s ref.pdf h.pdf'
+"$paiban" render - --pdf plain -o h.pdf < "$features" 2> /dev/null
+check "render - reads the report from standard input" 'cmp -s refp.pdf h.pdf'
 "$paiban" render "$features" -o - > i.pdf 2> /dev/null
 check "-o - writes the PDF to standard output" 'cmp -s ref.pdf i.pdf'
-"$paiban" render - -o - < "$features" > j.pdf 2> /dev/null
-check "render - -o -: standard input to standard output" 'cmp -s ref.pdf j.pdf'
+"$paiban" render - --pdf plain -o - < "$features" > j.pdf 2> /dev/null
+check "render - -o -: standard input to standard output" 'cmp -s refp.pdf j.pdf'
 "$paiban" render "$features" --dump - > k.dump 2> /dev/null
 check "--dump - writes the dump to standard output" 'cmp -s ref.dump k.dump'
 "$paiban" render "$features" --dump=l.dump 2> /dev/null

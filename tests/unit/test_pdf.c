@@ -312,7 +312,8 @@ int main(void)
 
     pb_meta meta = {.title = title, .issuer = "𠮷祥区人民政府办公室", .subject = "政府信息公开",
                     .keywords = "政府信息公开；年度报告"};
-    pb_pdf_options opt = {.meta = &meta, .creation_time = 1642636800, .compress = 1};
+    pb_pdf_options opt = {
+        .meta = &meta, .creation_time = 1642636800, .compress = 1, .lang = "zh-CN"};
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -411,8 +412,8 @@ int main(void)
               strstr(out, "Author:          𠮷祥区人民政府办公室\n") &&
               strstr(out, "Keywords:        政府信息公开；年度报告\n") &&
               strstr(out, "Creator:         paiban ") && strstr(out, "Pages:           2\n") &&
-              strstr(out, "PDF version:     1.6") && strstr(out, "2022"),
-          "pdfinfo:\n%s", out);
+              strstr(out, "PDF version:     1.7") && strstr(out, "2022"),
+          "pdfinfo (PDF/A-3 is PDF 1.7):\n%s", out);
     free(out);
 
     snprintf(cmd, sizeof cmd, "mutool draw -q -o /dev/null '%s' 2>&1", path);
@@ -435,10 +436,13 @@ int main(void)
     CHECK(e1 && e2 && e3 && e1 < e2 && e2 < e3, "outline order:\n%s", out);
     free(out);
 
-    /* uncompressed output is still valid (and shows the content stream) */
+    /* uncompressed plain output is still valid (and shows the content
+     * stream); a plain PDF is PDF 1.6 (CFF fonts) without the archival
+     * parts */
     pb_pdf_options raw = opt;
     raw.compress = 0;
     raw.creation_time = -1;
+    raw.plain = true;
     unsigned char *pdf3 = NULL;
     size_t len3 = 0;
     ok = pb_pdf_write(&pages, fs, &raw, &pdf3, &len3, &diag);
@@ -450,6 +454,15 @@ int main(void)
     CHECK(st == 0 && !strstr(out, "WARNING"), "uncompressed: qpdf --check:\n%s", out);
     free(out);
     CHECK(pdf3 && !has_bytes(pdf3, len3, "CreationDate", 12), "no CreationDate without a time");
+    CHECK(pdf3 && memcmp(pdf3, "%PDF-1.6", 8) == 0 && !has_bytes(pdf3, len3, "/Metadata", 9) &&
+              !has_bytes(pdf3, len3, "/OutputIntents", 14) && !has_bytes(pdf3, len3, "/ID", 3),
+          "plain: PDF 1.6, no metadata, output intent or identifier");
+    /* the archival default has a file identifier from the content: not
+     * the placeholder, and another content gives another one */
+    CHECK(pdf1 && has_bytes(pdf1, len1, "/ID [ <", 7) &&
+              !has_bytes(pdf1, len1, "<00000000000000000000000000000000>", 34) &&
+              has_bytes(pdf1, len1, "/OutputIntents", 14) && has_bytes(pdf1, len1, "/Lang (zh-CN)", 13),
+          "archival: /ID, output intent, /Lang");
     CHECK(pdf3 && has_bytes(pdf3, len3, "2 Tr", 4) && has_bytes(pdf3, len3, "]TJ", 3) &&
               has_bytes(pdf3, len3, "/Adobe-Identity-UCS", 19) && has_bytes(pdf3, len3, "<D842DFB7>", 10),
           "content has fill+stroke bold, TJ, and a surrogate pair in ToUnicode");

@@ -1,0 +1,88 @@
+#include "base/flate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "base/arena.h"
+
+bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
+                size_t *out_len)
+{
+    uLongf zlen = compressBound((uLong)len);
+    unsigned char *z = pb_xmalloc(zlen ? zlen : 1);
+    if (compress2(z, &zlen, data, (uLong)len, level) != Z_OK) {
+        free(z);
+        *out = NULL;
+        *out_len = 0;
+        return false;
+    }
+    *out = z;
+    *out_len = zlen;
+    return true;
+}
+
+pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,
+                             unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit(&zs) != Z_OK)
+        return PB_INFLATE_CORRUPT;
+    size_t cap = len < 4096 ? 4096 : len * 4;
+    if (cap > max_out + 1)
+        cap = max_out + 1;
+    unsigned char *buf = pb_xmalloc(cap + 1);
+    size_t have = 0;
+    const unsigned char *in = data;
+    size_t in_left = len;
+    pb_inflate_result res = PB_INFLATE_CORRUPT;
+    for (;;) {
+        /* zlib counts in uInt: feed and drain in pieces */
+        uInt in_chunk = in_left > 1u << 30 ? 1u << 30 : (uInt)in_left;
+        zs.next_in = (Bytef *)in;
+        zs.avail_in = in_chunk;
+        size_t room = cap - have;
+        uInt out_chunk = room > 1u << 30 ? 1u << 30 : (uInt)room;
+        zs.next_out = buf + have;
+        zs.avail_out = out_chunk;
+        int r = inflate(&zs, Z_NO_FLUSH);
+        size_t used = in_chunk - zs.avail_in, made = out_chunk - zs.avail_out;
+        in += used;
+        in_left -= used;
+        have += made;
+        if (have > max_out) {
+            res = PB_INFLATE_TOO_BIG;
+            break;
+        }
+        if (r == Z_STREAM_END) {
+            res = PB_INFLATE_OK;
+            break;
+        }
+        if (r != Z_OK && r != Z_BUF_ERROR)
+            break;
+        if (have == cap) {
+            if (cap > max_out) {
+                res = PB_INFLATE_TOO_BIG;
+                break;
+            }
+            cap = cap * 2 > max_out + 1 ? max_out + 1 : cap * 2;
+            buf = pb_xrealloc(buf, cap + 1);
+            continue;
+        }
+        if (made == 0 && used == 0)
+            break; /* input ended before the stream did */
+    }
+    inflateEnd(&zs);
+    if (res != PB_INFLATE_OK) {
+        free(buf);
+        return res;
+    }
+    buf[have] = 0;
+    *out = buf;
+    *out_len = have;
+    return PB_INFLATE_OK;
+}

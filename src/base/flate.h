@@ -1,0 +1,27 @@
+/* Deflate and inflate (zlib format, the PDF FlateDecode filter).  The only
+ * user of zlib: the PDF writer compresses with it, the PDF reader
+ * decompresses untrusted data with a bound on the output. */
+#ifndef PB_FLATE_H
+#define PB_FLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Compresses len bytes at zlib level 1 (fastest) to 9 into a malloc'ed
+ * buffer.  False only when zlib fails (out of memory). */
+bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
+                size_t *out_len);
+
+typedef enum pb_inflate_result {
+    PB_INFLATE_OK = 0,
+    PB_INFLATE_TOO_BIG,   /* the output would exceed max_out */
+    PB_INFLATE_CORRUPT,   /* not zlib data, or cut short */
+} pb_inflate_result;
+
+/* Decompresses zlib data into a malloc'ed, NUL-terminated buffer of at
+ * most max_out bytes (*out is NULL unless the result is PB_INFLATE_OK).
+ * Data after the end of the zlib stream is ignored. */
+pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,
+                             unsigned char **out, size_t *out_len);
+
+#endif
