@@ -279,6 +279,33 @@ PB_API pb_status pb_sum(pb_engine *engine, const char *const *members, int nmemb
  * paiban stands for the report it carries. */
 PB_API pb_status pb_extract(pb_engine *engine, const char *pdf_path, const char *out_path,
                             unsigned char **data, size_t *len, char **name);
+/* ---- import: report data from the documents clerks already have ------------ */
+
+/* Reads a document a clerk already has — a Word document (.docx), a web
+ * page (.html) or a plain text (.txt: UTF-8, UTF-16 or GB18030) — and
+ * writes it as report data (JSON) to out_path, whole or not at all.  The
+ * title, headings, run-in headings, paragraphs with their bold, the
+ * signature and meta are recognized, and each table is matched to a
+ * template of `layout` (a name or path; NULL: the layout of the data
+ * folder whose tables match best, else gbt9704) and its values placed by
+ * row and cell, or kept as a table of its own.  The report is read back
+ * and its numbers checked before it is written; a violated rule is a
+ * warning.  What was found (title, headings, paragraphs, tables and their
+ * cells, warnings) goes to *summary (NUL-terminated; free with pb_free)
+ * when summary is not NULL.  Messages go to the engine's callback and name
+ * the source and the place in it ("line 12", "table 2, row 3, column 4").
+ * Thread-safe on one engine. */
+PB_API pb_status pb_import(pb_engine *engine, const char *source_path, const char *layout,
+                           const char *out_path, char **summary, size_t *summary_len);
+
+/* The same for a source held in memory, named `name` in messages (its
+ * extension, else its first bytes, tell the format): the report is
+ * written to out_path when it is not NULL, and handed back in *json and
+ * *json_len (free with pb_free) when json is not NULL; at least one. */
+PB_API pb_status pb_import_bytes(pb_engine *engine, const char *name, const void *bytes,
+                                 size_t len, const char *layout, const char *out_path,
+                                 char **json, size_t *json_len, char **summary,
+                                 size_t *summary_len);
 
 /* Frees memory paiban handed back (NULL is fine). */
 PB_API void pb_free(void *memory);

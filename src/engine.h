@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "base/diag.h"
 #include "paiban.h"
 
@@ -69,5 +70,18 @@ pb_status pb_engine_sum(pb_engine *e, const pb_sum_job *job, char **out, size_t 
 
 /* The engine's data folder. */
 const char *pb_engine_data_dir(const pb_engine *e);
+
+/* Runs fn(arg, arena, diag) as one call of the engine, for the commands
+ * whose stages live outside this file (src/import): a call context with
+ * the engine's limits (input_bytes replaced by `input_bytes` when it is
+ * not 0), an arena freed afterwards, and running out of memory ending the
+ * call with PB_ERR_MEMORY.  Returns the status of diag. */
+pb_status pb_engine_run(pb_engine *e, size_t input_bytes,
+                        void (*fn)(void *arg, pb_arena *arena, pb_diag *diag), void *arg,
+                        pb_diag *diag);
+
+/* Hands diag's messages to the engine's message callback (with the
+ * options' user) and frees them. */
+void pb_engine_deliver(const pb_engine *e, pb_diag *diag);
 
 #endif

@@ -1103,6 +1103,45 @@ pb_status pb_engine_sum(pb_engine *e, const pb_sum_job *job, char **out, size_t 
     return st;
 }
 
+typedef struct engine_run {
+    void (*fn)(void *arg, pb_arena *arena, pb_diag *diag);
+    void *arg;
+    pb_diag *diag;
+    pb_arena *arena;
+} engine_run;
+
+static void run_fn_in_arena(void *arg)
+{
+    engine_run *r = arg;
+    r->arena = pb_arena_new();
+    r->fn(r->arg, r->arena, r->diag);
+}
+
+pb_status pb_engine_run(pb_engine *e, size_t input_bytes,
+                        void (*fn)(void *arg, pb_arena *arena, pb_diag *diag), void *arg,
+                        pb_diag *diag)
+{
+    if (diag->limit == 0)
+        diag->limit = e->error_limit;
+    pb_call_limits limits = e->limits;
+    if (input_bytes)
+        limits.input_bytes = input_bytes;
+    engine_run r = {fn, arg, diag, NULL};
+    pb_call call;
+    pb_call_begin(&call, &limits);
+    if (!protect(run_fn_in_arena, &r))
+        pb_diag_out_of_memory(diag);
+    pb_arena_free(r.arena);
+    pb_call_end(&call);
+    return status_of(diag);
+}
+
+void pb_engine_deliver(const pb_engine *e, pb_diag *diag)
+{
+    pb_diag_deliver(diag, e->message, e->message_user);
+    pb_diag_free(diag);
+}
+
 /* ---- requests ----------------------------------------------------------- */
 
 typedef struct source {

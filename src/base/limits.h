@@ -50,4 +50,11 @@
 #define PB_MAX_FONT_ROLES 32
 #define PB_MAX_FONT_CANDIDATES 32
 
+/* paiban import: the file of a Word document, each of its parts once
+ * expanded (a zip bomb is stopped at this size, whatever its directory
+ * says), and the entries of its zip archive. */
+#define PB_MAX_DOCX_BYTES (64u * 1024u * 1024u)
+#define PB_MAX_DOCX_PART_BYTES (32u * 1024u * 1024u)
+#define PB_MAX_DOCX_ENTRIES 10000
+
 #endif

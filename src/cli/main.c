@@ -21,6 +21,7 @@ static const command commands[] = {
     {"check", cmd_check, "check the numbers of a report against its layout's rules"},
     {"sum", cmd_sum, "sum the tables of member reports into a summary report"},
     {"extract", cmd_extract, "get back the report data a PDF made by paiban carries"},
+    {"import", cmd_import, "report data from a Word document, web page or plain text"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof *commands)
 
