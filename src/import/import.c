@@ -266,15 +266,6 @@ static void write_summary(FILE *f, const char *source, const char *out_path, con
 }
 
 /* Readers of the formats still to come. */
-bool pb_import_read_html(im_doc *doc, const char *bytes, size_t len, pb_diag *diag)
-{
-    (void)bytes;
-    (void)len;
-    pb_diag_error(diag, PB_ERR_INPUT, doc->file, NULL,
-                  "web pages cannot be imported by this version: save the page as text");
-    return false;
-}
-
 bool pb_import_read_docx(im_doc *doc, const char *bytes, size_t len, pb_diag *diag)
 {
     (void)bytes;

@@ -139,7 +139,7 @@ bool pb_import_decode(const char *file, const char *bytes, size_t len, const cha
             }
             if (memchr(bytes + 3, 0, len - 3)) {
                 pb_diag_error(diag, PB_ERR_INPUT, file, NULL,
-                              "binary data (NUL bytes), not a text file");
+                              "binary data (NUL bytes), not text");
                 return false;
             }
             *out = pb_xmalloc(len - 2);
@@ -153,7 +153,7 @@ bool pb_import_decode(const char *file, const char *bytes, size_t len, const cha
     }
     if (looks_binary(bytes, len)) {
         pb_diag_error(diag, PB_ERR_INPUT, file, NULL,
-                      "binary data (%s), not a text file",
+                      "binary data (%s), not text",
                       memchr(bytes, 0, len) ? "NUL bytes" : "control characters");
         return false;
     }

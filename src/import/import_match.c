@@ -744,8 +744,9 @@ static int *map_columns(mctx *m, const tinfo *ti, int header_rows)
             if (ci < 0 || ci == prev)
                 continue;
             prev = ci;
-            /* a cell over the label columns too is the corner, not a heading */
-            if (t->cells[ci].col < L)
+            /* a cell over the label columns too is the corner, not a
+               heading; one across the table is its caption */
+            if (t->cells[ci].col < L || t->cells[ci].colspan >= t->ncols)
                 continue;
             path = pb_arena_printf(m->a, "%s%s", path, t->cells[ci].text.s);
         }
@@ -917,6 +918,11 @@ static void fill_template(mctx *m, tinfo *ti, ob_block *out)
         if (no_values && s->ntext >= 2 && ti->nheadings > 0 &&
             heading_score(m, ti, s) >= TEXT_THRESHOLD)
             continue;
+        /* above the data: the column headings (or pieces of them) */
+        if (!data_seen && !s->has_number && s->ntext > 0 && header_coverage(m, ti, s) >= 0.6) {
+            header_rows = r + 1;
+            continue;
+        }
         if (t->nlabel_columns == 0) {
             /* no row labels: the rows of numbers are the data rows in order */
             if (s->ntext > 0 && !s->has_number) {
@@ -949,10 +955,6 @@ static void fill_template(mctx *m, tinfo *ti, ob_block *out)
                               t->id);
                 m->failed = true;
             }
-            continue;
-        }
-        if (!data_seen && !s->has_number && header_coverage(m, ti, s) >= 0.6) {
-            header_rows = r + 1; /* the column headings */
             continue;
         }
         cand best, second;
@@ -1084,11 +1086,12 @@ bool pb_import_match_table(const im_doc *doc, const im_table *t, const pb_layout
         fill_template(&m, &infos[best], out);
         return !m.failed;
     }
+    bool near = best >= 0 && top >= 0.25;
     if (layout->ntables > 0)
         pb_diag_warning(diag, doc->file, t->where,
                         "the table matches no table of the layout%s%s%s: it is imported as a "
                         "table of its own",
-                        best >= 0 ? " (nearest: \"" : "",
-                        best >= 0 ? layout->tables[best].id : "", best >= 0 ? "\")" : "");
+                        near ? " (nearest: \"" : "", near ? layout->tables[best].id : "",
+                        near ? "\")" : "");
     return pb_import_inline_table(doc, t, out, diag);
 }

@@ -145,7 +145,9 @@ static int title_capacity(const pb_layout *l)
     pb_fx size = l->styles[PB_STYLE_TITLE].size;
     if (size <= 0 || l->text_width <= 0)
         return 40;
-    return (int)(2 * (int64_t)l->text_width / size);
+    /* a character of slack: digits and Latin letters of a title font are
+       not exactly half as wide as a Chinese character */
+    return (int)(2 * (int64_t)l->text_width / size) - 2;
 }
 
 /* Where "YYYY年" or "YYYY年度" ends in s, or 0. */
@@ -517,20 +519,32 @@ static void add_paragraph(sctx *x, const item *it)
     x->out->paragraphs++;
 }
 
-/* A paragraph just before a table that is the caption of the template the
- * table matched (the template prints its own caption). */
+/* A short paragraph just before a table that only names it: the caption of
+ * the template the table matched (the template prints its own), or the
+ * words of the heading just above (the heading names the table already). */
 static void drop_caption(sctx *x, const ob_block *table)
 {
-    if (!table->tpl || !table->tpl->caption || x->out->nblocks < 2)
+    int n = x->out->nblocks;
+    if (!table->tpl || n < 2)
         return;
-    ob_block *prev = &x->out->blocks[x->out->nblocks - 2];
-    if (prev->kind != OB_PARAGRAPH || prev->npieces != 1)
+    ob_block *prev = &x->out->blocks[n - 2];
+    if (prev->kind != OB_PARAGRAPH || prev->npieces != 1 || prev->pieces[0].style >= 0)
         return;
     const im_text *t = &prev->pieces[0].text;
-    char *a = im_label_key(x->a, t->s, t->len, NULL, NULL);
-    char *b = im_label_key(x->a, table->tpl->caption, strlen(table->tpl->caption), NULL, NULL);
-    if (im_similarity(a, b) >= 0.8) {
-        x->out->blocks[x->out->nblocks - 2] = *table;
+    if (im_chars(t->s, t->len) > MAX_HEADING_CHARS || has_sentence_end_inside(t))
+        return;
+    char *key = im_label_key(x->a, t->s, t->len, NULL, NULL);
+    bool names_it = false;
+    if (table->tpl->caption) {
+        const char *c = table->tpl->caption;
+        names_it = im_similarity(key, im_label_key(x->a, c, strlen(c), NULL, NULL)) >= 0.8;
+    }
+    if (!names_it && n >= 3 && x->out->blocks[n - 3].kind == OB_HEADING) {
+        const im_text *h = &x->out->blocks[n - 3].pieces[0].text;
+        names_it = im_similarity(key, im_label_key(x->a, h->s, h->len, NULL, NULL)) >= 0.8;
+    }
+    if (names_it) {
+        x->out->blocks[n - 2] = *table;
         x->out->nblocks--;
         x->out->paragraphs--;
     }

@@ -470,11 +470,25 @@ double im_containment(const char *part, const char *whole)
 double im_label_similarity(const char *a, int alevel, int avalue, const char *b, int blevel,
                            int bvalue)
 {
+    bool same_number = alevel && alevel == blevel && avalue == bvalue;
     double s;
-    if (!a[0] && !b[0])
-        s = alevel && alevel == blevel && avalue == bvalue ? 1.0 : 0.0;
-    else
-        s = im_similarity(a, b);
+    if (!a[0] && !b[0]) {
+        s = same_number ? 1.0 : 0.0;
+    } else if (!strcmp(a, b)) {
+        s = 1.0;
+    } else {
+        int n, m;
+        int l = lcs(a, b, &n, &m);
+        s = n + m ? 2.0 * l / (n + m) : 0.0;
+        /* one label all inside the other: "（二）部分公开" for "（二）部分公开
+           （区分处理的，只计这一情形，不计其他情形）"; surer with the same number */
+        int shorter = n < m ? n : m;
+        if (shorter >= 2) {
+            double inside = (double)l / shorter * (same_number ? 0.85 : 0.7);
+            if (inside > s)
+                s = inside;
+        }
+    }
     if (alevel && blevel) {
         if (avalue != bvalue)
             s *= 0.6;

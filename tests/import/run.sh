@@ -20,6 +20,11 @@ gen=$work/gen
   awk 'BEGIN { for (i = 0; i < 700000; i++) print "本年度报告依据政府信息公开条例编制。共七十个字节。" }' \
     > "$gen/huge.txt"
 
+# a web page nested 100,000 elements deep
+[ -f "$gen/deep.html" ] ||
+  awk 'BEGIN { for (i = 0; i < 100000; i++) printf "<div>"; printf "文字"
+               for (i = 0; i < 100000; i++) printf "</div>"; print "" }' > "$gen/deep.html"
+
 passed=0 failed=0
 for case in "$here"/cases/*.case; do
   name=$(basename "$case" .case)
