@@ -265,16 +265,6 @@ static void write_summary(FILE *f, const char *source, const char *out_path, con
     fprintf(f, "  warnings: %d\n", warnings);
 }
 
-/* Readers of the formats still to come. */
-bool pb_import_read_docx(im_doc *doc, const char *bytes, size_t len, pb_diag *diag)
-{
-    (void)bytes;
-    (void)len;
-    pb_diag_error(diag, PB_ERR_INPUT, doc->file, NULL,
-                  "Word documents cannot be imported by this version: save it as text");
-    return false;
-}
-
 /* ---- the whole import ----------------------------------------------------------------- */
 
 static int count_warnings(const pb_diag *d)

@@ -95,6 +95,9 @@ im_block *im_doc_add(im_doc *d, im_kind kind);
 bool pb_import_decode(const char *file, const char *bytes, size_t len, const char *declared,
                       char **out, size_t *out_len, const char **encoding, pb_diag *diag);
 
+/* Sets libxml2 up, once for the process (thread-safe). */
+void pb_import_xml_init(void);
+
 /* Readers.  Each fills doc from the bytes of one file, or reports why it
  * cannot (class PB_ERR_INPUT: corrupt, hostile or over a limit). */
 bool pb_import_read_txt(im_doc *doc, const char *bytes, size_t len, pb_diag *diag);

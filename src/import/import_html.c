@@ -7,6 +7,7 @@
  * are paragraphs; <b>, <strong> and font-weight are bold; text-align and
  * align give the alignment; <br> breaks a line; <table> with colspan and
  * rowspan is a table, <thead> or a first row of <th> its header. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -366,6 +367,14 @@ static void read_table(hctx *x, const xmlNode *n)
     free(rows);
 }
 
+/* libxml2 is set up once, before any thread uses it. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+void pb_import_xml_init(void)
+{
+    pthread_once(&xml_once, xmlInitParser);
+}
+
 /* ---- the walk ------------------------------------------------------------- */
 
 static void walk(hctx *x, const xmlNode *n, int align, bool bold, int size, int depth)
@@ -486,6 +495,7 @@ bool pb_import_read_html(im_doc *d, const char *bytes, size_t len, pb_diag *diag
         free(text);
         return false;
     }
+    pb_import_xml_init();
     /* no network, no error printing: problems of the markup are repaired
        the way browsers repair them */
     htmlDocPtr doc = htmlReadMemory(text, (int)tlen, NULL, "UTF-8",
