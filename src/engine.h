@@ -71,6 +71,14 @@ pb_status pb_engine_sum(pb_engine *e, const pb_sum_job *job, char **out, size_t 
 /* The engine's data folder. */
 const char *pb_engine_data_dir(const pb_engine *e);
 
+/* A layout named on the command line (a name, or a path from the current
+ * folder) with its compiled rules, read once by the engine and shared
+ * read-only, as render reads it (for src/import); NULL after errors. */
+typedef struct pb_layout pb_layout;
+typedef struct pb_ruleset pb_ruleset;
+const pb_layout *pb_engine_layout(pb_engine *e, const char *ref, const pb_ruleset **rules,
+                                  pb_diag *diag);
+
 /* Runs fn(arg, arena, diag) as one call of the engine, for the commands
  * whose stages live outside this file (src/import): a call context with
  * the engine's limits (input_bytes replaced by `input_bytes` when it is

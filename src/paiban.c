@@ -459,6 +459,13 @@ static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char 
     return L.layout;
 }
 
+const pb_layout *pb_engine_layout(pb_engine *e, const char *ref, const pb_ruleset **rules,
+                                  pb_diag *diag)
+{
+    pb_input_paths paths = {.data_dir = e->data_dir, .ref_file = "--layout"};
+    return engine_layout(e, ref, ".", &paths, rules, diag);
+}
+
 /* paiban's font folders in search order: the report's and the layout's
  * folders (only the files beside them: a report's folder may be a large
  * home folder), the data folder's fonts/, then each font folder of the

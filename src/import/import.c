@@ -86,9 +86,9 @@ static bool detect_format(const char *name, const char *b, size_t len, src_forma
 /* ---- the layout -------------------------------------------------------------------- */
 
 typedef struct chosen_layout {
-    const pb_layout *layout;
-    const char *ref;      /* what the report's "layout" says, or NULL */
-    pb_ruleset *rules;
+    const pb_layout *layout;  /* the engine's, shared */
+    const char *ref;          /* what the report's "layout" says, or NULL */
+    const pb_ruleset *rules;  /* the engine's */
 } chosen_layout;
 
 static int cmp_str(const void *a, const void *b)
@@ -98,77 +98,75 @@ static int cmp_str(const void *a, const void *b)
 
 /* Without -l: the layout of the data folder whose templates the source's
  * tables match best (the first by name when they match equally), else the
- * default. */
-static bool choose_layout(const im_doc *doc, const char *ref, const char *data_dir,
-                          pb_arena *a, chosen_layout *out, pb_diag *diag)
+ * default.  Layouts are read once by the engine. */
+static bool choose_layout(const im_doc *doc, const char *ref, pb_engine *e, pb_arena *a,
+                          chosen_layout *out, pb_diag *diag)
 {
-    pb_input_paths paths = {.data_dir = data_dir, .ref_file = ref ? "--layout" : NULL};
     if (ref) {
-        out->layout = pb_input_layout(ref, ".", &paths, a, diag);
-        if (!out->layout)
-            return false;
+        out->layout = pb_engine_layout(e, ref, &out->rules, diag);
         out->ref = ref;
-    } else {
-        int ntables = 0;
-        for (int i = 0; i < doc->nblocks; i++)
-            ntables += doc->blocks[i].kind == IM_TABLE;
-        const pb_layout *best = NULL;
-        const char *best_name = NULL;
-        double best_score = 0;
-        char *dirpath = pb_arena_printf(a, "%s/layouts", data_dir);
-        DIR *dir = ntables ? opendir(dirpath) : NULL;
-        char **names = NULL;
-        int nnames = 0, cap = 0;
-        struct dirent *e;
-        while (dir && (e = readdir(dir))) {
-            size_t n = strlen(e->d_name);
-            if (n <= 5 || strcmp(e->d_name + n - 5, ".json") || e->d_name[0] == '.')
-                continue;
-            if (nnames == cap) {
-                cap = cap ? cap * 2 : 16;
-                names = pb_xrealloc(names, (size_t)cap * sizeof *names);
-            }
-            names[nnames++] = pb_arena_strndup(a, e->d_name, n - 5);
+        return out->layout != NULL;
+    }
+    int ntables = 0;
+    for (int i = 0; i < doc->nblocks; i++)
+        ntables += doc->blocks[i].kind == IM_TABLE;
+    const pb_layout *best = NULL;
+    const pb_ruleset *best_rules = NULL;
+    const char *best_name = NULL;
+    double best_score = 0;
+    char *dirpath = pb_arena_printf(a, "%s/layouts", pb_engine_data_dir(e));
+    DIR *dir = ntables ? opendir(dirpath) : NULL;
+    char **names = NULL;
+    int nnames = 0, cap = 0;
+    struct dirent *ent;
+    while (dir && (ent = readdir(dir))) {
+        size_t n = strlen(ent->d_name);
+        if (n <= 5 || strcmp(ent->d_name + n - 5, ".json") || ent->d_name[0] == '.')
+            continue;
+        if (nnames == cap) {
+            cap = cap ? cap * 2 : 16;
+            names = pb_arena_grow(a, names, (size_t)nnames, (size_t)cap, sizeof *names);
         }
-        if (dir)
-            closedir(dir);
-        if (nnames)
-            qsort(names, (size_t)nnames, sizeof *names, cmp_str);
-        for (int k = 0; k < nnames; k++) {
-            pb_diag quiet;
-            pb_diag_init(&quiet);
-            const pb_layout *l = pb_input_layout(names[k], ".", &paths, a, &quiet);
-            pb_diag_free(&quiet);
-            if (!l || l->ntables == 0)
+        names[nnames++] = pb_arena_strndup(a, ent->d_name, n - 5);
+    }
+    if (dir)
+        closedir(dir);
+    if (nnames)
+        qsort(names, (size_t)nnames, sizeof *names, cmp_str);
+    for (int k = 0; k < nnames; k++) {
+        /* a broken layout in the data folder is not the source's problem */
+        pb_diag quiet;
+        pb_diag_init(&quiet);
+        const pb_ruleset *rules = NULL;
+        const pb_layout *l = pb_engine_layout(e, names[k], &rules, &quiet);
+        pb_diag_free(&quiet);
+        if (!l || l->ntables == 0)
+            continue;
+        double total = 0;
+        for (int i = 0; i < doc->nblocks; i++) {
+            if (doc->blocks[i].kind != IM_TABLE)
                 continue;
-            double total = 0;
-            for (int i = 0; i < doc->nblocks && i < 10000; i++) {
-                if (doc->blocks[i].kind != IM_TABLE)
-                    continue;
-                int which;
-                double s = pb_import_table_score(doc, &doc->blocks[i].table, l, &which);
-                if (s >= 0.45)
-                    total += s;
-            }
-            if (total > best_score) {
-                best_score = total;
-                best = l;
-                best_name = names[k];
-            }
+            int which;
+            double s = pb_import_table_score(doc, &doc->blocks[i].table, l, &which);
+            if (s >= 0.45)
+                total += s;
         }
-        free(names);
-        if (best) {
-            out->layout = best;
-            out->ref = best_name;
-        } else {
-            out->layout = pb_input_layout(PB_DEFAULT_LAYOUT, ".", &paths, a, diag);
-            if (!out->layout)
-                return false;
-            out->ref = NULL;
+        if (total > best_score) {
+            best_score = total;
+            best = l;
+            best_rules = rules;
+            best_name = names[k];
         }
     }
-    out->rules = pb_check_compile(out->layout, a, diag);
-    return out->rules != NULL;
+    if (best) {
+        out->layout = best;
+        out->rules = best_rules;
+        out->ref = best_name;
+        return true;
+    }
+    out->layout = pb_engine_layout(e, PB_DEFAULT_LAYOUT, &out->rules, diag);
+    out->ref = NULL;
+    return out->layout != NULL;
 }
 
 /* ---- limits --------------------------------------------------------------------------- */
@@ -275,9 +273,7 @@ static int count_warnings(const pb_diag *d)
     return n;
 }
 
-/* The layout reference the report can carry: a name, or a path that the
- * report's folder holds. */
-static const char *report_layout_ref(const char *ref, const char *out_path, pb_arena *a)
+const char *pb_import_layout_ref(const char *ref, const char *out_path, pb_arena *a)
 {
     if (!ref)
         return NULL;
@@ -337,7 +333,7 @@ static char *write_report(const import_args *x, const im_doc *doc, src_format fm
     }
     if (!check_limits(rep, name, diag))
         return NULL;
-    rep->layout_ref = report_layout_ref(cl->ref, x->out_path, a);
+    rep->layout_ref = pb_import_layout_ref(cl->ref, x->out_path, a);
     if (cl->ref && !rep->layout_ref)
         pb_diag_warning(diag, name, NULL,
                         "the layout %s is outside the report's folder, so the report does "
@@ -388,16 +384,12 @@ static char *import_source(const import_args *x, const char *bytes, size_t len, 
               : fmt == SRC_HTML ? pb_import_read_html(&doc, bytes, len, diag)
                                 : pb_import_read_txt(&doc, bytes, len, diag);
     chosen_layout cl = {0};
-    if (!ok || !choose_layout(&doc, x->layout_ref, pb_engine_data_dir(x->e), a, &cl, diag)) {
-        pb_check_free(cl.rules);
+    if (!ok || !choose_layout(&doc, x->layout_ref, x->e, a, &cl, diag))
         return NULL;
-    }
     ob_report rep = {0};
-    char *json = NULL;
-    if (pb_import_structure(&doc, cl.layout, &rep, diag))
-        json = write_report(x, &doc, fmt, &rep, &cl, a, json_len, summary, diag);
-    pb_check_free(cl.rules);
-    return json;
+    if (!pb_import_structure(&doc, cl.layout, &rep, diag))
+        return NULL;
+    return write_report(x, &doc, fmt, &rep, &cl, a, json_len, summary, diag);
 }
 
 static void run_import(void *arg, pb_arena *a, pb_diag *diag)
@@ -425,6 +417,10 @@ static void run_import(void *arg, pb_arena *a, pb_diag *diag)
     FILE *summary = x->summary ? open_memstream(&sbuf, &slen) : NULL;
     size_t json_len = 0;
     char *json = import_source(x, bytes, len, a, &json_len, summary, diag);
+    if (!json && !pb_diag_failed(diag))
+        pb_diag_error(diag, PB_ERR_INTERNAL, x->name, NULL,
+                      "the import stopped without saying why: please report this with the "
+                      "document");
     free(owned);
     if (summary && fclose(summary) != 0) {
         free(sbuf);
@@ -477,6 +473,16 @@ pb_status pb_import(pb_engine *e, const char *source_path, const char *layout,
         pb_engine_run(e, source_path ? source_limit(source_path) : 0, run_import, &x, &diag);
     pb_engine_deliver(e, &diag);
     return st;
+}
+
+pb_status pb_import_engine(pb_engine *e, const char *name, const char *bytes, size_t len,
+                           const char *layout, char **json, size_t *json_len, pb_diag *diag)
+{
+    *json = NULL;
+    *json_len = 0;
+    import_args x = {.e = e, .name = name, .bytes = bytes ? bytes : "", .len = len,
+                     .layout_ref = layout, .json = json, .json_len = json_len};
+    return pb_engine_run(e, source_limit(name), run_import, &x, diag);
 }
 
 pb_status pb_import_bytes(pb_engine *e, const char *name, const void *bytes, size_t len,

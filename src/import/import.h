@@ -95,6 +95,13 @@ im_block *im_doc_add(im_doc *d, im_kind kind);
 bool pb_import_decode(const char *file, const char *bytes, size_t len, const char *declared,
                       char **out, size_t *out_len, const char **encoding, pb_diag *diag);
 
+/* The import of a source held in memory on an engine, with the messages
+ * kept in diag (for the fuzz target and tests; pb_import_bytes is the
+ * public face).  *json malloc'ed, NULL on failure. */
+typedef struct pb_engine pb_engine;
+pb_status pb_import_engine(pb_engine *e, const char *name, const char *bytes, size_t len,
+                           const char *layout, char **json, size_t *json_len, pb_diag *diag);
+
 /* Sets libxml2 up, once for the process (thread-safe). */
 void pb_import_xml_init(void);
 
@@ -201,6 +208,16 @@ ob_block *ob_report_add(ob_report *r, pb_arena *a, ob_kind kind);
  * the layout's templates).  Returns false after errors. */
 bool pb_import_structure(const im_doc *doc, const pb_layout *layout, ob_report *out,
                          pb_diag *diag);
+
+/* A title too wide for one line of the layout's title style, broken by
+ * meaning: after the year, before "关于", before "政府信息公开", else where
+ * the line is full.  Fills lines (at least 3) and returns how many. */
+int pb_import_title_lines(pb_arena *a, const pb_layout *layout, im_text title, im_text *lines);
+
+/* The layout reference a report written to out_path can carry: a name as
+ * it is, a path only when the report's folder holds the layout; NULL when
+ * the report cannot name it. */
+const char *pb_import_layout_ref(const char *ref, const char *out_path, pb_arena *a);
 
 /* Matches one source table to the layout's templates (ntemplates may be
  * 0) and fills a table block: template values, or an inline table.

@@ -166,8 +166,16 @@ static xmlDocPtr parse_part(docx *x, const char *name, const char *bytes, size_t
         char msg[200] = "";
         if (e && e->message) {
             snprintf(msg, sizeof msg, "%s", e->message);
+            /* libxml2's own limits speak of its options: say what they mean */
+            char *opt = strstr(msg, " use XML_PARSE_HUGE");
+            if (!opt)
+                opt = strstr(msg, "use XML_PARSE_HUGE");
+            if (opt)
+                *opt = 0;
+            if (strstr(msg, "Excessive depth"))
+                snprintf(msg, sizeof msg, "elements nested more than %d deep", 256);
             size_t k = strlen(msg);
-            while (k > 0 && (msg[k - 1] == '\n' || msg[k - 1] == ' '))
+            while (k > 0 && (msg[k - 1] == '\n' || msg[k - 1] == ' ' || msg[k - 1] == ','))
                 msg[--k] = 0;
         }
         pb_diag_error(x->diag, PB_ERR_INPUT, file_of(x), name,

@@ -256,6 +256,8 @@ typedef struct mctx {
     int nrows;
     int label_cols;       /* structured: label columns of the source */
     bool failed;
+    bool *column_reported; /* structured: source value columns already
+                              reported as matching no template column */
 } mctx;
 
 static bool value_like(const char *s)
@@ -400,7 +402,8 @@ static void build_rows(mctx *m)
             }
             if (s->own_from < 0)
                 s->own_from = s->nlabels;
-            s->vals = s->cells + v;
+            /* a row without cells (an empty <tr>) has no values */
+            s->vals = s->cells ? s->cells + v : NULL;
             s->nvals = s->ncells - v;
         }
         for (int k = 0; k < s->nvals; k++)
@@ -729,6 +732,7 @@ static int *map_columns(mctx *m, const tinfo *ti, int header_rows)
     if (nsrc <= 0)
         return NULL;
     int *map = pb_arena_calloc(m->a, (size_t)nsrc, sizeof *map);
+    m->column_reported = pb_arena_calloc(m->a, (size_t)nsrc, sizeof *m->column_reported);
     bool have_header = header_rows > 0 && ti->t->nheader > 0;
     if (!have_header || t->flattened) {
         for (int v = 0; v < nsrc; v++)
@@ -796,6 +800,7 @@ static int *map_columns(mctx *m, const tinfo *ti, int header_rows)
                           src[v].text, ti->t->id, best >= 0 ? " (nearest: \"" : "",
                           best >= 0 ? ti->colpath[best].text : "", best >= 0 ? "\")" : "");
             m->failed = true;
+            m->column_reported[v] = true;
             map[v] = -1;
         } else if (bs - ss < AMBIGUOUS_MARGIN) {
             pb_diag_error(m->diag, PB_ERR_INPUT, m->doc->file, where,
@@ -804,6 +809,7 @@ static int *map_columns(mctx *m, const tinfo *ti, int header_rows)
                           src[v].text, ti->t->id, ti->colpath[best].text,
                           ti->colpath[second].text);
             m->failed = true;
+            m->column_reported[v] = true;
             map[v] = -1;
         } else {
             map[v] = best;
@@ -838,8 +844,18 @@ static void fill_row(mctx *m, tinfo *ti, trow *tr, const srow *s, const int *col
             int sv = c->col - m->label_cols;
             int tv = sv >= 0 && sv < m->t->ncols - m->label_cols ? colmap[sv] : -1;
             if (tv < 0) {
-                if (*c->text)
-                    m->failed = true; /* reported with the column */
+                if (*c->text) {
+                    m->failed = true;
+                    bool *seen = sv >= 0 && m->column_reported ? &m->column_reported[sv] : NULL;
+                    if (!seen || !*seen)
+                        pb_diag_error(m->diag, PB_ERR_INPUT, m->doc->file,
+                                      where_cell(m, s->r, c->col),
+                                      "the value \"%s\" is in a column that table \"%s\" "
+                                      "does not have (it has %d value columns)",
+                                      c->text, ti->t->id, ti->nvalue_cols);
+                    if (seen)
+                        *seen = true;
+                }
                 continue;
             }
             if (c->colspan > 1 && *c->text) {

@@ -175,9 +175,9 @@ static size_t after_year(const char *s, size_t len, int *year)
 
 /* A title too wide for one line broken by meaning: after the year, before
  * "关于", before "政府信息公开"; else where the first line is full. */
-static int split_title(sctx *x, im_text t, im_text *lines)
+int pb_import_title_lines(pb_arena *a, const pb_layout *layout, im_text t, im_text *lines)
 {
-    int cap = title_capacity(x->layout);
+    int cap = title_capacity(layout);
     if (im_width(t.s, t.len) <= cap) {
         lines[0] = t;
         return 1;
@@ -192,8 +192,8 @@ static int split_title(sctx *x, im_text t, im_text *lines)
         if (at == 0 || at >= t.len)
             continue;
         if (im_width(t.s, at) <= cap && im_width(t.s + at, t.len - at) <= cap) {
-            lines[0] = im_text_slice(x->a, t, 0, at);
-            lines[1] = im_text_slice(x->a, t, at, t.len);
+            lines[0] = im_text_slice(a, t, 0, at);
+            lines[1] = im_text_slice(a, t, at, t.len);
             return 2;
         }
     }
@@ -218,7 +218,7 @@ static int split_title(sctx *x, im_text t, im_text *lines)
             last_ok = t.len;
         if (last_ok == start)
             last_ok = i > start ? i : t.len;
-        lines[n++] = im_text_slice(x->a, t, start, last_ok);
+        lines[n++] = im_text_slice(a, t, start, last_ok);
         start = last_ok;
     }
     return n;
@@ -272,7 +272,7 @@ static void find_title(sctx *x)
     int nlines = 0;
     if (count > 0) {
         if (count == 1) {
-            nlines = split_title(x, x->items[first].text, lines);
+            nlines = pb_import_title_lines(x->a, x->layout, x->items[first].text, lines);
         } else {
             for (int i = first, k = 0; k < count; i++) {
                 if (x->items[i].kind != IM_PARA)

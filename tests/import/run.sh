@@ -20,6 +20,8 @@ gen=$work/gen
   awk 'BEGIN { for (i = 0; i < 700000; i++) print "本年度报告依据政府信息公开条例编制。共七十个字节。" }' \
     > "$gen/huge.txt"
 
+# a Word document of 70 MB: over the 64 MiB limit
+[ -f "$gen/huge.docx" ] || head -c 70000000 /dev/zero > "$gen/huge.docx"
 # a web page nested 100,000 elements deep
 [ -f "$gen/deep.html" ] ||
   awk 'BEGIN { for (i = 0; i < 100000; i++) printf "<div>"; printf "文字"
