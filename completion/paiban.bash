@@ -2,7 +2,7 @@
 # are read from paiban's own --help (so they are always those of the
 # installed program); values: layout names of the data folder and .json
 # files for -l, folders for --font-dir, text/json for --format, .json
-# files for reports.
+# files for reports, documents (.docx, .html, .txt) for import.
 _paiban_help_words()
 {
     # paiban --help lists the commands; paiban CMD --help the options
@@ -61,6 +61,12 @@ _paiban()
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_paiban_help_words "$cmd")" -- "$cur"))
+        return
+    fi
+    if [[ $cmd == import ]]; then
+        # the documents paiban import reads
+        COMPREPLY=($(compgen -f -X '!*.@(docx|DOCX|html|htm|HTML|txt|TXT)' -- "$cur")
+            $(compgen -d -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))

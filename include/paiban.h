@@ -307,6 +307,17 @@ PB_API pb_status pb_import_bytes(pb_engine *engine, const char *name, const void
                                  char **json, size_t *json_len, char **summary,
                                  size_t *summary_len);
 
+/* paiban new: a report skeleton for `layout` (a name or path; NULL:
+ * gbt9704), ready to fill — the title of the layout's outline with the
+ * issuer and the year (year 0, issuer NULL: placeholders), its chapter
+ * headings, every table of the layout with all cells blank, a placeholder
+ * paragraph where text goes, and the signature block.  It is written to
+ * out_path when it is not NULL and handed back in *json and *json_len
+ * (free with pb_free) when json is not NULL; at least one.  A year outside
+ * 1900-2999 is PB_ERR_USAGE. */
+PB_API pb_status pb_new(pb_engine *engine, const char *layout, int year, const char *issuer,
+                        const char *out_path, char **json, size_t *json_len);
+
 /* Frees memory paiban handed back (NULL is fine). */
 PB_API void pb_free(void *memory);
 

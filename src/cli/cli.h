@@ -84,5 +84,6 @@ int cmd_check(int argc, char **argv);
 int cmd_sum(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_new(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const command commands[] = {
     {"sum", cmd_sum, "sum the tables of member reports into a summary report"},
     {"extract", cmd_extract, "get back the report data a PDF made by paiban carries"},
     {"import", cmd_import, "report data from a Word document, web page or plain text"},
+    {"new", cmd_new, "a report skeleton for a layout, ready to fill"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof *commands)
 

@@ -95,7 +95,7 @@ static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 
 static const char *const layout_keys[] = {"name", "extends", "page", "margins", "grid",
                                           "fonts", "styles", "page_number", "tables",
-                                          "rules", "claims", "pdf", NULL};
+                                          "rules", "claims", "pdf", "outline", NULL};
 static const char *const pdf_names[] = {"archival", "plain"};
 static const char *const page_keys[] = {"width", "height", NULL};
 static const char *const margin_keys[] = {"top", "bottom", "left", "right", NULL};
@@ -352,6 +352,9 @@ static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_la
     const cJSON *claims = jmember(root, "claims");
     if (claims && jis_object(c, claims, "claims"))
         input_claims(c, claims, "claims", L);
+    const cJSON *outline = jmember(root, "outline");
+    if (outline && jis_object(c, outline, "outline"))
+        input_outline(c, outline, "outline", L);
 }
 
 /* ---- loading ---------------------------------------------------------- */

@@ -16,6 +16,11 @@ void input_rules(jctx *c, const cJSON *rules, const char *path, pb_layout *L);
  * stage compiles them. */
 void input_claims(jctx *c, const cJSON *claims, const char *path, pb_layout *L);
 
+/* Parses the "outline" object of a merged layout into L->outline: the
+ * title (with {issuer} and {year}) and the chapters with the ids of the
+ * templates each holds; L->tables must be parsed already. */
+void input_outline(jctx *c, const cJSON *outline, const char *path, pb_layout *L);
+
 /* Checks the "id"s of a template's header nodes (column groups for
  * rules): unique, and none the id of a column.  header is the template's
  * "header" array. */

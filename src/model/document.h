@@ -80,6 +80,22 @@ typedef struct pb_page_number {
     bool first_page;      /* number the first page too */
 } pb_page_number;
 
+/* The document a layout is for ("outline"): its title and its chapters
+ * in order, each with the tables of the layout it holds.  paiban new makes
+ * a report skeleton of it. */
+typedef struct pb_outline_chapter {
+    const char *heading;  /* "一、总体情况" */
+    const char **tables;  /* ids of templates of the layout, in order */
+    int ntables;
+    const char *path;
+} pb_outline_chapter;
+
+typedef struct pb_outline {
+    const char *title;    /* with {issuer} and {year}, or NULL */
+    pb_outline_chapter *chapters;
+    int nchapters;        /* 0: the layout has no outline */
+} pb_outline;
+
 typedef struct pb_layout {
     const char *name;     /* the layout's "name" */
     const char *file;     /* the file it was read from (for messages) */
@@ -113,6 +129,8 @@ typedef struct pb_layout {
                              embedded data (default "archival") */
     const char *sha256;   /* hex SHA-256 of the bytes of the layout's files
                              (the top one, then each it extends) */
+
+    pb_outline outline;   /* the document's chapters ("outline") */
 } pb_layout;
 
 /* ---- report data --------------------------------------------------- */
