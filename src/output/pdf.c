@@ -207,6 +207,8 @@ typedef struct mark {
 
 typedef struct page_state {
     pdf_tagger *tag;      /* NULL: a plain PDF, nothing is marked */
+    int **link_elem;      /* per placed line: the Link element of each of
+                             its links (tagged PDF) */
     int page_index;       /* 0-based */
     mark cur;             /* the marked sequence open, if any */
     pdf_buf b;
@@ -257,10 +259,14 @@ static void set_mark(page_state *s, mark m, bool *in_text)
 /* What glyph k of a placed line is: *box is a cursor over the line's
  * cell boxes (glyphs are in box order; a table piece's glyphs outside its
  * cells are pagination). */
-static mark glyph_mark(const pb_gline *l, int k, int *box)
+static mark glyph_mark(const pb_gline *l, const int *links, int k, int *box)
 {
     if (l->artifact)
         return (mark){MARK_PAGE_NUMBER, 0};
+    /* an address: its Link element */
+    for (int i = 0; links && i < l->nlinks; i++)
+        if (l->glyphs[k].x >= l->links[i].x0 && l->glyphs[k].x < l->links[i].x1)
+            return (mark){MARK_ELEM, links[i]};
     if (l->nboxes > 0) {
         while (*box < l->nboxes && k >= l->boxes[*box].glyph0 + l->boxes[*box].nglyphs)
             (*box)++;
@@ -318,19 +324,19 @@ static bool same_run(const pb_pglyph *a, const pb_pglyph *b)
 }
 
 static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *fonts,
-                       const pb_placed_line *pl, pb_fx page_h)
+                       const pb_placed_line *pl, const int *links, pb_fx page_h)
 {
     const pb_gline *l = pl->line;
     bool in_text = false;
     int box = 0, box_j = 0;
     for (int i = 0; i < l->nglyphs;) {
         const pb_pglyph *g = &l->glyphs[i];
-        mark m = s->tag ? glyph_mark(l, i, &box) : (mark){MARK_NONE, 0};
+        mark m = s->tag ? glyph_mark(l, links, i, &box) : (mark){MARK_NONE, 0};
         int j = i + 1;
         box_j = box;
         while (j < l->nglyphs && same_run(g, &l->glyphs[j])) {
             if (s->tag) {
-                mark mj = glyph_mark(l, j, &box_j);
+                mark mj = glyph_mark(l, links, j, &box_j);
                 if (mj.kind != m.kind || mj.elem != m.elem)
                     break;
             }
@@ -424,8 +430,11 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
 }
 
 /* Addresses in the text open in a reader: a URI link annotation over each
- * line's part of an address, without a border. */
-static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, pb_fx page_h)
+ * line's part of an address, without a border.  PDF/A (ISO 19005-3 6.3.2):
+ * printed (/F 4); PDF/UA (ISO 14289-1 7.18.5): the address as /Contents,
+ * tied to its Link element. */
+static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, page_state *s,
+                        pb_fx page_h)
 {
     c->what = "link";
     for (int i = 0; i < pg->nlines; i++) {
@@ -440,6 +449,12 @@ static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, pb_fx page_h)
             HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, ln->uri);
             if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
                 return hpdf_ok(c) && false;
+            if (s->tag) {
+                HPDF_Dict_AddNumber(a, "F", 4);
+                HPDF_Dict_Add(a, "Contents", pdf_text_string(c->pdf, ln->uri, 2000));
+                HPDF_Dict_AddNumber(a, "StructParent",
+                                    pdf_tag_annot(s->tag, s->page_index, s->link_elem[i][k], a));
+            }
         }
     }
     return hpdf_ok(c);
@@ -465,12 +480,32 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
     s.face = -1;
     s.line_w = -1;
     bool ok = true;
+    /* tagged: a Link element for each address, under the element of its
+     * first character, before the text is marked */
+    s.link_elem = pb_xcalloc((size_t)pg->nlines + 1, sizeof *s.link_elem);
+    for (int i = 0; tag && i < pg->nlines; i++) {
+        const pb_gline *l = pg->lines[i].line;
+        if (!l || l->nlinks == 0)
+            continue;
+        s.link_elem[i] = pb_xcalloc((size_t)l->nlinks, sizeof **s.link_elem);
+        for (int k = 0; k < l->nlinks; k++) {
+            int parent = l->elem, box = 0;
+            for (int g = 0; g < l->nglyphs; g++)
+                if (l->glyphs[g].x >= l->links[k].x0) {
+                    mark m = glyph_mark(l, NULL, g, &box);
+                    if (m.kind == MARK_ELEM)
+                        parent = m.elem;
+                    break;
+                }
+            s.link_elem[i][k] = pdf_tag_add(tag, PB_SR_LINK, parent);
+        }
+    }
     for (int i = 0; i < pg->nlines && ok; i++) {
         const pb_placed_line *pl = &pg->lines[i];
         if (!pl->line)
             continue;
         write_rules(&s, pl, pages->height);
-        ok = write_text(c, &s, page, fonts, pl, pages->height);
+        ok = write_text(c, &s, page, fonts, pl, s.link_elem[i], pages->height);
     }
     set_mark(&s, (mark){MARK_NONE, 0}, NULL);
     if (ok && s.b.len) {
@@ -480,9 +515,13 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
             ok = false;
         ok = hpdf_ok(c) && ok;
     }
+    ok = ok && write_links(c, page, pg, &s, pages->height);
+    for (int i = 0; i < pg->nlines; i++)
+        free(s.link_elem[i]);
+    free(s.link_elem);
     free(s.b.p);
     free(s.font_names);
-    return ok && write_links(c, page, pg, pages->height);
+    return ok;
 }
 
 /* ---- outline ------------------------------------------------------ */

@@ -59,6 +59,14 @@ void pdf_tag_free(pdf_tagger *t);
 /* A new MCID on page (0-based) for element elem (0: the document). */
 int pdf_tag_mcid(pdf_tagger *t, int page, int elem);
 
+/* An element the writer adds (a Link under the element of its text);
+ * returns its id. */
+int pdf_tag_add(pdf_tagger *t, pb_srole role, int parent);
+
+/* Ties an annotation on page (0-based) to element elem (its /K gets an
+ * object reference); returns the annotation's /StructParent key. */
+int pdf_tag_annot(pdf_tagger *t, int page, int elem, HPDF_Annotation annot);
+
 /* The structure type of elem, for the tag of its marked content. */
 const char *pdf_tag_type(const pdf_tagger *t, int elem);
 

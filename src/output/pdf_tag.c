@@ -21,10 +21,16 @@ typedef struct mc {
     int elem, page, mcid;
 } mc;
 
+typedef struct annot_ref {
+    int elem, page;
+    HPDF_Annotation annot;
+} annot_ref;
+
 struct pdf_tagger {
-    const pb_selem *elems;
-    int nelems;
-    pb_selem root_only[2];
+    pb_selem *elems;      /* owned copy: the writer adds Link elements */
+    int nelems, elems_cap;
+    annot_ref *annots;    /* annotations tied to elements (/StructParent) */
+    int nannots, annots_cap;
     mc *mcs;              /* in the order they were written */
     int nmcs, cap;
     int *page_mcids;      /* per page: MCIDs given so far */
@@ -34,14 +40,14 @@ struct pdf_tagger {
 pdf_tagger *pdf_tag_new(const pb_structure *s, int npages)
 {
     pdf_tagger *t = pb_xcalloc(1, sizeof *t);
-    if (s && s->count > 1) {
-        t->elems = s->elems;
-        t->nelems = s->count;
-    } else {
-        t->root_only[1] = (pb_selem){.role = PB_SR_DOCUMENT, .rowspan = 1, .colspan = 1};
-        t->elems = t->root_only;
-        t->nelems = 2;
-    }
+    int n = s && s->count > 1 ? s->count : 2;
+    t->elems_cap = n + 16;
+    t->elems = pb_xcalloc((size_t)t->elems_cap, sizeof *t->elems);
+    if (s && s->count > 1)
+        memcpy(t->elems, s->elems, (size_t)n * sizeof *t->elems);
+    else
+        t->elems[1] = (pb_selem){.role = PB_SR_DOCUMENT, .rowspan = 1, .colspan = 1};
+    t->nelems = n;
     t->npages = npages;
     t->page_mcids = pb_xcalloc((size_t)npages + 1, sizeof *t->page_mcids);
     return t;
@@ -53,6 +59,8 @@ void pdf_tag_free(pdf_tagger *t)
         return;
     free(t->mcs);
     free(t->page_mcids);
+    free(t->elems);
+    free(t->annots);
     free(t);
 }
 
@@ -70,6 +78,28 @@ int pdf_tag_mcid(pdf_tagger *t, int page, int elem)
     int id = t->page_mcids[page]++;
     t->mcs[t->nmcs++] = (mc){elem_or_root(t, elem), page, id};
     return id;
+}
+
+int pdf_tag_add(pdf_tagger *t, pb_srole role, int parent)
+{
+    if (t->nelems == t->elems_cap) {
+        t->elems_cap *= 2;
+        t->elems = pb_xrealloc(t->elems, (size_t)t->elems_cap * sizeof *t->elems);
+    }
+    int id = t->nelems++;
+    t->elems[id] = (pb_selem){.role = role, .parent = elem_or_root(t, parent), .rowspan = 1,
+                              .colspan = 1};
+    return id;
+}
+
+int pdf_tag_annot(pdf_tagger *t, int page, int elem, HPDF_Annotation annot)
+{
+    if (t->nannots == t->annots_cap) {
+        t->annots_cap = t->annots_cap ? t->annots_cap * 2 : 16;
+        t->annots = pb_xrealloc(t->annots, (size_t)t->annots_cap * sizeof *t->annots);
+    }
+    t->annots[t->nannots++] = (annot_ref){elem_or_root(t, elem), page, annot};
+    return t->npages + t->nannots - 1;
 }
 
 const char *pdf_tag_type(const pdf_tagger *t, int elem)
@@ -106,6 +136,7 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
 {
     int n = t->nelems;
     const pb_selem *el = t->elems;
+    t->npages = npages;
     HPDF_Dict root = HPDF_Dict_New(pdf->mmgr);
     if (!root || HPDF_Xref_Add(pdf->xref, root) != HPDF_OK)
         return false;
@@ -164,6 +195,10 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
     /* MCIDs were given page by page in increasing order */
     for (int i = 0; i < t->nmcs && ok; i++)
         ok = HPDF_Array_Add(per_page[t->mcs[i].page], d[t->mcs[i].elem]) == HPDF_OK;
+    /* annotations: their keys follow the pages' */
+    for (int a = 0; a < t->nannots && ok; a++)
+        ok = HPDF_Array_AddNumber(nums, npages + a) == HPDF_OK &&
+             HPDF_Array_Add(nums, d[t->annots[a].elem]) == HPDF_OK;
 
     bool any_id = false;
     kid *items = NULL;
@@ -195,7 +230,10 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
             last = kk;
         }
         qsort(items, (size_t)m, sizeof *items, cmp_kid);
-        HPDF_Array karr = m > 1 ? HPDF_Array_New(pdf->mmgr) : NULL;
+        int nobj = 0;
+        for (int a = 0; a < t->nannots; a++)
+            nobj += t->annots[a].elem == e;
+        HPDF_Array karr = m + nobj > 1 ? HPDF_Array_New(pdf->mmgr) : NULL;
         for (int k = 0; k < m; k++) {
             void *item;
             if (items[k].mc >= 0) {
@@ -216,6 +254,19 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
                 HPDF_Array_Add(karr, item);
             else
                 HPDF_Dict_Add(x, "K", item);
+        }
+        /* annotations of the element (a Link's): object references */
+        for (int a = 0; a < t->nannots; a++) {
+            if (t->annots[a].elem != e)
+                continue;
+            HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
+            HPDF_Dict_AddName(r, "Type", "OBJR");
+            HPDF_Dict_Add(r, "Pg", pages[t->annots[a].page]);
+            HPDF_Dict_Add(r, "Obj", t->annots[a].annot);
+            if (karr)
+                HPDF_Array_Add(karr, r);
+            else
+                HPDF_Dict_Add(x, "K", r);
         }
         if (karr)
             HPDF_Dict_Add(x, "K", karr);
@@ -256,7 +307,7 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
         HPDF_Dict pt = HPDF_Dict_New(pdf->mmgr);
         HPDF_Dict_Add(pt, "Nums", nums);
         HPDF_Dict_Add(root, "ParentTree", pt);
-        HPDF_Dict_AddNumber(root, "ParentTreeNextKey", npages);
+        HPDF_Dict_AddNumber(root, "ParentTreeNextKey", npages + t->nannots);
         HPDF_Dict roles = HPDF_Dict_New(pdf->mmgr);
         HPDF_Dict_AddName(roles, "Title", "H1");
         HPDF_Dict_AddName(roles, "Signature", "Div");

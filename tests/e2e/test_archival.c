@@ -20,7 +20,8 @@
  * --table checks cells of the table that has a cell KEY: SPEC is
  * "TEXT|ROLE|SCOPE|ROWSPAN|COLSPAN" (SCOPE "-" for none); --headers KEY
  * "TEXT|HEADER,…": the value cell TEXT lists those header cells.
- * --one-table-pages: the document's one Table has cells on N pages. */
+ * --one-table-pages: the document's one Table has cells on N pages.
+ * --links N: N link annotations, each tied to a Link element. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,6 +488,48 @@ static void check_marked_content(const qj *q)
           artifacts);
 }
 
+/* Link annotations: printed (/F 4, PDF/A), an alternate text (/Contents)
+ * and a /StructParent whose ParentTree entry is a Link element holding an
+ * object reference to the annotation (PDF/UA). */
+static int check_annotations(const qj *q)
+{
+    cJSON *root = qj_key(q, qj_trailer(q), "/Root");
+    cJSON *tree = qj_key(q, root, "/StructTreeRoot");
+    cJSON *nums = qj_key(q, qj_key(q, tree, "/ParentTree"), "/Nums");
+    cJSON *kids = qj_key(q, qj_key(q, root, "/Pages"), "/Kids");
+    int links = 0;
+    for (int p = 0; p < cJSON_GetArraySize(kids); p++) {
+        cJSON *annots = qj_key(q, cJSON_GetArrayItem(kids, p), "/Annots");
+        for (int a = 0; a < cJSON_GetArraySize(annots); a++) {
+            cJSON *ref = cJSON_GetArrayItem(annots, a);
+            cJSON *an = qj_get(q, ref);
+            if (!qj_is_name(qj_key(q, an, "/Subtype"), "/Link"))
+                continue;
+            links++;
+            cJSON *f = qj_key(q, an, "/F"), *sp = qj_key(q, an, "/StructParent");
+            CHECK(cJSON_IsNumber(f) && (f->valueint & 4) && qj_text(qj_key(q, an, "/Contents")),
+                  "page %d: a link annotation is printed and has /Contents", p + 1);
+            cJSON *elem = NULL;
+            for (int i = 0; cJSON_IsNumber(sp) && i + 1 < cJSON_GetArraySize(nums); i += 2)
+                if (cJSON_GetArrayItem(nums, i)->valueint == sp->valueint)
+                    elem = qj_get(q, cJSON_GetArrayItem(nums, i + 1));
+            bool objr = false;
+            cJSON *k = qj_key(q, elem, "/K");
+            int nk = cJSON_IsArray(k) ? cJSON_GetArraySize(k) : 1;
+            for (int i = 0; i < nk; i++) {
+                cJSON *it = cJSON_IsArray(k) ? qj_get(q, cJSON_GetArrayItem(k, i)) : k;
+                cJSON *obj = qj_raw(q, it, "/Obj");
+                if (qj_is_name(qj_key(q, it, "/Type"), "/OBJR") && cJSON_IsString(obj) &&
+                    cJSON_IsString(ref) && !strcmp(obj->valuestring, ref->valuestring))
+                    objr = true;
+            }
+            CHECK(qj_is_name(qj_key(q, elem, "/S"), "/Link") && objr,
+                  "page %d: a link annotation belongs to a Link element", p + 1);
+        }
+    }
+    return links;
+}
+
 /* ---- tables ------------------------------------------------------------ */
 
 /* An element of pdfinfo -struct-text: its type, attributes and text. */
@@ -774,8 +817,14 @@ int main(int argc, char **argv)
         free(want.items[i]);
     free(want.items);
     qj *q = qj_load(a);
-    if (CHECK(q != NULL, "qpdf --json"))
+    if (CHECK(q != NULL, "qpdf --json")) {
         check_marked_content(q);
+        int links = check_annotations(q);
+        for (int i = 4; i < argc; i++)
+            if (!strcmp(argv[i], "--links") && i + 1 < argc)
+                CHECK(links == atoi(argv[i + 1]), "%d link annotations (%d)", atoi(argv[i + 1]),
+                      links);
+    }
     int nn;
     node *v = parse_struct_text(a, &nn);
     check_table_grids(v, nn);
@@ -783,6 +832,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--table") && i + 2 < argc) {
             check_table_cell(v, nn, argv[i + 1], argv[i + 2]);
             i += 2;
+        } else if (!strcmp(argv[i], "--links") && i + 1 < argc) {
+            i++; /* checked above */
         } else if (!strcmp(argv[i], "--headers") && i + 2 < argc) {
             check_headers(v, nn, argv[i + 1], argv[i + 2]);
             i += 2;
