@@ -5,7 +5,8 @@
 #include <string.h>
 
 /* Measurement for the solver: each cell's text is prepared (shaped, with
- * its break opportunities) once per type size and then broken at whatever
+ * its break opportunities) once, at the first size asked for, and scaled
+ * to the other sizes tried (pb_prepared_rescale), then broken at whatever
  * width the solver asks about. */
 typedef struct measure_ctx {
     const pb_fontset *fonts;
@@ -13,10 +14,14 @@ typedef struct measure_ctx {
     int role;
     pb_arena *arena;
     pb_diag *diag;
-    pb_prepared *prep;    /* per cell */
+    pb_prepared *base;    /* per cell: shaped once (shared by the builds of
+                             one table, see pb_table_set_build) */
+    pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
+    pb_prepared *prep;    /* per cell, at prep_size: the base or its scale */
     pb_fx *prep_size;     /* the size each was prepared at; 0: none */
     pb_lb_unit **hinted;  /* per cell with break hints: its units with
                              opportunities only where the layout prefers */
+    int *hinted_n;        /* how many units each hinted array holds */
     pb_fx *hinted_min;    /* the widest piece between those */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
@@ -46,26 +51,39 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
         m->prep_size[i] = size;
         return &m->prep[i];
     }
-    /* the shaped text borrows its spans: keep the span in the arena */
-    pb_span *span = pb_arena_alloc(m->arena, sizeof *span);
-    *span = (pb_span){
-        .start = 0,
-        .end = (uint32_t)len,
-        .role = m->role,
-        .size = size,
-        .bold = c->bold,
-        .path = c->path,
-        .file = c->file,
-    };
-    if (!pb_prepare(m->fonts, c->text, len, span, 1, m->arena, &m->prep[i], m->diag)) {
-        m->failed = true;
-        memset(&m->prep[i], 0, sizeof m->prep[i]);
+    if (m->base_size[i] == size) {
+        m->prep[i] = m->base[i];
+    } else if (!m->base_size[i] ||
+               !pb_prepared_rescale(&m->base[i], m->fonts, size, m->arena, &m->prep[i])) {
+        /* the shaped text borrows its spans: keep the span in the arena */
+        pb_span *span = pb_arena_alloc(m->arena, sizeof *span);
+        *span = (pb_span){
+            .start = 0,
+            .end = (uint32_t)len,
+            .role = m->role,
+            .size = size,
+            .bold = c->bold,
+            .path = c->path,
+            .file = c->file,
+        };
+        if (!pb_prepare(m->fonts, c->text, len, span, 1, m->arena, &m->prep[i], m->diag)) {
+            m->failed = true;
+            memset(&m->prep[i], 0, sizeof m->prep[i]);
+        }
+        if (!m->base_size[i] && !m->failed) {
+            m->base[i] = m->prep[i];
+            m->base_size[i] = size;
+        }
     }
-    m->hinted[i] = NULL;
     const pb_prepared *p = &m->prep[i];
     if (c->breaks.n > 0 && p->nunits > 0) {
-        /* a line may end only where the layout says (and clreq allows) */
-        pb_lb_unit *u = pb_arena_calloc(m->arena, (size_t)p->nunits, sizeof *u);
+        /* a line may end only where the layout says (and clreq allows);
+         * the units' copy is made once and rewritten at each size */
+        pb_lb_unit *u = m->hinted[i];
+        if (!u || m->hinted_n[i] != p->nunits) {
+            u = pb_arena_calloc(m->arena, (size_t)p->nunits, sizeof *u);
+            m->hinted_n[i] = p->nunits;
+        }
         memcpy(u, p->units, (size_t)p->nunits * sizeof *u);
         for (int k = 0, h = 0; k < p->nunits; k++) {
             uint32_t at = p->cstart[k + 1];
@@ -78,6 +96,8 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
         pb_fx mx;
         pb_linebreak_extent(u, p->nunits, &m->hinted_min[i], &mx);
         m->hinted[i] = u;
+    } else {
+        m->hinted[i] = NULL;
     }
     m->prep_size[i] = size;
     return &m->prep[i];
@@ -174,8 +194,8 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
 }
 
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
-                        pb_table_set **out, pb_diag *diag)
+                        const pb_fontset *fonts, pb_fx size, const pb_table_set *like,
+                        pb_arena *arena, pb_table_set **out, pb_diag *diag)
 {
     const pb_table_template *tpl = block->table;
     pb_table_set *ts = pb_arena_alloc(arena, sizeof *ts);
@@ -183,8 +203,12 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     ts->style = &ts->own_style;
     ts->file = tpl->source;
     ts->path = block->path;
-    if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid, diag))
+    if (like) {
+        ts->grid = like->grid; /* read-only once built */
+    } else if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid,
+                                    diag)) {
         return false;
+    }
     int role = pb_fonts_role(fonts, tpl->style.role);
     if (role < 0) {
         pb_diag_error(diag, PB_ERR_LAYOUT, tpl->source, tpl->path,
@@ -198,11 +222,17 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         .role = role,
         .arena = arena,
         .diag = diag,
+        .base = like ? like->base : pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.base),
+        .base_size = like ? like->base_size
+                          : pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.base_size),
         .prep = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep),
         .prep_size = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep_size),
         .hinted = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted),
+        .hinted_n = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_n),
         .hinted_min = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_min),
     };
+    ts->base = m.base;
+    ts->base_size = m.base_size;
     pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
                             .poor = measure_poor};
     bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
