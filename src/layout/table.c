@@ -396,6 +396,72 @@ static void share_out(pb_fx *width, const bool *fixed, int ncols, const pb_fx *b
         width[last] += (pb_fx)(avail - used);
 }
 
+/* ---- measuring each kind of cell once ----------------------------------- */
+
+/* The first cell measuring like each cell (pb_table_measurer.same), or
+ * each cell itself. */
+static int *same_cells(const pb_table_grid *g, const pb_table_measurer *m)
+{
+    int *same = pb_xcalloc((size_t)g->ncells + 1, sizeof *same);
+    for (int i = 0; i < g->ncells; i++) {
+        int k = m->same ? m->same(m->ctx, &g->cells[i]) : i;
+        same[i] = k >= 0 && k <= i ? k : i;
+    }
+    return same;
+}
+
+/* Answers already given for (first alike cell, width): an open-addressed
+ * hash, so a table's many cells of one kind at one width ask once. */
+typedef struct memo {
+    struct memo_slot {
+        int cell;         /* -1: empty */
+        pb_fx w;
+        int value;
+    } *slots;
+    int n, cap;           /* cap: a power of two */
+} memo;
+
+static struct memo_slot *memo_find(memo *mo, int cell, pb_fx w)
+{
+    if (2 * (mo->n + 1) > mo->cap) {
+        struct memo_slot *old = mo->slots;
+        int ocap = mo->cap;
+        mo->cap = ocap ? ocap * 2 : 256;
+        mo->slots = pb_xmalloc((size_t)mo->cap * sizeof *mo->slots);
+        for (int k = 0; k < mo->cap; k++)
+            mo->slots[k].cell = -1;
+        mo->n = 0;
+        for (int k = 0; k < ocap; k++)
+            if (old[k].cell >= 0) {
+                struct memo_slot *d = memo_find(mo, old[k].cell, old[k].w);
+                *d = old[k];
+                mo->n++;
+            }
+        free(old);
+    }
+    uint32_t h = ((uint32_t)cell * 2654435761u) ^ ((uint32_t)w * 2246822519u);
+    int mask = mo->cap - 1, k = (int)(h & (uint32_t)mask);
+    while (mo->slots[k].cell >= 0 && (mo->slots[k].cell != cell || mo->slots[k].w != w))
+        k = (k + 1) & mask;
+    return &mo->slots[k];
+}
+
+/* The value memoised for (cell, w), or -1 with *slot where to put it. */
+static int memo_get(memo *mo, int cell, pb_fx w, struct memo_slot **slot)
+{
+    struct memo_slot *s = memo_find(mo, cell, w);
+    *slot = s;
+    return s->cell >= 0 ? s->value : -1;
+}
+
+static void memo_put(memo *mo, struct memo_slot *s, int cell, pb_fx w, int value)
+{
+    s->cell = cell;
+    s->w = w;
+    s->value = value;
+    mo->n++;
+}
+
 /* ---- the shortest table -------------------------------------------------
  *
  * From the widths every cell needs at least (its widest unbreakable
@@ -600,10 +666,10 @@ static int64_t cost_at(solver *s, const pb_fx *width, const int *poor, int npoor
     return h;
 }
 
-static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx size,
-                     pb_fx pitch, pb_fx pad_x, pb_fx pad_y, pb_fx page_h, const bool *fixed,
-                     const pb_fx *soft, const pb_fx *max, const cell_need *need, pb_fx avail,
-                     pb_fx *width)
+static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const int *same,
+                     pb_fx size, pb_fx pitch, pb_fx pad_x, pb_fx pad_y, pb_fx page_h,
+                     const bool *fixed, const pb_fx *soft, const pb_fx *max,
+                     const cell_need *need, pb_fx avail, pb_fx *width)
 {
     int ncols = g->ncols, ncells = g->ncells;
     solver s = {g, m, size, pitch, pad_x, pad_y, page_h, NULL, NULL, 0, NULL, NULL, NULL};
@@ -638,7 +704,11 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
     for (int i = 0; i < ncells; i++) {
         if (g->cells[i].rowspan > 1)
             s.by_rowspan[s.nspan++] = i;
-        cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX], &s.st[i]);
+        if (same[i] < i)
+            s.st[i] = s.st[same[i]]; /* shared: freed with the first */
+        else
+            cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX],
+                       &s.st[i]);
     }
     sort_indices(s.by_rowspan, s.nspan, g->cells, true);
 
@@ -654,11 +724,20 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
      * column one character wide), lines end where the layout's pieces do
      * ("三、/本年度/办理/结果") */
     height_at(&s, width);
+    memo poor_at = {0};
     for (int i = 0; m->poor && i < ncells; i++) {
         const pb_table_cell *c = &g->cells[i];
         const steps *st = &s.st[i];
         pb_fx lo = s.span_w[i];
-        if (c->nowrap || st->count == 0 || !m->poor(m->ctx, c, size, lo - 2 * pad_x))
+        if (c->nowrap || st->count == 0)
+            continue;
+        struct memo_slot *slot;
+        int was = memo_get(&poor_at, same[i], lo, &slot);
+        if (was < 0) {
+            was = m->poor(m->ctx, c, size, lo - 2 * pad_x);
+            memo_put(&poor_at, slot, same[i], lo, was);
+        }
+        if (!was)
             continue;
         pb_fx hi = st->at[st->count - 1];
         if (hi <= lo || m->poor(m->ctx, c, size, hi - 2 * pad_x))
@@ -775,10 +854,12 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
         }
     }
 
-    for (int i = 0; i < ncells; i++) {
-        free(s.st[i].at);
-        free(s.st[i].n);
-    }
+    free(poor_at.slots);
+    for (int i = 0; i < ncells; i++)
+        if (same[i] == i) {
+            free(s.st[i].at);
+            free(s.st[i].n);
+        }
     free(s.st);
     free(s.by_rowspan);
     free(s.row_h);
@@ -835,6 +916,7 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx *wt = pb_xcalloc((size_t)ncols, sizeof *wt);
     cell_need *need = pb_xcalloc((size_t)ncells + 1, sizeof *need);
     int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
+    int *same = same_cells(grid, m);
     pb_fx *col_x = pb_arena_calloc(arena, (size_t)ncols + 1, sizeof *col_x);
     bool ok = false;
 
@@ -885,6 +967,10 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
         /* what every cell needs at this size */
         for (int i = 0; i < ncells; i++) {
             const pb_table_cell *c = &cells[i];
+            if (same[i] < i) {
+                need[i] = need[same[i]];
+                continue;
+            }
             pb_fx mn = 0, mx = 0;
             m->extent(m->ctx, c, size, &mn, &mx);
             if (mx < mn)
@@ -937,8 +1023,8 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
             /* every cell's widest piece fits: the widths that make the
              * table shortest */
             pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
-            shortest(grid, m, size, pitch, pad_x, pad_y, text_height, fixed, mid, hi, need, avail,
-                     width);
+            shortest(grid, m, same, size, pitch, pad_x, pad_y, text_height, fixed, mid, hi, need,
+                     avail, width);
         } else if (sum[NEED_HARD] <= avail) {
             /* text gets less than its widest piece and is broken inside it */
             for (int c = 0; c < ncols; c++)
@@ -990,14 +1076,22 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
     pb_fx *row_h = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *row_h);
     int *lines = pb_arena_calloc(arena, (size_t)ncells + 1, sizeof *lines);
+    memo lines_at = {0};
     for (int i = 0; i < ncells; i++) {
         const pb_table_cell *c = &cells[i];
         pb_fx inner = span_width(col_x, c->col, c->colspan) - 2 * pad_x;
         if (inner < 1)
             inner = 1;
-        int n = m->lines(m->ctx, c, size, inner);
-        lines[i] = n > 0 ? n : 0;
+        struct memo_slot *slot;
+        int n = memo_get(&lines_at, same[i], inner, &slot);
+        if (n < 0) {
+            n = m->lines(m->ctx, c, size, inner);
+            n = n > 0 ? n : 0;
+            memo_put(&lines_at, slot, same[i], inner, n);
+        }
+        lines[i] = n;
     }
+    free(lines_at.slots);
     out->line_pitch = pitch;
     out->row_h = row_h;
     out->lines = lines;
@@ -1017,6 +1111,7 @@ done:
     free(wt);
     free(need);
     free(order);
+    free(same);
     return ok;
 }
 

@@ -2,6 +2,7 @@
 
 #include "base/utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Measurement for the solver: each cell's text is prepared (shaped, with
@@ -22,6 +23,7 @@ typedef struct measure_ctx {
     pb_lb_unit **hinted;  /* per cell with break hints: its units with
                              opportunities only where the layout prefers */
     int *hinted_n;        /* how many units each hinted array holds */
+    const int *same;      /* per cell: the first cell set like it */
     pb_fx *hinted_min;    /* the widest piece between those */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
@@ -42,7 +44,8 @@ static pb_arena *scratch(measure_ctx *m)
 
 static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx size)
 {
-    int i = (int)(c - m->grid->cells);
+    int i = m->same[c - m->grid->cells];
+    c = &m->grid->cells[i];
     if (m->prep_size[i] == size)
         return &m->prep[i];
     size_t len = strlen(c->text);
@@ -108,7 +111,7 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
 static const pb_lb_unit *units_at(const measure_ctx *m, const pb_table_cell *c,
                                   const pb_prepared *p, pb_fx width)
 {
-    int i = (int)(c - m->grid->cells);
+    int i = m->same[c - m->grid->cells];
     return m->hinted[i] && width >= m->hinted_min[i] ? m->hinted[i] : p->units;
 }
 
@@ -165,7 +168,7 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     const pb_prepared *p = prepared(m, c, size);
     if (p->nunits == 0)
         return false;
-    int i = (int)(c - m->grid->cells);
+    int i = m->same[c - m->grid->cells];
     if (m->hinted[i] && width < m->hinted_min[i])
         return true;
     pb_lb_params lp = cell_params(c, width);
@@ -191,6 +194,56 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
             return true;
     }
     return false;
+}
+
+static int measure_same(void *ctx, const pb_table_cell *c)
+{
+    const measure_ctx *m = ctx;
+    return m->same[c - m->grid->cells];
+}
+
+/* Cells that are set alike: the same text, boldness, alignment, wrapping
+ * and preferred breaks (the table's font and size are the same for all). */
+static uint32_t cell_hash(const pb_table_cell *c)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *t = c->text; *t; t++)
+        h = (h ^ (unsigned char)*t) * 16777619u;
+    h = (h ^ (uint32_t)c->bold) * 16777619u;
+    h = (h ^ (uint32_t)c->nowrap) * 16777619u;
+    h = (h ^ (uint32_t)c->align) * 16777619u;
+    for (int k = 0; k < c->breaks.n; k++)
+        h = (h ^ c->breaks.at[k]) * 16777619u;
+    return h;
+}
+
+static bool cells_alike(const pb_table_cell *a, const pb_table_cell *b)
+{
+    return a->bold == b->bold && a->nowrap == b->nowrap && a->align == b->align &&
+           a->breaks.n == b->breaks.n && !strcmp(a->text, b->text) &&
+           (a->breaks.n == 0 ||
+            !memcmp(a->breaks.at, b->breaks.at, (size_t)a->breaks.n * sizeof *a->breaks.at));
+}
+
+/* Per cell: the first cell of the grid set like it (itself if none). */
+static int *alike_cells(const pb_table_grid *g, pb_arena *arena)
+{
+    int *same = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *same);
+    int cap = 64;
+    while (cap < 2 * g->ncells)
+        cap *= 2;
+    int *slot = pb_xcalloc((size_t)cap, sizeof *slot); /* first cell + 1; 0: empty */
+    for (int i = 0; i < g->ncells; i++) {
+        const pb_table_cell *c = &g->cells[i];
+        int k = (int)(cell_hash(c) & (uint32_t)(cap - 1));
+        while (slot[k] && !cells_alike(&g->cells[slot[k] - 1], c))
+            k = (k + 1) & (cap - 1);
+        if (!slot[k])
+            slot[k] = i + 1;
+        same[i] = slot[k] - 1;
+    }
+    free(slot);
+    return same;
 }
 
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
@@ -233,8 +286,10 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     };
     ts->base = m.base;
     ts->base_size = m.base_size;
+    ts->same = like ? like->same : alike_cells(g, arena);
+    m.same = ts->same;
     pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
-                            .poor = measure_poor};
+                            .poor = measure_poor, .same = measure_same};
     bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
                                     layout->text_width, layout->text_height, &mr, arena,
                                     &ts->geo, diag);
@@ -256,6 +311,16 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
             continue;
         pb_fx inner = geo->col_x[c->col + c->colspan] - geo->col_x[c->col] -
                       2 * tpl->style.pad_x;
+        /* a cell set like an earlier one in a span as wide shows its lines
+         * (they are read-only once set) */
+        const pb_table_cell *first = &g->cells[ts->same[i]];
+        if (ts->same[i] < i && first->colspan == c->colspan &&
+            geo->col_x[first->col + first->colspan] - geo->col_x[first->col] ==
+                geo->col_x[c->col + c->colspan] - geo->col_x[c->col]) {
+            ct->lines = ts->cells[ts->same[i]].lines;
+            ct->nlines = ts->cells[ts->same[i]].nlines;
+            continue;
+        }
         pb_lb_params lp = cell_params(c, inner);
         pb_lb_result res;
         pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, arena, &res);

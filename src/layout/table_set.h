@@ -43,6 +43,8 @@ typedef struct pb_table_set {
     pb_prepared *base;    /* per cell: its text shaped once, shared with the
                              other builds of the block (pb_table_set_build) */
     pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
+    int *same;            /* per cell: the first cell set like it (same
+                             text and setting), which is measured for it */
 } pb_table_set;
 
 /* Lays out a table block; size > 0: start from that type size rather than
