@@ -11,6 +11,7 @@ mkdir -p "$out/batch"
 # The copies after the first leave the tables out: a report has each
 # official table once (its text refers to their cells).
 awk -v times=10 '
+  BEGIN { n = 0; m = 0 }  # body[0] is the first block (the title)
   state == 0 { print; if ($0 ~ /"body": \[$/) state = 1; next }
   state == 1 && $0 ~ /^  \]$/ { state = 2; closing = $0; next }
   state == 1 { body[n] = $0; intable[n] = table || ($0 ~ /"type": "table"/);
@@ -29,7 +30,7 @@ awk -v times=10 '
   }' "$sample" > "$out/long10.json"
 i=1
 while [ "$i" -le "$count" ]; do
-  name=$(printf '%03d' "$i")
+  name=$(printf '%04d' "$i")
   sed "s/南岗区城管局/第${name}号部门/g" "$sample" > "$out/batch/$name.json"
   i=$((i + 1))
 done

@@ -147,6 +147,8 @@ typedef struct tparse {
     bool leaf_errors; /* then missing leaves are not reported as well */
     idref *ids;       /* row ids seen so far */
     int nids, capids;
+    int *id_slots;    /* open-addressed hash of ids: index + 1, 0 empty */
+    int nslots;       /* a power of two, more than twice nids */
 } tparse;
 
 /* path relative to the template, for "(also rows[2])" */
@@ -374,15 +376,40 @@ static void parse_header(tparse *p, const cJSON *arr, const char *path, pb_heade
     }
 }
 
+static uint32_t id_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The hash slot of id: where it is, or the empty one where it would go. */
+static int id_slot(const tparse *p, const char *id)
+{
+    int mask = p->nslots - 1, k = (int)(id_hash(id) & (uint32_t)mask);
+    while (p->id_slots[k] && strcmp(p->ids[p->id_slots[k] - 1].id, id) != 0)
+        k = (k + 1) & mask;
+    return k;
+}
+
+/* Notes a row id, or reports it taken: a hash of the ids seen, so long
+ * tables are checked in linear time. */
 static void note_row_id(tparse *p, const cJSON *v, const char *path, const char *id)
 {
     jctx *c = p->c;
-    for (int i = 0; i < p->nids; i++) {
-        if (strcmp(p->ids[i].id, id) == 0) {
-            jerror(c, v, path, "duplicate row id %s (also %s)", jdescribe(c, v),
-                   rel(p, p->ids[i].path));
-            return;
-        }
+    if (2 * (p->nids + 1) >= p->nslots) {
+        int n = p->nslots ? p->nslots * 2 : 64;
+        p->id_slots = pb_arena_calloc(c->arena, (size_t)n, sizeof *p->id_slots);
+        p->nslots = n;
+        for (int i = 0; i < p->nids; i++)
+            p->id_slots[id_slot(p, p->ids[i].id)] = i + 1;
+    }
+    int k = id_slot(p, id);
+    if (p->id_slots[k]) {
+        jerror(c, v, path, "duplicate row id %s (also %s)", jdescribe(c, v),
+               rel(p, p->ids[p->id_slots[k] - 1].path));
+        return;
     }
     if (p->nids == p->capids) {
         int cap = p->capids ? p->capids * 2 : 16;
@@ -390,6 +417,7 @@ static void note_row_id(tparse *p, const cJSON *v, const char *path, const char 
         p->capids = cap;
     }
     p->ids[p->nids++] = (idref){id, path};
+    p->id_slots[k] = p->nids;
 }
 
 static void row_label(tparse *p, const cJSON *m, const char *rpath, pb_row_node *r)

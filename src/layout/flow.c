@@ -494,7 +494,7 @@ static void flow_table(flow *f, const pb_block *b, int bi)
     pb_table_set *ts = f->tables ? f->tables[bi] : NULL;
     if (f->table_failed && f->table_failed[bi])
         return;
-    if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &ts, f->diag))
+    if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, NULL, f->arena, &ts, f->diag))
         return;
     int table = f->structure ? pb_structure_add(f->structure, PB_SR_TABLE, 1) : 0;
     const pb_table_style *ts_style = &b->table->style;
@@ -629,7 +629,7 @@ static pb_fx needed_size(flow *f, int bi)
         if (size < floor_size)
             size = floor_size;
         pb_table_set *smaller;
-        if (!pb_table_set_build(b, f->layout, f->fonts, size, f->arena, &smaller, f->diag))
+        if (!pb_table_set_build(b, f->layout, f->fonts, size, ts, f->arena, &smaller, f->diag))
             return fit;
         ts = smaller;
     }
@@ -650,7 +650,8 @@ static void set_layout_tables(flow *f)
         const pb_block *b = &r->blocks[bi];
         if (b->kind != PB_BLOCK_TABLE || !b->table || !layout_template(f->layout, b->table))
             continue;
-        if (!pb_table_set_build(b, f->layout, f->fonts, 0, f->arena, &f->tables[bi], f->diag)) {
+        if (!pb_table_set_build(b, f->layout, f->fonts, 0, NULL, f->arena, &f->tables[bi],
+                                f->diag)) {
             f->tables[bi] = NULL;
             f->table_failed[bi] = true;
             continue;
@@ -663,8 +664,8 @@ static void set_layout_tables(flow *f)
         const pb_block *b = &r->blocks[bi];
         if (!f->tables[bi] || f->tables[bi]->geo.size <= common)
             continue;
-        if (!pb_table_set_build(b, f->layout, f->fonts, common, f->arena, &f->tables[bi],
-                                f->diag)) {
+        if (!pb_table_set_build(b, f->layout, f->fonts, common, f->tables[bi], f->arena,
+                                &f->tables[bi], f->diag)) {
             f->tables[bi] = NULL;
             f->table_failed[bi] = true;
         }

@@ -66,6 +66,55 @@ bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
     return true;
 }
 
+bool pb_prepared_rescale(const pb_prepared *from, const pb_fontset *fonts, pb_fx size,
+                         pb_arena *arena, pb_prepared *out)
+{
+    const pb_shaped *sh = &from->shaped;
+    for (int i = 0; i < sh->nspans; i++)
+        if (sh->spans[i].tracking_to > 0 || sh->spans[i].size != sh->spans[0].size)
+            return false;
+    bool reuse = out->text == from->text && out->shaped.glyphs &&
+                 out->shaped.glyphs != sh->glyphs &&
+                 out->shaped.nglyphs == sh->nglyphs && out->nunits == from->nunits &&
+                 out->shaped.nspans == sh->nspans;
+    pb_glyph *glyphs = reuse ? out->shaped.glyphs
+                             : pb_arena_calloc(arena, (size_t)sh->nglyphs + 1, sizeof *glyphs);
+    pb_lb_unit *units = reuse ? out->units
+                              : pb_arena_calloc(arena, (size_t)from->nunits + 1, sizeof *units);
+    /* the spans were allocated here when reused */
+    pb_span *spans = reuse ? (pb_span *)out->shaped.spans
+                           : pb_arena_calloc(arena, (size_t)sh->nspans + 1, sizeof *spans);
+    for (int i = 0; i < sh->nspans; i++) {
+        spans[i] = sh->spans[i];
+        spans[i].size = size;
+    }
+    int upem = 0, face_id = -1;
+    for (int g = 0; g < sh->nglyphs; g++) {
+        const pb_glyph *a = &sh->glyphs[g];
+        if (a->face != face_id) {
+            face_id = a->face;
+            upem = pb_fonts_face(fonts, face_id)->upem;
+        }
+        pb_glyph *o = &glyphs[g];
+        *o = *a;
+        o->advance = pb_fx_muldiv(a->fu_advance, size, upem);
+        o->x_offset = pb_fx_muldiv(a->fu_x_offset, size, upem);
+        o->y_offset = pb_fx_muldiv(a->fu_y_offset, size, upem);
+    }
+    for (int k = 0; k < from->nunits; k++) {
+        units[k] = from->units[k];
+        units[k].em = size;
+        units[k].width = 0;
+        for (int g = from->gstart[k]; g < from->gstart[k + 1]; g++)
+            units[k].width += glyphs[g].advance;
+    }
+    *out = *from;
+    out->shaped.glyphs = glyphs;
+    out->shaped.spans = spans;
+    out->units = units;
+    return true;
+}
+
 /* What a reader opens for an address: web addresses without a scheme get
  * http://, e-mail addresses mailto:. */
 static const char *address_uri(const pb_prepared *p, const pb_address *a, pb_arena *arena)

@@ -31,6 +31,15 @@ bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
                 const pb_span *spans, int nspans, pb_arena *arena, pb_prepared *out,
                 pb_diag *diag);
 
+/* The text of `from` at another type size, without shaping it again: its
+ * glyphs' font-unit positions scaled as pb_shape scales them, so `out` is
+ * what pb_prepare would give at `size`.  Only for a text set at one size
+ * without tracking (table cells); false (nothing done) for others.  out:
+ * zeroed, or filled by an earlier call from the same `from`, whose arrays
+ * are then rewritten (they stay valid until then). */
+bool pb_prepared_rescale(const pb_prepared *from, const pb_fontset *fonts, pb_fx size,
+                         pb_arena *arena, pb_prepared *out);
+
 /* Widest unbreakable piece and the whole text on one line. */
 void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width);
 

@@ -349,6 +349,12 @@ typedef struct keyed {
     int key, idx;
 } keyed;
 
+static int cmp_int(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    return (a > b) - (a < b);
+}
+
 static int keyed_order(const void *pa, const void *pb)
 {
     const keyed *a = pa, *b = pb;
@@ -388,6 +394,72 @@ static void share_out(pb_fx *width, const bool *fixed, int ncols, const pb_fx *b
     }
     if (last >= 0)
         width[last] += (pb_fx)(avail - used);
+}
+
+/* ---- measuring each kind of cell once ----------------------------------- */
+
+/* The first cell measuring like each cell (pb_table_measurer.same), or
+ * each cell itself. */
+static int *same_cells(const pb_table_grid *g, const pb_table_measurer *m)
+{
+    int *same = pb_xcalloc((size_t)g->ncells + 1, sizeof *same);
+    for (int i = 0; i < g->ncells; i++) {
+        int k = m->same ? m->same(m->ctx, &g->cells[i]) : i;
+        same[i] = k >= 0 && k <= i ? k : i;
+    }
+    return same;
+}
+
+/* Answers already given for (first alike cell, width): an open-addressed
+ * hash, so a table's many cells of one kind at one width ask once. */
+typedef struct memo {
+    struct memo_slot {
+        int cell;         /* -1: empty */
+        pb_fx w;
+        int value;
+    } *slots;
+    int n, cap;           /* cap: a power of two */
+} memo;
+
+static struct memo_slot *memo_find(memo *mo, int cell, pb_fx w)
+{
+    if (2 * (mo->n + 1) > mo->cap) {
+        struct memo_slot *old = mo->slots;
+        int ocap = mo->cap;
+        mo->cap = ocap ? ocap * 2 : 256;
+        mo->slots = pb_xmalloc((size_t)mo->cap * sizeof *mo->slots);
+        for (int k = 0; k < mo->cap; k++)
+            mo->slots[k].cell = -1;
+        mo->n = 0;
+        for (int k = 0; k < ocap; k++)
+            if (old[k].cell >= 0) {
+                struct memo_slot *d = memo_find(mo, old[k].cell, old[k].w);
+                *d = old[k];
+                mo->n++;
+            }
+        free(old);
+    }
+    uint32_t h = ((uint32_t)cell * 2654435761u) ^ ((uint32_t)w * 2246822519u);
+    int mask = mo->cap - 1, k = (int)(h & (uint32_t)mask);
+    while (mo->slots[k].cell >= 0 && (mo->slots[k].cell != cell || mo->slots[k].w != w))
+        k = (k + 1) & mask;
+    return &mo->slots[k];
+}
+
+/* The value memoised for (cell, w), or -1 with *slot where to put it. */
+static int memo_get(memo *mo, int cell, pb_fx w, struct memo_slot **slot)
+{
+    struct memo_slot *s = memo_find(mo, cell, w);
+    *slot = s;
+    return s->cell >= 0 ? s->value : -1;
+}
+
+static void memo_put(memo *mo, struct memo_slot *s, int cell, pb_fx w, int value)
+{
+    s->cell = cell;
+    s->w = w;
+    s->value = value;
+    mo->n++;
 }
 
 /* ---- the shortest table -------------------------------------------------
@@ -594,10 +666,10 @@ static int64_t cost_at(solver *s, const pb_fx *width, const int *poor, int npoor
     return h;
 }
 
-static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx size,
-                     pb_fx pitch, pb_fx pad_x, pb_fx pad_y, pb_fx page_h, const bool *fixed,
-                     const pb_fx *soft, const pb_fx *max, const cell_need *need, pb_fx avail,
-                     pb_fx *width)
+static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const int *same,
+                     pb_fx size, pb_fx pitch, pb_fx pad_x, pb_fx pad_y, pb_fx page_h,
+                     const bool *fixed, const pb_fx *soft, const pb_fx *max,
+                     const cell_need *need, pb_fx avail, pb_fx *width)
 {
     int ncols = g->ncols, ncells = g->ncells;
     solver s = {g, m, size, pitch, pad_x, pad_y, page_h, NULL, NULL, 0, NULL, NULL, NULL};
@@ -614,11 +686,29 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
     int *lines_of = pb_xcalloc((size_t)g->nrows + 1, sizeof *lines_of);
     int *poor = pb_xcalloc((size_t)ncells + 1, sizeof *poor), npoor = 0;
     pb_fx *fix = pb_xcalloc((size_t)ncells + 1, sizeof *fix);
+    keyed *order = pb_xcalloc((size_t)g->nrows + 1, sizeof *order);
+    /* the cells whose last row is r: ending[ending_at[r] .. ending_at[r + 1]),
+     * in cell order, so a move looks at its row's cells only */
+    int *ending_at = pb_xcalloc((size_t)g->nrows + 2, sizeof *ending_at);
+    int *ending = pb_xcalloc((size_t)ncells + 1, sizeof *ending);
+    for (int i = 0; i < ncells; i++)
+        ending_at[g->cells[i].row + g->cells[i].rowspan]++;
+    for (int r = 0; r < g->nrows; r++)
+        ending_at[r + 1] += ending_at[r];
+    for (int i = 0; i < ncells; i++)
+        ending[ending_at[g->cells[i].row + g->cells[i].rowspan - 1]++] = i;
+    for (int r = g->nrows; r > 0; r--)
+        ending_at[r] = ending_at[r - 1];
+    ending_at[0] = 0;
 
     for (int i = 0; i < ncells; i++) {
         if (g->cells[i].rowspan > 1)
             s.by_rowspan[s.nspan++] = i;
-        cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX], &s.st[i]);
+        if (same[i] < i)
+            s.st[i] = s.st[same[i]]; /* shared: freed with the first */
+        else
+            cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX],
+                       &s.st[i]);
     }
     sort_indices(s.by_rowspan, s.nspan, g->cells, true);
 
@@ -634,11 +724,20 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
      * column one character wide), lines end where the layout's pieces do
      * ("三、/本年度/办理/结果") */
     height_at(&s, width);
+    memo poor_at = {0};
     for (int i = 0; m->poor && i < ncells; i++) {
         const pb_table_cell *c = &g->cells[i];
         const steps *st = &s.st[i];
         pb_fx lo = s.span_w[i];
-        if (c->nowrap || st->count == 0 || !m->poor(m->ctx, c, size, lo - 2 * pad_x))
+        if (c->nowrap || st->count == 0)
+            continue;
+        struct memo_slot *slot;
+        int was = memo_get(&poor_at, same[i], lo, &slot);
+        if (was < 0) {
+            was = m->poor(m->ctx, c, size, lo - 2 * pad_x);
+            memo_put(&poor_at, slot, same[i], lo, was);
+        }
+        if (!was)
             continue;
         pb_fx hi = st->at[st->count - 1];
         if (hi <= lo || m->poor(m->ctx, c, size, hi - 2 * pad_x))
@@ -659,18 +758,17 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
      * height (a poor cell counts as POOR_LINES lines) per point of width */
     for (;;) {
         int64_t h0 = cost_at(&s, width, poor, npoor, fix);
+        /* the rows of more than one line, the tallest first (in table
+         * order among equals) */
         int nrows = 0;
         for (int r = 0; r < g->nrows; r++) {
             lines_of[r] = (int)((s.row_h[r] - 2 * pad_y) / (pitch > 0 ? pitch : 1));
             if (lines_of[r] > 1)
-                rows[nrows++] = r;
+                order[nrows++] = (keyed){-lines_of[r], r};
         }
-        for (int a = 1; a < nrows; a++)
-            for (int b = a; b > 0 && lines_of[rows[b]] > lines_of[rows[b - 1]]; b--) {
-                int t = rows[b];
-                rows[b] = rows[b - 1];
-                rows[b - 1] = t;
-            }
+        qsort(order, (size_t)nrows, sizeof *order, keyed_order);
+        for (int k = 0; k < nrows; k++)
+            rows[k] = order[k].idx;
         int ntried = 0;
         int64_t best_save = 0, best_cost = 1;
         for (int k = 0; k < nrows + npoor && ntried < MAX_MOVES; k++) {
@@ -678,10 +776,9 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
             bool possible = true, any = false;
             if (k < nrows) {
                 int r = rows[k];
-                for (int i = 0; i < ncells && possible; i++) {
+                for (int e = ending_at[r]; e < ending_at[r + 1] && possible; e++) {
+                    int i = ending[e];
                     const pb_table_cell *c = &g->cells[i];
-                    if (c->row + c->rowspan - 1 != r)
-                        continue;
                     pb_fx above = 0;
                     for (int q = c->row; q < r; q++)
                         above += s.row_h[q];
@@ -757,10 +854,12 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
         }
     }
 
-    for (int i = 0; i < ncells; i++) {
-        free(s.st[i].at);
-        free(s.st[i].n);
-    }
+    free(poor_at.slots);
+    for (int i = 0; i < ncells; i++)
+        if (same[i] == i) {
+            free(s.st[i].at);
+            free(s.st[i].n);
+        }
     free(s.st);
     free(s.by_rowspan);
     free(s.row_h);
@@ -774,6 +873,9 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, pb_fx s
     free(lines_of);
     free(poor);
     free(fix);
+    free(order);
+    free(ending_at);
+    free(ending);
 }
 
 static double fx_mm(pb_fx v)
@@ -814,6 +916,7 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx *wt = pb_xcalloc((size_t)ncols, sizeof *wt);
     cell_need *need = pb_xcalloc((size_t)ncells + 1, sizeof *need);
     int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
+    int *same = same_cells(grid, m);
     pb_fx *col_x = pb_arena_calloc(arena, (size_t)ncols + 1, sizeof *col_x);
     bool ok = false;
 
@@ -864,6 +967,10 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
         /* what every cell needs at this size */
         for (int i = 0; i < ncells; i++) {
             const pb_table_cell *c = &cells[i];
+            if (same[i] < i) {
+                need[i] = need[same[i]];
+                continue;
+            }
             pb_fx mn = 0, mx = 0;
             m->extent(m->ctx, c, size, &mn, &mx);
             if (mx < mn)
@@ -916,8 +1023,8 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
             /* every cell's widest piece fits: the widths that make the
              * table shortest */
             pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
-            shortest(grid, m, size, pitch, pad_x, pad_y, text_height, fixed, mid, hi, need, avail,
-                     width);
+            shortest(grid, m, same, size, pitch, pad_x, pad_y, text_height, fixed, mid, hi, need,
+                     avail, width);
         } else if (sum[NEED_HARD] <= avail) {
             /* text gets less than its widest piece and is broken inside it */
             for (int c = 0; c < ncols; c++)
@@ -969,14 +1076,22 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
     pb_fx *row_h = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *row_h);
     int *lines = pb_arena_calloc(arena, (size_t)ncells + 1, sizeof *lines);
+    memo lines_at = {0};
     for (int i = 0; i < ncells; i++) {
         const pb_table_cell *c = &cells[i];
         pb_fx inner = span_width(col_x, c->col, c->colspan) - 2 * pad_x;
         if (inner < 1)
             inner = 1;
-        int n = m->lines(m->ctx, c, size, inner);
-        lines[i] = n > 0 ? n : 0;
+        struct memo_slot *slot;
+        int n = memo_get(&lines_at, same[i], inner, &slot);
+        if (n < 0) {
+            n = m->lines(m->ctx, c, size, inner);
+            n = n > 0 ? n : 0;
+            memo_put(&lines_at, slot, same[i], inner, n);
+        }
+        lines[i] = n;
     }
+    free(lines_at.slots);
     out->line_pitch = pitch;
     out->row_h = row_h;
     out->lines = lines;
@@ -996,6 +1111,7 @@ done:
     free(wt);
     free(need);
     free(order);
+    free(same);
     return ok;
 }
 
@@ -1125,19 +1241,26 @@ static bool piece_bounds(const pb_table_grid *grid, const pb_table_geometry *geo
     return true;
 }
 
-/* The rows a piece shows, top to bottom (show[], nshow = H + r1 - r0),
- * where each grid row is shown (at[], -1: not), and the tops of the shown
- * rows (y[], nshow + 1 entries, the last the piece's height).  A merged
- * cell cut by the piece's edge is shown again whole with its text, so the
- * part of it the piece shows must hold the text: what it lacks is added
- * to its last shown row. */
+/* Where a piece showing the header rows [0, H) and body rows [r0, r1)
+ * shows grid row r, top to bottom; -1: not at all. */
+static int shown_at(int H, int r0, int r1, int r)
+{
+    if (r < H)
+        return r;
+    return r >= r0 && r < r1 ? H + r - r0 : -1;
+}
+
+/* The rows a piece shows, top to bottom (show[], nshow = H + r1 - r0), and
+ * the tops of the shown rows (y[], nshow + 1 entries, the last the piece's
+ * height).  A merged cell cut by the piece's edge is shown again whole
+ * with its text, so the part of it the piece shows must hold the text:
+ * what it lacks is added to its last shown row.  The work is in the rows
+ * shown, whatever the table's length. */
 static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
                        const pb_table_style *style, int H, int r0, int l0, int r1, int l1,
-                       int *show, int *at, pb_fx *y)
+                       int *show, pb_fx *y)
 {
     int nshow = H + (r1 - r0), d = 0;
-    for (int r = 0; r < grid->nrows; r++)
-        at[r] = -1;
     for (int r = 0; r < H; r++)
         show[d++] = r;
     for (int r = r0; r < r1; r++)
@@ -1145,7 +1268,6 @@ static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
     y[0] = 0;
     for (int i = 0; i < nshow; i++) {
         int r = show[i];
-        at[r] = i;
         pb_fx h = geo->row_h[r];
         if (r >= r0 && (r == r0 || r == r1 - 1))
             h = pb_table_row_part(geo, style, r, r == r0 ? l0 : 0,
@@ -1177,9 +1299,10 @@ static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
         int last = c->row + c->rowspan - 1 < r1 - 1 ? c->row + c->rowspan - 1 : r1 - 1;
         int lines = geo->lines[cut[k]] > 1 ? geo->lines[cut[k]] : 1;
         pb_fx need = lines * geo->line_pitch + 2 * style->pad_y;
-        pb_fx shown = y[at[last] + 1] - y[at[first]];
+        int a = shown_at(H, r0, r1, first), z = shown_at(H, r0, r1, last);
+        pb_fx shown = y[z + 1] - y[a];
         if (need > shown)
-            for (int i = at[last] + 1; i <= nshow; i++)
+            for (int i = z + 1; i <= nshow; i++)
                 y[i] += need - shown;
     }
     free(cut);
@@ -1194,12 +1317,10 @@ pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *
         return 0;
     int nshow = H + (r1 - r0);
     int *show = pb_xcalloc((size_t)nshow + 1, sizeof *show);
-    int *at = pb_xcalloc((size_t)grid->nrows + 1, sizeof *at);
     pb_fx *y = pb_xcalloc((size_t)nshow + 1, sizeof *y);
-    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, at, y);
+    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, y);
     pb_fx h = y[nshow];
     free(show);
-    free(at);
     free(y);
     return h;
 }
@@ -1217,39 +1338,44 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
     int nshow = H + (r1 - r0);
     int *show = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *show);
     pb_fx *y = pb_arena_calloc(arena, (size_t)nshow + 1, sizeof *y);
-    int *at = pb_arena_calloc(arena, (size_t)grid->nrows + 1, sizeof *at);
-    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, at, y);
+    piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, y);
     bool split_top = r0 < r1 && l0 > 0, split_bottom = r0 < r1 && l1 < n1;
     out->width = geo->col_x[ncols];
     out->height = y[nshow];
 
-    /* boxes: each cell with a shown row once, clipped to its shown rows;
-     * grown as found, so a long table's pages do not each hold room for
-     * every cell of the table */
-    int boxes_cap = 0;
-    for (int i = 0; i < grid->ncells; i++) {
+    /* boxes: each cell with a shown row once, clipped to its shown rows,
+     * in the grid's cell order; found through the shown rows (a cell is
+     * new where the shown row above it has another), so a long table's
+     * pages do not each look at every cell of the table */
+    int *found = pb_xcalloc((size_t)nshow * (size_t)ncols + 1, sizeof *found), nfound = 0;
+    for (int i = 0; i < nshow; i++)
+        for (int c = 0; c < ncols; c++) {
+            int cell = grid->owner[show[i] * ncols + c];
+            if (grid->cells[cell].col == c &&
+                (i == 0 || grid->owner[show[i - 1] * ncols + c] != cell))
+                found[nfound++] = cell;
+        }
+    qsort(found, (size_t)nfound, sizeof *found, cmp_int);
+    out->boxes = pb_arena_calloc(arena, (size_t)nfound + 1, sizeof *out->boxes);
+    for (int f = 0; f < nfound; f++) {
+        int i = found[f];
+        if (f > 0 && found[f - 1] == i)
+            continue; /* shown again below a break in the shown rows */
         const pb_table_cell *c = &grid->cells[i];
         int first = -1, last = -1;
         for (int r = c->row; r < c->row + c->rowspan; r++) {
-            if (at[r] < 0)
+            if (shown_at(H, r0, r1, r) < 0)
                 continue;
             if (first < 0)
                 first = r;
             last = r;
         }
-        if (first < 0)
-            continue;
-        if (out->nboxes == boxes_cap) {
-            boxes_cap = boxes_cap ? boxes_cap * 2 : 32;
-            out->boxes = pb_arena_grow(arena, out->boxes, (size_t)out->nboxes,
-                                       (size_t)boxes_cap, sizeof *out->boxes);
-        }
         pb_table_box *b = &out->boxes[out->nboxes++];
         b->cell = i;
         b->x = geo->col_x[c->col];
         b->w = geo->col_x[c->col + c->colspan] - b->x;
-        b->y = y[at[first]];
-        b->h = y[at[last] + 1] - b->y;
+        b->y = y[shown_at(H, r0, r1, first)];
+        b->h = y[shown_at(H, r0, r1, last) + 1] - b->y;
         b->cut_top = first > c->row || (first == r0 && split_top);
         b->cut_bottom = last < c->row + c->rowspan - 1 || (last == r1 - 1 && split_bottom);
         b->l0 = 0;
@@ -1263,6 +1389,7 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
             b->l1 = e < geo->lines[i] ? e : geo->lines[i];
         }
     }
+    free(found);
 
     /* who owns each shown position: a cell cut by the page is one box */
     rule_list rl = {.arena = arena};

@@ -76,6 +76,11 @@ typedef struct pb_table_measurer {
      * character alone (of a text of more), or a line ending inside one of
      * the pieces the layout gave the text?  NULL: never */
     bool (*poor)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width);
+    /* optional: the index of the first cell that measures exactly like
+     * this one at every size and width (the same text, set the same way),
+     * else the cell's own index: such cells are measured once (a long
+     * table's values repeat).  NULL: every cell is its own */
+    int (*same)(void *ctx, const pb_table_cell *cell);
 } pb_table_measurer;
 
 typedef struct pb_table_geometry {

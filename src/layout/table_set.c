@@ -2,10 +2,12 @@
 
 #include "base/utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Measurement for the solver: each cell's text is prepared (shaped, with
- * its break opportunities) once per type size and then broken at whatever
+ * its break opportunities) once, at the first size asked for, and scaled
+ * to the other sizes tried (pb_prepared_rescale), then broken at whatever
  * width the solver asks about. */
 typedef struct measure_ctx {
     const pb_fontset *fonts;
@@ -13,10 +15,15 @@ typedef struct measure_ctx {
     int role;
     pb_arena *arena;
     pb_diag *diag;
-    pb_prepared *prep;    /* per cell */
+    pb_prepared *base;    /* per cell: shaped once (shared by the builds of
+                             one table, see pb_table_set_build) */
+    pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
+    pb_prepared *prep;    /* per cell, at prep_size: the base or its scale */
     pb_fx *prep_size;     /* the size each was prepared at; 0: none */
     pb_lb_unit **hinted;  /* per cell with break hints: its units with
                              opportunities only where the layout prefers */
+    int *hinted_n;        /* how many units each hinted array holds */
+    const int *same;      /* per cell: the first cell set like it */
     pb_fx *hinted_min;    /* the widest piece between those */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
@@ -37,7 +44,8 @@ static pb_arena *scratch(measure_ctx *m)
 
 static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx size)
 {
-    int i = (int)(c - m->grid->cells);
+    int i = m->same[c - m->grid->cells];
+    c = &m->grid->cells[i];
     if (m->prep_size[i] == size)
         return &m->prep[i];
     size_t len = strlen(c->text);
@@ -46,26 +54,39 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
         m->prep_size[i] = size;
         return &m->prep[i];
     }
-    /* the shaped text borrows its spans: keep the span in the arena */
-    pb_span *span = pb_arena_alloc(m->arena, sizeof *span);
-    *span = (pb_span){
-        .start = 0,
-        .end = (uint32_t)len,
-        .role = m->role,
-        .size = size,
-        .bold = c->bold,
-        .path = c->path,
-        .file = c->file,
-    };
-    if (!pb_prepare(m->fonts, c->text, len, span, 1, m->arena, &m->prep[i], m->diag)) {
-        m->failed = true;
-        memset(&m->prep[i], 0, sizeof m->prep[i]);
+    if (m->base_size[i] == size) {
+        m->prep[i] = m->base[i];
+    } else if (!m->base_size[i] ||
+               !pb_prepared_rescale(&m->base[i], m->fonts, size, m->arena, &m->prep[i])) {
+        /* the shaped text borrows its spans: keep the span in the arena */
+        pb_span *span = pb_arena_alloc(m->arena, sizeof *span);
+        *span = (pb_span){
+            .start = 0,
+            .end = (uint32_t)len,
+            .role = m->role,
+            .size = size,
+            .bold = c->bold,
+            .path = c->path,
+            .file = c->file,
+        };
+        if (!pb_prepare(m->fonts, c->text, len, span, 1, m->arena, &m->prep[i], m->diag)) {
+            m->failed = true;
+            memset(&m->prep[i], 0, sizeof m->prep[i]);
+        }
+        if (!m->base_size[i] && !m->failed) {
+            m->base[i] = m->prep[i];
+            m->base_size[i] = size;
+        }
     }
-    m->hinted[i] = NULL;
     const pb_prepared *p = &m->prep[i];
     if (c->breaks.n > 0 && p->nunits > 0) {
-        /* a line may end only where the layout says (and clreq allows) */
-        pb_lb_unit *u = pb_arena_calloc(m->arena, (size_t)p->nunits, sizeof *u);
+        /* a line may end only where the layout says (and clreq allows);
+         * the units' copy is made once and rewritten at each size */
+        pb_lb_unit *u = m->hinted[i];
+        if (!u || m->hinted_n[i] != p->nunits) {
+            u = pb_arena_calloc(m->arena, (size_t)p->nunits, sizeof *u);
+            m->hinted_n[i] = p->nunits;
+        }
         memcpy(u, p->units, (size_t)p->nunits * sizeof *u);
         for (int k = 0, h = 0; k < p->nunits; k++) {
             uint32_t at = p->cstart[k + 1];
@@ -78,6 +99,8 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
         pb_fx mx;
         pb_linebreak_extent(u, p->nunits, &m->hinted_min[i], &mx);
         m->hinted[i] = u;
+    } else {
+        m->hinted[i] = NULL;
     }
     m->prep_size[i] = size;
     return &m->prep[i];
@@ -88,7 +111,7 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
 static const pb_lb_unit *units_at(const measure_ctx *m, const pb_table_cell *c,
                                   const pb_prepared *p, pb_fx width)
 {
-    int i = (int)(c - m->grid->cells);
+    int i = m->same[c - m->grid->cells];
     return m->hinted[i] && width >= m->hinted_min[i] ? m->hinted[i] : p->units;
 }
 
@@ -145,7 +168,7 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     const pb_prepared *p = prepared(m, c, size);
     if (p->nunits == 0)
         return false;
-    int i = (int)(c - m->grid->cells);
+    int i = m->same[c - m->grid->cells];
     if (m->hinted[i] && width < m->hinted_min[i])
         return true;
     pb_lb_params lp = cell_params(c, width);
@@ -173,9 +196,59 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     return false;
 }
 
+static int measure_same(void *ctx, const pb_table_cell *c)
+{
+    const measure_ctx *m = ctx;
+    return m->same[c - m->grid->cells];
+}
+
+/* Cells that are set alike: the same text, boldness, alignment, wrapping
+ * and preferred breaks (the table's font and size are the same for all). */
+static uint32_t cell_hash(const pb_table_cell *c)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *t = c->text; *t; t++)
+        h = (h ^ (unsigned char)*t) * 16777619u;
+    h = (h ^ (uint32_t)c->bold) * 16777619u;
+    h = (h ^ (uint32_t)c->nowrap) * 16777619u;
+    h = (h ^ (uint32_t)c->align) * 16777619u;
+    for (int k = 0; k < c->breaks.n; k++)
+        h = (h ^ c->breaks.at[k]) * 16777619u;
+    return h;
+}
+
+static bool cells_alike(const pb_table_cell *a, const pb_table_cell *b)
+{
+    return a->bold == b->bold && a->nowrap == b->nowrap && a->align == b->align &&
+           a->breaks.n == b->breaks.n && !strcmp(a->text, b->text) &&
+           (a->breaks.n == 0 ||
+            !memcmp(a->breaks.at, b->breaks.at, (size_t)a->breaks.n * sizeof *a->breaks.at));
+}
+
+/* Per cell: the first cell of the grid set like it (itself if none). */
+static int *alike_cells(const pb_table_grid *g, pb_arena *arena)
+{
+    int *same = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *same);
+    int cap = 64;
+    while (cap < 2 * g->ncells)
+        cap *= 2;
+    int *slot = pb_xcalloc((size_t)cap, sizeof *slot); /* first cell + 1; 0: empty */
+    for (int i = 0; i < g->ncells; i++) {
+        const pb_table_cell *c = &g->cells[i];
+        int k = (int)(cell_hash(c) & (uint32_t)(cap - 1));
+        while (slot[k] && !cells_alike(&g->cells[slot[k] - 1], c))
+            k = (k + 1) & (cap - 1);
+        if (!slot[k])
+            slot[k] = i + 1;
+        same[i] = slot[k] - 1;
+    }
+    free(slot);
+    return same;
+}
+
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
-                        pb_table_set **out, pb_diag *diag)
+                        const pb_fontset *fonts, pb_fx size, const pb_table_set *like,
+                        pb_arena *arena, pb_table_set **out, pb_diag *diag)
 {
     const pb_table_template *tpl = block->table;
     pb_table_set *ts = pb_arena_alloc(arena, sizeof *ts);
@@ -183,8 +256,12 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     ts->style = &ts->own_style;
     ts->file = tpl->source;
     ts->path = block->path;
-    if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid, diag))
+    if (like) {
+        ts->grid = like->grid; /* read-only once built */
+    } else if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid,
+                                    diag)) {
         return false;
+    }
     int role = pb_fonts_role(fonts, tpl->style.role);
     if (role < 0) {
         pb_diag_error(diag, PB_ERR_LAYOUT, tpl->source, tpl->path,
@@ -198,13 +275,21 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         .role = role,
         .arena = arena,
         .diag = diag,
+        .base = like ? like->base : pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.base),
+        .base_size = like ? like->base_size
+                          : pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.base_size),
         .prep = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep),
         .prep_size = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep_size),
         .hinted = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted),
+        .hinted_n = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_n),
         .hinted_min = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_min),
     };
+    ts->base = m.base;
+    ts->base_size = m.base_size;
+    ts->same = like ? like->same : alike_cells(g, arena);
+    m.same = ts->same;
     pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
-                            .poor = measure_poor};
+                            .poor = measure_poor, .same = measure_same};
     bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
                                     layout->text_width, layout->text_height, &mr, arena,
                                     &ts->geo, diag);
@@ -226,6 +311,16 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
             continue;
         pb_fx inner = geo->col_x[c->col + c->colspan] - geo->col_x[c->col] -
                       2 * tpl->style.pad_x;
+        /* a cell set like an earlier one in a span as wide shows its lines
+         * (they are read-only once set) */
+        const pb_table_cell *first = &g->cells[ts->same[i]];
+        if (ts->same[i] < i && first->colspan == c->colspan &&
+            geo->col_x[first->col + first->colspan] - geo->col_x[first->col] ==
+                geo->col_x[c->col + c->colspan] - geo->col_x[c->col]) {
+            ct->lines = ts->cells[ts->same[i]].lines;
+            ct->nlines = ts->cells[ts->same[i]].nlines;
+            continue;
+        }
         pb_lb_params lp = cell_params(c, inner);
         pb_lb_result res;
         pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, arena, &res);

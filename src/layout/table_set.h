@@ -40,13 +40,21 @@ typedef struct pb_table_set {
     const char *file;     /* for messages */
     const char *path;     /* the table block's JSON path */
     int *cell_elem;       /* per grid cell: its structure element, or NULL */
+    pb_prepared *base;    /* per cell: its text shaped once, shared with the
+                             other builds of the block (pb_table_set_build) */
+    pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
+    int *same;            /* per cell: the first cell set like it (same
+                             text and setting), which is measured for it */
 } pb_table_set;
 
 /* Lays out a table block; size > 0: start from that type size rather than
- * the template's (no larger), so the tables of a report share one. */
+ * the template's (no larger), so the tables of a report share one.  like:
+ * NULL, or an earlier build of the same block in the same arena, whose
+ * grid and shaped cell text this one reuses (another size is a scale of
+ * the same shaping, not a new one). */
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_fx size, pb_arena *arena,
-                        pb_table_set **out, pb_diag *diag);
+                        const pb_fontset *fonts, pb_fx size, const pb_table_set *like,
+                        pb_arena *arena, pb_table_set **out, pb_diag *diag);
 
 /* Sets the table's rows with another vertical padding (within the
  * style's padding_range): row heights and the header's height change. */

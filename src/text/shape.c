@@ -312,6 +312,9 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
                 o->advance = sp->tracking_to / 2;
             o->x_offset = pb_fx_muldiv(pos[g].x_offset, sp->size, upem);
             o->y_offset = pb_fx_muldiv(pos[g].y_offset, sp->size, upem);
+            o->fu_advance = adv;
+            o->fu_x_offset = pos[g].x_offset;
+            o->fu_y_offset = pos[g].y_offset;
             o->face = (uint16_t)face->id;
             o->span = (uint16_t)it->span;
         }

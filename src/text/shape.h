@@ -32,6 +32,9 @@ typedef struct pb_glyph {
     uint32_t cluster;     /* byte offset of its cluster in the text */
     uint16_t face;        /* fontset face id */
     uint16_t span;        /* index into the spans */
+    int32_t fu_advance, fu_x_offset, fu_y_offset; /* as HarfBuzz gave them, in
+                             font units: the same text at another size is a
+                             scale of these (pb_prepared_rescale) */
 } pb_glyph;
 
 typedef struct pb_shaped {

@@ -83,7 +83,7 @@ static int fake_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width
     return lines;
 }
 
-static const pb_table_measurer M = {NULL, fake_extent, fake_lines, NULL};
+static const pb_table_measurer M = {NULL, fake_extent, fake_lines, NULL, NULL};
 
 /* ---- template builders ------------------------------------------------ */
 
@@ -799,7 +799,7 @@ static void test_shortest(void)
     t = template("poor", 3, 1, 2, hdr2, 2, rows2);
     t->style.size = 10 * PB_FX_ONE;
     v = make_values(t, NULL, &nv);
-    pb_table_measurer mp = {NULL, fake_extent, fake_lines, fake_poor};
+    pb_table_measurer mp = {NULL, fake_extent, fake_lines, fake_poor, NULL};
     if (CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
                   pb_table_solve(&g, &t->style, 100 * PB_FX_ONE, &mp, A, &geo, &d),
               "a table with short headers solves")) {
@@ -1179,9 +1179,82 @@ static void test_piece(void)
           "a range outside the table is refused");
 }
 
+/* ---- cells set alike are measured once -------------------------------- */
+
+typedef struct counting {
+    const pb_table_grid *g;
+    int extents, lines;
+} counting;
+
+static void count_extent(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx *min, pb_fx *max)
+{
+    ((counting *)ctx)->extents++;
+    fake_extent(NULL, c, size, min, max);
+}
+
+static int count_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+{
+    ((counting *)ctx)->lines++;
+    return fake_lines(NULL, c, size, width);
+}
+
+/* The first cell with the same text and setting. */
+static int same_text(void *ctx, const pb_table_cell *c)
+{
+    const pb_table_grid *g = ((counting *)ctx)->g;
+    for (int i = 0; i < g->ncells; i++) {
+        const pb_table_cell *o = &g->cells[i];
+        if (!strcmp(o->text, c->text) && o->nowrap == c->nowrap && o->bold == c->bold &&
+            o->align == c->align && o->breaks.n == 0 && c->breaks.n == 0)
+            return i;
+    }
+    return (int)(c - g->cells);
+}
+
+static void test_alike(void)
+{
+    pb_table_template *t;
+    pb_table_grid g = three_grid(&t, "0"); /* a report with nothing to report */
+    if (!g.cells)
+        return;
+    pb_fx tw = pb_fx_from_mm(156);
+    /* a size the numbers need a step down from, so sizes are tried too */
+    for (int pass = 0; pass < 2; pass++) {
+        pb_table_style st = t->style;
+        if (pass == 1) {
+            st.size = pb_fx_from_pt(80);
+            st.min_size = pb_fx_from_pt(6);
+        }
+        counting each = {&g, 0, 0}, once = {&g, 0, 0};
+        pb_table_measurer m1 = {&each, count_extent, count_lines, NULL, NULL};
+        pb_table_measurer m2 = {&once, count_extent, count_lines, NULL, same_text};
+        pb_table_geometry a, b;
+        pb_diag d;
+        pb_diag_init(&d);
+        bool ok = CHECK(pb_table_solve(&g, &st, tw, &m1, A, &a, &d) &&
+                            pb_table_solve(&g, &st, tw, &m2, A, &b, &d),
+                        "alike cells (pass %d): both solve", pass);
+        pb_diag_print(&d, stdout);
+        pb_diag_free(&d);
+        if (!ok)
+            continue;
+        CHECK(a.size == b.size && a.line_pitch == b.line_pitch &&
+                  !memcmp(a.col_x, b.col_x, (size_t)(g.ncols + 1) * sizeof *a.col_x) &&
+                  !memcmp(a.row_h, b.row_h, (size_t)g.nrows * sizeof *a.row_h) &&
+                  !memcmp(a.lines, b.lines, (size_t)g.ncells * sizeof *a.lines),
+              "alike cells (pass %d): the same geometry when measured once", pass);
+        CHECK(pass == 0 || a.size < st.size, "alike cells: sizes were tried (%g pt)",
+              pb_fx_to_pt(a.size));
+        CHECK(once.extents < each.extents && once.lines < each.lines,
+              "alike cells (pass %d): fewer measurements (%d/%d extents, %d/%d lines)", pass,
+              once.extents, each.extents, once.lines, each.lines);
+    }
+}
+
 int main(void)
 {
     A = pb_arena_new();
+    test_alike();
     test_table_two();
     test_table_three();
     test_table_four();
