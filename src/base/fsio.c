@@ -294,7 +294,8 @@ static int write_direct(const char *path, const void *data, size_t len)
 #define TEMP_STEM_MAX 200
 #define TEMP_RANDOM 6
 
-static void temp_name(char *out, const char *dir, const char *stem, unsigned attempt)
+/* False when the name would not fit in PATH_MAX bytes. */
+static bool temp_name(char *out, const char *dir, const char *stem, unsigned attempt)
 {
     static const char letters[] =
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -309,7 +310,9 @@ static void temp_name(char *out, const char *dir, const char *stem, unsigned att
     for (int i = 0; i < TEMP_RANDOM; i++)
         suffix[i] = letters[r[i] % (sizeof letters - 1)];
     suffix[TEMP_RANDOM] = 0;
-    snprintf(out, PATH_MAX, "%s/" TEMP_PREFIX "%.*s.%s", dir, TEMP_STEM_MAX, stem, suffix);
+    int n = snprintf(out, PATH_MAX, "%s/" TEMP_PREFIX "%.*s.%s", dir, TEMP_STEM_MAX, stem,
+                     suffix);
+    return n > 0 && n < PATH_MAX;
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
@@ -358,7 +361,10 @@ static void sweep_leftovers(const char *dir, const char *stem)
 static int create_named_temporary(const char *dir, const char *stem, char *tmp)
 {
     for (unsigned attempt = 0; attempt < 100; attempt++) {
-        temp_name(tmp, dir, stem, attempt);
+        if (!temp_name(tmp, dir, stem, attempt)) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0) {
             if (errno == EEXIST)
@@ -423,8 +429,7 @@ static int replace_anonymous(const out_target *t, const char *dir, const char *s
         /* replacing, or the output appeared meanwhile */
         err = EEXIST;
         for (unsigned attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
-            temp_name(tmp, dir, stem, attempt);
-            err = link_anonymous(fd, tmp);
+            err = temp_name(tmp, dir, stem, attempt) ? link_anonymous(fd, tmp) : ENAMETOOLONG;
         }
         if (!err && rename(tmp, t->path) != 0) {
             err = errno;
