@@ -550,8 +550,6 @@ static void load_fonts_locked(void *arg)
     }
     e->fontsets[e->nfontsets++] = (fonts_entry){owned_key, fonts};
     F->fonts = fonts;
-    if (e->verbose)
-        pb_fonts_describe(fonts, F->diag);
 }
 
 static void undo_fonts(void *arg)
@@ -770,42 +768,60 @@ static bool render_report(pb_engine *e, pb_report *report, const char *raw, size
     const pb_layout *layout = bind_and_check(e, report, job, NULL, arena, &findings, diag);
     if (!layout || pb_check_to_diag(&findings, job->force, diag) > 0)
         return false;
-    const pb_fontset *fonts = engine_fonts(e, layout, report->dir, arena, diag);
-    if (!fonts)
+    const pb_fontset *shared = engine_fonts(e, layout, report->dir, arena, diag);
+    if (!shared)
         return false;
 
+    /* A face found faulty once it is used (a damaged glyph, a subset that
+     * does not read back) is rejected for this document, which is then
+     * laid out again with the role's next font: each round rejects one
+     * face more, so the rounds end. */
+    const pb_fontset *fonts = pb_fonts_view(shared, diag, arena);
     pb_galley galley;
-    if (!pb_flow(report, layout, fonts, arena, &galley, diag))
-        return false;
     pb_pages pages;
-    if (!pb_paginate(&galley, layout, fonts, arena, &pages, diag))
-        return false;
-
     unsigned char *pdf = NULL;
     size_t pdf_len = 0;
-    if (job->out_path || job->pdf) {
-        /* the embedded file's name: the report's, "report.json" for
-         * bytes without a file name */
-        const char *base = strrchr(job->report_path, '/');
-        base = base ? base + 1 : job->report_path;
-        size_t bl = strlen(base);
-        if (bl <= 5 || strcmp(base + bl - 5, ".json") != 0)
-            base = "report.json";
-        pb_pdf_options po = {
-            .meta = &report->meta,
-            .creation_time = creation_time(e, report->meta.date),
-            .compress = 1,
-            .plain = job->pdf_kind == PB_PDF_PLAIN ||
-                     (job->pdf_kind == PB_PDF_LAYOUT && layout->pdf_plain),
-            .lang = "zh-CN",
-            .data = (const unsigned char *)raw,
-            .data_len = raw_len,
-            .data_name = base,
-            .layout_name = layout->name,
-            .layout_sha256 = layout->sha256,
-        };
-        if (!pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag))
-            return false;
+    for (;;) {
+        int rejected = pb_fonts_rejected(fonts);
+        bool made = pb_flow(report, layout, fonts, arena, &galley, diag) &&
+                    pb_fonts_rejected(fonts) == rejected &&
+                    pb_paginate(&galley, layout, fonts, arena, &pages, diag) &&
+                    pb_fonts_rejected(fonts) == rejected;
+        if (made && (job->out_path || job->pdf)) {
+            /* the embedded file's name: the report's, "report.json" for
+             * bytes without a file name */
+            const char *base = strrchr(job->report_path, '/');
+            base = base ? base + 1 : job->report_path;
+            size_t bl = strlen(base);
+            if (bl <= 5 || strcmp(base + bl - 5, ".json") != 0)
+                base = "report.json";
+            pb_pdf_options po = {
+                .meta = &report->meta,
+                .creation_time = creation_time(e, report->meta.date),
+                .compress = 1,
+                .plain = job->pdf_kind == PB_PDF_PLAIN ||
+                         (job->pdf_kind == PB_PDF_LAYOUT && layout->pdf_plain),
+                .lang = "zh-CN",
+                .data = (const unsigned char *)raw,
+                .data_len = raw_len,
+                .data_name = base,
+                .layout_name = layout->name,
+                .layout_sha256 = layout->sha256,
+            };
+            made = pb_pdf_write(&pages, fonts, &po, &pdf, &pdf_len, diag);
+        }
+        if (pb_fonts_rejected(fonts) != rejected && !pb_diag_failed(diag)) {
+            free(pdf);
+            pdf = NULL;
+            continue;
+        }
+        break;
+    }
+    if (e->verbose)
+        pb_fonts_describe(fonts, diag);
+    if (pb_diag_failed(diag)) {
+        free(pdf);
+        return false;
     }
     char *dump = NULL;
     size_t dump_len = 0;

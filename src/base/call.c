@@ -1,6 +1,8 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include "base/call.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 /* Per thread and set only while a call runs: calls on different threads
  * never see each other's. */
@@ -59,4 +61,16 @@ bool pb_oom_armed(void)
 _Noreturn void pb_oom_rethrow(void)
 {
     longjmp(current->oom->env, 1);
+}
+
+bool pb_memory_short(size_t bytes)
+{
+    /* a private writable mapping counts against RLIMIT_AS and RLIMIT_DATA
+       alike; MAP_NORESERVE keeps it from committing anything */
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return true;
+    munmap(p, bytes);
+    return false;
 }

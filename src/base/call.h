@@ -73,4 +73,11 @@ _Noreturn void pb_oom_rethrow(void);
 /* Whether a jump has somewhere to go. */
 bool pb_oom_armed(void);
 
+/* Whether `bytes` more of address space cannot be had now.  Third-party
+ * libraries answer a failed allocation the way they answer bad data
+ * (HarfBuzz's subsetter returns nothing, its faces come back empty), so
+ * before a font is blamed for such a failure this tells whether memory
+ * (a `ulimit -v`, a container's limit) explains it instead. */
+bool pb_memory_short(size_t bytes);
+
 #endif

@@ -21,11 +21,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +43,7 @@
 
 #include "base/arena.h"
 #include "base/call.h"
+#include "fonts/font_check.h"
 
 /* FreeType's error texts, by the idiom fterrors.h documents. */
 #undef FTERRORS_H_
@@ -60,18 +65,57 @@ static const char *ft_error_text(FT_Error e)
 }
 
 typedef struct role_chain {
-    char *name;  /* owned */
-    int *faces;  /* owned: face ids, primary first */
+    char *name;      /* owned */
+    int *faces;      /* owned: face ids, in order of preference */
+    char **source;   /* owned: per face, the layout or catalog that named it */
+    char **path;     /* owned: per face, its JSON path there */
     int nfaces;
 } role_chain;
 
+/* A font file, mapped when the first of its faces is opened and then
+ * shared by them (the faces of a collection, the roles that use it). */
+typedef struct font_file {
+    char *path;      /* owned */
+    dev_t dev;
+    ino_t ino;
+    hb_blob_t *blob; /* owned: the mapping, or NULL */
+} font_file;
+
+enum { FACE_CLOSED, FACE_OPEN, FACE_BROKEN };
+
+/* What one document's view keeps (an arena's). */
+typedef struct view_state {
+    pb_diag *diag;        /* borrowed: the document's messages */
+    char **rejected;      /* per face: why this document stopped using it */
+    unsigned char *told;  /* per face: its fault was reported (1 warning,
+                             2 error) */
+    unsigned char *used;  /* per role and face: it served the role */
+    int nrejected;
+    pb_arena *arena;      /* borrowed: where the view lives */
+} view_state;
+
 struct pb_fontset {
-    FT_Library ft;
-    pb_face **faces; /* owned */
+    const pb_fontset *set;   /* a view: the set it sees (else NULL) */
+    view_state *view;        /* a view's own state (else NULL) */
+    /* the set itself */
+    pthread_mutex_t lock;    /* opening faces */
+    FT_Library ft;           /* used under the lock only */
+    pb_face **faces;         /* owned */
     int nfaces, faces_cap;
-    role_chain *roles; /* owned */
+    _Atomic int *state;      /* owned: per face, FACE_* */
+    char **fault;            /* owned: per face, why it is broken */
+    int *file_of;            /* owned: per face, its index in files */
+    font_file *files;        /* owned */
+    int nfiles, files_cap;
+    role_chain *roles;       /* owned */
     int nroles;
 };
+
+/* The set a set or a view stands for. */
+static const pb_fontset *set_of(const pb_fontset *fs)
+{
+    return fs && fs->set ? fs->set : fs;
+}
 
 /* ---- load-time state ------------------------------------------------ */
 
@@ -101,7 +145,13 @@ typedef struct loader {
     int nknown, known_cap;
     face_key *visited;     /* owned: folders scanned (symlink loops) */
     int nvisited, visited_cap;
-    face_key *keys;        /* owned: parallel to fs->faces, for deduplication */
+    struct rejected {
+        char *path, *why;  /* owned */
+        dev_t dev;
+        ino_t ino;
+    } *rejected;           /* owned: files named like fonts that fontconfig
+                              did not take, in folders scanned flat */
+    int nrejected, rejected_cap;
 } loader;
 
 static const char *base_name(const char *path)
@@ -199,7 +249,6 @@ static void add_known(loader *L, FcPattern *p, int tier)
 /* Takes pattern p into paiban's own set, ranked `tier`. */
 static void scan_folder(loader *L, const char *dir, int tier, bool flat, int depth,
                         int *files);
-static bool sfnt_complete(hb_blob_t *blob, int index, char *why, size_t whylen);
 static void rejected_why(const char *path, char *why, size_t whylen);
 
 static void keep_pattern(loader *L, FcPattern *p, int tier)
@@ -352,7 +401,13 @@ static void scan_folder(loader *L, const char *dir, int tier, bool flat, int dep
                 } else if (set && flat) {
                     char why[160];
                     rejected_why(path, why, sizeof why);
-                    pb_diag_warning(L->diag, path, NULL, "%s; skipped", why);
+                    if (L->nrejected == L->rejected_cap) {
+                        L->rejected_cap = L->rejected_cap ? 2 * L->rejected_cap : 4;
+                        L->rejected = pb_xrealloc(L->rejected, (size_t)L->rejected_cap *
+                                                                   sizeof *L->rejected);
+                    }
+                    L->rejected[L->nrejected++] = (struct rejected){
+                        pb_xstrdup(path), pb_xstrdup(why), st.st_dev, st.st_ino};
                 }
                 if (set)
                     FcFontSetDestroy(set);
@@ -369,9 +424,11 @@ static void scan_folder(loader *L, const char *dir, int tier, bool flat, int dep
 static void rejected_why(const char *path, char *why, size_t whylen)
 {
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    unsigned len = 0;
+    const char *data = blob ? hb_blob_get_data(blob, &len) : NULL;
     if (!blob)
         snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
-    else if (sfnt_complete(blob, 0, why, whylen))
+    else if (pb_font_check_tables((const unsigned char *)data, len, 0, why, whylen))
         snprintf(why, whylen, "not a usable font file");
     hb_blob_destroy(blob);
 }
@@ -445,8 +502,9 @@ static void find_faces(loader *L, pb_arena *a)
 /* ---- what a face is called ------------------------------------------- */
 
 /* The English family name fontconfig read (the typographic family comes
- * first), else the first one, else FreeType's. */
-static const char *english_family(const FcPattern *p, FT_Face ftf, const char *path)
+ * first), else the first one, else the file's name (FreeType's family
+ * name replaces it when the face is opened). */
+static const char *english_family(const FcPattern *p, const char *path)
 {
     FcChar8 *name, *lang;
     const char *first = NULL;
@@ -457,7 +515,7 @@ static const char *english_family(const FcPattern *p, FT_Face ftf, const char *p
             (strcmp((const char *)lang, "en") == 0 || strncmp((const char *)lang, "en-", 3) == 0))
             return (const char *)name;
     }
-    return first ? first : ftf->family_name ? ftf->family_name : base_name(path);
+    return first ? first : base_name(path);
 }
 
 /* How well a face fits a family request; lower is better, -1 = no match.
@@ -486,79 +544,7 @@ static int match_score(const FcPattern *p, const char *folded)
     return -1;
 }
 
-/* ---- opening faces -------------------------------------------------- */
-
-static uint32_t be16(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Whether the table directory of face `index` and every table it lists
- * lie inside the file: a truncated download otherwise opens fine and
- * fails later, glyph by glyph. */
-static bool sfnt_complete(hb_blob_t *blob, int index, char *why, size_t whylen)
-{
-    unsigned len = 0;
-    const unsigned char *d = (const unsigned char *)hb_blob_get_data(blob, &len);
-    uint64_t off = 0;
-    if (len < 12) {
-        snprintf(why, whylen, "not an OpenType or TrueType font (too short)");
-        return false;
-    }
-    if (len >= 12 && memcmp(d, "ttcf", 4) == 0) {
-        uint32_t n = be32(d + 8);
-        if (n == 0 || 12 + 4 * (uint64_t)n > len) {
-            snprintf(why, whylen, "truncated or damaged collection header");
-            return false;
-        }
-        if (index < 0 || (uint32_t)index >= n) {
-            snprintf(why, whylen, "the file has %u face%s, there is no face %d", n,
-                     n == 1 ? "" : "s", index);
-            return false;
-        }
-        off = be32(d + 12 + 4 * (uint32_t)index);
-    }
-    if (off + 12 > len) {
-        snprintf(why, whylen, "truncated: the table directory is past the end of the file");
-        return false;
-    }
-    uint32_t version = be32(d + off);
-    if (version != 0x00010000 && version != 0x4F54544F /* OTTO */ &&
-        version != 0x74727565 /* true */) {
-        snprintf(why, whylen, "not an OpenType or TrueType font");
-        return false;
-    }
-    uint32_t ntables = be16(d + off + 4);
-    if (off + 12 + 16 * (uint64_t)ntables > len) {
-        snprintf(why, whylen, "truncated: the table directory is past the end of the file");
-        return false;
-    }
-    for (uint32_t t = 0; t < ntables; t++) {
-        const unsigned char *r = d + off + 12 + 16 * t;
-        uint64_t end = (uint64_t)be32(r + 8) + be32(r + 12);
-        if (end > len) {
-            snprintf(why, whylen,
-                     "truncated or damaged: table '%c%c%c%c' ends at byte %llu, "
-                     "the file has %u bytes",
-                     r[0], r[1], r[2], r[3], (unsigned long long)end, len);
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool has_table(hb_face_t *face, hb_tag_t tag)
-{
-    hb_blob_t *b = hb_face_reference_table(face, tag);
-    bool has = hb_blob_get_length(b) > 0;
-    hb_blob_destroy(b);
-    return has;
-}
+/* ---- faces: known at load, opened on first use ------------------------ */
 
 static char *sanitize_ps_name(const char *ps, const char *family, int id)
 {
@@ -600,6 +586,14 @@ static bool is_serif(FT_Face ftf, const TT_OS2 *os2, const char *family)
             if (strstr(names[k], sans[i]))
                 return false;
     return true;
+}
+
+static bool has_table(hb_face_t *face, hb_tag_t tag)
+{
+    hb_blob_t *b = hb_face_reference_table(face, tag);
+    bool has = hb_blob_get_length(b) > 0;
+    hb_blob_destroy(b);
+    return has;
 }
 
 /* The metrics PDF needs, from the face's tables. */
@@ -649,129 +643,278 @@ static void read_metrics(pb_face *f, FT_Face ftf, hb_face_t *hf)
     }
 }
 
-/* Takes the last face of the set back out (it could not be opened). */
-static void drop_last_face(pb_fontset *fs)
-{
-    pb_face *f = fs->faces[--fs->nfaces];
-    hb_font_destroy(f->hb_font);
-    hb_face_destroy(f->hb_face);
-    if (f->ft_face)
-        FT_Done_Face((FT_Face)f->ft_face);
-    free(f->file);
-    free(f->family);
-    free(f->postscript_name);
-    free(f);
-}
-
-/* Opens face `index` of path as a new face of the set (or finds it there
- * already); returns its id, or -1 with the reason in why.  p is the face's
- * pattern, NULL for a file fontconfig did not take.  The face joins the
- * set before anything is opened, so the set owns every handle even if
- * memory runs out half way. */
-static int open_face(loader *L, const char *path, int index, const FcPattern *p, char *why,
-                     size_t whylen)
+/* A face slot for face `index` of path, or the one already there (the
+ * same file and index, however it was named).  p is the face's pattern,
+ * NULL for a file fontconfig did not take; fault, if not NULL, is why the
+ * face can never be used (it is born broken). */
+static int add_face(loader *L, const char *path, int index, const FcPattern *p,
+                    const char *fault)
 {
     pb_fontset *fs = L->fs;
     struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
-        return -1;
-    }
-    for (int i = 0; i < fs->nfaces; i++)
-        if (L->keys[i].dev == st.st_dev && L->keys[i].ino == st.st_ino &&
-            L->keys[i].index == index)
+    bool known = stat(path, &st) == 0;
+    if (!known)
+        st.st_dev = 0, st.st_ino = 0;
+    for (int i = 0; known && i < fs->nfaces; i++) {
+        const font_file *ff = &fs->files[fs->file_of[i]];
+        if (ff->dev == st.st_dev && ff->ino == st.st_ino && fs->faces[i]->index == index)
             return i;
-
+    }
+    int file = -1;
+    for (int i = 0; known && i < fs->nfiles && file < 0; i++)
+        if (fs->files[i].dev == st.st_dev && fs->files[i].ino == st.st_ino)
+            file = i;
+    if (file < 0) {
+        if (fs->nfiles == fs->files_cap) {
+            int cap = fs->files_cap ? fs->files_cap * 2 : 8;
+            fs->files = pb_xrealloc(fs->files, (size_t)cap * sizeof *fs->files);
+            fs->files_cap = cap;
+        }
+        fs->files[fs->nfiles] = (font_file){pb_xstrdup(path), st.st_dev, st.st_ino, NULL};
+        file = fs->nfiles++;
+    }
     if (fs->nfaces == fs->faces_cap) {
         int cap = fs->faces_cap ? fs->faces_cap * 2 : 8;
-        face_key *keys = pb_xrealloc(L->keys, (size_t)cap * sizeof *keys);
-        L->keys = keys;
+        fs->file_of = pb_xrealloc(fs->file_of, (size_t)cap * sizeof *fs->file_of);
+        fs->fault = pb_xrealloc(fs->fault, (size_t)cap * sizeof *fs->fault);
+        fs->state = pb_xrealloc((void *)fs->state, (size_t)cap * sizeof *fs->state);
         fs->faces = pb_xrealloc(fs->faces, (size_t)cap * sizeof *fs->faces);
         fs->faces_cap = cap;
     }
+    int id = fs->nfaces;
+    fs->file_of[id] = file;
+    fs->fault[id] = NULL;
+    atomic_init(&fs->state[id], FACE_CLOSED);
+    fs->faces[id] = NULL;
     pb_face *f = pb_xcalloc(1, sizeof *f);
-    f->id = fs->nfaces;
+    fs->faces[id] = f;
+    fs->nfaces++;
+    f->id = id;
     f->index = index;
-    L->keys[fs->nfaces] = (face_key){st.st_dev, st.st_ino, index};
-    fs->faces[fs->nfaces++] = f;
     f->file = pb_xstrdup(path);
+    f->family = pb_xstrdup(p ? english_family(p, path) : base_name(path));
+    if (fault) {
+        fs->fault[id] = pb_xstrdup(fault);
+        atomic_init(&fs->state[id], FACE_BROKEN);
+    }
+    return id;
+}
+
+/* What open_face made of a face, given back (the face stays known). */
+static void close_face(pb_face *f)
+{
+    hb_font_destroy(f->hb_font);
+    hb_face_destroy(f->hb_face);
+    free(f->postscript_name);
+    free(f->facts);
+    f->hb_font = NULL;
+    f->hb_face = NULL;
+    f->postscript_name = NULL;
+    f->facts = NULL;
+}
+
+typedef struct mapping {
+    void *addr;
+    size_t len;
+} mapping;
+
+static void unmap(void *user)
+{
+    mapping *m = user;
+    munmap(m->addr, m->len);
+    free(m);
+}
+
+typedef enum opened { OPENED, FAULTY, NO_MEMORY } opened;
+
+/* Maps a font file once for all its faces (read-only, shared pages). */
+static opened map_file(font_file *ff, char *why, size_t whylen)
+{
+    int fd = open(ff->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return errno == ENOMEM ? NO_MEMORY : FAULTY;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size == 0 || (uint64_t)st.st_size >= UINT32_MAX) {
+        close(fd);
+        snprintf(why, whylen, "%s", !S_ISREG(st.st_mode) ? "not a regular file"
+                                    : st.st_size == 0   ? "not an OpenType or TrueType font (empty)"
+                                                        : "too large for a font (4 GB or more)");
+        return FAULTY;
+    }
+    size_t len = (size_t)st.st_size;
+    void *addr = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    int err = errno;
+    close(fd);
+    if (addr == MAP_FAILED) {
+        snprintf(why, whylen, "cannot be read (%s)", strerror(err));
+        return err == ENOMEM || err == EAGAIN ? NO_MEMORY : FAULTY;
+    }
+    mapping *m = malloc(sizeof *m);
+    if (!m) {
+        munmap(addr, len);
+        return NO_MEMORY;
+    }
+    *m = (mapping){addr, len};
+    ff->blob = hb_blob_create(addr, (unsigned)len, HB_MEMORY_MODE_READONLY, m, unmap);
+    if (hb_blob_get_length(ff->blob) == 0) { /* HarfBuzz has unmapped it */
+        hb_blob_destroy(ff->blob);
+        ff->blob = NULL;
+        return NO_MEMORY;
+    }
+    return OPENED;
+}
+
+/* Opens face id (the set's lock held): maps its file, checks its tables,
+ * reads its names and metrics with FreeType, makes its HarfBuzz face and
+ * font, and checks a few glyphs.  FAULTY with the reason in why, and
+ * NO_MEMORY when memory ran out (only memory, not the font, is to blame:
+ * a failure inside HarfBuzz is blamed on the font only when memory can be
+ * had, see pb_memory_short). */
+static opened open_face(pb_fontset *fs, int id, char *why, size_t whylen)
+{
+    pb_face *f = fs->faces[id];
+    font_file *ff = &fs->files[fs->file_of[id]];
+    if (!ff->blob) {
+        opened o = map_file(ff, why, whylen);
+        if (o != OPENED)
+            return o;
+    }
+    unsigned len = 0;
+    const unsigned char *data = (const unsigned char *)hb_blob_get_data(ff->blob, &len);
+    char fault[200];
+    if (!pb_font_check_tables(data, len, f->index, fault, sizeof fault)) {
+        snprintf(why, whylen, "not a usable font file (%s)", fault);
+        return FAULTY;
+    }
+    /* the memory a HarfBuzz face may copy (a table it mends), and more */
+    size_t need = (size_t)len + (16u << 20);
 
     FT_Face ftf;
-    FT_Error e = FT_New_Face(fs->ft, path, index, &ftf);
+    FT_Error e = FT_New_Memory_Face(fs->ft, data, (FT_Long)len, f->index, &ftf);
+    if (e == FT_Err_Out_Of_Memory)
+        return NO_MEMORY;
     if (e) {
-        FT_Face probe;
-        if (e == FT_Err_Out_Of_Memory && pb_oom_armed())
-            pb_oom_rethrow();
-        if (index > 0 && FT_New_Face(fs->ft, path, -1, &probe) == 0) {
-            snprintf(why, whylen, "the file has %ld face%s, there is no face %d",
-                     (long)probe->num_faces, probe->num_faces == 1 ? "" : "s", index);
-            FT_Done_Face(probe);
-        } else {
-            snprintf(why, whylen, "not a usable font file (FreeType error 0x%02X: %s)",
-                     (unsigned)e, ft_error_text(e));
-        }
-        drop_last_face(fs);
-        return -1;
+        snprintf(why, whylen, "not a usable font file (FreeType error 0x%02X: %s)",
+                 (unsigned)e, ft_error_text(e));
+        return pb_memory_short(need) ? NO_MEMORY : FAULTY;
     }
-    f->ft_face = ftf;
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
-    char detail[160];
     const char *problem = NULL;
-    if (!FT_IS_SFNT(ftf) || !FT_IS_SCALABLE(ftf)) {
+    if (!FT_IS_SFNT(ftf) || !FT_IS_SCALABLE(ftf))
         problem = "not an OpenType or TrueType font";
-    } else if (!blob) {
-        problem = "cannot be read";
-    } else if (!sfnt_complete(blob, index, detail, sizeof detail)) {
-        problem = detail;
-    } else {
-        f->hb_face = hb_face_create(blob, (unsigned)index);
-        if (hb_face_get_glyph_count(f->hb_face) == 0)
-            problem = "has no glyphs";
-        else if (!ftf->charmap || ftf->charmap->encoding != FT_ENCODING_UNICODE)
-            problem = "has no Unicode character map";
-        else if (has_table(f->hb_face, HB_TAG('C', 'F', 'F', '2')) &&
-                 !has_table(f->hb_face, HB_TAG('C', 'F', 'F', ' ')))
-            problem = "has CFF2 outlines (a variable font), which PDF cannot embed";
-        else if (!has_table(f->hb_face, HB_TAG('g', 'l', 'y', 'f')) &&
-                 !has_table(f->hb_face, HB_TAG('C', 'F', 'F', ' ')))
-            problem = "has no outlines (a bitmap-only font)";
-    }
-    hb_blob_destroy(blob);
+    else if (!ftf->charmap || ftf->charmap->encoding != FT_ENCODING_UNICODE)
+        problem = "it has no Unicode character map";
     if (problem) {
+        FT_Done_Face(ftf);
         snprintf(why, whylen, "not a usable font file (%s)", problem);
-        drop_last_face(fs);
-        return -1;
+        return FAULTY;
+    }
+    f->hb_face = hb_face_create(ff->blob, (unsigned)f->index);
+    f->nglyphs = hb_face_get_glyph_count(f->hb_face);
+    if (f->nglyphs == 0 || f->nglyphs != (unsigned)ftf->num_glyphs) {
+        FT_Done_Face(ftf);
+        snprintf(why, whylen, "not a usable font file (HarfBuzz reads %u glyphs, FreeType %ld)",
+                 f->nglyphs, (long)ftf->num_glyphs);
+        return pb_memory_short(need) ? NO_MEMORY : FAULTY;
     }
     hb_face_make_immutable(f->hb_face);
     f->hb_font = hb_font_create(f->hb_face);
+    if (f->hb_font == hb_font_get_empty()) {
+        FT_Done_Face(ftf);
+        return NO_MEMORY;
+    }
     hb_ot_font_set_funcs(f->hb_font);
     f->upem = (int)hb_face_get_upem(f->hb_face);
     hb_font_set_scale(f->hb_font, f->upem, f->upem);
     hb_font_make_immutable(f->hb_font);
-
-    f->family = pb_xstrdup(english_family(p, ftf, path));
+    f->facts = pb_xcalloc(f->nglyphs, 1);
+    if (!f->facts) {
+        FT_Done_Face(ftf);
+        return NO_MEMORY;
+    }
+    if (!f->family || strcmp(f->family, base_name(f->file)) == 0) {
+        free(f->family);
+        f->family = pb_xstrdup(ftf->family_name ? ftf->family_name : base_name(f->file));
+    }
     f->postscript_name = sanitize_ps_name(FT_Get_Postscript_Name(ftf), f->family, f->id);
     read_metrics(f, ftf, f->hb_face);
-    return f->id;
+    FT_Done_Face(ftf); /* HarfBuzz serves from here on */
+    if (!pb_font_check_probes(f, fault, sizeof fault)) {
+        snprintf(why, whylen, "not a usable font file (%s)", fault);
+        return pb_memory_short(need) ? NO_MEMORY : FAULTY;
+    }
+    return OPENED;
+}
+
+/* open_face with the set's lock held: running out of memory gives back
+ * what the face had, unlocks and passes the jump on. */
+static opened open_locked(pb_fontset *fs, int id, char *why, size_t whylen)
+{
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        close_face(fs->faces[id]);
+        pthread_mutex_unlock(&fs->lock);
+        pb_oom_rethrow();
+    }
+    opened o = open_face(fs, id, why, whylen);
+    pb_oom_leave(&scope);
+    return o;
+}
+
+/* Opens face id for every view, once; its state after.  Memory running
+ * out leaves it closed (a later call may open it) and passes the jump on. */
+static int ensure_open(const pb_fontset *set, int id)
+{
+    pb_fontset *fs = (pb_fontset *)set; /* opening is the set's own business */
+    int st = atomic_load_explicit(&fs->state[id], memory_order_acquire);
+    if (st != FACE_CLOSED)
+        return st;
+    pthread_mutex_lock(&fs->lock);
+    st = atomic_load_explicit(&fs->state[id], memory_order_relaxed);
+    if (st != FACE_CLOSED) {
+        pthread_mutex_unlock(&fs->lock);
+        return st;
+    }
+    char why[300];
+    opened o = open_locked(fs, id, why, sizeof why);
+    if (o == OPENED) {
+        st = FACE_OPEN;
+    } else {
+        close_face(fs->faces[id]);
+        if (o == FAULTY && (fs->fault[id] = strdup(why)) != NULL)
+            st = FACE_BROKEN;
+        else
+            o = NO_MEMORY;
+    }
+    if (st != FACE_CLOSED)
+        atomic_store_explicit(&fs->state[id], st, memory_order_release);
+    pthread_mutex_unlock(&fs->lock);
+    if (o == NO_MEMORY && pb_oom_armed())
+        pb_oom_rethrow();
+    return st;
 }
 
 /* ---- resolving candidates ------------------------------------------- */
 
-/* The file a candidate names: the best-ranked folder that has it decides,
- * and in it an exact name beats a case-insensitive one ("SIMFANG.TTF" for
- * "simfang.ttf").  Then its face: `index`; or, given a family and index 0,
- * the face of the collection whose names match best (else face 0).  NULL
- * if no folder has the file; *faces is the number of faces it has, and
- * the result's index differs from the one asked for when it has no such
- * face. */
-static const known_face *find_file(loader *L, const pb_font_candidate *c, int *faces)
+/* The file a candidate names in the folders ranked `tier` (an exact name
+ * beats a case-insensitive one: "SIMFANG.TTF" for "simfang.ttf"), then its
+ * face: `index`; or, given a family and index 0, the face of the
+ * collection whose names match best (else face 0).  NULL if those folders
+ * do not have it; *faces is the number of faces it has, and the result's
+ * index differs from the one asked for when it has no such face. */
+static const known_face *find_file(loader *L, const pb_font_candidate *c, int tier, int *faces)
 {
     const known_face *exact = NULL, *folded = NULL;
-    for (int i = 0; i < L->nknown; i++) {
+    for (int i = 0; i < L->nknown && !exact; i++) {
         const known_face *k = &L->known[i];
-        if ((exact || folded) && k->tier != (exact ? exact : folded)->tier)
-            break; /* the folder that has it decides */
-        if (!exact && strcmp(k->base, c->file) == 0)
+        if (k->tier != tier)
+            continue;
+        if (strcmp(k->base, c->file) == 0)
             exact = k;
         else if (!folded && strcasecmp(k->base, c->file) == 0)
             folded = k;
@@ -804,73 +947,60 @@ static const known_face *find_file(loader *L, const pb_font_candidate *c, int *f
     return pick ? pick : zero ? zero : hit;
 }
 
-/* A file of that name directly in one of paiban's folders that fontconfig
+/* A file of that name directly in paiban's folder `tier` that fontconfig
  * did not take (not a font, or damaged): its path (arena), or NULL. */
-static const char *rejected_file(loader *L, const char *name, pb_arena *a)
+static const char *rejected_file(loader *L, const char *name, int tier, pb_arena *a)
 {
     const pb_font_dirs *d = L->dirs;
-    for (int i = 0; i < d->count; i++) {
-        if (!d->dirs[i] || !*d->dirs[i])
-            continue;
-        char *path = pb_arena_printf(a, "%s/%s", d->dirs[i], name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            return path;
-    }
-    return NULL;
+    if (tier >= d->count || !d->dirs[tier] || !*d->dirs[tier])
+        return NULL;
+    char *path = pb_arena_printf(a, "%s/%s", d->dirs[tier], name);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? path : NULL;
 }
 
-/* Resolves one candidate to a face id, or -1.  *broken is set when a file
- * the candidate names is not a usable font (already reported). */
-static int resolve(loader *L, const pb_font_candidate *c, bool *broken, pb_arena *a)
+/* Resolves one candidate to face ids (added to ids, at most 8): the file
+ * it names in each folder that has one, best-ranked first, else the faces
+ * that match its family best (the same face in several folders).  A
+ * damaged copy in one folder is passed over for the next.  None if
+ * nothing matches. */
+static int resolve(loader *L, const pb_font_candidate *c, int *ids, pb_arena *a)
 {
-    char why[240];
     bool has_family = c->family && *c->family;
-    if (c->file && *c->file) {
+    int n = 0;
+    for (int tier = 0; c->file && *c->file && tier <= L->dirs->count && n < 8; tier++) {
         int faces = 0;
-        const known_face *k = find_file(L, c, &faces);
-        const char *path = k ? k->file : rejected_file(L, c->file, a);
-        if (path) {
-            int id = -1;
-            if (k && c->index != 0 && k->index != c->index)
-                snprintf(why, sizeof why, "the file has %d face%s, there is no face %d", faces,
-                         faces == 1 ? "" : "s", c->index);
-            else
-                id = open_face(L, path, k ? k->index : c->index, k ? k->pattern : NULL, why,
-                               sizeof why);
-            if (id < 0) {
-                pb_diag_error(L->diag, PB_ERR_LAYOUT, c->source, c->path, "%s: %s", path,
-                              why);
-                *broken = true;
-            }
-            return id;
+        const known_face *k = find_file(L, c, tier, &faces);
+        const char *path = k ? k->file : rejected_file(L, c->file, tier, a);
+        if (!path)
+            continue;
+        char why[120];
+        if (k && c->index != 0 && k->index != c->index) {
+            snprintf(why, sizeof why, "the file has %d face%s, there is no face %d", faces,
+                     faces == 1 ? "" : "s", c->index);
+            ids[n++] = add_face(L, path, c->index, NULL, why);
+        } else {
+            ids[n++] = add_face(L, path, k ? k->index : c->index, k ? k->pattern : NULL, NULL);
         }
     }
-    if (!has_family)
-        return -1;
+    if (n > 0 || !has_family)
+        return n;
     char *folded = fold(c->family);
+    int best = -1;
     int *score = pb_arena_calloc(a, (size_t)L->nknown + 1, sizeof *score);
-    for (int i = 0; i < L->nknown; i++)
+    for (int i = 0; i < L->nknown; i++) {
         score[i] = match_score(L->known[i].pattern, folded);
-    free(folded);
-    /* best score first; then paiban's folders before the system's, in
-       fontconfig's order */
-    for (;;) {
-        int best = -1;
-        for (int i = 0; i < L->nknown; i++)
-            if (score[i] >= 0 &&
-                (best < 0 || score[i] < score[best] ||
-                 (score[i] == score[best] && L->known[i].tier < L->known[best].tier)))
-                best = i;
-        if (best < 0)
-            return -1;
-        score[best] = -1;
-        const known_face *k = &L->known[best];
-        int id = open_face(L, k->file, k->index, k->pattern, why, sizeof why);
-        if (id >= 0)
-            return id;
-        pb_diag_warning(L->diag, k->file, NULL, "%s; skipped", why);
+        if (score[i] >= 0 && (best < 0 || score[i] < best))
+            best = score[i];
     }
+    free(folded);
+    /* paiban's folders before the system's, in fontconfig's order */
+    for (int tier = 0; best >= 0 && tier <= L->dirs->count && n < 8; tier++)
+        for (int i = 0; i < L->nknown && n < 8; i++)
+            if (score[i] == best && L->known[i].tier == tier)
+                ids[n++] = add_face(L, L->known[i].file, L->known[i].index,
+                                    L->known[i].pattern, NULL);
+    return n;
 }
 
 /* "family \"X\" or file Y#2, ..." within about limit bytes. */
@@ -924,19 +1054,27 @@ static void resolve_roles(loader *L, const pb_layout *layout, pb_arena *a)
         role_chain *chain = &fs->roles[r];
         fs->nroles = r + 1;
         chain->name = pb_xstrdup(role->name ? role->name : "");
-        chain->faces = pb_xcalloc((size_t)role->ncandidates + 1, sizeof *chain->faces);
-        bool broken = false;
+        size_t cap = (size_t)role->ncandidates * 8 + 1;
+        chain->faces = pb_xcalloc(cap, sizeof *chain->faces);
+        chain->source = pb_xcalloc(cap, sizeof *chain->source);
+        chain->path = pb_xcalloc(cap, sizeof *chain->path);
         for (int i = 0; i < role->ncandidates; i++) {
-            int id = resolve(L, &role->candidates[i], &broken, a);
-            if (id < 0)
-                continue;
-            bool dup = false;
-            for (int k = 0; k < chain->nfaces && !dup; k++)
-                dup = chain->faces[k] == id;
-            if (!dup)
-                chain->faces[chain->nfaces++] = id;
+            const pb_font_candidate *c = &role->candidates[i];
+            int ids[8];
+            int n = resolve(L, c, ids, a);
+            for (int k = 0; k < n; k++) {
+                bool dup = false;
+                for (int j = 0; j < chain->nfaces && !dup; j++)
+                    dup = chain->faces[j] == ids[k];
+                if (dup)
+                    continue;
+                int j = chain->nfaces++;
+                chain->faces[j] = ids[k];
+                chain->source[j] = pb_xstrdup(c->source ? c->source : "");
+                chain->path[j] = pb_xstrdup(c->path ? c->path : "");
+            }
         }
-        if (chain->nfaces == 0 && !broken) {
+        if (chain->nfaces == 0) {
             const pb_font_candidate *first = role->ncandidates ? &role->candidates[0] : NULL;
             char tried[560], where[400];
             describe_candidates(role, tried, sizeof tried);
@@ -963,10 +1101,30 @@ static void loader_done(loader *L)
     L->own = L->sys = NULL;
     free(L->known);
     free(L->visited);
-    free(L->keys);
+    for (int i = 0; i < L->nrejected; i++) {
+        free(L->rejected[i].path);
+        free(L->rejected[i].why);
+    }
+    free(L->rejected);
     L->known = NULL;
     L->visited = NULL;
-    L->keys = NULL;
+    L->rejected = NULL;
+    L->nrejected = 0;
+}
+
+/* A file beside the report or the layout that is named like a font but
+ * is none is worth a warning, unless a candidate names it: then it gets
+ * its own message when its role needs it. */
+static void warn_rejected(loader *L)
+{
+    for (int i = 0; i < L->nrejected; i++) {
+        const struct rejected *r = &L->rejected[i];
+        bool named = false;
+        for (int f = 0; f < L->fs->nfiles && !named; f++)
+            named = L->fs->files[f].dev == r->dev && L->fs->files[f].ino == r->ino;
+        if (!named)
+            pb_diag_warning(L->diag, r->path, NULL, "%s; skipped", r->why);
+    }
 }
 
 typedef struct load_state {
@@ -984,6 +1142,7 @@ static void load(load_state *s)
         return;
     }
     resolve_roles(&s->L, s->layout, s->arena);
+    warn_rejected(&s->L);
 }
 
 /* Runs load(); running out of memory frees what was made and passes the
@@ -1019,6 +1178,7 @@ pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
                       ft_error_text(e));
         return NULL;
     }
+    pthread_mutex_init(&fs->lock, NULL);
     static const pb_font_dirs none = {0};
     int errors_before = diag->errors;
     load_state s = {.L = {.fs = fs, .dirs = dirs ? dirs : &none, .diag = diag},
@@ -1035,32 +1195,77 @@ pb_fontset *pb_fonts_load(const pb_layout *layout, const pb_font_dirs *dirs,
 
 void pb_fonts_free(pb_fontset *fs)
 {
-    if (!fs)
-        return;
-    while (fs->nfaces > 0)
-        drop_last_face(fs);
+    if (!fs || fs->set)
+        return; /* a view lives in its arena */
+    for (int i = 0; i < fs->nfaces; i++) {
+        pb_face *f = fs->faces[i];
+        if (f) {
+            close_face(f);
+            free(f->file);
+            free(f->family);
+            free(f);
+        }
+        free(fs->fault[i]);
+    }
     free(fs->faces);
+    free(fs->fault);
+    free((void *)fs->state);
+    free(fs->file_of);
+    for (int i = 0; i < fs->nfiles; i++) {
+        hb_blob_destroy(fs->files[i].blob);
+        free(fs->files[i].path);
+    }
+    free(fs->files);
     for (int r = 0; r < fs->nroles; r++) {
-        free(fs->roles[r].name);
-        free(fs->roles[r].faces);
+        role_chain *c = &fs->roles[r];
+        for (int i = 0; i < c->nfaces; i++) {
+            free(c->source[i]);
+            free(c->path[i]);
+        }
+        free(c->name);
+        free(c->faces);
+        free(c->source);
+        free(c->path);
     }
     free(fs->roles);
     FT_Done_FreeType(fs->ft);
+    pthread_mutex_destroy(&fs->lock);
     free(fs);
+}
+
+pb_fontset *pb_fonts_view(const pb_fontset *set, pb_diag *diag, pb_arena *arena)
+{
+    set = set_of(set);
+    if (!set)
+        return NULL;
+    pb_fontset *v = pb_arena_alloc(arena, sizeof *v);
+    view_state *s = pb_arena_alloc(arena, sizeof *s);
+    int n = set->nfaces > 0 ? set->nfaces : 1;
+    s->diag = diag;
+    s->rejected = pb_arena_calloc(arena, (size_t)n, sizeof *s->rejected);
+    s->told = pb_arena_calloc(arena, (size_t)n, 1);
+    s->used = pb_arena_calloc(arena, (size_t)n * (size_t)(set->nroles > 0 ? set->nroles : 1), 1);
+    s->arena = arena;
+    v->set = set;
+    v->view = s;
+    return v;
 }
 
 int pb_fonts_face_count(const pb_fontset *fs)
 {
+    fs = set_of(fs);
     return fs ? fs->nfaces : 0;
 }
 
 const pb_face *pb_fonts_face(const pb_fontset *fs, int id)
 {
+    fs = set_of(fs);
     return fs && id >= 0 && id < fs->nfaces ? fs->faces[id] : NULL;
 }
 
 int pb_fonts_role(const pb_fontset *fs, const char *name)
 {
+    fs = set_of(fs);
     for (int r = 0; fs && name && r < fs->nroles; r++)
         if (strcmp(fs->roles[r].name, name) == 0)
             return r;
@@ -1069,16 +1274,19 @@ int pb_fonts_role(const pb_fontset *fs, const char *name)
 
 const char *pb_fonts_role_name(const pb_fontset *fs, int role)
 {
+    fs = set_of(fs);
     return fs && role >= 0 && role < fs->nroles ? fs->roles[role].name : NULL;
 }
 
 int pb_fonts_role_face_count(const pb_fontset *fs, int role)
 {
+    fs = set_of(fs);
     return fs && role >= 0 && role < fs->nroles ? fs->roles[role].nfaces : 0;
 }
 
 const pb_face *pb_fonts_role_face(const pb_fontset *fs, int role, int i)
 {
+    fs = set_of(fs);
     if (!fs || role < 0 || role >= fs->nroles || i < 0 || i >= fs->roles[role].nfaces)
         return NULL;
     return fs->faces[fs->roles[role].faces[i]];
@@ -1087,34 +1295,151 @@ const pb_face *pb_fonts_role_face(const pb_fontset *fs, int role, int i)
 uint32_t pb_fonts_glyph(const pb_face *face, uint32_t cp)
 {
     hb_codepoint_t g = 0;
-    if (!face || !hb_font_get_nominal_glyph(face->hb_font, cp, &g))
+    if (!face || !face->hb_font || !hb_font_get_nominal_glyph(face->hb_font, cp, &g))
         return 0;
     return g;
 }
 
+const char *pb_fonts_fault(const pb_fontset *fs, int id)
+{
+    const pb_fontset *set = set_of(fs);
+    if (!set || id < 0 || id >= set->nfaces)
+        return NULL;
+    if (atomic_load_explicit(&set->state[id], memory_order_acquire) == FACE_BROKEN)
+        return set->fault[id];
+    return fs->view ? fs->view->rejected[id] : NULL;
+}
+
+/* Face id of the role's chain position i, opened; false when it cannot
+ * serve in this view. */
+static bool usable(const pb_fontset *fs, int id)
+{
+    const pb_fontset *set = set_of(fs);
+    if (ensure_open(set, id) != FACE_OPEN)
+        return false;
+    return !(fs->view && fs->view->rejected[id]);
+}
+
+/* Reports, once per view, that face id (position i of role r) was passed
+ * over: a warning, or an error when no face of the role can serve. */
+static void tell_fault(const pb_fontset *fs, int r, int i, bool none_serves)
+{
+    view_state *v = fs->view;
+    const pb_fontset *set = set_of(fs);
+    int id = set->roles[r].faces[i];
+    unsigned char level = none_serves ? 2 : 1;
+    if (!v || !v->diag || v->told[id] >= level)
+        return;
+    v->told[id] = level;
+    const char *why = pb_fonts_fault(fs, id);
+    if (none_serves)
+        pb_diag_error(v->diag, PB_ERR_LAYOUT, set->roles[r].source[i], set->roles[r].path[i],
+                      "%s: %s", set->faces[id]->file, why ? why : "not usable");
+    else
+        pb_diag_warning(v->diag, set->faces[id]->file, NULL, "%s; skipped",
+                        why ? why : "not usable");
+}
+
+/* Whether any face of role r can serve in this view. */
+static bool role_serves(const pb_fontset *fs, int r)
+{
+    const role_chain *c = &set_of(fs)->roles[r];
+    for (int i = 0; i < c->nfaces; i++)
+        if (usable(fs, c->faces[i]))
+            return true;
+    return false;
+}
+
 const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
 {
-    if (!fs || role < 0 || role >= fs->nroles)
+    const pb_fontset *set = set_of(fs);
+    if (!set || role < 0 || role >= set->nroles)
         return NULL;
-    const role_chain *r = &fs->roles[role];
-    for (int i = 0; i < r->nfaces; i++) {
-        const pb_face *f = fs->faces[r->faces[i]];
+    const role_chain *c = &set->roles[role];
+    view_state *v = fs->view;
+    int passed = -1; /* the first unusable face before the one that serves */
+    for (int i = 0; i < c->nfaces; i++) {
+        int id = c->faces[i];
+        if (!usable(fs, id)) {
+            if (passed < 0)
+                passed = i;
+            continue;
+        }
+        const pb_face *f = set->faces[id];
         hb_codepoint_t g;
-        if (hb_font_get_nominal_glyph(f->hb_font, cp, &g) && g != 0)
-            return f;
+        if (!hb_font_get_nominal_glyph(f->hb_font, cp, &g) || g == 0)
+            continue;
+        char why[240];
+        uint32_t gid = g;
+        if (!pb_font_check_cluster(f, &cp, 1, &gid, 1, why, sizeof why)) {
+            /* a damaged glyph: the next face prints this character */
+            if (v && v->diag)
+                pb_diag_warning(v->diag, f->file, NULL,
+                                "%s; the next font of the role prints it", why);
+            continue;
+        }
+        for (int k = passed; k >= 0 && k < i; k++)
+            if (!usable(fs, c->faces[k]))
+                tell_fault(fs, role, k, false);
+        if (v)
+            v->used[(size_t)role * (size_t)set->nfaces + (size_t)id] = 1;
+        return f;
+    }
+    if (passed >= 0) {
+        bool none = !role_serves(fs, role);
+        for (int k = passed; k < c->nfaces; k++)
+            if (!usable(fs, c->faces[k]))
+                tell_fault(fs, role, k, none);
     }
     return NULL;
 }
 
+const pb_face *pb_fonts_first(const pb_fontset *fs, int role)
+{
+    const pb_fontset *set = set_of(fs);
+    if (!set || role < 0 || role >= set->nroles)
+        return NULL;
+    const role_chain *c = &set->roles[role];
+    for (int i = 0; i < c->nfaces; i++)
+        if (usable(fs, c->faces[i]))
+            return set->faces[c->faces[i]];
+    return NULL;
+}
+
+void pb_fonts_reject(const pb_fontset *fs, int id, const char *why)
+{
+    view_state *v = fs ? fs->view : NULL;
+    const pb_fontset *set = set_of(fs);
+    if (!v || id < 0 || id >= set->nfaces || v->rejected[id])
+        return;
+    v->rejected[id] = pb_arena_strdup(v->arena, why);
+    v->nrejected++;
+    /* the document is made again: what served it so far does not count */
+    memset(v->used, 0, (size_t)set->nroles * (size_t)set->nfaces);
+}
+
+int pb_fonts_rejected(const pb_fontset *fs)
+{
+    return fs && fs->view ? fs->view->nrejected : 0;
+}
+
 void pb_fonts_describe(const pb_fontset *fs, pb_diag *diag)
 {
-    for (int r = 0; fs && r < fs->nroles; r++) {
-        const role_chain *c = &fs->roles[r];
+    const pb_fontset *set = set_of(fs);
+    for (int r = 0; set && r < set->nroles; r++) {
+        const role_chain *c = &set->roles[r];
+        bool first = true;
         for (int i = 0; i < c->nfaces; i++) {
-            const pb_face *f = fs->faces[c->faces[i]];
-            pb_diag_info(diag, "%s: %s%s#%d (%s, %s%s)", c->name, i ? "fallback " : "", f->file,
-                         f->index, f->family, f->is_cff ? "CFF" : "TrueType",
+            int id = c->faces[i];
+            bool used = fs->view ? fs->view->used[(size_t)r * (size_t)set->nfaces + (size_t)id]
+                                 : atomic_load(&set->state[id]) == FACE_OPEN;
+            if (!used)
+                continue;
+            const pb_face *f = set->faces[id];
+            pb_diag_info(diag, "%s: %s%s#%d (%s, %s%s)", c->name, first ? "" : "fallback ",
+                         f->file, f->index, f->family, f->is_cff ? "CFF" : "TrueType",
                          f->is_bold ? ", bold" : "");
+            first = false;
         }
     }
 }

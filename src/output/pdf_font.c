@@ -13,8 +13,10 @@
 #include <hb-subset.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "base/flate.h"
 #include "base/utf8.h"
+#include "fonts/font_check.h"
 
 /* ---- buffer -------------------------------------------------------- */
 
@@ -450,12 +452,13 @@ static bool cff_identity_charset(unsigned char *font, size_t len)
 
 /* Runs the subsetter and sets the glyphs' cids: the new glyph ids, or the
  * original ones when `retain`.  Returns the font program (malloc'ed). */
-static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, pb_diag *diag)
+static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, char *why,
+                                  size_t whylen, pb_diag *diag)
 {
     const pb_face *face = f->face;
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) {
-        pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL, "PDF: out of memory subsetting the font");
+        pb_diag_out_of_memory(diag);
         return NULL;
     }
     hb_set_t *gs = hb_subset_input_glyph_set(in);
@@ -477,35 +480,41 @@ static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, pb_
     unsigned char *font = NULL;
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face->hb_face, in);
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+    const char *fault = NULL;
     if (sub) {
         const hb_map_t *o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
-        bool ok = true;
-        for (int i = 0; i < f->nglyphs && ok; i++) {
+        for (int i = 0; i < f->nglyphs && !fault; i++) {
             pdf_glyph *g = &f->glyphs[i];
             hb_codepoint_t cid = retain ? g->gid : hb_map_get(o2n, g->gid);
             if (cid == HB_MAP_VALUE_INVALID || cid > 0xFFFF) {
-                pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL,
-                              "PDF: glyph %u did not survive subsetting", g->gid);
-                ok = false;
+                snprintf(why, whylen, "glyph %u is missing from its subset", g->gid);
+                fault = why;
             }
             g->cid = cid;
         }
         hb_blob_t *blob = hb_face_reference_blob(sub);
         unsigned len = 0;
         const char *data = hb_blob_get_data(blob, &len);
-        if (ok && len == 0)
-            pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL, "PDF: the font subset is empty");
-        if (ok && len) {
+        if (!fault && len == 0)
+            fault = "its subset is empty";
+        if (!fault) {
             font = pb_xmalloc(len);
             memcpy(font, data, len);
             *out_len = len;
         }
         hb_blob_destroy(blob);
     } else {
-        pb_diag_error(diag, PB_ERR_INTERNAL, face->file, NULL,
-                      "PDF: HarfBuzz could not subset face %d (%s)", face->index,
-                      face->postscript_name ? face->postscript_name : "?");
+        fault = "HarfBuzz cannot make a subset of it";
     }
+    /* HarfBuzz fails the same way for a damaged font and for want of
+       memory: the font is to blame only when memory can be had */
+    hb_blob_t *whole = hb_face_reference_blob(face->hb_face);
+    size_t size = hb_blob_get_length(whole);
+    hb_blob_destroy(whole);
+    if (fault && pb_memory_short(2 * size + (32u << 20)))
+        pb_diag_out_of_memory(diag);
+    else if (fault && fault != why)
+        snprintf(why, whylen, "%s", fault);
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
     hb_subset_input_destroy(in);
@@ -513,18 +522,37 @@ static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, pb_
 }
 
 /* TrueType and CID-keyed CFF: renumbered glyphs, CID = new gid.  Other
- * CFF fonts keep their glyph ids. */
-static unsigned char *font_program(pdf_font *f, size_t *len, pb_diag *diag)
+ * CFF fonts keep their glyph ids.  NULL when the face cannot be subset
+ * (it is rejected, or memory ran out: see diag). */
+static unsigned char *font_program(pdf_font *f, size_t *len, char *why, size_t whylen,
+                                   pb_diag *diag)
 {
     if (!f->face->is_cff)
-        return subset_face(f, false, len, diag);
+        return subset_face(f, false, len, why, whylen, diag);
     if (cff_is_cid_keyed(f->face->hb_face)) {
-        unsigned char *font = subset_face(f, false, len, diag);
+        unsigned char *font = subset_face(f, false, len, why, whylen, diag);
         if (!font || cff_identity_charset(font, *len))
             return font;
         free(font);
     }
-    return subset_face(f, true, len, diag);
+    return subset_face(f, true, len, why, whylen, diag);
+}
+
+/* The font program read back as a PDF reader will (font_check.c): each
+ * used glyph there at its CID, with its advance and outline. */
+static pb_font_verdict check_program(const pdf_font *f, const unsigned char *prog,
+                                     size_t len, char *why, size_t whylen)
+{
+    pb_subset_glyph *sg = pb_xmalloc((size_t)f->nglyphs * sizeof *sg);
+    for (int i = 0; i < f->nglyphs; i++) {
+        const pdf_glyph *g = &f->glyphs[i];
+        size_t k = 0;
+        uint32_t cp = g->text && g->text_len ? pb_utf8_next(g->text, g->text_len, &k) : 0;
+        sg[i] = (pb_subset_glyph){g->gid, g->cid, cp};
+    }
+    pb_font_verdict v = pb_font_check_subset(f->face, prog, len, sg, f->nglyphs, why, whylen);
+    free(sg);
+    return v;
 }
 
 /* Six upper-case letters from a hash of the face and its glyph set, so the
@@ -854,24 +882,38 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress, bool *need_pdf1
         if (!f->face || f->nglyphs == 0)
             continue;
         if (!hb_map_allocation_successful(f->slot)) {
-            pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL, "PDF: out of memory");
+            pb_diag_out_of_memory(diag);
             return false;
         }
-        unsigned nglyphs = hb_face_get_glyph_count(f->face->hb_face);
+        unsigned nglyphs = f->face->nglyphs;
+        char why[300] = "";
         qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_gid);
         for (int i = 0; i < f->nglyphs; i++) {
             pdf_glyph *g = &f->glyphs[i];
-            if (g->gid >= nglyphs) {
-                pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL,
-                              "PDF: glyph %u is not in the font (it has %u)", g->gid, nglyphs);
+            if (g->gid >= nglyphs) { /* the shape stage rejects such a face first */
+                snprintf(why, sizeof why, "glyph %u is past its last glyph (%u)", g->gid,
+                         nglyphs);
+                pb_fonts_reject(fs->set, fi, why);
                 return false;
             }
             g->width = em1000(hb_font_get_glyph_h_advance(f->face->hb_font, g->gid), f->face->upem);
         }
         size_t plen = 0;
-        unsigned char *prog = font_program(f, &plen, diag);
-        if (!prog)
+        unsigned char *prog = font_program(f, &plen, why, sizeof why, diag);
+        if (!prog) {
+            if (why[0] && !diag->out_of_memory)
+                pb_fonts_reject(fs->set, fi, why);
             return false;
+        }
+        pb_font_verdict v = check_program(f, prog, plen, why, sizeof why);
+        if (v != PB_FONT_GOOD) {
+            free(prog);
+            if (v == PB_FONT_NO_MEMORY)
+                pb_diag_out_of_memory(diag);
+            else
+                pb_fonts_reject(fs->set, fi, why);
+            return false;
+        }
         /* cids ascend with gids in both modes; sort anyway so /W and the
          * CMap never depend on that */
         qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_cid);

@@ -11,6 +11,7 @@
 #include <hb.h>
 
 #include "base/utf8.h"
+#include "fonts/font_check.h"
 
 typedef struct item {
     uint32_t start, end;  /* byte range in the text */
@@ -120,12 +121,17 @@ static void report_missing(const pb_fontset *fs, const pb_span *span, uint32_t c
     int n = pb_fonts_role_face_count(fs, span->role);
     for (int i = 0; i < n; i++) {
         const pb_face *f = pb_fonts_role_face(fs, span->role, i);
+        bool named = false; /* the same family in two folders is named once */
+        for (int j = 0; j < i && !named; j++)
+            named = strcmp(pb_fonts_role_face(fs, span->role, j)->family, f->family) == 0;
+        if (named)
+            continue;
         size_t need = strlen(f->family) + 2;
         if (k + need + 16 > sizeof tried) {
             snprintf(tried + k, sizeof tried - k, ", ...");
             break;
         }
-        k += (size_t)snprintf(tried + k, sizeof tried - k, "%s%s", i ? ", " : "", f->family);
+        k += (size_t)snprintf(tried + k, sizeof tried - k, "%s%s", k ? ", " : "", f->family);
     }
     pb_diag_error(diag, PB_ERR_LAYOUT, span->file, span->path,
                   "U+%04X \"%s\" is in no font of role \"%s\" (tried: %s)", (unsigned)cp,
@@ -189,7 +195,7 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
             if (is_ignorable(uf, cp)) {
                 face = cur ? cur->face : pb_fonts_pick(fs, sp->role, cp);
                 if (!face)
-                    face = pb_fonts_role_face(fs, sp->role, 0);
+                    face = pb_fonts_first(fs, sp->role);
                 if (cur && face && ideographic_variation(cp))
                     check_variant(face, sp, prev, cp, &told, diag);
             } else if (cur && cur->face && attaches(uf, cp, prev, cur->face)) {
@@ -207,7 +213,9 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                         miss = pb_xrealloc(miss, (size_t)miss_cap * sizeof *miss);
                     }
                     miss[nmiss++] = (missing){cp, sp->role};
-                    report_missing(fs, sp, cp, diag);
+                    /* a role without a usable font: pb_fonts_pick said why */
+                    if (pb_fonts_first(fs, sp->role))
+                        report_missing(fs, sp, cp, diag);
                 }
                 face = cur ? cur->face : NULL;
             }
@@ -251,6 +259,43 @@ static hb_language_t zh_hans(void)
     return zh_hans_language;
 }
 
+/* Every cluster HarfBuzz made of an item checked against the face (a
+ * substituted glyph past the last one, a blank or zero-width glyph for a
+ * character that prints): a fault rejects the face for this document,
+ * which is then laid out again without it (pb_fonts_redo).  The glyphs
+ * are kept meanwhile, so nothing else changes. */
+static void check_clusters(const pb_fontset *fs, const pb_face *face, const char *text,
+                           uint32_t end, const hb_glyph_info_t *info, unsigned count)
+{
+    enum { MOST = 32 };
+    for (unsigned g = 0; g < count;) {
+        uint32_t c = info[g].cluster, next = end;
+        uint32_t gids[MOST];
+        int ngids = 0;
+        unsigned k = g;
+        for (; k < count && info[k].cluster == c; k++)
+            if (ngids < MOST)
+                gids[ngids++] = info[k].codepoint;
+        /* the cluster's text runs to the next cluster in logical order:
+           the next glyph's, or in right-to-left output the previous one's */
+        bool rtl = info[0].cluster > info[count - 1].cluster;
+        if (!rtl && k < count)
+            next = info[k].cluster;
+        else if (rtl && g > 0)
+            next = info[g - 1].cluster;
+        uint32_t cps[MOST];
+        int ncps = 0;
+        for (size_t i = c; i < next && ncps < MOST;)
+            cps[ncps++] = pb_utf8_next(text, next, &i);
+        char why[240];
+        if (!pb_font_check_cluster(face, cps, ncps, gids, ngids, why, sizeof why)) {
+            pb_fonts_reject(fs, face->id, why);
+            return;
+        }
+        g = k;
+    }
+}
+
 bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
               const pb_span *spans, int nspans, pb_arena *arena,
               pb_shaped *out, pb_diag *diag)
@@ -288,9 +333,16 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
         hb_buffer_add_utf8(buf, text, (int)len, it->start, (int)(it->end - it->start));
         hb_shape(face->hb_font, buf, NULL, 0);
 
+        if (!hb_buffer_allocation_successful(buf)) {
+            hb_buffer_destroy(buf);
+            free(items);
+            pb_diag_out_of_memory(diag);
+            return false;
+        }
         unsigned count;
         const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
         const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+        check_clusters(fs, face, text, it->end, info, count);
         if (n + count > cap) {
             size_t ncap = cap * 2 > n + count ? cap * 2 : n + count;
             glyphs = pb_arena_grow(arena, glyphs, n, ncap, sizeof *glyphs);

@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_report fuzz_layout fuzz_render fuzz_pdfread fuzz_import}
+targets=${*:-fuzz_report fuzz_layout fuzz_render fuzz_pdfread fuzz_import fuzz_font}
 build=${PAIBAN_FUZZ_BUILD:-build-fuzz}
 corpus=tests/fuzz/corpus
 
@@ -25,10 +25,14 @@ cmake --build "$build" -j"$(nproc)" --target $targets > "$build/build.log" 2>&1 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # A render of the largest sample takes well under a second; 20 s is a hang.
-opts="-timeout=20 -rss_limit_mb=2048 -dict=tests/fuzz/paiban.dict"
+# A target with a dictionary of its own (NAME.dict) uses it, the others
+# paiban.dict.
 status=0
 for t in $targets; do
   name=${t#fuzz_}
+  dict=tests/fuzz/paiban.dict
+  [ -f "tests/fuzz/$name.dict" ] && dict=tests/fuzz/$name.dict
+  opts="-timeout=20 -rss_limit_mb=2048 -dict=$dict"
   bin=$build/tests/fuzz/$t
   crashes=$build/crashes/$name
   mkdir -p "$crashes" "$build/corpus/$name"

@@ -1,6 +1,8 @@
 /* Fonts stage against the Debian fonts: Fandol (CFF .otf), Noto CJK (CFF
  * collection), AR PL UMing (TrueType collection), LXGW WenKai (TrueType),
- * plus broken files made in a temporary folder. */
+ * plus broken files made in a temporary folder: faces opened only when a
+ * role needs them, each file mapped once, broken faces passed over with a
+ * warning and an error only when no face of the role serves. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,15 +43,31 @@ static pb_layout layout_of(pb_font_role *roles, int n)
     return l;
 }
 
-static const pb_face *primary(const pb_fontset *fs, const char *name)
-{
-    return pb_fonts_role_face(fs, pb_fonts_role(fs, name), 0);
-}
-
 static bool ends_with(const char *s, const char *tail)
 {
     size_t a = strlen(s), b = strlen(tail);
     return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* The role's first usable face, opened. */
+static const pb_face *primary(const pb_fontset *fs, const char *name)
+{
+    return pb_fonts_first(fs, pb_fonts_role(fs, name));
+}
+
+/* How many mappings of files whose name ends with `name` the process has. */
+static int mappings_of(const char *name)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[1024];
+    int n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        n += ends_with(line, name);
+    }
+    if (f)
+        fclose(f);
+    return n;
 }
 
 static bool any_message(const pb_diag *d, pb_severity sev, const char *needle)
@@ -130,7 +148,7 @@ static void test_formats(void)
           f ? f->descender : 0);
     CHECK(f && f->weight == 400 && f->cap_height > 0 && f->bbox[2] > f->bbox[0],
           "weight %d", f ? f->weight : 0);
-    CHECK(f && f->hb_font && f->hb_face && f->ft_face, "handles");
+    CHECK(f && f->hb_font && f->hb_face && f->facts && f->nglyphs > 7000, "handles");
 
     f = primary(fs, "song");
     CHECK(f && ends_with(f->file, "/NotoSerifCJK-Regular.ttc") && f->index == 2, "%s#%d",
@@ -239,11 +257,19 @@ static void test_chain(void)
     const pb_face *fang0 = pb_fonts_role_face(fs, r, 0);
     const pb_face *noto = pb_fonts_role_face(fs, r, 1);
     const pb_face *ming = pb_fonts_role_face(fs, r, 2);
+    CHECK(!fang0->hb_font && !noto->hb_font && !ming->hb_font, "nothing opened by loading");
+    CHECK(mappings_of("/FandolFang-Regular.otf") == 0 && mappings_of("/uming.ttc") == 0,
+          "nothing mapped by loading");
     CHECK(primary(fs, "song") == noto, "same file and index = same face");
+    CHECK(pb_fonts_pick(fs, r, 0x653F) == fang0 && !ming->hb_font,
+          "政 from FandolFang, UMing still closed");
     CHECK(pb_fonts_pick(fs, r, 0x653F) == fang0, "政 from FandolFang");
     CHECK(pb_fonts_pick(fs, r, 0x4E1F) == noto, "丟 falls back to Noto");
     CHECK(pb_fonts_pick(fs, r, 0x20BB7) == noto, "𠮷 (Extension B) from Noto");
     CHECK(pb_fonts_pick(fs, r, 0x201D1) == ming, "U+201D1 only in UMing");
+    CHECK(mappings_of("/FandolFang-Regular.otf") == 1 && mappings_of("/uming.ttc") == 1 &&
+              mappings_of("/NotoSerifCJK-Regular.ttc") == 1,
+          "each file mapped once");
     CHECK(pb_fonts_pick(fs, r, 0x20000) == NULL, "U+20000 in no font");
     CHECK(pb_fonts_pick(fs, 7, 0x653F) == NULL, "bad role");
 
@@ -253,6 +279,52 @@ static void test_chain(void)
     free(text);
     pb_fonts_free(fs);
     pb_diag_free(&d);
+}
+
+/* A face rejected in one document's view is passed over there, with a
+ * warning, and only there. */
+static void test_views(void)
+{
+    pb_font_candidate fang[] = {cand(NULL, "FandolFang-Regular.otf", 0, "fonts.fangsong[0]"),
+                                cand(NULL, "NotoSerifCJK-Regular.ttc", 2, "fonts.fangsong[1]")};
+    pb_font_role roles[] = {role("fangsong", fang, 2)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d, d1, d2;
+    pb_diag_init(&d);
+    pb_diag_init(&d1);
+    pb_diag_init(&d2);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    pb_arena *a = pb_arena_new();
+    pb_fontset *v1 = fs ? pb_fonts_view(fs, &d1, a) : NULL;
+    pb_fontset *v2 = fs ? pb_fonts_view(fs, &d2, a) : NULL;
+    if (!CHECK(v1 && v2, "views")) {
+        pb_arena_free(a);
+        return;
+    }
+    const pb_face *fang0 = pb_fonts_pick(v1, 0, 0x653F);
+    CHECK(fang0 && ends_with(fang0->file, "/FandolFang-Regular.otf"), "政 from FandolFang");
+    CHECK(pb_fonts_rejected(v1) == 0, "nothing rejected yet");
+    pb_fonts_reject(v1, fang0->id, "a test fault");
+    CHECK(pb_fonts_rejected(v1) == 1 && pb_fonts_rejected(v2) == 0, "rejected in one view");
+    const pb_face *f = pb_fonts_pick(v1, 0, 0x653F);
+    CHECK(f && ends_with(f->file, "/NotoSerifCJK-Regular.ttc"), "the next face serves");
+    CHECK(d1.count == 1 && d1.messages[0].severity == PB_WARNING &&
+              strcmp(d1.messages[0].what, "a test fault; skipped") == 0 &&
+              strcmp(d1.messages[0].file, fang0->file) == 0,
+          "warning: %s", d1.count ? d1.messages[0].text : "none");
+    CHECK(pb_fonts_pick(v2, 0, 0x653F) == fang0 && d2.count == 0, "the other view unchanged");
+    CHECK(pb_fonts_fault(v1, fang0->id) && !pb_fonts_fault(v2, fang0->id), "fault per view");
+    pb_diag dd;
+    pb_diag_init(&dd);
+    pb_fonts_describe(v1, &dd);
+    CHECK(dd.count == 1 && strstr(dd.messages[0].text, "fangsong: " NOTO), "%s",
+          dd.count ? dd.messages[0].text : "nothing described");
+    pb_diag_free(&dd);
+    pb_arena_free(a);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+    pb_diag_free(&d1);
+    pb_diag_free(&d2);
 }
 
 static void test_missing_role(void)
@@ -354,6 +426,9 @@ static void remove_bad_fonts(void)
     rmdir(tmp);
 }
 
+/* A broken file named first: the next candidate serves, with a warning
+ * naming the file and the fault; named alone, it is an error naming the
+ * layout's JSON path, the file and the fault. */
 static void expect_broken(const char *file, const char *needle)
 {
     char dir[128];
@@ -362,26 +437,43 @@ static void expect_broken(const char *file, const char *needle)
     pb_font_dirs fd = {.dirs = dirs, .count = 2};
     pb_font_candidate c[] = {cand(NULL, file, 0, "fonts.fangsong[0]"),
                              cand(NULL, "FandolFang-Regular.otf", 0, "fonts.fangsong[1]")};
-    pb_font_role roles[] = {role("fangsong", c, 2)};
-    pb_layout l = layout_of(roles, 1);
-    pb_diag d;
-    pb_diag_init(&d);
-    pb_fontset *fs = pb_fonts_load(&l, &fd, &d);
-    CHECK(fs == NULL && d.status == PB_ERR_LAYOUT, "%s should be an error", file);
-    char want[300];
-    snprintf(want, sizeof want, "test-layout.json: fonts.fangsong[0]: %s/%s: %s", dir, file,
-             needle);
-    CHECK(d.count == 1 && strncmp(d.messages[0].text, want, strlen(want)) == 0,
-          "want %s...\n  got %s", want, d.count ? d.messages[0].text : "nothing");
-    pb_fonts_free(fs);
-    pb_diag_free(&d);
+    for (int alone = 0; alone < 2; alone++) {
+        pb_font_role roles[] = {role("fangsong", c, alone ? 1 : 2)};
+        pb_layout l = layout_of(roles, 1);
+        pb_diag d;
+        pb_diag_init(&d);
+        pb_fontset *fs = pb_fonts_load(&l, &fd, &d);
+        CHECK(fs && d.errors == 0, "%s: loading opens nothing", file);
+        pb_arena *a = pb_arena_new();
+        pb_fontset *v = fs ? pb_fonts_view(fs, &d, a) : NULL;
+        const pb_face *f = v ? pb_fonts_pick(v, 0, 0x653F) : NULL;
+        char want[300];
+        if (alone) {
+            CHECK(!f && d.status == PB_ERR_LAYOUT, "%s alone should be an error", file);
+            snprintf(want, sizeof want, "test-layout.json: fonts.fangsong[0]: %s/%s: %s", dir,
+                     file, needle);
+        } else {
+            CHECK(f && ends_with(f->file, "/FandolFang-Regular.otf") && d.errors == 0,
+                  "%s: the next candidate serves", file);
+            snprintf(want, sizeof want, "%s/%s: %s", dir, file, needle);
+        }
+        CHECK(d.count == 1 && strncmp(d.messages[0].text, want, strlen(want)) == 0 &&
+                  d.messages[0].severity == (alone ? PB_ERROR : PB_WARNING),
+              "want %s...\n  got %s", want, d.count ? d.messages[0].text : "nothing");
+        CHECK(!v || pb_fonts_pick(v, 0, 0x653F) == f, "asked again");
+        CHECK(d.count == 1, "%s: told once, not %d times", file, d.count);
+        pb_fonts_free(v);
+        pb_arena_free(a);
+        pb_fonts_free(fs);
+        pb_diag_free(&d);
+    }
 }
 
 static void test_bad_files(void)
 {
-    expect_broken("bogus.ttf",
-                  "not a usable font file (FreeType error 0x02: unknown file format)");
-    expect_broken("cut.otf", "not a usable font file (FreeType error 0x");
+    expect_broken("bogus.ttf", "not a usable font file (not an OpenType or TrueType font)");
+    expect_broken("cut.otf", "not a usable font file (truncated or damaged: table 'BASE' "
+                             "ends at byte 6961376, the file has 300000 bytes)");
     expect_broken("cut.ttf", "not a usable font file (truncated or damaged: table '");
 
     /* beside a report (a flat folder), files named like fonts that are
@@ -436,9 +528,13 @@ static void test_bad_files(void)
     l = layout_of(aroles, 1);
     pb_diag_init(&d);
     fs = pb_fonts_load(&l, &ad, &d);
-    CHECK(!fs && d.count == 1 && strstr(d.messages[0].text, "uming.ttc: the file has 4 faces, "
-                                                            "there is no face 9"),
+    pb_arena *a = pb_arena_new();
+    pb_fontset *v = fs ? pb_fonts_view(fs, &d, a) : NULL;
+    CHECK(v && !pb_fonts_pick(v, 0, 0x653F) && d.count == 1 &&
+              strstr(d.messages[0].text, "test-layout.json: fonts.song[0]: " ARPHIC
+                                         "/uming.ttc: the file has 4 faces, there is no face 9"),
           "%s", d.count ? d.messages[0].text : "nothing");
+    pb_arena_free(a);
     pb_fonts_free(fs);
     pb_diag_free(&d);
 }
@@ -449,6 +545,7 @@ int main(void)
     test_formats();
     test_families();
     test_chain();
+    test_views();
     test_missing_role();
     test_no_system_fonts();
     test_bad_files();

@@ -1,0 +1,904 @@
+/* Fonts are untrusted input: the checks of a face's tables, of its glyphs
+ * as they are used, and of the subset embedded in the PDF.
+ *
+ * HarfBuzz and FreeType never crash on a damaged font, but they answer
+ * it quietly: a table that fails their sanity checks is treated as empty,
+ * so a zeroed glyf prints blank glyphs, a zeroed hmtx stacks every glyph
+ * on the one before, a cmap entry past the last glyph shapes to a glyph
+ * the subsetter drops.  These checks turn each of those into a fault that
+ * names the table and what is wrong, before anything is printed with it
+ * (OpenType 1.9: "head", "maxp", "hhea", "hmtx", "cmap", "loca", "glyf";
+ * Adobe TN 5176 for CFF). */
+#include "fonts/font_check.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include <hb.h>
+
+#include "base/utf8.h"
+
+/* ---- reading the bytes ------------------------------------------------ */
+
+typedef struct bytes {
+    const unsigned char *p;
+    size_t len;
+} bytes;
+
+static bool has(bytes b, uint64_t off, uint64_t n)
+{
+    return off <= b.len && n <= b.len - off;
+}
+
+static uint32_t u8(bytes b, size_t off)
+{
+    return b.p[off];
+}
+
+static uint32_t u16(bytes b, size_t off)
+{
+    return (uint32_t)b.p[off] << 8 | b.p[off + 1];
+}
+
+static uint32_t u32(bytes b, size_t off)
+{
+    return (uint32_t)b.p[off] << 24 | (uint32_t)b.p[off + 1] << 16 |
+           (uint32_t)b.p[off + 2] << 8 | b.p[off + 3];
+}
+
+/* An offset of `size` bytes (1..4), big-endian. */
+static uint32_t uoff(bytes b, size_t off, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v = v << 8 | b.p[off + i];
+    return v;
+}
+
+static bytes sub(bytes b, size_t off, size_t len)
+{
+    return (bytes){b.p + off, len};
+}
+
+#define FAULT(...) (snprintf(why, whylen, __VA_ARGS__), false)
+
+/* ---- the table directory ---------------------------------------------- */
+
+typedef struct sfnt {
+    bytes file;
+    size_t dir;           /* offset of the face's table directory */
+    uint32_t ntables;
+} sfnt;
+
+static bool read_directory(bytes f, int index, sfnt *s, char *why, size_t whylen)
+{
+    size_t off = 0;
+    if (f.len < 12)
+        return FAULT("not an OpenType or TrueType font (too short)");
+    if (memcmp(f.p, "ttcf", 4) == 0) {
+        uint32_t n = u32(f, 8);
+        if (n == 0 || !has(f, 12, 4 * (uint64_t)n))
+            return FAULT("truncated or damaged collection header");
+        if (index < 0 || (uint32_t)index >= n)
+            return FAULT("the file has %u face%s, there is no face %d", n, n == 1 ? "" : "s",
+                         index);
+        off = u32(f, 12 + 4 * (size_t)index);
+    }
+    if (!has(f, off, 12))
+        return FAULT("truncated: the table directory is past the end of the file");
+    uint32_t version = u32(f, off);
+    if (version != 0x00010000 && version != 0x4F54544F /* OTTO */ &&
+        version != 0x74727565 /* true */)
+        return FAULT("not an OpenType or TrueType font");
+    s->file = f;
+    s->dir = off;
+    s->ntables = u16(f, off + 4);
+    if (!has(f, off + 12, 16 * (uint64_t)s->ntables))
+        return FAULT("truncated: the table directory is past the end of the file");
+    for (uint32_t t = 0; t < s->ntables; t++) {
+        size_t r = off + 12 + 16 * (size_t)t;
+        uint64_t end = (uint64_t)u32(f, r + 8) + u32(f, r + 12);
+        if (end > f.len)
+            return FAULT("truncated or damaged: table '%c%c%c%c' ends at byte %llu, "
+                         "the file has %zu bytes",
+                         f.p[r] >= 0x20 && f.p[r] < 0x7F ? f.p[r] : '?',
+                         f.p[r + 1] >= 0x20 && f.p[r + 1] < 0x7F ? f.p[r + 1] : '?',
+                         f.p[r + 2] >= 0x20 && f.p[r + 2] < 0x7F ? f.p[r + 2] : '?',
+                         f.p[r + 3] >= 0x20 && f.p[r + 3] < 0x7F ? f.p[r + 3] : '?',
+                         (unsigned long long)end, f.len);
+    }
+    return true;
+}
+
+/* The table `tag`, or an empty one. */
+static bytes table(const sfnt *s, const char *tag)
+{
+    for (uint32_t t = 0; t < s->ntables; t++) {
+        size_t r = s->dir + 12 + 16 * (size_t)t;
+        if (memcmp(s->file.p + r, tag, 4) == 0)
+            return sub(s->file, u32(s->file, r + 8), u32(s->file, r + 12));
+    }
+    return (bytes){NULL, 0};
+}
+
+/* ---- head, maxp, hhea, hmtx ------------------------------------------- */
+
+typedef struct face_facts {
+    uint32_t nglyphs;     /* maxp.numGlyphs */
+    int loca_format;      /* head.indexToLocFormat */
+} face_facts;
+
+static bool check_metrics(const sfnt *s, face_facts *ff, char *why, size_t whylen)
+{
+    bytes head = table(s, "head"), maxp = table(s, "maxp"), hhea = table(s, "hhea"),
+          hmtx = table(s, "hmtx");
+    if (!head.len)
+        return FAULT("it has no 'head' table");
+    if (head.len < 54 || u32(head, 12) != 0x5F0F3CF5)
+        return FAULT("its 'head' table is damaged");
+    uint32_t upem = u16(head, 18);
+    if (upem < 16 || upem > 16384)
+        return FAULT("its 'head' table gives %u units per em (16 to 16384 are valid)", upem);
+    ff->loca_format = (int16_t)u16(head, 50);
+    if (!maxp.len)
+        return FAULT("it has no 'maxp' table");
+    if (maxp.len < 6)
+        return FAULT("its 'maxp' table is damaged");
+    ff->nglyphs = u16(maxp, 4);
+    if (ff->nglyphs == 0)
+        return FAULT("it has no glyphs ('maxp' counts none)");
+    if (!hhea.len)
+        return FAULT("it has no 'hhea' table");
+    if (hhea.len < 36)
+        return FAULT("its 'hhea' table is damaged");
+    uint32_t nmetrics = u16(hhea, 34);
+    if (nmetrics == 0)
+        return FAULT("its 'hhea' table gives no glyph advances");
+    if (!hmtx.len)
+        return FAULT("it has no 'hmtx' table (glyph advances)");
+    uint32_t need = nmetrics < ff->nglyphs ? nmetrics : ff->nglyphs;
+    if (hmtx.len < 4 * (uint64_t)need)
+        return FAULT("its 'hmtx' table has %zu bytes, too short for the %u advances 'hhea' "
+                     "announces",
+                     hmtx.len, need);
+    return true;
+}
+
+/* ---- TrueType outlines: loca and glyf ---------------------------------- */
+
+static bool check_glyf(const sfnt *s, const face_facts *ff, char *why, size_t whylen)
+{
+    bytes loca = table(s, "loca"), glyf = table(s, "glyf");
+    if (!loca.len)
+        return FAULT("it has a 'glyf' table but no 'loca' table");
+    if (ff->loca_format != 0 && ff->loca_format != 1)
+        return FAULT("its 'head' table gives an unknown 'loca' format (%d)", ff->loca_format);
+    unsigned size = ff->loca_format ? 4 : 2;
+    uint64_t n = (uint64_t)ff->nglyphs + 1;
+    if (loca.len < n * size)
+        return FAULT("its 'loca' table has %zu bytes, too short for the %u glyphs 'maxp' "
+                     "counts",
+                     loca.len, ff->nglyphs);
+    uint32_t prev = 0;
+    for (uint32_t g = 0; g < n; g++) {
+        uint32_t at = ff->loca_format ? u32(loca, 4 * (size_t)g) : 2 * u16(loca, 2 * (size_t)g);
+        if (at > glyf.len)
+            return FAULT("its 'loca' table puts glyph %u at byte %u, past the end of 'glyf' "
+                         "(%zu bytes)",
+                         g ? g - 1 : 0, at, glyf.len);
+        if (g > 0 && at < prev)
+            return FAULT("its 'loca' table is out of order at glyph %u", g - 1);
+        if (g > 0 && at > prev) {
+            /* the glyph's header, and the components of a composite */
+            uint32_t gid = g - 1;
+            bytes gl = sub(glyf, prev, at - prev);
+            if (gl.len < 10)
+                return FAULT("glyph %u of its 'glyf' table is damaged (%zu bytes)", gid,
+                             gl.len);
+            int contours = (int16_t)u16(gl, 0);
+            if (contours >= 0) {
+                if (!has(gl, 10, 2 * (uint64_t)contours + 2))
+                    return FAULT("glyph %u of its 'glyf' table is damaged (%d contours in "
+                                 "%zu bytes)",
+                                 gid, contours, gl.len);
+            } else {
+                size_t p = 10;
+                for (uint32_t flags = 0x20; flags & 0x20;) {
+                    if (!has(gl, p, 4))
+                        return FAULT("composite glyph %u of its 'glyf' table is damaged", gid);
+                    flags = u16(gl, p);
+                    uint32_t comp = u16(gl, p + 2);
+                    if (comp >= ff->nglyphs)
+                        return FAULT("composite glyph %u of its 'glyf' table uses glyph %u, "
+                                     "the font has %u",
+                                     gid, comp, ff->nglyphs);
+                    p += 4 + ((flags & 1) ? 4 : 2);
+                    p += (flags & 8) ? 2 : (flags & 0x40) ? 4 : (flags & 0x80) ? 8 : 0;
+                    if (p > gl.len)
+                        return FAULT("composite glyph %u of its 'glyf' table is damaged", gid);
+                }
+            }
+        }
+        prev = at;
+    }
+    return true;
+}
+
+/* ---- CFF outlines --------------------------------------------------------
+ *
+ * Every INDEX the font program has (Name, Top DICT, String, Global Subrs,
+ * CharStrings, local Subrs, FDArray) must lie inside the table with its
+ * offsets in order, and the DICTs must point inside it. */
+
+typedef struct cff_index {
+    uint32_t count;
+    unsigned osize;
+    size_t offsets;       /* where the offset array starts */
+    size_t data;          /* offsets count from data - 1 */
+    size_t end;           /* first byte after the INDEX */
+} cff_index;
+
+static bool read_index(bytes c, size_t at, const char *what, cff_index *ix, char *why,
+                       size_t whylen)
+{
+    if (!has(c, at, 2))
+        return FAULT("its 'CFF ' table is damaged: the %s INDEX is past its end", what);
+    ix->count = u16(c, at);
+    if (ix->count == 0) {
+        ix->end = at + 2;
+        ix->osize = 0;
+        return true;
+    }
+    if (!has(c, at, 3))
+        return FAULT("its 'CFF ' table is damaged: the %s INDEX is past its end", what);
+    ix->osize = u8(c, at + 2);
+    if (ix->osize < 1 || ix->osize > 4)
+        return FAULT("its 'CFF ' table is damaged: the %s INDEX has offsets of %u bytes", what,
+                     ix->osize);
+    ix->offsets = at + 3;
+    uint64_t arr = ((uint64_t)ix->count + 1) * ix->osize;
+    if (!has(c, ix->offsets, arr))
+        return FAULT("its 'CFF ' table is damaged: the %s INDEX is past its end", what);
+    ix->data = ix->offsets + (size_t)arr - 1;
+    uint32_t prev = 0;
+    for (uint32_t i = 0; i <= ix->count; i++) {
+        uint32_t o = uoff(c, ix->offsets + (size_t)i * ix->osize, ix->osize);
+        if (i == 0 && o != 1)
+            return FAULT("its 'CFF ' table is damaged: the %s INDEX's first offset is %u, not "
+                         "1",
+                         what, o);
+        if (o < prev)
+            return FAULT("its 'CFF ' table is damaged: the offsets of the %s INDEX are out of "
+                         "order at item %u",
+                         what, i - 1);
+        prev = o;
+    }
+    if (!has(c, ix->data, prev))
+        return FAULT("its 'CFF ' table is damaged: the %s INDEX ends at byte %llu, the table "
+                     "has %zu",
+                     what, (unsigned long long)ix->data + prev, c.len);
+    ix->end = ix->data + prev;
+    return true;
+}
+
+/* Item i of an INDEX read by read_index. */
+static bytes index_item(bytes c, const cff_index *ix, uint32_t i)
+{
+    uint32_t a = uoff(c, ix->offsets + (size_t)i * ix->osize, ix->osize);
+    uint32_t b = uoff(c, ix->offsets + (size_t)(i + 1) * ix->osize, ix->osize);
+    return sub(c, ix->data + a, b - a);
+}
+
+/* The operators of a DICT that paiban follows, with their operands. */
+typedef struct cff_dict {
+    bool ros;             /* 12 30: CID-keyed */
+    long charstrings;     /* 17 */
+    long charset;         /* 15 */
+    long private_size, private_off; /* 18 */
+    long fdarray;         /* 12 36 */
+    long fdselect;        /* 12 37 */
+    long subrs;           /* 19, in a Private DICT */
+} cff_dict;
+
+static bool read_dict(bytes d, cff_dict *out)
+{
+    *out = (cff_dict){false, -1, -1, -1, -1, -1, -1, -1};
+    long stack[48];
+    int sp = 0;
+    for (size_t i = 0; i < d.len;) {
+        uint32_t b = u8(d, i);
+        if (b <= 21) {
+            uint32_t op = b;
+            if (b == 12) {
+                if (i + 1 >= d.len)
+                    return false;
+                op = 1200 + u8(d, i + 1);
+                i += 2;
+            } else {
+                i++;
+            }
+            switch (op) {
+            case 1230: out->ros = true; break;
+            case 17: if (sp >= 1) out->charstrings = stack[sp - 1]; break;
+            case 15: if (sp >= 1) out->charset = stack[sp - 1]; break;
+            case 18:
+                if (sp >= 2) {
+                    out->private_size = stack[sp - 2];
+                    out->private_off = stack[sp - 1];
+                }
+                break;
+            case 1236: if (sp >= 1) out->fdarray = stack[sp - 1]; break;
+            case 1237: if (sp >= 1) out->fdselect = stack[sp - 1]; break;
+            case 19: if (sp >= 1) out->subrs = stack[sp - 1]; break;
+            default: break;
+            }
+            sp = 0;
+            continue;
+        }
+        long v = 0;
+        if (b == 28) {
+            if (i + 3 > d.len)
+                return false;
+            v = (int16_t)u16(d, i + 1);
+            i += 3;
+        } else if (b == 29) {
+            if (i + 5 > d.len)
+                return false;
+            v = (int32_t)u32(d, i + 1);
+            i += 5;
+        } else if (b == 30) {
+            /* a real number: nibbles up to the end nibble 0xF */
+            for (i++;; i++) {
+                if (i >= d.len)
+                    return false;
+                uint32_t n = u8(d, i);
+                if ((n >> 4) == 0xF || (n & 0xF) == 0xF)
+                    break;
+            }
+            i++;
+        } else if (b >= 32 && b <= 246) {
+            v = (long)b - 139;
+            i++;
+        } else if (b >= 247 && b <= 250) {
+            if (i + 2 > d.len)
+                return false;
+            v = ((long)b - 247) * 256 + (long)u8(d, i + 1) + 108;
+            i += 2;
+        } else if (b >= 251 && b <= 254) {
+            if (i + 2 > d.len)
+                return false;
+            v = -((long)b - 251) * 256 - (long)u8(d, i + 1) - 108;
+            i += 2;
+        } else {
+            return false; /* 22..27, 31, 255: reserved */
+        }
+        if (sp < 48)
+            stack[sp++] = v;
+    }
+    return true;
+}
+
+/* A Private DICT at (size, off) of the table, and its local Subrs. */
+static bool check_private(bytes c, long size, long off, const char *owner, char *why,
+                          size_t whylen)
+{
+    if (size < 0 || off < 0)
+        return FAULT("its 'CFF ' table is damaged: the %s has no Private DICT", owner);
+    if (!has(c, (uint64_t)off, (uint64_t)size))
+        return FAULT("its 'CFF ' table is damaged: the Private DICT of the %s is past its end",
+                     owner);
+    cff_dict p;
+    if (!read_dict(sub(c, (size_t)off, (size_t)size), &p))
+        return FAULT("its 'CFF ' table is damaged: the Private DICT of the %s cannot be read",
+                     owner);
+    if (p.subrs >= 0) {
+        if (p.subrs == 0 || (uint64_t)off + (uint64_t)p.subrs >= c.len)
+            return FAULT("its 'CFF ' table is damaged: the local Subrs of the %s are past its "
+                         "end",
+                         owner);
+        cff_index ix;
+        if (!read_index(c, (size_t)off + (size_t)p.subrs, "local Subrs", &ix, why, whylen))
+            return false;
+    }
+    return true;
+}
+
+static bool check_cff(bytes c, const face_facts *ff, char *why, size_t whylen)
+{
+    if (c.len < 4 || u8(c, 0) != 1)
+        return FAULT("its 'CFF ' table is damaged (not CFF version 1)");
+    uint32_t hdr = u8(c, 2);
+    if (hdr < 4 || hdr > c.len)
+        return FAULT("its 'CFF ' table is damaged (header)");
+    cff_index names, tops, strings, gsubrs, glyphs;
+    if (!read_index(c, hdr, "Name", &names, why, whylen) ||
+        !read_index(c, names.end, "Top DICT", &tops, why, whylen) ||
+        !read_index(c, tops.end, "String", &strings, why, whylen) ||
+        !read_index(c, strings.end, "Global Subrs", &gsubrs, why, whylen))
+        return false;
+    if (tops.count < 1)
+        return FAULT("its 'CFF ' table is damaged: it has no Top DICT");
+    cff_dict top;
+    if (!read_dict(index_item(c, &tops, 0), &top))
+        return FAULT("its 'CFF ' table is damaged: its Top DICT cannot be read");
+    if (top.charstrings <= 0 || (uint64_t)top.charstrings >= c.len)
+        return FAULT("its 'CFF ' table is damaged: the CharStrings are past its end");
+    if (!read_index(c, (size_t)top.charstrings, "CharStrings", &glyphs, why, whylen))
+        return false;
+    if (glyphs.count != ff->nglyphs)
+        return FAULT("its 'CFF ' table has %u glyphs, its 'maxp' table counts %u", glyphs.count,
+                     ff->nglyphs);
+    if (top.charset > 2 && (uint64_t)top.charset >= c.len)
+        return FAULT("its 'CFF ' table is damaged: the charset is past its end");
+    if (!top.ros)
+        return check_private(c, top.private_size, top.private_off, "font", why, whylen);
+
+    /* CID-keyed: a Private DICT per Font DICT, and a valid FDSelect */
+    if (top.fdarray <= 0 || (uint64_t)top.fdarray >= c.len || top.fdselect <= 0 ||
+        (uint64_t)top.fdselect >= c.len)
+        return FAULT("its 'CFF ' table is damaged: a CID font without FDArray or FDSelect");
+    cff_index fds;
+    if (!read_index(c, (size_t)top.fdarray, "FDArray", &fds, why, whylen))
+        return false;
+    if (fds.count == 0)
+        return FAULT("its 'CFF ' table is damaged: the FDArray is empty");
+    for (uint32_t i = 0; i < fds.count; i++) {
+        cff_dict fd;
+        char owner[40];
+        snprintf(owner, sizeof owner, "Font DICT %u", i);
+        if (!read_dict(index_item(c, &fds, i), &fd))
+            return FAULT("its 'CFF ' table is damaged: %s cannot be read", owner);
+        if (!check_private(c, fd.private_size, fd.private_off, owner, why, whylen))
+            return false;
+    }
+    size_t at = (size_t)top.fdselect;
+    uint32_t format = u8(c, at);
+    if (format == 0) {
+        if (!has(c, at + 1, ff->nglyphs))
+            return FAULT("its 'CFF ' table is damaged: the FDSelect is past its end");
+        for (uint32_t g = 0; g < ff->nglyphs; g++)
+            if (u8(c, at + 1 + g) >= fds.count)
+                return FAULT("its 'CFF ' table is damaged: glyph %u selects Font DICT %u of "
+                             "%u",
+                             g, u8(c, at + 1 + g), fds.count);
+    } else if (format == 3) {
+        if (!has(c, at + 1, 2))
+            return FAULT("its 'CFF ' table is damaged: the FDSelect is past its end");
+        uint32_t nranges = u16(c, at + 1);
+        if (nranges == 0 || !has(c, at + 3, 3 * (uint64_t)nranges + 2))
+            return FAULT("its 'CFF ' table is damaged: the FDSelect is past its end");
+        uint32_t prev = 0;
+        for (uint32_t r = 0; r < nranges; r++) {
+            size_t p = at + 3 + 3 * (size_t)r;
+            uint32_t first = u16(c, p), fd = u8(c, p + 2);
+            if ((r == 0 && first != 0) || (r > 0 && first <= prev) || fd >= fds.count)
+                return FAULT("its 'CFF ' table is damaged: FDSelect range %u is invalid", r);
+            prev = first;
+        }
+        uint32_t sentinel = u16(c, at + 3 + 3 * (size_t)nranges);
+        if (sentinel != ff->nglyphs || sentinel <= prev)
+            return FAULT("its 'CFF ' table is damaged: the FDSelect covers %u glyphs, not %u",
+                         sentinel, ff->nglyphs);
+    } else {
+        return FAULT("its 'CFF ' table is damaged: FDSelect format %u", format);
+    }
+    return true;
+}
+
+/* ---- cmap ------------------------------------------------------------------
+ *
+ * Every glyph id a Unicode subtable gives must be a glyph of the font:
+ * HarfBuzz shapes to whatever id the cmap says, and a glyph past the last
+ * one has no outline, no advance and no place in a subset. */
+
+static bool gid_fault(uint32_t cp, uint32_t gid, uint32_t nglyphs, char *why, size_t whylen)
+{
+    return FAULT("its 'cmap' table maps U+%04X to glyph %u, the font has %u", cp, gid, nglyphs);
+}
+
+static bool check_cmap_4(bytes t, uint32_t n, char *why, size_t whylen)
+{
+    if (t.len < 14)
+        return FAULT("its 'cmap' table is damaged (format 4 subtable)");
+    uint32_t segs = u16(t, 6) / 2;
+    size_t ends = 14, starts = ends + 2 * (size_t)segs + 2, deltas = starts + 2 * (size_t)segs,
+           ranges = deltas + 2 * (size_t)segs;
+    if (!has(t, ranges, 2 * (uint64_t)segs))
+        return FAULT("its 'cmap' table is damaged (format 4 subtable with %u segments in %zu "
+                     "bytes)",
+                     segs, t.len);
+    for (uint32_t s = 0; s < segs; s++) {
+        uint32_t end = u16(t, ends + 2 * s), start = u16(t, starts + 2 * s);
+        uint32_t delta = u16(t, deltas + 2 * s), ro = u16(t, ranges + 2 * s);
+        if (start > end)
+            continue; /* an empty segment maps nothing */
+        if (ro == 0) {
+            /* c + delta over the segment: one range of ids, or two when it
+               wraps past 0xFFFF (U+FFFF itself maps to nothing) */
+            uint32_t last = end < 0xFFFF ? end : 0xFFFE;
+            if (start > last)
+                continue;
+            uint32_t lo = (start + delta) & 0xFFFF, span = last - start;
+            if (lo + span <= 0xFFFF ? lo + span < n : false)
+                continue;
+        }
+        for (uint32_t c = start; c <= end; c++) {
+            uint32_t g;
+            if (ro == 0) {
+                g = (c + delta) & 0xFFFF;
+            } else {
+                size_t at = ranges + 2 * (size_t)s + ro + 2 * (size_t)(c - start);
+                if (!has(t, at, 2))
+                    return FAULT("its 'cmap' table is damaged (format 4: U+%04X is past the "
+                                 "subtable)",
+                                 c);
+                g = u16(t, at);
+                if (g)
+                    g = (g + delta) & 0xFFFF;
+            }
+            if (g >= n && c != 0xFFFF)
+                return gid_fault(c, g, n, why, whylen);
+        }
+    }
+    return true;
+}
+
+static bool check_cmap_12(bytes t, uint32_t n, bool format13, char *why, size_t whylen)
+{
+    if (t.len < 16)
+        return FAULT("its 'cmap' table is damaged (format %d subtable)", format13 ? 13 : 12);
+    uint32_t groups = u32(t, 12);
+    if (!has(t, 16, 12 * (uint64_t)groups))
+        return FAULT("its 'cmap' table is damaged (format %d subtable with %u groups in %zu "
+                     "bytes)",
+                     format13 ? 13 : 12, groups, t.len);
+    for (uint32_t i = 0; i < groups; i++) {
+        size_t p = 16 + 12 * (size_t)i;
+        uint32_t start = u32(t, p), end = u32(t, p + 4), g = u32(t, p + 8);
+        if (start > end || end > 0x10FFFF)
+            return FAULT("its 'cmap' table is damaged (format %d group U+%04X..U+%04X)",
+                         format13 ? 13 : 12, start, end);
+        uint64_t last = format13 ? g : (uint64_t)g + (end - start);
+        if (last >= n)
+            return gid_fault(format13 ? start : (g >= n ? start : start + (n - g)),
+                             (uint32_t)(g >= n || format13 ? g : n), n, why, whylen);
+    }
+    return true;
+}
+
+/* Formats 0 and 6: a byte or a 16-bit id per code. */
+static bool check_cmap_array(bytes t, uint32_t n, int format, char *why, size_t whylen)
+{
+    uint32_t first = 0, count = 256;
+    size_t at = 6;
+    if (format == 6) {
+        if (t.len < 10)
+            return FAULT("its 'cmap' table is damaged (format 6 subtable)");
+        first = u16(t, 6);
+        count = u16(t, 8);
+        at = 10;
+    }
+    if (!has(t, at, (uint64_t)count * (format == 0 ? 1 : 2)))
+        return FAULT("its 'cmap' table is damaged (format %d subtable)", format);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t g = format == 0 ? u8(t, at + i) : u16(t, at + 2 * (size_t)i);
+        if (g >= n)
+            return gid_fault(first + i, g, n, why, whylen);
+    }
+    return true;
+}
+
+/* Format 14: the glyphs of variation sequences (UVS mappings). */
+static bool check_cmap_14(bytes t, uint32_t n, char *why, size_t whylen)
+{
+    if (t.len < 10)
+        return FAULT("its 'cmap' table is damaged (format 14 subtable)");
+    uint32_t nrec = u32(t, 6);
+    if (!has(t, 10, 11 * (uint64_t)nrec))
+        return FAULT("its 'cmap' table is damaged (format 14 subtable)");
+    for (uint32_t i = 0; i < nrec; i++) {
+        size_t r = 10 + 11 * (size_t)i;
+        uint32_t def = u32(t, r + 3), nondef = u32(t, r + 7);
+        if (def && (!has(t, def, 4) || !has(t, def + 4, 4 * (uint64_t)u32(t, def))))
+            return FAULT("its 'cmap' table is damaged (format 14 default variations)");
+        if (!nondef)
+            continue;
+        if (!has(t, nondef, 4))
+            return FAULT("its 'cmap' table is damaged (format 14 variations)");
+        uint32_t m = u32(t, nondef);
+        if (!has(t, nondef + 4, 5 * (uint64_t)m))
+            return FAULT("its 'cmap' table is damaged (format 14 variations)");
+        for (uint32_t k = 0; k < m; k++) {
+            size_t p = nondef + 4 + 5 * (size_t)k;
+            uint32_t cp = (uint32_t)u16(t, p) << 8 | u8(t, p + 2), g = u16(t, p + 3);
+            if (g >= n)
+                return gid_fault(cp, g, n, why, whylen);
+        }
+    }
+    return true;
+}
+
+static bool check_cmap(const sfnt *s, uint32_t n, char *why, size_t whylen)
+{
+    bytes cmap = table(s, "cmap");
+    if (!cmap.len)
+        return FAULT("it has no 'cmap' table (character map)");
+    if (cmap.len < 4)
+        return FAULT("its 'cmap' table is damaged");
+    uint32_t nrec = u16(cmap, 2);
+    if (!has(cmap, 4, 8 * (uint64_t)nrec))
+        return FAULT("its 'cmap' table is damaged (%u subtables in %zu bytes)", nrec, cmap.len);
+    bool unicode = false;
+    for (uint32_t i = 0; i < nrec; i++) {
+        size_t r = 4 + 8 * (size_t)i;
+        uint32_t platform = u16(cmap, r), encoding = u16(cmap, r + 2), off = u32(cmap, r + 4);
+        /* the subtables a Unicode lookup may use: Unicode, and Windows
+           symbol, BMP and full repertoire */
+        if (platform != 0 && !(platform == 3 && (encoding <= 1 || encoding == 10)))
+            continue;
+        if (!has(cmap, off, 4))
+            return FAULT("its 'cmap' table is damaged (subtable %u is past its end)", i);
+        uint32_t format = u16(cmap, off);
+        uint64_t len = format >= 8 && format != 14 ? (has(cmap, off, 8) ? u32(cmap, off + 4) : 0)
+                       : format == 14             ? (has(cmap, off, 6) ? u32(cmap, off + 2) : 0)
+                                                  : u16(cmap, off + 2);
+        if (format == 4 && !has(cmap, off, len))
+            len = cmap.len - off; /* some fonts give a length past the table for format 4 */
+        if (len < 4 || !has(cmap, off, len))
+            return FAULT("its 'cmap' table is damaged (subtable %u of format %u has %llu bytes, "
+                         "past its end)",
+                         i, format, (unsigned long long)len);
+        bytes t = sub(cmap, off, (size_t)len);
+        bool ok = true;
+        switch (format) {
+        case 0:
+        case 6: ok = check_cmap_array(t, n, (int)format, why, whylen); break;
+        case 4: ok = check_cmap_4(t, n, why, whylen); break;
+        case 12: ok = check_cmap_12(t, n, false, why, whylen); break;
+        case 13: ok = check_cmap_12(t, n, true, why, whylen); break;
+        case 14: ok = check_cmap_14(t, n, why, whylen); break;
+        default: break; /* 2, 8, 10: not for Unicode */
+        }
+        if (!ok)
+            return false;
+        unicode |= format != 14;
+    }
+    if (!unicode)
+        return FAULT("it has no Unicode character map");
+    return true;
+}
+
+bool pb_font_check_tables(const unsigned char *data, size_t len, int index, char *why,
+                          size_t whylen)
+{
+    sfnt s;
+    face_facts ff;
+    if (!read_directory((bytes){data, len}, index, &s, why, whylen) ||
+        !check_metrics(&s, &ff, why, whylen))
+        return false;
+    bytes cff = table(&s, "CFF "), glyf = table(&s, "glyf");
+    if (!cff.len && table(&s, "CFF2").len)
+        return FAULT("it has CFF2 outlines (a variable font), which PDF cannot embed");
+    if (!cff.len && !glyf.len)
+        return FAULT("it has no outlines (a bitmap-only font)");
+    if (cff.len ? !check_cff(cff, &ff, why, whylen) : !check_glyf(&s, &ff, why, whylen))
+        return false;
+    return check_cmap(&s, ff.nglyphs, why, whylen);
+}
+
+/* ---- glyphs as they are used ------------------------------------------------ */
+
+bool pb_char_has_ink(uint32_t cp)
+{
+    /* blank by design though letters or symbols: Braille's blank pattern,
+       the Hangul fillers, Khmer's inherent vowels */
+    if (cp == 0x2800 || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 ||
+        cp == 0x17B4 || cp == 0x17B5)
+        return false;
+    switch (hb_unicode_general_category(hb_unicode_funcs_get_default(), cp)) {
+    case HB_UNICODE_GENERAL_CATEGORY_UPPERCASE_LETTER:
+    case HB_UNICODE_GENERAL_CATEGORY_LOWERCASE_LETTER:
+    case HB_UNICODE_GENERAL_CATEGORY_TITLECASE_LETTER:
+    case HB_UNICODE_GENERAL_CATEGORY_MODIFIER_LETTER:
+    case HB_UNICODE_GENERAL_CATEGORY_OTHER_LETTER:
+    case HB_UNICODE_GENERAL_CATEGORY_DECIMAL_NUMBER:
+    case HB_UNICODE_GENERAL_CATEGORY_LETTER_NUMBER:
+    case HB_UNICODE_GENERAL_CATEGORY_OTHER_NUMBER:
+    case HB_UNICODE_GENERAL_CATEGORY_CONNECT_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_DASH_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_OPEN_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_CLOSE_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_INITIAL_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_FINAL_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_OTHER_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_MATH_SYMBOL:
+    case HB_UNICODE_GENERAL_CATEGORY_CURRENCY_SYMBOL:
+    case HB_UNICODE_GENERAL_CATEGORY_MODIFIER_SYMBOL:
+    case HB_UNICODE_GENERAL_CATEGORY_OTHER_SYMBOL:
+    case HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK:
+    case HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool pb_char_advances(uint32_t cp)
+{
+    hb_unicode_general_category_t gc =
+        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    if (gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR)
+        return true;
+    return gc != HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK && pb_char_has_ink(cp);
+}
+
+unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid)
+{
+    _Atomic unsigned char *facts = face->facts;
+    if (gid >= face->nglyphs)
+        return PB_GLYPH_KNOWN | PB_GLYPH_MISSING;
+    unsigned f = facts ? atomic_load_explicit(&facts[gid], memory_order_relaxed) : 0;
+    if (f & PB_GLYPH_KNOWN)
+        return f;
+    f = PB_GLYPH_KNOWN;
+    hb_glyph_extents_t ext;
+    int64_t ink_width = 0;
+    if (hb_font_get_glyph_extents(face->hb_font, gid, &ext) && (ext.width != 0 || ext.height != 0)) {
+        f |= PB_GLYPH_INK;
+        ink_width = ext.width < 0 ? -(int64_t)ext.width : ext.width;
+    }
+    int64_t adv = hb_font_get_glyph_h_advance(face->hb_font, gid);
+    if (adv > 0)
+        f |= PB_GLYPH_ADVANCE;
+    if (adv > ink_width + 2 * (int64_t)face->upem)
+        f |= PB_GLYPH_OVERWIDE;
+    /* the same answer whoever computes it first: a relaxed store is enough */
+    if (facts)
+        atomic_store_explicit(&facts[gid], (unsigned char)f, memory_order_relaxed);
+    return f;
+}
+
+static void char_text(uint32_t cp, char out[8])
+{
+    out[pb_utf8_encode(cp, out)] = 0;
+}
+
+bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
+                           const uint32_t *gids, int ngids, char *why, size_t whylen)
+{
+    bool ink = false, advance = false;
+    unsigned any_ink = 0, any_advance = 0;
+    for (int i = 0; i < ngids; i++) {
+        unsigned f = pb_font_glyph_facts(face, gids[i]);
+        if (f & PB_GLYPH_MISSING)
+            return FAULT("it shapes U+%04X to glyph %u, the font has %u", ncps ? cps[0] : 0,
+                         gids[i], face->nglyphs);
+        any_ink |= f & PB_GLYPH_INK;
+        any_advance |= f & PB_GLYPH_ADVANCE;
+        if (f & PB_GLYPH_OVERWIDE) {
+            char ch[8];
+            char_text(ncps ? cps[0] : 0, ch);
+            return FAULT("the glyph of U+%04X \"%s\" advances %d units, far more than it is "
+                         "wide (damaged 'hmtx')",
+                         ncps ? cps[0] : 0, ch,
+                         (int)hb_font_get_glyph_h_advance(face->hb_font, gids[i]));
+        }
+    }
+    int need_ink = -1, need_advance = -1;
+    for (int i = 0; i < ncps; i++) {
+        if (!ink && pb_char_has_ink(cps[i])) {
+            ink = true;
+            need_ink = i;
+        }
+        if (!advance && pb_char_advances(cps[i])) {
+            advance = true;
+            need_advance = i;
+        }
+    }
+    char ch[8];
+    if (ink && !any_ink) {
+        char_text(cps[need_ink], ch);
+        return FAULT("the glyph of U+%04X \"%s\" has no outline", cps[need_ink], ch);
+    }
+    if (advance && !any_advance) {
+        char_text(cps[need_advance], ch);
+        return FAULT("the glyph of U+%04X \"%s\" has no advance (damaged 'hmtx')",
+                     cps[need_advance], ch);
+    }
+    return true;
+}
+
+bool pb_font_check_probes(pb_face *face, char *why, size_t whylen)
+{
+    /* the commonest characters of Chinese text, Latin letters and digits,
+       and Arabic letters (for the fonts that serve Uyghur) */
+    static const uint32_t probes[] = {
+        0x7684 /* 的 */, 0x4E00 /* 一 */, 0x56FD /* 国 */, 0x5E74 /* 年 */, 0x4EBA /* 人 */,
+        0x653F /* 政 */, 0x516C /* 公 */, 0x5F00 /* 开 */, 0x3002 /* 。 */, 0xFF0C /* ， */,
+        'A', 'H', 'a', 'e', 'x', '0', '1', '2', '8',
+        0x0627 /* ا */, 0x0628 /* ب */, 0x064A /* ي */, 0x06D5 /* ە */,
+    };
+    for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(face->hb_font, probes[i], &g) || g == 0)
+            continue;
+        uint32_t gid = g;
+        if (!pb_font_check_cluster(face, &probes[i], 1, &gid, 1, why, whylen))
+            return false;
+    }
+    return true;
+}
+
+/* ---- the subset ------------------------------------------------------------ */
+
+pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *data,
+                                     size_t len, const pb_subset_glyph *glyphs, int n,
+                                     char *why, size_t whylen)
+{
+    FT_Library lib;
+    FT_Error e = FT_Init_FreeType(&lib);
+    if (e == FT_Err_Out_Of_Memory)
+        return PB_FONT_NO_MEMORY;
+    if (e) {
+        snprintf(why, whylen, "FreeType cannot start (error 0x%02X)", (unsigned)e);
+        return PB_FONT_FAULT;
+    }
+    pb_font_verdict v = PB_FONT_GOOD;
+    FT_Face ft = NULL;
+    e = FT_New_Memory_Face(lib, data, (FT_Long)len, 0, &ft);
+    uint32_t most = 0;
+    for (int i = 0; i < n; i++)
+        if (glyphs[i].new_gid > most)
+            most = glyphs[i].new_gid;
+    if (e == FT_Err_Out_Of_Memory) {
+        v = PB_FONT_NO_MEMORY;
+    } else if (e) {
+        v = PB_FONT_FAULT;
+        snprintf(why, whylen, "its subset for the PDF cannot be read back (FreeType error 0x%02X)",
+                 (unsigned)e);
+    } else if ((uint64_t)ft->num_glyphs <= most) {
+        v = PB_FONT_FAULT;
+        snprintf(why, whylen, "its subset for the PDF has %ld glyphs, it needs %u",
+                 (long)ft->num_glyphs, most + 1);
+    }
+    for (int i = 0; i < n && v == PB_FONT_GOOD; i++) {
+        const pb_subset_glyph *g = &glyphs[i];
+        e = FT_Load_Glyph(ft, g->new_gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING |
+                                              FT_LOAD_NO_BITMAP | FT_LOAD_IGNORE_TRANSFORM);
+        if (e == FT_Err_Out_Of_Memory) {
+            v = PB_FONT_NO_MEMORY;
+            break;
+        }
+        unsigned facts = pb_font_glyph_facts(face, g->gid);
+        long want = hb_font_get_glyph_h_advance(face->hb_font, g->gid);
+        char what[64], ch[8];
+        char_text(g->cp, ch);
+        if (g->cp)
+            snprintf(what, sizeof what, "the glyph of U+%04X \"%s\"", g->cp, ch);
+        else
+            snprintf(what, sizeof what, "glyph %u", g->gid);
+        if (e) {
+            snprintf(why, whylen, "%s is damaged: read back from the subset for the PDF, "
+                     "FreeType cannot draw it (error 0x%02X)", what, (unsigned)e);
+            v = PB_FONT_FAULT;
+        } else if (ft->glyph->metrics.horiAdvance != want) {
+            snprintf(why, whylen, "%s advances %ld units in the subset for the PDF, %ld in "
+                     "the font", what, (long)ft->glyph->metrics.horiAdvance, want);
+            v = PB_FONT_FAULT;
+        } else if ((facts & PB_GLYPH_INK) && ft->glyph->format == FT_GLYPH_FORMAT_OUTLINE &&
+                   ft->glyph->outline.n_points == 0) {
+            snprintf(why, whylen, "%s is damaged: it has an extent but, read back from the "
+                     "subset for the PDF, no outline", what);
+            v = PB_FONT_FAULT;
+        }
+    }
+    if (ft)
+        FT_Done_Face(ft);
+    FT_Done_FreeType(lib);
+    return v;
+}

@@ -1,0 +1,75 @@
+/* Fonts are untrusted input (private to src/fonts and its users).
+ *
+ * A font file is checked three times: its tables when a face is opened
+ * (pb_font_check_tables: what shaping and embedding rely on is present,
+ * inside the file and consistent), its glyphs as they are used (a glyph
+ * for a character that has ink must have an outline, one for a spacing
+ * character an advance), and the subset made for the PDF (reparsed by
+ * FreeType, the renderer poppler uses: every used glyph there, with its
+ * advance and its outline).  A fault is described in `why` in words a
+ * user can act on ("table 'hmtx' is shorter than ..."). */
+#ifndef PB_FONT_CHECK_H
+#define PB_FONT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fonts/fonts.h"
+
+/* The table directory of face `index` of the file's bytes and the tables
+ * paiban uses: head, maxp, hhea and hmtx, cmap (every glyph id in range),
+ * glyf and loca or CFF (every INDEX inside the table, one charstring per
+ * glyph).  False with the fault in why. */
+bool pb_font_check_tables(const unsigned char *data, size_t len, int index, char *why,
+                          size_t whylen);
+
+/* A few common characters the face maps (Han, Latin, digits, Arabic) must
+ * have an outline and an advance: a font whose glyf, CFF or hmtx is
+ * zeroed fails here, when it is opened.  False with the fault in why. */
+bool pb_font_check_probes(pb_face *face, char *why, size_t whylen);
+
+/* What paiban found about a glyph, computed once per glyph and face. */
+enum {
+    PB_GLYPH_KNOWN = 1,
+    PB_GLYPH_INK = 2,       /* has an outline with an extent */
+    PB_GLYPH_ADVANCE = 4,   /* its advance is above zero */
+    PB_GLYPH_OVERWIDE = 8,  /* its advance is wider than its ink by 2 em
+                               or more: a damaged hmtx */
+    PB_GLYPH_MISSING = 16,  /* past the face's last glyph */
+};
+unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid);
+
+/* Whether the character prints ink (letters, digits, punctuation,
+ * symbols, marks, but not the few that are blank by design) and whether
+ * it takes room on the line (those and spaces, but not marks). */
+bool pb_char_has_ink(uint32_t cp);
+bool pb_char_advances(uint32_t cp);
+
+/* One shaped cluster (the text of `cp` ... and its glyphs): false with the
+ * fault when a glyph is past the face's last one, when no glyph of a
+ * cluster that should print ink has an outline, or when the glyphs of a
+ * cluster that should take room have no advance, or a damaged one. */
+bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
+                           const uint32_t *gids, int ngids, char *why, size_t whylen);
+
+/* A glyph of a subset: its id in the face and in the subset, and the
+ * character it prints (for messages; 0 if none). */
+typedef struct pb_subset_glyph {
+    uint32_t gid, new_gid;
+    uint32_t cp;
+} pb_subset_glyph;
+
+typedef enum pb_font_verdict {
+    PB_FONT_GOOD,
+    PB_FONT_FAULT,        /* why says what is wrong with the font */
+    PB_FONT_NO_MEMORY,    /* memory ran out while checking */
+} pb_font_verdict;
+
+/* The subset (its bytes) reparsed with FreeType: a valid font with more
+ * glyphs than the highest new id, each glyph loadable with the face's
+ * advance and, where the face has ink, an outline. */
+pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *data, size_t len,
+                          const pb_subset_glyph *glyphs, int n, char *why, size_t whylen);
+
+#endif
