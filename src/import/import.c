@@ -339,7 +339,7 @@ static char *write_report(const import_args *x, const im_doc *doc, src_format fm
                         "the layout %s is outside the report's folder, so the report does "
                         "not name it: render it with -l %s",
                         cl->ref, cl->ref);
-    char *json = pb_import_write_json(rep, a, json_len);
+    char *json = pb_import_write_json(rep, json_len);
     if (*json_len > PB_MAX_INPUT_BYTES) {
         pb_diag_error(diag, PB_ERR_INPUT, name, NULL,
                       "the report would be larger than the limit of %u bytes",

@@ -43,7 +43,6 @@ typedef struct im_para {
     int outline;          /* heading level the source's style gives (1..9), 0: none */
     bool title_style;     /* the source calls it a title (Word's Title, <h1>) */
     int size_half_pt;     /* type size of most of its text in half points, 0: unknown */
-    bool all_bold;        /* every visible character is bold */
     const char *where;    /* "line 12", "paragraph 7" */
 } im_para;
 
@@ -236,6 +235,6 @@ double pb_import_table_score(const im_doc *doc, const im_table *t, const pb_layo
                              int *best);
 
 /* Writes the report as JSON (malloc'ed, NUL-terminated). */
-char *pb_import_write_json(const ob_report *r, pb_arena *a, size_t *len);
+char *pb_import_write_json(const ob_report *r, size_t *len);
 
 #endif

@@ -558,9 +558,8 @@ typedef struct para_state {
     int field_depth;
 } para_state;
 
-static void emit_para(docx *x, para_state *p, bool keep_empty)
+static void emit_para(docx *x, para_state *p)
 {
-    (void)keep_empty;
     bool any = false;
     for (size_t i = 0; i < p->text.len && !any; i++)
         any = p->text.s[i] != ' ' && p->text.s[i] != '\n' && p->text.s[i] != '\t';
@@ -653,7 +652,7 @@ static void run(docx *x, const xmlNode *r, para_state *p)
         } else if (is_w(c, "br") || is_w(c, "cr")) {
             const char *type = attr(c, "type");
             if (type && !strcmp(type, "page")) {
-                emit_para(x, p, false);
+                emit_para(x, p);
                 im_doc_add(x->doc, IM_PAGE_BREAK);
             } else {
                 tbuf_put(&p->text, "\n", 1, false);
@@ -732,7 +731,7 @@ static void paragraph(docx *x, const xmlNode *n)
     if (*prefix)
         tbuf_put(&p.text, prefix, strlen(prefix), false);
     paragraph_content(x, n, &p, 0);
-    emit_para(x, &p, false);
+    emit_para(x, &p);
     tbuf_free(&p.text);
 }
 

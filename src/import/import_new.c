@@ -142,7 +142,7 @@ static void run_new(void *arg, pb_arena *a, pb_diag *diag)
     sig->lines[1] = im_text_make(a, PLACEHOLDER_DATE, strlen(PLACEHOLDER_DATE), false);
 
     size_t len = 0;
-    char *json = pb_import_write_json(&r, a, &len);
+    char *json = pb_import_write_json(&r, &len);
     /* read back and bound as any report is */
     pb_report *report =
         pb_input_report(x->out_path ? x->out_path : "report.json", json, len, a, diag);

@@ -339,9 +339,8 @@ static void inline_table(out *o, const ob_block *b)
 
 /* ---- the report ------------------------------------------------------------------ */
 
-char *pb_import_write_json(const ob_report *r, pb_arena *a, size_t *len)
+char *pb_import_write_json(const ob_report *r, size_t *len)
 {
-    (void)a;
     out o = {0};
     puts_(&o, "{\n");
     if (r->layout_ref) {
