@@ -40,7 +40,9 @@
  * the umask, the locale or signal handlers, install exit handlers, write
  * to standard output or standard error.  The program around it decides:
  * it passes folders, dates and limits in through pb_options.  Fonts are
- * found through fontconfig, which reads its own configuration.
+ * found through fontconfig, which reads its own configuration (and its
+ * environment: HOME, XDG_*, FONTCONFIG_FILE) when the system's fonts are
+ * used, and may itself report a broken configuration on standard error.
  */
 #ifndef PAIBAN_H
 #define PAIBAN_H

@@ -491,11 +491,16 @@ static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout
     return n;
 }
 
-/* What decides a layout's fonts: its roles and candidates, its folder and
- * the report's.  Layouts that agree share one font set. */
+/* What decides a layout's fonts: its roles and candidates, and the font
+ * files beside the report and beside the layout (not the folders: reports
+ * in a thousand folders without fonts share one font set, so a service
+ * that writes each report to a folder of its own does not load the fonts
+ * each time).  Layouts that agree share one font set. */
 static char *font_key(const pb_layout *l, const char *report_dir, pb_arena *a)
 {
-    char *k = pb_arena_printf(a, "%s\n%s\n", report_dir, l->dir ? l->dir : "");
+    char *k = pb_arena_printf(a, "%s--\n", pb_fonts_folder_key(report_dir, a));
+    if (l->dir && strcmp(l->dir, report_dir) != 0)
+        k = pb_arena_printf(a, "%s%s--\n", k, pb_fonts_folder_key(l->dir, a));
     for (int r = 0; r < l->nroles; r++) {
         const pb_font_role *role = &l->roles[r];
         k = pb_arena_printf(a, "%s%s:", k, role->name ? role->name : "");

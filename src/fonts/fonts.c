@@ -433,6 +433,20 @@ static void rejected_why(const char *path, char *why, size_t whylen)
     hb_blob_destroy(blob);
 }
 
+char *pb_fonts_folder_key(const char *dir, pb_arena *a)
+{
+    int n;
+    char **names = list_folder(dir, &n);
+    char *key = pb_arena_strdup(a, "");
+    for (int i = 0; i < n; i++) {
+        if (names[i][0] != '.' && has_font_extension(names[i]))
+            key = pb_arena_printf(a, "%s%s/%s\n", key, dir, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return key;
+}
+
 /* Whether dir can hold fontconfig's caches (made if missing). */
 static bool usable_cache(const char *dir)
 {

@@ -103,6 +103,10 @@ const char *pb_fonts_fault(const pb_fontset *fs, int id);
 /* Nominal glyph of cp in face, 0 if none. */
 uint32_t pb_fonts_glyph(const pb_face *face, uint32_t cp);
 
+/* The font files directly in dir (those a flat folder gives), one path a
+ * line: what the folder changes in a font set ("" when it has none). */
+char *pb_fonts_folder_key(const char *dir, pb_arena *a);
+
 /* A fault found in a face after it was picked (a shaped glyph, the
  * subset): the view stops using it (with a warning naming the file and
  * the fault when another face serves instead), and what was made with the
