@@ -50,6 +50,16 @@ static bool has_line(const seen *s, const char *needle)
     return false;
 }
 
+static bool same_lines(const seen *a, const seen *b)
+{
+    if (a->count != b->count)
+        return false;
+    for (int i = 0; i < a->count && i < 64; i++)
+        if (strcmp(a->lines[i], b->lines[i]) != 0)
+            return false;
+    return true;
+}
+
 static pb_options *options(seen *s)
 {
     pb_options *o = pb_options_new();
@@ -356,8 +366,8 @@ static int render_in(pb_engine *e, const char *dir, const char *report, size_t l
     return st;
 }
 
-/* Fonts are loaded once for reports whose folders hold no fonts, wherever
- * they are; a folder with a font of its own gets a set of its own. */
+/* Reports whose folders hold no fonts share one font set, wherever they
+ * are; a folder with a font of its own gets a set of its own. */
 static void test_font_sets(void)
 {
     seen s = {0};
@@ -379,14 +389,21 @@ static void test_font_sets(void)
              c);
     int st;
     free(test_run(cmd, &st));
+    /* --verbose names, for each report, the files that served it */
     CHECK(render_in(e, a, report, len, &s) == PB_OK && s.infos > 0,
-          "the first report loads the fonts (%d lines)", s.infos);
-    CHECK(render_in(e, b, report, len, &s) == PB_OK && s.infos == 0,
-          "a report in another folder without fonts shares them (%d lines)", s.infos);
+          "the first report names the fonts that served it (%d lines)", s.infos);
+    seen first = s;
+    CHECK(render_in(e, b, report, len, &s) == PB_OK && s.infos == first.infos &&
+              same_lines(&s, &first),
+          "a report in another folder without fonts is served by the same files");
     CHECK(render_in(e, c, report, len, &s) == PB_OK && s.infos > 0 &&
               has_line(&s, "/c/FandolFang-Regular.otf#0 (FandolFang, CFF)"),
           "a folder with a font of its own gets its own set, with that font");
-    CHECK(render_in(e, c, report, len, &s) == PB_OK && s.infos == 0, "once");
+    CHECK(render_in(e, c, report, len, &s) == PB_OK &&
+              has_line(&s, "/c/FandolFang-Regular.otf#0 (FandolFang, CFF)"),
+          "and keeps it for the next report there");
+    CHECK(render_in(e, b, report, len, &s) == PB_OK && same_lines(&s, &first),
+          "while the folder without fonts keeps the shared set");
 
     /* without the system's fonts */
     seen t = {0};
