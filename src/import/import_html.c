@@ -333,7 +333,7 @@ static void read_table(hctx *x, const xmlNode *n)
         cell_text(x, cells[i].node, &tb, false, 0);
         im_text raw = tbuf_finish(&tb, d->arena);
         im_cell *c = &t->cells[t->ncells++];
-        c->text = im_clean(d->arena, raw, NULL);
+        c->text = im_clean_warned(d->arena, raw, x->diag, d->file, t->row_where[cells[i].row]);
         c->row = cells[i].row;
         c->col = cells[i].col;
         c->rowspan = cells[i].rowspan;

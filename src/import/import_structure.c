@@ -98,13 +98,8 @@ static void make_items(sctx *x)
         for (size_t i = 0; i <= t->len; i++) {
             if (i < t->len && t->s[i] != '\n')
                 continue;
-            int removed = 0;
-            im_text piece = im_clean(x->a, im_text_slice(x->a, *t, start, i), &removed);
-            if (removed)
-                pb_diag_warning(x->diag, x->doc->file, blk->para.where,
-                                "%d invisible character%s (zero-width, control or bidi) "
-                                "removed",
-                                removed, removed == 1 ? "" : "s");
+            im_text piece = im_clean_warned(x->a, im_text_slice(x->a, *t, start, i), x->diag,
+                                            x->doc->file, blk->para.where);
             start = i + 1;
             if (piece.len == 0)
                 continue;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "input/invisible.h"
 
 /* ---- texts with bold flags ------------------------------------------------ */
 
@@ -93,11 +94,11 @@ bool im_is_space(uint32_t cp)
            cp == 0x2028 || cp == 0x2029 || cp == 0x85;
 }
 
+/* The input stage decides what is invisible (ICU's properties, README "What
+ * may be in a text"); labels are compared without any of it. */
 bool im_is_invisible(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
-           (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 || (cp >= 0x2066 && cp <= 0x2069) ||
-           cp == 0xFEFF || cp == 0x00AD || cp == 0xFFFE || cp == 0xFFFF;
+    return cp == 0xFFFD || cp == 0xFFFE || cp == 0xFFFF || pb_char_invisible(cp);
 }
 
 /* ---- cleaning ----------------------------------------------------------- */
@@ -119,7 +120,9 @@ im_text im_clean(pb_arena *a, im_text t, int *removed)
             }
             continue;
         }
-        if (im_is_invisible(cp) || cp == 0xFFFD) {
+        const char *what;
+        if (cp == 0xFFFD || cp == 0xFFFE || cp == 0xFFFF ||
+            pb_char_use_in_text(cp, prev, &what) != PB_CHAR_PLAIN) {
             if (removed)
                 (*removed)++;
             continue;
@@ -132,6 +135,19 @@ im_text im_clean(pb_arena *a, im_text t, int *removed)
     }
     im_text r = tbuf_finish(&b, a);
     tbuf_free(&b);
+    return r;
+}
+
+im_text im_clean_warned(pb_arena *a, im_text t, pb_diag *diag, const char *file,
+                        const char *where)
+{
+    int removed = 0;
+    im_text r = im_clean(a, t, &removed);
+    if (removed)
+        pb_diag_warning(diag, file, where,
+                        "%d invisible character%s (zero-width, format, control or bidi) "
+                        "removed",
+                        removed, removed == 1 ? "" : "s");
     return r;
 }
 

@@ -46,6 +46,11 @@ bool im_is_invisible(uint32_t cp);
  * are removed. */
 im_text im_clean(pb_arena *a, im_text t, int *removed);
 
+/* im_clean with a warning at `where` (a position in file) that names how
+ * many invisible characters were removed: nothing is dropped silently. */
+im_text im_clean_warned(pb_arena *a, im_text t, pb_diag *diag, const char *file,
+                        const char *where);
+
 /* Display width in half-width units: Chinese 2, ASCII 1. */
 int im_width(const char *s, size_t len);
 /* Number of characters. */

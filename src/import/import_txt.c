@@ -318,8 +318,7 @@ static bool flush_table(im_doc *d, line *ls, int *rows, int nrows, pb_diag *diag
                 continue;
             im_cell *c = &t->cells[t->ncells++];
             im_text raw = markup(d, s + start, i - start, t->row_where[r], diag);
-            int removed = 0;
-            c->text = im_clean(d->arena, raw, &removed);
+            c->text = im_clean_warned(d->arena, raw, diag, d->file, t->row_where[r]);
             c->row = r;
             c->col = col++;
             c->rowspan = c->colspan = 1;
