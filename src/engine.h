@@ -68,6 +68,9 @@ typedef struct pb_sum_job {
 pb_status pb_engine_sum(pb_engine *e, const pb_sum_job *job, char **out, size_t *out_len,
                         pb_diag *diag);
 
+/* How many font sets the engine has loaded (for tests). */
+int pb_engine_font_sets(pb_engine *e);
+
 /* The engine's data folder. */
 const char *pb_engine_data_dir(const pb_engine *e);
 

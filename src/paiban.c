@@ -235,6 +235,14 @@ struct pb_engine {
     int nfontsets, fontsets_cap;
 };
 
+int pb_engine_font_sets(pb_engine *e)
+{
+    pthread_mutex_lock(&e->lock);
+    int n = e->nfontsets;
+    pthread_mutex_unlock(&e->lock);
+    return n;
+}
+
 const char *pb_engine_data_dir(const pb_engine *e)
 {
     return e->data_dir;
