@@ -58,6 +58,12 @@ bool pb_oom_armed(void)
     return current && current->oom;
 }
 
+void pb_oom_if(bool failed)
+{
+    if (failed && pb_oom_armed())
+        pb_oom_rethrow();
+}
+
 _Noreturn void pb_oom_rethrow(void)
 {
     longjmp(current->oom->env, 1);

@@ -73,6 +73,11 @@ _Noreturn void pb_oom_rethrow(void);
 /* Whether a jump has somewhere to go. */
 bool pb_oom_armed(void);
 
+/* A third-party library said its allocation failed (ICU's
+ * U_MEMORY_ALLOCATION_ERROR, zlib's Z_MEM_ERROR): jumps as paiban's own
+ * allocators do, when a scope is open.  Returns otherwise. */
+void pb_oom_if(bool failed);
+
 /* Whether `bytes` more of address space cannot be had now.  Third-party
  * libraries answer a failed allocation the way they answer bad data
  * (HarfBuzz's subsetter returns nothing, its faces come back empty), so

@@ -6,14 +6,26 @@
 #include <zlib.h>
 
 #include "base/arena.h"
+#include "base/call.h"
+
+/* zlib could not allocate: inside a call this is the call's out-of-memory
+ * jump, as for paiban's own allocations (base/call.h). */
+static void zlib_out_of_memory(void)
+{
+    if (pb_oom_armed())
+        pb_oom_rethrow();
+}
 
 bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
                 size_t *out_len)
 {
     uLongf zlen = compressBound((uLong)len);
     unsigned char *z = pb_xmalloc(zlen ? zlen : 1);
-    if (compress2(z, &zlen, data, (uLong)len, level) != Z_OK) {
+    int r = compress2(z, &zlen, data, (uLong)len, level);
+    if (r != Z_OK) {
         free(z);
+        if (r == Z_MEM_ERROR)
+            zlib_out_of_memory();
         *out = NULL;
         *out_len = 0;
         return false;
@@ -30,7 +42,10 @@ pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,
     *out_len = 0;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
-    if (inflateInit(&zs) != Z_OK)
+    int init = inflateInit(&zs);
+    if (init == Z_MEM_ERROR)
+        zlib_out_of_memory();
+    if (init != Z_OK)
         return PB_INFLATE_CORRUPT;
     size_t cap = len < 4096 ? 4096 : len * 4;
     if (cap > max_out + 1)
@@ -61,6 +76,11 @@ pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,
         if (r == Z_STREAM_END) {
             res = PB_INFLATE_OK;
             break;
+        }
+        if (r == Z_MEM_ERROR) {
+            inflateEnd(&zs);
+            free(buf);
+            zlib_out_of_memory();
         }
         if (r != Z_OK && r != Z_BUF_ERROR)
             break;

@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 /* Compresses len bytes at zlib level 1 (fastest) to 9 into a malloc'ed
- * buffer.  False only when zlib fails (out of memory). */
+ * buffer.  zlib failing for want of memory is, inside a call, the call's
+ * out-of-memory jump (base/call.h); outside one, false. */
 bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
                 size_t *out_len);
 

@@ -13,6 +13,7 @@
 #include <unicode/uregex.h>
 #include <unicode/ustring.h>
 
+#include "base/call.h"
 #include "base/limits.h"
 #include "base/suggest.h"
 #include "check/check_internal.h"
@@ -158,6 +159,12 @@ static cpattern *compile_pattern(pb_arena *a, pb_diag *diag, const pb_claim *cl,
     UParseError pe = {0};
     UErrorCode st = U_ZERO_ERROR;
     URegularExpression *re = uregex_open(b.s, b.len, 0, &pe, &st);
+    if (st == U_MEMORY_ALLOCATION_ERROR) {
+        uregex_close(re);
+        pb_oom_if(true);
+        pb_diag_out_of_memory(diag);
+        return NULL;
+    }
     if (U_FAILURE(st)) {
         /* ICU counts characters from 1 along the line; past the last one
            (its count is not exact after escapes) is the end */
@@ -305,6 +312,7 @@ static bool find_all(run *x, URegularExpression *re, const utext16 *u, int claim
             add_match(x->a, out, (cmatch){claim, pattern, block, text, u->byte[s],
                                           u->byte[e] - u->byte[s]});
     }
+    pb_oom_if(st == U_MEMORY_ALLOCATION_ERROR); /* not a text without matches */
     return st != U_REGEX_TIME_OUT && st != U_REGEX_STACK_OVERFLOW;
 }
 
@@ -366,6 +374,7 @@ void check_claims(run *x, pb_diag *diag)
             uregex_setTimeLimit(re, MATCH_STEPS, &st);
             if (U_FAILURE(st)) {
                 uregex_close(re);
+                pb_oom_if(st == U_MEMORY_ALLOCATION_ERROR);
                 continue;
             }
             for (int b = 0, n = 0; b < rep->nblocks; b++)

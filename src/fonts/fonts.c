@@ -228,6 +228,21 @@ static void fc_out_of_memory(void)
         pb_oom_rethrow();
 }
 
+/* fontconfig 2.14 does not check every allocation of its own: with too
+ * little memory left it can crash instead of failing.  So each of its
+ * calls that reads configuration, caches or fonts is made only with room
+ * to spare, far more than it takes (about 1.5 MB for the system's fonts):
+ * the margin covers what other threads of a batch take meanwhile. */
+#define FONTCONFIG_ROOM (32u << 20)
+
+static bool fc_room(void)
+{
+    if (!pb_memory_short(FONTCONFIG_ROOM))
+        return true;
+    fc_out_of_memory();
+    return false;
+}
+
 static void add_known(loader *L, FcPattern *p, int tier)
 {
     FcChar8 *file;
@@ -332,6 +347,8 @@ static char **list_folder(const char *dir, int *n)
  * fontconfig could not read it. */
 static bool scan_cached(loader *L, const char *dir, int tier, int depth, int *files)
 {
+    if (!fc_room())
+        return true; /* (not armed: scanned no further) */
     FcCache *cache = FcDirCacheRead((const FcChar8 *)dir, FcFalse, L->own);
     if (!cache)
         return false;
@@ -391,7 +408,7 @@ static void scan_folder(loader *L, const char *dir, int tier, bool flat, int dep
                 if (!set)
                     fc_out_of_memory();
                 int count = 0;
-                if (set && FcFreeTypeQueryAll((const FcChar8 *)path, (unsigned)-1, NULL,
+                if (set && fc_room() && FcFreeTypeQueryAll((const FcChar8 *)path, (unsigned)-1, NULL,
                                               &count, set) > 0) {
                     for (int k = 0; k < set->nfont; k++) {
                         FcPatternReference(set->fonts[k]);
@@ -473,6 +490,8 @@ static bool usable_cache(const char *dir)
 static void find_faces(loader *L, pb_arena *a)
 {
     const pb_font_dirs *d = L->dirs;
+    if (!fc_room())
+        return;
     L->own_set = FcFontSetCreate();
     if (!L->own_set) {
         fc_out_of_memory();
@@ -498,6 +517,8 @@ static void find_faces(loader *L, pb_arena *a)
     }
     if (!d->system_fonts)
         return;
+    if (!fc_room())
+        return;
     L->sys = FcInitLoadConfig();
     if (!L->sys) {
         fc_out_of_memory();
@@ -505,6 +526,8 @@ static void find_faces(loader *L, pb_arena *a)
     }
     if (d->config)
         FcConfigParseAndLoad(L->sys, (const FcChar8 *)d->config, FcFalse);
+    if (!fc_room())
+        return;
     FcConfigBuildFonts(L->sys);
     FcFontSet *sets[] = {FcConfigGetFonts(L->sys, FcSetSystem),
                          FcConfigGetFonts(L->sys, FcSetApplication)};

@@ -865,6 +865,165 @@ static bool only_space(const char *s, size_t from, size_t len)
     return true;
 }
 
+/* ---- telling a syntax error from a failed allocation --------------------
+ *
+ * cJSON answers NULL both for bad syntax and when an allocation fails.
+ * This recognizer allocates nothing and accepts exactly what cJSON 1.7
+ * parses (RFC 8259, with cJSON's own limits: a number is at most 63
+ * characters, an escaped surrogate must be a pair): when it accepts a text
+ * cJSON failed on, memory ran out. */
+
+typedef struct recognizer {
+    const char *s;
+    size_t len, i;
+} recognizer;
+
+static void skip_blanks(recognizer *r)
+{
+    while (r->i < r->len && is_space(r->s[r->i]))
+        r->i++;
+}
+
+static bool take(recognizer *r, const char *word)
+{
+    size_t n = strlen(word);
+    if (r->len - r->i < n || memcmp(r->s + r->i, word, n) != 0)
+        return false;
+    r->i += n;
+    return true;
+}
+
+static long hex4(recognizer *r)
+{
+    if (r->len - r->i < 4)
+        return -1;
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = r->s[r->i++];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+static bool recognize_string(recognizer *r)
+{
+    r->i++; /* the opening quote */
+    while (r->i < r->len) {
+        unsigned char c = (unsigned char)r->s[r->i++];
+        if (c == '"')
+            return true;
+        if (c != '\\')
+            continue; /* cJSON takes control characters and any bytes */
+        if (r->i >= r->len)
+            return false;
+        c = (unsigned char)r->s[r->i++];
+        if (c == 'u') {
+            long u = hex4(r);
+            if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF))
+                return false;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                long low = take(r, "\\u") ? hex4(r) : -1;
+                if (low < 0xDC00 || low > 0xDFFF)
+                    return false;
+            }
+        } else if (!strchr("\"\\/bfnrt", c) || c == 0) {
+            return false;
+        }
+    }
+    return false;
+}
+
+static bool recognize_number(recognizer *r)
+{
+    size_t start = r->i;
+    if (r->i < r->len && r->s[r->i] == '-')
+        r->i++;
+    if (r->i >= r->len || r->s[r->i] < '0' || r->s[r->i] > '9')
+        return false;
+    if (r->s[r->i] == '0')
+        r->i++;
+    else
+        while (r->i < r->len && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+            r->i++;
+    if (r->i < r->len && r->s[r->i] == '.') {
+        r->i++;
+        if (r->i >= r->len || r->s[r->i] < '0' || r->s[r->i] > '9')
+            return false;
+        while (r->i < r->len && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+            r->i++;
+    }
+    if (r->i < r->len && (r->s[r->i] == 'e' || r->s[r->i] == 'E')) {
+        r->i++;
+        if (r->i < r->len && (r->s[r->i] == '+' || r->s[r->i] == '-'))
+            r->i++;
+        if (r->i >= r->len || r->s[r->i] < '0' || r->s[r->i] > '9')
+            return false;
+        while (r->i < r->len && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+            r->i++;
+    }
+    return r->i - start <= 63;
+}
+
+static bool recognize_value(recognizer *r, int depth)
+{
+    skip_blanks(r);
+    if (r->i >= r->len || depth > 1000) /* cJSON's nesting limit */
+        return false;
+    char c = r->s[r->i];
+    if (c == '"')
+        return recognize_string(r);
+    if (c == 't')
+        return take(r, "true");
+    if (c == 'f')
+        return take(r, "false");
+    if (c == 'n')
+        return take(r, "null");
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return recognize_number(r);
+    if (c != '[' && c != '{')
+        return false;
+    char close = c == '[' ? ']' : '}';
+    r->i++;
+    skip_blanks(r);
+    if (r->i < r->len && r->s[r->i] == close) {
+        r->i++;
+        return true;
+    }
+    for (;;) {
+        if (close == '}') {
+            skip_blanks(r);
+            if (r->i >= r->len || r->s[r->i] != '"' || !recognize_string(r))
+                return false;
+            skip_blanks(r);
+            if (!take(r, ":"))
+                return false;
+        }
+        if (!recognize_value(r, depth + 1))
+            return false;
+        skip_blanks(r);
+        if (r->i < r->len && r->s[r->i] == close) {
+            r->i++;
+            return true;
+        }
+        if (!take(r, ","))
+            return false;
+    }
+}
+
+/* Whether bytes hold one JSON value cJSON would parse, blanks around it. */
+static bool json_recognized(const char *bytes, size_t len)
+{
+    recognizer r = {bytes, len, 0};
+    if (!recognize_value(&r, 1))
+        return false;
+    skip_blanks(&r);
+    return r.i == len;
+}
+
 cJSON *json_parse(jctx *c, const char *bytes, size_t len)
 {
     if (len > pb_limit_input_bytes()) {
@@ -888,6 +1047,12 @@ cJSON *json_parse(jctx *c, const char *bytes, size_t len)
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(bytes, len, &end, false);
+    if (!root && json_recognized(bytes, len)) {
+        /* the text is valid: cJSON ran out of memory */
+        free(L.nul);
+        pb_diag_out_of_memory(c->diag);
+        return NULL;
+    }
     if (!root) {
         size_t pos = end && end >= bytes ? (size_t)(end - bytes) : 0;
         lexer K = {.s = bytes, .len = len};

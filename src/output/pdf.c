@@ -65,7 +65,9 @@ static bool hpdf_ok(ctx *c)
     }
     if (!e)
         return true;
-    if (c->page > 0)
+    if (e == HPDF_FAILD_TO_ALLOC_MEM || (e == HPDF_ZLIB_ERROR && (int)d == -4 /* Z_MEM_ERROR */))
+        pb_diag_out_of_memory(c->diag); /* status 7, not a bug */
+    else if (c->page > 0)
         pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
                       "PDF: page %d: %s: %s (libharu error 0x%04X, detail %u)", c->page,
                       c->what, hpdf_error_text(e), (unsigned)e, (unsigned)d);
@@ -651,8 +653,8 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     }
     ctx c = {.diag = diag, .what = "creating the document"};
     c.pdf = HPDF_New(on_error, &c);
-    if (!c.pdf) {
-        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: libharu could not start");
+    if (!c.pdf) { /* only an allocation can fail */
+        pb_diag_out_of_memory(diag);
         return false;
     }
     pdf_fonts fonts;

@@ -249,6 +249,8 @@ static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *op
     HPDF_Dict_AddName(ef, "Type", "EmbeddedFile");
     HPDF_Dict_AddName(ef, "Subtype", "application/json"); /* written escaped: #2F */
     HPDF_Dict params = new_dict(pdf, false);
+    if (!params) /* libharu's setters dereference a NULL container */
+        return false;
     HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)opt->data_len);
     if (opt->creation_time >= 0) {
         char d[64];
@@ -263,11 +265,15 @@ static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *op
         if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E)
             ascii = false;
     HPDF_Dict spec = new_dict(pdf, true);
+    if (!spec)
+        return false;
     HPDF_Dict_AddName(spec, "Type", "Filespec");
     /* /F is bytes for old readers; /UF the name as text */
     HPDF_Dict_Add(spec, "F", HPDF_String_New(pdf->mmgr, ascii ? name : "report.json", NULL));
     HPDF_Dict_Add(spec, "UF", pdf_text_string(pdf, name, 0));
     HPDF_Dict efd = new_dict(pdf, false);
+    if (!efd)
+        return false;
     HPDF_Dict_Add(efd, "F", ef);
     HPDF_Dict_Add(efd, "UF", ef);
     HPDF_Dict_Add(spec, "EF", efd);
@@ -278,15 +284,23 @@ static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *op
     HPDF_Dict_Add(spec, "Desc", pdf_text_string(pdf, desc, 0));
 
     HPDF_Array af = HPDF_Array_New(pdf->mmgr);
+    if (!af)
+        return false;
     HPDF_Array_Add(af, spec);
     HPDF_Dict_Add(catalog, "AF", af);
 
     HPDF_Array names = HPDF_Array_New(pdf->mmgr);
+    if (!names)
+        return false;
     HPDF_Array_Add(names, pdf_text_string(pdf, name, 0));
     HPDF_Array_Add(names, spec);
     HPDF_Dict tree = new_dict(pdf, false);
+    if (!tree)
+        return false;
     HPDF_Dict_Add(tree, "Names", names);
     HPDF_Dict nd = new_dict(pdf, false);
+    if (!nd)
+        return false;
     HPDF_Dict_Add(nd, "EmbeddedFiles", tree);
     HPDF_Dict_Add(catalog, "Names", nd);
     return true;
@@ -317,6 +331,8 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
         return false;
     HPDF_Dict_AddNumber(profile, "N", 3);
     HPDF_Dict intent = new_dict(pdf, true);
+    if (!intent) /* libharu's setters dereference a NULL container */
+        return false;
     HPDF_Dict_AddName(intent, "Type", "OutputIntent");
     HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
     HPDF_Dict_Add(intent, "OutputConditionIdentifier",
@@ -324,6 +340,8 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
     HPDF_Dict_Add(intent, "Info", HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
     HPDF_Dict_Add(intent, "DestOutputProfile", profile);
     HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+    if (!intents)
+        return false;
     HPDF_Array_Add(intents, intent);
     HPDF_Dict_Add(catalog, "OutputIntents", intents);
 
@@ -331,10 +349,14 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
         HPDF_Dict_Add(catalog, "Lang", HPDF_String_New(pdf->mmgr, opt->lang, NULL));
     if (tagged) {
         HPDF_Dict mark = new_dict(pdf, false);
+        if (!mark)
+            return false;
         HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
         HPDF_Dict_Add(catalog, "MarkInfo", mark);
     }
     HPDF_Dict vp = new_dict(pdf, false);
+    if (!vp)
+        return false;
     HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE);
     HPDF_Dict_Add(catalog, "ViewerPreferences", vp);
 

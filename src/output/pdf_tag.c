@@ -183,6 +183,7 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
 
     /* the ParentTree: per page, the element of each MCID */
     HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
+    ok = ok && nums; /* libharu's setters dereference a NULL container */
     HPDF_Array *per_page = pb_xcalloc((size_t)npages + 1, sizeof *per_page);
     for (int p = 0; p < npages && ok; p++) {
         per_page[p] = HPDF_Array_New(pdf->mmgr);
@@ -242,9 +243,11 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
                     item = HPDF_Number_New(pdf->mmgr, c->mcid);
                 } else {
                     HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
-                    HPDF_Dict_AddName(r, "Type", "MCR");
-                    HPDF_Dict_Add(r, "Pg", pages[c->page]);
-                    HPDF_Dict_AddNumber(r, "MCID", c->mcid);
+                    if (r) {
+                        HPDF_Dict_AddName(r, "Type", "MCR");
+                        HPDF_Dict_Add(r, "Pg", pages[c->page]);
+                        HPDF_Dict_AddNumber(r, "MCID", c->mcid);
+                    }
                     item = r;
                 }
             } else {
@@ -260,9 +263,11 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
             if (t->annots[a].elem != e)
                 continue;
             HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
-            HPDF_Dict_AddName(r, "Type", "OBJR");
-            HPDF_Dict_Add(r, "Pg", pages[t->annots[a].page]);
-            HPDF_Dict_Add(r, "Obj", t->annots[a].annot);
+            if (r) {
+                HPDF_Dict_AddName(r, "Type", "OBJR");
+                HPDF_Dict_Add(r, "Pg", pages[t->annots[a].page]);
+                HPDF_Dict_Add(r, "Obj", t->annots[a].annot);
+            }
             if (karr)
                 HPDF_Array_Add(karr, r);
             else
@@ -277,21 +282,24 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
             if (s->scope != PB_SCOPE_NONE || s->rowspan > 1 || s->colspan > 1 ||
                 s->nheaders > 0) {
                 a = HPDF_Dict_New(pdf->mmgr);
-                HPDF_Dict_AddName(a, "O", "Table");
-                HPDF_Dict_Add(x, "A", a);
+                if (a)
+                    HPDF_Dict_AddName(a, "O", "Table");
             }
-            if (s->scope != PB_SCOPE_NONE)
+            if (a && s->scope != PB_SCOPE_NONE)
                 HPDF_Dict_AddName(a, "Scope", s->scope == PB_SCOPE_ROW ? "Row" : "Column");
-            if (s->rowspan > 1)
+            if (a && s->rowspan > 1)
                 HPDF_Dict_AddNumber(a, "RowSpan", s->rowspan);
-            if (s->colspan > 1)
+            if (a && s->colspan > 1)
                 HPDF_Dict_AddNumber(a, "ColSpan", s->colspan);
-            if (s->nheaders > 0) {
+            if (a && s->nheaders > 0) {
                 HPDF_Array h = HPDF_Array_New(pdf->mmgr);
-                for (int k = 0; k < s->nheaders; k++)
+                for (int k = 0; h && k < s->nheaders; k++)
                     HPDF_Array_Add(h, id_string(pdf, s->headers[k]));
                 HPDF_Dict_Add(a, "Headers", h);
             }
+            /* added last: libharu frees an object it failed to add */
+            if (a)
+                HPDF_Dict_Add(x, "A", a);
             if (s->referenced) {
                 HPDF_Dict_Add(x, "ID", id_string(pdf, e));
                 any_id = true;
@@ -305,23 +313,27 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
         HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
         HPDF_Dict_Add(root, "K", d[1]);
         HPDF_Dict pt = HPDF_Dict_New(pdf->mmgr);
-        HPDF_Dict_Add(pt, "Nums", nums);
+        if (pt)
+            HPDF_Dict_Add(pt, "Nums", nums);
         HPDF_Dict_Add(root, "ParentTree", pt);
         HPDF_Dict_AddNumber(root, "ParentTreeNextKey", npages + t->nannots);
         HPDF_Dict roles = HPDF_Dict_New(pdf->mmgr);
-        HPDF_Dict_AddName(roles, "Title", "H1");
-        HPDF_Dict_AddName(roles, "Signature", "Div");
+        if (roles) {
+            HPDF_Dict_AddName(roles, "Title", "H1");
+            HPDF_Dict_AddName(roles, "Signature", "Div");
+        }
         HPDF_Dict_Add(root, "RoleMap", roles);
         if (any_id) {
             /* IDs are "th" and the zero-padded element id: in key order */
             HPDF_Array names = HPDF_Array_New(pdf->mmgr);
-            for (int e = 1; e < n; e++)
+            for (int e = 1; names && e < n; e++)
                 if ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced) {
                     HPDF_Array_Add(names, id_string(pdf, e));
                     HPDF_Array_Add(names, d[e]);
                 }
             HPDF_Dict tree = HPDF_Dict_New(pdf->mmgr);
-            HPDF_Dict_Add(tree, "Names", names);
+            if (tree)
+                HPDF_Dict_Add(tree, "Names", names);
             HPDF_Dict_Add(root, "IDTree", tree);
         }
         HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root);

@@ -35,8 +35,11 @@ static UBreakIterator *call_iterator(bool *own)
         return c->breaker;
     UErrorCode err = U_ZERO_ERROR;
     UBreakIterator *bi = ubrk_open(UBRK_LINE, "zh@lb=strict", NULL, 0, &err);
-    if (U_FAILURE(err))
+    if (U_FAILURE(err)) {
+        ubrk_close(bi);
+        pb_oom_if(err == U_MEMORY_ALLOCATION_ERROR);
         return NULL;
+    }
     if (c) {
         c->breaker = bi;
         c->free_breaker = close_iterator;
@@ -73,6 +76,7 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
         if (bi && own)
             ubrk_close(bi);
         free(u16);
+        pb_oom_if(err == U_MEMORY_ALLOCATION_ERROR);
         return false;
     }
 
