@@ -8,7 +8,7 @@ PACKAGES="cmake gcc make pkg-config
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev fontconfig libcjson-dev
   libicu-dev zlib1g-dev
   libxml2-dev libzip-dev python3-jsonschema
-  fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
+  fonts-noto-cjk fonts-noto-core fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
   texlive-lang-chinese
   poppler-utils qpdf mupdf-tools unicode-data liblcms2-utils"
 

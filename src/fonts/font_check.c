@@ -769,7 +769,8 @@ static void char_text(uint32_t cp, char out[8])
 }
 
 bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
-                           const uint32_t *gids, int ngids, char *why, size_t whylen)
+                           const uint32_t *gids, int ngids, bool joined, char *why,
+                           size_t whylen)
 {
     bool ink = false, advance = false;
     unsigned any_ink = 0, any_advance = 0;
@@ -790,7 +791,7 @@ bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
         }
     }
     int need_ink = -1, need_advance = -1;
-    for (int i = 0; i < ncps; i++) {
+    for (int i = 0; i < ncps && !joined; i++) {
         if (!ink && pb_char_has_ink(cps[i])) {
             ink = true;
             need_ink = i;
@@ -828,7 +829,7 @@ bool pb_font_check_probes(pb_face *face, char *why, size_t whylen)
         if (!hb_font_get_nominal_glyph(face->hb_font, probes[i], &g) || g == 0)
             continue;
         uint32_t gid = g;
-        if (!pb_font_check_cluster(face, &probes[i], 1, &gid, 1, why, whylen))
+        if (!pb_font_check_cluster(face, &probes[i], 1, &gid, 1, false, why, whylen))
             return false;
     }
     return true;

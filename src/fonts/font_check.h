@@ -47,11 +47,15 @@ bool pb_char_has_ink(uint32_t cp);
 bool pb_char_advances(uint32_t cp);
 
 /* One shaped cluster (the text of `cp` ... and its glyphs): false with the
- * fault when a glyph is past the face's last one, when no glyph of a
- * cluster that should print ink has an outline, or when the glyphs of a
- * cluster that should take room have no advance, or a damaged one. */
+ * fault when a glyph is past the face's last one, or advances far more
+ * than it is wide, and, unless `joined`, when no glyph of a cluster that
+ * should print ink has an outline, or the glyphs of a cluster that should
+ * take room have no advance.  joined: a script whose fonts draw a letter
+ * as parts of its neighbours' glyphs (Arabic: Noto Naskh's lam-alef is a
+ * lam that holds the alef, and an alef part with no advance). */
 bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
-                           const uint32_t *gids, int ngids, char *why, size_t whylen);
+                           const uint32_t *gids, int ngids, bool joined, char *why,
+                           size_t whylen);
 
 /* A glyph of a subset: its id in the face and in the subset, and the
  * character it prints (for messages; 0 if none). */

@@ -1408,7 +1408,7 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
             continue;
         char why[240];
         uint32_t gid = g;
-        if (!pb_font_check_cluster(f, &cp, 1, &gid, 1, why, sizeof why)) {
+        if (!pb_font_check_cluster(f, &cp, 1, &gid, 1, false, why, sizeof why)) {
             /* a damaged glyph: the next face prints this character */
             if (v && v->diag)
                 pb_diag_warning(v->diag, f->file, NULL,

@@ -202,15 +202,19 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
                           &l->nlinks);
         pb_fx indent = li == 0 ? o->first_indent : 0;
         pb_fx avail = o->measure - indent - o->right_indent;
+        /* a right-to-left paragraph starts at the right: its indent is on
+           the right, "left" and "right" (start and end) change sides */
+        pb_fx start = indent, end = o->right_indent;
+        bool rtl = pb_prepared_rtl(&pp);
         switch (o->align) {
         case PB_ALIGN_CENTER:
-            l->x = indent + (avail - pen) / 2;
+            l->x = (rtl ? end : start) + (avail - pen) / 2;
             break;
         case PB_ALIGN_RIGHT:
-            l->x = o->measure - o->right_indent - pen;
+            l->x = rtl ? end : o->measure - end - pen;
             break;
         default:
-            l->x = indent;
+            l->x = rtl ? o->measure - start - pen : start;
             break;
         }
         if (li == 0 && first_width)

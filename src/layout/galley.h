@@ -12,7 +12,11 @@
 #include "base/fx.h"
 #include "layout/structure.h"
 
-enum { PB_PG_SYNTH_BOLD = 1 };
+enum {
+    PB_PG_SYNTH_BOLD = 1,
+    PB_PG_RTL = 2,        /* in a right-to-left run: the characters of its
+                             text are shown right to left (see pdf_font.c) */
+};
 
 /* A glyph placed on a line. */
 typedef struct pb_pglyph {

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "fonts/font_check.h"
+#include "text/bidi.h"
 
 #define EMBOX_TOP_NUM 88
 #define EMBOX_TOP_DEN 100
@@ -168,36 +170,113 @@ void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width
     pb_linebreak_extent(p->units, p->nunits, min_width, max_width);
 }
 
+/* One unit's glyphs placed from pen on: right-to-left units in the order
+ * HarfBuzz gave them, their logical order reversed.  out is indexed in
+ * logical order: glyph g goes to out[g - base].  Returns the pen after. */
+static pb_fx place_unit(const pb_prepared *p, const pb_fontset *fonts, int k, bool rtl,
+                        pb_fx pen, pb_pglyph *out, int base)
+{
+    const pb_shaped *sh = &p->shaped;
+    int g0 = p->gstart[k], g1 = p->gstart[k + 1];
+    for (int i = 0; i < g1 - g0; i++) {
+        int g = rtl ? g1 - 1 - i : g0 + i;
+        const pb_glyph *gl = &sh->glyphs[g];
+        const pb_face *face = pb_fonts_face(fonts, gl->face);
+        pb_pglyph *pg = &out[g - base];
+        pg->gid = gl->gid;
+        pg->face = gl->face;
+        pg->size = sh->spans[gl->span].size;
+        pg->flags = (sh->spans[gl->span].bold && !face->is_bold ? PB_PG_SYNTH_BOLD : 0) |
+                    (rtl ? PB_PG_RTL : 0);
+        pg->x = pen + gl->x_offset;
+        pg->y = -gl->y_offset; /* HarfBuzz is y-up, the galley y-down */
+        pg->advance = gl->advance;
+        /* the cluster's text goes with its first glyph in logical order */
+        if (g == g0) {
+            pg->text_off = p->cstart[k];
+            pg->text_len = (uint16_t)(p->cstart[k + 1] - p->cstart[k]);
+        }
+        pen += gl->advance;
+    }
+    return pen;
+}
+
+/* Whether unit k is a letter (not a mark) of its own cluster. */
+static bool zero_width_letter(const pb_prepared *p, int k)
+{
+    uint32_t cp = p->units[k].cp;
+    return p->units[k].cls != PB_CC_SPACE && pb_char_advances(cp);
+}
+
+/* The unit's bidi level on a line: rule L1 puts the blanks that end a line
+ * at the paragraph's level. */
+static uint8_t unit_level(const pb_prepared *p, int k, bool trailing)
+{
+    const pb_shaped *sh = &p->shaped;
+    if (trailing)
+        return sh->base_level;
+    return p->gstart[k] < p->gstart[k + 1] ? sh->glyphs[p->gstart[k]].level : sh->base_level;
+}
+
 pb_fx pb_prepared_place(const pb_prepared *p, const pb_fontset *fonts,
                         const pb_lb_result *res, int li, pb_arena *arena,
                         pb_pglyph **glyphs, int *nglyphs)
 {
     const pb_lb_line *ll = &res->lines[li];
-    const pb_shaped *sh = &p->shaped;
     int g0 = p->gstart[ll->first], g1 = p->gstart[ll->first + ll->count];
     *nglyphs = g1 - g0;
     *glyphs = pb_arena_calloc(arena, (size_t)(g1 > g0 ? g1 - g0 : 1), sizeof **glyphs);
-    pb_fx pen = 0;
-    for (int k = ll->first; k < ll->first + ll->count; k++) {
-        pen += res->adjust[k].lead;
-        for (int g = p->gstart[k]; g < p->gstart[k + 1]; g++) {
-            const pb_glyph *gl = &sh->glyphs[g];
-            const pb_face *face = pb_fonts_face(fonts, gl->face);
-            pb_pglyph *pg = &(*glyphs)[g - g0];
-            pg->gid = gl->gid;
-            pg->face = gl->face;
-            pg->size = sh->spans[gl->span].size;
-            pg->flags = sh->spans[gl->span].bold && !face->is_bold ? PB_PG_SYNTH_BOLD : 0;
-            pg->x = pen + gl->x_offset;
-            pg->y = -gl->y_offset; /* HarfBuzz is y-up, the galley y-down */
-            pg->advance = gl->advance;
-            if (g == p->gstart[k]) {
-                pg->text_off = p->cstart[k];
-                pg->text_len = (uint16_t)(p->cstart[k + 1] - p->cstart[k]);
-            }
-            pen += gl->advance;
+    int n = ll->count;
+    bool mixed = p->shaped.base_level != 0;
+    for (int k = ll->first; k < ll->first + n && !mixed; k++)
+        mixed = unit_level(p, k, false) != 0;
+    /* the units from left to right: logical order unless the line holds
+     * right-to-left text (UAX #9 L1, L2) */
+    int *order = NULL;
+    if (mixed) {
+        uint8_t *lv = pb_arena_alloc(arena, (size_t)n + 1);
+        order = pb_arena_calloc(arena, (size_t)n + 1, sizeof *order);
+        bool trailing = true;
+        for (int i = n - 1; i >= 0; i--) {
+            int k = ll->first + i;
+            trailing = trailing && p->units[k].cls == PB_CC_SPACE;
+            lv[i] = unit_level(p, k, trailing);
         }
-        pen += res->adjust[k].trail;
+        pb_bidi_visual_order(lv, n, order);
+    }
+    /* glyphs stay in logical order (the order PDF show strings take, ISO
+       32000-2 14.8.2.3.3), each at its place in the visual line */
+    int base = g0;
+    pb_fx pen = 0;
+    for (int v = 0; v < n; v++) {
+        int k = ll->first + (order ? order[v] : v);
+        bool rtl = unit_level(p, k, false) & 1;
+        /* the breaker's space before and after a unit, in reading order:
+           on its right and left when it reads right to left */
+        pen += rtl ? res->adjust[k].trail : res->adjust[k].lead;
+        pen = place_unit(p, fonts, k, rtl, pen, *glyphs, base);
+        pen += rtl ? res->adjust[k].lead : res->adjust[k].trail;
+        if (order)
+            order[v] = p->units[k].width == 0 && rtl && zero_width_letter(p, k) ? -1 - k : k;
+    }
+    /* A letter of a right-to-left run drawn with no advance of its own (the
+     * alef of Noto Naskh's lam-alef is a part laid over the lam) would sit
+     * at the same place as its neighbour, where a reader cannot tell their
+     * order: its text goes with the glyph on its right, the character
+     * before it in reading order. */
+    pb_pglyph *right = NULL;
+    for (int v = n - 1; order && v >= 0; v--) {
+        int k = order[v] < 0 ? -1 - order[v] : order[v];
+        pb_pglyph *mine = &(*glyphs)[p->gstart[k] - base];
+        if (p->gstart[k] == p->gstart[k + 1] || !mine->text_len)
+            mine = NULL;
+        if (order[v] < 0 && mine && right &&
+            right->text_off + right->text_len == mine->text_off) {
+            right->text_len = (uint16_t)(right->text_len + mine->text_len);
+            mine->text_len = 0;
+            continue;
+        }
+        right = mine;
     }
     return pen;
 }

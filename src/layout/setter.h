@@ -40,6 +40,14 @@ bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
 bool pb_prepared_rescale(const pb_prepared *from, const pb_fontset *fonts, pb_fx size,
                          pb_arena *arena, pb_prepared *out);
 
+/* Whether the text is a right-to-left paragraph (UAX #9: its first strong
+ * character is): its lines start at the right, so its indent and its
+ * left and right alignments are mirrored. */
+static inline bool pb_prepared_rtl(const pb_prepared *p)
+{
+    return p->shaped.base_level & 1;
+}
+
 /* Widest unbreakable piece and the whole text on one line. */
 void pb_prepared_extent(const pb_prepared *p, pb_fx *min_width, pb_fx *max_width);
 

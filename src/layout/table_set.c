@@ -329,9 +329,11 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         for (int li = 0; li < res.nlines; li++) {
             pb_cell_line *cl = &ct->lines[li];
             pb_fx w = pb_prepared_place(p, fonts, &res, li, arena, &cl->glyphs, &cl->nglyphs);
+            /* right-to-left text (Uyghur) starts at the cell's right */
+            bool rtl = pb_prepared_rtl(p);
             if (c->align == PB_ALIGN_CENTER)
                 cl->x = (inner - w) / 2;
-            else if (c->align == PB_ALIGN_RIGHT)
+            else if ((c->align == PB_ALIGN_RIGHT) != rtl)
                 cl->x = inner - w;
         }
     }

@@ -137,6 +137,7 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
         if (!pg->text && t) {
             pg->text = t;
             pg->text_len = g->text_len;
+            pg->rtl = g->flags & PB_PG_RTL;
         }
         return true;
     }
@@ -144,7 +145,8 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
         f->cap = f->cap ? f->cap * 2 : 256;
         f->glyphs = pb_xrealloc(f->glyphs, (size_t)f->cap * sizeof *f->glyphs);
     }
-    f->glyphs[f->nglyphs] = (pdf_glyph){g->gid, 0, 0, t, t ? g->text_len : 0};
+    f->glyphs[f->nglyphs] =
+        (pdf_glyph){g->gid, 0, 0, t, t ? g->text_len : 0, t && (g->flags & PB_PG_RTL)};
     hb_map_set(f->slot, g->gid, (hb_codepoint_t)f->nglyphs);
     f->nglyphs++;
     return true;
@@ -636,10 +638,17 @@ static void tounicode_cmap(const pdf_font *f, pdf_buf *b)
             pdf_buf_put(b, "<", 1);
             pdf_buf_hex4(b, g->cid);
             pdf_buf_put(b, "> <", 3);
-            size_t k = 0;
             /* a destination string holds at most 512 bytes */
-            for (int units = 0; k < g->text_len && units < 120;) {
-                uint32_t cp = pb_utf8_next(g->text, g->text_len, &k);
+            uint32_t cps[120];
+            int ncps = 0;
+            for (size_t k = 0; k < g->text_len && ncps < 120;)
+                cps[ncps++] = pb_utf8_next(g->text, g->text_len, &k);
+            /* a glyph that shows several characters right to left (a lam-alef
+             * ligature) maps to them in the order they are shown: readers
+             * (poppler) take a glyph's characters left to right and put
+             * right-to-left runs back into reading order themselves */
+            for (int i = 0, units = 0; i < ncps && units < 120; i++) {
+                uint32_t cp = cps[g->rtl ? ncps - 1 - i : i];
                 append_utf16(b, cp);
                 units += cp >= 0x10000 ? 2 : 1;
             }

@@ -40,6 +40,7 @@ typedef struct pdf_glyph {
     int width;            /* advance in 1/1000 em, as written to /W */
     const char *text;     /* borrowed: Unicode text (UTF-8) or NULL */
     uint16_t text_len;
+    bool rtl;             /* the text was shown right to left */
 } pdf_glyph;
 
 typedef struct pdf_font {

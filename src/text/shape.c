@@ -12,12 +12,14 @@
 
 #include "base/utf8.h"
 #include "fonts/font_check.h"
+#include "text/bidi.h"
 
 typedef struct item {
     uint32_t start, end;  /* byte range in the text */
     const pb_face *face;  /* NULL only after a missing character */
     int span;
     hb_script_t script;   /* HB_SCRIPT_INVALID until a strong character */
+    uint8_t level;        /* bidi embedding level: odd is right to left */
 } item;
 
 typedef struct missing {
@@ -110,6 +112,43 @@ static hb_script_t script_of(hb_unicode_funcs_t *uf, uint32_t cp)
     }
 }
 
+/* Spaces, digits and punctuation (Unicode's Common script) after a run of
+ * another script than Han and Latin stay in that run's face when it has
+ * them: the spaces between Uyghur words and the numbers in Uyghur text are
+ * the Arabic font's, not those of the role's Chinese font, so they keep the
+ * spacing and the look of the text around them.  last: the face of the
+ * last letter's run, and its script. */
+static const pb_face *kept_face(hb_unicode_funcs_t *uf, const pb_face *last,
+                                hb_script_t last_script, uint32_t cp)
+{
+    if (!last || last_script == HB_SCRIPT_INVALID || last_script == HB_SCRIPT_HAN ||
+        last_script == HB_SCRIPT_LATIN)
+        return NULL;
+    hb_script_t s = hb_unicode_script(uf, cp);
+    if (s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED)
+        return NULL;
+    return pb_fonts_glyph(last, cp) ? last : NULL;
+}
+
+/* The same for the spaces, digits and punctuation a span starts with
+ * ("2021-يىلى"): the face of the first letter after them. */
+static const pb_face *leading_face(const pb_fontset *fs, hb_unicode_funcs_t *uf,
+                                   const char *text, size_t i, const pb_span *sp, uint32_t cp)
+{
+    hb_script_t s = hb_unicode_script(uf, cp);
+    if (s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED)
+        return NULL;
+    for (int n = 0; i < sp->end && n < 32; n++) {
+        uint32_t next = pb_utf8_next(text, sp->end, &i);
+        hb_script_t ns = script_of(uf, next);
+        if (ns == HB_SCRIPT_INVALID)
+            continue;
+        const pb_face *f = pb_fonts_pick(fs, sp->role, next);
+        return kept_face(uf, f, ns, cp);
+    }
+    return NULL;
+}
+
 static void report_missing(const pb_fontset *fs, const pb_span *span, uint32_t cp,
                            pb_diag *diag)
 {
@@ -171,8 +210,8 @@ static bool check_spans(const pb_fontset *fs, size_t len, const pb_span *spans,
 /* Cuts the spans into items; reports every missing character (once per
  * character and role) and returns false if there was one. */
 static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans,
-                    int nspans, item **items_out, int *nitems_out, size_t *ncp_out,
-                    pb_diag *diag)
+                    int nspans, const uint8_t *levels, item **items_out, int *nitems_out,
+                    size_t *ncp_out, pb_diag *diag)
 {
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     item *items = NULL;
@@ -186,6 +225,8 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
         const pb_span *sp = &spans[s];
         item *cur = NULL;
         uint32_t prev = 0;
+        const pb_face *last_face = NULL; /* of the last letter */
+        hb_script_t last_script = HB_SCRIPT_INVALID;
         size_t i = sp->start;
         while (i < sp->end) {
             uint32_t at = (uint32_t)i;
@@ -200,6 +241,10 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                     check_variant(face, sp, prev, cp, &told, diag);
             } else if (cur && cur->face && attaches(uf, cp, prev, cur->face)) {
                 face = cur->face;
+            } else if ((face = kept_face(uf, last_face, last_script, cp)) != NULL) {
+                /* the face of the letters before */
+            } else if (!last_face && (face = leading_face(fs, uf, text, i, sp, cp)) != NULL) {
+                /* before the first letter: the face of the letters after */
             } else {
                 face = pb_fonts_pick(fs, sp->role, cp);
             }
@@ -220,7 +265,8 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                 face = cur ? cur->face : NULL;
             }
             hb_script_t script = script_of(uf, cp);
-            if (!cur || face != cur->face ||
+            uint8_t level = levels ? levels[at] : 0;
+            if (!cur || face != cur->face || level != cur->level ||
                 (script != HB_SCRIPT_INVALID && cur->script != HB_SCRIPT_INVALID &&
                  script != cur->script)) {
                 if (nitems == items_cap) {
@@ -228,10 +274,14 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                     items = pb_xrealloc(items, (size_t)items_cap * sizeof *items);
                 }
                 cur = &items[nitems++];
-                *cur = (item){at, at, face, s, HB_SCRIPT_INVALID};
+                *cur = (item){at, at, face, s, HB_SCRIPT_INVALID, level};
             }
             if (cur->script == HB_SCRIPT_INVALID)
                 cur->script = script;
+            if (script != HB_SCRIPT_INVALID) {
+                last_script = script;
+                last_face = face;
+            }
             cur->end = (uint32_t)i;
             prev = cp;
         }
@@ -259,13 +309,28 @@ static hb_language_t zh_hans(void)
     return zh_hans_language;
 }
 
+static hb_language_t uyghur_language;
+static pthread_once_t uyghur_once = PTHREAD_ONCE_INIT;
+
+static void make_uyghur(void)
+{
+    uyghur_language = hb_language_from_string("ug", -1);
+}
+
+static hb_language_t uyghur(void)
+{
+    pthread_once(&uyghur_once, make_uyghur);
+    return uyghur_language;
+}
+
 /* Every cluster HarfBuzz made of an item checked against the face (a
  * substituted glyph past the last one, a blank or zero-width glyph for a
  * character that prints): a fault rejects the face for this document,
  * which is then laid out again without it (pb_fonts_redo).  The glyphs
  * are kept meanwhile, so nothing else changes. */
 static void check_clusters(const pb_fontset *fs, const pb_face *face, const char *text,
-                           uint32_t end, const hb_glyph_info_t *info, unsigned count)
+                           uint32_t end, const hb_glyph_info_t *info, unsigned count,
+                           bool joined)
 {
     enum { MOST = 32 };
     for (unsigned g = 0; g < count;) {
@@ -288,7 +353,7 @@ static void check_clusters(const pb_fontset *fs, const pb_face *face, const char
         for (size_t i = c; i < next && ncps < MOST;)
             cps[ncps++] = pb_utf8_next(text, next, &i);
         char why[240];
-        if (!pb_font_check_cluster(face, cps, ncps, gids, ngids, why, sizeof why)) {
+        if (!pb_font_check_cluster(face, cps, ncps, gids, ngids, joined, why, sizeof why)) {
             pb_fonts_reject(fs, face->id, why);
             return;
         }
@@ -300,13 +365,21 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
               const pb_span *spans, int nspans, pb_arena *arena,
               pb_shaped *out, pb_diag *diag)
 {
-    *out = (pb_shaped){text, len, spans, nspans, NULL, 0};
+    *out = (pb_shaped){text, len, spans, nspans, NULL, 0, 0};
     if (!check_spans(fs, len, spans, nspans, diag))
         return false;
+    /* UAX #9: each run is shaped in its own direction */
+    uint8_t *levels = NULL, base = 0;
+    if (pb_bidi_any_rtl(text, len) && !pb_bidi_levels(text, len, arena, &levels, &base)) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, spans[0].file, spans[0].path,
+                      "bidirectional analysis failed");
+        return false;
+    }
+    out->base_level = base;
     item *items;
     int nitems;
     size_t ncp;
-    if (!itemize(fs, text, spans, nspans, &items, &nitems, &ncp, diag)) {
+    if (!itemize(fs, text, spans, nspans, levels, &items, &nitems, &ncp, diag)) {
         free(items);
         return false;
     }
@@ -314,16 +387,18 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
     size_t cap = ncp + 16, n = 0;
     pb_glyph *glyphs = pb_arena_calloc(arena, cap, sizeof *glyphs);
     hb_buffer_t *buf = hb_buffer_create();
-    hb_language_t zh = zh_hans();
+    hb_language_t zh = zh_hans(), ug = uyghur();
 
     for (int k = 0; k < nitems; k++) {
         const item *it = &items[k];
         const pb_span *sp = &spans[it->span];
         const pb_face *face = it->face;
+        bool rtl = it->level & 1;
         hb_buffer_clear_contents(buf);
-        hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+        hb_buffer_set_direction(buf, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
         hb_buffer_set_script(buf, it->script != HB_SCRIPT_INVALID ? it->script : HB_SCRIPT_HAN);
-        hb_buffer_set_language(buf, zh);
+        /* Arabic script in a Chinese official document is Uyghur */
+        hb_buffer_set_language(buf, it->script == HB_SCRIPT_ARABIC ? ug : zh);
         hb_buffer_set_cluster_level(buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
         /* hidden characters (ZWSP, variation selectors) get no glyph of
          * their own; their bytes join the previous glyph's cluster */
@@ -342,14 +417,24 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
         unsigned count;
         const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &count);
         const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
-        check_clusters(fs, face, text, it->end, info, count);
+        /* the nominal glyphs were checked when the face was picked; what
+           joining scripts substitute may be parts with no ink or advance */
+        check_clusters(fs, face, text, it->end, info, count,
+                       it->script != HB_SCRIPT_INVALID && it->script != HB_SCRIPT_HAN &&
+                           it->script != HB_SCRIPT_LATIN);
         if (n + count > cap) {
             size_t ncap = cap * 2 > n + count ? cap * 2 : n + count;
             glyphs = pb_arena_grow(arena, glyphs, n, ncap, sizeof *glyphs);
             cap = ncap;
         }
         int upem = face->upem;
-        for (unsigned g = 0; g < count; g++) {
+        /* only text of a left-to-right paragraph sits on the character
+           grid, and not Arabic script (Uyghur) in it */
+        bool grid = sp->tracking_to > 0 && it->level == 0 && it->script != HB_SCRIPT_ARABIC;
+        for (unsigned k = 0; k < count; k++) {
+            /* right-to-left output is in visual order: kept in logical
+             * order, as the line breaker reads it (setter.c puts it back) */
+            unsigned g = rtl ? count - 1 - k : k;
             pb_glyph *o = &glyphs[n++];
             int32_t adv = pos[g].x_advance;
             o->gid = info[g].codepoint;
@@ -358,9 +443,9 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
             /* full-width glyphs sit on the character grid, and half-width
              * ones (the digits of CJK fonts) take half a cell, so that
              * "2021年" keeps the columns */
-            if (sp->tracking_to > 0 && abs(adv - upem) * 10 <= upem)
+            if (grid && abs(adv - upem) * 10 <= upem)
                 o->advance = sp->tracking_to;
-            else if (sp->tracking_to > 0 && abs(2 * adv - upem) * 50 <= upem)
+            else if (grid && abs(2 * adv - upem) * 50 <= upem)
                 o->advance = sp->tracking_to / 2;
             o->x_offset = pb_fx_muldiv(pos[g].x_offset, sp->size, upem);
             o->y_offset = pb_fx_muldiv(pos[g].y_offset, sp->size, upem);
@@ -369,6 +454,7 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
             o->fu_y_offset = pos[g].y_offset;
             o->face = (uint16_t)face->id;
             o->span = (uint16_t)it->span;
+            o->level = it->level;
         }
     }
     hb_buffer_destroy(buf);

@@ -35,6 +35,8 @@ typedef struct pb_glyph {
     int32_t fu_advance, fu_x_offset, fu_y_offset; /* as HarfBuzz gave them, in
                              font units: the same text at another size is a
                              scale of these (pb_prepared_rescale) */
+    uint8_t level;        /* bidi embedding level (UAX #9): odd is right to
+                             left */
 } pb_glyph;
 
 typedef struct pb_shaped {
@@ -42,8 +44,9 @@ typedef struct pb_shaped {
     size_t len;
     const pb_span *spans; /* borrowed */
     int nspans;
-    pb_glyph *glyphs;     /* arena; in logical order */
+    pb_glyph *glyphs;     /* arena; in logical order, right-to-left runs too */
     int nglyphs;
+    uint8_t base_level;   /* the paragraph's direction: 1 right to left */
 } pb_shaped;
 
 /* Shapes text (valid UTF-8) covered completely and in order by spans.  A

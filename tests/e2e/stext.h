@@ -26,8 +26,9 @@ typedef struct line {
 
 typedef struct doc {
     const char *name, *pdf;
-    ch *chars;
+    ch *chars;    /* sorted by page, baseline and x */
     int nchars;
+    ch *stream;   /* the same in the order of the content streams */
     line *lines; /* 16 pt lines in reading order */
     int nlines;
     int npages;
@@ -144,6 +145,8 @@ static bool load(doc *d, const char *paiban, const char *report, const char *wor
     }
     free(xml);
     d->npages = page;
+    d->stream = pb_xcalloc((size_t)d->nchars + 1, sizeof *d->stream);
+    memcpy(d->stream, d->chars, (size_t)d->nchars * sizeof *d->chars);
     qsort(d->chars, (size_t)d->nchars, sizeof *d->chars, by_position);
     d->lines = pb_xcalloc((size_t)d->nchars + 1, sizeof *d->lines);
     for (int i = 0; i < d->nchars;) {
@@ -168,8 +171,10 @@ static bool load(doc *d, const char *paiban, const char *report, const char *wor
 static void doc_free(doc *d)
 {
     free(d->chars);
+    free(d->stream);
     free(d->lines);
     d->chars = NULL;
+    d->stream = NULL;
     d->lines = NULL;
 }
 
