@@ -711,20 +711,26 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len)
+{
+    unsigned char *z;
+    size_t zlen;
+    if (!pb_deflate(data, len, level, &z, &zlen))
+        return false;
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+    bool ok = HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
+    free(z);
+    return ok;
+}
+
 HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s)
         return NULL;
-    if (level > 0 && len) {
-        unsigned char *z;
-        size_t zlen;
-        bool ok = pb_deflate(data, len, level, &z, &zlen) &&
-                  HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
-        s->write_fn = write_flate_filter;
-        free(z);
-        return ok ? s : NULL;
-    }
+    if (level > 0 && len)
+        return pdf_stream_put_deflated(s, level, data, len) ? s : NULL;
     if (len && HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
         return NULL;
     return s;

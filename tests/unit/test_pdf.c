@@ -460,9 +460,24 @@ int main(void)
     /* the archival default has a file identifier from the content: not
      * the placeholder, and another content gives another one */
     CHECK(pdf1 && has_bytes(pdf1, len1, "/ID [ <", 7) &&
-              !has_bytes(pdf1, len1, "<00000000000000000000000000000000>", 34) &&
-              has_bytes(pdf1, len1, "/OutputIntents", 14) && has_bytes(pdf1, len1, "/Lang (zh-CN)", 13),
-          "archival: /ID, output intent, /Lang");
+              !has_bytes(pdf1, len1, "<00000000000000000000000000000000>", 34),
+          "archival: /ID");
+    /* the catalog is in an object stream: read by MuPDF */
+    snprintf(cmd, sizeof cmd, "mutool show '%s' trailer/Root 2>&1", path);
+    out = test_run(cmd, &st);
+    CHECK(st == 0 && strstr(out, "/OutputIntents") && strstr(out, "/Lang (zh-CN)"),
+          "archival: output intent, /Lang:\n%s", out);
+    free(out);
+    /* PDF 1.5 object streams and a cross-reference stream, no table */
+    CHECK(pdf1 && has_bytes(pdf1, len1, "/Type/ObjStm", 12) &&
+              has_bytes(pdf1, len1, "/Type/XRef", 10) && !has_bytes(pdf1, len1, "\nxref\n", 6) &&
+              !has_bytes(pdf1, len1, "\ntrailer", 8),
+          "compressed: object streams and a cross-reference stream");
+    snprintf(cmd, sizeof cmd, "qpdf --show-xref '%s' 2>&1", path);
+    out = test_run(cmd, &st);
+    CHECK(st == 0 && strstr(out, "compressed; stream = "),
+          "qpdf finds objects in object streams:\n%.300s", out);
+    free(out);
     CHECK(pdf3 && has_bytes(pdf3, len3, "2 Tr", 4) && has_bytes(pdf3, len3, "]TJ", 3) &&
               has_bytes(pdf3, len3, "/Adobe-Identity-UCS", 19) && has_bytes(pdf3, len3, "<D842DFB7>", 10),
           "content has fill+stroke bold, TJ, and a surrogate pair in ToUnicode");
