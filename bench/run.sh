@@ -112,6 +112,16 @@ echo "floor (the same $(wc -l < "$work/floor.plan") font subsets deflated and wr
   "the sample takes $(printf '%.2f' "$(echo "$pr" | awk '{print 1 / $1}')") times the floor" \
   "($(fmt "$pa") ms, $(fmt "$(echo "$pa $pb" | awk '{print $1 - $2}')") ms above it)"
 
+# What the sample's PDF is made of: the font programs are what the floor
+# writes (the same subsets, deflated alike).
+"$paiban" render --pdf plain "$sample" -o "$work/plain.pdf"
+fonts_kb=$(stat -c %s "$work/floor.out" | awk '{printf "%.1f", $1 / 1024}')
+plain_kb=$(stat -c %s "$work/plain.pdf" | awk '{printf "%.1f", $1 / 1024}')
+arch_kb=$(stat -c %s "$work/s.pdf" | awk '{printf "%.1f", $1 / 1024}')
+echo "sample PDF: plain $plain_kb KB (font programs $fonts_kb KB, the rest" \
+  "$(echo "$plain_kb $fonts_kb" | awk '{printf "%.1f", $1 - $2}') KB); archival $arch_kb KB" \
+  "(+$(echo "$arch_kb $plain_kb" | awk '{printf "%.1f", $1 - $2}') KB: tags, metadata, report data)"
+
 pair long10 "$rounds" 5 "$s" "$paiban render $work/long10.json -o $work/l.pdf"
 echo "ten times the text: $(printf '%.2f' "$pr") times the sample's time"
 pair table313 "$rounds" 5 "$s" "$paiban render $root/samples/long-table.json -o $work/t.pdf"
@@ -159,16 +169,23 @@ batch() { # batch JOBS: sets secs and mb
 }
 batch 1; s1=$secs m1=$mb
 batch 2; s2=$secs m2=$mb
-# one process per report, on the first hundred
+# memory against the batch's length: the first tenth alone
+head -$((count / 10)) "$work/list" > "$work/list10"
+cp "$work/list" "$work/list.all" && cp "$work/list10" "$work/list"
+batch 2; m10=$mb
+cp "$work/list.all" "$work/list"
+# one process per report, on the first hundred (at most)
 head -100 "$work/list" > "$work/list100"
 start=$(date +%s.%N)
 while read -r f; do "$paiban" render "$f" -o "$work/one.pdf" 2> /dev/null; done < "$work/list100"
 end=$(date +%s.%N)
 rate1=$(awk -v n="$count" -v s="$s1" 'BEGIN {printf "%.0f", n / s}')
 rate2=$(awk -v n="$count" -v s="$s2" 'BEGIN {printf "%.0f", n / s}')
-rate_p=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", 100 / (b - a)}')
+rate_p=$(awk -v n="$(wc -l < "$work/list100")" -v a="$start" -v b="$end" \
+  'BEGIN {printf "%.1f", n / (b - a)}')
 echo "batch of $count copies of the sample: -j 1 $rate1 reports/s (peak $m1 MB)," \
   "-j 2 $rate2 reports/s (peak $m2 MB): $(awk -v a="$s1" -v b="$s2" 'BEGIN {printf "%.2f", a / b}') times;" \
   "one process per report $rate_p reports/s, so -j 2 is" \
   "$(awk -v a="$rate2" -v b="$rate_p" 'BEGIN {printf "%.1f", a / b}') times that"
+echo "batch memory: $m10 MB for $((count / 10)) reports, $m2 MB for $count (-j 2)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
