@@ -704,6 +704,12 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         ok = hpdf_ok(&c) && ok;
     }
     ok = ok && save(&c, out, out_len);
+    /* libharu's objects are done with: freed before the file is packed,
+     * which holds the file's objects again */
+    free(page_objs);
+    pdf_tag_free(tag);
+    pdf_fonts_free(&fonts);
+    HPDF_Free(c.pdf);
     if (ok && opt->compress) {
         /* object streams and a cross-reference stream (libharu writes
          * neither): the dictionaries compressed together */
@@ -721,10 +727,5 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         *out_len = 0;
         ok = false;
     }
-
-    free(page_objs);
-    pdf_tag_free(tag);
-    pdf_fonts_free(&fonts);
-    HPDF_Free(c.pdf);
     return ok;
 }
