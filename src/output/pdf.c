@@ -675,6 +675,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     bool ok = true;
     /* the archival PDF is tagged: every page's content marked */
     pdf_tagger *tag = opt->plain ? NULL : pdf_tag_new(pages->structure, pages->npages);
+    pdf_extras extras = {0};
 
     if (opt->compress)
         HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL);
@@ -698,7 +699,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         /* PDF/A-3 is PDF 1.7 */
         c.pdf->pdf_version = HPDF_VER_17;
         c.what = "structure tree";
-        ok = pdf_tag_write(tag, c.pdf, page_objs, pages->npages);
+        ok = pdf_tag_write(tag, c.pdf, page_objs, pages->npages, &extras);
         c.what = "archival metadata";
         ok = ok && pdf_archive_write(c.pdf, opt, &info, true, diag) && pdf_archive_add_id(c.pdf);
         ok = hpdf_ok(&c) && ok;
@@ -709,17 +710,21 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     free(page_objs);
     pdf_tag_free(tag);
     pdf_fonts_free(&fonts);
+    pdf_extras_free_refs(&extras, c.pdf);
     HPDF_Free(c.pdf);
-    if (ok && opt->compress) {
+    if (ok && (opt->compress || extras.count > 0)) {
         /* object streams and a cross-reference stream (libharu writes
-         * neither): the dictionaries compressed together */
+         * neither): the dictionaries compressed together, with the
+         * structure tree that paiban wrote itself */
         unsigned char *packed;
         size_t packed_len;
-        ok = pdf_pack(*out, *out_len, PACK_DEFLATE_LEVEL, &packed, &packed_len, diag);
+        ok = pdf_pack(*out, *out_len, extras.objs, extras.count,
+                      opt->compress ? PACK_DEFLATE_LEVEL : 0, &packed, &packed_len, diag);
         free(*out);
         *out = ok ? packed : NULL;
         *out_len = ok ? packed_len : 0;
     }
+    pdf_extras_free(&extras);
     if (ok && !opt->plain && !pdf_archive_set_id(*out, *out_len)) {
         pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the file identifier was not written");
         free(*out);

@@ -24,6 +24,9 @@ typedef struct packer {
     long long size;       /* object numbers of the input: [0, size) */
     long long *renum;     /* input number -> output number, 0: not written */
     bool *length_only;    /* an integer object that only gives a stream's /Length */
+    const pb_pobj *const *extras; /* paiban's own objects (PDF_EXTRA_BASE + k) */
+    int nextras;
+    long long *extra_renum; /* extra k -> output number */
 } packer;
 
 /* ---- writing objects compactly ----------------------------------------- */
@@ -107,7 +110,13 @@ static void put_obj(packer *k, pdf_buf *b, const pb_pobj *o, bool stream_dict);
 
 static void put_ref(packer *k, pdf_buf *b, const pb_pobj *o)
 {
-    long long n = o->i;
+    long long n = o->i, x = n - PDF_EXTRA_BASE;
+    if (x >= 0 && x < k->nextras && k->extra_renum[x]) {
+        sep(b);
+        pdf_buf_int(b, k->extra_renum[x]);
+        pdf_buf_str(b, " 0 R");
+        return;
+    }
     if (n > 0 && n < k->size && k->renum[n]) {
         sep(b);
         pdf_buf_int(b, k->renum[n]);
@@ -188,6 +197,18 @@ static void put_be(unsigned char *p, long long v, int w)
         p[i] = (unsigned char)(v & 0xFF);
 }
 
+/* Deflated at level, or copied as it is with level 0. */
+static bool compress(int level, const void *data, size_t len, unsigned char **out,
+                     size_t *out_len)
+{
+    if (level > 0)
+        return pb_deflate(data, len, level, out, out_len);
+    *out = pb_xmalloc(len ? len : 1);
+    memcpy(*out, data, len);
+    *out_len = len;
+    return true;
+}
+
 /* "N 0 obj\n<<dict>>\nstream\n" data "\nendstream\nendobj\n" */
 static void put_stream(pdf_buf *out, long long num, const char *dict, size_t dict_len,
                        const void *data, size_t len)
@@ -215,17 +236,20 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
                 k->length_only[len->i] = true;
         }
     }
-    long long next = 1, nplain = 0, last_plain = 0;
+    long long next = 1, nplain = 0;
     for (long long n = 1; n < k->size; n++) {
         const pb_pobj *o = pb_pdf_object(pdf, n);
         if (!o || k->length_only[n])
             continue;
         k->renum[n] = next++;
-        if (o->kind != PB_POBJ_STREAM) {
+        if (o->kind != PB_POBJ_STREAM)
             nplain++;
-            last_plain = n;
-        }
     }
+    for (int x = 0; x < k->nextras; x++)
+        if (k->extras[x]) {
+            k->extra_renum[x] = next++;
+            nplain++;
+        }
     long long nstreams_obj = (nplain + OBJS_PER_STREAM - 1) / OBJS_PER_STREAM;
     long long first_objstm = next, xref_num = next + nstreams_obj, total = xref_num + 1;
     xref_entry *xr = pb_xcalloc((size_t)total + 1, sizeof *xr);
@@ -241,11 +265,13 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     int in_stm = 0;
     long long stm_num = first_objstm;
     bool ok = true;
-    for (long long n = 1; n < k->size && ok; n++) {
-        long long num = k->renum[n];
+    long long plain_left = nplain;
+    for (long long n = 1; n < k->size + k->nextras && ok; n++) {
+        bool extra = n >= k->size;
+        long long num = extra ? k->extra_renum[n - k->size] : k->renum[n];
         if (!num)
             continue;
-        const pb_pobj *o = pb_pdf_object(pdf, n);
+        const pb_pobj *o = extra ? k->extras[n - k->size] : pb_pdf_object(pdf, n);
         if (o->kind == PB_POBJ_STREAM) {
             if (o->data_off > in_len || o->data_len > in_len - o->data_off) {
                 ok = false;
@@ -267,13 +293,14 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
         put_obj(k, &objs, o, false);
         xr[num] = (xref_entry){2, stm_num, in_stm};
         /* written when full, and after the last one */
-        if (++in_stm == OBJS_PER_STREAM || n == last_plain) {
+        plain_left--;
+        if (++in_stm == OBJS_PER_STREAM || plain_left == 0) {
             pdf_buf_put(&head, "\n", 1);
             size_t first = head.len;
             pdf_buf_put(&head, objs.p, objs.len);
             unsigned char *z = NULL;
             size_t zlen = 0;
-            if (!pb_deflate(head.p, head.len, level, &z, &zlen)) {
+            if (!compress(level, head.p, head.len, &z, &zlen)) {
                 ok = false;
                 break;
             }
@@ -282,7 +309,7 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
             pdf_buf_int(&dict, in_stm);
             pdf_buf_str(&dict, "/First ");
             pdf_buf_int(&dict, (long long)first);
-            pdf_buf_str(&dict, "/Filter/FlateDecode/Length ");
+            pdf_buf_str(&dict, level > 0 ? "/Filter/FlateDecode/Length " : "/Length ");
             pdf_buf_int(&dict, (long long)zlen);
             pdf_buf_str(&dict, ">>");
             xr[stm_num] = (xref_entry){1, (long long)out->len, 0};
@@ -307,24 +334,28 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     while (w2 < 8 && most >> (8 * w2))
         w2++;
     int row = 1 + w2 + 2;
-    size_t rows_len = (size_t)total * (size_t)(row + 1);
+    size_t rows_len = (size_t)total * (size_t)(level > 0 ? row + 1 : row);
     unsigned char *rows = pb_xcalloc(rows_len, 1);
     unsigned char *prev = pb_xcalloc((size_t)row, 1), *cur = pb_xcalloc((size_t)row, 1);
     for (long long n = 0; n < total; n++) {
         cur[0] = xr[n].type;
         put_be(cur + 1, xr[n].a, w2);
         put_be(cur + 1 + w2, n == 0 ? 65535 : xr[n].b, 2);
-        unsigned char *r = rows + (size_t)n * (size_t)(row + 1);
-        r[0] = 2; /* PNG Up */
-        for (int i = 0; i < row; i++)
-            r[1 + i] = (unsigned char)(cur[i] - prev[i]);
+        if (level > 0) {
+            unsigned char *r = rows + (size_t)n * (size_t)(row + 1);
+            r[0] = 2; /* PNG Up */
+            for (int i = 0; i < row; i++)
+                r[1 + i] = (unsigned char)(cur[i] - prev[i]);
+        } else {
+            memcpy(rows + (size_t)n * (size_t)row, cur, (size_t)row);
+        }
         memcpy(prev, cur, (size_t)row);
     }
     free(prev);
     free(cur);
     unsigned char *z = NULL;
     size_t zlen = 0;
-    ok = ok && pb_deflate(rows, rows_len, level, &z, &zlen);
+    ok = ok && compress(level, rows, rows_len, &z, &zlen);
     free(rows);
     if (ok) {
         dict.len = 0;
@@ -358,9 +389,12 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
             }
             pdf_buf_str(&dict, "]");
         }
-        pdf_buf_str(&dict, "/Filter/FlateDecode/DecodeParms<</Columns ");
-        pdf_buf_int(&dict, row);
-        pdf_buf_str(&dict, "/Predictor 12>>/Length ");
+        if (level > 0) {
+            pdf_buf_str(&dict, "/Filter/FlateDecode/DecodeParms<</Columns ");
+            pdf_buf_int(&dict, row);
+            pdf_buf_str(&dict, "/Predictor 12>>");
+        }
+        pdf_buf_str(&dict, "/Length ");
         pdf_buf_int(&dict, (long long)zlen);
         pdf_buf_str(&dict, ">>");
         put_stream(out, xref_num, dict.p, dict.len, z, zlen);
@@ -376,21 +410,22 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     return ok;
 }
 
-bool pdf_pack(const unsigned char *in, size_t in_len, int level, unsigned char **out,
-              size_t *out_len, pb_diag *diag)
+bool pdf_pack(const unsigned char *in, size_t in_len, const pb_pobj *const *extras,
+              int nextras, int level, unsigned char **out, size_t *out_len, pb_diag *diag)
 {
     *out = NULL;
     *out_len = 0;
     pb_arena *arena = pb_arena_new();
     pb_diag rd;
     pb_diag_init(&rd);
-    packer k = {0};
+    packer k = {.extras = extras, .nextras = extras ? nextras : 0};
     k.pdf = pb_pdf_open(in, in_len, "PDF", arena, &rd);
     bool ok = k.pdf != NULL;
     if (ok) {
         k.size = pb_pdf_size(k.pdf);
         k.renum = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.renum);
         k.length_only = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.length_only);
+        k.extra_renum = pb_arena_calloc(arena, (size_t)k.nextras + 1, sizeof *k.extra_renum);
         for (long long n = 1; n < k.size && ok; n++)
             ok = pb_pdf_object(k.pdf, n) != NULL || rd.errors == 0;
         ok = ok && rd.errors == 0;

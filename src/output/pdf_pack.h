@@ -14,13 +14,20 @@
 #include <stddef.h>
 
 #include "base/diag.h"
+#include "pdfread/pdfread.h"
 
-/* Rewrites in[0, in_len) into *out (malloc'ed), deflating the object
- * streams and the cross-reference stream at `level` (src/base/flate.c).
- * A trailer /ID is written as libharu writes it ("/ID [ <hex> <hex> ]"),
- * so pdf_archive_set_id finds it in the packed file.  False after an
- * error (an internal one: the input is paiban's own). */
-bool pdf_pack(const unsigned char *in, size_t in_len, int level, unsigned char **out,
-              size_t *out_len, pb_diag *diag);
+/* Object numbers from here on in libharu's file are extras: objects that
+ * paiban made itself (pdf_parts.h), extra k being PDF_EXTRA_BASE + k. */
+#define PDF_EXTRA_BASE 0x800000
+
+/* Rewrites in[0, in_len) into *out (malloc'ed), with extras[0, nextras)
+ * (NULL entries skipped) after libharu's objects, deflating the object
+ * streams and the cross-reference stream at `level` (src/base/flate.c;
+ * 0: not compressed).  A trailer /ID is written as libharu writes it
+ * ("/ID [ <hex> <hex> ]"), so pdf_archive_set_id finds it in the packed
+ * file.  False after an error (an internal one: the input is paiban's
+ * own). */
+bool pdf_pack(const unsigned char *in, size_t in_len, const pb_pobj *const *extras,
+              int nextras, int level, unsigned char **out, size_t *out_len, pb_diag *diag);
 
 #endif

@@ -125,28 +125,117 @@ static int cmp_kid(const void *a, const void *b)
     return x->mc >= 0 ? x->mc - y->mc : x->child - y->child;
 }
 
-static void *id_string(HPDF_Doc pdf, int elem)
+/* ---- objects written by paiban (pdf_extras) ------------------------------ */
+
+static pb_pobj *po(pb_arena *a, pb_pobj_kind kind)
 {
-    char id[32];
-    snprintf(id, sizeof id, "th%07d", elem);
-    return HPDF_String_New(pdf->mmgr, id, NULL);
+    pb_pobj *o = pb_arena_alloc(a, sizeof *o);
+    o->kind = kind;
+    return o;
 }
 
-bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
+static pb_pobj *po_int(pb_arena *a, long long v)
+{
+    pb_pobj *o = po(a, PB_POBJ_INT);
+    o->i = v;
+    return o;
+}
+
+/* name: a string that lives as long as the arena (a literal) */
+static pb_pobj *po_name(pb_arena *a, const char *name)
+{
+    pb_pobj *o = po(a, PB_POBJ_NAME);
+    o->s = name;
+    o->len = strlen(name);
+    return o;
+}
+
+static pb_pobj *po_ref(pb_arena *a, long long num)
+{
+    pb_pobj *o = po(a, PB_POBJ_REF);
+    o->i = num;
+    return o;
+}
+
+/* A dictionary or array for at most cap entries. */
+static pb_pobj *po_coll(pb_arena *a, pb_pobj_kind kind, int cap)
+{
+    pb_pobj *o = po(a, kind);
+    o->items = pb_arena_calloc(a, (size_t)cap + 1, sizeof *o->items);
+    if (kind == PB_POBJ_DICT)
+        o->keys = pb_arena_calloc(a, (size_t)cap + 1, sizeof *o->keys);
+    return o;
+}
+
+static void po_put(pb_pobj *c, const char *key, pb_pobj *v)
+{
+    if (c->keys)
+        c->keys[c->n] = key;
+    c->items[c->n++] = v;
+}
+
+static pb_pobj *id_string(pb_arena *a, int elem)
+{
+    char id[32];
+    int n = snprintf(id, sizeof id, "th%07d", elem);
+    pb_pobj *o = po(a, PB_POBJ_STRING);
+    o->s = pb_arena_strndup(a, id, (size_t)n);
+    o->len = (size_t)n;
+    return o;
+}
+
+/* libharu's number of one of its indirect objects */
+static long long hpdf_num(const void *obj)
+{
+    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+}
+
+/* An object libharu writes as a reference to extra k (it is not in
+ * libharu's cross-reference table, so libharu writes no object for it). */
+static void *extra_ref(HPDF_Doc pdf, pdf_extras *x, int k)
+{
+    HPDF_Null ref = HPDF_Null_New(pdf->mmgr);
+    if (!ref || x->nrefs == (int)(sizeof x->refs / sizeof x->refs[0]))
+        return NULL;
+    ref->header.obj_id = HPDF_OTYPE_INDIRECT | (HPDF_UINT32)(PDF_EXTRA_BASE + k);
+    ref->header.gen_no = 0;
+    x->refs[x->nrefs++] = ref;
+    return ref;
+}
+
+void pdf_extras_free_refs(pdf_extras *x, HPDF_Doc pdf)
+{
+    for (int i = 0; i < x->nrefs; i++)
+        HPDF_Obj_ForceFree(pdf->mmgr, x->refs[i]);
+    x->nrefs = 0;
+}
+
+void pdf_extras_free(pdf_extras *x)
+{
+    pb_arena_free(x->arena);
+    memset(x, 0, sizeof *x);
+}
+
+/* Extras: 0 the StructTreeRoot, e the element e (1 .. n-1), n the
+ * ParentTree, n + 1 the IDTree. */
+bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
+                   pdf_extras *out)
 {
     int n = t->nelems;
     const pb_selem *el = t->elems;
     t->npages = npages;
-    HPDF_Dict root = HPDF_Dict_New(pdf->mmgr);
-    if (!root || HPDF_Xref_Add(pdf->xref, root) != HPDF_OK)
-        return false;
-    HPDF_Dict *d = pb_xcalloc((size_t)n, sizeof *d);
+    memset(out, 0, sizeof *out);
+    pb_arena *a = out->arena = pb_arena_new();
+    out->count = n + 2;
+    const pb_pobj **x = pb_arena_calloc(a, (size_t)out->count + 1, sizeof *x);
+    out->objs = x;
     /* own content and children, grouped by element in order */
     int *own_start = pb_xcalloc((size_t)n + 1, sizeof *own_start);
     int *own = pb_xcalloc((size_t)t->nmcs + 1, sizeof *own);
     int *kid_start = pb_xcalloc((size_t)n + 1, sizeof *kid_start);
     int *kids = pb_xcalloc((size_t)n + 1, sizeof *kids);
     long *key = pb_xcalloc((size_t)n, sizeof *key);
+    int *nobj = pb_xcalloc((size_t)n + 1, sizeof *nobj);
     bool ok = true;
 
     for (int i = 0; i < t->nmcs; i++)
@@ -164,6 +253,8 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
     for (int e = 2; e < n; e++)
         kids[kid_start[el[e].parent] + fill[el[e].parent]++] = e;
     free(fill);
+    for (int i = 0; i < t->nannots; i++)
+        nobj[t->annots[i].elem]++;
 
     /* where each element's first content is, children before parents
      * (a child's id is above its parent's) */
@@ -176,43 +267,57 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
                 key[e] = key[kids[k]];
     }
 
-    for (int e = 1; e < n && ok; e++) {
-        d[e] = HPDF_Dict_New(pdf->mmgr);
-        ok = d[e] && HPDF_Xref_Add(pdf->xref, d[e]) == HPDF_OK;
-    }
+    /* one reference object per element and per page, one name per role,
+     * shared by everything that refers to them (they are read-only) */
+    pb_pobj **ref = pb_arena_calloc(a, (size_t)n + 1, sizeof *ref);
+    for (int e = 0; e < n; e++)
+        ref[e] = po_ref(a, PDF_EXTRA_BASE + e);
+    pb_pobj **page_ref = pb_arena_calloc(a, (size_t)npages + 1, sizeof *page_ref);
+    for (int p = 0; p < npages; p++)
+        page_ref[p] = po_ref(a, hpdf_num(pages[p]));
+    pb_pobj *role_name[PB_SR_COUNT];
+    for (int r = 0; r < PB_SR_COUNT; r++)
+        role_name[r] = po_name(a, pb_srole_names[r]);
+    pb_pobj *mcr = po_name(a, "MCR"), *objr = po_name(a, "OBJR"), *table = po_name(a, "Table");
+    pb_pobj *scope_row = po_name(a, "Row"), *scope_col = po_name(a, "Column");
 
-    /* the ParentTree: per page, the element of each MCID */
-    HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
-    ok = ok && nums; /* libharu's setters dereference a NULL container */
-    HPDF_Array *per_page = pb_xcalloc((size_t)npages + 1, sizeof *per_page);
-    for (int p = 0; p < npages && ok; p++) {
-        per_page[p] = HPDF_Array_New(pdf->mmgr);
-        ok = per_page[p] && HPDF_Array_AddNumber(nums, p) == HPDF_OK &&
-             HPDF_Array_Add(nums, per_page[p]) == HPDF_OK;
+    /* the ParentTree: per page, the element of each MCID; then the
+     * annotations, whose keys follow the pages' */
+    pb_pobj *nums = po_coll(a, PB_POBJ_ARRAY, 2 * (npages + t->nannots));
+    pb_pobj **per_page = pb_xcalloc((size_t)npages + 1, sizeof *per_page);
+    for (int p = 0; p < npages; p++) {
+        per_page[p] = po_coll(a, PB_POBJ_ARRAY, t->page_mcids[p]);
+        po_put(nums, NULL, po_int(a, p));
+        po_put(nums, NULL, per_page[p]);
         HPDF_Dict_AddNumber(pages[p], "StructParents", p);
         /* tab order follows the structure (PDF/UA-1 7.18.3) */
         HPDF_Dict_AddName(pages[p], "Tabs", "S");
     }
     /* MCIDs were given page by page in increasing order */
-    for (int i = 0; i < t->nmcs && ok; i++)
-        ok = HPDF_Array_Add(per_page[t->mcs[i].page], d[t->mcs[i].elem]) == HPDF_OK;
-    /* annotations: their keys follow the pages' */
-    for (int a = 0; a < t->nannots && ok; a++)
-        ok = HPDF_Array_AddNumber(nums, npages + a) == HPDF_OK &&
-             HPDF_Array_Add(nums, d[t->annots[a].elem]) == HPDF_OK;
+    for (int i = 0; i < t->nmcs; i++)
+        po_put(per_page[t->mcs[i].page], NULL, ref[t->mcs[i].elem]);
+    for (int i = 0; i < t->nannots; i++) {
+        po_put(nums, NULL, po_int(a, npages + i));
+        po_put(nums, NULL, ref[t->annots[i].elem]);
+    }
+    free(per_page);
+    pb_pobj *parent_tree = po_coll(a, PB_POBJ_DICT, 1);
+    po_put(parent_tree, "Nums", nums);
+    x[n] = parent_tree;
 
     bool any_id = false;
     kid *items = NULL;
     int items_cap = 0;
-    for (int e = 1; e < n && ok; e++) {
+    for (int e = 1; e < n; e++) {
         const pb_selem *s = &el[e];
-        HPDF_Dict x = d[e];
-        HPDF_Dict_AddName(x, "S", pb_srole_names[s->role]);
-        HPDF_Dict_Add(x, "P", e == 1 ? root : d[s->parent]);
+        pb_pobj *d = po_coll(a, PB_POBJ_DICT, 6);
+        x[e] = d;
+        po_put(d, "S", role_name[s->role]);
+        po_put(d, "P", e == 1 ? ref[0] : ref[s->parent]);
         int npg = -1;
         if (own_start[e] < own_start[e + 1]) {
             npg = t->mcs[own[own_start[e]]].page;
-            HPDF_Dict_Add(x, "Pg", pages[npg]);
+            po_put(d, "Pg", page_ref[npg]);
         }
         /* /K in reading order; a childless empty element (a blank cell)
          * keeps its place after its previous sibling */
@@ -231,120 +336,105 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
             last = kk;
         }
         qsort(items, (size_t)m, sizeof *items, cmp_kid);
-        int nobj = 0;
-        for (int a = 0; a < t->nannots; a++)
-            nobj += t->annots[a].elem == e;
-        HPDF_Array karr = m + nobj > 1 ? HPDF_Array_New(pdf->mmgr) : NULL;
+        pb_pobj *karr = m + nobj[e] > 1 ? po_coll(a, PB_POBJ_ARRAY, m + nobj[e]) : NULL;
         for (int k = 0; k < m; k++) {
-            void *item;
+            pb_pobj *item;
             if (items[k].mc >= 0) {
                 const mc *c = &t->mcs[items[k].mc];
                 if (c->page == npg) {
-                    item = HPDF_Number_New(pdf->mmgr, c->mcid);
+                    item = po_int(a, c->mcid);
                 } else {
-                    HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
-                    if (r) {
-                        HPDF_Dict_AddName(r, "Type", "MCR");
-                        HPDF_Dict_Add(r, "Pg", pages[c->page]);
-                        HPDF_Dict_AddNumber(r, "MCID", c->mcid);
-                    }
-                    item = r;
+                    item = po_coll(a, PB_POBJ_DICT, 3);
+                    po_put(item, "Type", mcr);
+                    po_put(item, "Pg", page_ref[c->page]);
+                    po_put(item, "MCID", po_int(a, c->mcid));
                 }
             } else {
-                item = d[items[k].child];
+                item = ref[items[k].child];
             }
             if (karr)
-                HPDF_Array_Add(karr, item);
+                po_put(karr, NULL, item);
             else
-                HPDF_Dict_Add(x, "K", item);
+                po_put(d, "K", item);
         }
         /* annotations of the element (a Link's): object references */
-        for (int a = 0; a < t->nannots; a++) {
-            if (t->annots[a].elem != e)
+        for (int i = 0; nobj[e] > 0 && i < t->nannots; i++) {
+            if (t->annots[i].elem != e)
                 continue;
-            HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
-            if (r) {
-                HPDF_Dict_AddName(r, "Type", "OBJR");
-                HPDF_Dict_Add(r, "Pg", pages[t->annots[a].page]);
-                HPDF_Dict_Add(r, "Obj", t->annots[a].annot);
-            }
+            pb_pobj *r = po_coll(a, PB_POBJ_DICT, 3);
+            po_put(r, "Type", objr);
+            po_put(r, "Pg", page_ref[t->annots[i].page]);
+            po_put(r, "Obj", po_ref(a, hpdf_num(t->annots[i].annot)));
             if (karr)
-                HPDF_Array_Add(karr, r);
+                po_put(karr, NULL, r);
             else
-                HPDF_Dict_Add(x, "K", r);
+                po_put(d, "K", r);
         }
         if (karr)
-            HPDF_Dict_Add(x, "K", karr);
+            po_put(d, "K", karr);
 
         /* table attributes (ISO 32000-1 14.8.5.7) */
         if (s->role == PB_SR_TH || s->role == PB_SR_TD) {
-            HPDF_Dict a = NULL;
             if (s->scope != PB_SCOPE_NONE || s->rowspan > 1 || s->colspan > 1 ||
                 s->nheaders > 0) {
-                a = HPDF_Dict_New(pdf->mmgr);
-                if (a)
-                    HPDF_Dict_AddName(a, "O", "Table");
+                pb_pobj *at = po_coll(a, PB_POBJ_DICT, 5);
+                po_put(at, "O", table);
+                if (s->scope != PB_SCOPE_NONE)
+                    po_put(at, "Scope", s->scope == PB_SCOPE_ROW ? scope_row : scope_col);
+                if (s->rowspan > 1)
+                    po_put(at, "RowSpan", po_int(a, s->rowspan));
+                if (s->colspan > 1)
+                    po_put(at, "ColSpan", po_int(a, s->colspan));
+                if (s->nheaders > 0) {
+                    pb_pobj *h = po_coll(a, PB_POBJ_ARRAY, s->nheaders);
+                    for (int k = 0; k < s->nheaders; k++)
+                        po_put(h, NULL, id_string(a, s->headers[k]));
+                    po_put(at, "Headers", h);
+                }
+                po_put(d, "A", at);
             }
-            if (a && s->scope != PB_SCOPE_NONE)
-                HPDF_Dict_AddName(a, "Scope", s->scope == PB_SCOPE_ROW ? "Row" : "Column");
-            if (a && s->rowspan > 1)
-                HPDF_Dict_AddNumber(a, "RowSpan", s->rowspan);
-            if (a && s->colspan > 1)
-                HPDF_Dict_AddNumber(a, "ColSpan", s->colspan);
-            if (a && s->nheaders > 0) {
-                HPDF_Array h = HPDF_Array_New(pdf->mmgr);
-                for (int k = 0; h && k < s->nheaders; k++)
-                    HPDF_Array_Add(h, id_string(pdf, s->headers[k]));
-                HPDF_Dict_Add(a, "Headers", h);
-            }
-            /* added last: libharu frees an object it failed to add */
-            if (a)
-                HPDF_Dict_Add(x, "A", a);
             if (s->referenced) {
-                HPDF_Dict_Add(x, "ID", id_string(pdf, e));
+                po_put(d, "ID", id_string(a, e));
                 any_id = true;
             }
         }
-        ok = HPDF_GetError(pdf) == HPDF_OK;
     }
     free(items);
 
-    if (ok) {
-        HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
-        HPDF_Dict_Add(root, "K", d[1]);
-        HPDF_Dict pt = HPDF_Dict_New(pdf->mmgr);
-        if (pt)
-            HPDF_Dict_Add(pt, "Nums", nums);
-        HPDF_Dict_Add(root, "ParentTree", pt);
-        HPDF_Dict_AddNumber(root, "ParentTreeNextKey", npages + t->nannots);
-        HPDF_Dict roles = HPDF_Dict_New(pdf->mmgr);
-        if (roles) {
-            HPDF_Dict_AddName(roles, "Title", "H1");
-            HPDF_Dict_AddName(roles, "Signature", "Div");
-        }
-        HPDF_Dict_Add(root, "RoleMap", roles);
-        if (any_id) {
-            /* IDs are "th" and the zero-padded element id: in key order */
-            HPDF_Array names = HPDF_Array_New(pdf->mmgr);
-            for (int e = 1; names && e < n; e++)
-                if ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced) {
-                    HPDF_Array_Add(names, id_string(pdf, e));
-                    HPDF_Array_Add(names, d[e]);
-                }
-            HPDF_Dict tree = HPDF_Dict_New(pdf->mmgr);
-            if (tree)
-                HPDF_Dict_Add(tree, "Names", names);
-            HPDF_Dict_Add(root, "IDTree", tree);
-        }
-        HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root);
-        ok = HPDF_GetError(pdf) == HPDF_OK;
+    pb_pobj *root = po_coll(a, PB_POBJ_DICT, 6);
+    x[0] = root;
+    po_put(root, "Type", po_name(a, "StructTreeRoot"));
+    po_put(root, "K", ref[1]);
+    po_put(root, "ParentTree", po_ref(a, PDF_EXTRA_BASE + n));
+    po_put(root, "ParentTreeNextKey", po_int(a, npages + t->nannots));
+    pb_pobj *roles = po_coll(a, PB_POBJ_DICT, 2);
+    po_put(roles, "Title", po_name(a, "H1"));
+    po_put(roles, "Signature", po_name(a, "Div"));
+    po_put(root, "RoleMap", roles);
+    if (any_id) {
+        /* IDs are "th" and the zero-padded element id: in key order */
+        int nid = 0;
+        for (int e = 1; e < n; e++)
+            nid += (el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced;
+        pb_pobj *names = po_coll(a, PB_POBJ_ARRAY, 2 * nid);
+        for (int e = 1; e < n; e++)
+            if ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced) {
+                po_put(names, NULL, id_string(a, e));
+                po_put(names, NULL, ref[e]);
+            }
+        pb_pobj *tree = po_coll(a, PB_POBJ_DICT, 1);
+        po_put(tree, "Names", names);
+        x[n + 1] = tree;
+        po_put(root, "IDTree", po_ref(a, PDF_EXTRA_BASE + n + 1));
     }
-    free(per_page);
-    free(d);
+    void *root_ref = extra_ref(pdf, out, 0);
+    ok = root_ref && HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root_ref) == HPDF_OK &&
+         HPDF_GetError(pdf) == HPDF_OK;
     free(own_start);
     free(own);
     free(kid_start);
     free(kids);
     free(key);
+    free(nobj);
     return ok;
 }

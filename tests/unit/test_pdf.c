@@ -454,6 +454,26 @@ int main(void)
     CHECK(st == 0 && !strstr(out, "WARNING"), "uncompressed: qpdf --check:\n%s", out);
     free(out);
     CHECK(pdf3 && !has_bytes(pdf3, len3, "CreationDate", 12), "no CreationDate without a time");
+    /* uncompressed archival output: the structure tree paiban writes
+     * itself is packed into object streams stored as they are */
+    pb_pdf_options raw_archival = opt;
+    raw_archival.compress = 0;
+    unsigned char *pdf_ra = NULL;
+    size_t len_ra = 0;
+    ok = pb_pdf_write(&pages, fs, &raw_archival, &pdf_ra, &len_ra, &diag);
+    char path_ra[256];
+    snprintf(path_ra, sizeof path_ra, "%s/raw-archival.pdf", dir);
+    CHECK(ok && write_file(path_ra, pdf_ra, len_ra), "uncompressed archival write");
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1 && pdfinfo -struct '%s' 2>&1", path_ra,
+             path_ra);
+    out = test_run(cmd, &st);
+    CHECK(st == 0 && !strstr(out, "WARNING") && strstr(out, "Document") && pdf_ra &&
+              has_bytes(pdf_ra, len_ra, "/StructTreeRoot", 15) &&
+              has_bytes(pdf_ra, len_ra, "]TJ", 3),
+          "uncompressed archival: qpdf --check, the structure tree, readable content:\n%.400s",
+          out);
+    free(out);
+    free(pdf_ra);
     CHECK(pdf3 && memcmp(pdf3, "%PDF-1.6", 8) == 0 && !has_bytes(pdf3, len3, "/Metadata", 9) &&
               !has_bytes(pdf3, len3, "/OutputIntents", 14) && !has_bytes(pdf3, len3, "/ID", 3),
           "plain: PDF 1.6, no metadata, output intent or identifier");
