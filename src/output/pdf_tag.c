@@ -278,6 +278,13 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
     pb_pobj *role_name[PB_SR_COUNT];
     for (int r = 0; r < PB_SR_COUNT; r++)
         role_name[r] = po_name(a, pb_srole_names[r]);
+    /* MCIDs: one object per number, as far as the pages go */
+    int most = 0;
+    for (int p = 0; p < npages; p++)
+        most = t->page_mcids[p] > most ? t->page_mcids[p] : most;
+    pb_pobj **mcid = pb_arena_calloc(a, (size_t)most + 1, sizeof *mcid);
+    for (int i = 0; i < most; i++)
+        mcid[i] = po_int(a, i);
     pb_pobj *mcr = po_name(a, "MCR"), *objr = po_name(a, "OBJR"), *table = po_name(a, "Table");
     pb_pobj *scope_row = po_name(a, "Row"), *scope_col = po_name(a, "Column");
 
@@ -342,12 +349,12 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
             if (items[k].mc >= 0) {
                 const mc *c = &t->mcs[items[k].mc];
                 if (c->page == npg) {
-                    item = po_int(a, c->mcid);
+                    item = mcid[c->mcid];
                 } else {
                     item = po_coll(a, PB_POBJ_DICT, 3);
                     po_put(item, "Type", mcr);
                     po_put(item, "Pg", page_ref[c->page]);
-                    po_put(item, "MCID", po_int(a, c->mcid));
+                    po_put(item, "MCID", mcid[c->mcid]);
                 }
             } else {
                 item = ref[items[k].child];
