@@ -698,10 +698,11 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     if (ok && !opt->plain) {
         /* PDF/A-3 is PDF 1.7 */
         c.pdf->pdf_version = HPDF_VER_17;
-        c.what = "structure tree";
-        ok = pdf_tag_write(tag, c.pdf, page_objs, pages->npages, &extras);
         c.what = "archival metadata";
-        ok = ok && pdf_archive_write(c.pdf, opt, &info, true, diag) && pdf_archive_add_id(c.pdf);
+        ok = pdf_archive_write(c.pdf, opt, &info, true, diag) && pdf_archive_add_id(c.pdf);
+        /* last: its objects are numbered after libharu's */
+        c.what = "structure tree";
+        ok = ok && pdf_tag_write(tag, c.pdf, page_objs, pages->npages, &extras);
         ok = hpdf_ok(&c) && ok;
     }
     ok = ok && save(&c, out, out_len);
@@ -710,7 +711,6 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     free(page_objs);
     pdf_tag_free(tag);
     pdf_fonts_free(&fonts);
-    pdf_extras_free_refs(&extras, c.pdf);
     HPDF_Free(c.pdf);
     if (ok && (opt->compress || extras.count > 0)) {
         /* object streams and a cross-reference stream (libharu writes
@@ -718,8 +718,8 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
          * structure tree that paiban wrote itself */
         unsigned char *packed;
         size_t packed_len;
-        ok = pdf_pack(*out, *out_len, extras.objs, extras.count,
-                      opt->compress ? PACK_DEFLATE_LEVEL : 0, &packed, &packed_len, diag);
+        ok = pdf_pack(*out, *out_len, &extras, opt->compress ? PACK_DEFLATE_LEVEL : 0, &packed,
+                      &packed_len, diag);
         free(*out);
         *out = ok ? packed : NULL;
         *out_len = ok ? packed_len : 0;

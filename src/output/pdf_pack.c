@@ -22,11 +22,9 @@ enum { OBJS_PER_STREAM = 100 };
 typedef struct packer {
     pb_pdf *pdf;
     long long size;       /* object numbers of the input: [0, size) */
-    long long *renum;     /* input number -> output number, 0: not written */
+    bool *written;        /* by number: written (not free, not a length) */
     bool *length_only;    /* an integer object that only gives a stream's /Length */
-    const pb_pobj *const *extras; /* paiban's own objects (PDF_EXTRA_BASE + k) */
-    int nextras;
-    long long *extra_renum; /* extra k -> output number */
+    const pdf_extras *x;  /* paiban's own objects, or NULL */
 } packer;
 
 /* ---- writing objects compactly ----------------------------------------- */
@@ -59,7 +57,7 @@ static void put_real(pdf_buf *b, double r)
     pdf_buf_dec(b, (long long)nearbyint(r * 1e10), 10000000000LL, 10);
 }
 
-static void put_string(pdf_buf *b, const unsigned char *s, size_t len)
+void pdf_obj_string(pdf_buf *b, const unsigned char *s, size_t len)
 {
     size_t escaped = 0;
     for (size_t i = 0; i < len; i++)
@@ -92,7 +90,7 @@ static void put_string(pdf_buf *b, const unsigned char *s, size_t len)
     pdf_buf_put(b, ")", 1);
 }
 
-static void put_name(pdf_buf *b, const char *name)
+void pdf_obj_name(pdf_buf *b, const char *name)
 {
     static const char hex[] = "0123456789ABCDEF";
     pdf_buf_put(b, "/", 1);
@@ -106,21 +104,48 @@ static void put_name(pdf_buf *b, const char *name)
     }
 }
 
+void pdf_obj_int(pdf_buf *b, long long v)
+{
+    sep(b);
+    pdf_buf_int(b, v);
+}
+
+void pdf_obj_ref(pdf_buf *b, long long num)
+{
+    sep(b);
+    pdf_buf_int(b, num);
+    pdf_buf_str(b, " 0 R");
+}
+
+void pdf_obj_raw(pdf_buf *b, const char *s)
+{
+    pdf_buf_str(b, s);
+}
+
+void pdf_extras_begin(pdf_extras *x)
+{
+    if (x->count + 2 > x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 1024;
+        x->off = pb_xrealloc(x->off, (size_t)x->cap * sizeof *x->off);
+    }
+    x->off[x->count++] = x->data.len;
+}
+
+void pdf_extras_free(pdf_extras *x)
+{
+    free(x->data.p);
+    free(x->off);
+    memset(x, 0, sizeof *x);
+}
+
 static void put_obj(packer *k, pdf_buf *b, const pb_pobj *o, bool stream_dict);
 
 static void put_ref(packer *k, pdf_buf *b, const pb_pobj *o)
 {
-    long long n = o->i, x = n - PDF_EXTRA_BASE;
-    if (x >= 0 && x < k->nextras && k->extra_renum[x]) {
-        sep(b);
-        pdf_buf_int(b, k->extra_renum[x]);
-        pdf_buf_str(b, " 0 R");
-        return;
-    }
-    if (n > 0 && n < k->size && k->renum[n]) {
-        sep(b);
-        pdf_buf_int(b, k->renum[n]);
-        pdf_buf_str(b, " 0 R");
+    long long n = o->i;
+    if ((n > 0 && n < k->size && k->written[n]) ||
+        (k->x && n >= k->x->first && n < k->x->first + k->x->count)) {
+        pdf_obj_ref(b, n);
         return;
     }
     /* not written (a length folded into its stream): its value here */
@@ -153,10 +178,10 @@ static void put_obj(packer *k, pdf_buf *b, const pb_pobj *o, bool stream_dict)
         put_real(b, o->r);
         break;
     case PB_POBJ_STRING:
-        put_string(b, (const unsigned char *)o->s, o->len);
+        pdf_obj_string(b, (const unsigned char *)o->s, o->len);
         break;
     case PB_POBJ_NAME:
-        put_name(b, o->s);
+        pdf_obj_name(b, o->s);
         break;
     case PB_POBJ_ARRAY:
         pdf_buf_put(b, "[", 1);
@@ -168,7 +193,7 @@ static void put_obj(packer *k, pdf_buf *b, const pb_pobj *o, bool stream_dict)
     case PB_POBJ_STREAM:
         pdf_buf_str(b, "<<");
         for (int i = 0; i < o->n; i++) {
-            put_name(b, o->keys[i]);
+            pdf_obj_name(b, o->keys[i]);
             if (stream_dict && !strcmp(o->keys[i], "Length")) {
                 sep(b);
                 pdf_buf_int(b, (long long)o->data_len);
@@ -236,22 +261,29 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
                 k->length_only[len->i] = true;
         }
     }
-    long long next = 1, nplain = 0;
+    /* libharu's objects keep their numbers, the extras follow them */
+    long long nplain = 0, top = k->size;
     for (long long n = 1; n < k->size; n++) {
         const pb_pobj *o = pb_pdf_object(pdf, n);
         if (!o || k->length_only[n])
             continue;
-        k->renum[n] = next++;
+        k->written[n] = true;
         if (o->kind != PB_POBJ_STREAM)
             nplain++;
     }
-    for (int x = 0; x < k->nextras; x++)
-        if (k->extras[x]) {
-            k->extra_renum[x] = next++;
-            nplain++;
+    int nextras = k->x ? k->x->count : 0;
+    if (nextras > 0) {
+        if (k->x->first < k->size) {
+            pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL,
+                          "PDF: libharu wrote object %lld, which paiban's own objects take",
+                          k->size - 1);
+            return false;
         }
+        nplain += nextras;
+        top = k->x->first + nextras;
+    }
     long long nstreams_obj = (nplain + OBJS_PER_STREAM - 1) / OBJS_PER_STREAM;
-    long long first_objstm = next, xref_num = next + nstreams_obj, total = xref_num + 1;
+    long long first_objstm = top, xref_num = top + nstreams_obj, total = xref_num + 1;
     xref_entry *xr = pb_xcalloc((size_t)total + 1, sizeof *xr);
 
     /* header: the version libharu wrote, at least 1.5 */
@@ -266,13 +298,13 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     long long stm_num = first_objstm;
     bool ok = true;
     long long plain_left = nplain;
-    for (long long n = 1; n < k->size + k->nextras && ok; n++) {
+    for (long long n = 1; n < k->size + nextras && ok; n++) {
         bool extra = n >= k->size;
-        long long num = extra ? k->extra_renum[n - k->size] : k->renum[n];
-        if (!num)
+        long long num = extra ? k->x->first + (n - k->size) : n;
+        if (!extra && !k->written[n])
             continue;
-        const pb_pobj *o = extra ? k->extras[n - k->size] : pb_pdf_object(pdf, n);
-        if (o->kind == PB_POBJ_STREAM) {
+        const pb_pobj *o = extra ? NULL : pb_pdf_object(pdf, n);
+        if (o && o->kind == PB_POBJ_STREAM) {
             if (o->data_off > in_len || o->data_len > in_len - o->data_off) {
                 ok = false;
                 break;
@@ -290,7 +322,13 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
         pdf_buf_int(&head, num);
         pdf_buf_put(&head, " ", 1);
         pdf_buf_int(&head, (long long)objs.len);
-        put_obj(k, &objs, o, false);
+        if (extra) {
+            int e = (int)(n - k->size);
+            size_t end = e + 1 < k->x->count ? k->x->off[e + 1] : k->x->data.len;
+            pdf_buf_put(&objs, k->x->data.p + k->x->off[e], end - k->x->off[e]);
+        } else {
+            put_obj(k, &objs, o, false);
+        }
         xr[num] = (xref_entry){2, stm_num, in_stm};
         /* written when full, and after the last one */
         plain_left--;
@@ -368,7 +406,7 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
         for (int i = 0; i < 2; i++) {
             const pb_pobj *v = pb_pdf_get_raw(trailer, keys[i]);
             if (v) {
-                put_name(&dict, keys[i]);
+                pdf_obj_name(&dict, keys[i]);
                 put_obj(k, &dict, v, false);
             }
         }
@@ -410,22 +448,21 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     return ok;
 }
 
-bool pdf_pack(const unsigned char *in, size_t in_len, const pb_pobj *const *extras,
-              int nextras, int level, unsigned char **out, size_t *out_len, pb_diag *diag)
+bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, int level,
+              unsigned char **out, size_t *out_len, pb_diag *diag)
 {
     *out = NULL;
     *out_len = 0;
     pb_arena *arena = pb_arena_new();
     pb_diag rd;
     pb_diag_init(&rd);
-    packer k = {.extras = extras, .nextras = extras ? nextras : 0};
+    packer k = {.x = x};
     k.pdf = pb_pdf_open(in, in_len, "PDF", arena, &rd);
     bool ok = k.pdf != NULL;
     if (ok) {
         k.size = pb_pdf_size(k.pdf);
-        k.renum = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.renum);
+        k.written = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.written);
         k.length_only = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.length_only);
-        k.extra_renum = pb_arena_calloc(arena, (size_t)k.nextras + 1, sizeof *k.extra_renum);
         for (long long n = 1; n < k.size && ok; n++)
             ok = pb_pdf_object(k.pdf, n) != NULL || rd.errors == 0;
         ok = ok && rd.errors == 0;

@@ -71,25 +71,10 @@ int pdf_tag_annot(pdf_tagger *t, int page, int elem, HPDF_Annotation annot);
 /* The structure type of elem, for the tag of its marked content. */
 const char *pdf_tag_type(const pdf_tagger *t, int elem);
 
-/* Objects paiban writes itself, past libharu, which takes some 14 KB for
- * each table row's structure elements as its own objects: pdf_pack
- * (pdf_pack.h) numbers them after libharu's and puts them in object
- * streams.  Object k is referred to as object number PDF_EXTRA_BASE + k,
- * in libharu's file too (pdf_extra_ref). */
-typedef struct pdf_extras {
-    pb_arena *arena;      /* owned: the objects */
-    const pb_pobj **objs; /* arena; NULL entries are not written */
-    int count;
-    void *refs[4];        /* libharu objects standing for references to
-                             extras: pdf_extras_free_refs before HPDF_Free */
-    int nrefs;
-} pdf_extras;
-
-void pdf_extras_free_refs(pdf_extras *x, HPDF_Doc pdf);
-void pdf_extras_free(pdf_extras *x);
-
 /* The StructTreeRoot with every element, the ParentTree, the RoleMap and
- * the IDTree, as extras (*out; the catalog refers to the root);
- * /StructParents and /Tabs on every page. */
+ * the IDTree, written by paiban as extras (*out, pdf_pack.h) numbered
+ * after libharu's objects: so it comes after every other object is made;
+ * the catalog refers to the root.  /StructParents and /Tabs on every
+ * page. */
 bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
                    pdf_extras *out);

@@ -35,6 +35,9 @@ struct pdf_tagger {
     int nmcs, cap;
     int *page_mcids;      /* per page: MCIDs given so far */
     int npages;
+    void *root_ref;       /* libharu's stand-in for the reference to the
+                             StructTreeRoot (an extra), freed here */
+    HPDF_MMgr mmgr;
 };
 
 pdf_tagger *pdf_tag_new(const pb_structure *s, int npages)
@@ -57,6 +60,8 @@ void pdf_tag_free(pdf_tagger *t)
 {
     if (!t)
         return;
+    if (t->root_ref)
+        HPDF_Obj_ForceFree(t->mmgr, t->root_ref);
     free(t->mcs);
     free(t->page_mcids);
     free(t->elems);
@@ -125,63 +130,13 @@ static int cmp_kid(const void *a, const void *b)
     return x->mc >= 0 ? x->mc - y->mc : x->child - y->child;
 }
 
-/* ---- objects written by paiban (pdf_extras) ------------------------------ */
+/* ---- the tree, written by paiban (pdf_extras) ---------------------------- */
 
-static pb_pobj *po(pb_arena *a, pb_pobj_kind kind)
-{
-    pb_pobj *o = pb_arena_alloc(a, sizeof *o);
-    o->kind = kind;
-    return o;
-}
-
-static pb_pobj *po_int(pb_arena *a, long long v)
-{
-    pb_pobj *o = po(a, PB_POBJ_INT);
-    o->i = v;
-    return o;
-}
-
-/* name: a string that lives as long as the arena (a literal) */
-static pb_pobj *po_name(pb_arena *a, const char *name)
-{
-    pb_pobj *o = po(a, PB_POBJ_NAME);
-    o->s = name;
-    o->len = strlen(name);
-    return o;
-}
-
-static pb_pobj *po_ref(pb_arena *a, long long num)
-{
-    pb_pobj *o = po(a, PB_POBJ_REF);
-    o->i = num;
-    return o;
-}
-
-/* A dictionary or array for at most cap entries. */
-static pb_pobj *po_coll(pb_arena *a, pb_pobj_kind kind, int cap)
-{
-    pb_pobj *o = po(a, kind);
-    o->items = pb_arena_calloc(a, (size_t)cap + 1, sizeof *o->items);
-    if (kind == PB_POBJ_DICT)
-        o->keys = pb_arena_calloc(a, (size_t)cap + 1, sizeof *o->keys);
-    return o;
-}
-
-static void po_put(pb_pobj *c, const char *key, pb_pobj *v)
-{
-    if (c->keys)
-        c->keys[c->n] = key;
-    c->items[c->n++] = v;
-}
-
-static pb_pobj *id_string(pb_arena *a, int elem)
+static void put_id(pdf_buf *b, int elem)
 {
     char id[32];
     int n = snprintf(id, sizeof id, "th%07d", elem);
-    pb_pobj *o = po(a, PB_POBJ_STRING);
-    o->s = pb_arena_strndup(a, id, (size_t)n);
-    o->len = (size_t)n;
-    return o;
+    pdf_obj_string(b, (const unsigned char *)id, (size_t)n);
 }
 
 /* libharu's number of one of its indirect objects */
@@ -190,34 +145,8 @@ static long long hpdf_num(const void *obj)
     return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
 }
 
-/* An object libharu writes as a reference to extra k (it is not in
- * libharu's cross-reference table, so libharu writes no object for it). */
-static void *extra_ref(HPDF_Doc pdf, pdf_extras *x, int k)
-{
-    HPDF_Null ref = HPDF_Null_New(pdf->mmgr);
-    if (!ref || x->nrefs == (int)(sizeof x->refs / sizeof x->refs[0]))
-        return NULL;
-    ref->header.obj_id = HPDF_OTYPE_INDIRECT | (HPDF_UINT32)(PDF_EXTRA_BASE + k);
-    ref->header.gen_no = 0;
-    x->refs[x->nrefs++] = ref;
-    return ref;
-}
-
-void pdf_extras_free_refs(pdf_extras *x, HPDF_Doc pdf)
-{
-    for (int i = 0; i < x->nrefs; i++)
-        HPDF_Obj_ForceFree(pdf->mmgr, x->refs[i]);
-    x->nrefs = 0;
-}
-
-void pdf_extras_free(pdf_extras *x)
-{
-    pb_arena_free(x->arena);
-    memset(x, 0, sizeof *x);
-}
-
 /* Extras: 0 the StructTreeRoot, e the element e (1 .. n-1), n the
- * ParentTree, n + 1 the IDTree. */
+ * ParentTree, n + 1 the IDTree (empty when no cell has an ID). */
 bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
                    pdf_extras *out)
 {
@@ -225,10 +154,10 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
     const pb_selem *el = t->elems;
     t->npages = npages;
     memset(out, 0, sizeof *out);
-    pb_arena *a = out->arena = pb_arena_new();
-    out->count = n + 2;
-    const pb_pobj **x = pb_arena_calloc(a, (size_t)out->count + 1, sizeof *x);
-    out->objs = x;
+    /* numbered after every object libharu has now */
+    out->first = (long long)pdf->xref->start_offset + (long long)pdf->xref->entries->count;
+    long long first = out->first;
+    pdf_buf *b = &out->data;
     /* own content and children, grouped by element in order */
     int *own_start = pb_xcalloc((size_t)n + 1, sizeof *own_start);
     int *own = pb_xcalloc((size_t)t->nmcs + 1, sizeof *own);
@@ -236,7 +165,6 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
     int *kids = pb_xcalloc((size_t)n + 1, sizeof *kids);
     long *key = pb_xcalloc((size_t)n, sizeof *key);
     int *nobj = pb_xcalloc((size_t)n + 1, sizeof *nobj);
-    bool ok = true;
 
     for (int i = 0; i < t->nmcs; i++)
         own_start[t->mcs[i].elem + 1]++;
@@ -266,65 +194,45 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
             if (key[kids[k]] < key[e])
                 key[e] = key[kids[k]];
     }
-
-    /* one reference object per element and per page, one name per role,
-     * shared by everything that refers to them (they are read-only) */
-    pb_pobj **ref = pb_arena_calloc(a, (size_t)n + 1, sizeof *ref);
-    for (int e = 0; e < n; e++)
-        ref[e] = po_ref(a, PDF_EXTRA_BASE + e);
-    pb_pobj **page_ref = pb_arena_calloc(a, (size_t)npages + 1, sizeof *page_ref);
-    for (int p = 0; p < npages; p++)
-        page_ref[p] = po_ref(a, hpdf_num(pages[p]));
-    pb_pobj *role_name[PB_SR_COUNT];
-    for (int r = 0; r < PB_SR_COUNT; r++)
-        role_name[r] = po_name(a, pb_srole_names[r]);
-    /* MCIDs: one object per number, as far as the pages go */
-    int most = 0;
-    for (int p = 0; p < npages; p++)
-        most = t->page_mcids[p] > most ? t->page_mcids[p] : most;
-    pb_pobj **mcid = pb_arena_calloc(a, (size_t)most + 1, sizeof *mcid);
-    for (int i = 0; i < most; i++)
-        mcid[i] = po_int(a, i);
-    pb_pobj *mcr = po_name(a, "MCR"), *objr = po_name(a, "OBJR"), *table = po_name(a, "Table");
-    pb_pobj *scope_row = po_name(a, "Row"), *scope_col = po_name(a, "Column");
-
-    /* the ParentTree: per page, the element of each MCID; then the
-     * annotations, whose keys follow the pages' */
-    pb_pobj *nums = po_coll(a, PB_POBJ_ARRAY, 2 * (npages + t->nannots));
-    pb_pobj **per_page = pb_xcalloc((size_t)npages + 1, sizeof *per_page);
-    for (int p = 0; p < npages; p++) {
-        per_page[p] = po_coll(a, PB_POBJ_ARRAY, t->page_mcids[p]);
-        po_put(nums, NULL, po_int(a, p));
-        po_put(nums, NULL, per_page[p]);
-        HPDF_Dict_AddNumber(pages[p], "StructParents", p);
-        /* tab order follows the structure (PDF/UA-1 7.18.3) */
-        HPDF_Dict_AddName(pages[p], "Tabs", "S");
-    }
-    /* MCIDs were given page by page in increasing order */
-    for (int i = 0; i < t->nmcs; i++)
-        po_put(per_page[t->mcs[i].page], NULL, ref[t->mcs[i].elem]);
-    for (int i = 0; i < t->nannots; i++) {
-        po_put(nums, NULL, po_int(a, npages + i));
-        po_put(nums, NULL, ref[t->annots[i].elem]);
-    }
-    free(per_page);
-    pb_pobj *parent_tree = po_coll(a, PB_POBJ_DICT, 1);
-    po_put(parent_tree, "Nums", nums);
-    x[n] = parent_tree;
-
     bool any_id = false;
+    for (int e = 1; e < n; e++)
+        any_id = any_id || ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced);
+
+    /* 0: the StructTreeRoot */
+    pdf_extras_begin(out);
+    pdf_obj_raw(b, "<<");
+    pdf_obj_name(b, "Type");
+    pdf_obj_name(b, "StructTreeRoot");
+    pdf_obj_name(b, "K");
+    pdf_obj_ref(b, first + 1);
+    pdf_obj_name(b, "ParentTree");
+    pdf_obj_ref(b, first + n);
+    pdf_obj_name(b, "ParentTreeNextKey");
+    pdf_obj_int(b, npages + t->nannots);
+    pdf_obj_name(b, "RoleMap");
+    pdf_obj_raw(b, "<</Title/H1/Signature/Div>>");
+    if (any_id) {
+        pdf_obj_name(b, "IDTree");
+        pdf_obj_ref(b, first + n + 1);
+    }
+    pdf_obj_raw(b, ">>");
+
+    /* 1 .. n-1: the elements */
     kid *items = NULL;
     int items_cap = 0;
     for (int e = 1; e < n; e++) {
         const pb_selem *s = &el[e];
-        pb_pobj *d = po_coll(a, PB_POBJ_DICT, 6);
-        x[e] = d;
-        po_put(d, "S", role_name[s->role]);
-        po_put(d, "P", e == 1 ? ref[0] : ref[s->parent]);
+        pdf_extras_begin(out);
+        pdf_obj_raw(b, "<<");
+        pdf_obj_name(b, "S");
+        pdf_obj_name(b, pb_srole_names[s->role]);
+        pdf_obj_name(b, "P");
+        pdf_obj_ref(b, first + (e == 1 ? 0 : s->parent));
         int npg = -1;
         if (own_start[e] < own_start[e + 1]) {
             npg = t->mcs[own[own_start[e]]].page;
-            po_put(d, "Pg", page_ref[npg]);
+            pdf_obj_name(b, "Pg");
+            pdf_obj_ref(b, hpdf_num(pages[npg]));
         }
         /* /K in reading order; a childless empty element (a blank cell)
          * keeps its place after its previous sibling */
@@ -343,100 +251,133 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
             last = kk;
         }
         qsort(items, (size_t)m, sizeof *items, cmp_kid);
-        pb_pobj *karr = m + nobj[e] > 1 ? po_coll(a, PB_POBJ_ARRAY, m + nobj[e]) : NULL;
+        if (m + nobj[e] > 0)
+            pdf_obj_name(b, "K");
+        bool karr = m + nobj[e] > 1;
+        if (karr)
+            pdf_obj_raw(b, "[");
         for (int k = 0; k < m; k++) {
-            pb_pobj *item;
             if (items[k].mc >= 0) {
                 const mc *c = &t->mcs[items[k].mc];
                 if (c->page == npg) {
-                    item = mcid[c->mcid];
+                    pdf_obj_int(b, c->mcid);
                 } else {
-                    item = po_coll(a, PB_POBJ_DICT, 3);
-                    po_put(item, "Type", mcr);
-                    po_put(item, "Pg", page_ref[c->page]);
-                    po_put(item, "MCID", mcid[c->mcid]);
+                    pdf_obj_raw(b, "<</Type/MCR/Pg");
+                    pdf_obj_ref(b, hpdf_num(pages[c->page]));
+                    pdf_obj_name(b, "MCID");
+                    pdf_obj_int(b, c->mcid);
+                    pdf_obj_raw(b, ">>");
                 }
             } else {
-                item = ref[items[k].child];
+                pdf_obj_ref(b, first + items[k].child);
             }
-            if (karr)
-                po_put(karr, NULL, item);
-            else
-                po_put(d, "K", item);
         }
         /* annotations of the element (a Link's): object references */
         for (int i = 0; nobj[e] > 0 && i < t->nannots; i++) {
             if (t->annots[i].elem != e)
                 continue;
-            pb_pobj *r = po_coll(a, PB_POBJ_DICT, 3);
-            po_put(r, "Type", objr);
-            po_put(r, "Pg", page_ref[t->annots[i].page]);
-            po_put(r, "Obj", po_ref(a, hpdf_num(t->annots[i].annot)));
-            if (karr)
-                po_put(karr, NULL, r);
-            else
-                po_put(d, "K", r);
+            pdf_obj_raw(b, "<</Type/OBJR/Pg");
+            pdf_obj_ref(b, hpdf_num(pages[t->annots[i].page]));
+            pdf_obj_name(b, "Obj");
+            pdf_obj_ref(b, hpdf_num(t->annots[i].annot));
+            pdf_obj_raw(b, ">>");
         }
         if (karr)
-            po_put(d, "K", karr);
+            pdf_obj_raw(b, "]");
 
         /* table attributes (ISO 32000-1 14.8.5.7) */
         if (s->role == PB_SR_TH || s->role == PB_SR_TD) {
             if (s->scope != PB_SCOPE_NONE || s->rowspan > 1 || s->colspan > 1 ||
                 s->nheaders > 0) {
-                pb_pobj *at = po_coll(a, PB_POBJ_DICT, 5);
-                po_put(at, "O", table);
-                if (s->scope != PB_SCOPE_NONE)
-                    po_put(at, "Scope", s->scope == PB_SCOPE_ROW ? scope_row : scope_col);
-                if (s->rowspan > 1)
-                    po_put(at, "RowSpan", po_int(a, s->rowspan));
-                if (s->colspan > 1)
-                    po_put(at, "ColSpan", po_int(a, s->colspan));
-                if (s->nheaders > 0) {
-                    pb_pobj *h = po_coll(a, PB_POBJ_ARRAY, s->nheaders);
-                    for (int k = 0; k < s->nheaders; k++)
-                        po_put(h, NULL, id_string(a, s->headers[k]));
-                    po_put(at, "Headers", h);
+                pdf_obj_raw(b, "/A<</O/Table");
+                if (s->scope != PB_SCOPE_NONE) {
+                    pdf_obj_name(b, "Scope");
+                    pdf_obj_name(b, s->scope == PB_SCOPE_ROW ? "Row" : "Column");
                 }
-                po_put(d, "A", at);
+                if (s->rowspan > 1) {
+                    pdf_obj_name(b, "RowSpan");
+                    pdf_obj_int(b, s->rowspan);
+                }
+                if (s->colspan > 1) {
+                    pdf_obj_name(b, "ColSpan");
+                    pdf_obj_int(b, s->colspan);
+                }
+                if (s->nheaders > 0) {
+                    pdf_obj_raw(b, "/Headers[");
+                    for (int k = 0; k < s->nheaders; k++)
+                        put_id(b, s->headers[k]);
+                    pdf_obj_raw(b, "]");
+                }
+                pdf_obj_raw(b, ">>");
             }
             if (s->referenced) {
-                po_put(d, "ID", id_string(a, e));
-                any_id = true;
+                pdf_obj_name(b, "ID");
+                put_id(b, e);
             }
         }
+        pdf_obj_raw(b, ">>");
     }
     free(items);
 
-    pb_pobj *root = po_coll(a, PB_POBJ_DICT, 6);
-    x[0] = root;
-    po_put(root, "Type", po_name(a, "StructTreeRoot"));
-    po_put(root, "K", ref[1]);
-    po_put(root, "ParentTree", po_ref(a, PDF_EXTRA_BASE + n));
-    po_put(root, "ParentTreeNextKey", po_int(a, npages + t->nannots));
-    pb_pobj *roles = po_coll(a, PB_POBJ_DICT, 2);
-    po_put(roles, "Title", po_name(a, "H1"));
-    po_put(roles, "Signature", po_name(a, "Div"));
-    po_put(root, "RoleMap", roles);
+    /* n: the ParentTree: per page, the element of each MCID (they were
+     * given page by page in increasing order); then the annotations,
+     * whose keys follow the pages' */
+    int *page_start = pb_xcalloc((size_t)npages + 2, sizeof *page_start);
+    int *by_page = pb_xcalloc((size_t)t->nmcs + 1, sizeof *by_page);
+    for (int i = 0; i < t->nmcs; i++)
+        page_start[t->mcs[i].page + 1]++;
+    for (int p = 0; p < npages; p++)
+        page_start[p + 1] += page_start[p];
+    for (int i = 0; i < t->nmcs; i++)
+        by_page[page_start[t->mcs[i].page]++] = i;
+    for (int p = npages; p > 0; p--)
+        page_start[p] = page_start[p - 1];
+    page_start[0] = 0;
+    pdf_extras_begin(out);
+    pdf_obj_raw(b, "<</Nums[");
+    for (int p = 0; p < npages; p++) {
+        pdf_obj_int(b, p);
+        pdf_obj_raw(b, "[");
+        for (int i = page_start[p]; i < page_start[p + 1]; i++)
+            pdf_obj_ref(b, first + t->mcs[by_page[i]].elem);
+        pdf_obj_raw(b, "]");
+        HPDF_Dict_AddNumber(pages[p], "StructParents", p);
+        /* tab order follows the structure (PDF/UA-1 7.18.3) */
+        HPDF_Dict_AddName(pages[p], "Tabs", "S");
+    }
+    for (int i = 0; i < t->nannots; i++) {
+        pdf_obj_int(b, npages + i);
+        pdf_obj_ref(b, first + t->annots[i].elem);
+    }
+    pdf_obj_raw(b, "]>>");
+    free(page_start);
+    free(by_page);
+
+    /* n + 1: the IDTree; IDs are "th" and the zero-padded element id: in
+     * key order */
     if (any_id) {
-        /* IDs are "th" and the zero-padded element id: in key order */
-        int nid = 0;
-        for (int e = 1; e < n; e++)
-            nid += (el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced;
-        pb_pobj *names = po_coll(a, PB_POBJ_ARRAY, 2 * nid);
+        pdf_extras_begin(out);
+        pdf_obj_raw(b, "<</Names[");
         for (int e = 1; e < n; e++)
             if ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced) {
-                po_put(names, NULL, id_string(a, e));
-                po_put(names, NULL, ref[e]);
+                put_id(b, e);
+                pdf_obj_ref(b, first + e);
             }
-        pb_pobj *tree = po_coll(a, PB_POBJ_DICT, 1);
-        po_put(tree, "Names", names);
-        x[n + 1] = tree;
-        po_put(root, "IDTree", po_ref(a, PDF_EXTRA_BASE + n + 1));
+        pdf_obj_raw(b, "]>>");
     }
-    void *root_ref = extra_ref(pdf, out, 0);
-    ok = root_ref && HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root_ref) == HPDF_OK &&
-         HPDF_GetError(pdf) == HPDF_OK;
+
+    /* the catalog's reference: an object libharu writes as "N 0 R" but
+     * does not write itself (it is not in libharu's table) */
+    HPDF_Null ref = HPDF_Null_New(pdf->mmgr);
+    bool ok = ref != NULL;
+    if (ok) {
+        ref->header.obj_id = HPDF_OTYPE_INDIRECT | (HPDF_UINT32)first;
+        ref->header.gen_no = 0;
+        t->root_ref = ref;
+        t->mmgr = pdf->mmgr;
+        ok = HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", ref) == HPDF_OK &&
+             HPDF_GetError(pdf) == HPDF_OK;
+    }
     free(own_start);
     free(own);
     free(kid_start);
