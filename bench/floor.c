@@ -23,7 +23,7 @@
 
 #include <hb-subset.h>
 #include <hb.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 /* ---- the plan ------------------------------------------------------- */
 
@@ -185,8 +185,24 @@ static const char *const drop_tables[] = {
     "post",
 };
 
-/* As src/output/pdf_font.c: the deflate level of font programs. */
-#define FONT_DEFLATE_LEVEL Z_BEST_SPEED
+/* As src/output/pdf_font.c: the deflate level of font programs
+ * (libdeflate's, through src/base/flate.c). */
+#define FONT_DEFLATE_LEVEL 1
+
+/* As src/output/pdf_font.c: the subsetter plans without the cmap, which it
+ * would otherwise read whole to find the characters of the glyphs. */
+static hb_blob_t *table_but_cmap(hb_face_t *face, hb_tag_t tag, void *user)
+{
+    (void)face;
+    if (tag == HB_TAG('c', 'm', 'a', 'p'))
+        return hb_blob_get_empty();
+    return hb_face_reference_table(user, tag);
+}
+
+static void destroy_face(void *user)
+{
+    hb_face_destroy(user);
+}
 
 static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, FILE *out)
 {
@@ -207,16 +223,23 @@ static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, FILE 
         flags |= HB_SUBSET_FLAGS_DESUBROUTINIZE;
     hb_blob_destroy(cff);
     hb_subset_input_set_flags(in, flags);
-    hb_face_t *sub = hb_subset_or_fail(face, in);
+    hb_face_t *planned = hb_face_create_for_tables(table_but_cmap, hb_face_reference(face),
+                                                   destroy_face);
+    hb_face_set_upem(planned, hb_face_get_upem(face));
+    hb_face_set_glyph_count(planned, hb_face_get_glyph_count(face));
+    hb_face_t *sub = hb_subset_or_fail(planned, in);
+    hb_face_destroy(planned);
     bool ok = sub != NULL;
     if (sub) {
         hb_blob_t *sb = hb_face_reference_blob(sub);
         unsigned len;
         const char *data = hb_blob_get_data(sb, &len);
-        uLongf zlen = compressBound(len);
-        unsigned char *zbuf = malloc(zlen);
-        ok = zbuf && compress2(zbuf, &zlen, (const Bytef *)data, len, FONT_DEFLATE_LEVEL) == Z_OK &&
-             fwrite(zbuf, 1, zlen, out) == zlen;
+        struct libdeflate_compressor *z = libdeflate_alloc_compressor(FONT_DEFLATE_LEVEL);
+        size_t bound = libdeflate_zlib_compress_bound(z, len);
+        unsigned char *zbuf = malloc(bound);
+        size_t zlen = zbuf ? libdeflate_zlib_compress(z, data, len, zbuf, bound) : 0;
+        libdeflate_free_compressor(z);
+        ok = zlen > 0 && fwrite(zbuf, 1, zlen, out) == zlen;
         free(zbuf);
         hb_blob_destroy(sb);
         hb_face_destroy(sub);

@@ -17,7 +17,8 @@
 # mupdf-tools); Typst needs node.
 # usage: bench/run.sh [BUILD_DIR]   (default build/; a Release build is best)
 # Environment: BENCH_DIR (work folder), BENCH_ROUNDS (pairs, default 10),
-# BENCH_BATCH (reports in the batch, default 1000), BENCH_TYPST_ROUNDS (5).
+# BENCH_BATCH (reports in the batch, default 1000), BENCH_BATCH_ROUNDS (3),
+# BENCH_TYPST_ROUNDS (5).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -27,6 +28,7 @@ work=${BENCH_DIR:-/tmp/paiban-bench}
 rounds=${BENCH_ROUNDS:-10}
 count=${BENCH_BATCH:-1000}
 typst_rounds=${BENCH_TYPST_ROUNDS:-5}
+batch_rounds=${BENCH_BATCH_ROUNDS:-3}
 typst_dir=${TYPST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/paiban-bench/typst}
 fandol=/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 sample=$root/samples/nangang-2021.json
@@ -112,6 +114,16 @@ echo "floor (the same $(wc -l < "$work/floor.plan") font subsets deflated and wr
   "the sample takes $(printf '%.2f' "$(echo "$pr" | awk '{print 1 / $1}')") times the floor" \
   "($(fmt "$pa") ms, $(fmt "$(echo "$pa $pb" | awk '{print $1 - $2}')") ms above it)"
 
+# What the sample's PDF is made of: the font programs are what the floor
+# writes (the same subsets, deflated alike).
+"$paiban" render --pdf plain "$sample" -o "$work/plain.pdf"
+fonts_kb=$(stat -c %s "$work/floor.out" | awk '{printf "%.1f", $1 / 1024}')
+plain_kb=$(stat -c %s "$work/plain.pdf" | awk '{printf "%.1f", $1 / 1024}')
+arch_kb=$(stat -c %s "$work/s.pdf" | awk '{printf "%.1f", $1 / 1024}')
+echo "sample PDF: plain $plain_kb KB (font programs $fonts_kb KB, the rest" \
+  "$(echo "$plain_kb $fonts_kb" | awk '{printf "%.1f", $1 - $2}') KB); archival $arch_kb KB" \
+  "(+$(echo "$arch_kb $plain_kb" | awk '{printf "%.1f", $1 - $2}') KB: tags, metadata, report data)"
+
 pair long10 "$rounds" 5 "$s" "$paiban render $work/long10.json -o $work/l.pdf"
 echo "ten times the text: $(printf '%.2f' "$pr") times the sample's time"
 pair table313 "$rounds" 5 "$s" "$paiban render $root/samples/long-table.json -o $work/t.pdf"
@@ -149,26 +161,47 @@ echo
 # ---- batch -------------------------------------------------------------------
 
 ls "$work"/batch/*.json > "$work/list"
-batch() { # batch JOBS: sets secs and mb
+batch() { # batch JOBS: sets secs, cpu (user + system seconds) and mb
   rm -rf "$work/out"
-  /usr/bin/time -f "%e %M" -o "$work/batch.time" \
+  /usr/bin/time -f "%e %U %S %M" -o "$work/batch.time" \
     "$paiban" render --batch "$work/list" -o "$work/out/" -j "$1" --quiet 2> "$work/batch.log" ||
     { cat "$work/batch.log"; exit 1; }
-  read -r secs kb < "$work/batch.time"
+  read -r secs u s kb < "$work/batch.time"
+  cpu=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
   mb=$(awk -v k="$kb" 'BEGIN {printf "%.1f", k / 1024}')
 }
-batch 1; s1=$secs m1=$mb
-batch 2; s2=$secs m2=$mb
-# one process per report, on the first hundred
+# -j 1 and -j 2 in turn, batch_rounds times: the ratio is the median of
+# the rounds' ratios
+: > "$work/batch.pairs"
+i=0
+while [ "$i" -lt "$batch_rounds" ]; do
+  batch 1; s1=$secs c1=$cpu m1=$mb
+  batch 2; s2=$secs m2=$mb
+  echo "$s1 $s2 $c1" >> "$work/batch.pairs"
+  i=$((i + 1))
+done
+s1=$(awk '{print $1}' "$work/batch.pairs" | median)
+s2=$(awk '{print $2}' "$work/batch.pairs" | median)
+c1=$(awk '{print $3}' "$work/batch.pairs" | median)
+ratio=$(awk '{print $1 / $2}' "$work/batch.pairs" | median)
+# memory against the batch's length: the first tenth alone
+head -$((count / 10)) "$work/list" > "$work/list10"
+cp "$work/list" "$work/list.all" && cp "$work/list10" "$work/list"
+batch 2; m10=$mb
+cp "$work/list.all" "$work/list"
+# one process per report, on the first hundred (at most)
 head -100 "$work/list" > "$work/list100"
 start=$(date +%s.%N)
 while read -r f; do "$paiban" render "$f" -o "$work/one.pdf" 2> /dev/null; done < "$work/list100"
 end=$(date +%s.%N)
 rate1=$(awk -v n="$count" -v s="$s1" 'BEGIN {printf "%.0f", n / s}')
 rate2=$(awk -v n="$count" -v s="$s2" 'BEGIN {printf "%.0f", n / s}')
-rate_p=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", 100 / (b - a)}')
-echo "batch of $count copies of the sample: -j 1 $rate1 reports/s (peak $m1 MB)," \
-  "-j 2 $rate2 reports/s (peak $m2 MB): $(awk -v a="$s1" -v b="$s2" 'BEGIN {printf "%.2f", a / b}') times;" \
+rate_p=$(awk -v n="$(wc -l < "$work/list100")" -v a="$start" -v b="$end" \
+  'BEGIN {printf "%.1f", n / (b - a)}')
+echo "batch of $count copies of the sample ($batch_rounds rounds): -j 1 $rate1 reports/s" \
+  "(peak $m1 MB; $(awk -v c="$c1" -v n="$count" 'BEGIN {printf "%.1f", c * 1000 / n}') ms of" \
+  "CPU a report), -j 2 $rate2 reports/s (peak $m2 MB): $(printf '%.2f' "$ratio") times;" \
   "one process per report $rate_p reports/s, so -j 2 is" \
   "$(awk -v a="$rate2" -v b="$rate_p" 'BEGIN {printf "%.1f", a / b}') times that"
+echo "batch memory: $m10 MB for $((count / 10)) reports, $m2 MB for $count (-j 2)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,31 +3,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "base/arena.h"
 #include "base/call.h"
 
-/* zlib could not allocate: inside a call this is the call's out-of-memory
- * jump, as for paiban's own allocations (base/call.h). */
-static void zlib_out_of_memory(void)
+/* libdeflate or zlib could not allocate: inside a call this is the call's
+ * out-of-memory jump, as for paiban's own allocations (base/call.h). */
+static void library_out_of_memory(void)
 {
     if (pb_oom_armed())
         pb_oom_rethrow();
 }
 
+/* libdeflate compresses a whole buffer at once, faster than zlib and a
+ * little smaller at the same level (fonts: half the time). */
 bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
                 size_t *out_len)
 {
-    uLongf zlen = compressBound((uLong)len);
-    unsigned char *z = pb_xmalloc(zlen ? zlen : 1);
-    int r = compress2(z, &zlen, data, (uLong)len, level);
-    if (r != Z_OK) {
+    *out = NULL;
+    *out_len = 0;
+    struct libdeflate_compressor *c =
+        libdeflate_alloc_compressor(level < 1 ? 1 : level > 12 ? 12 : level);
+    if (!c) {
+        library_out_of_memory();
+        return false;
+    }
+    size_t bound = libdeflate_zlib_compress_bound(c, len);
+    unsigned char *z = pb_xmalloc(bound ? bound : 1);
+    size_t zlen = libdeflate_zlib_compress(c, data, len, z, bound);
+    libdeflate_free_compressor(c);
+    if (zlen == 0) {
         free(z);
-        if (r == Z_MEM_ERROR)
-            zlib_out_of_memory();
-        *out = NULL;
-        *out_len = 0;
         return false;
     }
     *out = z;
@@ -44,7 +52,7 @@ pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,
     memset(&zs, 0, sizeof zs);
     int init = inflateInit(&zs);
     if (init == Z_MEM_ERROR)
-        zlib_out_of_memory();
+        library_out_of_memory();
     if (init != Z_OK)
         return PB_INFLATE_CORRUPT;
     size_t cap = len < 4096 ? 4096 : len * 4;
@@ -80,7 +88,7 @@ pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,
         if (r == Z_MEM_ERROR) {
             inflateEnd(&zs);
             free(buf);
-            zlib_out_of_memory();
+            library_out_of_memory();
         }
         if (r != Z_OK && r != Z_BUF_ERROR)
             break;

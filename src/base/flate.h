@@ -1,15 +1,17 @@
 /* Deflate and inflate (zlib format, the PDF FlateDecode filter).  The only
- * user of zlib: the PDF writer compresses with it, the PDF reader
- * decompresses untrusted data with a bound on the output. */
+ * user of libdeflate and zlib: the PDF writer compresses with libdeflate,
+ * the PDF reader decompresses untrusted data with zlib (streamed, with a
+ * bound on the output). */
 #ifndef PB_FLATE_H
 #define PB_FLATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Compresses len bytes at zlib level 1 (fastest) to 9 into a malloc'ed
- * buffer.  zlib failing for want of memory is, inside a call, the call's
- * out-of-memory jump (base/call.h); outside one, false. */
+/* Compresses len bytes at level 1 (fastest) to 12 (smallest; libdeflate's
+ * levels, 1-9 as zlib's) into a malloc'ed buffer.  The compressor failing
+ * for want of memory is, inside a call, the call's out-of-memory jump
+ * (base/call.h); outside one, false. */
 bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
                 size_t *out_len);
 

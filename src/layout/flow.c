@@ -781,6 +781,10 @@ bool pb_flow_single_line(const char *text, const pb_style *style, const pb_layou
                          pb_diag *diag)
 {
     flow f = {.layout = layout, .fonts = fonts, .arena = arena, .diag = diag};
+    /* room for the one line (a page number on each page of a long table
+     * took a flow's first 256) */
+    f.cap = 2;
+    f.lines = pb_arena_calloc(arena, (size_t)f.cap, sizeof *f.lines);
     pb_run run = {.text = text, .len = strlen(text), .style = -1, .bold = -1,
                   .path = style->path};
     pb_text t = {.runs = &run, .nruns = 1, .path = style->path};

@@ -69,6 +69,14 @@ static void add_id(pb_arena *a, idlist *l, int id)
 void pb_structure_add_table(pb_structure *s, int table_elem, const pb_table_grid *g,
                             int *cell_elem)
 {
+    /* room for the table's elements at once: growing by doubling through
+     * a long table left every smaller copy in the arena */
+    int need = s->count + 2 + g->nrows + g->ncells;
+    if (need > s->cap) {
+        s->elems = pb_arena_grow(s->arena, s->elems, (size_t)s->count, (size_t)need,
+                                 sizeof *s->elems);
+        s->cap = need;
+    }
     int head = g->nheader > 0 ? pb_structure_add(s, PB_SR_THEAD, table_elem) : 0;
     int body = g->nrows > g->nheader ? pb_structure_add(s, PB_SR_TBODY, table_elem) : 0;
     /* cells are row-major by their top-left position: each row's TR, then

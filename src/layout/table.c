@@ -229,6 +229,9 @@ bool pb_table_grid_build(const pb_table_template *tpl, const pb_value *values, i
     }
     b.values = values;
     b.nvalues = nvalues;
+    /* a cell covers one grid position at least: room for all at once */
+    b.cap = nrows * ncols + 1;
+    b.cells = pb_arena_calloc(arena, (size_t)b.cap, sizeof *b.cells);
 
     if (H > 0) {
         const char *hpath = pb_arena_printf(arena, "%s.header", tpl->path ? tpl->path : "");

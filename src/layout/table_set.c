@@ -24,6 +24,8 @@ typedef struct measure_ctx {
                              opportunities only where the layout prefers */
     int *hinted_n;        /* how many units each hinted array holds */
     const int *same;      /* per cell: the first cell set like it */
+    const int *kind;      /* per cell: its kind, the index into the arrays
+                             above (cells set alike are one kind) */
     pb_fx *hinted_min;    /* the widest piece between those */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
@@ -44,8 +46,8 @@ static pb_arena *scratch(measure_ctx *m)
 
 static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx size)
 {
-    int i = m->same[c - m->grid->cells];
-    c = &m->grid->cells[i];
+    int i = m->kind[c - m->grid->cells];
+    c = &m->grid->cells[m->same[c - m->grid->cells]];
     if (m->prep_size[i] == size)
         return &m->prep[i];
     size_t len = strlen(c->text);
@@ -111,7 +113,7 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
 static const pb_lb_unit *units_at(const measure_ctx *m, const pb_table_cell *c,
                                   const pb_prepared *p, pb_fx width)
 {
-    int i = m->same[c - m->grid->cells];
+    int i = m->kind[c - m->grid->cells];
     return m->hinted[i] && width >= m->hinted_min[i] ? m->hinted[i] : p->units;
 }
 
@@ -168,7 +170,7 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     const pb_prepared *p = prepared(m, c, size);
     if (p->nunits == 0)
         return false;
-    int i = m->same[c - m->grid->cells];
+    int i = m->kind[c - m->grid->cells];
     if (m->hinted[i] && width < m->hinted_min[i])
         return true;
     pb_lb_params lp = cell_params(c, width);
@@ -225,10 +227,14 @@ static bool cells_alike(const pb_table_cell *a, const pb_table_cell *b)
             !memcmp(a->breaks.at, b->breaks.at, (size_t)a->breaks.n * sizeof *a->breaks.at));
 }
 
-/* Per cell: the first cell of the grid set like it (itself if none). */
-static int *alike_cells(const pb_table_grid *g, pb_arena *arena)
+/* Per cell: the first cell of the grid set like it (itself if none), and
+ * its kind (the kinds numbered from 0 in the order of their first cells);
+ * returns the number of kinds. */
+static int alike_cells(const pb_table_grid *g, pb_arena *arena, int **same_out, int **kind_out)
 {
     int *same = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *same);
+    int *kind = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *kind);
+    int nkinds = 0;
     int cap = 64;
     while (cap < 2 * g->ncells)
         cap *= 2;
@@ -238,12 +244,17 @@ static int *alike_cells(const pb_table_grid *g, pb_arena *arena)
         int k = (int)(cell_hash(c) & (uint32_t)(cap - 1));
         while (slot[k] && !cells_alike(&g->cells[slot[k] - 1], c))
             k = (k + 1) & (cap - 1);
-        if (!slot[k])
+        if (!slot[k]) {
             slot[k] = i + 1;
+            kind[i] = nkinds++;
+        }
         same[i] = slot[k] - 1;
+        kind[i] = kind[same[i]];
     }
     free(slot);
-    return same;
+    *same_out = same;
+    *kind_out = kind;
+    return nkinds;
 }
 
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
@@ -275,19 +286,26 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         .role = role,
         .arena = arena,
         .diag = diag,
-        .base = like ? like->base : pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.base),
-        .base_size = like ? like->base_size
-                          : pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.base_size),
-        .prep = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep),
-        .prep_size = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.prep_size),
-        .hinted = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted),
-        .hinted_n = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_n),
-        .hinted_min = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *m.hinted_min),
     };
+    if (like) {
+        ts->same = like->same;
+        ts->kind = like->kind;
+        ts->nkinds = like->nkinds;
+    } else {
+        ts->nkinds = alike_cells(g, arena, &ts->same, &ts->kind);
+    }
+    size_t nk = (size_t)ts->nkinds + 1;
+    m.same = ts->same;
+    m.kind = ts->kind;
+    m.base = like ? like->base : pb_arena_calloc(arena, nk, sizeof *m.base);
+    m.base_size = like ? like->base_size : pb_arena_calloc(arena, nk, sizeof *m.base_size);
+    m.prep = pb_arena_calloc(arena, nk, sizeof *m.prep);
+    m.prep_size = pb_arena_calloc(arena, nk, sizeof *m.prep_size);
+    m.hinted = pb_arena_calloc(arena, nk, sizeof *m.hinted);
+    m.hinted_n = pb_arena_calloc(arena, nk, sizeof *m.hinted_n);
+    m.hinted_min = pb_arena_calloc(arena, nk, sizeof *m.hinted_min);
     ts->base = m.base;
     ts->base_size = m.base_size;
-    ts->same = like ? like->same : alike_cells(g, arena);
-    m.same = ts->same;
     pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
                             .poor = measure_poor, .same = measure_same};
     bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,

@@ -40,11 +40,13 @@ typedef struct pb_table_set {
     const char *file;     /* for messages */
     const char *path;     /* the table block's JSON path */
     int *cell_elem;       /* per grid cell: its structure element, or NULL */
-    pb_prepared *base;    /* per cell: its text shaped once, shared with the
-                             other builds of the block (pb_table_set_build) */
-    pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
     int *same;            /* per cell: the first cell set like it (same
                              text and setting), which is measured for it */
+    int *kind;            /* per cell: its kind (cells set alike), 0 .. */
+    int nkinds;
+    pb_prepared *base;    /* per kind: its text shaped once, shared with the
+                             other builds of the block (pb_table_set_build) */
+    pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
 } pb_table_set;
 
 /* Lays out a table block; size > 0: start from that type size rather than

@@ -70,8 +70,12 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
                      bool *need_pdf16, pb_diag *diag);
 
 /* A new indirect stream object holding data, Flate-compressed by paiban
- * at zlib `level` (1-9), or stored as it is with level 0. */
+ * at `level` (1-12, src/base/flate.c), or stored as it is with level 0. */
 HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len);
+
+/* Writes data into stream object s Flate-compressed at `level` by paiban
+ * (not by libharu, whose level is fixed), with its /Filter. */
+bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len);
 
 /* The noted glyph gid of face, or NULL. */
 const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid);

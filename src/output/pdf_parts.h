@@ -44,6 +44,7 @@ bool pdf_archive_set_id(unsigned char *bytes, size_t len);
 /* ---- tagging (pdf_tag.c) ---------------------------------------------- */
 
 #include "layout/structure.h"
+#include "output/pdf_pack.h"
 
 /* Marked content and the structure tree of a tagged PDF (ISO 32000-1
  * 14.7, 14.8).  Page content is marked as it is written: each marked
@@ -71,5 +72,9 @@ int pdf_tag_annot(pdf_tagger *t, int page, int elem, HPDF_Annotation annot);
 const char *pdf_tag_type(const pdf_tagger *t, int elem);
 
 /* The StructTreeRoot with every element, the ParentTree, the RoleMap and
- * the IDTree; /StructParents and /Tabs on every page. */
-bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages);
+ * the IDTree, written by paiban as extras (*out, pdf_pack.h) numbered
+ * after libharu's objects: so it comes after every other object is made;
+ * the catalog refers to the root.  /StructParents and /Tabs on every
+ * page. */
+bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
+                   pdf_extras *out);

@@ -35,6 +35,9 @@ struct pdf_tagger {
     int nmcs, cap;
     int *page_mcids;      /* per page: MCIDs given so far */
     int npages;
+    void *root_ref;       /* libharu's stand-in for the reference to the
+                             StructTreeRoot (an extra), freed here */
+    HPDF_MMgr mmgr;
 };
 
 pdf_tagger *pdf_tag_new(const pb_structure *s, int npages)
@@ -57,6 +60,8 @@ void pdf_tag_free(pdf_tagger *t)
 {
     if (!t)
         return;
+    if (t->root_ref)
+        HPDF_Obj_ForceFree(t->mmgr, t->root_ref);
     free(t->mcs);
     free(t->page_mcids);
     free(t->elems);
@@ -125,29 +130,41 @@ static int cmp_kid(const void *a, const void *b)
     return x->mc >= 0 ? x->mc - y->mc : x->child - y->child;
 }
 
-static void *id_string(HPDF_Doc pdf, int elem)
+/* ---- the tree, written by paiban (pdf_extras) ---------------------------- */
+
+static void put_id(pdf_buf *b, int elem)
 {
     char id[32];
-    snprintf(id, sizeof id, "th%07d", elem);
-    return HPDF_String_New(pdf->mmgr, id, NULL);
+    int n = snprintf(id, sizeof id, "th%07d", elem);
+    pdf_obj_string(b, (const unsigned char *)id, (size_t)n);
 }
 
-bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
+/* libharu's number of one of its indirect objects */
+static long long hpdf_num(const void *obj)
+{
+    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+}
+
+/* Extras: 0 the StructTreeRoot, e the element e (1 .. n-1), n the
+ * ParentTree, n + 1 the IDTree (empty when no cell has an ID). */
+bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
+                   pdf_extras *out)
 {
     int n = t->nelems;
     const pb_selem *el = t->elems;
     t->npages = npages;
-    HPDF_Dict root = HPDF_Dict_New(pdf->mmgr);
-    if (!root || HPDF_Xref_Add(pdf->xref, root) != HPDF_OK)
-        return false;
-    HPDF_Dict *d = pb_xcalloc((size_t)n, sizeof *d);
+    memset(out, 0, sizeof *out);
+    /* numbered after every object libharu has now */
+    out->first = (long long)pdf->xref->start_offset + (long long)pdf->xref->entries->count;
+    long long first = out->first;
+    pdf_buf *b = &out->data;
     /* own content and children, grouped by element in order */
     int *own_start = pb_xcalloc((size_t)n + 1, sizeof *own_start);
     int *own = pb_xcalloc((size_t)t->nmcs + 1, sizeof *own);
     int *kid_start = pb_xcalloc((size_t)n + 1, sizeof *kid_start);
     int *kids = pb_xcalloc((size_t)n + 1, sizeof *kids);
     long *key = pb_xcalloc((size_t)n, sizeof *key);
-    bool ok = true;
+    int *nobj = pb_xcalloc((size_t)n + 1, sizeof *nobj);
 
     for (int i = 0; i < t->nmcs; i++)
         own_start[t->mcs[i].elem + 1]++;
@@ -164,6 +181,8 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
     for (int e = 2; e < n; e++)
         kids[kid_start[el[e].parent] + fill[el[e].parent]++] = e;
     free(fill);
+    for (int i = 0; i < t->nannots; i++)
+        nobj[t->annots[i].elem]++;
 
     /* where each element's first content is, children before parents
      * (a child's id is above its parent's) */
@@ -175,44 +194,45 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
             if (key[kids[k]] < key[e])
                 key[e] = key[kids[k]];
     }
-
-    for (int e = 1; e < n && ok; e++) {
-        d[e] = HPDF_Dict_New(pdf->mmgr);
-        ok = d[e] && HPDF_Xref_Add(pdf->xref, d[e]) == HPDF_OK;
-    }
-
-    /* the ParentTree: per page, the element of each MCID */
-    HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
-    ok = ok && nums; /* libharu's setters dereference a NULL container */
-    HPDF_Array *per_page = pb_xcalloc((size_t)npages + 1, sizeof *per_page);
-    for (int p = 0; p < npages && ok; p++) {
-        per_page[p] = HPDF_Array_New(pdf->mmgr);
-        ok = per_page[p] && HPDF_Array_AddNumber(nums, p) == HPDF_OK &&
-             HPDF_Array_Add(nums, per_page[p]) == HPDF_OK;
-        HPDF_Dict_AddNumber(pages[p], "StructParents", p);
-        /* tab order follows the structure (PDF/UA-1 7.18.3) */
-        HPDF_Dict_AddName(pages[p], "Tabs", "S");
-    }
-    /* MCIDs were given page by page in increasing order */
-    for (int i = 0; i < t->nmcs && ok; i++)
-        ok = HPDF_Array_Add(per_page[t->mcs[i].page], d[t->mcs[i].elem]) == HPDF_OK;
-    /* annotations: their keys follow the pages' */
-    for (int a = 0; a < t->nannots && ok; a++)
-        ok = HPDF_Array_AddNumber(nums, npages + a) == HPDF_OK &&
-             HPDF_Array_Add(nums, d[t->annots[a].elem]) == HPDF_OK;
-
     bool any_id = false;
+    for (int e = 1; e < n; e++)
+        any_id = any_id || ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced);
+
+    /* 0: the StructTreeRoot */
+    pdf_extras_begin(out);
+    pdf_obj_raw(b, "<<");
+    pdf_obj_name(b, "Type");
+    pdf_obj_name(b, "StructTreeRoot");
+    pdf_obj_name(b, "K");
+    pdf_obj_ref(b, first + 1);
+    pdf_obj_name(b, "ParentTree");
+    pdf_obj_ref(b, first + n);
+    pdf_obj_name(b, "ParentTreeNextKey");
+    pdf_obj_int(b, npages + t->nannots);
+    pdf_obj_name(b, "RoleMap");
+    pdf_obj_raw(b, "<</Title/H1/Signature/Div>>");
+    if (any_id) {
+        pdf_obj_name(b, "IDTree");
+        pdf_obj_ref(b, first + n + 1);
+    }
+    pdf_obj_raw(b, ">>");
+
+    /* 1 .. n-1: the elements */
     kid *items = NULL;
     int items_cap = 0;
-    for (int e = 1; e < n && ok; e++) {
+    for (int e = 1; e < n; e++) {
         const pb_selem *s = &el[e];
-        HPDF_Dict x = d[e];
-        HPDF_Dict_AddName(x, "S", pb_srole_names[s->role]);
-        HPDF_Dict_Add(x, "P", e == 1 ? root : d[s->parent]);
+        pdf_extras_begin(out);
+        pdf_obj_raw(b, "<<");
+        pdf_obj_name(b, "S");
+        pdf_obj_name(b, pb_srole_names[s->role]);
+        pdf_obj_name(b, "P");
+        pdf_obj_ref(b, first + (e == 1 ? 0 : s->parent));
         int npg = -1;
         if (own_start[e] < own_start[e + 1]) {
             npg = t->mcs[own[own_start[e]]].page;
-            HPDF_Dict_Add(x, "Pg", pages[npg]);
+            pdf_obj_name(b, "Pg");
+            pdf_obj_ref(b, hpdf_num(pages[npg]));
         }
         /* /K in reading order; a childless empty element (a blank cell)
          * keeps its place after its previous sibling */
@@ -231,120 +251,138 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages)
             last = kk;
         }
         qsort(items, (size_t)m, sizeof *items, cmp_kid);
-        int nobj = 0;
-        for (int a = 0; a < t->nannots; a++)
-            nobj += t->annots[a].elem == e;
-        HPDF_Array karr = m + nobj > 1 ? HPDF_Array_New(pdf->mmgr) : NULL;
+        if (m + nobj[e] > 0)
+            pdf_obj_name(b, "K");
+        bool karr = m + nobj[e] > 1;
+        if (karr)
+            pdf_obj_raw(b, "[");
         for (int k = 0; k < m; k++) {
-            void *item;
             if (items[k].mc >= 0) {
                 const mc *c = &t->mcs[items[k].mc];
                 if (c->page == npg) {
-                    item = HPDF_Number_New(pdf->mmgr, c->mcid);
+                    pdf_obj_int(b, c->mcid);
                 } else {
-                    HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
-                    if (r) {
-                        HPDF_Dict_AddName(r, "Type", "MCR");
-                        HPDF_Dict_Add(r, "Pg", pages[c->page]);
-                        HPDF_Dict_AddNumber(r, "MCID", c->mcid);
-                    }
-                    item = r;
+                    pdf_obj_raw(b, "<</Type/MCR/Pg");
+                    pdf_obj_ref(b, hpdf_num(pages[c->page]));
+                    pdf_obj_name(b, "MCID");
+                    pdf_obj_int(b, c->mcid);
+                    pdf_obj_raw(b, ">>");
                 }
             } else {
-                item = d[items[k].child];
+                pdf_obj_ref(b, first + items[k].child);
             }
-            if (karr)
-                HPDF_Array_Add(karr, item);
-            else
-                HPDF_Dict_Add(x, "K", item);
         }
         /* annotations of the element (a Link's): object references */
-        for (int a = 0; a < t->nannots; a++) {
-            if (t->annots[a].elem != e)
+        for (int i = 0; nobj[e] > 0 && i < t->nannots; i++) {
+            if (t->annots[i].elem != e)
                 continue;
-            HPDF_Dict r = HPDF_Dict_New(pdf->mmgr);
-            if (r) {
-                HPDF_Dict_AddName(r, "Type", "OBJR");
-                HPDF_Dict_Add(r, "Pg", pages[t->annots[a].page]);
-                HPDF_Dict_Add(r, "Obj", t->annots[a].annot);
-            }
-            if (karr)
-                HPDF_Array_Add(karr, r);
-            else
-                HPDF_Dict_Add(x, "K", r);
+            pdf_obj_raw(b, "<</Type/OBJR/Pg");
+            pdf_obj_ref(b, hpdf_num(pages[t->annots[i].page]));
+            pdf_obj_name(b, "Obj");
+            pdf_obj_ref(b, hpdf_num(t->annots[i].annot));
+            pdf_obj_raw(b, ">>");
         }
         if (karr)
-            HPDF_Dict_Add(x, "K", karr);
+            pdf_obj_raw(b, "]");
 
         /* table attributes (ISO 32000-1 14.8.5.7) */
         if (s->role == PB_SR_TH || s->role == PB_SR_TD) {
-            HPDF_Dict a = NULL;
             if (s->scope != PB_SCOPE_NONE || s->rowspan > 1 || s->colspan > 1 ||
                 s->nheaders > 0) {
-                a = HPDF_Dict_New(pdf->mmgr);
-                if (a)
-                    HPDF_Dict_AddName(a, "O", "Table");
+                pdf_obj_raw(b, "/A<</O/Table");
+                if (s->scope != PB_SCOPE_NONE) {
+                    pdf_obj_name(b, "Scope");
+                    pdf_obj_name(b, s->scope == PB_SCOPE_ROW ? "Row" : "Column");
+                }
+                if (s->rowspan > 1) {
+                    pdf_obj_name(b, "RowSpan");
+                    pdf_obj_int(b, s->rowspan);
+                }
+                if (s->colspan > 1) {
+                    pdf_obj_name(b, "ColSpan");
+                    pdf_obj_int(b, s->colspan);
+                }
+                if (s->nheaders > 0) {
+                    pdf_obj_raw(b, "/Headers[");
+                    for (int k = 0; k < s->nheaders; k++)
+                        put_id(b, s->headers[k]);
+                    pdf_obj_raw(b, "]");
+                }
+                pdf_obj_raw(b, ">>");
             }
-            if (a && s->scope != PB_SCOPE_NONE)
-                HPDF_Dict_AddName(a, "Scope", s->scope == PB_SCOPE_ROW ? "Row" : "Column");
-            if (a && s->rowspan > 1)
-                HPDF_Dict_AddNumber(a, "RowSpan", s->rowspan);
-            if (a && s->colspan > 1)
-                HPDF_Dict_AddNumber(a, "ColSpan", s->colspan);
-            if (a && s->nheaders > 0) {
-                HPDF_Array h = HPDF_Array_New(pdf->mmgr);
-                for (int k = 0; h && k < s->nheaders; k++)
-                    HPDF_Array_Add(h, id_string(pdf, s->headers[k]));
-                HPDF_Dict_Add(a, "Headers", h);
-            }
-            /* added last: libharu frees an object it failed to add */
-            if (a)
-                HPDF_Dict_Add(x, "A", a);
             if (s->referenced) {
-                HPDF_Dict_Add(x, "ID", id_string(pdf, e));
-                any_id = true;
+                pdf_obj_name(b, "ID");
+                put_id(b, e);
             }
         }
-        ok = HPDF_GetError(pdf) == HPDF_OK;
+        pdf_obj_raw(b, ">>");
     }
     free(items);
 
-    if (ok) {
-        HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
-        HPDF_Dict_Add(root, "K", d[1]);
-        HPDF_Dict pt = HPDF_Dict_New(pdf->mmgr);
-        if (pt)
-            HPDF_Dict_Add(pt, "Nums", nums);
-        HPDF_Dict_Add(root, "ParentTree", pt);
-        HPDF_Dict_AddNumber(root, "ParentTreeNextKey", npages + t->nannots);
-        HPDF_Dict roles = HPDF_Dict_New(pdf->mmgr);
-        if (roles) {
-            HPDF_Dict_AddName(roles, "Title", "H1");
-            HPDF_Dict_AddName(roles, "Signature", "Div");
-        }
-        HPDF_Dict_Add(root, "RoleMap", roles);
-        if (any_id) {
-            /* IDs are "th" and the zero-padded element id: in key order */
-            HPDF_Array names = HPDF_Array_New(pdf->mmgr);
-            for (int e = 1; names && e < n; e++)
-                if ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced) {
-                    HPDF_Array_Add(names, id_string(pdf, e));
-                    HPDF_Array_Add(names, d[e]);
-                }
-            HPDF_Dict tree = HPDF_Dict_New(pdf->mmgr);
-            if (tree)
-                HPDF_Dict_Add(tree, "Names", names);
-            HPDF_Dict_Add(root, "IDTree", tree);
-        }
-        HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root);
-        ok = HPDF_GetError(pdf) == HPDF_OK;
+    /* n: the ParentTree: per page, the element of each MCID (they were
+     * given page by page in increasing order); then the annotations,
+     * whose keys follow the pages' */
+    int *page_start = pb_xcalloc((size_t)npages + 2, sizeof *page_start);
+    int *by_page = pb_xcalloc((size_t)t->nmcs + 1, sizeof *by_page);
+    for (int i = 0; i < t->nmcs; i++)
+        page_start[t->mcs[i].page + 1]++;
+    for (int p = 0; p < npages; p++)
+        page_start[p + 1] += page_start[p];
+    for (int i = 0; i < t->nmcs; i++)
+        by_page[page_start[t->mcs[i].page]++] = i;
+    for (int p = npages; p > 0; p--)
+        page_start[p] = page_start[p - 1];
+    page_start[0] = 0;
+    pdf_extras_begin(out);
+    pdf_obj_raw(b, "<</Nums[");
+    for (int p = 0; p < npages; p++) {
+        pdf_obj_int(b, p);
+        pdf_obj_raw(b, "[");
+        for (int i = page_start[p]; i < page_start[p + 1]; i++)
+            pdf_obj_ref(b, first + t->mcs[by_page[i]].elem);
+        pdf_obj_raw(b, "]");
+        HPDF_Dict_AddNumber(pages[p], "StructParents", p);
+        /* tab order follows the structure (PDF/UA-1 7.18.3) */
+        HPDF_Dict_AddName(pages[p], "Tabs", "S");
     }
-    free(per_page);
-    free(d);
+    for (int i = 0; i < t->nannots; i++) {
+        pdf_obj_int(b, npages + i);
+        pdf_obj_ref(b, first + t->annots[i].elem);
+    }
+    pdf_obj_raw(b, "]>>");
+    free(page_start);
+    free(by_page);
+
+    /* n + 1: the IDTree; IDs are "th" and the zero-padded element id: in
+     * key order */
+    if (any_id) {
+        pdf_extras_begin(out);
+        pdf_obj_raw(b, "<</Names[");
+        for (int e = 1; e < n; e++)
+            if ((el[e].role == PB_SR_TH || el[e].role == PB_SR_TD) && el[e].referenced) {
+                put_id(b, e);
+                pdf_obj_ref(b, first + e);
+            }
+        pdf_obj_raw(b, "]>>");
+    }
+
+    /* the catalog's reference: an object libharu writes as "N 0 R" but
+     * does not write itself (it is not in libharu's table) */
+    HPDF_Null ref = HPDF_Null_New(pdf->mmgr);
+    bool ok = ref != NULL;
+    if (ok) {
+        ref->header.obj_id = HPDF_OTYPE_INDIRECT | (HPDF_UINT32)first;
+        ref->header.gen_no = 0;
+        t->root_ref = ref;
+        t->mmgr = pdf->mmgr;
+        ok = HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", ref) == HPDF_OK &&
+             HPDF_GetError(pdf) == HPDF_OK;
+    }
     free(own_start);
     free(own);
     free(kid_start);
     free(kids);
     free(key);
+    free(nobj);
     return ok;
 }

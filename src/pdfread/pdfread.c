@@ -164,9 +164,20 @@ static pb_pobj *new_obj(lexer *l, pb_pobj_kind kind)
 
 static pb_pobj *parse_literal(lexer *l)
 {
-    /* the decoded string is never longer than its source */
-    size_t start = ++l->at;
-    char *out = pb_arena_alloc(l->pdf->arena, l->len - start + 1);
+    /* the decoded string is never longer than its source: find where the
+     * source ends first (a buffer as long as the rest of the file for
+     * every string made reading a big file quadratic in memory) */
+    size_t start = ++l->at, end = start;
+    for (int d = 1; end < l->len; end++) {
+        unsigned char c = l->d[end];
+        if (c == '\\')
+            end++;
+        else if (c == '(')
+            d++;
+        else if (c == ')' && --d == 0)
+            break;
+    }
+    char *out = pb_arena_alloc(l->pdf->arena, (end < l->len ? end : l->len) - start + 1);
     size_t n = 0;
     int depth = 1;
     while (l->at < l->len) {
@@ -225,7 +236,9 @@ static pb_pobj *parse_literal(lexer *l)
 static pb_pobj *parse_hex(lexer *l)
 {
     size_t start = ++l->at;
-    char *out = pb_arena_alloc(l->pdf->arena, (l->len - start) / 2 + 2);
+    const unsigned char *close = memchr(l->d + start, '>', l->len - start);
+    size_t span = close ? (size_t)(close - (l->d + start)) : l->len - start;
+    char *out = pb_arena_alloc(l->pdf->arena, span / 2 + 2);
     size_t n = 0;
     int hi = -1;
     while (l->at < l->len && l->d[l->at] != '>') {

@@ -454,15 +454,50 @@ int main(void)
     CHECK(st == 0 && !strstr(out, "WARNING"), "uncompressed: qpdf --check:\n%s", out);
     free(out);
     CHECK(pdf3 && !has_bytes(pdf3, len3, "CreationDate", 12), "no CreationDate without a time");
+    /* uncompressed archival output: the structure tree paiban writes
+     * itself is packed into object streams stored as they are */
+    pb_pdf_options raw_archival = opt;
+    raw_archival.compress = 0;
+    unsigned char *pdf_ra = NULL;
+    size_t len_ra = 0;
+    ok = pb_pdf_write(&pages, fs, &raw_archival, &pdf_ra, &len_ra, &diag);
+    char path_ra[256];
+    snprintf(path_ra, sizeof path_ra, "%s/raw-archival.pdf", dir);
+    CHECK(ok && write_file(path_ra, pdf_ra, len_ra), "uncompressed archival write");
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1 && pdfinfo -struct '%s' 2>&1", path_ra,
+             path_ra);
+    out = test_run(cmd, &st);
+    CHECK(st == 0 && !strstr(out, "WARNING") && strstr(out, "Document") && pdf_ra &&
+              has_bytes(pdf_ra, len_ra, "/StructTreeRoot", 15) &&
+              has_bytes(pdf_ra, len_ra, "]TJ", 3),
+          "uncompressed archival: qpdf --check, the structure tree, readable content:\n%.400s",
+          out);
+    free(out);
+    free(pdf_ra);
     CHECK(pdf3 && memcmp(pdf3, "%PDF-1.6", 8) == 0 && !has_bytes(pdf3, len3, "/Metadata", 9) &&
               !has_bytes(pdf3, len3, "/OutputIntents", 14) && !has_bytes(pdf3, len3, "/ID", 3),
           "plain: PDF 1.6, no metadata, output intent or identifier");
     /* the archival default has a file identifier from the content: not
      * the placeholder, and another content gives another one */
     CHECK(pdf1 && has_bytes(pdf1, len1, "/ID [ <", 7) &&
-              !has_bytes(pdf1, len1, "<00000000000000000000000000000000>", 34) &&
-              has_bytes(pdf1, len1, "/OutputIntents", 14) && has_bytes(pdf1, len1, "/Lang (zh-CN)", 13),
-          "archival: /ID, output intent, /Lang");
+              !has_bytes(pdf1, len1, "<00000000000000000000000000000000>", 34),
+          "archival: /ID");
+    /* the catalog is in an object stream: read by MuPDF */
+    snprintf(cmd, sizeof cmd, "mutool show '%s' trailer/Root 2>&1", path);
+    out = test_run(cmd, &st);
+    CHECK(st == 0 && strstr(out, "/OutputIntents") && strstr(out, "/Lang (zh-CN)"),
+          "archival: output intent, /Lang:\n%s", out);
+    free(out);
+    /* PDF 1.5 object streams and a cross-reference stream, no table */
+    CHECK(pdf1 && has_bytes(pdf1, len1, "/Type/ObjStm", 12) &&
+              has_bytes(pdf1, len1, "/Type/XRef", 10) && !has_bytes(pdf1, len1, "\nxref\n", 6) &&
+              !has_bytes(pdf1, len1, "\ntrailer", 8),
+          "compressed: object streams and a cross-reference stream");
+    snprintf(cmd, sizeof cmd, "qpdf --show-xref '%s' 2>&1", path);
+    out = test_run(cmd, &st);
+    CHECK(st == 0 && strstr(out, "compressed; stream = "),
+          "qpdf finds objects in object streams:\n%.300s", out);
+    free(out);
     CHECK(pdf3 && has_bytes(pdf3, len3, "2 Tr", 4) && has_bytes(pdf3, len3, "]TJ", 3) &&
               has_bytes(pdf3, len3, "/Adobe-Identity-UCS", 19) && has_bytes(pdf3, len3, "<D842DFB7>", 10),
           "content has fill+stroke bold, TJ, and a surrogate pair in ToUnicode");
