@@ -74,16 +74,11 @@ typedef struct walker {
 } walker;
 
 /* The table piece that galley lines [first, last] of one table show. */
-typedef struct run_piece {
-    int r0, l0, r1, l1;
-    bool continued;       /* the page starts inside the table */
-} run_piece;
-
-static run_piece piece_of(const pb_galley *g, int first, int last)
+static pb_table_span piece_of(const pb_galley *g, int first, int last)
 {
     const pb_table_set *ts = g->lines[first].table;
-    run_piece rp = {ts->grid.nheader, 0, ts->grid.nheader, -1,
-                    g->lines[first].table_row >= 0 && same_table(g, first, first - 1)};
+    pb_table_span rp = {ts->grid.nheader, 0, ts->grid.nheader, -1,
+                        g->lines[first].table_row >= 0 && same_table(g, first, first - 1)};
     int body = g->lines[first].table_row >= 0 ? first : first + 1;
     if (body <= last) {
         const pb_gline *a = &g->lines[body], *e = &g->lines[last];
@@ -95,6 +90,21 @@ static run_piece piece_of(const pb_galley *g, int first, int last)
         rp.l1 = 0;
     }
     return rp;
+}
+
+/* How the piece that galley lines [first, last] of a table show is set,
+ * `top` down the page: on the page's line grid like the text around it
+ * (GB/T 9704 text keeps its 22 lines).  A piece that ends its page (the
+ * table goes on) reaches down to the page's last line; a table's last
+ * piece, or the whole table, ends on a line of the grid, so the text after
+ * it loses none.  Only the padding of the piece's rows changes, within
+ * the table's padding_range (flow chose a whole table's). */
+static pb_table_fit piece_fit(const walker *w, int first, int last, pb_fx top)
+{
+    const pb_galley *g = w->g;
+    pb_table_span sp = piece_of(g, first, last);
+    return pb_table_set_grid_fit(g->lines[first].table, &sp, top, w->layout->line_pitch,
+                                 w->layout->text_height, same_table(g, last, last + 1));
 }
 
 /* Places line i after the lines before it on the page; returns how far
@@ -124,12 +134,17 @@ static pb_fx walk(walker *w, int i, pb_fx *at)
         w->run = i;
         w->run_y = w->y;
     }
-    run_piece rp = piece_of(g, w->run, i);
-    pb_fx bottom = w->run_y + pb_table_set_piece_height(l->table, rp.r0, rp.l0, rp.r1, rp.l1,
-                                                        rp.continued);
+    pb_table_span rp = piece_of(g, w->run, i);
+    bool ends_table = !same_table(g, i, i + 1);
+    /* the table's last piece as it will be set on the grid (a piece that
+     * ends the page only grows into what the page has left) */
+    pb_table_fit fit = {-1, 0, false};
+    if (ends_table)
+        fit = piece_fit(w, w->run, i, w->run_y);
+    pb_fx bottom = w->run_y + pb_table_set_piece_height(l->table, &rp, &fit);
     *at = w->run_y;
     w->y = bottom;
-    if (!same_table(g, i, i + 1)) {
+    if (ends_table) {
         pb_fx pitch = w->layout->line_pitch;
         w->y = (bottom + pitch - 1) / pitch * pitch;
         w->run = -1;
@@ -154,10 +169,10 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
             int j = i + 1;
             while (j < to && same_table(g, i, j))
                 walk(&w, j++, &at);
-            run_piece rp = piece_of(g, i, j - 1);
+            pb_table_span rp = piece_of(g, i, j - 1);
+            pb_table_fit fit = piece_fit(&w, i, j - 1, at);
             pb_gline *piece = pb_arena_alloc(p->arena, sizeof *piece);
-            if (!pb_table_set_piece(l->table, rp.r0, rp.l0, rp.r1, rp.l1, rp.continued,
-                                    p->arena, piece))
+            if (!pb_table_set_piece(l->table, &rp, &fit, p->arena, piece))
                 return false;
             piece->block = l->block;
             if (rp.continued)

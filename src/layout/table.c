@@ -1118,34 +1118,88 @@ done:
     return ok;
 }
 
-void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y)
+/* Grows [*lo, *hi) until no merged cell reaches out of it: a cell that
+ * overlaps the rows only in part covers its first or its last row. */
+static void close_under_spans(const pb_table_grid *grid, int *lo, int *hi)
 {
-    int nrows = grid->nrows, ncells = grid->ncells, nspan = 0;
+    int ncols = grid->ncols;
+    for (bool grown = true; grown && *lo < *hi;) {
+        grown = false;
+        for (int e = 0; e < 2; e++) {
+            int r = e == 0 ? *lo : *hi - 1;
+            for (int c = 0; c < ncols; c++) {
+                const pb_table_cell *cell = &grid->cells[grid->owner[r * ncols + c]];
+                if (cell->row < *lo) {
+                    *lo = cell->row;
+                    grown = true;
+                }
+                if (cell->row + cell->rowspan > *hi) {
+                    *hi = cell->row + cell->rowspan;
+                    grown = true;
+                }
+            }
+        }
+    }
+}
+
+/* Row heights of rows [lo, hi), which no merged cell reaches out of, from
+ * the cells that start in them. */
+static void rows_of(const pb_table_grid *grid, const pb_table_geometry *geo, pb_fx pad_y,
+                    int lo, int hi, pb_fx *row_h)
+{
+    int ncols = grid->ncols, nspan = 0;
     const pb_table_cell *cells = grid->cells;
     pb_fx pitch = geo->line_pitch;
-    int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
-    for (int r = 0; r < nrows; r++)
-        geo->row_h[r] = pitch + 2 * pad_y;
-    for (int i = 0; i < ncells; i++) {
-        const pb_table_cell *c = &cells[i];
-        pb_fx h = (pb_fx)(geo->lines[i] > 1 ? geo->lines[i] : 1) * pitch + 2 * pad_y;
-        if (c->rowspan > 1)
-            order[nspan++] = i;
-        else if (h > geo->row_h[c->row])
-            geo->row_h[c->row] = h;
-    }
+    int *order = pb_xcalloc((size_t)(hi - lo) * (size_t)ncols + 1, sizeof *order);
+    for (int r = lo; r < hi; r++)
+        row_h[r] = pitch + 2 * pad_y;
+    for (int r = lo; r < hi; r++)
+        for (int c = 0; c < ncols; c++) {
+            int i = grid->owner[r * ncols + c];
+            const pb_table_cell *cell = &cells[i];
+            if (cell->row != r || cell->col != c)
+                continue;
+            pb_fx h = (pb_fx)(geo->lines[i] > 1 ? geo->lines[i] : 1) * pitch + 2 * pad_y;
+            if (cell->rowspan > 1)
+                order[nspan++] = i;
+            else if (h > row_h[r])
+                row_h[r] = h;
+        }
     sort_indices(order, nspan, cells, true);
     for (int j = 0; j < nspan; j++) {
         const pb_table_cell *c = &cells[order[j]];
         pb_fx have = 0;
         for (int r = c->row; r < c->row + c->rowspan; r++)
-            have += geo->row_h[r];
+            have += row_h[r];
         pb_fx h = (pb_fx)(geo->lines[order[j]] > 1 ? geo->lines[order[j]] : 1) * pitch +
                   2 * pad_y;
         if (h > have)
-            geo->row_h[c->row + c->rowspan - 1] += h - have;
+            row_h[c->row + c->rowspan - 1] += h - have;
     }
     free(order);
+}
+
+void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y)
+{
+    rows_of(grid, geo, pad_y, 0, grid->nrows, geo->row_h);
+}
+
+void pb_table_rows_part(const pb_table_grid *grid, const pb_table_geometry *geo, pb_fx pad_y,
+                        int r0, int r1, bool header, pb_fx *row_h)
+{
+    if (header && grid->nheader > 0)
+        rows_of(grid, geo, pad_y, 0, grid->nheader, row_h);
+    else
+        for (int r = 0; r < grid->nheader; r++)
+            row_h[r] = geo->row_h[r];
+    if (r0 < grid->nheader)
+        r0 = grid->nheader;
+    if (r1 > grid->nrows)
+        r1 = grid->nrows;
+    if (r0 >= r1)
+        return;
+    close_under_spans(grid, &r0, &r1);
+    rows_of(grid, geo, pad_y, r0, r1, row_h);
 }
 
 /* ---- pages ------------------------------------------------------------ */

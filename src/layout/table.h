@@ -116,6 +116,13 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
  * last row.  pb_table_solve calls it; the table's padding can be changed
  * afterwards (within the style's padding_range) by calling it again. */
 void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y);
+/* The same for body rows [r0, r1) only (and the rows of the merged cells
+ * among them, which decide their heights), and for the header rows with
+ * `header` (else they are copied from geo), written into row_h (nrows
+ * entries; the others are left as they are): a piece of the table set
+ * with a padding of its own, at the cost of its rows. */
+void pb_table_rows_part(const pb_table_grid *grid, const pb_table_geometry *geo, pb_fx pad_y,
+                        int r0, int r1, bool header, pb_fx *row_h);
 
 /* May a page end between body rows r-1 and r (grid row indices)?  Never
  * after a band or a heading row (they stay with the row below them). */

@@ -404,23 +404,189 @@ pb_fx pb_table_set_height(const pb_table_set *ts)
     return h;
 }
 
-pb_fx pb_table_set_piece_height(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                                bool continued)
+/* A piece's rows set with a padding of their own: the table's geometry
+ * and style with row heights of that padding for the piece's rows (the
+ * others are not read). */
+typedef struct padded {
+    pb_table_geometry geo;
+    pb_table_style style;
+    pb_fx *row_h;         /* owned */
+} padded;
+
+static void pad_piece(const pb_table_set *ts, const pb_table_span *sp, pb_fx pad_y, bool header,
+                      padded *p)
 {
-    const pb_table_grid *g = &ts->grid;
-    return pb_table_piece_height(g, &ts->geo, ts->style, g->nheader > 0, r0, l0, r1, l1) +
-           (continued ? ts->continued_height : 0);
+    p->geo = ts->geo;
+    p->style = *ts->style;
+    p->row_h = NULL;
+    if (pad_y < 0 || pad_y == ts->style->pad_y)
+        return;
+    p->style.pad_y = pad_y;
+    p->row_h = pb_xmalloc(((size_t)ts->grid.nrows + 1) * sizeof *p->row_h);
+    p->geo.row_h = p->row_h;
+    pb_table_rows_part(&ts->grid, &ts->geo, pad_y, sp->r0, sp->r1, header, p->row_h);
 }
 
-bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                        bool continued, pb_arena *arena, pb_gline *out)
+/* A piece being fitted to the grid: its rows, whether its header rows
+ * are padded with them, and where it starts. */
+typedef struct fitting {
+    const pb_table_set *ts;
+    const pb_table_span *sp;
+    bool header;
+    pb_fx top;
+} fitting;
+
+/* Where the piece ends at padding pad_y (< 0: the table's). */
+static pb_fx end_at(const fitting *f, pb_fx pad_y)
+{
+    const pb_table_grid *g = &f->ts->grid;
+    const pb_table_span *sp = f->sp;
+    padded p;
+    pad_piece(f->ts, sp, pad_y, f->header, &p);
+    pb_fx h = pb_table_piece_height(g, &p.geo, &p.style, g->nheader > 0, sp->r0, sp->l0, sp->r1,
+                                    sp->l1) +
+              (sp->continued ? f->ts->continued_height : 0);
+    free(p.row_h);
+    return f->top + h;
+}
+
+pb_fx pb_table_set_piece_height(const pb_table_set *ts, const pb_table_span *sp,
+                                const pb_table_fit *fit)
+{
+    fitting f = {ts, sp, fit && fit->header, 0};
+    return fit ? end_at(&f, fit->pad_y) + fit->stretch : end_at(&f, -1);
+}
+
+/* The largest padding in [lo, hi] at which the piece ends no lower than
+ * `line`, or -1. */
+static pb_fx padding_to(const fitting *f, pb_fx lo, pb_fx hi, pb_fx line)
+{
+    if (end_at(f, lo) > line)
+        return -1;
+    while (lo < hi) {
+        pb_fx mid = lo + (hi - lo + 1) / 2;
+        if (end_at(f, mid) <= line)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* The piece at padding p reaches `line` when one more step of padding
+ * would take it past: its rows then make up the difference together. */
+static bool reaches(const fitting *f, pb_fx p, pb_fx hi, pb_fx line, pb_table_fit *fit)
+{
+    pb_fx end = end_at(f, p);
+    if (end < line && (p >= hi || end_at(f, p + 1) <= line))
+        return false;
+    *fit = (pb_table_fit){p, line - end, f->header};
+    return true;
+}
+
+/* The fit of pb_table_set_grid_fit with or without the header rows;
+ * false when the piece reaches no grid line (*fit: as near the line below
+ * its end as the padding goes). */
+static bool fit_to_grid(const fitting *f, pb_fx pitch, pb_fx most, bool fill, pb_table_fit *fit)
+{
+    const pb_table_style *tpl = &f->ts->grid.tpl->style;
+    pb_fx nom = f->ts->style->pad_y, lo = tpl->pad_y_min, hi = tpl->pad_y_max;
+    if (lo > nom)
+        lo = nom;
+    if (hi < nom)
+        hi = nom;
+    *fit = (pb_table_fit){nom, 0, false};
+    pb_fx end = end_at(f, nom);
+    if (pitch <= 0 || end > most || end % pitch == 0)
+        return true;
+    pb_fx foot = most / pitch * pitch, p;
+    /* the page's last line, when the rows can reach it */
+    if (fill && end < foot && (p = padding_to(f, nom, hi, foot)) >= 0 &&
+        reaches(f, p, hi, foot, fit))
+        return true;
+    /* the grid line above the piece's end and the one below it (no lower
+     * than the foot): whichever the piece can end on with less change */
+    pb_fx line[2] = {end / pitch * pitch, end / pitch * pitch + pitch};
+    pb_fx best_change = -1;
+    for (int k = 0; k < 2; k++) {
+        if (line[k] <= f->top || line[k] > foot)
+            continue;
+        p = k == 0 ? padding_to(f, lo, nom, line[k]) : padding_to(f, nom, hi, line[k]);
+        pb_table_fit got;
+        if (p < 0 || !reaches(f, p, k == 0 ? nom : hi, line[k], &got))
+            continue;
+        pb_fx change = p > nom ? p - nom : nom - p;
+        if (best_change < 0 || change < best_change) {
+            *fit = got;
+            best_change = change;
+        }
+    }
+    if (best_change >= 0)
+        return true;
+    if (line[1] <= foot && (p = padding_to(f, nom, hi, line[1])) >= 0)
+        *fit = (pb_table_fit){p, 0, f->header};
+    return false;
+}
+
+pb_table_fit pb_table_set_grid_fit(const pb_table_set *ts, const pb_table_span *sp, pb_fx top,
+                                   pb_fx pitch, pb_fx most, bool fill)
+{
+    /* the body rows alone, so a repeated header looks the same on every
+     * page; the header rows too when that is what it takes */
+    pb_table_fit fit;
+    fitting f = {ts, sp, false, top};
+    if (fit_to_grid(&f, pitch, most, fill, &fit) || ts->grid.nheader == 0)
+        return fit;
+    f.header = true;
+    fit_to_grid(&f, pitch, most, fill, &fit);
+    return fit;
+}
+
+/* Where y of a piece goes when the rows below its header (from `top`
+ * down to `height`) are made `by` taller in proportion: a step of
+ * padding too small to see. */
+static pb_fx stretched(pb_fx y, pb_fx top, pb_fx height, pb_fx by)
+{
+    if (y <= top || height <= top)
+        return y;
+    return y + (pb_fx)((int64_t)by * (y - top) / (height - top));
+}
+
+static void stretch_piece(pb_table_piece *piece, pb_fx header, pb_fx by)
+{
+    if (by <= 0)
+        return;
+    pb_fx h = piece->height;
+    for (int b = 0; b < piece->nboxes; b++) {
+        pb_table_box *bx = &piece->boxes[b];
+        pb_fx y1 = stretched(bx->y + bx->h, header, h, by);
+        bx->y = stretched(bx->y, header, h, by);
+        bx->h = y1 - bx->y;
+    }
+    for (int k = 0; k < piece->nrules; k++) {
+        piece->rules[k].y0 = stretched(piece->rules[k].y0, header, h, by);
+        piece->rules[k].y1 = stretched(piece->rules[k].y1, header, h, by);
+    }
+    piece->height += by;
+}
+
+bool pb_table_set_piece(const pb_table_set *ts, const pb_table_span *sp,
+                        const pb_table_fit *fit, pb_arena *arena, pb_gline *out)
 {
     const pb_table_grid *g = &ts->grid;
-    const pb_table_geometry *geo = &ts->geo;
+    padded pd;
+    pad_piece(ts, sp, fit ? fit->pad_y : -1, fit && fit->header, &pd);
+    const pb_table_style *style = &pd.style;
     pb_table_piece piece;
-    if (!pb_table_piece_make(g, geo, ts->style, g->nheader > 0, r0, l0, r1, l1, arena,
-                             &piece))
+    bool made = pb_table_piece_make(g, &pd.geo, style, g->nheader > 0, sp->r0, sp->l0, sp->r1,
+                                    sp->l1, arena, &piece);
+    free(pd.row_h); /* the piece keeps positions, not the rows */
+    if (!made)
         return false;
+    if (fit)
+        stretch_piece(&piece, fit->header ? 0 : ts->header_height, fit->stretch);
+    const pb_table_geometry *geo = &ts->geo; /* size, pitch: alike at every padding */
+    bool continued = sp->continued;
     /* a continuation: the continued line first, the table below it */
     pb_fx shift = continued ? ts->continued_height : 0;
     for (int k = 0; k < piece.nrules; k++) {
@@ -489,12 +655,12 @@ bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
         if (bx->split) {
             first = bx->l0 < ct->nlines ? bx->l0 : ct->nlines;
             end = bx->l1 < ct->nlines ? bx->l1 : ct->nlines;
-            top = shift + bx->y + ts->style->pad_y - first * pitch;
+            top = shift + bx->y + style->pad_y - first * pitch;
         }
         for (int li = first; li < end; li++) {
             const pb_cell_line *cl = &ct->lines[li];
             pb_fx base = top + li * pitch + pb_baseline_in_box(pitch, geo->size);
-            pb_fx x = bx->x + ts->style->pad_x + cl->x;
+            pb_fx x = bx->x + style->pad_x + cl->x;
             for (int k = 0; k < cl->nglyphs; k++) {
                 pb_pglyph pg = cl->glyphs[k];
                 pg.x += x;

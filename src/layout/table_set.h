@@ -65,17 +65,46 @@ void pb_table_set_pad(pb_table_set *ts, pb_fx pad_y);
 /* The height of the table's rows together. */
 pb_fx pb_table_set_height(const pb_table_set *ts);
 
-/* The piece of the table one page shows: the header rows, then body rows
- * [r0, r1) (grid rows), row r0 from its line l0 and row r1 - 1 up to its
- * line l1 (-1: to its end; see pb_table_piece_make), as one galley line
- * with the glyphs of every cell, the rules and the cell boxes.  A piece
- * that continues the table on a new page (`continued`) is headed by the
- * style's continued line ("续表"). */
-bool pb_table_set_piece(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                        bool continued, pb_arena *arena, pb_gline *out);
+/* A piece of a table: body rows [r0, r1) from line l0 of r0 to line l1
+ * of r1 - 1 (-1: its end; see pb_table_piece_make), after the header
+ * rows; `continued`: it continues the table on a new page. */
+typedef struct pb_table_span {
+    int r0, l0, r1, l1;
+    bool continued;
+} pb_table_span;
+
+/* How a piece's rows are set: with vertical padding pad_y, and `stretch`
+ * taller together, in proportion (less than one more step of padding
+ * would add), so the piece ends exactly on a line of the page's grid.
+ * The header rows keep the table's padding, so a repeated header looks
+ * the same on every page, unless `header`: when the body rows alone
+ * cannot reach a grid line. */
+typedef struct pb_table_fit {
+    pb_fx pad_y;
+    pb_fx stretch;
+    bool header;
+} pb_table_fit;
+
+/* The piece of the table one page shows, as one galley line with the
+ * glyphs of every cell, the rules and the cell boxes; a piece that
+ * continues the table on a new page is headed by the style's continued
+ * line ("续表").  fit: NULL, the table's padding. */
+bool pb_table_set_piece(const pb_table_set *ts, const pb_table_span *span,
+                        const pb_table_fit *fit, pb_arena *arena, pb_gline *out);
 
 /* The height of that piece, without setting it. */
-pb_fx pb_table_set_piece_height(const pb_table_set *ts, int r0, int l0, int r1, int l1,
-                                bool continued);
+pb_fx pb_table_set_piece_height(const pb_table_set *ts, const pb_table_span *span,
+                                const pb_table_fit *fit);
+
+/* How to set that piece, within the style's padding_range, `top` below
+ * the top of a grid of lines `pitch` apart on a page filled down to
+ * `most` at the most: with `fill` (the page ends inside the table), it
+ * ends on the page's last grid line when its rows can reach it; else on
+ * the grid line above its end at the table's padding or on the one below,
+ * whichever takes less change (the text after it then loses no line); when
+ * neither can be reached, as near the one below as the padding goes.  The
+ * body rows are padded alone when that reaches a line. */
+pb_table_fit pb_table_set_grid_fit(const pb_table_set *ts, const pb_table_span *span, pb_fx top,
+                                   pb_fx pitch, pb_fx most, bool fill);
 
 #endif

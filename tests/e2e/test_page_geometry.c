@@ -18,6 +18,9 @@
  *    their first ink lies within 0.5 pt of each other;
  *  - the page number's dash (一字线) is 7 ± 0.3 mm below the text block;
  *  - every 16 pt line, after a table too, stands on the 22-line grid;
+ *  - a table (or its last piece) ends on the grid line the text after it
+ *    stands on, so no line is lost, and a page that ends inside a table
+ *    has the table's bottom rule on the grid's last line (page images);
  *  - no page but the last is filled less than a third;
  *  - with --pages N: the first report has at most N pages; with
  *    --one-page TEXT TEXT2: both texts are on the same page (a table kept
@@ -426,8 +429,23 @@ static void check_dash(const doc *d, const char *work)
           d->name, d->npages, found);
 }
 
+/* Is line i the first line after a table: text under smaller (table)
+ * text on its page, with no body line between? */
+static bool first_after_table(const doc *d, int i)
+{
+    const line *l = &d->lines[i];
+    int under = -1;
+    for (int c = 0; c < d->nchars; c++)
+        if (d->chars[c].page == l->page && d->chars[c].size < 13 && d->chars[c].size > 8 &&
+            d->chars[c].y < l->y)
+            under = c;
+    if (under < 0)
+        return false;
+    return i == 0 || d->lines[i - 1].page != l->page || d->lines[i - 1].y < d->chars[under].y;
+}
+
 /* Every 16 pt line on the 22-line grid; the first line after a table
- * (text under smaller table text on its page) named in the message. */
+ * named in the message. */
 static void check_lines(const doc *d)
 {
     int off = 0, after = 0;
@@ -435,14 +453,7 @@ static void check_lines(const doc *d)
         const line *l = &d->lines[i];
         double k = (l->y - d->lines[0].y) / line_pitch;
         bool ok = fabs(k - round(k)) * line_pitch <= 0.05;
-        bool below_table = false;
-        for (int c = 0; c < d->nchars && !below_table; c++)
-            below_table = d->chars[c].page == l->page && d->chars[c].size < 13 &&
-                          d->chars[c].size > 8 && d->chars[c].y < l->y;
-        bool first_after = below_table && (i == 0 || d->lines[i - 1].page != l->page ||
-                                           d->lines[i - 1].y < l->y - 3 * line_pitch ||
-                                           !ok);
-        if (first_after) {
+        if (first_after_table(d, i)) {
             after++;
             CHECK(ok, "%s page %d: text after a table on the grid (%.2f pt off)", d->name,
                   l->page, (k - round(k)) * line_pitch);
@@ -452,6 +463,70 @@ static void check_lines(const doc *d)
     }
     CHECK(off == 0, "%s: every 16 pt line on the %d-line grid (%d off)", d->name, LINES, off);
     printf("  %s: %d lines after a table\n", d->name, after);
+}
+
+/* The lowest horizontal rule across the text block between y0 and y1
+ * (points down the page), from the page image: the middle of the lowest
+ * band of pixel rows dark over 80 % of the block's width; NAN: none. */
+static double rule_between(const doc *d, const char *work, int page, double y0, double y1)
+{
+    image img;
+    if (!render_box(d->pdf, work, page, BLOCK_LEFT + 3, y0, BLOCK_W - 6, y1 - y0, &img))
+        return NAN;
+    int bottom = -1, top = -1;
+    for (int y = img.h - 1; y >= 0; y--) {
+        int n = 0;
+        for (int x = 0; x < img.w; x++)
+            n += dark(&img, x, y);
+        bool rule = n * 5 >= img.w * 4;
+        if (rule && bottom < 0)
+            bottom = y;
+        if (bottom >= 0) {
+            if (!rule)
+                break;
+            top = y;
+        }
+    }
+    free(img.px);
+    return bottom < 0 ? NAN : img.y0 + (top + bottom + 1) / 2.0 * 72.0 / DPI;
+}
+
+/* Tables on the grid, from the page images: the table's bottom rule lies
+ * on the grid line the first line after it stands on (its rows were
+ * padded to end there, so no line is lost), and a page that ends inside a
+ * table (the next page goes on with "续表") has the table's bottom rule
+ * on the last line of the grid. */
+static void check_table_ends(const doc *d, const char *work)
+{
+    /* a line's box starts this far above its baseline */
+    double b0 = fmod(d->lines[0].y - BLOCK_TOP, line_pitch);
+    int after = 0, feet = 0;
+    for (int i = 0; i < d->nlines; i++) {
+        if (!first_after_table(d, i))
+            continue;
+        const line *l = &d->lines[i];
+        double top = l->y - b0, rule = rule_between(d, work, l->page, top - 12, top + 3);
+        after++;
+        CHECK(!isnan(rule) && fabs(rule - top) <= 0.15,
+              "%s page %d: the table above the line at %.2f pt ends on its grid line "
+              "(%.2f pt; rule at %.2f pt)", d->name, l->page, l->y, top, rule);
+    }
+    double foot = BLOCK_TOP + LINES * line_pitch;
+    for (int p = 1; p < d->npages; p++) {
+        bool cont = false;
+        for (int i = 0; i + 1 < d->nchars && !cont; i++)
+            cont = d->chars[i].page == p + 1 && d->chars[i].cp == 0x7EED &&
+                   d->chars[i + 1].cp == 0x8868 && d->chars[i].size < 13;
+        if (!cont)
+            continue;
+        double rule = rule_between(d, work, p, foot - 12, foot + 3);
+        feet++;
+        CHECK(!isnan(rule) && fabs(rule - foot) <= 0.15,
+              "%s page %d: the table going on to the next page ends on the grid's last "
+              "line (%.2f pt; rule at %.2f pt)", d->name, p, foot, rule);
+    }
+    printf("  %s: %d tables' ends before text, %d at the foot of a page\n", d->name, after,
+           feet);
 }
 
 static void check_fill(const doc *d)
@@ -532,6 +607,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < ndocs; i++) {
         check_dash(&docs[i], work);
         check_lines(&docs[i]);
+        check_table_ends(&docs[i], work);
         check_fill(&docs[i]);
     }
     if (pages > 0)

@@ -386,6 +386,46 @@ static void check_values(const pb_table_grid *g, int first_row, int nrows, int c
     CHECK(bad == 0, "%s: %d of %d value cells misplaced", name, bad, n);
 }
 
+/* pb_table_rows_part gives the rows of every range of body rows what
+ * pb_table_rows gives them, at other paddings too, with the header rows
+ * copied or set at the padding. */
+static void check_rows_part(const pb_table_grid *g, pb_table_geometry *geo, pb_fx pad,
+                            const char *name)
+{
+    pb_fx *full = pb_xcalloc((size_t)g->nrows + 1, sizeof *full);
+    pb_fx *part = pb_xcalloc((size_t)g->nrows + 1, sizeof *part);
+    pb_fx *orig = pb_xcalloc((size_t)g->nrows + 1, sizeof *orig);
+    memcpy(orig, geo->row_h, (size_t)g->nrows * sizeof *orig);
+    int ranges = 0, wrong = 0;
+    for (int k = 0; k < 3; k++) {
+        pb_fx at = k == 0 ? pad / 2 : k == 1 ? pad : pad * 3 / 2;
+        pb_table_rows(g, geo, at);
+        memcpy(full, geo->row_h, (size_t)g->nrows * sizeof *full);
+        memcpy(geo->row_h, orig, (size_t)g->nrows * sizeof *orig);
+        for (int header = 0; header < 2; header++)
+            for (int r0 = g->nheader; r0 < g->nrows; r0++)
+                for (int r1 = r0 + 1; r1 <= g->nrows; r1++) {
+                    for (int r = 0; r < g->nrows; r++)
+                        part[r] = -1;
+                    pb_table_rows_part(g, geo, at, r0, r1, header, part);
+                    ranges++;
+                    bool ok = true;
+                    for (int r = 0; r < g->nheader; r++)
+                        ok = ok && part[r] == (header ? full[r] : orig[r]);
+                    for (int r = r0; r < r1; r++)
+                        ok = ok && part[r] == full[r];
+                    if (!ok && wrong++ < 3)
+                        CHECK(false, "%s: pb_table_rows_part rows %d-%d (header %d) at %.2f pt",
+                              name, r0, r1, header, pb_fx_to_pt(at));
+                }
+    }
+    CHECK(ranges > 0 && wrong == 0, "%s: pb_table_rows_part agrees with pb_table_rows over %d "
+          "ranges", name, ranges);
+    free(full);
+    free(part);
+    free(orig);
+}
+
 static void test_table_two(void)
 {
     pb_table_template *t = table_two();
@@ -571,6 +611,7 @@ static void test_table_three(void)
                 tall = false;
         }
         CHECK(tall, "table 三: every cell fits its rows");
+        check_rows_part(&g, &geo, t->style.pad_y, "table 三");
     }
     pb_diag_print(&d, stdout);
     pb_diag_free(&d);
@@ -916,6 +957,7 @@ static void test_cut_label(void)
     CHECK(pb_table_piece_height(&g, &geo, &t->style, false, 0, 0, 4, -1) == all,
           "a whole table's piece is its rows' height");
 
+    check_rows_part(&g, &geo, t->style.pad_y, "a group label taller than its rows");
     /* another padding: every one-line row changes by twice the difference */
     pb_fx before = geo.row_h[3];
     pb_table_rows(&g, &geo, t->style.pad_y / 2);
