@@ -198,7 +198,7 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         pb_fx pen = pb_prepared_place(&pp, f->fonts, &res, li, f->arena, &l->glyphs,
                                       &l->nglyphs);
         l->width = pen;
-        pb_prepared_links(&pp, &res, li, l->glyphs, l->nglyphs, f->arena, &l->links,
+        pb_prepared_links(&pp, &res, li, l->glyphs, l->nglyphs, 0, pitch, f->arena, &l->links,
                           &l->nlinks);
         pb_fx indent = li == 0 ? o->first_indent : 0;
         pb_fx avail = o->measure - indent - o->right_indent;

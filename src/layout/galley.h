@@ -37,11 +37,13 @@ typedef struct pb_rule {
     pb_fx width;
 } pb_rule;
 
-/* A link on a line: the horizontal extent of the text it covers, from
- * the line's left edge, over the line box's height; the URI it opens (a
- * web or e-mail address in the text). */
+/* A link on a line: the box of the text it covers, from the line box's
+ * left edge and top (a line of text: its extent over the box's height; a
+ * table piece: one line of a cell); the URI it opens (a web or e-mail
+ * address in the text). */
 typedef struct pb_link {
     pb_fx x0, x1;
+    pb_fx y0, y1;
     const char *uri;      /* arena */
 } pb_link;
 

@@ -175,11 +175,6 @@ static bool fill_page(pager *p, const pb_galley *g, const pb_layout *layout, int
             if (!pb_table_set_piece(l->table, &rp, &fit, p->arena, piece))
                 return false;
             piece->block = l->block;
-            if (rp.continued)
-                /* a continuation: its header rows are shown again */
-                for (int b = 0; b < piece->nboxes; b++)
-                    if (piece->boxes[b].row < l->table->grid.nheader)
-                        piece->boxes[b].repeated = true;
             pb_placed_line *pl = &pg->lines[pg->nlines++];
             pl->line = piece;
             pl->x = layout->margin_left;

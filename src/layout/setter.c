@@ -134,8 +134,8 @@ static const char *address_uri(const pb_prepared *p, const pb_address *a, pb_are
 }
 
 void pb_prepared_links(const pb_prepared *p, const pb_lb_result *res, int li,
-                       const pb_pglyph *glyphs, int nglyphs, pb_arena *arena,
-                       pb_link **links, int *nlinks)
+                       const pb_pglyph *glyphs, int nglyphs, pb_fx top, pb_fx bottom,
+                       pb_arena *arena, pb_link **links, int *nlinks)
 {
     *links = NULL;
     *nlinks = 0;
@@ -161,7 +161,7 @@ void pb_prepared_links(const pb_prepared *p, const pb_lb_result *res, int li,
             continue;
         if (*nlinks == 0)
             *links = pb_arena_calloc(arena, (size_t)p->naddresses, sizeof **links);
-        (*links)[(*nlinks)++] = (pb_link){x0, x1, address_uri(p, a, arena)};
+        (*links)[(*nlinks)++] = (pb_link){x0, x1, top, bottom, address_uri(p, a, arena)};
     }
 }
 

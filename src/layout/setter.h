@@ -59,10 +59,11 @@ pb_fx pb_prepared_place(const pb_prepared *p, const pb_fontset *fonts,
                         pb_pglyph **glyphs, int *nglyphs);
 
 /* The links of line `li` as pb_prepared_place set it (its glyphs): one
- * per address, or part of one, on the line.  Fills links (arena). */
+ * per address, or part of one, on the line, from `top` to `bottom` of the
+ * line box.  Fills links (arena). */
 void pb_prepared_links(const pb_prepared *p, const pb_lb_result *res, int li,
-                       const pb_pglyph *glyphs, int nglyphs, pb_arena *arena,
-                       pb_link **links, int *nlinks);
+                       const pb_pglyph *glyphs, int nglyphs, pb_fx top, pb_fx bottom,
+                       pb_arena *arena, pb_link **links, int *nlinks);
 
 /* Ideographic em box centred in a line box of `pitch`: its top is 0.88 em
  * above the baseline (the embox of Noto CJK, Fandol and the office fonts). */

@@ -347,6 +347,8 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         for (int li = 0; li < res.nlines; li++) {
             pb_cell_line *cl = &ct->lines[li];
             pb_fx w = pb_prepared_place(p, fonts, &res, li, arena, &cl->glyphs, &cl->nglyphs);
+            pb_prepared_links(p, &res, li, cl->glyphs, cl->nglyphs, 0, 0, arena, &cl->links,
+                              &cl->nlinks);
             /* right-to-left text (Uyghur) starts at the cell's right */
             bool rtl = pb_prepared_rtl(p);
             if (c->align == PB_ALIGN_CENTER)
@@ -607,13 +609,17 @@ bool pb_table_set_piece(const pb_table_set *ts, const pb_table_span *sp,
     /* One text buffer for the piece: glyphs index their cluster text in it. */
     const char *cont = shift > 0 ? ts->continued_text : NULL;
     size_t text_len = cont ? strlen(cont) : 0;
-    int nglyphs = cont ? ts->continued.nglyphs : 0;
+    int nglyphs = cont ? ts->continued.nglyphs : 0, nlinks = 0;
     for (int b = 0; b < piece.nboxes; b++) {
         const pb_cell_text *ct = &ts->cells[piece.boxes[b].cell];
         text_len += strlen(ct->text);
-        for (int li = 0; li < ct->nlines; li++)
+        for (int li = 0; li < ct->nlines; li++) {
             nglyphs += ct->lines[li].nglyphs;
+            nlinks += ct->lines[li].nlinks;
+        }
     }
+    if (nlinks > 0)
+        out->links = pb_arena_calloc(arena, (size_t)nlinks, sizeof *out->links);
     char *text = pb_arena_alloc(arena, text_len + 1);
     out->text = text;
     out->glyphs = pb_arena_calloc(arena, (size_t)nglyphs + 1, sizeof *out->glyphs);
@@ -644,8 +650,9 @@ bool pb_table_set_piece(const pb_table_set *ts, const pb_table_span *sp,
             .text = ct->text,
             .elem = ts->cell_elem ? ts->cell_elem[bx->cell] : 0,
             .glyph0 = out->nglyphs,
-            /* a merged cell cut by the page shows its text again */
-            .repeated = bx->cut_top && !bx->split,
+            /* a merged cell cut by the page shows its text again, and a
+             * continuation its header rows */
+            .repeated = (bx->cut_top && !bx->split) || (continued && c->row < g->nheader),
         };
         /* Text centred vertically in the box as the page shows it; in a
          * split row, the lines this piece shows from the top of the box
@@ -667,6 +674,16 @@ bool pb_table_set_piece(const pb_table_set *ts, const pb_table_span *sp,
                 pg.y += base;
                 pg.text_off += (uint32_t)toff;
                 out->glyphs[out->nglyphs++] = pg;
+            }
+            /* addresses are links where the text is read, not where it is
+             * shown again (an artifact) */
+            for (int k = 0; k < cl->nlinks && !out->boxes[b].repeated; k++) {
+                pb_link ln = cl->links[k];
+                ln.x0 += x;
+                ln.x1 += x;
+                ln.y0 = top + li * pitch;
+                ln.y1 = ln.y0 + pitch;
+                out->links[out->nlinks++] = ln;
             }
         }
         out->boxes[b].nglyphs = out->nglyphs - out->boxes[b].glyph0;

@@ -18,6 +18,9 @@ typedef struct pb_cell_line {
     pb_pglyph *glyphs;    /* pen positions from the line's start */
     int nglyphs;
     pb_fx x;              /* offset inside the cell's text area (alignment) */
+    pb_link *links;       /* addresses on the line, from its start (their
+                             y: 0, placed with the line) */
+    int nlinks;
 } pb_cell_line;
 
 typedef struct pb_cell_text {

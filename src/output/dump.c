@@ -5,6 +5,8 @@
  *     FandolFang-Regular 16.00 x=0.00 "本年度报告依据…"
  *     link x=28.23 w=318.84 http://…
  *
+ * (a link in a table cell: "link x=… w=… y=… h=…", its line of the cell,
+ * from the top of the table's piece).
  * Positions are in points with two decimals, computed from the integer
  * 1/64 pt values, so the text is identical on every platform. */
 #include "output/dump.h"
@@ -93,11 +95,19 @@ static void dump_line(FILE *out, const pb_placed_line *pl, const pb_fontset *fon
         fputs("\"\n", out);
     }
     for (int k = 0; k < l->nlinks; k++) {
+        const pb_link *ln = &l->links[k];
         fputs("  link x=", out);
-        put_pt(out, l->links[k].x0);
+        put_pt(out, ln->x0);
         fputs(" w=", out);
-        put_pt(out, l->links[k].x1 - l->links[k].x0);
-        fprintf(out, " %s\n", l->links[k].uri);
+        put_pt(out, ln->x1 - ln->x0);
+        if (ln->y0 != 0 || ln->y1 != l->height) {
+            /* a line of a table cell */
+            fputs(" y=", out);
+            put_pt(out, ln->y0);
+            fputs(" h=", out);
+            put_pt(out, ln->y1 - ln->y0);
+        }
+        fprintf(out, " %s\n", ln->uri);
     }
     for (int r = 0; r < l->nrules; r++) {
         const pb_rule *ru = &l->rules[r];

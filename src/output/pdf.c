@@ -266,6 +266,15 @@ static void set_mark(page_state *s, mark m, bool *in_text)
     }
 }
 
+/* Is glyph k of a line inside link i: its origin in the link's box? */
+static bool in_link(const pb_gline *l, int k, int i)
+{
+    const pb_pglyph *g = &l->glyphs[k];
+    const pb_link *ln = &l->links[i];
+    pb_fx y = l->baseline + g->y;
+    return g->x >= ln->x0 && g->x < ln->x1 && y >= ln->y0 && y < ln->y1;
+}
+
 /* What glyph k of a placed line is: *box is a cursor over the line's
  * cell boxes (glyphs are in box order; a table piece's glyphs outside its
  * cells are pagination). */
@@ -275,7 +284,7 @@ static mark glyph_mark(const pb_gline *l, const int *links, int k, int *box)
         return (mark){MARK_PAGE_NUMBER, 0};
     /* an address: its Link element */
     for (int i = 0; links && i < l->nlinks; i++)
-        if (l->glyphs[k].x >= l->links[i].x0 && l->glyphs[k].x < l->links[i].x1)
+        if (in_link(l, k, i))
             return (mark){MARK_ELEM, links[i]};
     if (l->nboxes > 0) {
         while (*box < l->nboxes && k >= l->boxes[*box].glyph0 + l->boxes[*box].nglyphs)
@@ -453,9 +462,9 @@ static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, page_state *s
         for (int k = 0; l && k < l->nlinks; k++) {
             const pb_link *ln = &l->links[k];
             HPDF_Rect r = {(HPDF_REAL)pb_fx_to_pt(pl->x + ln->x0),
-                           (HPDF_REAL)pb_fx_to_pt(page_h - pl->y - l->height),
+                           (HPDF_REAL)pb_fx_to_pt(page_h - pl->y - ln->y1),
                            (HPDF_REAL)pb_fx_to_pt(pl->x + ln->x1),
-                           (HPDF_REAL)pb_fx_to_pt(page_h - pl->y)};
+                           (HPDF_REAL)pb_fx_to_pt(page_h - pl->y - ln->y0)};
             HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, ln->uri);
             if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
                 return hpdf_ok(c) && false;
@@ -501,7 +510,7 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         for (int k = 0; k < l->nlinks; k++) {
             int parent = l->elem, box = 0;
             for (int g = 0; g < l->nglyphs; g++)
-                if (l->glyphs[g].x >= l->links[k].x0) {
+                if (in_link(l, g, k)) {
                     mark m = glyph_mark(l, NULL, g, &box);
                     if (m.kind == MARK_ELEM)
                         parent = m.elem;

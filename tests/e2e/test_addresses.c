@@ -9,7 +9,9 @@
  *    where the previous one's advance ends (less at most the 0.11 pt a
  *    half-width digit is tracked to half a grid cell);
  *  - each address is a link (a URI link annotation over each of its line
- *    pieces), and there is one URI per address.
+ *    pieces), and there is one URI per address;
+ *  - the same for the addresses in the cells of a table (their characters
+ *    read in the order of the content stream, cell by cell).
  *
  * usage: test_addresses PAIBAN FIXTURE.json WORKDIR */
 #include <math.h>
@@ -36,7 +38,15 @@ static const struct {
     {"harbin.gov.cn", "http://harbin.gov.cn", "服务网"},
     {"www.nangang.gov.cn/xxgk/", "http://www.nangang.gov.cn/xxgk/", NULL},
     {"ngcgj2021@163.com", "mailto:ngcgj2021@163.com", NULL},
+    {"http://www.hrbng.gov.cn/col/col4021/zwgk/xxgkml/index.html",
+     "http://www.hrbng.gov.cn/col/col4021/zwgk/xxgkml/index.html", NULL},
+    {"ngzwgk@hrbng.gov.cn", "mailto:ngzwgk@hrbng.gov.cn", NULL},
+    {"https://zwfw.hlj.gov.cn/hrb/ng/index.html?type=apply&year=2021",
+     "https://zwfw.hlj.gov.cn/hrb/ng/index.html?type=apply&year=2021", NULL},
+    {"zwfw-ng@163.com", "mailto:zwfw-ng@163.com", NULL},
+    {"www.hrbng.gov.cn", "http://www.hrbng.gov.cn", "登录"},
 };
+enum { NBODY = 6 }; /* the first six in running text, the others in table cells */
 enum { NADDR = sizeof addresses / sizeof *addresses };
 
 static const char *words[] = {"Open", "Government", "Data", "Portal"};
@@ -139,21 +149,34 @@ int main(int argc, char **argv)
     if (!load(&d, argv[1], argv[2], argv[3]))
         return test_summary();
 
-    int n = 0;
+    int n = 0, nc = 0;
     item *it = pb_xcalloc((size_t)d.nchars + 1, sizeof *it);
     for (int l = 0; l < d.nlines; l++)
         for (int k = 0; k < d.lines[l].n; k++)
             it[n++] = (item){&d.lines[l].c[k], l};
+    /* the table's text in the order it was written, cell by cell: a new
+     * line where the baseline changes */
+    item *cells = pb_xcalloc((size_t)d.nchars + 1, sizeof *cells);
+    for (int i = 0, line = 0; i < d.nchars; i++) {
+        const ch *c = &d.stream[i];
+        if (c->size > 12 || c->size < 8 || c->cp == ' ')
+            continue;
+        if (nc > 0 && (cells[nc - 1].c->page != c->page || fabs(cells[nc - 1].c->y - c->y) > 0.01))
+            line++;
+        cells[nc++] = (item){c, line};
+    }
 
     link links[256];
     int nlinks = read_links(&d, links, 256);
     int breaks_seen = 0;
+    int cell_breaks = 0;
     for (int a = 0; a < NADDR; a++) {
         const char *t = addresses[a].text, *before = addresses[a].before;
         char key[512];
         snprintf(key, sizeof key, "%s%s", before ? before : "", t);
-        int len, at = find(it, n, key, &len);
-        if (!CHECK(at >= 0, "address %s is in the text", t))
+        const item *in = a < NBODY ? it : cells;
+        int len, at = find(in, a < NBODY ? n : nc, key, &len);
+        if (!CHECK(at >= 0, "address %s is in the %s", t, a < NBODY ? "text" : "table"))
             continue;
         int skip = 0;
         for (size_t k = 0, bl = before ? strlen(before) : 0; k < bl;) {
@@ -168,9 +191,10 @@ int main(int argc, char **argv)
         size_t host_start = (size_t)(host - t), host_end = strcspn(host, "/?#") + host_start;
         bool email = strchr(t, '@') != NULL;
         for (int i = at + 1; i < at + len; i++) {
-            if (it[i].line == it[i - 1].line)
+            if (in[i].line == in[i - 1].line)
                 continue;
             breaks_seen++;
+            cell_breaks += a >= NBODY;
             int pos = i - at; /* t is ASCII: characters are bytes */
             bool after_slash = t[pos - 1] == '/' && t[pos] != '/';
             bool before_query = strchr("?&#", t[pos]) != NULL;
@@ -181,12 +205,12 @@ int main(int argc, char **argv)
                   t, pos, t, t + pos);
         }
         double worst = 0;
-        CHECK(tight(it, at, len, &worst), "%s: no space between its letters (worst %.3f pt)", t,
+        CHECK(tight(in, at, len, &worst), "%s: no space between its letters (worst %.3f pt)", t,
               worst);
         /* every character under a link to its URI */
         int covered = 0;
         for (int i = at; i < at + len; i++) {
-            const ch *c = it[i].c;
+            const ch *c = in[i].c;
             double y = d.page_h - c->y, mid = (c->x + c->x1) / 2;
             for (int k = 0; k < nlinks; k++) {
                 const link *l = &links[k];
@@ -201,6 +225,8 @@ int main(int argc, char **argv)
               addresses[a].uri, len, covered);
     }
     CHECK(breaks_seen >= 2, "the fixture breaks lines inside addresses (%d)", breaks_seen);
+    CHECK(cell_breaks >= 2, "the fixture breaks lines inside addresses in table cells (%d)",
+          cell_breaks);
 
     /* one URI per address, no other links */
     int distinct = 0;
@@ -233,6 +259,7 @@ int main(int argc, char **argv)
         CHECK(found > 0, "\"%s\" is in the text", words[w]);
     }
     free(it);
+    free(cells);
     doc_free(&d);
     return test_summary();
 }

@@ -17,11 +17,13 @@
  *   and two renders are byte-identical.
  * usage: test_archival PAIBAN REPORT.json WORKDIR
  *        [--table KEY SPEC]... [--headers KEY SPEC]... [--one-table-pages N]
+ *        [--links N] [--cell-links N]
  * --table checks cells of the table that has a cell KEY: SPEC is
  * "TEXT|ROLE|SCOPE|ROWSPAN|COLSPAN" (SCOPE "-" for none); --headers KEY
  * "TEXT|HEADER,…": the value cell TEXT lists those header cells.
  * --one-table-pages: the document's one Table has cells on N pages.
- * --links N: N link annotations, each tied to a Link element. */
+ * --links N: N link annotations, each tied to a Link element;
+ * --cell-links N: N of them in table cells (the Link inside the TD). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,9 +492,12 @@ static void check_marked_content(const qj *q)
 
 /* Link annotations: printed (/F 4, PDF/A), an alternate text (/Contents)
  * and a /StructParent whose ParentTree entry is a Link element holding an
- * object reference to the annotation (PDF/UA). */
-static int check_annotations(const qj *q)
+ * object reference to the annotation and the address's marked content
+ * (PDF/UA); *in_cells: how many of those Link elements are inside a table
+ * cell (TD or TH). */
+static int check_annotations(const qj *q, int *in_cells)
 {
+    *in_cells = 0;
     cJSON *root = qj_key(q, qj_trailer(q), "/Root");
     cJSON *tree = qj_key(q, root, "/StructTreeRoot");
     cJSON *nums = qj_key(q, qj_key(q, tree, "/ParentTree"), "/Nums");
@@ -513,7 +518,7 @@ static int check_annotations(const qj *q)
             for (int i = 0; cJSON_IsNumber(sp) && i + 1 < cJSON_GetArraySize(nums); i += 2)
                 if (cJSON_GetArrayItem(nums, i)->valueint == sp->valueint)
                     elem = qj_get(q, cJSON_GetArrayItem(nums, i + 1));
-            bool objr = false;
+            bool objr = false, content = false;
             cJSON *k = qj_key(q, elem, "/K");
             int nk = cJSON_IsArray(k) ? cJSON_GetArraySize(k) : 1;
             for (int i = 0; i < nk; i++) {
@@ -522,9 +527,15 @@ static int check_annotations(const qj *q)
                 if (qj_is_name(qj_key(q, it, "/Type"), "/OBJR") && cJSON_IsString(obj) &&
                     cJSON_IsString(ref) && !strcmp(obj->valuestring, ref->valuestring))
                     objr = true;
+                if (cJSON_IsNumber(it) || cJSON_IsNumber(qj_key(q, it, "/MCID")))
+                    content = true;
             }
             CHECK(qj_is_name(qj_key(q, elem, "/S"), "/Link") && objr,
                   "page %d: a link annotation belongs to a Link element", p + 1);
+            CHECK(content, "page %d: the Link element holds the address's text", p + 1);
+            cJSON *parent = qj_key(q, qj_key(q, elem, "/P"), "/S");
+            if (qj_is_name(parent, "/TD") || qj_is_name(parent, "/TH"))
+                (*in_cells)++;
         }
     }
     return links;
@@ -819,11 +830,16 @@ int main(int argc, char **argv)
     qj *q = qj_load(a);
     if (CHECK(q != NULL, "qpdf --json")) {
         check_marked_content(q);
-        int links = check_annotations(q);
-        for (int i = 4; i < argc; i++)
+        int in_cells, links = check_annotations(q, &in_cells);
+        for (int i = 4; i < argc; i++) {
             if (!strcmp(argv[i], "--links") && i + 1 < argc)
                 CHECK(links == atoi(argv[i + 1]), "%d link annotations (%d)", atoi(argv[i + 1]),
                       links);
+            if (!strcmp(argv[i], "--cell-links") && i + 1 < argc)
+                CHECK(in_cells == atoi(argv[i + 1]),
+                      "%d link annotations in table cells, their Link under the cell's "
+                      "TD (%d)", atoi(argv[i + 1]), in_cells);
+        }
     }
     int nn;
     node *v = parse_struct_text(a, &nn);
@@ -832,7 +848,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--table") && i + 2 < argc) {
             check_table_cell(v, nn, argv[i + 1], argv[i + 2]);
             i += 2;
-        } else if (!strcmp(argv[i], "--links") && i + 1 < argc) {
+        } else if ((!strcmp(argv[i], "--links") || !strcmp(argv[i], "--cell-links")) &&
+                   i + 1 < argc) {
             i++; /* checked above */
         } else if (!strcmp(argv[i], "--headers") && i + 2 < argc) {
             check_headers(v, nn, argv[i + 1], argv[i + 2]);
