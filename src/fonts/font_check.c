@@ -147,7 +147,9 @@ static bool check_metrics(const sfnt *s, face_facts *ff, char *why, size_t whyle
     ff->loca_format = (int16_t)u16(head, 50);
     if (!maxp.len)
         return FAULT("it has no 'maxp' table");
-    if (maxp.len < 6)
+    uint32_t maxp_version = maxp.len >= 4 ? u32(maxp, 0) : 0;
+    if (maxp.len < 6 || (maxp_version != 0x00005000 && maxp_version != 0x00010000) ||
+        (maxp_version == 0x00010000 && maxp.len < 32))
         return FAULT("its 'maxp' table is damaged");
     ff->nglyphs = u16(maxp, 4);
     if (ff->nglyphs == 0)

@@ -15,8 +15,16 @@
  * fontconfig found, so no layout can reach a file outside the font
  * folders) and/or a family (any of the names fontconfig read from the
  * font, in any language, or its full name).  paiban's folders come first,
- * in order, then the system's.  Only the faces chosen are opened, with
- * FreeType and HarfBuzz. */
+ * in order, then the system's.
+ *
+ * Loading a set opens nothing.  A face is opened when a role first needs a
+ * character and the faces before it in the role lack it (pb_fonts_pick):
+ * its file is mapped once for all its faces and roles, its tables are
+ * checked (font_check.c), FreeType reads its names and metrics, HarfBuzz
+ * serves it from then on.  A face that is not a usable font stays broken
+ * for every document; a fault found once a face is used (a damaged glyph,
+ * a subset that does not read back) is a document's own: its view of the
+ * set (pb_fonts_view) rejects the face and the document is made again. */
 #include "fonts/fonts.h"
 
 #include <dirent.h>
@@ -852,9 +860,9 @@ static opened open_face(pb_fontset *fs, int id, char *why, size_t whylen)
     f->hb_face = hb_face_create(ff->blob, (unsigned)f->index);
     f->nglyphs = hb_face_get_glyph_count(f->hb_face);
     if (f->nglyphs == 0 || f->nglyphs != (unsigned)ftf->num_glyphs) {
-        FT_Done_Face(ftf);
         snprintf(why, whylen, "not a usable font file (HarfBuzz reads %u glyphs, FreeType %ld)",
                  f->nglyphs, (long)ftf->num_glyphs);
+        FT_Done_Face(ftf);
         return pb_memory_short(need) ? NO_MEMORY : FAULTY;
     }
     hb_face_make_immutable(f->hb_face);

@@ -1,7 +1,9 @@
-/* Fonts stage: the layout's font roles -> loaded faces (FreeType for
- * identification and coverage, HarfBuzz for shaping and subsetting) and
- * per-role fallback chains.  Read-only once loaded, so a fontset can be
- * shared by threads rendering different documents. */
+/* Fonts stage: the layout's font roles -> faces (FreeType for names and
+ * metrics, HarfBuzz for shaping and subsetting) and per-role fallback
+ * chains.  A fontset is shared by threads rendering different documents:
+ * faces are opened on first use, once, under the set's lock, and never
+ * change after; what a document finds out about them is kept in its own
+ * view (pb_fonts_view). */
 #ifndef PB_FONTS_H
 #define PB_FONTS_H
 
