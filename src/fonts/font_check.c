@@ -21,6 +21,7 @@
 
 #include <hb.h>
 
+#include "base/call.h"
 #include "base/utf8.h"
 
 /* ---- reading the bytes ------------------------------------------------ */
@@ -903,5 +904,9 @@ pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *d
     if (ft)
         FT_Done_Face(ft);
     FT_Done_FreeType(lib);
+    /* FreeType reports some failed allocations as damaged tables: the
+       subset is to blame only when memory can be had */
+    if (v == PB_FONT_FAULT && pb_memory_short(4 * len + (16u << 20)))
+        v = PB_FONT_NO_MEMORY;
     return v;
 }
