@@ -15,6 +15,34 @@ pb_fx pb_baseline_in_box(pb_fx pitch, pb_fx size)
     return (pitch - size) / 2 + pb_fx_muldiv(size, EMBOX_TOP_NUM, EMBOX_TOP_DEN);
 }
 
+/* A mark is set by where the font draws it, not by its code point alone:
+ * a closing or stop mark whose ink reaches well into the right half of
+ * its cell (FandolFang's and FandolHei's "？", drawn in the middle) has no
+ * blank half to give up, nor can it stand against the text before it, and
+ * an opening mark with ink in its left half none to give before it: such
+ * marks are set whole, like "·" (two of them are not compressed as a pair,
+ * where the ink would collide). */
+static void marks_by_ink(pb_prepared *p, const pb_fontset *fonts)
+{
+    const pb_shaped *sh = &p->shaped;
+    for (int k = 0; k < p->nunits; k++) {
+        pb_lb_unit *u = &p->units[k];
+        if ((u->cls != PB_CC_OPEN && u->cls != PB_CC_CLOSE && u->cls != PB_CC_STOP) ||
+            p->gstart[k + 1] - p->gstart[k] != 1)
+            continue;
+        const pb_glyph *g = &sh->glyphs[p->gstart[k]];
+        int32_t left, right, adv = g->fu_advance;
+        if (g->level & 1)
+            continue; /* mirrored in a right-to-left run: the other way round */
+        if (adv <= 0 || !pb_glyph_ink_x(pb_fonts_face(fonts, g->face), g->gid, &left, &right))
+            continue;
+        bool centred = u->cls == PB_CC_OPEN ? (int64_t)left * 20 < (int64_t)adv * 9
+                                            : (int64_t)right * 20 > (int64_t)adv * 11;
+        if (centred)
+            u->cls = PB_CC_MIDDLE;
+    }
+}
+
 bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
                 const pb_span *spans, int nspans, pb_arena *arena, pb_prepared *out,
                 pb_diag *diag)
@@ -60,6 +88,7 @@ bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
     out->cstart[n] = (uint32_t)len;
     for (k = 0; k < n; k++)
         out->units[k].brk = brk[out->cstart[k + 1]];
+    marks_by_ink(out, fonts);
     int na = pb_find_addresses(text, len, NULL, 0);
     if (na > 0) {
         out->addresses = pb_arena_calloc(arena, (size_t)na, sizeof *out->addresses);

@@ -758,6 +758,31 @@ static pb_fx pad_left(const fitter *f, int a, int b, int64_t pad)
     return (pb_fx)(pad / 2);
 }
 
+/* Where the padding of run a..b goes: marks whose ink faces the run --
+ * closing and stop marks after it (their ink in the left half of the
+ * cell), opening marks before it (in the right half) -- are set against
+ * it, as in "100%。", "0451-53675221）" and "（1）", and the padding goes
+ * outside them, where their blank halves already are, rather than
+ * between ("100% 。", "（ 1 ）").  pad_after: the unit whose trail takes
+ * the padding after the run (up to ce); pad_before: the unit whose lead
+ * takes the padding before it (from s). */
+static int pad_after(const fitter *f, int b, int ce)
+{
+    int m = b;
+    while (m + 1 <= ce && is_cell(f, m + 1) &&
+           (f->u[m + 1].cls == PB_CC_STOP || f->u[m + 1].cls == PB_CC_CLOSE))
+        m++;
+    return m;
+}
+
+static int pad_before(const fitter *f, int a, int s)
+{
+    int m = a;
+    while (m - 1 >= s && is_cell(f, m - 1) && f->u[m - 1].cls == PB_CC_OPEN)
+        m--;
+    return m;
+}
+
 /* The next run of non-cell units of s..ce that has a cell on each side,
  * from unit *i on: its first and last unit and its width. */
 static bool next_run(const fitter *f, int *i, int s, int ce, int *a, int *b, int64_t *w)
@@ -817,12 +842,15 @@ static void set_line_grid(const fitter *f, int s, int t, int64_t avail, bool jus
             for (int i = s; next_run(f, &i, s, ce, &a, &b, &rw);) {
                 int64_t sl = whole_cells(rw, grid) - rw, share = sl * give / slack;
                 if (pass == 0) {
-                    pb_fx left = pad_left(f, a, b, share);
-                    adj[a].lead += left;
-                    adj[b].trail += (pb_fx)(share - left);
+                    /* an opening mark that starts the line stays at its
+                     * start (a heading's "（1）" at the indent) */
+                    int before = pad_before(f, a, s);
+                    pb_fx left = before == s ? 0 : pad_left(f, a, b, share);
+                    adj[before].lead += left;
+                    adj[pad_after(f, b, ce)].trail += (pb_fx)(share - left);
                     given += share;
                 } else if (share < sl && given < give) {
-                    adj[b].trail += 1;
+                    adj[pad_after(f, b, ce)].trail += 1;
                     given++;
                 }
             }

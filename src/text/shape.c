@@ -464,6 +464,16 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
     return true;
 }
 
+bool pb_glyph_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right)
+{
+    hb_glyph_extents_t ext;
+    if (!face || !hb_font_get_glyph_extents(face->hb_font, gid, &ext) || ext.width == 0)
+        return false;
+    *left = ext.x_bearing;
+    *right = ext.x_bearing + ext.width;
+    return true;
+}
+
 bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
                   pb_fx *bottom)
 {

@@ -63,4 +63,8 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
 bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
                   pb_fx *bottom);
 
+/* The ink of a glyph across, in font units from its origin: its left and
+ * right edges.  False for a glyph without ink. */
+bool pb_glyph_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right);
+
 #endif

@@ -14,6 +14,7 @@
  *    cannot be split moved down whole, Latin text at the line's edge, a
  *    lone last character avoided);
  *  - "，" inside body lines advances by at most 2 distinct amounts;
+ *  - a mark next to Latin text stands against it ("100%。", "（1）");
  *  - run-in headings (a line starting with "（" set in the heading font):
  *    their first ink lies within 0.5 pt of each other;
  *  - the page number's dash (一字线) is 7 ± 0.3 mm below the text block;
@@ -242,7 +243,7 @@ typedef struct tally {
     int why[8];
 } tally;
 
-enum { WHY_START, WHY_END, WHY_PAIR, WHY_WHOLE, WHY_EDGE, WHY_LONE, WHY_COUNT };
+enum { WHY_START, WHY_END, WHY_PAIR, WHY_WHOLE, WHY_EDGE, WHY_LONE, WHY_AGAINST, WHY_COUNT };
 static const char *why_name[WHY_COUNT] = {
     "a line-start prohibition pushed a character down (the next line's second character "
     "may not start a line)",
@@ -251,7 +252,38 @@ static const char *why_name[WHY_COUNT] = {
     "a number or word that cannot be split moved down whole",
     "Latin text at the line's start or end, not a whole number of cells",
     "a lone last character avoided (the paragraph's last line holds two)",
+    "marks set against the Latin text they close or open (\"100%。\", \"（1）\"), the "
+    "other characters in their columns",
 };
+
+/* Is every full-width character of the line in its column but marks that
+ * stand against Latin text: closing and stop marks after it, opening marks
+ * before it (through a run of such marks)? */
+static bool marks_against_latin(const line *l)
+{
+    bool any = false;
+    for (int i = 0; i < l->n; i++) {
+        const ch *c = &l->c[i];
+        if (!full_width(c->cp))
+            continue;
+        int k = column_of(c->x);
+        if (k >= 0 && (k < COLUMNS || (i == l->n - 1 && no_start(c->cp))))
+            continue;
+        int j = i;
+        if (no_start(c->cp))
+            while (j > 0 && no_start(l->c[j].cp))
+                j--;
+        else if (no_end(c->cp))
+            while (j + 1 < l->n && no_end(l->c[j].cp))
+                j++;
+        else
+            return false;
+        if (!latin(l->c[j].cp))
+            return false;
+        any = true;
+    }
+    return any;
+}
 
 static bool has_pair(const line *l)
 {
@@ -287,6 +319,8 @@ static int explain(const doc *d, int i)
         return WHY_EDGE;
     if (nx && !is_full(nx) && count_chars(nx) <= 2)
         return WHY_LONE;
+    if (marks_against_latin(l))
+        return WHY_AGAINST;
     return -1;
 }
 
@@ -346,6 +380,36 @@ static void check_commas(const doc *docs, int ndocs)
         printf(" %.2f", adv[m]);
     printf(" pt\n");
     CHECK(n > 0 && nadv <= 2, "\"，\" advances by at most 2 amounts in body text (%d)", nadv);
+}
+
+/* Marks next to Latin text stand against it: a closing or stop mark
+ * after a letter or digit starts where the letter's advance ends ("100%。",
+ * not "100% 。"), an opening mark before one ends where it starts. */
+static void check_against(const doc *docs, int ndocs)
+{
+    int n = 0, bad = 0;
+    for (int d = 0; d < ndocs; d++)
+        for (int i = 0; i < docs[d].nlines; i++) {
+            const line *l = &docs[d].lines[i];
+            for (int k = 0; k + 1 < l->n; k++) {
+                const ch *a = &l->c[k], *b = &l->c[k + 1];
+                bool closing = latin(a->cp) && full_width(b->cp) && no_start(b->cp);
+                bool opening = full_width(a->cp) && no_end(a->cp) && latin(b->cp);
+                if (!closing && !opening)
+                    continue;
+                n++;
+                /* a mark takes its cell; a digit is tracked to half a cell,
+                 * up to 0.11 pt less than its advance in the font */
+                double gap = b->x - (full_width(a->cp) ? a->x + grid_pitch : a->x1);
+                if ((gap > 0.05 || gap < -0.12) && bad++ < 5)
+                    CHECK(false, "%s page %d: \"%c\" and the mark %s it %.2f pt apart",
+                          docs[d].name, l->page, (char)(closing ? a->cp : b->cp),
+                          closing ? "after" : "before", gap);
+            }
+        }
+    printf("  %d marks next to Latin text\n", n);
+    CHECK(n > 0 && bad == 0, "marks stand against the Latin text next to them (%d of %d apart)",
+          bad, n);
 }
 
 /* Run-in headings: lines that start at the indent with "（" in the heading
@@ -603,6 +667,7 @@ int main(int argc, char **argv)
           "%d of %d full lines (%.0f %%) keep every character in its column", t.gridded,
           t.full, t.full ? 100.0 * t.gridded / t.full : 0.0);
     check_commas(docs, ndocs);
+    check_against(docs, ndocs);
     check_run_in(docs, ndocs, work);
     for (int i = 0; i < ndocs; i++) {
         check_dash(&docs[i], work);

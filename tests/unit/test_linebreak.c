@@ -516,6 +516,53 @@ static void test_grid_latin(void)
           "grid: \"：826条\": the padding after the digits");
     para_free(&pa);
 
+    /* a closing or stop mark after the digits stands against them, the
+     * padding going after the mark, where its blank half is: "100%。"
+     * (units 10-13, the mark 14), not "100% 。"; the characters after it
+     * in their columns */
+    grid_init(&pa, cat(han(10), "100%。", han(30)));
+    para_run(&pa);
+    int64_t run = 3 * (G / 2) + pa.u[13].width; /* "100%" */
+    ok = consistent(&pa) && pa.r.adjust[13].trail == 0 && pa.r.adjust[14].lead == 0 &&
+         unit_x(&pa, 14) == unit_x(&pa, 13) + pa.u[13].width &&
+         pa.r.adjust[10].lead == (3 * G - run) / 2 &&
+         pa.r.adjust[10].lead + pa.r.adjust[14].trail == 3 * G - run &&
+         unit_x(&pa, 15) == 14 * G;
+    if (!CHECK(ok, "grid: \"100%%。\": the mark against the digits, the padding after it"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* after "：" all of it goes past the closing marks: "：0451-53675221）。"
+     * (the colon 10, the run 11-23, "）" 24, "。" 25) */
+    grid_init(&pa, cat(han(10), "：0451-53675221）。", han(30)));
+    para_run(&pa);
+    run = 12 * (G / 2) + pa.u[15].width; /* twelve digits and "-" */
+    ok = consistent(&pa) && pa.r.adjust[11].lead == 0 && pa.r.adjust[23].trail == 0 &&
+         unit_x(&pa, 24) == unit_x(&pa, 23) + pa.u[23].width &&
+         pa.r.adjust[25].trail == 7 * G - run;
+    if (!CHECK(ok, "grid: \"：0451-53675221）。\": the brackets against the number"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* brackets around a digit hold it, the padding outside: "（1）"; at
+     * the start of a line "（" stays in the first column (a heading) */
+    grid_init(&pa, cat(han(10), "（1）", han(30)));
+    para_run(&pa);
+    ok = consistent(&pa) && pa.r.adjust[11].lead == 0 && pa.r.adjust[11].trail == 0 &&
+         pa.r.adjust[10].lead == (G - G / 2) / 2 &&
+         pa.r.adjust[10].lead + pa.r.adjust[12].trail == G - G / 2 &&
+         unit_x(&pa, 13) == 13 * G;
+    if (!CHECK(ok, "grid: \"（1）\": the padding outside the brackets"))
+        dump(&pa);
+    para_free(&pa);
+    grid_init(&pa, cat("（1）", han(40), NULL));
+    para_run(&pa);
+    ok = consistent(&pa) && pa.r.adjust[0].lead == 0 && pa.r.adjust[1].lead == 0 &&
+         pa.r.adjust[2].trail == G - G / 2 && unit_x(&pa, 3) == 3 * G;
+    if (!CHECK(ok, "grid: \"（1）\" starting a line: the padding after it"))
+        dump(&pa);
+    para_free(&pa);
+
     /* Latin words: never spaced out inside, on any line */
     grid_init(&pa, "提升开放水平 Open Government Data 的质量，继续推进政府信息公开工作，提升"
                    "Open Government Data 开放水平，确保公开质量再上新台阶，努力提升群众满意度。");

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "layout/setter.h"
+#include "text/linebreak.h"
 #include "text/shape.h"
 #include "../testutil.h"
 
@@ -232,6 +234,40 @@ static void test_ink(void)
     pb_diag_free(&d);
 }
 
+/* Marks are classed by where the font draws them: FandolFang draws "？"
+ * in the middle of its cell, the other stops and the closing marks in the
+ * left half, the opening marks in the right half.  A centred "？" is set
+ * whole: not compressed in a pair, where its ink would run into the next
+ * mark's. */
+static void test_marks_by_ink(void)
+{
+    const char *text = "问题？”答：“对，（是）。”";
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_span sp = span(0, (uint32_t)strlen(text), FANGSONG, 16 * PB_FX_ONE, 0);
+    pb_prepared p;
+    if (!CHECK(pb_prepare(fs, text, strlen(text), &sp, 1, arena, &p, &d) && p.nunits == 14,
+               "prepared, %d units", p.nunits)) {
+        pb_diag_free(&d);
+        return;
+    }
+    static const int want[] = {PB_CC_HAN,   PB_CC_HAN,  PB_CC_MIDDLE, PB_CC_CLOSE, PB_CC_HAN,
+                               PB_CC_STOP,  PB_CC_OPEN, PB_CC_HAN,    PB_CC_STOP,  PB_CC_OPEN,
+                               PB_CC_HAN,   PB_CC_CLOSE, PB_CC_STOP,  PB_CC_CLOSE};
+    for (int k = 0; k < 14; k++)
+        CHECK(p.units[k].cls == want[k], "unit %d (U+%04X): class %d, want %d", k,
+              p.units[k].cp, p.units[k].cls, want[k]);
+    /* on the grid, "？”" is two whole cells; "。”" a compressed pair */
+    pb_lb_params lp = {.measure = 28 * 1010, .align = PB_ALIGN_JUSTIFY, .compress_punct = true,
+                       .grid = p.units[0].width};
+    pb_lb_result res;
+    pb_linebreak(p.units, p.nunits, &lp, arena, &res);
+    CHECK(res.adjust[2].trail == 0 && res.adjust[3].lead == 0,
+          "\"？”\": the centred question mark keeps its cell (%d)", res.adjust[2].trail);
+    CHECK(res.adjust[12].trail < 0, "\"。”\": a pair, compressed (%d)", res.adjust[12].trail);
+    pb_diag_free(&d);
+}
+
 static void test_bad_input(void)
 {
     pb_diag d;
@@ -334,6 +370,7 @@ int main(void)
     test_missing();
     test_attached();
     test_ink();
+    test_marks_by_ink();
     test_bad_input();
     test_long_text();
     test_variation_sequences();
