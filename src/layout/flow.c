@@ -498,7 +498,8 @@ static void flow_table(flow *f, const pb_block *b, int bi)
     pb_table_set *ts = f->tables ? f->tables[bi] : NULL;
     if (f->table_failed && f->table_failed[bi])
         return;
-    if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, NULL, f->arena, &ts, f->diag))
+    if (!ts && !pb_table_set_build(b, f->layout, f->fonts, 0, false, NULL, f->arena, &ts,
+                                   f->diag))
         return;
     int table = f->structure ? pb_structure_add(f->structure, PB_SR_TABLE, 1) : 0;
     const pb_table_style *ts_style = &b->table->style;
@@ -613,30 +614,50 @@ static pb_fx kept_estimate(const flow *f, int bi)
     return h;
 }
 
+/* Does the table fit `room` at the least padding? */
+static bool fits_room(pb_table_set *ts, const pb_table_style *style, pb_fx room)
+{
+    pb_table_set_pad(ts, style->pad_y_min);
+    bool fits = pb_table_set_height(ts) <= room;
+    pb_table_set_pad(ts, style->pad_y);
+    return fits;
+}
+
 /* The size table block bi needs: the largest at which its numbers fit its
  * width and, when it can fit one page at all (at the template's floor and
- * the least padding), at which it does. */
+ * the least padding), at which it does.  Only a table that fits no other
+ * way has the marks in its cells squeezed to fit their lines (push-in), at
+ * the floor: f->tables[bi] is then that build. */
 static pb_fx needed_size(flow *f, int bi)
 {
     const pb_block *b = &f->report->blocks[bi];
+    const pb_table_style *style = &b->table->style;
     pb_table_set *ts = f->tables[bi];
     pb_fx room = f->layout->text_height - kept_estimate(f, bi);
-    pb_fx floor_size = b->table->style.min_size;
+    pb_fx floor_size = style->min_size;
     pb_fx size = ts->geo.size, fit = size;
     for (;;) {
-        pb_table_set_pad(ts, b->table->style.pad_y_min);
-        bool fits = pb_table_set_height(ts) <= room;
-        pb_table_set_pad(ts, b->table->style.pad_y);
-        if (fits || size <= floor_size)
-            return fits ? size : fit;
+        if (fits_room(ts, style, room))
+            return size;
+        if (size <= floor_size)
+            break;
         size -= PB_FX_ONE / 2;
         if (size < floor_size)
             size = floor_size;
         pb_table_set *smaller;
-        if (!pb_table_set_build(b, f->layout, f->fonts, size, ts, f->arena, &smaller, f->diag))
+        if (!pb_table_set_build(b, f->layout, f->fonts, size, false, ts, f->arena, &smaller,
+                                f->diag))
             return fit;
         ts = smaller;
     }
+    pb_table_set *pushed;
+    if (pb_table_set_build(b, f->layout, f->fonts, size, true, ts, f->arena, &pushed,
+                           f->diag) &&
+        fits_room(pushed, style, room)) {
+        f->tables[bi] = pushed;
+        return pushed->geo.size;
+    }
+    return fit;
 }
 
 /* The tables a report takes from its layout's templates (the official
@@ -654,8 +675,8 @@ static void set_layout_tables(flow *f)
         const pb_block *b = &r->blocks[bi];
         if (b->kind != PB_BLOCK_TABLE || !b->table || !layout_template(f->layout, b->table))
             continue;
-        if (!pb_table_set_build(b, f->layout, f->fonts, 0, NULL, f->arena, &f->tables[bi],
-                                f->diag)) {
+        if (!pb_table_set_build(b, f->layout, f->fonts, 0, false, NULL, f->arena,
+                                &f->tables[bi], f->diag)) {
             f->tables[bi] = NULL;
             f->table_failed[bi] = true;
             continue;
@@ -668,8 +689,8 @@ static void set_layout_tables(flow *f)
         const pb_block *b = &r->blocks[bi];
         if (!f->tables[bi] || f->tables[bi]->geo.size <= common)
             continue;
-        if (!pb_table_set_build(b, f->layout, f->fonts, common, f->tables[bi], f->arena,
-                                &f->tables[bi], f->diag)) {
+        if (!pb_table_set_build(b, f->layout, f->fonts, common, f->tables[bi]->push_in,
+                                f->tables[bi], f->arena, &f->tables[bi], f->diag)) {
             f->tables[bi] = NULL;
             f->table_failed[bi] = true;
         }

@@ -27,6 +27,7 @@ typedef struct measure_ctx {
     const int *kind;      /* per cell: its kind, the index into the arrays
                              above (cells set alike are one kind) */
     pb_fx *hinted_min;    /* the widest piece between those */
+    bool push_in;         /* marks in cells may be squeezed to fit a line */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
     bool failed;
@@ -130,12 +131,17 @@ static void measure_extent(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx 
         *min = *max; /* numbers never wrap */
 }
 
-static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width)
+static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width, bool push_in)
 {
     return (pb_lb_params){
         .measure = width,
         .align = (pb_align)c->align,
         .compress_punct = true,
+        /* a comma squeezed to fit a cell reads as "," and is narrower
+         * than the one in the next cell: the solver gives the column the
+         * width, or the text wraps (push-in only for a table that fits
+         * its page no other way, see pb_table_set_build) */
+        .marks_whole = !push_in,
         .avoid_single_last = true, /* no "度" alone under "结转下年" */
     };
 }
@@ -146,7 +152,7 @@ static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     const pb_prepared *p = prepared(m, c, size);
     if (p->nunits == 0)
         return 0;
-    pb_lb_params lp = cell_params(c, width);
+    pb_lb_params lp = cell_params(c, width, m->push_in);
     pb_lb_result res;
     pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
     return res.nlines;
@@ -173,7 +179,7 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     int i = m->kind[c - m->grid->cells];
     if (m->hinted[i] && width < m->hinted_min[i])
         return true;
-    pb_lb_params lp = cell_params(c, width);
+    pb_lb_params lp = cell_params(c, width, m->push_in);
     pb_lb_result res;
     pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
     if (res.nlines < 2)
@@ -258,8 +264,9 @@ static int alike_cells(const pb_table_grid *g, pb_arena *arena, int **same_out, 
 }
 
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_fx size, const pb_table_set *like,
-                        pb_arena *arena, pb_table_set **out, pb_diag *diag)
+                        const pb_fontset *fonts, pb_fx size, bool push_in,
+                        const pb_table_set *like, pb_arena *arena, pb_table_set **out,
+                        pb_diag *diag)
 {
     const pb_table_template *tpl = block->table;
     pb_table_set *ts = pb_arena_alloc(arena, sizeof *ts);
@@ -267,6 +274,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     ts->style = &ts->own_style;
     ts->file = tpl->source;
     ts->path = block->path;
+    ts->push_in = push_in;
     if (like) {
         ts->grid = like->grid; /* read-only once built */
     } else if (!pb_table_grid_build(tpl, block->values, block->nvalues, arena, &ts->grid,
@@ -286,6 +294,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         .role = role,
         .arena = arena,
         .diag = diag,
+        .push_in = push_in,
     };
     if (like) {
         ts->same = like->same;
@@ -339,7 +348,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
             ct->nlines = ts->cells[ts->same[i]].nlines;
             continue;
         }
-        pb_lb_params lp = cell_params(c, inner);
+        pb_lb_params lp = cell_params(c, inner, push_in);
         pb_lb_result res;
         pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, arena, &res);
         ct->nlines = res.nlines;
@@ -372,7 +381,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         pb_prepared p;
         if (!pb_prepare(fonts, cont, strlen(cont), span, 1, arena, &p, diag))
             return false;
-        pb_lb_params lp = cell_params(&cc, geo->width);
+        pb_lb_params lp = cell_params(&cc, geo->width, push_in);
         lp.align = PB_ALIGN_LEFT;
         pb_lb_result res;
         pb_linebreak(p.units, p.nunits, &lp, arena, &res);

@@ -50,16 +50,22 @@ typedef struct pb_table_set {
     pb_prepared *base;    /* per kind: its text shaped once, shared with the
                              other builds of the block (pb_table_set_build) */
     pb_fx *base_size;     /* the size each was shaped at; 0: not yet */
+    bool push_in;         /* its cells' marks may be squeezed to fit a line */
 } pb_table_set;
 
 /* Lays out a table block; size > 0: start from that type size rather than
- * the template's (no larger), so the tables of a report share one.  like:
+ * the template's (no larger), so the tables of a report share one.
+ * push_in: the marks in its cells may be squeezed to fit a line (the
+ * clreq push-in); otherwise they keep their full width in a line (only a
+ * mark ending a line and two marks together are compressed), as a
+ * comma squeezed in one cell and not in the next reads as ",".  like:
  * NULL, or an earlier build of the same block in the same arena, whose
  * grid and shaped cell text this one reuses (another size is a scale of
  * the same shaping, not a new one). */
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
-                        const pb_fontset *fonts, pb_fx size, const pb_table_set *like,
-                        pb_arena *arena, pb_table_set **out, pb_diag *diag);
+                        const pb_fontset *fonts, pb_fx size, bool push_in,
+                        const pb_table_set *like, pb_arena *arena, pb_table_set **out,
+                        pb_diag *diag);
 
 /* Sets the table's rows with another vertical padding (within the
  * style's padding_range): row heights and the header's height change. */

@@ -422,6 +422,8 @@ static pb_fx shrink_cap(const fitter *f, int i, pb_fx lead, pb_fx trail, int *ki
     if (u->cls == PB_CC_SPACE) {
         *kind = SHRINK_SPACE;
         least = u->em / 4; /* clreq: Western spaces down to 1/4 em */
+    } else if (f->p->marks_whole) {
+        return 0;
     } else if (f->p->compress_punct && full_width(u) &&
                (u->cls == PB_CC_OPEN || u->cls == PB_CC_CLOSE)) {
         *kind = SHRINK_BRACKET;

@@ -87,6 +87,10 @@ typedef struct pb_lb_params {
     pb_fx right_indent;   /* every line is this much narrower */
     pb_align align;       /* justify: all lines but the last fill measure */
     bool compress_punct;  /* clreq punctuation compression */
+    bool marks_whole;     /* no mark is squeezed inside a line to make it
+                             fit (clreq push-in of brackets and ，、；):
+                             only pairs of marks and a mark ending a line
+                             are compressed; the text wraps instead */
     bool avoid_single_last; /* pull a character down rather than leave one alone */
     pb_fx grid;           /* > 0: the character grid's pitch.  Units exactly
                              this wide (full-width characters and marks, as

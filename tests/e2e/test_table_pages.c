@@ -3,6 +3,11 @@
  *
  *  - no cell's last line holds one character alone (of a text of more);
  *  - all the table text of a report is one size;
+ *  - every full-width mark inside a cell's line (not at its end, not
+ *    next to another mark) takes a whole em between its neighbours: no
+ *    comma squeezed to fit a cell, where it would read as "," and differ
+ *    from the one in the next cell; with --push-in the report's table
+ *    fits its page only with the marks squeezed, and they are counted;
  *  - with --one-page A B: the texts A and B (the first and the last label
  *    of a table) are on the same page;
  *  - with --pieces N (the table's header rows): the first page of the
@@ -12,7 +17,7 @@
  *    continuation page starts with "续表" above the header.
  *
  * usage: test_table_pages PAIBAN WORKDIR REPORT.json [--one-page A B]
- *                         [--pieces N] [REPORT.json [options]]... */
+ *                         [--pieces N] [--push-in] [REPORT.json [options]]... */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -103,6 +108,33 @@ static int words(const ch *const *c, int n)
     return w;
 }
 
+/* Full-width marks that push-in could squeeze (clreq): stops, commas
+ * and brackets. */
+static bool squeezable(uint32_t cp)
+{
+    static const uint32_t marks[] = {0xFF0C, 0x3001, 0xFF1B, 0xFF1A, 0x3002, 0xFF01, 0xFF1F,
+                                     0xFF08, 0xFF09, 0x300A, 0x300B, 0x3010, 0x3011};
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+        if (cp == marks[k])
+            return true;
+    return false;
+}
+
+/* The marks of one cell line c[0..n) squeezed: a mark between two
+ * characters that are not marks has less than an em between them. */
+static int squeezed_marks(const ch *const *c, int n, int *checked)
+{
+    int squeezed = 0;
+    for (int i = 1; i + 1 < n; i++) {
+        if (!squeezable(c[i]->cp) || punct(c[i - 1]->cp) || punct(c[i + 1]->cp))
+            continue;
+        ++*checked;
+        if (c[i + 1]->x - c[i - 1]->x1 < c[i]->size - 0.01)
+            squeezed++;
+    }
+    return squeezed;
+}
+
 static int cmp_line(const void *pa, const void *pb)
 {
     const ch *a = *(const ch *const *)pa, *b = *(const ch *const *)pb;
@@ -111,11 +143,15 @@ static int cmp_line(const void *pa, const void *pb)
     return (a->x > b->x) - (a->x < b->x);
 }
 
-static void check_cells(const doc *d, const cells *cs)
+/* Marks found inside cell lines where none may be squeezed, over all the
+ * reports: the check must have had something to look at. */
+static int marks_whole;
+
+static void check_cells(const doc *d, const cells *cs, bool push_in)
 {
     const ch **in = pb_xcalloc((size_t)d->nchars + 1, sizeof *in);
     double size[16];
-    int sizes = 0, lone = 0, checked = 0;
+    int sizes = 0, lone = 0, checked = 0, marks = 0, squeezed = 0;
     for (int k = 0; k < cs->n; k++) {
         const cell *c = &cs->c[k];
         int n = 0;
@@ -140,6 +176,15 @@ static void check_cells(const doc *d, const cells *cs)
         while (last > 0 && fabs(in[last - 1]->y - in[n - 1]->y) <= 0.5)
             last--;
         checked++;
+        for (int l0 = 0, l1; l0 < n; l0 = l1) {
+            for (l1 = l0 + 1; l1 < n && fabs(in[l1]->y - in[l0]->y) <= 0.5; l1++)
+                ;
+            int sq = squeezed_marks(in + l0, l1 - l0, &marks);
+            squeezed += sq;
+            if (!push_in)
+                CHECK(sq == 0, "%s page %d: cell r%d c%d \"%s\": %d mark(s) squeezed", d->name,
+                      c->page, c->row, c->col, c->text, sq);
+        }
         int all = words(in, n), end = words(in + last, n - last);
         if (all >= 2 && end == 1 && last > 0) {
             lone++;
@@ -148,7 +193,11 @@ static void check_cells(const doc *d, const cells *cs)
         }
     }
     CHECK(checked > 0, "%s: table cells found in the PDF", d->name);
-    printf("  %s: %d cells read back, %d with a lone last character\n", d->name, checked, lone);
+    printf("  %s: %d cells read back, %d with a lone last character; %d marks inside "
+           "lines, %d squeezed%s\n",
+           d->name, checked, lone, marks, squeezed, push_in ? " (push-in allowed)" : "");
+    if (!push_in)
+        marks_whole += marks;
     CHECK(sizes == 1, "%s: all table text is one size (%d sizes: %.2f…)", d->name, sizes,
           sizes ? size[0] : 0.0);
     free(in);
@@ -232,7 +281,9 @@ static void check_pieces(const doc *d, const cells *cs, int header)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s PAIBAN WORKDIR REPORT.json [--one-page A B] [--pieces N]...\n",
+        fprintf(stderr,
+                "usage: %s PAIBAN WORKDIR REPORT.json [--one-page A B] [--pieces N] "
+                "[--push-in]...\n",
                 argv[0]);
         return 2;
     }
@@ -245,11 +296,15 @@ int main(int argc, char **argv)
         const char *report = argv[a++];
         const char *one[2] = {NULL, NULL};
         int pieces = -1;
+        bool push_in = false;
         for (;;) {
             if (a + 2 < argc && !strcmp(argv[a], "--one-page")) {
                 one[0] = argv[a + 1];
                 one[1] = argv[a + 2];
                 a += 3;
+            } else if (a < argc && !strcmp(argv[a], "--push-in")) {
+                push_in = true;
+                a++;
             } else if (a + 1 < argc && !strcmp(argv[a], "--pieces")) {
                 pieces = atoi(argv[a + 1]);
                 a += 2;
@@ -273,7 +328,7 @@ int main(int argc, char **argv)
             doc_free(&d);
             continue;
         }
-        check_cells(&d, &cs);
+        check_cells(&d, &cs, push_in);
         if (one[0]) {
             int p0 = page_of(&d, one[0]), p1 = page_of(&d, one[1]);
             CHECK(p0 && p0 == p1, "%s: \"%s\" (page %d) and \"%s\" (page %d) on one page",
@@ -284,5 +339,6 @@ int main(int argc, char **argv)
         free(cs.c);
         doc_free(&d);
     }
+    CHECK(marks_whole > 0, "marks inside cell lines checked (%d)", marks_whole);
     return test_summary();
 }

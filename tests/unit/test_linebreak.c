@@ -762,6 +762,52 @@ static void test_push_in(void)
     para_free(&pa);
 }
 
+/* marks_whole (table cells): no mark is squeezed inside a line to make
+ * it fit; the text wraps instead.  Pairs of marks and a mark ending a
+ * line are still compressed (fixed rules, wherever the line breaks). */
+static void test_marks_whole(void)
+{
+    /* the push-in case above: the inner comma keeps its em, so the line
+     * takes 13 + ， + 13 (the 14th character may not be followed by a
+     * line-start ，) and is justified */
+    para pa;
+    para_init(&pa, cat(han(13), "，", cat(han(14), "，", han(10))), EM);
+    pa.p.measure = 28 * EM;
+    pa.p.marks_whole = true;
+    para_run(&pa);
+    if (!CHECK(pa.r.nlines == 2 && pa.r.lines[0].count == 27 && pa.r.lines[0].width == 28 * EM &&
+                   pa.r.adjust[13].lead >= 0 && pa.r.adjust[13].trail >= 0,
+               "marks whole: the comma keeps its em, the line wraps before it would squeeze"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* no bracket or comma shrinks: every unit of the first line but its
+     * last keeps at least its width */
+    para_init(&pa, cat("一（二）三，", han(23), "。四五"), EM);
+    pa.p.measure = 28 * EM;
+    pa.p.marks_whole = true;
+    para_run(&pa);
+    bool whole = pa.r.nlines == 2 && pa.r.lines[0].width == 28 * EM;
+    for (int i = 0; whole && i < pa.r.lines[0].count - 1; i++)
+        whole = pa.r.adjust[i].lead >= 0 && pa.r.adjust[i].trail >= 0;
+    if (!CHECK(whole && pa.r.lines[0].count < 30, "marks whole: brackets and commas not squeezed"))
+        dump(&pa);
+    para_free(&pa);
+
+    /* the fixed rules still hold: "。”" inside a line is 1.5 em, a mark
+     * ending a line is trimmed */
+    para_init(&pa, cat("一二。”三四五六", han(4), "，七八"), EM);
+    pa.p.measure = 12 * EM;
+    pa.p.align = PB_ALIGN_LEFT;
+    pa.p.marks_whole = true;
+    para_run(&pa);
+    if (!CHECK(pa.r.nlines == 2 && pa.r.adjust[2].trail == -EM / 2 &&
+                   pa.r.lines[0].count == 13 && pa.r.adjust[12].trail == -EM / 2,
+               "marks whole: a pair and a line-end mark compressed as always"))
+        dump(&pa);
+    para_free(&pa);
+}
+
 static void test_single_last(void)
 {
     para pa;
@@ -1095,6 +1141,7 @@ int main(void)
     test_compression();
     test_line_end_trim();
     test_push_in();
+    test_marks_whole();
     test_single_last();
     test_indent();
     test_emergency();
