@@ -838,11 +838,212 @@ bool pb_font_check_probes(pb_face *face, char *why, size_t whylen)
     return true;
 }
 
-/* ---- the subset ------------------------------------------------------------ */
+/* ---- the subset ------------------------------------------------------------
+ *
+ * The subset HarfBuzz made is read back the way a PDF reader's renderer
+ * (FreeType, in poppler and MuPDF) will read it.  Loading every glyph with
+ * FreeType costs more than making the subset (some 100,000 instructions a
+ * glyph of a dense CFF font), so each glyph is first read here: a plain
+ * charstring (numbers and path operators only, well formed, within the
+ * operand stack, a moveto before the path and an endchar at its end) with
+ * the face's advance in the subset's hmtx is what FreeType draws, and has
+ * an outline when it draws a line or a curve.  Whatever this reading cannot
+ * vouch for (subroutine calls, arithmetic, hints in odd places, an accented
+ * character made of two, TrueType outlines, a glyph without ink where the
+ * face has ink) is loaded with FreeType, which gives the verdict. */
 
-pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *data,
-                                     size_t len, const pb_subset_glyph *glyphs, int n,
-                                     char *why, size_t whylen)
+/* What the quick reading makes of a glyph. */
+typedef enum quick_verdict {
+    QUICK_DOUBT,          /* FreeType must decide */
+    QUICK_GOOD,           /* FreeType draws it, with ink if it has any */
+} quick_verdict;
+
+/* The subset's tables the quick reading uses. */
+typedef struct subset_view {
+    bytes cff;            /* the CFF table */
+    cff_index glyphs;     /* its CharStrings */
+    bytes hmtx;
+    uint32_t nmetrics;    /* hhea.numberOfHMetrics */
+    uint32_t nglyphs;
+} subset_view;
+
+/* The subset's tables, each inside the file and agreeing with the others
+ * (the checks a face passes when it is opened); false when it has no CFF
+ * outlines or any of them fails: FreeType then reads it all. */
+static bool read_subset(const unsigned char *data, size_t len, subset_view *v)
+{
+    char why[256];
+    sfnt s;
+    face_facts ff;
+    if (!read_directory((bytes){data, len}, 0, &s, why, sizeof why) ||
+        !check_metrics(&s, &ff, why, sizeof why))
+        return false;
+    v->cff = table(&s, "CFF ");
+    if (!v->cff.len || !check_cff(v->cff, &ff, why, sizeof why))
+        return false;
+    bytes c = v->cff;
+    uint32_t hdr = u8(c, 2);
+    cff_index names, tops, strings, gsubrs;
+    cff_dict top;
+    if (!read_index(c, hdr, "Name", &names, why, sizeof why) ||
+        !read_index(c, names.end, "Top DICT", &tops, why, sizeof why) ||
+        !read_index(c, tops.end, "String", &strings, why, sizeof why) ||
+        !read_index(c, strings.end, "Global Subrs", &gsubrs, why, sizeof why) ||
+        !read_dict(index_item(c, &tops, 0), &top) ||
+        !read_index(c, (size_t)top.charstrings, "CharStrings", &v->glyphs, why, sizeof why))
+        return false;
+    v->hmtx = table(&s, "hmtx");
+    v->nmetrics = u16(table(&s, "hhea"), 34);
+    v->nglyphs = ff.nglyphs;
+    return true;
+}
+
+/* The advance of glyph g in the subset's hmtx (the last one repeats). */
+static uint32_t subset_advance(const subset_view *v, uint32_t g)
+{
+    uint32_t m = v->nmetrics < v->nglyphs ? v->nmetrics : v->nglyphs;
+    return u16(v->hmtx, 4 * (size_t)(g < m ? g : m - 1));
+}
+
+/* A Type 2 charstring (Adobe TN 5177) read without drawing it: QUICK_GOOD
+ * only for the plain charstrings a desubroutinized, unhinted subset holds,
+ * with *ink set when it draws a line or a curve. */
+static quick_verdict scan_charstring(bytes cs, bool *ink)
+{
+    int sp = 0;                  /* operands on the stack */
+    bool moves = false;          /* one of them is not zero */
+    bool cleared = false;        /* a stack-clearing operator was seen (the width is before it) */
+    bool open = false;           /* a moveto started the path */
+    unsigned stems = 0;
+    *ink = false;
+    for (size_t i = 0; i < cs.len;) {
+        uint32_t b = u8(cs, i);
+        if (b >= 32 || b == 28) {
+            size_t n = b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
+            if (!has(cs, i, n) || ++sp > 48)
+                return QUICK_DOUBT;
+            moves |= n == 1 ? b != 139 : n == 2 || u16(cs, i + 1) || (n == 5 && u16(cs, i + 3));
+            i += n;
+            continue;
+        }
+        uint32_t op = b;
+        if (b == 12) {
+            if (!has(cs, i, 2))
+                return QUICK_DOUBT;
+            op = 1200 + u8(cs, i + 1);
+            i += 2;
+        } else {
+            i++;
+        }
+        /* the operands each operator takes; the first stack-clearing one
+           may have the glyph's width before them */
+        int n = sp;
+        bool width_here = !cleared;
+        switch (op) {
+        case 1: case 3: case 18: case 23: /* hstem vstem hstemhm vstemhm */
+            if (width_here && n % 2)
+                n--;
+            if (n < 2 || n % 2)
+                return QUICK_DOUBT;
+            stems += (unsigned)n / 2;
+            break;
+        case 19: case 20: /* hintmask cntrmask: the implied vstems, then the mask */
+            if (width_here && n % 2)
+                n--;
+            if (n % 2)
+                return QUICK_DOUBT;
+            stems += (unsigned)n / 2;
+            if (!has(cs, i, (stems + 7) / 8))
+                return QUICK_DOUBT;
+            i += (stems + 7) / 8;
+            break;
+        case 21: /* rmoveto */
+            if (width_here && n == 3)
+                n--;
+            if (n != 2)
+                return QUICK_DOUBT;
+            open = true;
+            break;
+        case 4: case 22: /* vmoveto hmoveto */
+            if (width_here && n == 2)
+                n--;
+            if (n != 1)
+                return QUICK_DOUBT;
+            open = true;
+            break;
+        case 5: /* rlineto */
+            if (!open || n < 2 || n % 2)
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 6: case 7: /* hlineto vlineto */
+            if (!open || n < 1)
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 8: /* rrcurveto */
+            if (!open || n < 6 || n % 6)
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 24: /* rcurveline */
+            if (!open || n < 8 || (n - 2) % 6)
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 25: /* rlinecurve */
+            if (!open || n < 8 || (n - 6) % 2)
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 26: case 27: /* vvcurveto hhcurveto */
+        case 30: case 31: /* vhcurveto hvcurveto */
+            if (!open || n < 4 || (n % 4 != 0 && n % 4 != 1))
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 1235: case 1234: case 1236: case 1237: /* flex hflex hflex1 flex1 */
+            if (!open || n != (op == 1235 ? 13 : op == 1234 ? 7 : op == 1236 ? 9 : 11))
+                return QUICK_DOUBT;
+            *ink |= moves;
+            break;
+        case 14: /* endchar: the end, with nothing after it */
+            if (width_here && n == 1)
+                n--;
+            return n == 0 && i == cs.len ? QUICK_GOOD : QUICK_DOUBT;
+        default: /* subroutines, arithmetic, reserved operators */
+            return QUICK_DOUBT;
+        }
+        cleared = true;
+        sp = 0;
+        moves = false;
+    }
+    return QUICK_DOUBT; /* no endchar */
+}
+
+/* One used glyph of the subset read quickly: in the subset, with the face's
+ * advance, a plain charstring with ink where the face has ink. */
+static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
+                                 const pb_subset_glyph *g)
+{
+    if (g->new_gid >= v->nglyphs || g->new_gid >= v->glyphs.count)
+        return QUICK_DOUBT;
+    if ((long)subset_advance(v, g->new_gid) != (long)hb_font_get_glyph_h_advance(face->hb_font,
+                                                                                g->gid))
+        return QUICK_DOUBT;
+    bool ink;
+    if (scan_charstring(index_item(v->cff, &v->glyphs, g->new_gid), &ink) != QUICK_GOOD)
+        return QUICK_DOUBT;
+    if (!ink && (pb_font_glyph_facts(face, g->gid) & PB_GLYPH_INK))
+        return QUICK_DOUBT;
+    return QUICK_GOOD;
+}
+
+/* The glyphs loaded with FreeType from the subset: each there, with the
+ * face's advance and, where the face has ink, an outline. */
+static pb_font_verdict freetype_check(const pb_face *face, const unsigned char *data,
+                                      size_t len, const pb_subset_glyph *glyphs, int n,
+                                      char *why, size_t whylen)
 {
     FT_Library lib;
     FT_Error e = FT_Init_FreeType(&lib);
@@ -909,4 +1110,25 @@ pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *d
     if (v == PB_FONT_FAULT && pb_memory_short(4 * len + (16u << 20)))
         v = PB_FONT_NO_MEMORY;
     return v;
+}
+
+pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *data,
+                                     size_t len, const pb_subset_glyph *glyphs, int n,
+                                     char *why, size_t whylen)
+{
+    subset_view v;
+    if (!read_subset(data, len, &v))
+        return freetype_check(face, data, len, glyphs, n, why, whylen);
+    /* the glyphs the quick reading doubts, for FreeType */
+    pb_subset_glyph *doubt = malloc((size_t)(n > 0 ? n : 1) * sizeof *doubt);
+    if (!doubt)
+        return PB_FONT_NO_MEMORY;
+    int ndoubt = 0;
+    for (int i = 0; i < n; i++)
+        if (quick_glyph(&v, face, &glyphs[i]) != QUICK_GOOD)
+            doubt[ndoubt++] = glyphs[i];
+    pb_font_verdict verdict =
+        ndoubt ? freetype_check(face, data, len, doubt, ndoubt, why, whylen) : PB_FONT_GOOD;
+    free(doubt);
+    return verdict;
 }

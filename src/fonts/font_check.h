@@ -4,9 +4,9 @@
  * (pb_font_check_tables: what shaping and embedding rely on is present,
  * inside the file and consistent), its glyphs as they are used (a glyph
  * for a character that has ink must have an outline, one for a spacing
- * character an advance), and the subset made for the PDF (reparsed by
- * FreeType, the renderer poppler uses: every used glyph there, with its
- * advance and its outline).  A fault is described in `why` in words a
+ * character an advance), and the subset made for the PDF (read back as
+ * FreeType, the renderer poppler uses, reads it: every used glyph there,
+ * with its advance and its outline).  A fault is described in `why` in words a
  * user can act on ("table 'hmtx' is shorter than ..."). */
 #ifndef PB_FONT_CHECK_H
 #define PB_FONT_CHECK_H
@@ -70,9 +70,10 @@ typedef enum pb_font_verdict {
     PB_FONT_NO_MEMORY,    /* memory ran out while checking */
 } pb_font_verdict;
 
-/* The subset (its bytes) reparsed with FreeType: a valid font with more
- * glyphs than the highest new id, each glyph loadable with the face's
- * advance and, where the face has ink, an outline. */
+/* The subset (its bytes) read back: a valid font with more glyphs than
+ * the highest new id, each glyph loadable with the face's advance and,
+ * where the face has ink, an outline.  CFF charstrings that are plain
+ * paths are read here; every other glyph is loaded with FreeType. */
 pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *data, size_t len,
                           const pb_subset_glyph *glyphs, int n, char *why, size_t whylen);
 

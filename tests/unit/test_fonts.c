@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <hb-subset.h>
+
+#include "fonts/font_check.h"
 #include "fonts/fonts.h"
 #include "../testutil.h"
 
@@ -539,6 +542,172 @@ static void test_bad_files(void)
     pb_diag_free(&d);
 }
 
+/* ---- the check of a subset ------------------------------------------------ */
+
+/* Big-endian fields of a font's bytes. */
+static uint32_t get16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The offset of table `tag` in a font without a collection header. */
+static size_t table_at(const unsigned char *font, const char *tag)
+{
+    for (uint32_t t = 0; t < get16(font + 4); t++)
+        if (memcmp(font + 12 + 16 * t, tag, 4) == 0)
+            return get32(font + 12 + 16 * t + 8);
+    return 0;
+}
+
+/* Where glyph g's charstring starts in a subset's CFF table, and its
+ * length (its CharStrings INDEX is the one whose count is the number of
+ * glyphs). */
+static size_t charstring_at(const unsigned char *font, size_t len, uint32_t nglyphs,
+                            uint32_t g, size_t *cslen)
+{
+    size_t cff = table_at(font, "CFF ");
+    for (size_t at = cff + 4; at + 3 < len; at++) {
+        unsigned osize = font[at + 2];
+        if (get16(font + at) != nglyphs || osize < 1 || osize > 4)
+            continue;
+        uint32_t first = 0, o = 0, next = 0;
+        for (unsigned k = 0; k < osize; k++) {
+            first = first << 8 | font[at + 3 + k];
+            o = o << 8 | font[at + 3 + g * osize + k];
+            next = next << 8 | font[at + 3 + (g + 1) * osize + k];
+        }
+        if (first == 1 && next > o) {
+            *cslen = next - o;
+            return at + 3 + (size_t)(nglyphs + 1) * osize - 1 + o;
+        }
+    }
+    return 0;
+}
+
+/* FandolFang's subset of 报告年度政府信息, made the way the PDF stage makes it
+ * (desubroutinized, no hints), read back by pb_font_check_subset: good as
+ * HarfBuzz makes it, and each damage found and named. */
+static void test_subset_check(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
+    if (!CHECK(f != NULL, "FandolFang does not load")) {
+        print_messages(&d);
+        pb_diag_free(&d);
+        pb_fonts_free(fs);
+        return;
+    }
+    static const uint32_t text[] = {0x62A5, 0x544A, 0x5E74, 0x5EA6, 0x653F, 0x5E9C, 0x4FE1, 0x606F};
+    enum { N = sizeof text / sizeof *text };
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    hb_set_t *gs = hb_subset_input_glyph_set(in);
+    hb_set_add(gs, 0);
+    pb_subset_glyph glyphs[N];
+    for (int i = 0; i < N; i++) {
+        glyphs[i] = (pb_subset_glyph){pb_fonts_glyph(f, text[i]), 0, text[i]};
+        hb_set_add(gs, glyphs[i].gid);
+    }
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(f->hb_face, in);
+    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
+    const hb_map_t *o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    for (int i = 0; i < N; i++)
+        glyphs[i].new_gid = hb_map_get(o2n, glyphs[i].gid);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const unsigned char *made = (const unsigned char *)hb_blob_get_data(blob, &len);
+    unsigned char *font = malloc(len);
+    memcpy(font, made, len);
+    uint32_t nglyphs = get16(font + table_at(font, "maxp") + 4);
+    char why[512];
+
+    why[0] = 0;
+    pb_font_verdict v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_GOOD, "the subset as made: verdict %d (%s)", v, why);
+
+    /* 告's charstring only moves (0 0 rmoveto, 0 hmoveto ... endchar): a
+       well-formed glyph without an outline */
+    size_t cslen = 0;
+    size_t cs = charstring_at(font, len, nglyphs, glyphs[1].new_gid, &cslen);
+    if (CHECK(cs && cslen >= 3, "告's charstring not found")) {
+        unsigned char *was = malloc(cslen);
+        memcpy(was, font + cs, cslen);
+        size_t k = 0;
+        for (size_t left = cslen - 1; left > 0;) {
+            static const unsigned char r[] = {139, 139, 21}, h[] = {139, 22};
+            const unsigned char *m = left % 2 ? r : h;
+            size_t n = left % 2 ? 3 : 2;
+            memcpy(font + cs + k, m, n);
+            k += n;
+            left -= n;
+        }
+        font[cs + k] = 14; /* endchar */
+        why[0] = 0;
+        v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+        CHECK(v == PB_FONT_FAULT && strstr(why, "U+544A \"告\" is damaged") &&
+                  strstr(why, "no outline"),
+              "a charstring that only moves: verdict %d (%s)", v, why);
+        /* the same charstring cut before its endchar */
+        font[cs + k] = 139;
+        v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+        CHECK(v == PB_FONT_FAULT && strstr(why, "U+544A \"告\" is damaged"),
+              "a charstring without endchar: verdict %d (%s)", v, why);
+        memcpy(font + cs, was, cslen);
+        free(was);
+    }
+
+    /* 年's advance in the subset's hmtx differs from the font's (Fandol
+       gives few advances: the last one serves the glyphs after it) */
+    size_t hmtx = table_at(font, "hmtx");
+    uint32_t nmetrics = get16(font + table_at(font, "hhea") + 34);
+    uint32_t g = glyphs[2].new_gid < nmetrics ? glyphs[2].new_gid : nmetrics - 1;
+    unsigned char *adv = font + hmtx + 4 * g;
+    unsigned char was[2] = {adv[0], adv[1]};
+    adv[0] ^= 0x01;
+    why[0] = 0;
+    v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_FAULT && strstr(why, "units in the subset for the PDF, 1000 in the font"),
+          "another advance: verdict %d (%s)", v, why);
+    memcpy(adv, was, 2);
+
+    /* a glyph past the subset's last one */
+    pb_subset_glyph past[N];
+    memcpy(past, glyphs, sizeof past);
+    past[3].new_gid = nglyphs + 5;
+    why[0] = 0;
+    v = pb_font_check_subset(f, font, len, past, N, why, sizeof why);
+    CHECK(v == PB_FONT_FAULT && strstr(why, "glyphs, it needs"), "a glyph past the last: "
+          "verdict %d (%s)", v, why);
+
+    /* the file cut short */
+    why[0] = 0;
+    v = pb_font_check_subset(f, font, len / 2, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_FAULT && why[0], "half the subset: verdict %d (%s)", v, why);
+
+    /* the check is the same after all that: the bytes are as made */
+    CHECK(memcmp(font, made, len) == 0, "the subset's bytes were not restored");
+    v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_GOOD, "the subset again: verdict %d (%s)", v, why);
+
+    free(font);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+    hb_subset_input_destroy(in);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
 int main(void)
 {
     make_bad_fonts();
@@ -549,6 +718,7 @@ int main(void)
     test_missing_role();
     test_no_system_fonts();
     test_bad_files();
+    test_subset_check();
     remove_bad_fonts();
     return test_summary();
 }
