@@ -52,6 +52,7 @@
 #include "base/arena.h"
 #include "base/call.h"
 #include "fonts/font_check.h"
+#include "fonts/programs.h"
 
 /* FreeType's error texts, by the idiom fterrors.h documents. */
 #undef FTERRORS_H_
@@ -752,6 +753,8 @@ static void close_face(pb_face *f)
     hb_face_destroy(f->hb_face);
     free(f->postscript_name);
     free(f->facts);
+    pb_face_programs_free(f->programs);
+    f->programs = NULL;
     f->hb_font = NULL;
     f->hb_face = NULL;
     f->postscript_name = NULL;
@@ -876,7 +879,8 @@ static opened open_face(pb_fontset *fs, int id, char *why, size_t whylen)
     hb_font_set_scale(f->hb_font, f->upem, f->upem);
     hb_font_make_immutable(f->hb_font);
     f->facts = pb_xcalloc(f->nglyphs, 1);
-    if (!f->facts) {
+    f->programs = pb_face_programs_new();
+    if (!f->facts || !f->programs) {
         FT_Done_Face(ftf);
         return NO_MEMORY;
     }

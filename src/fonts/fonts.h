@@ -37,6 +37,7 @@ typedef struct pb_face {
     hb_face_t *hb_face;   /* owned */
     hb_font_t *hb_font;   /* owned: scale = upem (unscaled font units) */
     void *facts;          /* owned: what is known of each glyph (font_check.c) */
+    void *programs;       /* owned: font programs made from it (programs.h) */
 } pb_face;
 
 /* Where fonts are found: paiban's folders, in order, then (with

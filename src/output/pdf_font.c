@@ -17,6 +17,7 @@
 #include "base/flate.h"
 #include "base/utf8.h"
 #include "fonts/font_check.h"
+#include "fonts/programs.h"
 
 /* ---- buffer -------------------------------------------------------- */
 
@@ -804,8 +805,19 @@ static HPDF_Array box_array(HPDF_Doc pdf, const pb_face *face)
     return a;
 }
 
-static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned char *prog,
-                       size_t blen)
+/* A stream object holding data already deflated (with its /Filter). */
+static HPDF_Dict deflated_stream(HPDF_Doc pdf, const void *z, size_t zlen)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s)
+        return NULL;
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+    return HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK ? s : NULL;
+}
+
+/* prog: the font program as it goes into the PDF (deflated when compress). */
+static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const pb_program *prog)
 {
     const pb_face *face = f->face;
     char name[80];
@@ -813,13 +825,14 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned 
     HPDF_STATUS r = HPDF_OK;
 
     /* font program */
-    HPDF_Dict file = pdf_new_stream(pdf, compress ? FONT_DEFLATE_LEVEL : 0, prog, blen);
+    HPDF_Dict file = compress ? deflated_stream(pdf, prog->data, prog->len)
+                              : pdf_new_stream(pdf, 0, prog->data, prog->len);
     if (!file)
         return false;
     if (face->is_cff)
         r |= HPDF_Dict_AddName(file, "Subtype", "OpenType");
     else
-        r |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)blen);
+        r |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog->made_len);
 
     /* CIDSet: one bit per CID present, the first CID in the high bit */
     uint32_t maxcid = 0;
@@ -920,6 +933,66 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const unsigned 
     return true;
 }
 
+/* The font program of font fi (its glyphs sorted by gid), deflated when
+ * compress, and its glyphs' cids set: the one the face keeps for these
+ * glyphs (a batch's earlier document made it), or one made, checked and
+ * kept now.  False after a fault (the face rejected) or for want of
+ * memory (diag says so). */
+static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
+                         pb_diag *diag)
+{
+    pdf_font *f = &fs->fonts[fi];
+    int level = compress ? FONT_DEFLATE_LEVEL : 0;
+    uint32_t *gids = pb_xmalloc((size_t)f->nglyphs * sizeof *gids);
+    for (int i = 0; i < f->nglyphs; i++)
+        gids[i] = f->glyphs[i].gid;
+    if (pb_face_program_find(f->face, gids, f->nglyphs, level, out)) {
+        for (int i = 0; i < f->nglyphs; i++)
+            f->glyphs[i].cid = out->cids[i];
+        free(gids);
+        return true;
+    }
+    char why[300] = "";
+    size_t plen = 0;
+    unsigned char *prog = font_program(f, &plen, why, sizeof why, diag);
+    if (!prog) {
+        free(gids);
+        if (why[0] && !diag->out_of_memory)
+            pb_fonts_reject(fs->set, fi, why);
+        return false;
+    }
+    pb_font_verdict v = check_program(f, prog, plen, why, sizeof why);
+    if (v != PB_FONT_GOOD) {
+        free(prog);
+        free(gids);
+        if (v == PB_FONT_NO_MEMORY)
+            pb_diag_out_of_memory(diag);
+        else
+            pb_fonts_reject(fs->set, fi, why);
+        return false;
+    }
+    *out = (pb_program){prog, plen, plen, NULL};
+    if (level > 0) {
+        unsigned char *z;
+        size_t zlen;
+        bool ok = pb_deflate(prog, plen, level, &z, &zlen);
+        free(prog);
+        if (!ok) {
+            free(gids);
+            pb_diag_out_of_memory(diag);
+            return false;
+        }
+        out->data = z;
+        out->len = zlen;
+    }
+    out->cids = pb_xmalloc((size_t)f->nglyphs * sizeof *out->cids);
+    for (int i = 0; i < f->nglyphs; i++)
+        out->cids[i] = f->glyphs[i].cid;
+    pb_face_program_keep(f->face, gids, f->nglyphs, level, out);
+    free(gids);
+    return true;
+}
+
 bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress, bool *need_pdf16,
                      pb_diag *diag)
 {
@@ -945,30 +1018,17 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress, bool *need_pdf1
             }
             g->width = em1000(hb_font_get_glyph_h_advance(f->face->hb_font, g->gid), f->face->upem);
         }
-        size_t plen = 0;
-        unsigned char *prog = font_program(f, &plen, why, sizeof why, diag);
-        if (!prog) {
-            if (why[0] && !diag->out_of_memory)
-                pb_fonts_reject(fs->set, fi, why);
+        pb_program prog;
+        if (!made_program(fs, fi, compress, &prog, diag))
             return false;
-        }
-        pb_font_verdict v = check_program(f, prog, plen, why, sizeof why);
-        if (v != PB_FONT_GOOD) {
-            free(prog);
-            if (v == PB_FONT_NO_MEMORY)
-                pb_diag_out_of_memory(diag);
-            else
-                pb_fonts_reject(fs->set, fi, why);
-            return false;
-        }
         /* cids ascend with gids in both modes; sort anyway so /W and the
          * CMap never depend on that */
         qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_cid);
         hb_map_clear(f->slot);
         for (int i = 0; i < f->nglyphs; i++)
             hb_map_set(f->slot, f->glyphs[i].gid, (hb_codepoint_t)i);
-        bool ok = write_font(f, pdf, compress, prog, plen);
-        free(prog);
+        bool ok = write_font(f, pdf, compress, &prog);
+        pb_program_free(&prog);
         if (!ok) {
             if (HPDF_GetError(pdf) == HPDF_OK)
                 pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL,

@@ -33,6 +33,22 @@ check "reports without messages are not in the summary" \
 # The same reports one at a time give the same bytes as in the batch.
 "$paiban" render "$root/samples/nangang-2021.json" -o "$work/single.pdf" 2> /dev/null
 check "batch output equals a single render" 'cmp -s "$work/single.pdf" "$work/out/nangang-2021.pdf"'
+# Reports that print with the same glyphs of a face (the copies for two
+# departments of the same length) or other glyphs (the long table) take
+# the font programs an earlier report of the batch made, or make their
+# own: the same bytes either way.
+mkdir -p "$work/depts" "$work/one"
+sed 's/南岗区城管局/第一号部门/g' "$root/samples/nangang-2021.json" > "$work/depts/a.json"
+sed 's/南岗区城管局/第二号部门/g' "$root/samples/nangang-2021.json" > "$work/depts/b.json"
+cp "$root/samples/long-table.json" "$work/depts/c.json"
+sed 's/南岗区城管局/第三号部门/g' "$root/samples/nangang-2021.json" > "$work/depts/d.json"
+"$paiban" render "$work/depts/a.json" "$work/depts/b.json" "$work/depts/c.json" \
+  "$work/depts/d.json" -o "$work/depts/out/" -j 1 --pdf plain 2> /dev/null
+for name in a b c d; do
+  "$paiban" render "$work/depts/$name.json" -o "$work/one/$name.pdf" --pdf plain 2> /dev/null
+  check "report $name of the batch equals its single render" \
+    'cmp -s "$work/one/$name.pdf" "$work/depts/out/$name.pdf"'
+done
 "$paiban" render "$root/samples/nangang-2021.json" "$root/samples/nangang-2021.json" -o "$work/dup/" \
   2> "$work/dup.err"
 check "two reports with one output name are refused" '[ $? = 2 ] && grep -q "would both be written" "$work/dup.err"'

@@ -13,6 +13,7 @@
 
 #include "fonts/font_check.h"
 #include "fonts/fonts.h"
+#include "fonts/programs.h"
 #include "../testutil.h"
 
 #define FANDOL "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
@@ -708,6 +709,57 @@ static void test_subset_check(void)
     pb_diag_free(&d);
 }
 
+/* A program kept with the face: found again only for the same glyphs at
+ * the same level, as kept; the face keeps two, the one used longest ago
+ * goes. */
+static void test_kept_programs(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
+    if (!CHECK(f != NULL, "FandolFang does not load")) {
+        pb_diag_free(&d);
+        pb_fonts_free(fs);
+        return;
+    }
+    uint32_t a[] = {3, 17, 200}, b[] = {3, 17}, c[] = {5, 6, 7};
+    uint32_t cids[] = {1, 2, 3};
+    unsigned char bytes[] = "program a";
+    pb_program pa = {bytes, sizeof bytes, 900, cids}, got;
+    CHECK(!pb_face_program_find(f, a, 3, 1, &got), "found before it was kept");
+    pb_face_program_keep(f, a, 3, 1, &pa);
+    bool found = pb_face_program_find(f, a, 3, 1, &got);
+    CHECK(found && got.len == sizeof bytes && !memcmp(got.data, bytes, sizeof bytes) &&
+              got.made_len == 900 && got.cids[2] == 3 && got.data != bytes,
+          "the kept program is not found as it was kept");
+    if (found)
+        pb_program_free(&got);
+    CHECK(!pb_face_program_find(f, b, 2, 1, &got), "found for fewer glyphs");
+    CHECK(!pb_face_program_find(f, a, 3, 12, &got), "found at another level");
+    unsigned char bytes_b[] = "program b", bytes_c[] = "program c";
+    pb_program pb_ = {bytes_b, sizeof bytes_b, 10, cids}, pc = {bytes_c, sizeof bytes_c, 10, cids};
+    pb_face_program_keep(f, b, 2, 1, &pb_);
+    /* finding a makes it newer than b */
+    if (pb_face_program_find(f, a, 3, 1, &got))
+        pb_program_free(&got);
+    pb_face_program_keep(f, c, 3, 1, &pc);
+    found = pb_face_program_find(f, a, 3, 1, &got);
+    CHECK(found, "the program used last went");
+    if (found)
+        pb_program_free(&got);
+    CHECK(!pb_face_program_find(f, b, 2, 1, &got), "the program used longest ago stayed");
+    found = pb_face_program_find(f, c, 3, 1, &got);
+    CHECK(found && !memcmp(got.data, bytes_c, sizeof bytes_c), "the newest program is not kept");
+    if (found)
+        pb_program_free(&got);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
 int main(void)
 {
     make_bad_fonts();
@@ -719,6 +771,7 @@ int main(void)
     test_no_system_fonts();
     test_bad_files();
     test_subset_check();
+    test_kept_programs();
     remove_bad_fonts();
     return test_summary();
 }
