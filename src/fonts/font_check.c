@@ -21,6 +21,7 @@
 
 #include <hb.h>
 
+#include "base/arena.h"
 #include "base/call.h"
 #include "base/utf8.h"
 
@@ -286,6 +287,31 @@ static bool read_index(bytes c, size_t at, const char *what, cff_index *ix, char
                      "has %zu",
                      what, (unsigned long long)ix->data + prev, c.len);
     ix->end = ix->data + prev;
+    return true;
+}
+
+/* An INDEX of a table read_index checked before: where it is, its offsets
+ * not read again (but the last, for its end). */
+static bool skim_index(bytes c, size_t at, cff_index *ix)
+{
+    if (!has(c, at, 3))
+        return false;
+    ix->count = u16(c, at);
+    if (ix->count == 0) {
+        ix->end = at + 2;
+        ix->osize = 0;
+        return true;
+    }
+    ix->osize = u8(c, at + 2);
+    ix->offsets = at + 3;
+    uint64_t arr = ((uint64_t)ix->count + 1) * ix->osize;
+    if (ix->osize < 1 || ix->osize > 4 || !has(c, ix->offsets, arr))
+        return false;
+    ix->data = ix->offsets + (size_t)arr - 1;
+    uint32_t last = uoff(c, ix->offsets + (size_t)ix->count * ix->osize, ix->osize);
+    if (!has(c, ix->data, last))
+        return false;
+    ix->end = ix->data + last;
     return true;
 }
 
@@ -694,7 +720,338 @@ bool pb_font_check_tables(const unsigned char *data, size_t len, int index, char
     return check_cmap(&s, ff.nglyphs, why, whylen);
 }
 
+/* ---- outlines read without an interpreter's cost ----------------------------
+ *
+ * HarfBuzz measuring a glyph of a CFF font and FreeType drawing it each
+ * cost tens of thousands of instructions a glyph (a dense CJK charstring
+ * runs through a general interpreter).  The plain charstrings of fonts
+ * without subroutines (Fandol) and of desubroutinized subsets are read
+ * here instead, point by point; whatever is not plain is left to them. */
+
+/* What the quick reading makes of a glyph. */
+typedef enum quick_verdict {
+    QUICK_DOUBT,          /* FreeType must decide */
+    QUICK_GOOD,           /* FreeType draws it, with ink if it has any */
+} quick_verdict;
+
+/* The subset's tables the quick reading uses. */
+typedef struct subset_view {
+    bytes cff;            /* the CFF table */
+    cff_index glyphs;     /* its CharStrings */
+    bytes hmtx;
+    uint32_t nmetrics;    /* hhea.numberOfHMetrics */
+    uint32_t nglyphs;
+} subset_view;
+
+/* The subset's tables, each inside the file and agreeing with the others
+ * (the checks a face passes when it is opened); false when it has no CFF
+ * outlines or any of them fails: FreeType then reads it all. */
+static bool read_subset(const unsigned char *data, size_t len, int index, subset_view *v)
+{
+    char why[256];
+    sfnt s;
+    face_facts ff;
+    if (!read_directory((bytes){data, len}, index, &s, why, sizeof why) ||
+        !check_metrics(&s, &ff, why, sizeof why))
+        return false;
+    v->cff = table(&s, "CFF ");
+    if (!v->cff.len || !check_cff(v->cff, &ff, why, sizeof why))
+        return false;
+    bytes c = v->cff;
+    uint32_t hdr = u8(c, 2);
+    cff_index names, tops, strings, gsubrs;
+    cff_dict top;
+    if (!read_index(c, hdr, "Name", &names, why, sizeof why) ||
+        !read_index(c, names.end, "Top DICT", &tops, why, sizeof why) ||
+        !read_index(c, tops.end, "String", &strings, why, sizeof why) ||
+        !read_index(c, strings.end, "Global Subrs", &gsubrs, why, sizeof why) ||
+        !read_dict(index_item(c, &tops, 0), &top) ||
+        !read_index(c, (size_t)top.charstrings, "CharStrings", &v->glyphs, why, sizeof why))
+        return false;
+    v->hmtx = table(&s, "hmtx");
+    v->nmetrics = u16(table(&s, "hhea"), 34);
+    v->nglyphs = ff.nglyphs;
+    return true;
+}
+
+/* The CFF table and CharStrings of a face that passed pb_font_check_tables
+ * (nothing checked again); false when it has no CFF outlines. */
+static bool read_cff_view(const unsigned char *data, size_t len, int index, subset_view *v)
+{
+    char why[256];
+    sfnt s;
+    face_facts ff;
+    if (!read_directory((bytes){data, len}, index, &s, why, sizeof why) ||
+        !check_metrics(&s, &ff, why, sizeof why))
+        return false;
+    bytes c = table(&s, "CFF ");
+    if (c.len < 4)
+        return false;
+    cff_index names, tops, strings;
+    cff_dict top;
+    if (!skim_index(c, u8(c, 2), &names) || !skim_index(c, names.end, &tops) ||
+        !skim_index(c, tops.end, &strings) || tops.count < 1 ||
+        !read_dict(index_item(c, &tops, 0), &top) || top.charstrings <= 0 ||
+        (uint64_t)top.charstrings >= c.len ||
+        !skim_index(c, (size_t)top.charstrings, &v->glyphs) || v->glyphs.count != ff.nglyphs)
+        return false;
+    v->cff = c;
+    v->hmtx = table(&s, "hmtx");
+    v->nmetrics = u16(table(&s, "hhea"), 34);
+    v->nglyphs = ff.nglyphs;
+    return true;
+}
+
+/* The advance of glyph g in the subset's hmtx (the last one repeats). */
+static uint32_t subset_advance(const subset_view *v, uint32_t g)
+{
+    uint32_t m = v->nmetrics < v->nglyphs ? v->nmetrics : v->nglyphs;
+    return u16(v->hmtx, 4 * (size_t)(g < m ? g : m - 1));
+}
+
+/* The box of a glyph's outline, in 16.16 font units: every point of its
+ * lines and curves, control points included (as HarfBuzz measures). */
+typedef struct outline_box {
+    int64_t x0, y0, x1, y1;
+    bool any;             /* a line or a curve was drawn */
+} outline_box;
+
+typedef struct pen {
+    int64_t x, y;
+    bool open;            /* the path's first point is in the box */
+    outline_box *box;
+} pen;
+
+static inline void box_add(outline_box *b, int64_t x, int64_t y)
+{
+    b->x0 = x < b->x0 ? x : b->x0;
+    b->x1 = x > b->x1 ? x : b->x1;
+    b->y0 = y < b->y0 ? y : b->y0;
+    b->y1 = y > b->y1 ? y : b->y1;
+}
+
+static inline void pen_move(pen *p, int64_t dx, int64_t dy)
+{
+    p->x += dx;
+    p->y += dy;
+    p->open = false;
+}
+
+static inline void pen_line(pen *p, int64_t dx, int64_t dy)
+{
+    if (!p->open) {
+        box_add(p->box, p->x, p->y);
+        p->open = true;
+    }
+    p->x += dx;
+    p->y += dy;
+    box_add(p->box, p->x, p->y);
+    p->box->any = true;
+}
+
+static inline void pen_curve(pen *p, int64_t dxa, int64_t dya, int64_t dxb, int64_t dyb, int64_t dxc,
+                      int64_t dyc)
+{
+    pen_line(p, dxa, dya);
+    pen_line(p, dxb, dyb);
+    pen_line(p, dxc, dyc);
+}
+
+/* A Type 2 charstring (Adobe TN 5177) read as a renderer reads it, its
+ * points put in *box: QUICK_GOOD only for plain charstrings (numbers and
+ * path and hint operators, within the operand stack, each operator with
+ * the operands it takes, a moveto before the path and an endchar at the
+ * end), which are what FreeType and HarfBuzz draw alike; subroutines,
+ * arithmetic, an accented character made of two (seac) and anything odd
+ * are QUICK_DOUBT. */
+static quick_verdict read_charstring(bytes cs, outline_box *box)
+{
+    int64_t v[48];               /* operands, 16.16 */
+    int sp = 0;
+    bool cleared = false;        /* a stack-clearing operator was seen (the width is before it) */
+    unsigned stems = 0;
+    pen p = {0, 0, false, box};
+    bool moved = false;
+    *box = (outline_box){INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, false};
+    for (size_t i = 0; i < cs.len;) {
+        uint32_t b = u8(cs, i);
+        if (b >= 32 || b == 28) {
+            int64_t x;
+            size_t n = b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
+            if (!has(cs, i, n) || sp == 48)
+                return QUICK_DOUBT;
+            if (b == 28)
+                x = (int64_t)(int16_t)u16(cs, i + 1) * 65536;
+            else if (b <= 246)
+                x = ((int64_t)b - 139) * 65536;
+            else if (b <= 250)
+                x = (((int64_t)b - 247) * 256 + u8(cs, i + 1) + 108) * 65536;
+            else if (b <= 254)
+                x = (-((int64_t)b - 251) * 256 - u8(cs, i + 1) - 108) * 65536;
+            else
+                x = (int32_t)u32(cs, i + 1);
+            v[sp++] = x;
+            i += n;
+            continue;
+        }
+        uint32_t op = b;
+        if (b == 12) {
+            if (!has(cs, i, 2))
+                return QUICK_DOUBT;
+            op = 1200 + u8(cs, i + 1);
+            i += 2;
+        } else {
+            i++;
+        }
+        /* the first stack-clearing operator may have the width before
+           its operands */
+        int n = sp, at = 0;
+        bool first = !cleared;
+        switch (op) {
+        case 1: case 3: case 18: case 23: /* hstem vstem hstemhm vstemhm */
+            if (first && n % 2)
+                n--;
+            if (n < 2 || n % 2)
+                return QUICK_DOUBT;
+            stems += (unsigned)n / 2;
+            break;
+        case 19: case 20: /* hintmask cntrmask: the implied vstems, then the mask */
+            if (first && n % 2)
+                n--;
+            if (n % 2)
+                return QUICK_DOUBT;
+            stems += (unsigned)n / 2;
+            if (!has(cs, i, (stems + 7) / 8))
+                return QUICK_DOUBT;
+            i += (stems + 7) / 8;
+            break;
+        case 21: /* rmoveto */
+            if (first && n == 3)
+                at = 1;
+            if (n - at != 2)
+                return QUICK_DOUBT;
+            pen_move(&p, v[at], v[at + 1]);
+            moved = true;
+            break;
+        case 4: case 22: /* vmoveto hmoveto */
+            if (first && n == 2)
+                at = 1;
+            if (n - at != 1)
+                return QUICK_DOUBT;
+            pen_move(&p, op == 22 ? v[at] : 0, op == 4 ? v[at] : 0);
+            moved = true;
+            break;
+        case 5: /* rlineto */
+            if (!moved || n < 2 || n % 2)
+                return QUICK_DOUBT;
+            for (; at < n; at += 2)
+                pen_line(&p, v[at], v[at + 1]);
+            break;
+        case 6: case 7: /* hlineto vlineto: alternate */
+            if (!moved || n < 1)
+                return QUICK_DOUBT;
+            for (bool h = op == 6; at < n; at++, h = !h)
+                pen_line(&p, h ? v[at] : 0, h ? 0 : v[at]);
+            break;
+        case 8: /* rrcurveto */
+            if (!moved || n < 6 || n % 6)
+                return QUICK_DOUBT;
+            for (; at < n; at += 6)
+                pen_curve(&p, v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5]);
+            break;
+        case 24: /* rcurveline */
+            if (!moved || n < 8 || (n - 2) % 6)
+                return QUICK_DOUBT;
+            for (; at < n - 2; at += 6)
+                pen_curve(&p, v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5]);
+            pen_line(&p, v[at], v[at + 1]);
+            break;
+        case 25: /* rlinecurve */
+            if (!moved || n < 8 || (n - 6) % 2)
+                return QUICK_DOUBT;
+            for (; at < n - 6; at += 2)
+                pen_line(&p, v[at], v[at + 1]);
+            pen_curve(&p, v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5]);
+            break;
+        case 26: case 27: { /* vvcurveto hhcurveto: an odd operand first */
+            if (!moved || n < 4 || (n % 4 != 0 && n % 4 != 1))
+                return QUICK_DOUBT;
+            int64_t d1 = n % 4 ? v[at++] : 0;
+            for (; at < n; at += 4, d1 = 0) {
+                if (op == 27)
+                    pen_curve(&p, v[at], d1, v[at + 1], v[at + 2], v[at + 3], 0);
+                else
+                    pen_curve(&p, d1, v[at], v[at + 1], v[at + 2], 0, v[at + 3]);
+            }
+            break;
+        }
+        case 30: case 31: /* vhcurveto hvcurveto: alternate, an odd operand last */
+            if (!moved || n < 4 || (n % 4 != 0 && n % 4 != 1))
+                return QUICK_DOUBT;
+            for (bool h = op == 31; n - at >= 4; at += 4, h = !h) {
+                int64_t last = n - at == 5 ? v[at + 4] : 0;
+                if (h)
+                    pen_curve(&p, v[at], 0, v[at + 1], v[at + 2], last, v[at + 3]);
+                else
+                    pen_curve(&p, 0, v[at], v[at + 1], v[at + 2], v[at + 3], last);
+            }
+            break;
+        case 1235: /* flex */
+            if (!moved || n != 13)
+                return QUICK_DOUBT;
+            pen_curve(&p, v[0], v[1], v[2], v[3], v[4], v[5]);
+            pen_curve(&p, v[6], v[7], v[8], v[9], v[10], v[11]);
+            break;
+        case 1234: /* hflex */
+            if (!moved || n != 7)
+                return QUICK_DOUBT;
+            pen_curve(&p, v[0], 0, v[1], v[2], v[3], 0);
+            pen_curve(&p, v[4], 0, v[5], -v[2], v[6], 0);
+            break;
+        case 1236: /* hflex1 */
+            if (!moved || n != 9)
+                return QUICK_DOUBT;
+            pen_curve(&p, v[0], v[1], v[2], v[3], v[4], 0);
+            pen_curve(&p, v[5], 0, v[6], v[7], v[8], -(v[1] + v[3] + v[7]));
+            break;
+        case 1237: { /* flex1: the last point's other coordinate returns */
+            if (!moved || n != 11)
+                return QUICK_DOUBT;
+            int64_t dx = v[0] + v[2] + v[4] + v[6] + v[8], dy = v[1] + v[3] + v[5] + v[7] + v[9];
+            bool horizontal = (dx < 0 ? -dx : dx) > (dy < 0 ? -dy : dy);
+            pen_curve(&p, v[0], v[1], v[2], v[3], v[4], v[5]);
+            pen_curve(&p, v[6], v[7], v[8], v[9], horizontal ? v[10] : -dx,
+                      horizontal ? -dy : v[10]);
+            break;
+        }
+        case 14: /* endchar: the end, with nothing after it */
+            if (first && n == 1)
+                n--;
+            return n == 0 && i == cs.len ? QUICK_GOOD : QUICK_DOUBT;
+        default: /* subroutines, arithmetic, reserved operators */
+            return QUICK_DOUBT;
+        }
+        cleared = true;
+        sp = 0;
+    }
+    return QUICK_DOUBT; /* no endchar */
+}
+
+/* Whether the box has an extent, as HarfBuzz's extents do (rounded to
+ * font units), and its width. */
+static bool box_ink(const outline_box *b, int64_t *width)
+{
+    *width = 0;
+    if (!b->any)
+        return false;
+    int64_t x0 = (b->x0 + 32768) >> 16, x1 = (b->x1 + 32768) >> 16;
+    int64_t y0 = (b->y0 + 32768) >> 16, y1 = (b->y1 + 32768) >> 16;
+    *width = x1 - x0;
+    return x1 != x0 || y1 != y0;
+}
+
 /* ---- glyphs as they are used ------------------------------------------------ */
+
 
 bool pb_char_has_ink(uint32_t cp)
 {
@@ -751,7 +1108,17 @@ unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid)
     f = PB_GLYPH_KNOWN;
     hb_glyph_extents_t ext;
     int64_t ink_width = 0;
-    if (hb_font_get_glyph_extents(face->hb_font, gid, &ext) && (ext.width != 0 || ext.height != 0)) {
+    const subset_view *cff = face->outlines;
+    outline_box box;
+    /* a plain charstring is measured here, as HarfBuzz would measure it
+       but without its interpreter's cost; others by HarfBuzz */
+    if (cff && gid < cff->glyphs.count &&
+        read_charstring(index_item(cff->cff, &cff->glyphs, gid), &box) == QUICK_GOOD) {
+        if (box_ink(&box, &ink_width))
+            f |= PB_GLYPH_INK;
+        ink_width = ink_width < 0 ? -ink_width : ink_width;
+    } else if (hb_font_get_glyph_extents(face->hb_font, gid, &ext) &&
+               (ext.width != 0 || ext.height != 0)) {
         f |= PB_GLYPH_INK;
         ink_width = ext.width < 0 ? -(int64_t)ext.width : ext.width;
     }
@@ -852,175 +1219,6 @@ bool pb_font_check_probes(pb_face *face, char *why, size_t whylen)
  * character made of two, TrueType outlines, a glyph without ink where the
  * face has ink) is loaded with FreeType, which gives the verdict. */
 
-/* What the quick reading makes of a glyph. */
-typedef enum quick_verdict {
-    QUICK_DOUBT,          /* FreeType must decide */
-    QUICK_GOOD,           /* FreeType draws it, with ink if it has any */
-} quick_verdict;
-
-/* The subset's tables the quick reading uses. */
-typedef struct subset_view {
-    bytes cff;            /* the CFF table */
-    cff_index glyphs;     /* its CharStrings */
-    bytes hmtx;
-    uint32_t nmetrics;    /* hhea.numberOfHMetrics */
-    uint32_t nglyphs;
-} subset_view;
-
-/* The subset's tables, each inside the file and agreeing with the others
- * (the checks a face passes when it is opened); false when it has no CFF
- * outlines or any of them fails: FreeType then reads it all. */
-static bool read_subset(const unsigned char *data, size_t len, subset_view *v)
-{
-    char why[256];
-    sfnt s;
-    face_facts ff;
-    if (!read_directory((bytes){data, len}, 0, &s, why, sizeof why) ||
-        !check_metrics(&s, &ff, why, sizeof why))
-        return false;
-    v->cff = table(&s, "CFF ");
-    if (!v->cff.len || !check_cff(v->cff, &ff, why, sizeof why))
-        return false;
-    bytes c = v->cff;
-    uint32_t hdr = u8(c, 2);
-    cff_index names, tops, strings, gsubrs;
-    cff_dict top;
-    if (!read_index(c, hdr, "Name", &names, why, sizeof why) ||
-        !read_index(c, names.end, "Top DICT", &tops, why, sizeof why) ||
-        !read_index(c, tops.end, "String", &strings, why, sizeof why) ||
-        !read_index(c, strings.end, "Global Subrs", &gsubrs, why, sizeof why) ||
-        !read_dict(index_item(c, &tops, 0), &top) ||
-        !read_index(c, (size_t)top.charstrings, "CharStrings", &v->glyphs, why, sizeof why))
-        return false;
-    v->hmtx = table(&s, "hmtx");
-    v->nmetrics = u16(table(&s, "hhea"), 34);
-    v->nglyphs = ff.nglyphs;
-    return true;
-}
-
-/* The advance of glyph g in the subset's hmtx (the last one repeats). */
-static uint32_t subset_advance(const subset_view *v, uint32_t g)
-{
-    uint32_t m = v->nmetrics < v->nglyphs ? v->nmetrics : v->nglyphs;
-    return u16(v->hmtx, 4 * (size_t)(g < m ? g : m - 1));
-}
-
-/* A Type 2 charstring (Adobe TN 5177) read without drawing it: QUICK_GOOD
- * only for the plain charstrings a desubroutinized, unhinted subset holds,
- * with *ink set when it draws a line or a curve. */
-static quick_verdict scan_charstring(bytes cs, bool *ink)
-{
-    int sp = 0;                  /* operands on the stack */
-    bool moves = false;          /* one of them is not zero */
-    bool cleared = false;        /* a stack-clearing operator was seen (the width is before it) */
-    bool open = false;           /* a moveto started the path */
-    unsigned stems = 0;
-    *ink = false;
-    for (size_t i = 0; i < cs.len;) {
-        uint32_t b = u8(cs, i);
-        if (b >= 32 || b == 28) {
-            size_t n = b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
-            if (!has(cs, i, n) || ++sp > 48)
-                return QUICK_DOUBT;
-            moves |= n == 1 ? b != 139 : n == 2 || u16(cs, i + 1) || (n == 5 && u16(cs, i + 3));
-            i += n;
-            continue;
-        }
-        uint32_t op = b;
-        if (b == 12) {
-            if (!has(cs, i, 2))
-                return QUICK_DOUBT;
-            op = 1200 + u8(cs, i + 1);
-            i += 2;
-        } else {
-            i++;
-        }
-        /* the operands each operator takes; the first stack-clearing one
-           may have the glyph's width before them */
-        int n = sp;
-        bool width_here = !cleared;
-        switch (op) {
-        case 1: case 3: case 18: case 23: /* hstem vstem hstemhm vstemhm */
-            if (width_here && n % 2)
-                n--;
-            if (n < 2 || n % 2)
-                return QUICK_DOUBT;
-            stems += (unsigned)n / 2;
-            break;
-        case 19: case 20: /* hintmask cntrmask: the implied vstems, then the mask */
-            if (width_here && n % 2)
-                n--;
-            if (n % 2)
-                return QUICK_DOUBT;
-            stems += (unsigned)n / 2;
-            if (!has(cs, i, (stems + 7) / 8))
-                return QUICK_DOUBT;
-            i += (stems + 7) / 8;
-            break;
-        case 21: /* rmoveto */
-            if (width_here && n == 3)
-                n--;
-            if (n != 2)
-                return QUICK_DOUBT;
-            open = true;
-            break;
-        case 4: case 22: /* vmoveto hmoveto */
-            if (width_here && n == 2)
-                n--;
-            if (n != 1)
-                return QUICK_DOUBT;
-            open = true;
-            break;
-        case 5: /* rlineto */
-            if (!open || n < 2 || n % 2)
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 6: case 7: /* hlineto vlineto */
-            if (!open || n < 1)
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 8: /* rrcurveto */
-            if (!open || n < 6 || n % 6)
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 24: /* rcurveline */
-            if (!open || n < 8 || (n - 2) % 6)
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 25: /* rlinecurve */
-            if (!open || n < 8 || (n - 6) % 2)
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 26: case 27: /* vvcurveto hhcurveto */
-        case 30: case 31: /* vhcurveto hvcurveto */
-            if (!open || n < 4 || (n % 4 != 0 && n % 4 != 1))
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 1235: case 1234: case 1236: case 1237: /* flex hflex hflex1 flex1 */
-            if (!open || n != (op == 1235 ? 13 : op == 1234 ? 7 : op == 1236 ? 9 : 11))
-                return QUICK_DOUBT;
-            *ink |= moves;
-            break;
-        case 14: /* endchar: the end, with nothing after it */
-            if (width_here && n == 1)
-                n--;
-            return n == 0 && i == cs.len ? QUICK_GOOD : QUICK_DOUBT;
-        default: /* subroutines, arithmetic, reserved operators */
-            return QUICK_DOUBT;
-        }
-        cleared = true;
-        sp = 0;
-        moves = false;
-    }
-    return QUICK_DOUBT; /* no endchar */
-}
-
 /* One used glyph of the subset read quickly: in the subset, with the face's
  * advance, a plain charstring with ink where the face has ink. */
 static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
@@ -1031,9 +1229,11 @@ static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
     if ((long)subset_advance(v, g->new_gid) != (long)hb_font_get_glyph_h_advance(face->hb_font,
                                                                                 g->gid))
         return QUICK_DOUBT;
-    bool ink;
-    if (scan_charstring(index_item(v->cff, &v->glyphs, g->new_gid), &ink) != QUICK_GOOD)
+    outline_box box;
+    int64_t width;
+    if (read_charstring(index_item(v->cff, &v->glyphs, g->new_gid), &box) != QUICK_GOOD)
         return QUICK_DOUBT;
+    bool ink = box_ink(&box, &width);
     if (!ink && (pb_font_glyph_facts(face, g->gid) & PB_GLYPH_INK))
         return QUICK_DOUBT;
     return QUICK_GOOD;
@@ -1117,7 +1317,7 @@ pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *d
                                      char *why, size_t whylen)
 {
     subset_view v;
-    if (!read_subset(data, len, &v))
+    if (!read_subset(data, len, 0, &v))
         return freetype_check(face, data, len, glyphs, n, why, whylen);
     /* the glyphs the quick reading doubts, for FreeType */
     pb_subset_glyph *doubt = malloc((size_t)(n > 0 ? n : 1) * sizeof *doubt);
@@ -1131,4 +1331,14 @@ pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *d
         ndoubt ? freetype_check(face, data, len, doubt, ndoubt, why, whylen) : PB_FONT_GOOD;
     free(doubt);
     return verdict;
+}
+
+void *pb_font_outlines_new(const unsigned char *data, size_t len, int index)
+{
+    subset_view v;
+    if (!read_cff_view(data, len, index, &v))
+        return NULL;
+    subset_view *out = pb_xmalloc(sizeof *out);
+    *out = v;
+    return out;
 }

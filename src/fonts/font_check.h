@@ -29,6 +29,12 @@ bool pb_font_check_tables(const unsigned char *data, size_t len, int index, char
  * zeroed fails here, when it is opened.  False with the fault in why. */
 bool pb_font_check_probes(pb_face *face, char *why, size_t whylen);
 
+/* What the checks keep of a face's CFF outlines, to measure its glyphs
+ * (pb_face.outlines; free()), made from the file's bytes when it is
+ * opened; NULL when it has none (running out of memory is the call's
+ * out-of-memory jump). */
+void *pb_font_outlines_new(const unsigned char *data, size_t len, int index);
+
 /* What paiban found about a glyph, computed once per glyph and face. */
 enum {
     PB_GLYPH_KNOWN = 1,

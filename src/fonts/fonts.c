@@ -753,6 +753,8 @@ static void close_face(pb_face *f)
     hb_face_destroy(f->hb_face);
     free(f->postscript_name);
     free(f->facts);
+    free(f->outlines);
+    f->outlines = NULL;
     pb_face_programs_free(f->programs);
     f->programs = NULL;
     f->hb_font = NULL;
@@ -880,6 +882,7 @@ static opened open_face(pb_fontset *fs, int id, char *why, size_t whylen)
     hb_font_make_immutable(f->hb_font);
     f->facts = pb_xcalloc(f->nglyphs, 1);
     f->programs = pb_face_programs_new();
+    f->outlines = pb_font_outlines_new(data, len, f->index);
     if (!f->facts || !f->programs) {
         FT_Done_Face(ftf);
         return NO_MEMORY;

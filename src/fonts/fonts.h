@@ -38,6 +38,7 @@ typedef struct pb_face {
     hb_font_t *hb_font;   /* owned: scale = upem (unscaled font units) */
     void *facts;          /* owned: what is known of each glyph (font_check.c) */
     void *programs;       /* owned: font programs made from it (programs.h) */
+    void *outlines;       /* owned, may be NULL: its CFF charstrings (font_check.h) */
 } pb_face;
 
 /* Where fonts are found: paiban's folders, in order, then (with

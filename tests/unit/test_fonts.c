@@ -760,6 +760,36 @@ static void test_kept_programs(void)
     pb_diag_free(&d);
 }
 
+/* The glyphs of a face measured without HarfBuzz's interpreter (Fandol's
+ * plain charstrings) have an outline exactly where HarfBuzz finds an
+ * extent: every glyph of the first 2,000. */
+static void test_glyph_facts(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
+    if (CHECK(f != NULL && f->outlines != NULL, "FandolFang's outlines are not read")) {
+        int ink = 0, differ = 0;
+        for (uint32_t g = 0; g < 2000 && g < f->nglyphs; g++) {
+            unsigned facts = pb_font_glyph_facts(f, g);
+            hb_glyph_extents_t e;
+            bool hb = hb_font_get_glyph_extents(f->hb_font, g, &e) && (e.width || e.height);
+            ink += hb;
+            if (!CHECK(!!(facts & PB_GLYPH_INK) == hb && !(facts & PB_GLYPH_OVERWIDE),
+                       "glyph %u: facts %#x, HarfBuzz's extent %d x %d", g, facts, e.width,
+                       e.height) && ++differ > 5)
+                break;
+        }
+        CHECK(ink > 1900, "%d glyphs with ink", ink);
+    }
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
 int main(void)
 {
     make_bad_fonts();
@@ -772,6 +802,7 @@ int main(void)
     test_bad_files();
     test_subset_check();
     test_kept_programs();
+    test_glyph_facts();
     remove_bad_fonts();
     return test_summary();
 }
