@@ -16,6 +16,11 @@ enum {
     PB_PG_SYNTH_BOLD = 1,
     PB_PG_RTL = 2,        /* in a right-to-left run: the characters of its
                              text are shown right to left (see pdf_font.c) */
+    PB_PG_TIGHT_SPACE = 4,/* a space set too narrow for text extraction to
+                             see a word space in it (typed between Chinese
+                             and Latin text, set as the gap between the
+                             scripts): the PDF keeps its text with the
+                             glyph before it in an ActualText */
 };
 
 /* A glyph placed on a line. */

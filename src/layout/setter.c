@@ -288,6 +288,20 @@ pb_fx pb_prepared_place(const pb_prepared *p, const pb_fontset *fonts,
         if (order)
             order[v] = p->units[k].width == 0 && rtl && zero_width_letter(p, k) ? -1 - k : k;
     }
+    /* A space set narrower than an eighth of an em inside the line (a space
+     * typed between the scripts, set as their gap): readers that find
+     * word spaces by the gaps between glyphs (poppler) would lose it. */
+    for (int i = 0, seen = 0; i < n; i++) {
+        int k = ll->first + n - 1 - i;
+        const pb_lb_unit *u = &p->units[k];
+        pb_fx set = u->width + res->adjust[k].lead + res->adjust[k].trail;
+        if (u->cls != PB_CC_SPACE) {
+            seen = 1;
+        } else if (seen && u->cp == 0x20 && (int64_t)set * 8 < u->em) {
+            for (int g = p->gstart[k]; g < p->gstart[k + 1]; g++)
+                (*glyphs)[g - base].flags |= PB_PG_TIGHT_SPACE;
+        }
+    }
     /* A letter of a right-to-left run drawn with no advance of its own (the
      * alef of Noto Naskh's lam-alef is a part laid over the lam) would sit
      * at the same place as its neighbour, where a reader cannot tell their

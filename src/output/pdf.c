@@ -342,18 +342,57 @@ static bool same_run(const pb_pglyph *a, const pb_pglyph *b)
     return a->face == b->face && a->size == b->size && a->flags == b->flags && a->y == b->y;
 }
 
+/* A space set too narrow for poppler to see a word space in it (a space
+ * typed between Chinese and Latin text, set as the gap between the
+ * scripts) keeps its text through an ActualText over it and the glyph
+ * before it: a reader takes the span's text whole, space included, where
+ * a space of its own would only end a word.  Glyph k starts such a span.
+ * The span holds the element's marked content rather than sitting inside
+ * it: poppler's structure reader ends an element's text at the first
+ * nested sequence without an MCID. */
+static bool starts_tight_span(const pb_gline *l, int k)
+{
+    return k + 1 < l->nglyphs && l->text && l->glyphs[k].text_len > 0 &&
+           !(l->glyphs[k].flags & PB_PG_TIGHT_SPACE) &&
+           (l->glyphs[k + 1].flags & PB_PG_TIGHT_SPACE);
+}
+
+/* Opens the span that glyph k starts (its text and that of the spaces
+ * after it, as UTF-16BE); returns its last glyph. */
+static int open_tight_span(page_state *s, const pb_gline *l, int k)
+{
+    int end = k + 1;
+    while (end + 1 < l->nglyphs && (l->glyphs[end + 1].flags & PB_PG_TIGHT_SPACE))
+        end++;
+    pdf_buf_str(&s->b, "/Span <</ActualText <FEFF");
+    for (int g = k; g <= end; g++) {
+        const char *t = l->text + l->glyphs[g].text_off;
+        for (size_t at = 0; at < l->glyphs[g].text_len;) {
+            uint32_t cp = pb_utf8_next(t, l->glyphs[g].text_len, &at);
+            if (cp >= 0x10000) {
+                pdf_buf_hex4(&s->b, 0xD800 + ((cp - 0x10000) >> 10));
+                pdf_buf_hex4(&s->b, 0xDC00 + (cp & 0x3FF));
+            } else {
+                pdf_buf_hex4(&s->b, cp);
+            }
+        }
+    }
+    pdf_buf_str(&s->b, ">>> BDC\n");
+    return end;
+}
+
 static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *fonts,
                        const pb_placed_line *pl, const int *links, pb_fx page_h)
 {
     const pb_gline *l = pl->line;
     bool in_text = false;
-    int box = 0, box_j = 0;
+    int box = 0, box_j = 0, span_end = -1;
     for (int i = 0; i < l->nglyphs;) {
         const pb_pglyph *g = &l->glyphs[i];
         mark m = s->tag ? glyph_mark(l, links, i, &box) : (mark){MARK_NONE, 0};
         int j = i + 1;
         box_j = box;
-        while (j < l->nglyphs && same_run(g, &l->glyphs[j])) {
+        while (j < l->nglyphs && same_run(g, &l->glyphs[j]) && !starts_tight_span(l, j)) {
             if (s->tag) {
                 mark mj = glyph_mark(l, links, j, &box_j);
                 if (mj.kind != m.kind || mj.elem != m.elem)
@@ -364,6 +403,20 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
         if (g->size <= 0) {
             i = j;
             continue;
+        }
+        /* a span holds the content of one element */
+        bool span = span_end < 0 && starts_tight_span(l, i) && (!s->tag || m.kind == MARK_ELEM);
+        for (int k = i + 1, b = box;
+             span && s->tag && k < l->nglyphs && (l->glyphs[k].flags & PB_PG_TIGHT_SPACE); k++) {
+            mark mk = glyph_mark(l, links, k, &b);
+            span = mk.kind == m.kind && mk.elem == m.elem;
+        }
+        if (span) {
+            if (in_text)
+                pdf_buf_str(&s->b, "ET\n");
+            in_text = false;
+            set_mark(s, (mark){MARK_NONE, 0}, NULL);
+            span_end = open_tight_span(s, l, i);
         }
         set_mark(s, m, &in_text);
         const pdf_font *f = &fonts->fonts[g->face];
@@ -441,6 +494,13 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
         if (hex)
             pdf_buf_put(&s->b, ">", 1);
         pdf_buf_str(&s->b, "]TJ\n");
+        if (span_end >= 0 && j > span_end) {
+            pdf_buf_str(&s->b, "ET\n");
+            in_text = false;
+            set_mark(s, (mark){MARK_NONE, 0}, NULL);
+            pdf_buf_str(&s->b, "EMC\n");
+            span_end = -1;
+        }
         i = j;
     }
     if (in_text)

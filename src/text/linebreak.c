@@ -368,7 +368,13 @@ typedef struct fitter {
     int n;
     const pb_lb_params *p;
     int64_t *pmin;        /* owned: prefix sums of interior minimum widths */
+    const bool *collapsed;/* spaces typed between the scripts, or NULL */
 } fitter;
+
+static bool is_collapsed(const fitter *f, int i)
+{
+    return f->collapsed && f->collapsed[i];
+}
 
 /* On the grid: a unit that takes one cell, a full-width character or
  * mark the shaper set to the grid's pitch. */
@@ -377,6 +383,81 @@ static bool is_cell(const fitter *f, int i)
     const pb_lb_unit *u = &f->u[i];
     return f->p->grid > 0 && u->width == f->p->grid && u->cls != PB_CC_LATIN &&
            u->cls != PB_CC_SPACE;
+}
+
+/* ---- spaces typed between the scripts -------------------------------
+ *
+ * clreq 3.2.1 and JIS X 4051 practice: a space typed between a Chinese
+ * character (or mark) and Latin letters or digits ("每区 25 个部门") is
+ * taken as the gap between the two scripts, not added to it, so the text
+ * is set as it would be without the space.  The space stays in the text
+ * (it is drawn, at the width the gap gets, and copies out of the PDF):
+ * the fitter sees it as zero wide, and its own width is taken off its
+ * trail when the line is set. */
+
+/* A full-width character or mark: the Chinese side of a gap.  Not a dash:
+ * the spaces of "— 1 —" (GB/T 9704 7.5's page number) are its design. */
+static bool chinese_side(const pb_lb_unit *u)
+{
+    return u->cls != PB_CC_LATIN && u->cls != PB_CC_SPACE && u->cls != PB_CC_DASH &&
+           full_width(u);
+}
+
+/* A letter, digit or symbol of a left-to-right script: the Latin side.
+ * Arabic-script words inside Chinese text keep their spaces (their gaps
+ * are no inter-script spacing of clreq's). */
+static bool latin_side(const pb_lb_unit *u)
+{
+    if (u->cls != PB_CC_LATIN)
+        return false;
+    int d = u_charDirection((UChar32)u->cp);
+    return d != U_RIGHT_TO_LEFT && d != U_RIGHT_TO_LEFT_ARABIC;
+}
+
+/* Marks the U+0020 spaces of units that lie between a Chinese and a Latin
+ * unit of the same line segment; returns how many. */
+static int collapsed_spaces(const pb_lb_unit *u, int n, bool *out)
+{
+    int count = 0;
+    for (int i = 0; i < n;) {
+        out[i] = false;
+        if (u[i].cp != 0x20) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j + 1 < n && u[j + 1].cp == 0x20 && u[j].brk != PB_BRK_MANDATORY)
+            j++;
+        bool joined = i > 0 && j + 1 < n && u[i - 1].brk != PB_BRK_MANDATORY &&
+                      u[j].brk != PB_BRK_MANDATORY;
+        bool collapse = joined && ((chinese_side(&u[i - 1]) && latin_side(&u[j + 1])) ||
+                                   (latin_side(&u[i - 1]) && chinese_side(&u[j + 1])));
+        for (int k = i; k <= j; k++)
+            out[k] = collapse;
+        count += collapse ? j - i + 1 : 0;
+        i = j + 1;
+    }
+    return count;
+}
+
+/* The units as the fitter sees them: collapsed spaces zero wide.  Returns
+ * `units` itself when there are none, else a copy (owned by the caller);
+ * *collapsed (owned too, or NULL) marks them. */
+static const pb_lb_unit *fitted_units(const pb_lb_unit *units, int n, bool **collapsed)
+{
+    bool *c = pb_xmalloc((size_t)n * sizeof *c);
+    if (collapsed_spaces(units, n, c) == 0) {
+        free(c);
+        *collapsed = NULL;
+        return units;
+    }
+    pb_lb_unit *w = pb_xmalloc((size_t)n * sizeof *w);
+    memcpy(w, units, (size_t)n * sizeof *w);
+    for (int i = 0; i < n; i++)
+        if (c[i])
+            w[i].width = 0;
+    *collapsed = c;
+    return w;
 }
 
 /* What setting a full-width mark half width takes off it: half an em, or
@@ -537,11 +618,18 @@ static bool is_punct(int cls)
  * has no other gap. */
 static bool stretchable_gap(const fitter *f, int i, bool marks_too)
 {
-    const pb_lb_unit *a = &f->u[i], *b = &f->u[i + 1];
+    /* collapsed spaces and the characters around them make one gap, taken
+     * after the spaces, between the characters they stand between */
+    if (is_collapsed(f, i + 1))
+        return false;
+    int h = i;
+    while (h > 0 && is_collapsed(f, h))
+        h--;
+    const pb_lb_unit *a = &f->u[h], *b = &f->u[i + 1];
     if (a->cls == PB_CC_DASH && b->cls == PB_CC_DASH && a->cp == b->cp)
         return false;
     if (f->p->grid > 0)
-        return (is_cell(f, i) || is_cell(f, i + 1)) &&
+        return (is_cell(f, h) || is_cell(f, i + 1)) &&
                (marks_too || (!is_punct(a->cls) && !is_punct(b->cls)));
     return !(a->cls == PB_CC_LATIN && b->cls == PB_CC_LATIN);
 }
@@ -580,7 +668,7 @@ static bool pick_any_gap(const fitter *f, int i, int e)
 static bool pick_space(const fitter *f, int i, int e)
 {
     (void)e;
-    return f->u[i].cls == PB_CC_SPACE;
+    return f->u[i].cls == PB_CC_SPACE && !is_collapsed(f, i);
 }
 
 static void stretch(const fitter *f, int s, int e, int64_t need, pb_lb_adjust *adj)
@@ -588,16 +676,16 @@ static void stretch(const fitter *f, int s, int e, int64_t need, pb_lb_adjust *a
     /* Western spaces first, up to 1/2 em more each. */
     int64_t cap = 0;
     for (int i = s; i <= e; i++)
-        if (f->u[i].cls == PB_CC_SPACE)
+        if (pick_space(f, i, e))
             cap += f->u[i].em / 2;
     if (cap > 0) {
         int64_t take = need < cap ? need : cap, given = 0;
         for (int i = s; i <= e; i++)
-            if (f->u[i].cls == PB_CC_SPACE)
+            if (pick_space(f, i, e))
                 given += take * (f->u[i].em / 2) / cap;
         int64_t rest = take - given;
         for (int i = s; i <= e; i++) {
-            if (f->u[i].cls != PB_CC_SPACE)
+            if (!pick_space(f, i, e))
                 continue;
             int64_t share = take * (f->u[i].em / 2) / cap;
             if (rest > 0 && share < f->u[i].em / 2) {
@@ -646,6 +734,23 @@ typedef struct grid_scan {
     int64_t vis;          /* the line's width through its last visible unit */
 } grid_scan;
 
+static int pad_before(const fitter *f, int a, int s);
+
+/* The gap before a run of non-cells a..b that ends a line: the one it
+ * would have inside the line (half its padding to whole cells), since the
+ * gap between the scripts belongs there whether or not the line ends
+ * after the run; only the gap after it is dropped.  None after a mark
+ * whose blank half faces the run ("：", "（"): that half is the gap. */
+static pb_fx end_run_lead(const fitter *f, int s, int a, int64_t w)
+{
+    if (a <= s || pad_before(f, a, s) != a)
+        return 0;
+    int l = f->u[a - 1].cls;
+    if (l == PB_CC_STOP || l == PB_CC_CLOSE)
+        return 0;
+    return (pb_fx)((whole_cells(w, f->p->grid) - w) / 2);
+}
+
 static void scan_add(const fitter *f, grid_scan *g, int j)
 {
     const pb_lb_unit *u = &f->u[j];
@@ -669,7 +774,7 @@ static void scan_add(const fitter *f, grid_scan *g, int j)
     }
     g->run_w += u->width;
     if (u->cls != PB_CC_SPACE)
-        g->vis = g->done + g->run_w;
+        g->vis = g->done + end_run_lead(f, g->s, g->run, g->run_w) + g->run_w;
 }
 
 /* The measure in whole cells: a grid line never ends between columns. */
@@ -834,6 +939,16 @@ static void set_line_grid(const fitter *f, int s, int t, int64_t avail, bool jus
     int64_t rw;
     for (int i = s; next_run(f, &i, s, ce, &a, &b, &rw);)
         slack += whole_cells(rw, grid) - rw;
+    /* a run that ends the content: the gap before it alone */
+    int ta = ce, lead_at = -1;
+    int64_t tw = 0;
+    while (ta >= s && !is_cell(f, ta))
+        tw += f->u[ta--].width;
+    pb_fx tlead = ta < ce ? end_run_lead(f, s, ta + 1, tw) : 0;
+    if (tlead > 0) {
+        lead_at = pad_before(f, ta + 1, s);
+        slack += tlead;
+    }
     int64_t target = justify ? grid_avail(f, avail) : avail;
     int64_t room = target - w;
     if (slack > 0 && room > 0) {
@@ -848,13 +963,24 @@ static void set_line_grid(const fitter *f, int s, int t, int64_t avail, bool jus
                      * start (a heading's "（1）" at the indent) */
                     int before = pad_before(f, a, s);
                     pb_fx left = before == s ? 0 : pad_left(f, a, b, share);
-                    adj[before].lead += left;
+                    if (is_collapsed(f, before))
+                        adj[before].trail += left; /* the space spans its gap */
+                    else
+                        adj[before].lead += left;
                     adj[pad_after(f, b, ce)].trail += (pb_fx)(share - left);
                     given += share;
                 } else if (share < sl && given < give) {
                     adj[pad_after(f, b, ce)].trail += 1;
                     given++;
                 }
+            }
+            if (lead_at >= 0 && pass == 0) {
+                pb_fx share = (pb_fx)(tlead * give / slack);
+                if (is_collapsed(f, lead_at))
+                    adj[lead_at].trail += share;
+                else
+                    adj[lead_at].lead += share;
+                given += share;
             }
         }
         w += given;
@@ -985,7 +1111,9 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
     if (n <= 0)
         return;
 
-    fitter f = {units, n, p, pb_xmalloc(((size_t)n + 1) * sizeof(int64_t))};
+    bool *collapsed;
+    const pb_lb_unit *fu = fitted_units(units, n, &collapsed);
+    fitter f = {fu, n, p, pb_xmalloc(((size_t)n + 1) * sizeof(int64_t)), collapsed};
     f.pmin[0] = 0;
     for (int i = 0; i < n; i++)
         f.pmin[i + 1] = f.pmin[i] + interior_min(&f, i);
@@ -1042,6 +1170,13 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
             set_line(&f, s, t, avail_of(p, l), justify, out->adjust, &out->lines[l]);
     }
     out->lines[nl - 1].last = true;
+    /* a collapsed space is drawn with the width its gap got */
+    for (int i = 0; collapsed && i < n; i++)
+        if (collapsed[i])
+            out->adjust[i].trail -= units[i].width;
+    if (fu != units)
+        free((void *)fu);
+    free(collapsed);
     free(ends);
     free(hang);
     free(f.pmin);
@@ -1051,8 +1186,13 @@ void pb_linebreak_extent(const pb_lb_unit *units, int n, pb_fx *min_width,
                          pb_fx *max_width)
 {
     int64_t mn = 0, mx = 0, run = 0, seg = 0, spaces = 0;
+    bool *collapsed = NULL;
+    if (n > 0) {
+        collapsed = pb_xmalloc((size_t)n * sizeof *collapsed);
+        collapsed_spaces(units, n, collapsed);
+    }
     for (int i = 0; i < n; i++) {
-        pb_fx w = units[i].width;
+        pb_fx w = collapsed[i] ? 0 : units[i].width;
         seg += w;
         if (units[i].cls == PB_CC_SPACE) {
             spaces += w; /* hangs at line end */
@@ -1072,6 +1212,7 @@ void pb_linebreak_extent(const pb_lb_unit *units, int n, pb_fx *min_width,
             seg = 0;
         }
     }
+    free(collapsed);
     *min_width = (pb_fx)(mn > INT32_MAX ? INT32_MAX : mn);
     *max_width = (pb_fx)(mx > INT32_MAX ? INT32_MAX : mx);
 }

@@ -601,6 +601,177 @@ static void test_grid_latin(void)
     para_free(&pa);
 }
 
+/* Units of `typed` and `bare` (the same text without the spaces typed
+ * between the scripts) are set alike: every unit of bare on the same line
+ * at the same place as its twin in typed (the typed spaces skipped). */
+static bool set_alike(para *typed, para *bare)
+{
+    int i = 0;
+    for (int k = 0; k < bare->n; k++, i++) {
+        while (i < typed->n && typed->u[i].cp == ' ' && bare->u[k].cp != ' ')
+            i++;
+        if (i >= typed->n || typed->u[i].cp != bare->u[k].cp)
+            return false;
+        int lt = 0, lb = 0;
+        while (lt + 1 < typed->r.nlines && typed->r.lines[lt + 1].first <= i)
+            lt++;
+        while (lb + 1 < bare->r.nlines && bare->r.lines[lb + 1].first <= k)
+            lb++;
+        if (lt != lb || unit_x(typed, i) != unit_x(bare, k)) {
+            printf("    unit %d (U+%04X): line %d x %lld, without the spaces line %d x %lld\n", k,
+                   (unsigned)bare->u[k].cp, lt, (long long)unit_x(typed, i), lb,
+                   (long long)unit_x(bare, k));
+            return false;
+        }
+    }
+    return typed->r.nlines == bare->r.nlines;
+}
+
+/* Width a unit is set at. */
+static int64_t set_width(const para *pa, int i)
+{
+    return pa->u[i].width + pa->r.adjust[i].lead + pa->r.adjust[i].trail;
+}
+
+/* A space typed between a Chinese character or mark and Latin letters or
+ * digits is the gap between the scripts, not added to it (clreq 3.2.1):
+ * the text is set as it would be without it, on the grid and off it, and
+ * the space takes the width of that gap. */
+static void test_typed_spaces(void)
+{
+    static const struct {
+        const char *typed, *bare;
+    } cases[] = {
+        {"个区、每区 25 个部门，另有各区小计和全市合计，用于检查跨页时表头是否逐页重复、区名合并"
+         "单元格在续页上是否重新标出。",
+         "个区、每区25个部门，另有各区小计和全市合计，用于检查跨页时表头是否逐页重复、区名合并"
+         "单元格在续页上是否重新标出。"},
+        {"统计期限自 2021 年 1 月 1 日起至 2021 年 12 月 31 日，本年度报告的电子版，可以通过南岗"
+         "区人民政府网站查阅。",
+         "统计期限自2021年1月1日起至2021年12月31日，本年度报告的电子版，可以通过南岗"
+         "区人民政府网站查阅。"},
+        {"下一步，本机关将提升 Open Government Data 开放水平，推动政府数据开放共享，进一步完善"
+         "  Open Data Portal  的建设和管理，完成率 100% 。",
+         "下一步，本机关将提升Open Government Data开放水平，推动政府数据开放共享，进一步完善"
+         "Open Data Portal的建设和管理，完成率100%。"},
+        {"（ 1 ）主动公开情况：共 3 件，其中 A 类 2 件。",
+         "（1）主动公开情况：共3件，其中A类2件。"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        for (int grid = 0; grid < 2; grid++) {
+            for (int m = 0; m < 3; m++) {
+                para t, b;
+                static const int measures[] = {28, 13, 7};
+                if (grid) {
+                    grid_init(&t, cases[k].typed);
+                    grid_init(&b, cases[k].bare);
+                    t.p.measure = b.p.measure = measures[m] * G;
+                } else {
+                    para_init(&t, cases[k].typed, EM);
+                    para_init(&b, cases[k].bare, EM);
+                    t.p.measure = b.p.measure = measures[m] * EM;
+                }
+                para_run(&t);
+                para_run(&b);
+                if (!CHECK(consistent(&t) && set_alike(&t, &b),
+                           "%s, %d a line: \"%.40s…\" set as without its typed spaces",
+                           grid ? "grid" : "off the grid", measures[m], cases[k].typed)) {
+                    dump(&t);
+                    dump(&b);
+                }
+                para_free(&t);
+                para_free(&b);
+            }
+        }
+    }
+
+    /* the space spans the gap: "每区 25 个" none (the digits fill a cell),
+     * "在 1 月" a quarter cell on each side, the padding of "1" */
+    para pa;
+    grid_init(&pa, cat(han(10), "每区 25 个", han(10)));
+    para_run(&pa);
+    CHECK(set_width(&pa, 12) == 0 && set_width(&pa, 15) == 0 && unit_x(&pa, 13) == 12 * G &&
+              in_columns(&pa, 0),
+          "grid: \"每区 25 个\": the spaces set at no width, the digits in the cell after 区");
+    para_free(&pa);
+    grid_init(&pa, cat(han(10), "在 1 月", han(10)));
+    para_run(&pa);
+    CHECK(set_width(&pa, 11) == G / 4 && set_width(&pa, 13) == G / 2 - G / 4 &&
+              unit_x(&pa, 12) == 11 * G + G / 4 && in_columns(&pa, 0),
+          "grid: \"在 1 月\": each space a quarter cell, the padding of the digit");
+    para_free(&pa);
+
+    /* spaces that are not between the scripts keep their width: between
+     * two Chinese characters, between Latin words, a no-break space, and
+     * around a dash ("— 1 —", the page number) */
+    static const char *kept[] = {"中文 中文", "Open Data", "共\u00a0" "3件", "— 1 —"};
+    for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
+        para_init(&pa, kept[k], EM);
+        pa.p.align = PB_ALIGN_LEFT;
+        para_run(&pa);
+        bool ok = consistent(&pa);
+        for (int i = 0; i < pa.n; i++)
+            if (pa.u[i].cls == PB_CC_SPACE)
+                ok = ok && set_width(&pa, i) == pa.u[i].width;
+        CHECK(ok, "the space in \"%s\" keeps its width", kept[k]);
+        para_free(&pa);
+    }
+
+    /* a break is still allowed after a typed space, and a space that ends
+     * a line takes no room */
+    grid_init(&pa, cat(han(27), " 2021 年", han(10)));
+    para_run(&pa);
+    if (!CHECK(consistent(&pa) && pa.r.nlines == 2 && pa.r.lines[0].count == 28 &&
+                   set_width(&pa, 27) == 0 && first_cp(&pa, 1) == '2' && in_columns(&pa, 1),
+               "grid: a line may end at a typed space, which hangs"))
+        dump(&pa);
+    para_free(&pa);
+}
+
+/* Latin text that ends a line keeps the gap before it: the one it would
+ * have inside the line, half its padding to whole cells; only the gap
+ * after it is dropped.  None after a mark whose blank half faces it. */
+static void test_grid_line_end_run(void)
+{
+    const char *addr = "http://www.example.gov.cn/col/index.html";
+    para pa, mid;
+    grid_init(&pa, cat(han(10), "网址", cat(addr, "。", han(20))));
+    pa.p.measure = 24 * G;
+    para_run(&pa);
+    int h = 12; /* the address's first unit */
+    int e = h + (int)strlen(addr) - 1;
+    int64_t w = 0;
+    for (int i = h; i <= e; i++)
+        w += pa.u[i].width;
+    int64_t pad = (w + G - 1) / G * G - w;
+    bool ok = consistent(&pa) && pa.r.nlines >= 2 && last_cp(&pa, 0) == '/' &&
+              in_columns(&pa, 0);
+    int64_t line_w = 0;
+    for (int i = h; i < pa.r.lines[0].count; i++)
+        line_w += pa.u[i].width;
+    int64_t half = ((line_w + G - 1) / G * G - line_w) / 2;
+    ok = ok && unit_x(&pa, h) >= 12 * G + half && half > 0;
+    if (!CHECK(ok, "grid: an address ending a line keeps the gap before it (%lld)",
+               (long long)half))
+        dump(&pa);
+    /* inside a line the same run has half its padding before it */
+    grid_init(&mid, cat(han(2), "网址", cat(addr, "。", han(4))));
+    para_run(&mid);
+    CHECK(unit_x(&mid, 4) == 4 * G + pad / 2, "grid: the address inside a line: half its "
+                                              "padding before it");
+    para_free(&mid);
+    para_free(&pa);
+
+    /* after "：" the colon's blank half is the gap */
+    grid_init(&pa, cat(han(10), "网址：", cat(addr, "。", han(20))));
+    pa.p.measure = 24 * G;
+    para_run(&pa);
+    if (!CHECK(consistent(&pa) && unit_x(&pa, 13) == 13 * G && in_columns(&pa, 0),
+               "grid: an address ending a line after \"：\" stands against it"))
+        dump(&pa);
+    para_free(&pa);
+}
+
 /* A report-like paragraph mixing everything. */
 static const char *sample =
     "2021年，南岗区人民政府办公室在区委、区政府的正确领导下，认真贯彻落实《中华人民共和国政府"
@@ -971,7 +1142,9 @@ static void test_extent(void)
     pb_fx mn, mx;
     pb_linebreak_extent(pa.u, pa.n, &mn, &mx);
     CHECK(mn == 11 * EM / 2, "extent min = widest unbreakable run (%d)", (int)mn);
-    CHECK(mx == 4 * EM + 19 * EM / 2, "extent max = whole text (%d)", (int)mx);
+    /* the spaces between the scripts are their gap, not added to it */
+    CHECK(mx == 4 * EM + 17 * EM / 2, "extent max = whole text, typed spaces between the "
+                                      "scripts taking no room (%d)", (int)mx);
     /* the text set at min never needs an emergency break */
     pa.p.measure = mn;
     para_run(&pa);
@@ -1137,6 +1310,8 @@ int main(void)
     test_find_addresses();
     test_grid();
     test_grid_latin();
+    test_typed_spaces();
+    test_grid_line_end_run();
     test_justified_sums();
     test_compression();
     test_line_end_trim();
