@@ -1,8 +1,9 @@
 # bash completion for paiban(1).  The commands and each command's options
 # are read from paiban's own --help (so they are always those of the
 # installed program); values: layout names of the data folder and .json
-# files for -l, folders for --font-dir, text/json for --format, .json
-# files for reports, documents (.docx, .html, .txt) for import.
+# files for -l, folders for --font-dir, text/json for --format, .png
+# files for --seal, .json files for reports, documents (.docx, .html, .txt)
+# for import.
 _paiban_help_words()
 {
     # paiban --help lists the commands; paiban CMD --help the options
@@ -57,6 +58,9 @@ _paiban()
             return ;;
         -o | --output | --dump | --batch | --previous)
             COMPREPLY=($(compgen -f -- "$cur"))
+            return ;;
+        --seal)
+            COMPREPLY=($(compgen -f -X '!*.@(png|PNG)' -- "$cur") $(compgen -d -- "$cur"))
             return ;;
     esac
     if [[ $cur == -* ]]; then

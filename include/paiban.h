@@ -198,6 +198,15 @@ PB_API pb_status pb_request_set_previous_file(pb_request *request, const char *p
 PB_API pb_status pb_request_set_previous_bytes(pb_request *request, const char *name,
                                                const void *bytes, size_t len);
 
+/* The seal set over every signature of the report (GB/T 9704 7.3.5.1): a
+ * PNG image, best a round red seal on a transparent background, drawn as
+ * wide as the layout's seal diameter (default 42 mm).  A file, or bytes
+ * named `name` in messages; NULL path: each signature block's own
+ * "seal", if any (the default). */
+PB_API pb_status pb_request_set_seal_file(pb_request *request, const char *path);
+PB_API pb_status pb_request_set_seal_bytes(pb_request *request, const char *name,
+                                           const void *bytes, size_t len);
+
 /* With 1, the PDF is made even when a rule of the layout does not hold
  * (those messages become warnings); default 0: PB_ERR_CHECK. */
 PB_API void pb_request_set_force(pb_request *request, int force);

@@ -31,6 +31,11 @@ typedef struct pb_job {
     bool force;                 /* write even when a rule does not hold (its
                                    messages become warnings) */
     pb_pdf_kind pdf_kind;       /* archival (default from the layout) or plain */
+    const char *seal_path;      /* the seal image for every signature block
+                                   (or the name of seal_bytes); NULL: each
+                                   block's own "seal" */
+    const char *seal_bytes;     /* the seal image held in memory, or NULL */
+    size_t seal_len;
     const char *out_path;       /* the PDF file; NULL: none */
     const char *dump_path;      /* the dump file; NULL: none */
     unsigned char **pdf;        /* the PDF in memory (malloc'ed), or NULL */

@@ -781,6 +781,8 @@ static bool render_report(pb_engine *e, pb_report *report, const char *raw, size
     const pb_layout *layout = bind_and_check(e, report, job, NULL, arena, &findings, diag);
     if (!layout || pb_check_to_diag(&findings, job->force, diag) > 0)
         return false;
+    if (!pb_input_seals(report, job->seal_path, job->seal_bytes, job->seal_len, arena, diag))
+        return false;
     const pb_fontset *shared = engine_fonts(e, layout, report->dir, arena, diag);
     if (!shared)
         return false;
@@ -1187,7 +1189,7 @@ typedef struct source {
 } source;
 
 struct pb_request {
-    source report, layout, previous;
+    source report, layout, previous, seal;
     bool force;
     pb_pdf_kind pdf_kind;
     char *out_path, *dump_path; /* owned */
@@ -1214,6 +1216,7 @@ void pb_request_free(pb_request *r)
     source_free(&r->report);
     source_free(&r->layout);
     source_free(&r->previous);
+    source_free(&r->seal);
     free(r->out_path);
     free(r->dump_path);
     free(r);
@@ -1289,6 +1292,23 @@ pb_status pb_request_set_previous_bytes(pb_request *r, const char *name, const v
     return set_source(&r->previous, name, bytes ? bytes : "", len);
 }
 
+pb_status pb_request_set_seal_file(pb_request *r, const char *path)
+{
+    if (!path) {
+        source_free(&r->seal);
+        return PB_OK;
+    }
+    return set_source(&r->seal, path, NULL, 0);
+}
+
+pb_status pb_request_set_seal_bytes(pb_request *r, const char *name, const void *bytes,
+                                    size_t len)
+{
+    if (!bytes && len)
+        return PB_ERR_USAGE;
+    return set_source(&r->seal, name, bytes ? bytes : "", len);
+}
+
 void pb_request_set_force(pb_request *r, int force)
 {
     r->force = force != 0;
@@ -1342,6 +1362,9 @@ static pb_job job_of(const pb_request *r)
         .previous_path = r->previous.path,
         .previous_bytes = r->previous.bytes,
         .previous_len = r->previous.len,
+        .seal_path = r->seal.path,
+        .seal_bytes = r->seal.bytes,
+        .seal_len = r->seal.len,
         .force = r->force,
         .pdf_kind = r->pdf_kind,
         .out_path = r->out_path,

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="cmake gcc make pkg-config
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev fontconfig libcjson-dev
-  libicu-dev zlib1g-dev libdeflate-dev
+  libicu-dev zlib1g-dev libdeflate-dev libpng-dev
   libxml2-dev libzip-dev python3-jsonschema
   fonts-noto-cjk fonts-noto-core fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
   texlive-lang-chinese

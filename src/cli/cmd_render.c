@@ -67,8 +67,8 @@ static void free_job(job_result *j)
 
 /* A request for one report of the command line, to a file or memory. */
 static pb_status make_request(pb_request **out, const char *report, const char *layout,
-                              const char *previous, bool force, pb_pdf_kind pdf,
-                              const char *pdf_path, const char *dump_path)
+                              const char *previous, const char *seal, bool force,
+                              pb_pdf_kind pdf, const char *pdf_path, const char *dump_path)
 {
     pb_request *r = pb_request_new();
     *out = r;
@@ -79,6 +79,8 @@ static pb_status make_request(pb_request **out, const char *report, const char *
         st = pb_request_set_layout(r, layout);
     if (st == PB_OK && previous)
         st = pb_request_set_previous_file(r, previous);
+    if (st == PB_OK && seal)
+        st = pb_request_set_seal_file(r, seal);
     if (st == PB_OK && pdf_path)
         st = pb_request_set_output_file(r, pdf_path);
     if (st == PB_OK && dump_path)
@@ -93,6 +95,7 @@ typedef struct pool {
     pb_engine *engine;
     const char *layout;
     const char *previous; /* --previous, for every report */
+    const char *seal;     /* --seal, for every report */
     bool force;
     pb_pdf_kind pdf;
     job_result *jobs;
@@ -140,8 +143,8 @@ static void *worker(void *arg)
             break;
         job_result *j = &p->jobs[i];
         pb_request *req;
-        j->status = make_request(&req, j->report, p->layout, p->previous, p->force, p->pdf, j->out,
-                                 NULL);
+        j->status = make_request(&req, j->report, p->layout, p->previous, p->seal, p->force,
+                                 p->pdf, j->out, NULL);
         if (j->status == PB_OK) {
             pb_request_set_message_user(req, j);
             j->status = pb_render(p->engine, req);
@@ -204,13 +207,13 @@ static bool read_list(const char *path, char ***items, int *n, int *cap)
 }
 
 static int render_batch(pb_engine *engine, const char *layout, const char *previous,
-                        bool force, pb_pdf_kind pdf, char **reports, int n, const char *outdir, int jobs,
-                        bool quiet, bool verbose)
+                        const char *seal, bool force, pb_pdf_kind pdf, char **reports, int n,
+                        const char *outdir, int jobs, bool quiet, bool verbose)
 {
     if (!cli_make_folders(outdir))
         return PB_ERR_IO;
-    pool p = {.engine = engine, .layout = layout, .previous = previous, .force = force,
-              .pdf = pdf, .njobs = n};
+    pool p = {.engine = engine, .layout = layout, .previous = previous, .seal = seal,
+              .force = force, .pdf = pdf, .njobs = n};
     p.jobs = cli_xmalloc((size_t)n * sizeof *p.jobs);
     memset(p.jobs, 0, (size_t)n * sizeof *p.jobs);
     for (int i = 0; i < n; i++) {
@@ -315,6 +318,9 @@ static const char help[] =
     "      --previous=PREV.json\n"
     "                          last year's report: also check the rules across\n"
     "                          years\n"
+    "      --seal=SEAL.png     set this seal image (a PNG, best with a transparent\n"
+    "                          background) over every signature, in place of the\n"
+    "                          report's own\n"
     "      --force             write the PDF even when the numbers do not add up\n"
     "                          (the findings are printed as warnings)\n"
     "      --pdf=archival|plain\n"
@@ -336,7 +342,7 @@ static const char *stdout_name(const char *path)
     return strcmp(path, "/dev/stdout") == 0 ? "-" : path;
 }
 
-enum { OPT_BATCH = 256, OPT_FONT_DIR, OPT_DUMP, OPT_PREVIOUS, OPT_FORCE, OPT_PDF };
+enum { OPT_BATCH = 256, OPT_FONT_DIR, OPT_DUMP, OPT_PREVIOUS, OPT_FORCE, OPT_PDF, OPT_SEAL };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -350,12 +356,13 @@ static const struct option options[] = {
     {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"force", no_argument, NULL, OPT_FORCE},
     {"pdf", required_argument, NULL, OPT_PDF},
+    {"seal", required_argument, NULL, OPT_SEAL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct render_args {
-    const char *out, *layout, *dump, *batch, *previous;
+    const char *out, *layout, *dump, *batch, *previous, *seal;
     bool verbose, quiet, force;
     pb_pdf_kind pdf;
     int jobs;
@@ -395,6 +402,7 @@ static int parse(int argc, char **argv, render_args *a)
         case 'v': a->verbose = true; break;
         case OPT_PREVIOUS: a->previous = optarg; break;
         case OPT_FORCE: a->force = true; break;
+        case OPT_SEAL: a->seal = optarg; break;
         case OPT_PDF:
             if (!strcmp(optarg, "archival"))
                 a->pdf = PB_PDF_ARCHIVAL;
@@ -465,7 +473,7 @@ static int render_one(pb_engine *engine, const render_args *a)
     bool dump_stdout = a->dump && !strcmp(a->dump, "-");
     pb_request *req;
     pb_status st = make_request(&req, from_stdin ? "standard input" : report, a->layout,
-                                a->previous, a->force, a->pdf,
+                                a->previous, a->seal, a->force, a->pdf,
                                 path ? path : to_stdout ? NULL : a->out,
                                 dump_stdout ? NULL : a->dump);
     if (st == PB_OK && from_stdin) {
@@ -530,8 +538,8 @@ int cmd_render(int argc, char **argv)
         return cli_engine_status;
     }
     if (a.nreports > 1 || a.batch)
-        rc = render_batch(engine, a.layout, a.previous, a.force, a.pdf, a.reports, a.nreports, a.out,
-                          a.jobs, a.quiet, a.verbose);
+        rc = render_batch(engine, a.layout, a.previous, a.seal, a.force, a.pdf, a.reports,
+                          a.nreports, a.out, a.jobs, a.quiet, a.verbose);
     else
         rc = render_one(engine, &a);
     pb_engine_free(engine);

@@ -55,6 +55,15 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir,
 bool pb_input_bind_tables(pb_report *report, const pb_layout *layout, pb_arena *arena,
                           pb_diag *diag);
 
+/* Reads and decodes the seal image of each signature block that names one
+ * ("seal", a PNG beside the report), or, when `file` is given, that image
+ * (a file, or `bytes` named `file`) for every signature block instead.
+ * Sets block->seal.  Errors: the file cannot be read (PB_ERR_IO), is not
+ * a PNG, is damaged or too large (PB_ERR_INPUT); a seal without
+ * transparency is a warning. */
+bool pb_input_seals(pb_report *report, const char *file, const char *bytes, size_t len,
+                    pb_arena *arena, pb_diag *diag);
+
 /* A summary (paiban sum) as report data, JSON in cJSON's fixed format
  * (the same input gives the same bytes) with a final newline, into *out
  * (malloc'ed).  With a base report (`base`, read and bound from

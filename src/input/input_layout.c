@@ -95,7 +95,7 @@ static void merge_into(jorigin *o, cJSON *base, cJSON *over)
 
 static const char *const layout_keys[] = {"name", "extends", "page", "margins", "grid",
                                           "fonts", "styles", "page_number", "tables",
-                                          "rules", "claims", "pdf", "outline", NULL};
+                                          "rules", "claims", "pdf", "outline", "seal", NULL};
 static const char *const pdf_names[] = {"archival", "plain"};
 static const char *const page_keys[] = {"width", "height", NULL};
 static const char *const margin_keys[] = {"top", "bottom", "left", "right", NULL};
@@ -105,6 +105,7 @@ static const char *const style_keys[] = {"font", "size", "bold", "align", "char_
                                          "space_after", "line_pitch", NULL};
 static const char *const page_number_keys[] = {"format", "below_text", "placement",
                                                "side_indent", "first_page", NULL};
+static const char *const seal_keys[] = {"diameter", "vector", "font", "color", NULL};
 static const char *const align_names[] = {"justify", "left", "center", "right"};
 static const char *const placement_names[] = {"outside", "center"};
 
@@ -302,6 +303,63 @@ static void parse_page_number(jctx *c, const cJSON *root, pb_layout *L)
     pn->outside = placement == 0;
 }
 
+/* "#RRGGBB" */
+static bool parse_color(const char *s, unsigned char rgb[3])
+{
+    if (strlen(s) != 7 || s[0] != '#')
+        return false;
+    for (int i = 0; i < 3; i++) {
+        int v = 0;
+        for (int k = 1; k <= 2; k++) {
+            char ch = s[1 + 2 * i + k - 1];
+            int d = ch >= '0' && ch <= '9'   ? ch - '0'
+                    : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                    : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                             : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + d;
+        }
+        rgb[i] = (unsigned char)v;
+    }
+    return true;
+}
+
+/* "seal": GB/T 9704 7.3.5.1, the seal over the signature. */
+static void parse_seal(jctx *c, const cJSON *root, pb_layout *L, const char *const *roles,
+                       int nroles, bool roles_ok)
+{
+    pb_seal_style *s = &L->seal;
+    /* a state organ's seal is 42 mm across (the most common size) */
+    double diameter = 42;
+    *s = (pb_seal_style){.role = "title", .rgb = {0xE6, 0x00, 0x12}};
+    const cJSON *v = jmember(root, "seal");
+    if (v && jis_object(c, v, "seal")) {
+        s->path = "seal";
+        jcheck_keys(c, v, "seal", seal_keys);
+        jopt_number(c, v, "seal", "diameter", 10, 100, &diameter);
+        jopt_bool(c, v, "seal", "vector", &s->vector);
+        const cJSON *font = jmember(v, "font");
+        if (font)
+            jstring(c, font, "seal.font", true, &s->role);
+        const cJSON *color = jmember(v, "color");
+        const char *cs;
+        if (color && jstring(c, color, "seal.color", true, &cs) && !parse_color(cs, s->rgb))
+            jerror(c, color, "seal.color", "expected a colour as \"#RRGGBB\", got %s",
+                   jdescribe(c, color));
+        bool found = false;
+        for (int i = 0; i < nroles && !found; i++)
+            found = strcmp(roles[i], s->role) == 0;
+        if (roles_ok && !found && (font || s->vector)) {
+            const char *hint = jsuggest(s->role, roles, nroles);
+            jerror(c, font ? font : v, font ? "seal.font" : "seal",
+                   "no font role \"%s\" in \"fonts\" for the drawn seal%s%s%s", s->role,
+                   hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
+        }
+    }
+    s->diameter = pb_fx_from_mm(diameter);
+}
+
 static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_layout *L)
 {
     geometry g = {0};
@@ -338,6 +396,7 @@ static void parse_layout(jctx *c, const cJSON *root, const char *data_dir, pb_la
         }
     }
     parse_page_number(c, root, L);
+    parse_seal(c, root, L, role_names, L->nroles, roles_ok);
     const cJSON *pdf = jmember(root, "pdf");
     if (pdf)
         L->pdf_plain = jenum(c, pdf, "pdf", pdf_names, 2) == 1;

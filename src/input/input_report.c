@@ -148,7 +148,7 @@ static const char *const *const block_keys[T_COUNT] = {
     [T_TITLE] = (const char *const[]){"type", "text", NULL},
     [T_HEADING] = (const char *const[]){"type", "level", "text", NULL},
     [T_PARAGRAPH] = (const char *const[]){"type", "text", NULL},
-    [T_SIGNATURE] = (const char *const[]){"type", "lines", NULL},
+    [T_SIGNATURE] = (const char *const[]){"type", "lines", "seal", NULL},
     [T_PAGE_BREAK] = (const char *const[]){"type", NULL},
 };
 
@@ -191,8 +191,18 @@ static void parse_one_text(jctx *c, const cJSON *blk, const char *path, pb_block
     parse_text(c, t, jpath_key(c, path, "text"), &out->texts[0]);
 }
 
+static bool layout_ref_allowed(const char *ref);
+
 static void parse_signature(jctx *c, const cJSON *blk, const char *path, pb_block *out)
 {
+    /* the seal image: like a layout, a file beside the report */
+    const cJSON *sv = jmember(blk, "seal");
+    if (sv) {
+        const char *spath = jpath_key(c, path, "seal");
+        if (jstring(c, sv, spath, true, &out->seal_file) && !layout_ref_allowed(out->seal_file))
+            jerror(c, sv, spath, "must be a path inside the report's folder, got %s",
+                   jdescribe(c, sv));
+    }
     const cJSON *l = jrequire(c, blk, path, "lines");
     const char *lpath = jpath_key(c, path, "lines");
     if (!l || !jis_array(c, l, lpath, true))

@@ -12,6 +12,8 @@
 
 #include "base/call.h"
 #include "base/limits.h"
+#include "image/image.h"
+#include "layout/seal.h"
 #include "layout/setter.h"
 #include "layout/table_set.h"
 
@@ -280,52 +282,189 @@ static int run_in_heading_level(const pb_text *t)
     return 0;
 }
 
+/* What the text above a signature block leaves below its ink: the last
+ * line that is not space (*found false when there is none, or a page
+ * break), the space after it, and how far its ink ends above the bottom
+ * of its box (a text line's characters end 1/8 em below the baseline; a
+ * table ends at its box). */
+static pb_fx space_above(const flow *f, pb_fx *ink_gap, bool *found)
+{
+    pb_fx space = 0;
+    *ink_gap = 0;
+    *found = false;
+    for (int k = f->nlines - 1; k >= 0; k--) {
+        const pb_gline *l = &f->lines[k];
+        if (l->kind == PB_GLINE_SPACE) {
+            space += l->height;
+            continue;
+        }
+        if (l->kind == PB_GLINE_TEXT) {
+            pb_fx size = l->nglyphs > 0 ? l->glyphs[0].size : 0;
+            *ink_gap = l->height - l->baseline - size / 8;
+            if (*ink_gap < 0)
+                *ink_gap = 0;
+            *found = true;
+        } else if (l->kind == PB_GLINE_TABLE_ROW) {
+            *found = true;
+        }
+        break;
+    }
+    return space;
+}
+
+/* The issuing body's name as the seal shows it: the signature's lines
+ * above the date, else meta.issuer. */
+static const char *issuer_text(flow *f, const pb_block *b)
+{
+    if (b->ntexts < 2)
+        return f->report->meta.issuer;
+    const char *s = "";
+    for (int i = 0; i + 1 < b->ntexts; i++)
+        s = pb_arena_printf(f->arena, "%s%s", s, plain_text(f, &b->texts[i]));
+    return s;
+}
+
+/* The signature block (落款), GB/T 9704 7.3.5: its last line is the date
+ * (成文日期), the lines above it the issuing body (发文机关署名).
+ * - With a seal (7.3.5.1): the date right-aligned with the style's
+ *   right_indent (four characters); the issuer centred on the date; the
+ *   seal centred on the date, its centre 5/8 em above the baseline of the
+ *   issuer's last line, so that the issuer and the date sit below its
+ *   centre; above the block as few blank lines as keep the seal off the
+ *   text above, so that its top is within one line of that text.
+ * - Without (7.3.5.2): the style's space_before (one blank line), the
+ *   issuer right-aligned with two characters of space, the date below
+ *   starting two characters right of the issuer's start; a date too long
+ *   for that is right-aligned with two characters of space and the issuer
+ *   starts two characters left of it. */
 static void flow_signature(flow *f, const pb_block *b, int bi)
 {
-    /* GB/T 9704 7.3.5: the date is right-aligned with a right indent; the
-     * issuing body's name above it is centred on the date. */
     const pb_style *st = &f->layout->styles[PB_STYLE_SIGNATURE];
+    const pb_layout *L = f->layout;
     if (f->nlines > 0)
         f->lines[f->nlines - 1].keep_with_next = true; /* never alone on a page */
-    add_space(f, st->space_before, bi);
-    if (b->ntexts == 0)
+    int n = b->ntexts;
+    if (n == 0)
         return;
-    int sig = f->structure ? pb_structure_add(f->structure, PB_SR_SIGNATURE, 1) : 0;
-    text_opts od = opts_for(f, st, bi, b->texts[b->ntexts - 1].path);
-    od.first_indent = 0;
-    od.keep_together = true;
-    /* Measure the date line first: set it in a scratch galley position. */
-    int save = f->nlines;
-    pb_fx date_w = 0;
-    if (set_text(f, &b->texts[b->ntexts - 1], &od, &date_w) < 0)
-        return;
-    pb_fx date_x = f->lines[save].x;
-    f->nlines = save;
-    pb_fx centre = date_x + date_w / 2;
-    for (int i = 0; i < b->ntexts; i++) {
-        bool is_date = i == b->ntexts - 1;
+    pb_fx cw = char_width(L, st), pitch = line_pitch(L, st);
+    bool sealed = b->seal || L->seal.vector;
+
+    /* measure: each text's galley lines and its first line's width */
+    int *nl = pb_arena_calloc(f->arena, (size_t)n, sizeof *nl);
+    pb_fx *w = pb_arena_calloc(f->arena, (size_t)n, sizeof *w);
+    pb_fx measure = 0;
+    for (int i = 0; i < n; i++) {
         text_opts o = opts_for(f, st, bi, b->texts[i].path);
-        o.first_indent = 0;
+        o.first_indent = o.right_indent = 0;
+        o.align = PB_ALIGN_LEFT;
+        measure = o.measure;
+        int save = f->nlines;
+        if (set_text(f, &b->texts[i], &o, &w[i]) < 0)
+            return;
+        nl[i] = f->nlines - save;
+        f->nlines = save;
+    }
+
+    /* where the date and the issuer's lines start */
+    pb_fx date_x, issuer_x = 0, widest = 0;
+    for (int i = 0; i + 1 < n; i++)
+        if (w[i] > widest)
+            widest = w[i];
+    if (sealed) {
+        date_x = measure - cw * st->right_indent_chars - w[n - 1];
+    } else {
+        pb_fx two = 2 * cw;
+        issuer_x = measure - two - widest;
+        date_x = n > 1 ? issuer_x + two : measure - two - w[n - 1];
+        if (date_x + w[n - 1] > measure - two) {
+            date_x = measure - two - w[n - 1];
+            issuer_x = date_x - two;
+        }
+    }
+    if (date_x < 0)
+        date_x = 0;
+    if (issuer_x < 0)
+        issuer_x = 0;
+    pb_fx centre = date_x + w[n - 1] / 2;
+
+    /* the seal: its box from the top of the issuer's last line (the date's
+     * line when there is no issuer line) */
+    pb_seal_mark *seal = NULL;
+    int anchor = n >= 2 ? n - 2 : n - 1; /* the text the seal goes with */
+    int before_anchor = 0;               /* galley lines of the block above it */
+    for (int i = 0; i < anchor; i++)
+        before_anchor += nl[i];
+    before_anchor += nl[anchor] - 1;
+    int sig = f->structure ? pb_structure_add(f->structure, PB_SR_SIGNATURE, 1) : 0;
+    if (sealed) {
+        const char *issuer = issuer_text(f, b);
+        seal = pb_arena_calloc(f->arena, 1, sizeof *seal);
+        if (b->seal) {
+            seal->image = b->seal;
+            seal->w = L->seal.diameter;
+            seal->h = (pb_fx)((int64_t)seal->w * b->seal->height / b->seal->width);
+        } else if (!issuer || !*issuer) {
+            pb_diag_error(f->diag, PB_ERR_INPUT, f->report->file, b->path,
+                          "the drawn seal shows the issuing body: give it on a line above "
+                          "the date, or as meta.issuer");
+            return;
+        } else if (!pb_seal_draw(L, f->fonts, issuer, f->report->file, b->texts[0].path,
+                                 f->arena, seal, f->diag)) {
+            return;
+        }
+        seal->x = centre - seal->w / 2;
+        if (seal->x + seal->w > L->text_width)
+            seal->x = L->text_width - seal->w;
+        if (seal->x < 0)
+            seal->x = seal->w <= L->text_width ? 0 : (L->text_width - seal->w) / 2;
+        seal->y = pb_baseline_in_box(pitch, st->size) - st->size * 5 / 8 - seal->h / 2;
+        if (f->structure) {
+            seal->elem = pb_structure_add(f->structure, PB_SR_FIGURE, sig);
+            f->structure->elems[seal->elem].alt =
+                issuer && *issuer ? pb_arena_printf(f->arena, "印章：%s", issuer) : "印章";
+        }
+        /* the fewest blank lines (at least one) that keep the seal's top
+         * below the ink of the text above */
+        pb_fx gap, space = space_above(f, &gap, &(bool){false});
+        pb_fx need = -gap - space - before_anchor * pitch - seal->y;
+        int lines = need > 0 ? (need + pitch - 1) / pitch : 0;
+        add_space(f, (lines < 1 ? 1 : lines) * pitch, bi);
+    } else {
+        add_space(f, st->space_before, bi);
+    }
+
+    int first_of_block = f->nlines;
+    for (int i = 0; i < n; i++) {
+        bool is_date = i == n - 1;
+        text_opts o = opts_for(f, st, bi, b->texts[i].path);
+        o.first_indent = o.right_indent = 0;
+        o.align = PB_ALIGN_LEFT;
         o.keep_together = true;
         o.elem = sig ? pb_structure_add(f->structure, PB_SR_P, sig) : 0;
-        if (!is_date) {
-            o.align = PB_ALIGN_LEFT;
-            o.right_indent = 0;
-        }
-        pb_fx w = 0;
-        int first = set_text(f, &b->texts[i], &o, &w);
+        pb_fx lw = 0;
+        int first = set_text(f, &b->texts[i], &o, &lw);
         if (first < 0)
             continue;
-        if (!is_date) {
-            pb_fx x = centre - w / 2;
-            if (x + w > f->layout->text_width)
-                x = f->layout->text_width - w;
-            if (x < 0)
-                x = 0;
-            f->lines[first].x = x;
-        }
+        pb_fx x = is_date ? date_x : sealed ? centre - lw / 2 : issuer_x;
+        if (x + lw > measure)
+            x = measure - lw;
+        if (x < 0)
+            x = 0;
+        f->lines[first].x = x;
         for (int k = first; k < f->nlines; k++)
             f->lines[k].keep_with_next = !is_date || k + 1 < f->nlines;
+        if (i == anchor && seal) {
+            pb_gline *a = &f->lines[f->nlines - 1];
+            a->seal = seal;
+            a->reach_above = seal->y < 0 ? -seal->y : 0;
+        }
+    }
+    if (seal && f->nlines > first_of_block) {
+        /* the seal's bottom below the block's last line */
+        pb_fx below = seal->y + seal->h;
+        for (int k = first_of_block + before_anchor; k < f->nlines; k++)
+            below -= f->lines[k].height;
+        f->lines[f->nlines - 1].reach_below = below > 0 ? below : 0;
     }
     add_space(f, st->space_after, bi);
 }

@@ -74,6 +74,35 @@ typedef struct pb_sspan {
     int elem;
 } pb_sspan;
 
+/* A glyph of a drawn seal's text, set on an arc. */
+typedef struct pb_seal_glyph {
+    uint32_t gid;
+    uint16_t face;        /* fontset face id */
+    pb_fx size;
+    pb_fx x, y;           /* pen position from the seal's centre, y-down */
+    int32_t angle;        /* the baseline turned clockwise, 1/1000 degree */
+} pb_seal_glyph;
+
+struct pb_image; /* image/image.h */
+
+/* The seal over a signature (GB/T 9704 7.3.5.1), placed with one line of
+ * it: its box, x from the text block's left edge and y from the top of
+ * that line's box (it reaches above and below the line).  Drawn after the page's text, as ink is stamped over
+ * the print. */
+typedef struct pb_seal_mark {
+    pb_fx x, y, w, h;
+    const struct pb_image *image; /* borrowed: a stamped seal; NULL: drawn */
+    /* a drawn seal: a ring, a five-pointed star and the issuing body's
+     * name on an arc, in one colour */
+    unsigned char rgb[3];
+    pb_fx ring;           /* the ring's width */
+    pb_fx star;           /* the star's outer radius */
+    const pb_seal_glyph *glyphs;
+    int nglyphs;
+    const char *text;     /* the name it shows (drawn) */
+    int elem;             /* its Figure element (tagged PDF), 0: none */
+} pb_seal_mark;
+
 typedef enum pb_gline_kind {
     PB_GLINE_TEXT,        /* a line of text, or a placed piece of a table */
     PB_GLINE_SPACE,       /* vertical space; dropped at the top of a page */
@@ -118,6 +147,11 @@ typedef struct pb_gline {
     const pb_sspan *sspans; /* parts of the text in child elements */
     int nsspans;
     bool artifact;        /* not content but pagination (page numbers) */
+    const pb_seal_mark *seal; /* a seal placed with this line, or NULL */
+    pb_fx reach_above;    /* how far what is placed with the line (a seal)
+                             reaches above the top of its box ... */
+    pb_fx reach_below;    /* ... and below its bottom: paginate keeps it
+                             inside the text block */
 } pb_gline;
 
 typedef struct pb_galley {

@@ -123,9 +123,16 @@ static pb_fx walk(walker *w, int i, pb_fx *at)
             w->y += l->height;
         return w->y;
     case PB_GLINE_TEXT:
+        if (w->y < l->reach_above) {
+            /* a seal never reaches above the text block: the line moves
+             * down, on the grid */
+            pb_fx pitch = w->layout->line_pitch > 0 ? w->layout->line_pitch : 1;
+            w->y = (l->reach_above + pitch - 1) / pitch * pitch;
+            *at = w->y;
+        }
         w->top = false;
         w->y += l->height;
-        return w->y;
+        return w->y + l->reach_below;
     case PB_GLINE_TABLE_ROW:
         break;
     }

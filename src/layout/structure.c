@@ -11,6 +11,7 @@ const char *const pb_srole_names[PB_SR_COUNT] = {
     [PB_SR_SIGNATURE] = "Signature", [PB_SR_TABLE] = "Table",  [PB_SR_CAPTION] = "Caption",
     [PB_SR_THEAD] = "THead",    [PB_SR_TBODY] = "TBody",       [PB_SR_TR] = "TR",
     [PB_SR_TH] = "TH",          [PB_SR_TD] = "TD",             [PB_SR_LINK] = "Link",
+    [PB_SR_FIGURE] = "Figure",
 };
 
 void pb_structure_init(pb_structure *s, pb_arena *arena)

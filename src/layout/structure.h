@@ -25,6 +25,7 @@ typedef enum pb_srole {
     PB_SR_CAPTION,
     PB_SR_THEAD, PB_SR_TBODY, PB_SR_TR, PB_SR_TH, PB_SR_TD,
     PB_SR_LINK,
+    PB_SR_FIGURE,         /* a seal, with its alternate text */
     PB_SR_COUNT
 } pb_srole;
 
@@ -44,6 +45,7 @@ typedef struct pb_selem {
                              body); NULL: as Scope says */
     int nheaders;
     bool referenced;      /* TH: named in some TD's headers */
+    const char *alt;      /* alternate text (a Figure's), or NULL */
 } pb_selem;
 
 /* Element ids are indexes into elems; 0 is no element, 1 the document. */

@@ -96,6 +96,18 @@ typedef struct pb_outline {
     int nchapters;        /* 0: the layout has no outline */
 } pb_outline;
 
+/* The seal over the signature (GB/T 9704 7.3.5.1): its size, and the seal
+ * paiban draws itself (a ring, a five-pointed star and the issuing body's
+ * name on an arc) for drafts when the report names no image ("seal"). */
+typedef struct pb_seal_style {
+    pb_fx diameter;       /* the seal's width on the page; an image keeps
+                             its proportions */
+    bool vector;          /* draw a seal when the report names none */
+    const char *role;     /* font role of the drawn seal's text */
+    unsigned char rgb[3]; /* the drawn seal's colour */
+    const char *path;     /* JSON path of the "seal" object, or NULL */
+} pb_seal_style;
+
 typedef struct pb_layout {
     const char *name;     /* the layout's "name" */
     const char *file;     /* the file it was read from (for messages) */
@@ -131,6 +143,8 @@ typedef struct pb_layout {
                              (the top one, then each it extends) */
 
     pb_outline outline;   /* the document's chapters ("outline") */
+
+    pb_seal_style seal;   /* "seal" */
 } pb_layout;
 
 /* ---- report data --------------------------------------------------- */
@@ -178,6 +192,12 @@ typedef struct pb_block {
     pb_value *values;               /* in pb_table_value_slots order */
     int nvalues;
     const void *pending;            /* input stage only: values before binding */
+
+    /* signatures */
+    const char *seal_file;          /* "seal": the seal image the report names
+                                       (a path from the report's folder), or NULL */
+    const struct pb_image *seal;    /* the seal to set over the signature,
+                                       decoded (pb_input_seals), or NULL */
 } pb_block;
 
 typedef struct pb_meta {

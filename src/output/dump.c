@@ -13,6 +13,8 @@
 
 #include <stdlib.h>
 
+#include "image/image.h"
+
 /* Prints v (1/64 pt) as points with two decimals, rounded half away from 0. */
 static void put_pt(FILE *out, pb_fx v)
 {
@@ -108,6 +110,22 @@ static void dump_line(FILE *out, const pb_placed_line *pl, const pb_fontset *fon
             put_pt(out, ln->y1 - ln->y0);
         }
         fprintf(out, " %s\n", ln->uri);
+    }
+    if (l->seal) {
+        /* the seal's box on the page (x from the text block's edge) */
+        const pb_seal_mark *s = l->seal;
+        fputs("  seal x=", out);
+        put_pt(out, pl->x - l->x + s->x);
+        fputs(" y=", out);
+        put_pt(out, pl->y + s->y);
+        fputs(" w=", out);
+        put_pt(out, s->w);
+        fputs(" h=", out);
+        put_pt(out, s->h);
+        if (s->image)
+            fprintf(out, " image %dx%d\n", s->image->width, s->image->height);
+        else
+            fprintf(out, " drawn \"%s\"\n", s->text ? s->text : "");
     }
     for (int r = 0; r < l->nrules; r++) {
         const pb_rule *ru = &l->rules[r];

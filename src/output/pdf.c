@@ -20,6 +20,7 @@
 #include "output/pdf_font.h"
 #include "output/pdf_pack.h"
 #include "output/pdf_parts.h"
+#include "output/pdf_seal.h"
 
 /* Deflate levels (libdeflate's 1-12) of the page content and of the
  * object streams and cross-reference stream.  Past 6 they cost more than
@@ -38,6 +39,7 @@ typedef struct ctx {
     int page;             /* 1-based page being written; 0: the document */
     const char *what;     /* what was being written, for messages */
     HPDF_STATUS err, detail; /* first error seen by the handler */
+    pdf_seals *seals;     /* owned: the seals' shared objects */
 } ctx;
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -586,6 +588,22 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         write_rules(&s, pl, pages->height);
         ok = write_text(c, &s, page, fonts, pl, s.link_elem[i], pages->height);
     }
+    /* seals last: stamped over the print (GB/T 9704 7.3.5.1) */
+    for (int i = 0; i < pg->nlines && ok; i++) {
+        const pb_placed_line *pl = &pg->lines[i];
+        const pb_seal_mark *sm = pl->line ? pl->line->seal : NULL;
+        if (!sm)
+            continue;
+        c->what = "seal";
+        set_mark(&s, sm->elem ? (mark){MARK_ELEM, sm->elem} : (mark){MARK_LAYOUT, 0}, NULL);
+        double bbox[4];
+        ok = pdf_seal_write(c->pdf, c->seals, page, fonts->set, sm,
+                            pl->x - pl->line->x + sm->x, pl->y + sm->y, pages->height, &s.b,
+                            bbox);
+        ok = hpdf_ok(c) && ok;
+        if (ok && tag && sm->elem)
+            pdf_tag_set_bbox(tag, sm->elem, bbox);
+    }
     set_mark(&s, (mark){MARK_NONE, 0}, NULL);
     if (ok && s.b.len) {
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
@@ -737,6 +755,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         pb_diag_out_of_memory(diag);
         return false;
     }
+    c.seals = pdf_seals_new();
     pdf_fonts fonts;
     pdf_fonts_init(&fonts, fontset);
     HPDF_Page *page_objs = pb_xcalloc((size_t)pages->npages, sizeof *page_objs);
@@ -778,6 +797,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     /* libharu's objects are done with: freed before the file is packed,
      * which holds the file's objects again */
     free(page_objs);
+    pdf_seals_free(c.seals);
     pdf_tag_free(tag);
     pdf_fonts_free(&fonts);
     HPDF_Free(c.pdf);

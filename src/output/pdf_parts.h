@@ -68,6 +68,10 @@ int pdf_tag_add(pdf_tagger *t, pb_srole role, int parent);
  * object reference); returns the annotation's /StructParent key. */
 int pdf_tag_annot(pdf_tagger *t, int page, int elem, HPDF_Annotation annot);
 
+/* The box of elem's content on its page (x0 y0 x1 y1 in points), written
+ * as its layout attribute /BBox (a Figure's). */
+void pdf_tag_set_bbox(pdf_tagger *t, int elem, const double bbox[4]);
+
 /* The structure type of elem, for the tag of its marked content. */
 const char *pdf_tag_type(const pdf_tagger *t, int elem);
 

@@ -11,11 +11,13 @@
 #include "output/pdf_parts.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
 
 typedef struct mc {
     int elem, page, mcid;
@@ -38,6 +40,8 @@ struct pdf_tagger {
     void *root_ref;       /* libharu's stand-in for the reference to the
                              StructTreeRoot (an extra), freed here */
     HPDF_MMgr mmgr;
+    double (*bbox)[4];    /* per element: its /BBox, when has_bbox */
+    bool *has_bbox;
 };
 
 pdf_tagger *pdf_tag_new(const pb_structure *s, int npages)
@@ -66,6 +70,8 @@ void pdf_tag_free(pdf_tagger *t)
     free(t->page_mcids);
     free(t->elems);
     free(t->annots);
+    free(t->bbox);
+    free(t->has_bbox);
     free(t);
 }
 
@@ -88,8 +94,14 @@ int pdf_tag_mcid(pdf_tagger *t, int page, int elem)
 int pdf_tag_add(pdf_tagger *t, pb_srole role, int parent)
 {
     if (t->nelems == t->elems_cap) {
+        int old = t->elems_cap;
         t->elems_cap *= 2;
         t->elems = pb_xrealloc(t->elems, (size_t)t->elems_cap * sizeof *t->elems);
+        if (t->bbox) {
+            t->bbox = pb_xrealloc(t->bbox, (size_t)t->elems_cap * sizeof *t->bbox);
+            t->has_bbox = pb_xrealloc(t->has_bbox, (size_t)t->elems_cap * sizeof *t->has_bbox);
+            memset(t->has_bbox + old, 0, (size_t)(t->elems_cap - old) * sizeof *t->has_bbox);
+        }
     }
     int id = t->nelems++;
     t->elems[id] = (pb_selem){.role = role, .parent = elem_or_root(t, parent), .rowspan = 1,
@@ -105,6 +117,18 @@ int pdf_tag_annot(pdf_tagger *t, int page, int elem, HPDF_Annotation annot)
     }
     t->annots[t->nannots++] = (annot_ref){elem_or_root(t, elem), page, annot};
     return t->npages + t->nannots - 1;
+}
+
+void pdf_tag_set_bbox(pdf_tagger *t, int elem, const double bbox[4])
+{
+    if (elem <= 0 || elem >= t->nelems)
+        return;
+    if (!t->bbox) {
+        t->bbox = pb_xcalloc((size_t)t->elems_cap, sizeof *t->bbox);
+        t->has_bbox = pb_xcalloc((size_t)t->elems_cap, sizeof *t->has_bbox);
+    }
+    memcpy(t->bbox[elem], bbox, sizeof t->bbox[elem]);
+    t->has_bbox[elem] = true;
 }
 
 const char *pdf_tag_type(const pdf_tagger *t, int elem)
@@ -137,6 +161,32 @@ static void put_id(pdf_buf *b, int elem)
     char id[32];
     int n = snprintf(id, sizeof id, "th%07d", elem);
     pdf_obj_string(b, (const unsigned char *)id, (size_t)n);
+}
+
+/* A text string: UTF-16BE with a byte order mark (characters above
+ * U+FFFF as surrogate pairs). */
+static void put_text(pdf_buf *b, const char *s)
+{
+    size_t len = strlen(s), n = 0;
+    unsigned char *u = pb_xmalloc(2 + len * 4);
+    u[n++] = 0xFE;
+    u[n++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = pb_utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
+            u[n++] = (unsigned char)(hi >> 8);
+            u[n++] = (unsigned char)hi;
+            u[n++] = (unsigned char)(lo >> 8);
+            u[n++] = (unsigned char)lo;
+        } else {
+            u[n++] = (unsigned char)(cp >> 8);
+            u[n++] = (unsigned char)cp;
+        }
+    }
+    pdf_obj_string(b, u, n);
+    free(u);
 }
 
 /* libharu's number of one of its indirect objects */
@@ -284,6 +334,21 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
         }
         if (karr)
             pdf_obj_raw(b, "]");
+
+        /* a Figure: its alternate text (PDF/UA-1 7.3) and its box */
+        if (s->alt) {
+            pdf_obj_name(b, "Alt");
+            put_text(b, s->alt);
+        }
+        if (t->has_bbox && t->has_bbox[e]) {
+            pdf_obj_raw(b, "/A<</O/Layout/Placement/Block/BBox[");
+            for (int k = 0; k < 4; k++) {
+                if (k)
+                    pdf_buf_put(b, " ", 1);
+                pdf_buf_dec(b, llround(t->bbox[e][k] * 1000), 1000, 3);
+            }
+            pdf_obj_raw(b, "]>>");
+        }
 
         /* table attributes (ISO 32000-1 14.8.5.7) */
         if (s->role == PB_SR_TH || s->role == PB_SR_TD) {

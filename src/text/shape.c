@@ -485,3 +485,90 @@ bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
     *bottom = -pb_fx_muldiv(ext.y_bearing + ext.height, size, face->upem);
     return true;
 }
+
+/* ---- outlines ------------------------------------------------------------ */
+
+/* Steps collected with malloc: HarfBuzz calls back from inside itself,
+ * where paiban's allocator must not jump out on a failure. */
+typedef struct outline_buf {
+    pb_outline_op *ops;
+    int n, cap;
+    bool failed;
+} outline_buf;
+
+static void outline_add(outline_buf *b, char op, int npts, const float *xy)
+{
+    if (b->failed)
+        return;
+    if (b->n == b->cap) {
+        int cap = b->cap ? b->cap * 2 : 64;
+        pb_outline_op *ops = realloc(b->ops, (size_t)cap * sizeof *ops);
+        if (!ops) {
+            b->failed = true;
+            return;
+        }
+        b->ops = ops;
+        b->cap = cap;
+    }
+    pb_outline_op *o = &b->ops[b->n++];
+    memset(o, 0, sizeof *o);
+    o->op = op;
+    for (int i = 0; i < npts; i++) {
+        o->x[i] = xy[2 * i];
+        o->y[i] = xy[2 * i + 1];
+    }
+}
+
+static void draw_move(hb_draw_funcs_t *df, void *data, hb_draw_state_t *st, float x, float y,
+                      void *user)
+{
+    (void)df, (void)st, (void)user;
+    float xy[2] = {x, y};
+    outline_add(data, 'M', 1, xy);
+}
+
+static void draw_line(hb_draw_funcs_t *df, void *data, hb_draw_state_t *st, float x, float y,
+                      void *user)
+{
+    (void)df, (void)st, (void)user;
+    float xy[2] = {x, y};
+    outline_add(data, 'L', 1, xy);
+}
+
+static void draw_cubic(hb_draw_funcs_t *df, void *data, hb_draw_state_t *st, float c1x,
+                       float c1y, float c2x, float c2y, float x, float y, void *user)
+{
+    (void)df, (void)st, (void)user;
+    float xy[6] = {c1x, c1y, c2x, c2y, x, y};
+    outline_add(data, 'C', 3, xy);
+}
+
+static void draw_close(hb_draw_funcs_t *df, void *data, hb_draw_state_t *st, void *user)
+{
+    (void)df, (void)st, (void)user;
+    outline_add(data, 'Z', 0, NULL);
+}
+
+int pb_glyph_outline(const pb_face *face, uint32_t gid, pb_arena *arena, pb_outline_op **out)
+{
+    *out = NULL;
+    hb_draw_funcs_t *df = hb_draw_funcs_create();
+    hb_draw_funcs_set_move_to_func(df, draw_move, NULL, NULL);
+    hb_draw_funcs_set_line_to_func(df, draw_line, NULL, NULL);
+    hb_draw_funcs_set_cubic_to_func(df, draw_cubic, NULL, NULL);
+    hb_draw_funcs_set_close_path_func(df, draw_close, NULL, NULL);
+    outline_buf b = {0};
+    /* the face's font is unscaled: its units are the font's */
+    hb_font_get_glyph_shape(face->hb_font, gid, df, &b);
+    hb_draw_funcs_destroy(df);
+    if (b.failed) {
+        free(b.ops);
+        return -1;
+    }
+    if (b.n > 0) {
+        *out = pb_arena_alloc(arena, (size_t)b.n * sizeof **out);
+        memcpy(*out, b.ops, (size_t)b.n * sizeof **out);
+    }
+    free(b.ops);
+    return b.n;
+}

@@ -67,4 +67,17 @@ bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
  * right edges.  False for a glyph without ink. */
 bool pb_glyph_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right);
 
+/* One step of a glyph's outline, in font units, y-up as the font has it:
+ * 'M' move, 'L' line, 'C' cubic curve (quadratic ones are given as
+ * cubic), 'Z' close; x and y hold the 1 or 3 points the step takes. */
+typedef struct pb_outline_op {
+    char op;
+    float x[3], y[3];
+} pb_outline_op;
+
+/* The outline of a glyph (a drawn seal's text is painted as shapes, not
+ * text): the number of steps, 0 for a glyph without ink, -1 when memory
+ * ran out outside paiban's allocator. */
+int pb_glyph_outline(const pb_face *face, uint32_t gid, pb_arena *arena, pb_outline_op **out);
+
 #endif

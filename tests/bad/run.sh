@@ -36,6 +36,10 @@ meta='"meta": {"title": "报告"}'
 { printf '{%s, "body": [{"type": "paragraph", "text": "正文。"}], "' "$meta"
   repeat 3000000 k; printf '": 1}\n'; } > "$gen/megabyte-key.json"
 head -c 16777217 /dev/zero | tr '\0' ' ' > "$gen/too-large.json"
+# seal images: broken ones made by the seal tests' generator, and one over
+# the 8 MiB limit
+python3 "$here/../seal/make-seals.py" "$gen"
+head -c 8388609 /dev/zero > "$gen/too-large-seal.png"
 
 # A folder paiban may not write to; root may write anywhere, so then the
 # cases that use it run as nobody.

@@ -75,10 +75,12 @@ static int by_position(const void *pa, const void *pb)
     return (a->x > b->x) - (a->x < b->x);
 }
 
+static inline bool load_pdf(doc *d, const char *name, const char *pdf);
+
 /* Renders report into work and reads its characters; lines: the 16 pt
  * lines that start inside the GB/T 9704 text block (28 mm from the left
  * edge), trailing spaces left out. */
-static bool load(doc *d, const char *paiban, const char *report, const char *work)
+static inline bool load(doc *d, const char *paiban, const char *report, const char *work)
 {
     char cmd[4096];
     static char pdf[64][1024];
@@ -94,6 +96,18 @@ static bool load(doc *d, const char *paiban, const char *report, const char *wor
     free(test_run(cmd, &st));
     if (!CHECK(st == 0, "%s: render exits 0 (got %d)", base, st))
         return false;
+    return load_pdf(d, base, out);
+}
+
+/* Reads the characters of a PDF made elsewhere (named `name` in messages;
+ * pdf must outlive d). */
+static inline bool load_pdf(doc *d, const char *name, const char *pdf)
+{
+    char cmd[4096];
+    const char *base = name, *out = pdf;
+    int st;
+    d->name = name;
+    d->pdf = pdf;
     /* inhibit-spaces: the glyphs only, no spaces guessed from gaps */
     snprintf(cmd, sizeof cmd,
              "mutool convert -F stext -O inhibit-spaces -o '%s.stext' '%s' >/dev/null 2>&1 && "

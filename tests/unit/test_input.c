@@ -631,8 +631,12 @@ static void test_layout_gbt9704(void)
     CHECK(s[PB_STYLE_HEADING3].bold && !s[PB_STYLE_HEADING4].bold, "heading3/4");
     CHECK(s[PB_STYLE_SIGNATURE].align == PB_ALIGN_RIGHT &&
               s[PB_STYLE_SIGNATURE].right_indent_chars == 4 &&
-              s[PB_STYLE_SIGNATURE].space_before == 2 * L->line_pitch,
+              s[PB_STYLE_SIGNATURE].space_before == L->line_pitch,
           "signature");
+    /* GB/T 9704 7.3.5.1: a seal 42 mm across, none drawn unless asked */
+    CHECK(L->seal.diameter == pb_fx_from_mm(42) && !L->seal.vector &&
+              strcmp(L->seal.role, "title") == 0 && L->seal.rgb[0] == 0xE6,
+          "seal defaults");
     CHECK(strcmp(s[PB_STYLE_PAGE_NUMBER].role, "song") == 0 &&
               s[PB_STYLE_PAGE_NUMBER].size == 14 * 64,
           "page number style");
