@@ -45,6 +45,9 @@ struct pb_pdf {
     int nstms, stms_cap;
     size_t decoded;       /* stream bytes decoded so far */
     bool reported;        /* one broken-object message is enough */
+    size_t seen_n;        /* entries of the "seen" flags while sections are read */
+    size_t newest_at;     /* where the newest cross-reference section is */
+    bool newest_stream;   /* ... and whether it is a stream */
 };
 
 /* All decoded stream data of one file together. */
@@ -725,6 +728,17 @@ static bool set_size(pb_pdf *p, long long size)
     return true;
 }
 
+/* The flags of the entries set so far, grown to the size: newer sections
+ * are read first, and what they set must survive the growth. */
+static unsigned char *grow_seen(pb_pdf *p, unsigned char *seen)
+{
+    if ((size_t)p->size <= p->seen_n && seen)
+        return seen;
+    seen = pb_arena_grow(p->arena, seen, p->seen_n, (size_t)p->size, 1);
+    p->seen_n = (size_t)p->size;
+    return seen;
+}
+
 /* An entry of a newer section wins over an older one. */
 static void put_entry(pb_pdf *p, long long num, xent e, unsigned char *seen)
 {
@@ -749,7 +763,7 @@ static bool read_table(pb_pdf *p, lexer *l, unsigned char **seen, const pb_pobj 
             return fail(p, l->at, "a cross-reference subsection is too long");
         if (!set_size(p, start + count))
             return false;
-        *seen = pb_arena_grow(p->arena, *seen, 0, (size_t)p->size, 1);
+        *seen = grow_seen(p, *seen);
         for (long long i = 0; i < count; i++) {
             long long off, gen;
             if (!take_uint(l, &off) || !take_uint(l, &gen))
@@ -800,7 +814,7 @@ static bool read_xref_stream(pb_pdf *p, size_t at, unsigned char **seen, const p
     }
     if (rec == 0 || !set_size(p, size->i))
         return rec ? false : fail(p, at, "a cross-reference stream's /W is empty");
-    *seen = pb_arena_grow(p->arena, *seen, 0, (size_t)p->size, 1);
+    *seen = grow_seen(p, *seen);
     unsigned char *data;
     size_t len;
     /* direct values only: the stream is read before any object can be */
@@ -823,7 +837,7 @@ static bool read_xref_stream(pb_pdf *p, size_t at, unsigned char **seen, const p
         }
         if (start + count > p->size && !set_size(p, start + count))
             return false;
-        *seen = pb_arena_grow(p->arena, *seen, 0, (size_t)p->size, 1);
+        *seen = grow_seen(p, *seen);
         for (long long i = 0; i < count; i++) {
             if (pos + (size_t)rec > len)
                 return fail(p, at, "a cross-reference stream is shorter than its /Index says");
@@ -903,12 +917,16 @@ pb_pdf *pb_pdf_open(const unsigned char *data, size_t len, const char *name, pb_
         visited[nvisited++] = at;
         lexer l = {.pdf = p, .d = data, .len = len, .at = at};
         const pb_pobj *trailer = NULL;
-        bool ok = take_word(&l, "xref") ? read_table(p, &l, &seen, &trailer)
-                                        : read_xref_stream(p, at, &seen, &trailer);
+        bool table = take_word(&l, "xref");
+        bool ok = table ? read_table(p, &l, &seen, &trailer)
+                        : read_xref_stream(p, at, &seen, &trailer);
         if (!ok)
             return NULL;
-        if (!newest)
+        if (!newest) {
             newest = trailer;
+            p->newest_at = at;
+            p->newest_stream = !table;
+        }
         const pb_pobj *prev = pb_pdf_get_raw(trailer, "Prev");
         const pb_pobj *stm = pb_pdf_get_raw(trailer, "XRefStm");
         if (prev && prev->kind == PB_POBJ_INT && prev->i >= 0 && (size_t)prev->i < len)
@@ -934,6 +952,23 @@ const pb_pobj *pb_pdf_trailer(const pb_pdf *p)
 long long pb_pdf_size(const pb_pdf *p)
 {
     return p->size;
+}
+
+size_t pb_pdf_startxref(const pb_pdf *p)
+{
+    return p->newest_at;
+}
+
+bool pb_pdf_xref_is_stream(const pb_pdf *p)
+{
+    return p->newest_stream;
+}
+
+int pb_pdf_generation(const pb_pdf *p, long long num)
+{
+    if (num < 0 || num >= p->size || p->xref[num].type != 1)
+        return 0;
+    return p->xref[num].b > 65535 ? 65535 : (int)p->xref[num].b;
 }
 
 /* PDFDocEncoding 0x80-0xAD differs from Latin-1 (ISO 32000-1 D.2). */

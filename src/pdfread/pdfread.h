@@ -97,4 +97,12 @@ const char *pb_pdf_text(pb_pdf *pdf, const pb_pobj *o);
 /* How many object numbers the cross-reference chain names. */
 long long pb_pdf_size(const pb_pdf *pdf);
 
+/* The offset of the newest cross-reference section (what startxref
+ * says), and whether it is a cross-reference stream (else a table). */
+size_t pb_pdf_startxref(const pb_pdf *pdf);
+bool pb_pdf_xref_is_stream(const pb_pdf *pdf);
+
+/* The generation of object num (0 for one in an object stream). */
+int pb_pdf_generation(const pb_pdf *pdf, long long num);
+
 #endif
