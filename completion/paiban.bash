@@ -2,8 +2,9 @@
 # are read from paiban's own --help (so they are always those of the
 # installed program); values: layout names of the data folder and .json
 # files for -l, folders for --font-dir, text/json for --format, .png
-# files for --seal, .json files for reports, documents (.docx, .html, .txt)
-# for import.
+# files for --seal, keys and certificates for --key, --cert, --chain and
+# --ca, .json files for reports, PDFs for sign and verify, documents
+# (.docx, .html, .txt) for import.
 _paiban_help_words()
 {
     # paiban --help lists the commands; paiban CMD --help the options
@@ -62,9 +63,22 @@ _paiban()
         --seal)
             COMPREPLY=($(compgen -f -X '!*.@(png|PNG)' -- "$cur") $(compgen -d -- "$cur"))
             return ;;
+        --key | --cert | --chain | --ca)
+            COMPREPLY=($(compgen -f -X '!*.@(pem|PEM|key|crt|cer|der)' -- "$cur")
+                $(compgen -d -- "$cur"))
+            return ;;
+        --pass-in)
+            COMPREPLY=($(compgen -W "env: file: fd: pass:" -- "$cur"))
+            return ;;
+        --reason | --location | --name | --contact | --reserve)
+            return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_paiban_help_words "$cmd")" -- "$cur"))
+        return
+    fi
+    if [[ $cmd == sign || $cmd == verify ]]; then
+        COMPREPLY=($(compgen -f -X '!*.@(pdf|PDF)' -- "$cur") $(compgen -d -- "$cur"))
         return
     fi
     if [[ $cmd == import ]]; then

@@ -73,7 +73,14 @@ typedef enum pb_status {
                             missing, broken or lacks a character */
     PB_ERR_IO = 5,       /* a file or folder could not be read or written */
     PB_ERR_CHECK = 6,    /* the numbers do not add up (a rule of the layout) */
-    PB_ERR_MEMORY = 7    /* out of memory */
+    PB_ERR_MEMORY = 7,   /* out of memory */
+    PB_ERR_SIGN = 8,     /* signing: the key, certificate or chain cannot sign
+                            (does not match, expired, not yet valid, not for
+                            signing, encrypted without a passphrase), or the
+                            signature does not fit the space reserved */
+    PB_ERR_VERIFY = 9    /* verifying: a signature is not valid, the file
+                            changed after it was signed, a certificate is not
+                            trusted, or the file has no signature */
 } pb_status;
 
 /* The version of the library actually loaded, "0.2.0". */
@@ -328,6 +335,89 @@ PB_API pb_status pb_import_bytes(pb_engine *engine, const char *name, const void
  * 1900-2999 is PB_ERR_USAGE. */
 PB_API pb_status pb_new(pb_engine *engine, const char *layout, int year, const char *issuer,
                         const char *out_path, char **json, size_t *json_len);
+
+/* ---- signing: PAdES signatures of the PDFs paiban makes -------------------- */
+
+/* Who signs and how: a private key, its certificate and the chain, the
+ * texts of the signature.  Set on a request (pb_request_set_signer) the
+ * rendered PDF is signed as the last step; pb_sign signs a PDF made
+ * earlier.  Strings and bytes are copied. */
+typedef struct pb_signer pb_signer;
+
+/* An empty signer; NULL when out of memory. */
+PB_API pb_signer *pb_signer_new(void);
+PB_API void pb_signer_free(pb_signer *signer);
+
+/* The private key: PEM (PKCS #8 or traditional, possibly encrypted) or
+ * DER; RSA of 2048 bits or more (PKCS #1 v1.5 with SHA-256), ECDSA (with
+ * SHA-256) or SM2 (with SM3).  A file, or bytes named `name`. */
+PB_API pb_status pb_signer_set_key_file(pb_signer *signer, const char *path);
+PB_API pb_status pb_signer_set_key_bytes(pb_signer *signer, const char *name,
+                                         const void *bytes, size_t len);
+/* The key's certificate, PEM or DER. */
+PB_API pb_status pb_signer_set_cert_file(pb_signer *signer, const char *path);
+PB_API pb_status pb_signer_set_cert_bytes(pb_signer *signer, const char *name,
+                                          const void *bytes, size_t len);
+/* Certificates up to the root, PEM, put in the signature for verifiers
+ * (optional; NULL path removes them). */
+PB_API pb_status pb_signer_set_chain_file(pb_signer *signer, const char *path);
+PB_API pb_status pb_signer_set_chain_bytes(pb_signer *signer, const char *name,
+                                           const void *bytes, size_t len);
+/* The passphrase of an encrypted key (bytes, not NUL-terminated; NULL
+ * removes it).  An encrypted key without one is an error (PB_ERR_SIGN),
+ * never a prompt. */
+PB_API pb_status pb_signer_set_passphrase(pb_signer *signer, const void *pass, size_t len);
+/* The texts of the signature, each optional (NULL or ""): the reason, the
+ * location, the signer's name (default: the certificate's common name)
+ * and how to reach the signer. */
+PB_API pb_status pb_signer_set_reason(pb_signer *signer, const char *text);
+PB_API pb_status pb_signer_set_location(pb_signer *signer, const char *text);
+PB_API pb_status pb_signer_set_name(pb_signer *signer, const char *text);
+PB_API pb_status pb_signer_set_contact(pb_signer *signer, const char *text);
+/* The signing time, in seconds since 1970-01-01 UTC.  Without it
+ * (PB_TIME_NONE): the options' creation time, else (for a render) the
+ * report's meta.date, else the fallback time; with none of them the call
+ * fails (PB_ERR_USAGE).  paiban never reads the clock: a program that
+ * signs now gives the current time as the fallback. */
+PB_API pb_status pb_signer_set_time(pb_signer *signer, long long seconds);
+PB_API pb_status pb_signer_set_fallback_time(pb_signer *signer, long long seconds);
+/* The bytes kept for the signature in the file (0, the default: what it
+ * takes, measured); a signature that does not fit is PB_ERR_SIGN. */
+PB_API pb_status pb_signer_set_reserve(pb_signer *signer, size_t bytes);
+
+/* Signs the PDF the request renders as its last step (a copy of the
+ * signer is kept; NULL: not signed, the default). */
+PB_API pb_status pb_request_set_signer(pb_request *request, const pb_signer *signer);
+
+/* Signs a PDF made by paiban (a file, or `bytes` named `pdf_path` when
+ * bytes is not NULL): an incremental update adds a signature field and a
+ * PAdES signature (ETSI.CAdES.detached) over the whole file, keeping the
+ * PDF/A-3 and PDF/UA-1 claims (the field is tagged).  Written to out_path
+ * (atomically, as pb_render writes) and/or handed back in *pdf and *len
+ * (free with pb_free).  Errors: PB_ERR_SIGN (the key, certificate or
+ * chain), PB_ERR_INPUT (not a PDF, damaged, not made by paiban, signed
+ * already), PB_ERR_IO. */
+PB_API pb_status pb_sign(pb_engine *engine, const pb_signer *signer, const char *pdf_path,
+                         const void *bytes, size_t bytes_len, const char *out_path,
+                         unsigned char **pdf, size_t *len);
+
+typedef enum pb_verify_format {
+    PB_VERIFY_TEXT = 0, /* what paiban verify prints */
+    PB_VERIFY_JSON = 1  /* {"valid": ..., "signatures": [...], ...} */
+} pb_verify_format;
+
+/* Checks every signature of a PDF: the byte range (the whole file but the
+ * signature), the digest, the CMS signature, the signing certificate at
+ * the signing time and, with ca_files (PEM or DER certificates of the
+ * authorities to trust; nca may be 0), its chain.  The report (what was
+ * signed, by whom, when, and whether the document changed since) goes to
+ * *report and *len (NUL-terminated, free with pb_free).  PB_OK when every
+ * signature is valid, covers the whole file and, with ca_files, is
+ * trusted; PB_ERR_VERIFY otherwise, also for a file without signatures;
+ * PB_ERR_INPUT for a file that is not a PDF or is damaged; PB_ERR_IO. */
+PB_API pb_status pb_verify(pb_engine *engine, const char *pdf_path,
+                           const char *const *ca_files, int nca, pb_verify_format format,
+                           char **report, size_t *len);
 
 /* Frees memory paiban handed back (NULL is fine). */
 PB_API void pb_free(void *memory);

@@ -36,6 +36,7 @@ typedef struct pb_job {
                                    block's own "seal" */
     const char *seal_bytes;     /* the seal image held in memory, or NULL */
     size_t seal_len;
+    const pb_signer *signer;    /* sign the PDF as the last step, or NULL */
     const char *out_path;       /* the PDF file; NULL: none */
     const char *dump_path;      /* the dump file; NULL: none */
     unsigned char **pdf;        /* the PDF in memory (malloc'ed), or NULL */
@@ -78,6 +79,20 @@ int pb_engine_font_sets(pb_engine *e);
 
 /* The engine's data folder. */
 const char *pb_engine_data_dir(const pb_engine *e);
+
+/* The creation time the options gave, or PB_TIME_NONE. */
+long long pb_engine_creation_time(const pb_engine *e);
+
+/* Signs pdf (named `name` in messages) with signer inside the current call
+ * (src/paiban_sign.c): the signer's files are read, the signing time is
+ * the signer's, else doc_time (the document's date, -1: none), else the
+ * signer's fallback time.  *out is malloc'ed. */
+bool pb_engine_sign(pb_engine *e, const pb_signer *signer, const char *name,
+                    const unsigned char *pdf, size_t len, long long doc_time, pb_arena *arena,
+                    unsigned char **out, size_t *out_len, pb_diag *diag);
+
+/* A copy of a signer (for a request), NULL when out of memory. */
+pb_signer *pb_signer_copy(const pb_signer *signer);
 
 /* A layout named on the command line (a name, or a path from the current
  * folder) with its compiled rules, read once by the engine and shared

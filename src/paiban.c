@@ -248,6 +248,11 @@ const char *pb_engine_data_dir(const pb_engine *e)
     return e->data_dir;
 }
 
+long long pb_engine_creation_time(const pb_engine *e)
+{
+    return e->creation_time;
+}
+
 static void engine_free(pb_engine *e)
 {
     for (int i = 0; i < e->nfontsets; i++) {
@@ -838,6 +843,20 @@ static bool render_report(pb_engine *e, pb_report *report, const char *raw, size
         free(pdf);
         return false;
     }
+    if (pdf && job->signer) {
+        /* signing is the last step: the file is written signed or not at all */
+        unsigned char *signed_pdf;
+        size_t signed_len;
+        const char *name = job->out_path ? job->out_path : "the rendered PDF";
+        bool ok = pb_engine_sign(e, job->signer, name, pdf, pdf_len,
+                                 creation_time(e, report->meta.date), arena, &signed_pdf,
+                                 &signed_len, diag);
+        free(pdf);
+        if (!ok)
+            return false;
+        pdf = signed_pdf;
+        pdf_len = signed_len;
+    }
     char *dump = NULL;
     size_t dump_len = 0;
     if (job->dump_path || job->dump) {
@@ -1190,6 +1209,7 @@ typedef struct source {
 
 struct pb_request {
     source report, layout, previous, seal;
+    pb_signer *signer;        /* owned copy, or NULL */
     bool force;
     pb_pdf_kind pdf_kind;
     char *out_path, *dump_path; /* owned */
@@ -1217,6 +1237,7 @@ void pb_request_free(pb_request *r)
     source_free(&r->layout);
     source_free(&r->previous);
     source_free(&r->seal);
+    pb_signer_free(r->signer);
     free(r->out_path);
     free(r->dump_path);
     free(r);
@@ -1309,6 +1330,16 @@ pb_status pb_request_set_seal_bytes(pb_request *r, const char *name, const void 
     return set_source(&r->seal, name, bytes ? bytes : "", len);
 }
 
+pb_status pb_request_set_signer(pb_request *r, const pb_signer *signer)
+{
+    pb_signer *copy = NULL;
+    if (signer && !(copy = pb_signer_copy(signer)))
+        return PB_ERR_MEMORY;
+    pb_signer_free(r->signer);
+    r->signer = copy;
+    return PB_OK;
+}
+
 void pb_request_set_force(pb_request *r, int force)
 {
     r->force = force != 0;
@@ -1365,6 +1396,7 @@ static pb_job job_of(const pb_request *r)
         .seal_path = r->seal.path,
         .seal_bytes = r->seal.bytes,
         .seal_len = r->seal.len,
+        .signer = r->signer,
         .force = r->force,
         .pdf_kind = r->pdf_kind,
         .out_path = r->out_path,
@@ -1546,6 +1578,8 @@ const char *pb_status_text(pb_status st)
     case PB_ERR_IO: return "a file could not be read or written";
     case PB_ERR_CHECK: return "the numbers do not add up";
     case PB_ERR_MEMORY: return "out of memory";
+    case PB_ERR_SIGN: return "cannot sign with this key or certificate";
+    case PB_ERR_VERIFY: return "a signature is not valid";
     }
     return "unknown status";
 }

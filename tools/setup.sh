@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="cmake gcc make pkg-config
   libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev fontconfig libcjson-dev
-  libicu-dev zlib1g-dev libdeflate-dev libpng-dev
+  libicu-dev zlib1g-dev libdeflate-dev libpng-dev libssl-dev
   libxml2-dev libzip-dev python3-jsonschema
   fonts-noto-cjk fonts-noto-core fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
   texlive-lang-chinese
-  poppler-utils qpdf mupdf-tools unicode-data liblcms2-utils"
+  poppler-utils qpdf mupdf-tools unicode-data liblcms2-utils libnss3-tools openssl"
 
 missing=""
 for p in $PACKAGES; do

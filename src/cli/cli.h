@@ -79,11 +79,62 @@ void *cli_xmalloc(size_t size);
 void *cli_xrealloc(void *p, size_t size);
 char *cli_xstrdup(const char *s);
 
+/* ---- signing options (cli_sign.c), shared by render and sign ---- */
+
+enum {
+    CLI_OPT_KEY = 1000, CLI_OPT_CERT, CLI_OPT_CHAIN, CLI_OPT_PASS_IN, CLI_OPT_REASON,
+    CLI_OPT_LOCATION, CLI_OPT_NAME, CLI_OPT_CONTACT, CLI_OPT_RESERVE
+};
+
+/* The getopt_long entries of the signing options. */
+#define CLI_SIGN_OPTIONS                                         \
+    {"key", required_argument, NULL, CLI_OPT_KEY},               \
+    {"cert", required_argument, NULL, CLI_OPT_CERT},             \
+    {"chain", required_argument, NULL, CLI_OPT_CHAIN},           \
+    {"pass-in", required_argument, NULL, CLI_OPT_PASS_IN},       \
+    {"reason", required_argument, NULL, CLI_OPT_REASON},         \
+    {"location", required_argument, NULL, CLI_OPT_LOCATION},     \
+    {"name", required_argument, NULL, CLI_OPT_NAME},             \
+    {"contact", required_argument, NULL, CLI_OPT_CONTACT},       \
+    {"reserve", required_argument, NULL, CLI_OPT_RESERVE}
+
+/* Their help text. */
+#define CLI_SIGN_HELP                                                                   \
+    "      --key=KEY.pem       sign with this private key (PEM or DER; RSA, ECDSA or\n"  \
+    "                          SM2)\n"                                                   \
+    "      --cert=CERT.pem     the key's certificate\n"                                  \
+    "      --chain=CHAIN.pem   the certificates up to the root, put in the signature\n"  \
+    "      --pass-in=SOURCE    the passphrase of an encrypted key: env:VAR,\n"           \
+    "                          file:PATH, fd:N or pass:TEXT\n"                           \
+    "      --reason=TEXT       why the document is signed\n"                             \
+    "      --location=TEXT     where it is signed\n"                                     \
+    "      --name=TEXT         the signer's name (default: the certificate's)\n"         \
+    "      --contact=TEXT      how to reach the signer\n"                                \
+    "      --reserve=BYTES     bytes kept for the signature (default: what it takes)\n"
+
+typedef struct cli_sign_args {
+    const char *key, *cert, *chain, *pass_in, *reason, *location, *name, *contact;
+    size_t reserve;
+} cli_sign_args;
+
+/* Takes getopt's answer c if it is a signing option (true); *rc gets a
+ * usage error's status. */
+bool cli_sign_option(int c, const char *arg, cli_sign_args *a, const char *cmd, int *rc);
+/* Whether any signing option was given. */
+bool cli_sign_wanted(const cli_sign_args *a);
+/* 0, or the status of a usage error: a key without a certificate... */
+int cli_sign_check(const cli_sign_args *a, const char *cmd);
+/* The signer of the options (the passphrase read from its source); NULL
+ * with *rc set after an error. */
+pb_signer *cli_signer(const cli_sign_args *a, int *rc);
+
 int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_sum(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_new(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

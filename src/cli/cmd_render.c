@@ -67,8 +67,9 @@ static void free_job(job_result *j)
 
 /* A request for one report of the command line, to a file or memory. */
 static pb_status make_request(pb_request **out, const char *report, const char *layout,
-                              const char *previous, const char *seal, bool force,
-                              pb_pdf_kind pdf, const char *pdf_path, const char *dump_path)
+                              const char *previous, const char *seal, const pb_signer *signer,
+                              bool force, pb_pdf_kind pdf, const char *pdf_path,
+                              const char *dump_path)
 {
     pb_request *r = pb_request_new();
     *out = r;
@@ -81,6 +82,8 @@ static pb_status make_request(pb_request **out, const char *report, const char *
         st = pb_request_set_previous_file(r, previous);
     if (st == PB_OK && seal)
         st = pb_request_set_seal_file(r, seal);
+    if (st == PB_OK && signer)
+        st = pb_request_set_signer(r, signer);
     if (st == PB_OK && pdf_path)
         st = pb_request_set_output_file(r, pdf_path);
     if (st == PB_OK && dump_path)
@@ -96,6 +99,7 @@ typedef struct pool {
     const char *layout;
     const char *previous; /* --previous, for every report */
     const char *seal;     /* --seal, for every report */
+    const pb_signer *signer; /* --key..., for every report, or NULL */
     bool force;
     pb_pdf_kind pdf;
     job_result *jobs;
@@ -143,8 +147,8 @@ static void *worker(void *arg)
             break;
         job_result *j = &p->jobs[i];
         pb_request *req;
-        j->status = make_request(&req, j->report, p->layout, p->previous, p->seal, p->force,
-                                 p->pdf, j->out, NULL);
+        j->status = make_request(&req, j->report, p->layout, p->previous, p->seal, p->signer,
+                                 p->force, p->pdf, j->out, NULL);
         if (j->status == PB_OK) {
             pb_request_set_message_user(req, j);
             j->status = pb_render(p->engine, req);
@@ -207,13 +211,14 @@ static bool read_list(const char *path, char ***items, int *n, int *cap)
 }
 
 static int render_batch(pb_engine *engine, const char *layout, const char *previous,
-                        const char *seal, bool force, pb_pdf_kind pdf, char **reports, int n,
-                        const char *outdir, int jobs, bool quiet, bool verbose)
+                        const char *seal, const pb_signer *signer, bool force, pb_pdf_kind pdf,
+                        char **reports, int n, const char *outdir, int jobs, bool quiet,
+                        bool verbose)
 {
     if (!cli_make_folders(outdir))
         return PB_ERR_IO;
     pool p = {.engine = engine, .layout = layout, .previous = previous, .seal = seal,
-              .force = force, .pdf = pdf, .njobs = n};
+              .signer = signer, .force = force, .pdf = pdf, .njobs = n};
     p.jobs = cli_xmalloc((size_t)n * sizeof *p.jobs);
     memset(p.jobs, 0, (size_t)n * sizeof *p.jobs);
     for (int i = 0; i < n; i++) {
@@ -323,6 +328,9 @@ static const char help[] =
     "                          report's own\n"
     "      --force             write the PDF even when the numbers do not add up\n"
     "                          (the findings are printed as warnings)\n"
+    "signing as the last step (see paiban sign --help; SOURCE_DATE_EPOCH, else the\n"
+    "report's meta.date, else now is the signing time):\n"
+    CLI_SIGN_HELP
     "      --pdf=archival|plain\n"
     "                          archival (the default, unless the layout says\n"
     "                          \"pdf\": \"plain\"): tagged PDF/A-3a and PDF/UA-1\n"
@@ -331,7 +339,8 @@ static const char help[] =
     "\n"
     "exit status: 0 the PDF was written, 2 usage, 3 invalid report data, 4 layout\n"
     "or font problem, 5 a file could not be read or written, 6 the numbers do not\n"
-    "add up; a batch exits with the status of its first failure.\n";
+    "add up, 8 cannot sign with the key or certificate; a batch exits with the\n"
+    "status of its first failure.\n";
 
 /* /dev/stdout is standard output itself, "-": written through the open
  * descriptor, it keeps what the shell gave it (appending with >>, or after
@@ -357,6 +366,7 @@ static const struct option options[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"pdf", required_argument, NULL, OPT_PDF},
     {"seal", required_argument, NULL, OPT_SEAL},
+    CLI_SIGN_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -370,6 +380,7 @@ typedef struct render_args {
     int nfont_dirs;
     char **reports;         /* owned */
     int nreports, cap;
+    cli_sign_args sign;
 } render_args;
 
 static void free_args(render_args *a)
@@ -388,6 +399,12 @@ static int parse(int argc, char **argv, render_args *a)
     a->font_dirs = cli_xmalloc(((size_t)argc + 1) * sizeof *a->font_dirs);
     int c;
     while ((c = getopt_long(argc, argv, ":o:l:j:qvh", options, NULL)) != -1) {
+        int rc = 0;
+        if (cli_sign_option(c, optarg, &a->sign, "render", &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
         switch (c) {
         case 'o': a->out = stdout_name(optarg); break;
         case 'l': a->layout = optarg; break;
@@ -453,11 +470,13 @@ static int check_args(const render_args *a)
     if (a->out && a->dump && !strcmp(a->out, "-") && !strcmp(a->dump, "-"))
         return cli_usage_error("render", "the PDF and the dump cannot both go to standard "
                                          "output");
+    if (cli_sign_wanted(&a->sign))
+        return cli_sign_check(&a->sign, "render");
     return 0;
 }
 
 /* One report: to the file named, to standard output, or into a folder. */
-static int render_one(pb_engine *engine, const render_args *a)
+static int render_one(pb_engine *engine, const render_args *a, const pb_signer *signer)
 {
     const char *report = a->reports[0];
     bool from_stdin = !strcmp(report, "-"), to_stdout = a->out && !strcmp(a->out, "-");
@@ -473,7 +492,7 @@ static int render_one(pb_engine *engine, const render_args *a)
     bool dump_stdout = a->dump && !strcmp(a->dump, "-");
     pb_request *req;
     pb_status st = make_request(&req, from_stdin ? "standard input" : report, a->layout,
-                                a->previous, a->seal, a->force, a->pdf,
+                                a->previous, a->seal, signer, a->force, a->pdf,
                                 path ? path : to_stdout ? NULL : a->out,
                                 dump_stdout ? NULL : a->dump);
     if (st == PB_OK && from_stdin) {
@@ -531,18 +550,25 @@ int cmd_render(int argc, char **argv)
         return rc;
     }
 
+    pb_signer *signer = NULL;
+    if (cli_sign_wanted(&a.sign) && !(signer = cli_signer(&a.sign, &rc))) {
+        free_args(&a);
+        return rc;
+    }
     /* the font folders are checked here, before any report is read */
     pb_engine *engine = cli_engine(a.font_dirs, a.nfont_dirs, a.verbose, on_message);
     if (!engine) {
+        pb_signer_free(signer);
         free_args(&a);
         return cli_engine_status;
     }
     if (a.nreports > 1 || a.batch)
-        rc = render_batch(engine, a.layout, a.previous, a.seal, a.force, a.pdf, a.reports,
-                          a.nreports, a.out, a.jobs, a.quiet, a.verbose);
+        rc = render_batch(engine, a.layout, a.previous, a.seal, signer, a.force, a.pdf,
+                          a.reports, a.nreports, a.out, a.jobs, a.quiet, a.verbose);
     else
-        rc = render_one(engine, &a);
+        rc = render_one(engine, &a, signer);
     pb_engine_free(engine);
+    pb_signer_free(signer);
     free_args(&a);
     return rc;
 }

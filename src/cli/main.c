@@ -23,6 +23,8 @@ static const command commands[] = {
     {"extract", cmd_extract, "get back the report data a PDF made by paiban carries"},
     {"import", cmd_import, "report data from a Word document, web page or plain text"},
     {"new", cmd_new, "a report skeleton for a layout, ready to fill"},
+    {"sign", cmd_sign, "sign a PDF made by paiban (PAdES)"},
+    {"verify", cmd_verify, "check the signatures of a PDF"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof *commands)
 
@@ -46,11 +48,13 @@ static int usage(void)
            "                       share/paiban beside the folder of the program)\n"
            "  XDG_CACHE_HOME       paiban/ in it (default ~/.cache/paiban) keeps\n"
            "                       fontconfig's scans of the font folders\n"
-           "  SOURCE_DATE_EPOCH    the PDF creation date, in seconds since 1970\n"
+           "  SOURCE_DATE_EPOCH    the PDF creation date and signing time, in seconds\n"
+           "                       since 1970\n"
            "\n"
            "exit status: 0 success, 1 internal error, 2 usage, 3 invalid report data,\n"
            "4 layout or font problem, 5 file could not be read or written, 6 the numbers\n"
-           "do not add up, 7 out of memory\n");
+           "do not add up, 7 out of memory, 8 cannot sign with the key or certificate,\n"
+           "9 a signature is not valid\n");
     return 0;
 }
 

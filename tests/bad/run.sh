@@ -40,6 +40,17 @@ head -c 16777217 /dev/zero | tr '\0' ' ' > "$gen/too-large.json"
 # the 8 MiB limit
 python3 "$here/../seal/make-seals.py" "$gen"
 head -c 8388609 /dev/zero > "$gen/too-large-seal.png"
+# signing: keys and a test authority made by openssl, a PDF to sign, one
+# signed, one made by another program, a damaged one; certificates and
+# messages name fixed dates, so the signing time is the samples' date
+SOURCE_DATE_EPOCH=1642636800
+export SOURCE_DATE_EPOCH
+sh "$here/../sign/make-keys.sh" "$gen/keys" > "$gen/keys.log" 2>&1 || cat "$gen/keys.log"
+"$paiban" render "$here/good.json" -o "$gen/good.pdf"
+"$paiban" sign "$gen/good.pdf" --key "$gen/keys/rsa.key" --cert "$gen/keys/rsa.pem" \
+  -o "$gen/signed.pdf"
+qpdf --empty "$gen/foreign.pdf"
+head -c 3000 "$gen/good.pdf" > "$gen/damaged.pdf"
 
 # A folder paiban may not write to; root may write anywhere, so then the
 # cases that use it run as nobody.

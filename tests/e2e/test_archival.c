@@ -23,7 +23,14 @@
  * "TEXT|HEADER,…": the value cell TEXT lists those header cells.
  * --one-table-pages: the document's one Table has cells on N pages.
  * --links N: N link annotations, each tied to a Link element;
- * --cell-links N: N of them in table cells (the Link inside the TD). */
+ * --cell-links N: N of them in table cells (the Link inside the TD).
+ * --seal PNG: the report's signatures get this seal image (a Figure).
+ * --signed KEYDIR: the PDF is signed as it is rendered (KEYDIR/rsa.key,
+ * rsa.pem and ca.pem, made by tests/sign/make-keys.sh): it starts with the
+ * bytes of the unsigned PDF (an incremental update), keeps every check
+ * above, and its signature field is a printed, locked widget with /TU, in
+ * the AcroForm with /SigFlags 3, tied by an object reference to a Form
+ * element, over the seal when there is one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +44,8 @@
 #include "qpdfjson.h"
 
 static const char *paiban, *report, *work;
+static char render_extra[4096]; /* --seal and --signed */
+static bool is_signed, has_seal;
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -122,11 +131,14 @@ static void check_objects(const char *pdf)
         return;
     cJSON *trailer = qj_trailer(q);
     cJSON *id = qj_key(q, trailer, "/ID");
+    /* a signed file's second identifier is that of its signed version */
     CHECK(cJSON_GetArraySize(id) == 2 && cJSON_IsString(cJSON_GetArrayItem(id, 0)) &&
               strlen(cJSON_GetArrayItem(id, 0)->valuestring) == 2 + 32 &&
-              strcmp(cJSON_GetArrayItem(id, 0)->valuestring,
-                     cJSON_GetArrayItem(id, 1)->valuestring) == 0,
-          "trailer: /ID of two equal 16-byte strings");
+              cJSON_IsString(cJSON_GetArrayItem(id, 1)) &&
+              strlen(cJSON_GetArrayItem(id, 1)->valuestring) == 2 + 32 &&
+              (strcmp(cJSON_GetArrayItem(id, 0)->valuestring,
+                      cJSON_GetArrayItem(id, 1)->valuestring) == 0) != is_signed,
+          "trailer: /ID of two 16-byte strings, equal unless the file was signed");
     CHECK(!qj_key(q, trailer, "/Encrypt"), "no encryption");
 
     cJSON *root = qj_key(q, trailer, "/Root");
@@ -541,6 +553,62 @@ static int check_annotations(const qj *q, int *in_cells)
     return links;
 }
 
+/* A signed file: the signature field, its widget and its tags. */
+static void check_signature_field(const qj *q)
+{
+    cJSON *root = qj_key(q, qj_trailer(q), "/Root");
+    cJSON *form = qj_key(q, root, "/AcroForm");
+    cJSON *fields = qj_key(q, form, "/Fields");
+    cJSON *sf = qj_key(q, form, "/SigFlags");
+    if (!CHECK(cJSON_GetArraySize(fields) == 1 && cJSON_IsNumber(sf) && sf->valueint == 3,
+               "signed: an /AcroForm with one field and /SigFlags 3"))
+        return;
+    cJSON *ref = cJSON_GetArrayItem(fields, 0);
+    cJSON *w = qj_get(q, ref);
+    cJSON *f = qj_key(q, w, "/F");
+    cJSON *v = qj_key(q, w, "/V");
+    CHECK(qj_is_name(qj_key(q, w, "/FT"), "/Sig") && qj_is_name(qj_key(q, w, "/Subtype"), "/Widget") &&
+              cJSON_IsNumber(f) && f->valueint == 132 && qj_text(qj_key(q, w, "/TU")),
+          "signed: the field is a widget, printed and locked (/F 132), with /TU");
+    CHECK(qj_is_name(qj_key(q, v, "/SubFilter"), "/ETSI.CAdES.detached") &&
+              qj_is_name(qj_key(q, v, "/Type"), "/Sig") && cJSON_GetArraySize(qj_key(q, v, "/ByteRange")) == 4,
+          "signed: a /Sig value, ETSI.CAdES.detached, with a /ByteRange");
+    cJSON *n = qj_key(q, qj_key(q, w, "/AP"), "/N");
+    CHECK(qj_is_stream(n), "signed: the widget has an appearance stream (PDF/A)");
+    cJSON *rect = qj_key(q, w, "/Rect");
+    double area = 0;
+    if (cJSON_GetArraySize(rect) == 4)
+        area = (cJSON_GetArrayItem(rect, 2)->valuedouble - cJSON_GetArrayItem(rect, 0)->valuedouble) *
+               (cJSON_GetArrayItem(rect, 3)->valuedouble - cJSON_GetArrayItem(rect, 1)->valuedouble);
+    CHECK(has_seal ? area > 100 * 100 : area == 0,
+          "signed: the widget is %s (area %.0f)", has_seal ? "over the seal" : "invisible", area);
+    /* on its page's /Annots, tied to a Form element by an OBJR */
+    cJSON *page = qj_key(q, w, "/P");
+    cJSON *annots = qj_key(q, page, "/Annots");
+    bool listed = false;
+    for (int i = 0; i < cJSON_GetArraySize(annots); i++)
+        listed |= cJSON_IsString(cJSON_GetArrayItem(annots, i)) &&
+                  !strcmp(cJSON_GetArrayItem(annots, i)->valuestring, ref->valuestring);
+    CHECK(listed, "signed: the widget is in its page's /Annots");
+    cJSON *sp = qj_key(q, w, "/StructParent");
+    cJSON *nums = qj_key(q, qj_key(q, qj_key(q, root, "/StructTreeRoot"), "/ParentTree"), "/Nums");
+    cJSON *elem = NULL;
+    for (int i = 0; cJSON_IsNumber(sp) && i + 1 < cJSON_GetArraySize(nums); i += 2)
+        if (cJSON_GetArrayItem(nums, i)->valueint == sp->valueint)
+            elem = qj_get(q, cJSON_GetArrayItem(nums, i + 1));
+    cJSON *k = qj_key(q, elem, "/K");
+    cJSON *obj = qj_raw(q, k, "/Obj");
+    CHECK(qj_is_name(qj_key(q, elem, "/S"), "/Form") && qj_is_name(qj_key(q, k, "/Type"), "/OBJR") &&
+              cJSON_IsString(obj) && !strcmp(obj->valuestring, ref->valuestring),
+          "signed: the widget's /StructParent is a Form element holding an OBJR to it");
+    cJSON *parent = qj_key(q, elem, "/P");
+    CHECK(qj_is_name(qj_key(q, parent, "/S"), has_seal ? "/Signature" : "/Document"),
+          "signed: the Form element is in the %s element", has_seal ? "signature's" : "document's");
+    cJSON *next = qj_key(q, qj_key(q, root, "/StructTreeRoot"), "/ParentTreeNextKey");
+    CHECK(cJSON_IsNumber(next) && cJSON_IsNumber(sp) && next->valueint == sp->valueint + 1,
+          "signed: /ParentTreeNextKey follows the widget's key");
+}
+
 /* ---- tables ------------------------------------------------------------ */
 
 /* An element of pdfinfo -struct-text: its type, attributes and text. */
@@ -807,16 +875,43 @@ int main(int argc, char **argv)
     report = argv[2];
     work = argv[3];
     mkdir(work, 0777);
-    char a[512], b[512];
+    char a[512], b[512], u[512];
     snprintf(a, sizeof a, "%s/a.pdf", work);
     snprintf(b, sizeof b, "%s/b.pdf", work);
-    if (!render(report, a, NULL) || !render(report, b, NULL))
+    snprintf(u, sizeof u, "%s/unsigned.pdf", work);
+    for (int i = 4; i < argc; i++) {
+        size_t at = strlen(render_extra);
+        if (!strcmp(argv[i], "--seal") && i + 1 < argc) {
+            snprintf(render_extra + at, sizeof render_extra - at, " --seal '%s'", argv[++i]);
+            has_seal = true;
+        } else if (!strcmp(argv[i], "--signed") && i + 1 < argc) {
+            const char *k = argv[++i];
+            snprintf(render_extra + at, sizeof render_extra - at,
+                     " --key '%s/rsa.key' --cert '%s/rsa.pem' --chain '%s/ca.pem'", k, k, k);
+            is_signed = true;
+        }
+    }
+    if (!render(report, a, render_extra) || !render(report, b, render_extra))
         return test_summary();
 
     size_t la, lb;
     char *da = slurp(a, &la), *db = slurp(b, &lb);
     CHECK(da && db && la == lb && memcmp(da, db, la) == 0, "two renders are byte-identical");
     CHECK(da && la > 8 && memcmp(da, "%PDF-1.7\n", 9) == 0, "PDF 1.7 (PDF/A-3)");
+    if (is_signed) {
+        /* signing appends: the unsigned file is the signed one's start */
+        char extra[4096];
+        snprintf(extra, sizeof extra, "%s", render_extra);
+        char *cut = strstr(extra, " --key");
+        if (cut)
+            *cut = 0;
+        size_t lu = 0;
+        char *du = render(report, u, extra) ? slurp(u, &lu) : NULL;
+        CHECK(du && da && lu < la && memcmp(du, da, lu) == 0,
+              "signed: the file starts with the unsigned PDF's %zu bytes (an incremental "
+              "update)", lu);
+        free(du);
+    }
     free(da);
     free(db);
 
@@ -830,6 +925,8 @@ int main(int argc, char **argv)
     qj *q = qj_load(a);
     if (CHECK(q != NULL, "qpdf --json")) {
         check_marked_content(q);
+        if (is_signed)
+            check_signature_field(q);
         int in_cells, links = check_annotations(q, &in_cells);
         for (int i = 4; i < argc; i++) {
             if (!strcmp(argv[i], "--links") && i + 1 < argc)
@@ -854,6 +951,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--headers") && i + 2 < argc) {
             check_headers(v, nn, argv[i + 1], argv[i + 2]);
             i += 2;
+        } else if ((!strcmp(argv[i], "--seal") || !strcmp(argv[i], "--signed")) && i + 1 < argc) {
+            i++; /* used above */
         } else if (!strcmp(argv[i], "--one-table-pages") && i + 1 < argc && q) {
             int want = atoi(argv[++i]);
             check_one_table(q, want);

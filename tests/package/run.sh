@@ -48,7 +48,7 @@ for f in /usr/bin/paiban "$lib/libpaiban.so" "$lib/libpaiban.so.0.${version#0.}"
   check "dpkg-deb -c lists $f" 'grep -qx "$f" "$work/contents"'
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for p in libharfbuzz0b libharfbuzz-subset0 libfreetype6 libfontconfig1 libcjson1 libhpdf libicu libxml2 libzip libpng16-16 zlib1g \
+for p in libharfbuzz0b libharfbuzz-subset0 libfreetype6 libfontconfig1 libcjson1 libhpdf libicu libxml2 libzip libpng16-16 libssl3 zlib1g \
     libdeflate0; do
   check "Depends names $p" 'echo "$depends" | grep -q "$p"'
 done
