@@ -328,14 +328,15 @@ static const char help[] =
     "                          report's own\n"
     "      --force             write the PDF even when the numbers do not add up\n"
     "                          (the findings are printed as warnings)\n"
-    "signing as the last step (see paiban sign --help; SOURCE_DATE_EPOCH, else the\n"
-    "report's meta.date, else now is the signing time):\n"
-    CLI_SIGN_HELP
     "      --pdf=archival|plain\n"
     "                          archival (the default, unless the layout says\n"
     "                          \"pdf\": \"plain\"): tagged PDF/A-3a and PDF/UA-1\n"
     "                          carrying the report data; plain: none of it\n"
     "  -h, --help              show this help and exit\n"
+    "\n"
+    "signing as the last step (see paiban sign --help; SOURCE_DATE_EPOCH, else the\n"
+    "report's meta.date, else now is the signing time):\n"
+    CLI_SIGN_HELP
     "\n"
     "exit status: 0 the PDF was written, 2 usage, 3 invalid report data, 4 layout\n"
     "or font problem, 5 a file could not be read or written, 6 the numbers do not\n"

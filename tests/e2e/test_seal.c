@@ -75,6 +75,8 @@ static void write_report(const char *path, int paras, bool page_break, const cha
     fclose(f);
 }
 
+static char messages[8192]; /* of the last render */
+
 static bool render(const char *report, const char *pdf, const char *extra)
 {
     char cmd[4096];
@@ -83,6 +85,7 @@ static bool render(const char *report, const char *pdf, const char *extra)
     int st;
     char *msg = test_run(cmd, &st);
     bool ok = CHECK(st == 0, "render %s %s: exit %d: %s", report, extra ? extra : "", st, msg);
+    snprintf(messages, sizeof messages, "%s", msg);
     free(msg);
     return ok;
 }
@@ -493,6 +496,7 @@ int main(int argc, char **argv)
     write_report(path, 3, false, "seal.png");
     snprintf(pdf, sizeof pdf, "%s/sealed.pdf", work);
     if (render("sealed.json", pdf, NULL)) {
+        CHECK(!messages[0], "a seal with transparency: no message (%s)", messages);
         placed p = check_sealed(pdf, "sealed");
         static const unsigned char red[3] = {230, 0, 18};
         if (p.ok)
@@ -503,6 +507,10 @@ int main(int argc, char **argv)
     /* saved on white without transparency: the print under it still shows */
     snprintf(pdf, sizeof pdf, "%s/opaque.pdf", work);
     if (render("sealed.json", pdf, "--seal seal-opaque.png")) {
+        CHECK(!strcmp(messages, "paiban: warning: seal-opaque.png: the seal has no transparent "
+                                "pixels: its background is printed too (save it with a "
+                                "transparent background)\n"),
+              "a seal without transparency: a warning (%s)", messages);
         placed p = check_sealed(pdf, "opaque");
         static const unsigned char red[3] = {230, 0, 18};
         if (p.ok)
