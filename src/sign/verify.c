@@ -107,8 +107,26 @@ static const char *clean(verifier *v, const char *s, size_t n)
     return out;
 }
 
+/* A text string of the file; one in UTF-8 (PDF 2.0 marks it with a byte
+ * order mark; some programs write it without) is taken as UTF-8, where
+ * PDFDocEncoding would make nonsense of it. */
 static const char *pdf_text(verifier *v, const pb_pobj *o)
 {
+    o = pb_pdf_resolve(v->pdf, o);
+    if (o && o->kind == PB_POBJ_STRING && !(o->len >= 2 && (unsigned char)o->s[0] == 0xFE &&
+                                           (unsigned char)o->s[1] == 0xFF)) {
+        const char *s = o->s;
+        size_t n = o->len;
+        if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+            s += 3;
+            n -= 3;
+        }
+        bool high = false;
+        for (size_t i = 0; i < n; i++)
+            high |= (unsigned char)s[i] >= 0x80;
+        if (high && pb_utf8_invalid_at(s, n) < 0)
+            return clean(v, s, n);
+    }
     const char *t = pb_pdf_text(v->pdf, o);
     return t ? clean(v, t, strlen(t)) : NULL;
 }

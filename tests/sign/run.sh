@@ -12,7 +12,8 @@
 # for byte; paiban's file (object streams, a cross-reference stream) gets
 # its update with a cross-reference stream, the same file rewritten with
 # a classic table gets a table; qpdf --check is clean;
-# SM2 with SM3 signs and paiban verify checks it.
+# SM2 with SM3 signs and paiban verify checks it; paiban verify checks a
+# signature pdfsig made.
 # usage: run.sh PAIBAN ROOT WORKDIR
 set -u
 paiban=$1 root=$2 work=$3
@@ -228,6 +229,21 @@ check "an encrypted key with --pass-in fd:" '[ $? = 0 ] && valid_pdfsig enc3.pdf
 check "--reserve 20000: /Contents holds 20,000 bytes" \
   '[ $? = 0 ] && valid_pdfsig reserve.pdf &&
    python3 -c "import re,sys; sys.exit(not re.search(rb\"/Contents <[0-9A-F]{40000}>\", open(\"reserve.pdf\",\"rb\").read()))"'
+
+# ---- a signature another program made ----------------------------------------------
+# pdfsig signs (adbe.pkcs7.detached, with NSS) with the RSA key imported
+# into the NSS database; paiban verify checks it
+openssl pkcs12 -export -inkey $k/rsa.key -in $k/rsa.pem -certfile $k/ca.pem -name office \
+  -passout pass: -out office.p12 2> /dev/null &&
+  pk12util -i office.p12 -d sql:nss -W "" > /dev/null 2>&1 &&
+  pdfsig -add-signature -nssdir sql:nss -nick office -reason 依法主动公开 sample.pdf \
+    poppler.pdf > /dev/null 2>&1
+check "pdfsig -add-signature signs the sample" '[ -s poppler.pdf ]'
+"$paiban" verify --ca $k/ca.pem poppler.pdf > poppler.verify 2>&1
+check "paiban verify: pdfsig's signature is valid, the whole file, trusted" \
+  '[ $? = 0 ] && grep -q "^signature 1 (field .*): valid$" poppler.verify &&
+   grep -q "adbe.pkcs7.detached" poppler.verify && grep -q "certificate chain: trusted" poppler.verify &&
+   grep -q "reason: 依法主动公开" poppler.verify' || cat poppler.verify
 
 # ---- SM2 with SM3 -----------------------------------------------------------------
 "$paiban" sign sample.pdf --key $k/sm2.key --cert $k/sm2.pem --chain $k/ca.pem -o sm2.pdf
