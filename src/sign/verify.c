@@ -15,6 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+/* OpenSSL's allocation macros would put this file's path into the
+ * library (and an installed library must not name the build tree) */
+#define OPENSSL_NO_FILENAMES
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
