@@ -83,8 +83,16 @@ static void problem(verifier *v, sig_result *r, const char *fmt, ...)
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof buf) {
+        /* a long name from the file: cut at a whole character (the
+         * report stays UTF-8), and say it was cut */
+        size_t at = sizeof buf - sizeof "…";
+        while (at > 0 && ((unsigned char)buf[at] & 0xC0) == 0x80)
+            at--;
+        memcpy(buf + at, "…", sizeof "…");
+    }
     r->problems[r->nproblems++] = pb_arena_strdup(v->arena, buf);
 }
 
