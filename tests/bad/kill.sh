@@ -2,8 +2,11 @@
 # kill -9 during a render and during a batch: every output is either the
 # earlier PDF or the complete new one, byte for byte, and nothing is left
 # behind.  Where the file system has O_TMPFILE (tmpfs, ext2/3/4, XFS,
-# Btrfs) a killed run leaves nothing at all; elsewhere it may leave hidden
-# .paiban-tmp.NAME.XXXXXX files, which the next run of NAME removes.
+# Btrfs) a killed run leaves nothing but, when the kill falls in the instant
+# between naming the complete file and renaming it over the earlier one, a
+# hidden .paiban-tmp.NAME.XXXXXX that is the complete new PDF; elsewhere it
+# may leave such files with any part of the PDF.  The next run of NAME
+# removes them.
 # The kills of a render fall every tenth of its usual time, from its start
 # until one falls after its end; a batch is killed when its first PDF is
 # written.
@@ -49,7 +52,7 @@ t0=$(now_ms)
 "$paiban" render "$long" -o single/timing.pdf 2> /dev/null
 run_ms=$(($(now_ms) - t0))
 rm -f single/timing.pdf
-kept=0 replaced=0 bad=0 i=0
+kept=0 replaced=0 bad=0 named=0 i=0
 # kills every tenth of the render's usual time, on until one comes after
 # the render was complete (a loaded machine makes renders slower)
 while [ $i -lt 20 ] || { [ $replaced = 0 ] && [ $i -lt 60 ]; }; do
@@ -63,11 +66,23 @@ while [ $i -lt 20 ] || { [ $replaced = 0 ] && [ $i -lt 60 ]; }; do
   elif cmp -s single/out.pdf new.pdf; then replaced=$((replaced + 1))
   else bad=$((bad + 1)); fi
   left=$(leftovers single out.pdf)
+  # with O_TMPFILE the file has a temporary name only once it is complete
+  if [ $strict = 1 ] && [ -n "$left" ]; then
+    for f in $left; do
+      case $f in
+        .paiban-tmp.out.pdf.??????)
+          check "kill -9 at $((run_ms * i / 10)) ms: $f left between naming and renaming is the complete new PDF" \
+            'cmp -s "single/$f" new.pdf'
+          named=$((named + 1)); rm -f "single/$f" ;;
+      esac
+    done
+    left=$(leftovers single out.pdf)
+  fi
   check "kill -9 at $((run_ms * i / 10)) ms of a $run_ms ms render: nothing left behind" \
     '[ -z "$left" ]'
   i=$((i + 1))
 done
-echo "single render: $kept kills left the earlier PDF, $replaced came after the new one was complete"
+echo "single render: $kept kills left the earlier PDF, $replaced came after the new one was complete, $named fell between its naming and renaming"
 check "every kill left the earlier PDF or the complete new one" '[ $bad = 0 ]'
 check "  the kills fell before and after the end of the render" '[ $kept -gt 0 ] && [ $replaced -gt 0 ]'
 "$paiban" render "$long" -o single/out.pdf 2> /dev/null
@@ -109,6 +124,20 @@ check "  the kill fell inside the batch (some PDFs new, some earlier)" \
   '[ $kept -gt 0 ] && [ $replaced -gt 0 ]'
 # shellcheck disable=SC2086
 left=$(leftovers batch/out $names)
+# a PDF named but not yet renamed when the kill fell must be complete; the
+# next batch removes it
+if [ $strict = 1 ] && [ -n "$left" ]; then
+  rest=""
+  for f in $left; do
+    case $f in
+      .paiban-tmp.d??.pdf.??????)
+        check "  $f left between naming and renaming is a complete PDF" \
+          'cmp -s "batch/out/$f" sample-plain.pdf' ;;
+      *) rest="$rest $f" ;;
+    esac
+  done
+  left=$rest
+fi
 check "  nothing left behind" '[ -z "$left" ]'
 "$paiban" render batch/in/*.json --pdf plain -o batch/out/ -j 2 2> /dev/null
 all_new() { for n in $names; do cmp -s "batch/out/$n" sample-plain.pdf || return 1; done; }
