@@ -80,3 +80,25 @@ long pb_utf8_invalid_at(const char *s, size_t len)
     }
     return -1;
 }
+
+size_t pb_utf8_to_utf16be(const char *s, size_t len, unsigned char *out)
+{
+    size_t n = 0;
+    out[n++] = 0xFE;
+    out[n++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = pb_utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
+            out[n++] = (unsigned char)(hi >> 8);
+            out[n++] = (unsigned char)hi;
+            out[n++] = (unsigned char)(lo >> 8);
+            out[n++] = (unsigned char)lo;
+        } else {
+            out[n++] = (unsigned char)(cp >> 8);
+            out[n++] = (unsigned char)cp;
+        }
+    }
+    return n;
+}

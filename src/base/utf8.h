@@ -18,4 +18,9 @@ int pb_utf8_encode(uint32_t cp, char *out);
  * (overlongs, surrogates and values above U+10FFFF are malformed). */
 long pb_utf8_invalid_at(const char *s, size_t len);
 
+/* s as UTF-16BE after a byte order mark, the form of a PDF text string
+ * (characters above U+FFFF as surrogate pairs).  out holds at least
+ * 2 + 2 * len bytes; returns how many were written. */
+size_t pb_utf8_to_utf16be(const char *s, size_t len, unsigned char *out);
+
 #endif

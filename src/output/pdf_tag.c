@@ -167,24 +167,9 @@ static void put_id(pdf_buf *b, int elem)
  * U+FFFF as surrogate pairs). */
 static void put_text(pdf_buf *b, const char *s)
 {
-    size_t len = strlen(s), n = 0;
-    unsigned char *u = pb_xmalloc(2 + len * 4);
-    u[n++] = 0xFE;
-    u[n++] = 0xFF;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = pb_utf8_next(s, len, &i);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
-            u[n++] = (unsigned char)(hi >> 8);
-            u[n++] = (unsigned char)hi;
-            u[n++] = (unsigned char)(lo >> 8);
-            u[n++] = (unsigned char)lo;
-        } else {
-            u[n++] = (unsigned char)(cp >> 8);
-            u[n++] = (unsigned char)cp;
-        }
-    }
+    size_t len = strlen(s);
+    unsigned char *u = pb_xmalloc(2 + 2 * len);
+    size_t n = pb_utf8_to_utf16be(s, len, u);
     pdf_obj_string(b, u, n);
     free(u);
 }
