@@ -28,6 +28,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return PB_ERR_USAGE;
 }
 
+const char *cli_one_operand(const char *cmd, const char *what, const char *hint, int argc,
+                            char **argv, int *rc)
+{
+    if (optind >= argc)
+        *rc = cli_usage_error(cmd, "no %s given%s", what, hint);
+    else if (argc - optind > 1)
+        *rc = cli_usage_error(cmd, "%s takes one %s (got '%s' and '%s')", cmd, what, argv[optind],
+                              argv[optind + 1]);
+    else
+        return argv[optind];
+    return NULL;
+}
+
 int cli_option_error(const char *cmd, int c, char **argv)
 {
     /* the word getopt stopped at: "--name=value" is shown as "--name" */

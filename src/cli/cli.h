@@ -18,6 +18,12 @@
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The one operand a command takes, argv[optind]; NULL after the usage
+ * error ("no WHAT given" and hint, or "CMD takes one WHAT"), whose status
+ * goes to *rc. */
+const char *cli_one_operand(const char *cmd, const char *what, const char *hint, int argc,
+                            char **argv, int *rc);
+
 /* The usage error for getopt_long's answer `c` ('?' or ':', with opterr 0
  * and an optstring that starts with ':'). */
 int cli_option_error(const char *cmd, int c, char **argv);

@@ -75,12 +75,10 @@ int cmd_check(int argc, char **argv)
             return cli_option_error("check", c, argv);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error("check", "no report given");
-    if (argc - optind > 1)
-        return cli_usage_error("check", "check takes one report (got '%s' and '%s')",
-                               argv[optind], argv[optind + 1]);
-    const char *report = argv[optind];
+    int usage = 0;
+    const char *report = cli_one_operand("check", "report", "", argc, argv, &usage);
+    if (!report)
+        return usage;
 
     pb_request *req = pb_request_new();
     pb_status st = req ? PB_OK : PB_ERR_MEMORY;

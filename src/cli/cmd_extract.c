@@ -43,18 +43,17 @@ int cmd_extract(int argc, char **argv)
             return cli_option_error("extract", c, argv);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error("extract", "no PDF given");
-    if (argc - optind > 1)
-        return cli_usage_error("extract", "extract takes one PDF (got '%s' and '%s')",
-                               argv[optind], argv[optind + 1]);
+    int usage = 0;
+    const char *pdf = cli_one_operand("extract", "PDF", "", argc, argv, &usage);
+    if (!pdf)
+        return usage;
     pb_engine *engine = cli_engine(NULL, 0, false, NULL);
     if (!engine)
         return cli_engine_status;
     bool to_stdout = !strcmp(out, "-");
     unsigned char *data = NULL;
     size_t len = 0;
-    pb_status st = pb_extract(engine, argv[optind], to_stdout ? NULL : out,
+    pb_status st = pb_extract(engine, pdf, to_stdout ? NULL : out,
                               to_stdout ? &data : NULL, to_stdout ? &len : NULL, NULL);
     if (st == PB_OK && to_stdout)
         cli_write_stdout(data, len);

@@ -100,12 +100,11 @@ int cmd_import(int argc, char **argv)
             return cli_option_error("import", c, argv);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error("import", "no source given (a .docx, .html or .txt file)");
-    if (argc - optind > 1)
-        return cli_usage_error("import", "import takes one source (got '%s' and '%s')",
-                               argv[optind], argv[optind + 1]);
-    const char *source = argv[optind];
+    int usage = 0;
+    const char *source = cli_one_operand("import", "source", " (a .docx, .html or .txt file)",
+                                         argc, argv, &usage);
+    if (!source)
+        return usage;
     if (!out)
         return cli_usage_error("import",
                                "no output given: -o REPORT.json ('-' for standard output)");

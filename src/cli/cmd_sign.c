@@ -55,16 +55,13 @@ int cmd_sign(int argc, char **argv)
             return cli_option_error("sign", c, argv);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error("sign", "no PDF given");
-    if (argc - optind > 1)
-        return cli_usage_error("sign", "sign takes one PDF (got '%s' and '%s')", argv[optind],
-                               argv[optind + 1]);
+    const char *in = cli_one_operand("sign", "PDF", "", argc, argv, &rc);
+    if (!in)
+        return rc;
     if (!out)
         return cli_usage_error("sign", "no output given (-o OUT.pdf)");
     if ((rc = cli_sign_check(&sa, "sign")) != 0)
         return rc;
-    const char *in = argv[optind];
     bool from_stdin = !strcmp(in, "-");
     bool to_stdout = !strcmp(out, "-") || !strcmp(out, "/dev/stdout");
     pb_signer *signer = cli_signer(&sa, &rc);
