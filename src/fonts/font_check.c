@@ -1050,11 +1050,46 @@ static bool box_ink(const outline_box *b, int64_t *width)
     return x1 != x0 || y1 != y0;
 }
 
+/* HarfBuzz rounds extents half away from zero (roundf). */
+static int64_t round_16_16(int64_t v)
+{
+    return v >= 0 ? (v + 32768) >> 16 : -((-v + 32768) >> 16);
+}
+
+int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right)
+{
+    const subset_view *cff = face ? face->outlines : NULL;
+    outline_box box;
+    if (!cff || gid >= cff->glyphs.count ||
+        read_charstring(index_item(cff->cff, &cff->glyphs, gid), &box) != QUICK_GOOD)
+        return -1;
+    /* as HarfBuzz: no extent when nothing was drawn or it has no width */
+    if (!box.any || box.x0 >= box.x1)
+        return 0;
+    int64_t x0 = round_16_16(box.x0), x1 = round_16_16(box.x1);
+    if (x1 == x0 || x0 < INT32_MIN || x1 > INT32_MAX)
+        return x1 == x0 ? 0 : -1;
+    *left = (int32_t)x0;
+    *right = (int32_t)x1;
+    return 1;
+}
+
 /* ---- glyphs as they are used ------------------------------------------------ */
+
+/* The characters of most Chinese text, all letters that print and take
+ * room: CJK Unified Ideographs (Lo, assigned to U+9FEF since Unicode 11)
+ * and printable ASCII (letters, digits, punctuation, symbols), answered
+ * without a look-up of the general category. */
+static bool common_graphic(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FEF) || (cp >= 0x21 && cp <= 0x7E);
+}
 
 
 bool pb_char_has_ink(uint32_t cp)
 {
+    if (common_graphic(cp))
+        return true;
     /* blank by design though letters or symbols: Braille's blank pattern,
        the Hangul fillers, Khmer's inherent vowels */
     if (cp == 0x2800 || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 ||
@@ -1090,6 +1125,8 @@ bool pb_char_has_ink(uint32_t cp)
 
 bool pb_char_advances(uint32_t cp)
 {
+    if (common_graphic(cp))
+        return true;
     hb_unicode_general_category_t gc =
         hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
     if (gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR)

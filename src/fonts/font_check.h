@@ -46,6 +46,13 @@ enum {
 };
 unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid);
 
+/* Where a glyph's ink begins and ends across (font units, rounded as
+ * HarfBuzz rounds its extents), read from a plain CFF charstring: 1 with
+ * *left and *right, 0 when it has no horizontal extent, -1 when this
+ * reader cannot tell (not CFF, subroutines, anything unusual): ask
+ * HarfBuzz then. */
+int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right);
+
 /* Whether the character prints ink (letters, digits, punctuation,
  * symbols, marks, but not the few that are blank by design) and whether
  * it takes room on the line (those and spaces, but not marks). */

@@ -466,6 +466,10 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
 
 bool pb_glyph_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right)
 {
+    /* a plain CFF charstring is measured without HarfBuzz's interpreter */
+    int quick = pb_font_quick_ink_x(face, gid, left, right);
+    if (quick >= 0)
+        return quick == 1;
     hb_glyph_extents_t ext;
     if (!face || !hb_font_get_glyph_extents(face->hb_font, gid, &ext) || ext.width == 0)
         return false;

@@ -790,6 +790,43 @@ static void test_glyph_facts(void)
     pb_diag_free(&d);
 }
 
+/* The ink across a glyph read from its plain charstring is HarfBuzz's
+ * extent, to the font unit, for every glyph of FandolFang and FandolHei
+ * (where HarfBuzz finds none, neither does the quick reader). */
+static void test_quick_ink(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")},
+                      hei[] = {cand("FandolHei", "FandolHei-Regular.otf", 0, "fonts.heiti[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1), role("heiti", hei, 1)};
+    pb_layout l = layout_of(roles, 2);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    const char *names[] = {"fangsong", "heiti"};
+    for (int r = 0; r < 2; r++) {
+        const pb_face *f = fs ? primary(fs, names[r]) : NULL;
+        if (!CHECK(f != NULL && f->outlines != NULL, "%s: outlines are not read", names[r]))
+            continue;
+        int quick = 0, differ = 0;
+        for (uint32_t g = 0; g < f->nglyphs && differ <= 5; g++) {
+            int32_t left = 0, right = 0;
+            int q = pb_font_quick_ink_x(f, g, &left, &right);
+            if (q < 0)
+                continue;
+            quick++;
+            hb_glyph_extents_t e;
+            bool hb = hb_font_get_glyph_extents(f->hb_font, g, &e) && e.width != 0;
+            if (!CHECK(q == hb && (!hb || (left == e.x_bearing && right == e.x_bearing + e.width)),
+                       "%s glyph %u: quick %d [%d, %d], HarfBuzz %d [%d, %d]", names[r], g, q,
+                       left, right, hb, e.x_bearing, e.x_bearing + e.width))
+                differ++;
+        }
+        CHECK(quick > 6000, "%s: only %d glyphs read by the quick reader", names[r], quick);
+    }
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
 int main(void)
 {
     make_bad_fonts();
@@ -803,6 +840,7 @@ int main(void)
     test_subset_check();
     test_kept_programs();
     test_glyph_facts();
+    test_quick_ink();
     remove_bad_fonts();
     return test_summary();
 }
