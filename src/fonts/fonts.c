@@ -101,7 +101,14 @@ typedef struct view_state {
     unsigned char *used;  /* per role and face: it served the role */
     int nrejected;
     pb_arena *arena;      /* borrowed: where the view lives */
+    /* pb_fonts_pick's answers for (role, character), direct-mapped:
+       (face id + 1) << 32 | role << 21 | character, 0 = empty.  Only an
+       answer that warned of nothing is kept: the same question gets it
+       again until a face is rejected, which empties the memo. */
+    uint64_t *memo;
 } view_state;
+
+enum { PICK_MEMO = 1024 };        /* entries, a power of two */
 
 struct pb_fontset {
     const pb_fontset *set;   /* a view: the set it sees (else NULL) */
@@ -1297,6 +1304,7 @@ pb_fontset *pb_fonts_view(const pb_fontset *set, pb_diag *diag, pb_arena *arena)
     s->rejected = pb_arena_calloc(arena, (size_t)n, sizeof *s->rejected);
     s->told = pb_arena_calloc(arena, (size_t)n, 1);
     s->used = pb_arena_calloc(arena, (size_t)n * (size_t)(set->nroles > 0 ? set->nroles : 1), 1);
+    s->memo = pb_arena_calloc(arena, PICK_MEMO, sizeof *s->memo);
     s->arena = arena;
     v->set = set;
     v->view = s;
@@ -1409,6 +1417,13 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
         return NULL;
     const role_chain *c = &set->roles[role];
     view_state *v = fs->view;
+    /* a role of fewer than 2,048 and a character of 21 bits make the key */
+    bool memo = v && role < 2048 && cp <= 0x1FFFFF;
+    uint64_t key = (uint64_t)role << 21 | cp;
+    uint64_t *slot = memo ? &v->memo[(cp ^ (uint32_t)role * 0x9E3779B1u) & (PICK_MEMO - 1)] : NULL;
+    if (slot && *slot && (*slot & 0xFFFFFFFFu) == key)
+        return set->faces[(*slot >> 32) - 1];
+    bool warned = false;
     int passed = -1; /* the first unusable face before the one that serves */
     for (int i = 0; i < c->nfaces; i++) {
         int id = c->faces[i];
@@ -1428,6 +1443,7 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
             if (v && v->diag)
                 pb_diag_warning(v->diag, f->file, NULL,
                                 "%s; the next font of the role prints it", why);
+            warned = true;
             continue;
         }
         for (int k = passed; k >= 0 && k < i; k++)
@@ -1435,6 +1451,8 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
                 tell_fault(fs, role, k, false);
         if (v)
             v->used[(size_t)role * (size_t)set->nfaces + (size_t)id] = 1;
+        if (slot && !warned && passed < 0)
+            *slot = (uint64_t)(id + 1) << 32 | key;
         return f;
     }
     if (passed >= 0) {
@@ -1466,6 +1484,7 @@ void pb_fonts_reject(const pb_fontset *fs, int id, const char *why)
         return;
     v->rejected[id] = pb_arena_strdup(v->arena, why);
     v->nrejected++;
+    memset(v->memo, 0, PICK_MEMO * sizeof *v->memo);
     /* the document is made again: what served it so far does not count */
     memset(v->used, 0, (size_t)set->nroles * (size_t)set->nfaces);
 }
