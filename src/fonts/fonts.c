@@ -142,6 +142,10 @@ typedef struct known_face {
     const char *base;   /* the file's name without folders */
     int index;          /* face in a collection */
     int tier;           /* 0..: paiban's folders in order; then the system's */
+    /* its full names, then its family names, folded (fold()); read from
+       the pattern the first time a request is matched against it */
+    const char **names;
+    int nfull, nnames;
 } known_face;
 
 typedef struct face_key {
@@ -168,6 +172,7 @@ typedef struct loader {
     } *rejected;           /* owned: files named like fonts that fontconfig
                               did not take, in folders scanned flat */
     int nrejected, rejected_cap;
+    pb_arena *scratch;     /* borrowed: the load's scratch (known faces' names) */
 } loader;
 
 static const char *base_name(const char *path)
@@ -183,10 +188,11 @@ static bool has_font_extension(const char *path)
                    strcasecmp(dot, ".ttc") == 0 || strcasecmp(dot, ".otc") == 0);
 }
 
-/* Family names compare like fontconfig's: ASCII case and blanks ignored. */
-static char *fold(const char *s)
+/* Family names compare like fontconfig's: ASCII case and blanks ignored.
+ * s folded into out, which has room for strlen(s) + 1 bytes. */
+static char *fold_into(char *out, const char *s)
 {
-    char *out = pb_xmalloc(strlen(s) + 1), *o = out;
+    char *o = out;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == ' ')
@@ -197,21 +203,9 @@ static char *fold(const char *s)
     return out;
 }
 
-/* Whether name folds to `folded` (see fold), without a copy. */
-static bool same_folded(const char *name, const char *folded)
+static char *fold(const char *s)
 {
-    for (;; name++) {
-        unsigned char c = (unsigned char)*name;
-        if (c == ' ')
-            continue;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        if (c != (unsigned char)*folded)
-            return false;
-        if (!c)
-            return true;
-        folded++;
-    }
+    return fold_into(pb_xmalloc(strlen(s) + 1), s);
 }
 
 /* ---- finding faces ---------------------------------------------------- */
@@ -274,7 +268,7 @@ static void add_known(loader *L, FcPattern *p, int tier)
         L->known_cap = cap;
     }
     L->known[L->nknown++] = (known_face){p, (const char *)file, base_name((const char *)file),
-                                         index, tier};
+                                         index, tier, NULL, 0, 0};
 }
 
 /* Takes pattern p into paiban's own set, ranked `tier`. */
@@ -574,14 +568,34 @@ static const char *english_family(const FcPattern *p, const char *path)
 /* How well a face fits a family request; lower is better, -1 = no match.
  * A full name ("Noto Serif CJK SC Bold") picks that face; a family name
  * picks its regular upright member; a face for Chinese wins a tie. */
-static int match_score(const FcPattern *p, const char *folded)
+static int match_score(loader *L, known_face *k, const char *folded)
 {
-    FcChar8 *name;
-    for (int i = 0; FcPatternGetString(p, FC_FULLNAME, i, &name) == FcResultMatch; i++)
-        if (same_folded((const char *)name, folded))
+    /* every request is matched against every face: their names are
+       folded once, not asked of fontconfig each time */
+    if (!k->names) {
+        FcChar8 *name;
+        int nfull = 0, n = 0;
+        while (FcPatternGetString(k->pattern, FC_FULLNAME, nfull, &name) == FcResultMatch)
+            nfull++;
+        while (FcPatternGetString(k->pattern, FC_FAMILY, n, &name) == FcResultMatch)
+            n++;
+        const char **names = pb_arena_calloc(L->scratch, (size_t)(nfull + n) + 1, sizeof *names);
+        for (int i = 0; i < nfull + n; i++) {
+            FcPatternGetString(k->pattern, i < nfull ? FC_FULLNAME : FC_FAMILY,
+                               i < nfull ? i : i - nfull, &name);
+            const char *n8 = (const char *)name;
+            names[i] = fold_into(pb_arena_alloc(L->scratch, strlen(n8) + 1), n8);
+        }
+        k->names = names;
+        k->nfull = nfull;
+        k->nnames = nfull + n;
+    }
+    const FcPattern *p = k->pattern;
+    for (int i = 0; i < k->nfull; i++)
+        if (strcmp(k->names[i], folded) == 0)
             return 0;
-    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &name) == FcResultMatch; i++) {
-        if (!same_folded((const char *)name, folded))
+    for (int i = k->nfull; i < k->nnames; i++) {
+        if (strcmp(k->names[i], folded) != 0)
             continue;
         double w = FC_WEIGHT_REGULAR;
         int slant = FC_SLANT_ROMAN;
@@ -982,18 +996,18 @@ static const known_face *find_file(loader *L, const pb_font_candidate *c, int ti
     if (!hit)
         return NULL;
     char *family = c->family && *c->family && c->index == 0 ? fold(c->family) : NULL;
-    const known_face *pick = NULL, *zero = NULL;
+    known_face *pick = NULL, *zero = NULL;
     int best = -1;
     *faces = 0;
     for (int i = 0; i < L->nknown; i++) {
-        const known_face *k = &L->known[i];
+        known_face *k = &L->known[i];
         if (strcmp(k->file, hit->file) != 0)
             continue;
         (*faces)++;
         if (k->index == 0 && !zero)
             zero = k;
         if (family) {
-            int s = match_score(k->pattern, family);
+            int s = match_score(L, k, family);
             if (s >= 0 && (best < 0 || s < best)) {
                 best = s;
                 pick = k;
@@ -1048,7 +1062,7 @@ static int resolve(loader *L, const pb_font_candidate *c, int *ids, pb_arena *a)
     int best = -1;
     int *score = pb_arena_calloc(a, (size_t)L->nknown + 1, sizeof *score);
     for (int i = 0; i < L->nknown; i++) {
-        score[i] = match_score(L->known[i].pattern, folded);
+        score[i] = match_score(L, &L->known[i], folded);
         if (score[i] >= 0 && (best < 0 || score[i] < best))
             best = score[i];
     }
@@ -1195,6 +1209,7 @@ typedef struct load_state {
 static void load(load_state *s)
 {
     s->arena = pb_arena_new();
+    s->L.scratch = s->arena;
     find_faces(&s->L, s->arena);
     if (!s->L.own_set) {
         pb_diag_error(s->L.diag, PB_ERR_INTERNAL, NULL, NULL, "fontconfig cannot start");
