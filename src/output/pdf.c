@@ -215,6 +215,8 @@ typedef struct page_state {
     long long line_w;     /* current line width in 1/10000 pt, -1: default */
     bool caps;            /* projecting caps set */
     bool round_join;      /* round joins set */
+    long long tc;         /* character spacing (Tc) set, in 1/6,400,000 pt
+                             (fx of room x 100000); it outlives BT/ET */
 } page_state;
 
 /* Ends the marked sequence open (and the text object inside it) and
@@ -367,6 +369,51 @@ static int open_tight_span(page_state *s, const pb_gline *l, int k)
     return end;
 }
 
+/* Character spacing in page_state.tc units: fx x 100000, so 1/TC_DEN pt. */
+#define TC_DEN ((long long)PB_FX_ONE * 100000)
+
+/* The room glyph k-1 of a line leaves after its advance up to glyph k,
+ * in fx x 100000 (exact). */
+static long long room_after(const pb_gline *l, const pdf_fonts *fonts, int k)
+{
+    const pb_pglyph *a = &l->glyphs[k - 1];
+    const pdf_glyph *pg = pdf_fonts_lookup(fonts, a->face, a->gid);
+    return (long long)(l->glyphs[k].x - a->x) * 100000 -
+           (pg ? (long long)pg->width * 100 * a->size : 0);
+}
+
+/* The character spacing for glyphs [i, j) of a line (one face and size):
+ * the room most of them leave (a majority, found by Boyer and Moore's
+ * vote), else the one set now or none, whichever more of them leave.
+ * Only a room Tc can say exactly in 8 decimals of a point is taken. */
+static long long run_spacing(const pb_gline *l, const pdf_fonts *fonts, int i, int j,
+                             long long now)
+{
+    int n = j - i - 1;
+    if (n < 2)
+        return now;
+    long long cand = 0;
+    int votes = 0;
+    for (int k = i + 1; k < j; k++) {
+        long long room = room_after(l, fonts, k);
+        if (votes == 0)
+            cand = room;
+        votes += room == cand ? 1 : -1;
+    }
+    int hits = 0, hits_now = 0, hits_none = 0;
+    for (int k = i + 1; k < j; k++) {
+        long long room = room_after(l, fonts, k);
+        hits += room == cand;
+        hits_now += room == now;
+        hits_none += room == 0;
+    }
+    /* 8 decimals of TC_DEN's 2^11 x 5^5 are exact for multiples of 8; a
+       room of more than 1,000 pt is no spacing */
+    if (2 * hits > n && cand % 8 == 0 && cand > -TC_DEN * 1000 && cand < TC_DEN * 1000)
+        return cand;
+    return hits_none > hits_now ? 0 : now;
+}
+
 static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *fonts,
                        const pb_placed_line *pl, const int *links, pb_fx page_h)
 {
@@ -443,12 +490,22 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
         }
         s->bold = bold;
 
+        /* the room between glyphs that most of the run has (the character
+           grid's, a justified line's) is set once as character spacing,
+           and the TJ array holds only the exceptions */
+        long long tc = run_spacing(l, fonts, i, j, s->tc);
+        if (tc != s->tc) {
+            pdf_buf_dec(&s->b, tc, TC_DEN, 8);
+            pdf_buf_str(&s->b, " Tc\n");
+            s->tc = tc;
+        }
         pdf_buf_str(&s->b, "1 0 0 1 ");
         put_fx(&s->b, (long long)pl->x + g->x);
         pdf_buf_put(&s->b, " ", 1);
         put_fx(&s->b, (long long)page_h - pl->y - l->baseline - g->y);
         pdf_buf_str(&s->b, " Tm\n[");
-        /* pen positions in 1/100000 em: TJ numbers get two decimals */
+        /* the pen where a reader has it, in fx x 100000 (exact); TJ numbers
+           move it in 1/100000 em, two decimals of their thousandths */
         long long pen = 0;
         bool hex = false;
         for (int k = i; k < j; k++) {
@@ -461,21 +518,20 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
                 return false;
             }
             if (k > i) {
-                long long want = div_round((long long)(gk->x - g->x) * 100000, g->size);
-                long long adj = pen - want;
+                long long adj = div_round(pen - (long long)(gk->x - g->x) * 100000, g->size);
                 if (adj != 0) {
                     if (hex)
                         pdf_buf_put(&s->b, ">", 1);
                     hex = false;
                     pdf_buf_dec(&s->b, adj, 100, 2);
-                    pen = want;
+                    pen -= adj * g->size;
                 }
             }
             if (!hex)
                 pdf_buf_put(&s->b, "<", 1);
             hex = true;
             pdf_buf_hex4(&s->b, pg->cid);
-            pen += (long long)pg->width * 100;
+            pen += (long long)pg->width * 100 * g->size + tc;
         }
         if (hex)
             pdf_buf_put(&s->b, ">", 1);

@@ -121,6 +121,38 @@ static bool has_bytes(const unsigned char *hay, size_t n, const char *needle, si
     return false;
 }
 
+/* Over the TJ arrays of uncompressed content: how many glyphs they show
+ * (4 hex digits each) and how many position adjustments they hold. */
+static void count_tj(const unsigned char *p, size_t n, int *glyphs, int *adjustments)
+{
+    *glyphs = *adjustments = 0;
+    bool in_array = false, in_hex = false;
+    int digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (!in_array) {
+            /* an array that a TJ ends: the content's only arrays */
+            in_array = c == '[' && i + 1 < n && (p[i + 1] == '<' || p[i + 1] == '-' ||
+                                                 (p[i + 1] >= '0' && p[i + 1] <= '9'));
+            continue;
+        }
+        if (c == ']') {
+            in_array = false;
+        } else if (c == '<') {
+            in_hex = true;
+            digits = 0;
+        } else if (c == '>') {
+            in_hex = false;
+        } else if (in_hex) {
+            if (++digits % 4 == 0)
+                (*glyphs)++;
+        } else if ((c == '-' || (c >= '0' && c <= '9')) &&
+                   (p[i - 1] == '>' || p[i - 1] == '[')) {
+            (*adjustments)++;
+        }
+    }
+}
+
 /* Splits s into its non-empty lines (in place). */
 static int split_lines(char *s, char **lines, int max)
 {
@@ -501,6 +533,14 @@ int main(void)
     CHECK(pdf3 && has_bytes(pdf3, len3, "2 Tr", 4) && has_bytes(pdf3, len3, "]TJ", 3) &&
               has_bytes(pdf3, len3, "/Adobe-Identity-UCS", 19) && has_bytes(pdf3, len3, "<D842DFB7>", 10),
           "content has fill+stroke bold, TJ, and a surrogate pair in ToUnicode");
+    /* the character grid's room between glyphs is character spacing (Tc):
+     * the TJ arrays hold the exceptions only (the glyphs' places are the
+     * page-geometry test's) */
+    int shown = 0, adjusted = 0;
+    if (pdf3)
+        count_tj(pdf3, len3, &shown, &adjusted);
+    CHECK(pdf3 && has_bytes(pdf3, len3, " Tc\n", 4) && shown > 200 && adjusted * 4 < shown,
+          "Tc sets the grid's spacing: %d glyphs shown with %d adjustments", shown, adjusted);
 
     /* page 1 alone with a body font of ordinary weight (Noto Serif CJK) */
     unsigned char *pdf4 = NULL;
