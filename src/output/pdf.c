@@ -810,7 +810,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     ok = hpdf_ok(&c) && collect_glyphs(&c, pages, &fonts);
     if (ok) {
         c.what = "fonts";
-        ok = pdf_fonts_embed(&fonts, c.pdf, opt->compress, &need_pdf16, diag);
+        ok = pdf_fonts_embed(&fonts, c.pdf, opt->compress, &extras, &need_pdf16, diag);
         ok = hpdf_ok(&c) && ok;
     }
     for (int p = 0; ok && p < pages->npages; p++) {

@@ -18,6 +18,7 @@
 #include "base/utf8.h"
 #include "fonts/font_check.h"
 #include "fonts/programs.h"
+#include "output/pdf_pack.h"
 
 /* ---- buffer -------------------------------------------------------- */
 
@@ -813,11 +814,13 @@ static HPDF_Dict deflated_stream(HPDF_Doc pdf, const void *z, size_t zlen)
         return NULL;
     s->filter = HPDF_STREAM_FILTER_NONE;
     s->write_fn = write_flate_filter;
-    return HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK ? s : NULL;
+    return zlen == 0 || HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK ? s : NULL;
 }
 
-/* prog: the font program as it goes into the PDF (deflated when compress). */
-static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const pb_program *prog)
+/* prog: the font program as it goes into the PDF (deflated when compress);
+ * with `outside` its data is taken there (pdf_pack writes it). */
+static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *prog,
+                       struct pdf_extras *outside)
 {
     const pb_face *face = f->face;
     char name[80];
@@ -825,8 +828,18 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, const pb_progra
     HPDF_STATUS r = HPDF_OK;
 
     /* font program */
-    HPDF_Dict file = compress ? deflated_stream(pdf, prog->data, prog->len)
-                              : pdf_new_stream(pdf, 0, prog->data, prog->len);
+    HPDF_Dict file;
+    if (compress && outside) {
+        file = deflated_stream(pdf, NULL, 0);
+        if (file) {
+            pdf_extras_keep_stream(outside, file->header.obj_id & 0x00FFFFFF, prog->data,
+                                   prog->len);
+            prog->data = NULL;
+        }
+    } else {
+        file = compress ? deflated_stream(pdf, prog->data, prog->len)
+                        : pdf_new_stream(pdf, 0, prog->data, prog->len);
+    }
     if (!file)
         return false;
     if (face->is_cff)
@@ -993,8 +1006,8 @@ static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
     return true;
 }
 
-bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress, bool *need_pdf16,
-                     pb_diag *diag)
+bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
+                     struct pdf_extras *outside, bool *need_pdf16, pb_diag *diag)
 {
     *need_pdf16 = false;
     for (int fi = 0; fi < fs->count; fi++) {
@@ -1027,7 +1040,7 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress, bool *need_pdf1
         hb_map_clear(f->slot);
         for (int i = 0; i < f->nglyphs; i++)
             hb_map_set(f->slot, f->glyphs[i].gid, (hb_codepoint_t)i);
-        bool ok = write_font(f, pdf, compress, &prog);
+        bool ok = write_font(f, pdf, compress, &prog, outside);
         pb_program_free(&prog);
         if (!ok) {
             if (HPDF_GetError(pdf) == HPDF_OK)

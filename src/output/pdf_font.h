@@ -64,10 +64,14 @@ void pdf_fonts_free(pdf_fonts *fs);
  * False when g names no face of the fontset. */
 bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text);
 
+struct pdf_extras;
+
 /* Subsets and writes every used font into pdf.  Sets *need_pdf16 when a
- * CFF font (FontFile3/OpenType) was written. */
+ * CFF font (FontFile3/OpenType) was written.  With `outside` (pdf_pack.h)
+ * and compress, the font programs are kept there for pdf_pack instead of
+ * going through libharu. */
 bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
-                     bool *need_pdf16, pb_diag *diag);
+                     struct pdf_extras *outside, bool *need_pdf16, pb_diag *diag);
 
 /* A new indirect stream object holding data, Flate-compressed by paiban
  * at `level` (1-12, src/base/flate.c), or stored as it is with level 0. */

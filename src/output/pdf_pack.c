@@ -25,6 +25,7 @@ typedef struct packer {
     bool *written;        /* by number: written (not free, not a length) */
     bool *length_only;    /* an integer object that only gives a stream's /Length */
     const pdf_extras *x;  /* paiban's own objects, or NULL */
+    size_t stream_len;    /* the /Length of the stream being written */
 } packer;
 
 /* ---- writing objects compactly ----------------------------------------- */
@@ -135,7 +136,28 @@ void pdf_extras_free(pdf_extras *x)
 {
     free(x->data.p);
     free(x->off);
+    for (int i = 0; i < x->noutside; i++)
+        free(x->outside[i].data);
+    free(x->outside);
     memset(x, 0, sizeof *x);
+}
+
+void pdf_extras_keep_stream(pdf_extras *x, long long num, unsigned char *data, size_t len)
+{
+    if (x->noutside == x->outside_cap) {
+        x->outside_cap = x->outside_cap ? 2 * x->outside_cap : 8;
+        x->outside = pb_xrealloc(x->outside, (size_t)x->outside_cap * sizeof *x->outside);
+    }
+    x->outside[x->noutside++] = (struct pdf_outside){num, data, len};
+}
+
+/* The data x keeps for libharu's stream object num, or NULL. */
+static const struct pdf_outside *outside_of(const pdf_extras *x, long long num)
+{
+    for (int i = 0; x && i < x->noutside; i++)
+        if (x->outside[i].num == num)
+            return &x->outside[i];
+    return NULL;
 }
 
 static void put_obj(packer *k, pdf_buf *b, const pb_pobj *o, bool stream_dict);
@@ -196,7 +218,7 @@ static void put_obj(packer *k, pdf_buf *b, const pb_pobj *o, bool stream_dict)
             pdf_obj_name(b, o->keys[i]);
             if (stream_dict && !strcmp(o->keys[i], "Length")) {
                 sep(b);
-                pdf_buf_int(b, (long long)o->data_len);
+                pdf_buf_int(b, (long long)k->stream_len);
             } else {
                 put_obj(k, b, o->items[i], false);
             }
@@ -309,10 +331,13 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
                 ok = false;
                 break;
             }
+            const struct pdf_outside *kept = outside_of(k->x, num);
+            const unsigned char *data = kept ? kept->data : in + o->data_off;
+            k->stream_len = kept ? kept->len : o->data_len;
             dict.len = 0;
             put_obj(k, &dict, o, true);
             xr[num] = (xref_entry){1, (long long)out->len, 0};
-            put_stream(out, num, dict.p, dict.len, in + o->data_off, o->data_len);
+            put_stream(out, num, dict.p, dict.len, data, k->stream_len);
             continue;
         }
         if (in_stm > 0) {

@@ -27,10 +27,21 @@ typedef struct pdf_extras {
     pdf_buf data;         /* owned */
     size_t *off;          /* owned: where each object starts in data */
     int count, cap;
+    /* streams of libharu's objects whose data paiban keeps here instead
+       of writing it through libharu, which copies a stream byte by byte
+       three times (the font programs): libharu writes them empty */
+    struct pdf_outside {
+        long long num;    /* libharu's object */
+        unsigned char *data; /* owned */
+        size_t len;
+    } *outside;
+    int noutside, outside_cap;
 } pdf_extras;
 
 void pdf_extras_begin(pdf_extras *x);  /* starts object first + count */
 void pdf_extras_free(pdf_extras *x);
+/* Takes data (malloc'ed) as the data of libharu's stream object num. */
+void pdf_extras_keep_stream(pdf_extras *x, long long num, unsigned char *data, size_t len);
 
 /* Tokens of an object, with a space only where the syntax needs one. */
 void pdf_obj_name(pdf_buf *b, const char *name);
@@ -41,7 +52,8 @@ void pdf_obj_raw(pdf_buf *b, const char *s); /* "<<", ">>", "[", "]" */
 
 /* Rewrites in[0, in_len) into *out (malloc'ed), with libharu's objects
  * under their numbers (the integers it writes for stream lengths folded
- * into the streams) and the extras (x may be NULL) after them, deflating
+ * into the streams; the data x keeps for a stream in place of libharu's)
+ * and the extras (x may be NULL) after them, deflating
  * the object streams and the cross-reference stream at `level`
  * (src/base/flate.c; 0: not compressed).  A trailer /ID is written as
  * libharu writes it ("/ID [ <hex> <hex> ]"), so pdf_archive_set_id finds

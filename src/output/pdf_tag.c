@@ -188,7 +188,9 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
     int n = t->nelems;
     const pb_selem *el = t->elems;
     t->npages = npages;
-    memset(out, 0, sizeof *out);
+    /* out may keep streams already (the font programs): its objects start here */
+    out->count = 0;
+    out->data.len = 0;
     /* numbered after every object libharu has now */
     out->first = (long long)pdf->xref->start_offset + (long long)pdf->xref->entries->count;
     long long first = out->first;
