@@ -71,6 +71,7 @@ typedef struct cpattern {
     /* text every match contains (check_regex_literals), longest first */
     const char *literals[CHECK_MAX_LITERALS];
     int nliterals;
+    int literal_ids[CHECK_MAX_LITERALS]; /* each literal's index in the ruleset's */
 } cpattern;
 
 typedef struct cclaim {
@@ -88,6 +89,8 @@ struct pb_ruleset {
     tlabels **tables;         /* one per template of the layout, same order */
     cclaim *claims;
     int nclaims;
+    const char **literals;    /* the patterns' literals, each once */
+    int nliterals;
 };
 
 bool check_compile_text(const pb_ruleset *rs, pb_assertion *as, pb_arena *a, pb_diag *diag,

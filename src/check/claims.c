@@ -213,6 +213,23 @@ void pb_check_free(pb_ruleset *rs)
             check_pattern_free(rs->claims[i].patterns[k]);
 }
 
+/* Gives each literal of cp its index in rs's list (patterns share many:
+   "行政复议", "规章"), so a report looks for each in a text once. */
+static void number_literals(pb_ruleset *rs, pb_arena *a, cpattern *cp)
+{
+    for (int i = 0; i < cp->nliterals; i++) {
+        int id = 0;
+        while (id < rs->nliterals && strcmp(rs->literals[id], cp->literals[i]))
+            id++;
+        if (id == rs->nliterals) {
+            rs->literals = pb_arena_grow(a, rs->literals, (size_t)rs->nliterals,
+                                         (size_t)rs->nliterals + 1, sizeof *rs->literals);
+            rs->literals[rs->nliterals++] = cp->literals[i];
+        }
+        cp->literal_ids[i] = id;
+    }
+}
+
 bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag)
 {
     const pb_layout *L = rs->layout;
@@ -229,6 +246,9 @@ bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag)
             cc->patterns[k] = check_compile_pattern(a, diag, cl, k);
             ok = cc->patterns[k] && ok;
         }
+        for (int k = 0; k < cl->npatterns; k++)
+            if (cc->patterns[k])
+                number_literals(rs, a, cc->patterns[k]);
         if (!cl->value)
             continue;
         const char *err;
@@ -319,28 +339,33 @@ static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u)
 {
     UErrorCode st = U_ZERO_ERROR;
     u->made = true;
-    u_strFromUTF8(NULL, 0, &u->len, f->s, (int32_t)f->len, &st);
-    u->s = pb_arena_calloc(a, (size_t)u->len + 1, sizeof *u->s);
+    /* no more UTF-16 units than UTF-8 bytes: converted in one call */
+    u->s = pb_arena_calloc(a, f->len + 1, sizeof *u->s);
+    u_strFromUTF8(u->s, (int32_t)f->len + 1, &u->len, f->s, (int32_t)f->len, &st);
     u->byte = pb_arena_calloc(a, (size_t)u->len + 1, sizeof *u->byte);
-    st = U_ZERO_ERROR;
-    u_strFromUTF8(u->s, u->len + 1, NULL, f->s, (int32_t)f->len, &st);
     size_t b = 0;
     for (int32_t i = 0; i < u->len; i++) {
         u->byte[i] = b;
         UChar c = u->s[i];
         b += c < 0x80 ? 1 : c < 0x800 ? 2 : U16_IS_SURROGATE(c) ? 2 : 3;
-        u->number |= number_char(c);
+        if (!u->number)
+            u->number = number_char(c);
     }
     u->byte[u->len] = b;
 }
 
 /* Whether the text holds every literal of the pattern (without one, the
-   pattern cannot match it and need not run). */
-static bool has_literals(const cpattern *cp, const text_flat *f)
+   pattern cannot match it and need not run).  found[id] remembers, for
+   this text, each literal looked for: 1 there, 2 not. */
+static bool has_literals(const cpattern *cp, const text_flat *f, unsigned char *found)
 {
-    for (int i = 0; i < cp->nliterals; i++)
-        if (!memmem(f->s, f->len, cp->literals[i], strlen(cp->literals[i])))
+    for (int i = 0; i < cp->nliterals; i++) {
+        unsigned char *seen = &found[cp->literal_ids[i]];
+        if (!*seen)
+            *seen = memmem(f->s, f->len, cp->literals[i], strlen(cp->literals[i])) ? 1 : 2;
+        if (*seen == 2)
             return false;
+    }
     return true;
 }
 
@@ -398,6 +423,7 @@ void check_claims(run *x, pb_diag *diag)
         ntexts += rep->blocks[b].ntexts;
     text_flat *flats = pb_arena_calloc(x->a, (size_t)ntexts + 1, sizeof *flats);
     utext16 *u16 = pb_arena_calloc(x->a, (size_t)ntexts + 1, sizeof *u16);
+    unsigned char *found = pb_arena_calloc(x->a, (size_t)ntexts * (size_t)rs->nliterals + 1, 1);
     for (int b = 0, n = 0; b < rep->nblocks; b++)
         for (int t = 0; t < rep->blocks[b].ntexts; t++, n++) {
             flats[n] = check_flatten(x->a, &rep->blocks[b].texts[t]);
@@ -422,7 +448,7 @@ void check_claims(run *x, pb_diag *diag)
             }
             for (int b = 0, n = 0; b < rep->nblocks; b++)
                 for (int t = 0; t < rep->blocks[b].ntexts; t++, n++) {
-                    if (!has_literals(cp, &flats[n]))
+                    if (!has_literals(cp, &flats[n], found + (size_t)n * (size_t)rs->nliterals))
                         continue;
                     if (!u16[n].made)
                         to_utf16(x->a, &flats[n], &u16[n]);
