@@ -64,8 +64,14 @@ typedef struct text_where {
  * the layout is read; each report matches with a clone of it (a regular
  * expression holds its matching state; clones share the compiled pattern
  * and may be used on any thread). */
+#define CHECK_MAX_LITERALS 8
+
 typedef struct cpattern {
     void *regex;              /* owned: URegularExpression, closed by pb_check_free */
+    /* text every match contains (check_regex_literals), longest first */
+    const char *literals[CHECK_MAX_LITERALS];
+    int nliterals;
+    int literal_ids[CHECK_MAX_LITERALS]; /* each literal's index in the ruleset's */
 } cpattern;
 
 typedef struct cclaim {
@@ -83,6 +89,8 @@ struct pb_ruleset {
     tlabels **tables;         /* one per template of the layout, same order */
     cclaim *claims;
     int nclaims;
+    const char **literals;    /* the patterns' literals, each once */
+    int nliterals;
 };
 
 bool check_compile_text(const pb_ruleset *rs, pb_assertion *as, pb_arena *a, pb_diag *diag,
@@ -154,6 +162,15 @@ void check_skip(run *x, const ctext *ct, const pb_block **blocks, pb_dec number,
 bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag);
 /* Every match of every claim in the report's text, compared. */
 void check_claims(run *x, pb_diag *diag);
+/* Pattern k of cl with its placeholders expanded, compiled (errors are
+ * layout errors); NULL after errors.  check_pattern_free closes it. */
+cpattern *check_compile_pattern(pb_arena *a, pb_diag *diag, const pb_claim *cl, int k);
+void check_pattern_free(cpattern *cp);
+
+/* The runs of plain characters that every match of the ICU regular
+ * expression re must contain (UTF-8, longest first, at most max of them,
+ * in a); 0 where the pattern's syntax leaves any doubt (literals.c). */
+int check_regex_literals(pb_arena *a, const char *re, const char **out, int max);
 
 /* The closest name to word, or NULL. */
 const char *check_suggest(const char *word, const char *const *names, int n);

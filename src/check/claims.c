@@ -5,6 +5,7 @@
  * is compared, as an inline assertion is.  This file is the check stage's
  * only user of ICU (regular expressions; the line breaker uses its break
  * iterator). */
+#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,8 @@ typedef struct ubuf {
     UChar *s;
     int *chars;          /* per UTF-16 unit: the character of the written pattern */
     int32_t len, cap;
+    char *utf8;          /* the same pattern in UTF-8, for its literals */
+    size_t utf8_len, utf8_cap;
 } ubuf;
 
 static void ubuf_put(pb_arena *a, ubuf *b, const char *utf8, int written_char)
@@ -72,6 +75,14 @@ static void ubuf_put(pb_arena *a, ubuf *b, const char *utf8, int written_char)
         }
     }
     b->len += need;
+    size_t n = strlen(utf8);
+    if (b->utf8_len + n + 1 > b->utf8_cap) {
+        size_t cap = (b->utf8_len + n + 1) * 2;
+        b->utf8 = pb_arena_grow(a, b->utf8, b->utf8_len, cap, 1);
+        b->utf8_cap = cap;
+    }
+    memcpy(b->utf8 + b->utf8_len, utf8, n + 1);
+    b->utf8_len += n;
 }
 
 static void pattern_error(pb_diag *diag, const pb_claim *cl, int k, const char *fmt, ...)
@@ -104,7 +115,7 @@ static const char *regex_problem(UErrorCode st)
 
 /* Expands the placeholders of pattern k of cl and compiles it once, to
  * report its mistakes when the layout is read; NULL after errors. */
-static cpattern *compile_pattern(pb_arena *a, pb_diag *diag, const pb_claim *cl, int k)
+cpattern *check_compile_pattern(pb_arena *a, pb_diag *diag, const pb_claim *cl, int k)
 {
     const char *src = cl->patterns[k];
     if (!src)
@@ -185,15 +196,38 @@ static cpattern *compile_pattern(pb_arena *a, pb_diag *diag, const pb_claim *cl,
     }
     cpattern *cp = pb_arena_calloc(a, 1, sizeof *cp);
     cp->regex = re;
+    cp->nliterals = check_regex_literals(a, b.utf8, cp->literals, CHECK_MAX_LITERALS);
     return cp;
+}
+
+void check_pattern_free(cpattern *cp)
+{
+    if (cp)
+        uregex_close(cp->regex);
 }
 
 void pb_check_free(pb_ruleset *rs)
 {
     for (int i = 0; rs && i < rs->nclaims; i++)
         for (int k = 0; k < rs->claims[i].npatterns; k++)
-            if (rs->claims[i].patterns[k])
-                uregex_close(rs->claims[i].patterns[k]->regex);
+            check_pattern_free(rs->claims[i].patterns[k]);
+}
+
+/* Gives each literal of cp its index in rs's list (patterns share many:
+   "行政复议", "规章"), so a report looks for each in a text once. */
+static void number_literals(pb_ruleset *rs, pb_arena *a, cpattern *cp)
+{
+    for (int i = 0; i < cp->nliterals; i++) {
+        int id = 0;
+        while (id < rs->nliterals && strcmp(rs->literals[id], cp->literals[i]))
+            id++;
+        if (id == rs->nliterals) {
+            rs->literals = pb_arena_grow(a, rs->literals, (size_t)rs->nliterals,
+                                         (size_t)rs->nliterals + 1, sizeof *rs->literals);
+            rs->literals[rs->nliterals++] = cp->literals[i];
+        }
+        cp->literal_ids[i] = id;
+    }
 }
 
 bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag)
@@ -209,9 +243,12 @@ bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag)
         cc->patterns = pb_arena_calloc(a, (size_t)cl->npatterns + 1, sizeof *cc->patterns);
         cc->npatterns = cl->npatterns;
         for (int k = 0; k < cl->npatterns; k++) {
-            cc->patterns[k] = compile_pattern(a, diag, cl, k);
+            cc->patterns[k] = check_compile_pattern(a, diag, cl, k);
             ok = cc->patterns[k] && ok;
         }
+        for (int k = 0; k < cl->npatterns; k++)
+            if (cc->patterns[k])
+                number_literals(rs, a, cc->patterns[k]);
         if (!cl->value)
             continue;
         const char *err;
@@ -271,33 +308,65 @@ static int by_place(const void *pa, const void *pb)
 }
 
 /* A text in UTF-16, which ICU matches fastest, with the byte offset in
- * the UTF-8 text of each of its units. */
+ * the UTF-8 text of each of its units; made when a pattern first needs it. */
 typedef struct utext16 {
     UChar *s;
     int32_t len;
     size_t *byte;             /* len + 1 entries */
-    bool digits;              /* has a character a number can start with */
+    bool made;
+    bool number;              /* has a character {NUM} cannot match without */
 } utext16;
 
-static utext16 to_utf16(pb_arena *a, const text_flat *f)
+/* The characters of NUM_PATTERN's number: digits, full-width digits and
+   the Chinese numerals; a text without any cannot match a claim. */
+static bool number_char(UChar c)
 {
-    utext16 u = {0};
-    UErrorCode st = U_ZERO_ERROR;
-    u_strFromUTF8(NULL, 0, &u.len, f->s, (int32_t)f->len, &st);
-    u.s = pb_arena_calloc(a, (size_t)u.len + 1, sizeof *u.s);
-    u.byte = pb_arena_calloc(a, (size_t)u.len + 1, sizeof *u.byte);
-    st = U_ZERO_ERROR;
-    u_strFromUTF8(u.s, u.len + 1, NULL, f->s, (int32_t)f->len, &st);
-    size_t b = 0;
-    for (int32_t i = 0; i < u.len; i++) {
-        u.byte[i] = b;
-        UChar c = u.s[i];
-        b += c < 0x80 ? 1 : c < 0x800 ? 2 : U16_IS_SURROGATE(c) ? 2 : 3;
-        /* digits, full-width digits, and the Chinese numerals' code points */
-        u.digits |= (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19) || c >= 0x3007;
+    if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19))
+        return true;
+    switch (c) {
+    case 0x96F6: /* 零 */ case 0x3007: /* 〇 */ case 0x4E00: /* 一 */ case 0x4E8C: /* 二 */
+    case 0x4E24: /* 两 */ case 0x4E09: /* 三 */ case 0x56DB: /* 四 */ case 0x4E94: /* 五 */
+    case 0x516D: /* 六 */ case 0x4E03: /* 七 */ case 0x516B: /* 八 */ case 0x4E5D: /* 九 */
+    case 0x5341: /* 十 */ case 0x767E: /* 百 */ case 0x5343: /* 千 */ case 0x4E07: /* 万 */
+    case 0x4EBF: /* 亿 */
+        return true;
+    default:
+        return false;
     }
-    u.byte[u.len] = b;
-    return u;
+}
+
+static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    u->made = true;
+    /* no more UTF-16 units than UTF-8 bytes: converted in one call */
+    u->s = pb_arena_calloc(a, f->len + 1, sizeof *u->s);
+    u_strFromUTF8(u->s, (int32_t)f->len + 1, &u->len, f->s, (int32_t)f->len, &st);
+    u->byte = pb_arena_calloc(a, (size_t)u->len + 1, sizeof *u->byte);
+    size_t b = 0;
+    for (int32_t i = 0; i < u->len; i++) {
+        u->byte[i] = b;
+        UChar c = u->s[i];
+        b += c < 0x80 ? 1 : c < 0x800 ? 2 : U16_IS_SURROGATE(c) ? 2 : 3;
+        if (!u->number)
+            u->number = number_char(c);
+    }
+    u->byte[u->len] = b;
+}
+
+/* Whether the text holds every literal of the pattern (without one, the
+   pattern cannot match it and need not run).  found[id] remembers, for
+   this text, each literal looked for: 1 there, 2 not. */
+static bool has_literals(const cpattern *cp, const text_flat *f, unsigned char *found)
+{
+    for (int i = 0; i < cp->nliterals; i++) {
+        unsigned char *seen = &found[cp->literal_ids[i]];
+        if (!*seen)
+            *seen = memmem(f->s, f->len, cp->literals[i], strlen(cp->literals[i])) ? 1 : 2;
+        if (*seen == 2)
+            return false;
+    }
+    return true;
 }
 
 /* Every match of one compiled pattern in one text. */
@@ -354,10 +423,10 @@ void check_claims(run *x, pb_diag *diag)
         ntexts += rep->blocks[b].ntexts;
     text_flat *flats = pb_arena_calloc(x->a, (size_t)ntexts + 1, sizeof *flats);
     utext16 *u16 = pb_arena_calloc(x->a, (size_t)ntexts + 1, sizeof *u16);
+    unsigned char *found = pb_arena_calloc(x->a, (size_t)ntexts * (size_t)rs->nliterals + 1, 1);
     for (int b = 0, n = 0; b < rep->nblocks; b++)
         for (int t = 0; t < rep->blocks[b].ntexts; t++, n++) {
             flats[n] = check_flatten(x->a, &rep->blocks[b].texts[t]);
-            u16[n] = to_utf16(x->a, &flats[n]);
         }
 
     matches all = {0};
@@ -378,12 +447,17 @@ void check_claims(run *x, pb_diag *diag)
                 continue;
             }
             for (int b = 0, n = 0; b < rep->nblocks; b++)
-                for (int t = 0; t < rep->blocks[b].ntexts; t++, n++)
-                    if (u16[n].digits && !find_all(x, re, &u16[n], c, k, b, t, &all))
+                for (int t = 0; t < rep->blocks[b].ntexts; t++, n++) {
+                    if (!has_literals(cp, &flats[n], found + (size_t)n * (size_t)rs->nliterals))
+                        continue;
+                    if (!u16[n].made)
+                        to_utf16(x->a, &flats[n], &u16[n]);
+                    if (u16[n].number && !find_all(x, re, &u16[n], c, k, b, t, &all))
                         pb_diag_warning(diag, cc->claim->source, cc->claim->pattern_paths[k],
                                         "the pattern took too long on %s of %s and was "
                                         "stopped there", rep->blocks[b].texts[t].path,
                                         rep->file);
+                }
             uregex_close(re);
         }
     }

@@ -23,6 +23,14 @@ static void push_run(jctx *c, runbuf *b, pb_run r)
     b->runs[b->n++] = r;
 }
 
+static long chars_in(const char *s, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 /* Splits s into runs at "**" (bold between a pair); "\*" is a literal
  * asterisk.  The runs point into one arena copy of s in which a NUL ends
  * every run, so each run is also a C string. */
@@ -33,12 +41,20 @@ static void markup(jctx *c, const cJSON *node, const char *s, const char *path, 
     char *out = pb_arena_alloc(c->arena, len + 1); /* markup only shrinks text */
     size_t o = 0, start = 0;
     bool in_bold = false;
-    long chars = 0, opened_at = 0;
+    long opened_at = 0;
+    long chars = 0;      /* characters of s before byte `counted` */
+    size_t counted = 0;
     for (size_t i = 0; i < len;) {
+        /* the text up to the next \ or * is copied as it is */
+        size_t plain = strcspn(s + i, "\\*");
+        memcpy(out + o, s + i, plain);
+        o += plain;
+        i += plain;
+        if (i == len)
+            break;
         if (s[i] == '\\' && s[i + 1] == '*') {
             out[o++] = '*';
             i += 2;
-            chars += 2;
             continue;
         }
         if (s[i] == '*' && s[i + 1] == '*') {
@@ -48,13 +64,12 @@ static void markup(jctx *c, const cJSON *node, const char *s, const char *path, 
             out[o++] = 0;
             start = o;
             in_bold = !in_bold;
+            chars += chars_in(s + counted, i - counted);
+            counted = i;
             opened_at = chars + 1;
             i += 2;
-            chars += 2;
             continue;
         }
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            chars++;
         out[o++] = s[i++];
     }
     if (o > start)

@@ -31,7 +31,7 @@ pb_char_use pb_char_use_in_text(uint32_t cp, uint32_t prev, const char **what)
     *what = NULL;
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
         return refuse(what, "control character");
-    if (cp < 0xAD) /* the common case: nothing else below U+00AD */
+    if (cp < 0xAD || pb_char_common_plain(cp)) /* nothing else below U+00AD */
         return PB_CHAR_PLAIN;
     if (cp == 0x2028)
         return refuse(what, "line separator");
@@ -100,6 +100,6 @@ bool pb_char_invisible(uint32_t cp)
 {
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)
         return true;
-    return cp >= 0xAD && is_format_or_ignorable((UChar32)cp) &&
+    return cp >= 0xAD && !pb_char_common_plain(cp) && is_format_or_ignorable((UChar32)cp) &&
            !u_hasBinaryProperty((UChar32)cp, UCHAR_PREPENDED_CONCATENATION_MARK);
 }

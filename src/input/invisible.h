@@ -21,6 +21,20 @@ typedef enum pb_char_use {
  * REMOVE and REFUSE, *what names the kind ("soft hyphen"). */
 pb_char_use pb_char_use_in_text(uint32_t cp, uint32_t prev, const char **what);
 
+/* The characters texts are mostly made of: printable ASCII, the dashes,
+ * quotes and ellipsis of U+2010..U+2027, CJK symbols and punctuation
+ * (U+3000..U+303F), CJK Unified Ideographs (U+4E00..U+9FFF) and the
+ * full-width forms U+FF01..U+FF5E.  None is a control, separator, format or
+ * default-ignorable character, so each is PB_CHAR_PLAIN after any prev and
+ * not pb_char_invisible: a shortcut that spares the lookups of Unicode's
+ * properties for them. */
+static inline bool pb_char_common_plain(uint32_t cp)
+{
+    return (cp >= 0x20 && cp < 0x7F) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF5E) ||
+           (cp >= 0x2010 && cp <= 0x2027);
+}
+
 /* cp is not plainly visible (refused, removed or kept invisible): messages
  * show it as \uXXXX. */
 bool pb_char_invisible(uint32_t cp);

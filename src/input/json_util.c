@@ -76,6 +76,10 @@ static void note_nul(lexer *L, long index)
 }
 
 /* Scans s[0..stop); false at the first structural problem. */
+/* The bytes lex looks at inside a string; it skips the others in a run. */
+static const unsigned char string_special[256] = {
+    [0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['\\'] = 1};
+
 static bool lex(lexer *L, size_t stop)
 {
     const char *s = L->s;
@@ -90,6 +94,8 @@ static bool lex(lexer *L, size_t stop)
             long index = L->nstrings++;
             size_t j = i + 1;
             for (;; j++) {
+                while (j < stop && !string_special[(unsigned char)s[j]])
+                    j++;
                 if (j >= stop) {
                     if (stop < L->len) {
                         L->in_string = true;
@@ -308,18 +314,39 @@ static bool plain_key(const char *key)
     return true;
 }
 
+/* parent, sep and tail joined in the arena: a path is made for every
+   value read, and printf would cost several times as much */
+static const char *path_join(jctx *c, const char *parent, char sep, const char *tail,
+                             size_t tail_len)
+{
+    size_t n = parent ? strlen(parent) : 0;
+    char *s = pb_arena_alloc(c->arena, n + 1 + tail_len + 1);
+    if (n)
+        memcpy(s, parent, n);
+    s[n] = sep;
+    memcpy(s + n + 1, tail, tail_len);
+    return s;
+}
+
 const char *jpath_key(jctx *c, const char *parent, const char *key)
 {
     if (!plain_key(key))
         return pb_arena_printf(c->arena, "%s[%s]", parent ? parent : "", jquote(c, key, 30));
     if (!parent || !*parent)
         return pb_arena_strdup(c->arena, key);
-    return pb_arena_printf(c->arena, "%s.%s", parent, key);
+    return path_join(c, parent, '.', key, strlen(key));
 }
 
 const char *jpath_index(jctx *c, const char *parent, int index)
 {
-    return pb_arena_printf(c->arena, "%s[%d]", parent ? parent : "", index);
+    if (index < 0)
+        return pb_arena_printf(c->arena, "%s[%d]", parent ? parent : "", index);
+    char digits[16], *d = digits + sizeof digits;
+    *--d = ']';
+    do
+        *--d = (char)('0' + index % 10);
+    while (index /= 10);
+    return path_join(c, parent, '[', d, (size_t)(digits + sizeof digits - d));
 }
 
 struct jdeleted {
@@ -778,8 +805,24 @@ static void check_string(walk *w, const pseg *p, const cJSON *node, const char *
     bool removable = false;
     uint32_t prev = 0;
     for (size_t i = 0; i < len;) {
-        uint32_t cp = pb_utf8_next(s, len, &i);
+        /* valid UTF-8 from here: one-byte and three-byte characters (ASCII,
+           all of CJK) are decoded in place, the common ones let through */
+        const unsigned char *u = (const unsigned char *)s + i;
+        uint32_t cp;
+        if (u[0] < 0x80) {
+            cp = u[0];
+            i++;
+        } else if ((u[0] & 0xF0) == 0xE0) {
+            cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+            i += 3;
+        } else {
+            cp = pb_utf8_next(s, len, &i);
+        }
         chars++;
+        if (pb_char_common_plain(cp)) {
+            prev = cp;
+            continue;
+        }
         const char *why;
         pb_char_use use = pb_char_use_in_text(cp, prev, &why);
         if (key && use == PB_CHAR_PLAIN && pb_char_invisible(cp)) {

@@ -620,6 +620,152 @@ static void test_json(void)
     pb_engine_free(e);
 }
 
+/* ---- the literals that let claims skip texts ------------------------------- */
+
+/* The literals as "a|b|c" (longest first), "" for none. */
+static void join_literals(const char *const *lits, int n, char *out, size_t size)
+{
+    out[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            put(out, size, "|");
+        put(out, size, lits[i]);
+    }
+}
+
+/* want: the literals of ICU regular expression re, hand-written */
+static void expect_regex_literals(const char *re, const char *want, int line)
+{
+    pb_arena *a = pb_arena_new();
+    const char *lits[CHECK_MAX_LITERALS];
+    int n = check_regex_literals(a, re, lits, CHECK_MAX_LITERALS);
+    char got[512];
+    join_literals(lits, n, got, sizeof got);
+    CHECK_LINE(!strcmp(got, want), line, "%s\n  want: \"%s\"\n  got:  \"%s\"", re, want, got);
+    pb_arena_free(a);
+}
+
+/* want: the literals of a claim's pattern, placeholders expanded, after
+   ICU compiled it */
+static void expect_pattern_literals(const char *pattern, const char *want, int line)
+{
+    pb_arena *a = pb_arena_new();
+    pb_diag d;
+    pb_diag_init(&d);
+    const char *paths[] = {"claims.c.pattern"};
+    pb_claim cl = {.id = "c", .patterns = &pattern, .pattern_paths = paths, .npatterns = 1,
+                   .source = "layout.json"};
+    cpattern *cp = check_compile_pattern(a, &d, &cl, 0);
+    if (CHECK_LINE(cp != NULL, line, "%s: does not compile", pattern)) {
+        char got[512];
+        join_literals(cp->literals, cp->nliterals, got, sizeof got);
+        CHECK_LINE(!strcmp(got, want), line, "%s\n  want: \"%s\"\n  got:  \"%s\"", pattern, want,
+                   got);
+    } else {
+        pb_diag_print(&d, stdout);
+    }
+    check_pattern_free(cp);
+    pb_diag_free(&d);
+    pb_arena_free(a);
+}
+
+static void test_literals(void)
+{
+    /* runs of plain characters, longest first (equal lengths in order) */
+    expect_regex_literals("予以公开", "予以公开", __LINE__);
+    expect_regex_literals("上(?:一)?年(?:度)?结转", "结转|上|年", __LINE__);
+    expect_regex_literals("(?:a|b)cd", "cd", __LINE__);
+    expect_regex_literals("(a(b|c)d)ef", "ef", __LINE__);
+    expect_regex_literals("^abc$", "abc", __LINE__);
+    expect_regex_literals("a.b", "a|b", __LINE__);
+    expect_regex_literals("(?<=前)ab(?!c)", "ab", __LINE__);
+    expect_regex_literals("(?>ab)cd(?=e)", "cd", __LINE__);
+    expect_regex_literals("", "", __LINE__);
+    /* a quantified character is not certain, nor joins its neighbours */
+    expect_regex_literals("abc?d", "ab|d", __LINE__);
+    expect_regex_literals("ab*c", "a|c", __LINE__);
+    expect_regex_literals("ab+c", "a|c", __LINE__);
+    expect_regex_literals("ab{2}c", "a|c", __LINE__);
+    expect_regex_literals("ab{0,3}c", "a|c", __LINE__);
+    expect_regex_literals("ab{1,}c", "a|c", __LINE__);
+    expect_regex_literals("ab*?cd", "cd|a", __LINE__);
+    expect_regex_literals("ab??cd", "cd|a", __LINE__);
+    expect_regex_literals("ab++cd", "cd|a", __LINE__);
+    expect_regex_literals("件?", "", __LINE__);
+    expect_regex_literals("(?:ab)?cd", "cd", __LINE__);
+    expect_regex_literals("(?:ab){0,2}?cd", "cd", __LINE__);
+    /* a group of plain alternatives: the start they share, whole characters */
+    expect_regex_literals("(?:abc|abd)x", "ab|x", __LINE__);
+    expect_regex_literals("(?:复议|复诉)后", "复|后", __LINE__);
+    expect_regex_literals("(?:前后|前面)", "前", __LINE__);
+    expect_regex_literals("(?:新收|收到)ab", "ab", __LINE__);
+    expect_regex_literals("(?:abc|abd)?x", "x", __LINE__);
+    expect_regex_literals("(?:abc|abd)+x", "x", __LINE__);
+    expect_regex_literals("(?:abc|abd){1}x", "x", __LINE__);
+    expect_regex_literals("(?:ab|a.c)x", "x", __LINE__);
+    expect_regex_literals("(?:ab|a(?:b)c)x", "x", __LINE__);
+    expect_regex_literals("(?:ab|)x", "x", __LINE__);
+    expect_regex_literals("(?=abc)x", "x", __LINE__);
+    expect_regex_literals("(abc|abd)x", "x", __LINE__);
+    /* classes, nested classes, brackets in classes and groups */
+    expect_regex_literals("[abc]de", "de", __LINE__);
+    expect_regex_literals("x[\\]]y", "x|y", __LINE__);
+    expect_regex_literals("[[a-z]&&[^b]]xy", "xy", __LINE__);
+    expect_regex_literals("a(?:[)]|b)c", "a|c", __LINE__);
+    expect_regex_literals("a(?:\\)|b)c", "a|c", __LINE__);
+    expect_regex_literals("规章[^。；;\\n规范性]{0,20}?废止", "规章|废止", __LINE__);
+    /* escapes: ones without arguments and escaped punctuation end a run */
+    expect_regex_literals("\\d+元", "元", __LINE__);
+    expect_regex_literals("a\\.b", "a|b", __LINE__);
+    expect_regex_literals("a\\sb\\bc", "a|b|c", __LINE__);
+    /* anything not fully understood: no literal at all */
+    expect_regex_literals("a|b", "", __LINE__);
+    expect_regex_literals("予以公开|同意公开", "", __LINE__);
+    expect_regex_literals("(?i)abc", "", __LINE__);
+    expect_regex_literals("ab(?i:c)", "", __LINE__);
+    expect_regex_literals("ab(?x)c d", "", __LINE__);
+    expect_regex_literals("ab(?#c)d", "", __LINE__);
+    expect_regex_literals("(?<n>x)ab", "", __LINE__);
+    expect_regex_literals("\\x{5143}ab", "", __LINE__);
+    expect_regex_literals("ab\\u5143", "", __LINE__);
+    expect_regex_literals("ab\\N{DIGIT ONE}", "", __LINE__);
+    expect_regex_literals("ab\\p{Han}", "", __LINE__);
+    expect_regex_literals("ab\\Qc|d\\E", "", __LINE__);
+    expect_regex_literals("(x)ab\\1", "", __LINE__);
+    expect_regex_literals("ab[]c]", "", __LINE__);
+    expect_regex_literals("ab{x}", "", __LINE__);
+    expect_regex_literals("a)b", "", __LINE__);
+    expect_regex_literals("a(b", "", __LINE__);
+    expect_regex_literals("a[b", "", __LINE__);
+    /* at most CHECK_MAX_LITERALS of them */
+    expect_regex_literals("a.b.c.d.e.f.g.h.i.j", "a|b|c|d|e|f|g|h", __LINE__);
+
+    /* the placeholders are groups and classes: never literals themselves */
+    expect_pattern_literals("{NUM}{UNIT}", "", __LINE__);
+    expect_pattern_literals("予以公开{NUM}{UNIT}", "予以公开", __LINE__);
+    expect_pattern_literals("本年(?:度)?新收{ANY}{NUM}{UNIT}", "本年|新收", __LINE__);
+    expect_pattern_literals("{ANY}申请{NUM}件", "申请|件", __LINE__);
+    expect_pattern_literals("申请{NUM}件?", "申请", __LINE__);
+    expect_pattern_literals("申请{NUM}+件", "申请|件", __LINE__);
+    expect_pattern_literals("申请(?:{NUM}件)?", "申请", __LINE__);
+    expect_pattern_literals("申请\\s*{NUM}件", "申请|件", __LINE__);
+    expect_pattern_literals("(?:收到|接到){NUM}件", "件", __LINE__);
+    expect_pattern_literals("(?:未经复议|未经行政复议)(?:直接)?(?:提起)?(?:行政)?(?:起诉|诉讼)"
+                            "(?:的)?(?:案件)?{NUM}{UNIT}",
+                            "未经", __LINE__);
+    expect_pattern_literals("申请|{NUM}件", "", __LINE__);
+    /* the official layout's phrasings */
+    expect_pattern_literals("行政事业性收费(?:金额|总额|总金额)?(?:为|共|共计|合计)?{NUM}万元",
+                            "行政事业性收费|万元", __LINE__);
+    expect_pattern_literals("行政复议(?:(?!诉讼)[^。；;\\n]){0,60}?(?:结果)?纠正{NUM}{UNIT}",
+                            "行政复议|纠正", __LINE__);
+    expect_pattern_literals("信访(?:、)?举报(?:、)?(?:投诉)?类(?:申请)?{NUM}{UNIT}",
+                            "信访|举报|类", __LINE__);
+    expect_pattern_literals("(?:新收|收到|接到|接收|受理)(?:的)?{ANY}申请(?:数量|数|总数)?"
+                            "(?:为|共|共计|合计|总计)?{NUM}{UNIT}",
+                            "申请", __LINE__);
+}
+
 int main(void)
 {
     test_decimals();
@@ -628,5 +774,6 @@ int main(void)
     test_eval();
     test_rules();
     test_json();
+    test_literals();
     return test_summary();
 }

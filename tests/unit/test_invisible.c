@@ -23,6 +23,7 @@
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "input/input.h"
+#include "input/invisible.h"
 #include "../testutil.h"
 
 #define MAX_CP 0x110000
@@ -345,6 +346,22 @@ int main(int argc, char **argv)
                "the UCD files in %s: %d default-ignorable, %d Cf, %d selectors, %d marks",
                argv[1], ndi, ncf, nvs, npcm))
         return test_summary();
+
+    /* the shortcut for common characters holds none of them, nor a
+       control or separator (Unicode's files, not ICU, say so) */
+    int common = 0, common_bad = 0;
+    for (unsigned c = 0; c < MAX_CP; c++)
+        if (pb_char_common_plain(c)) {
+            common++;
+            const char *what;
+            bool bad = ignorable[c] || c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 ||
+                       c == 0x2029 || pb_char_invisible(c) ||
+                       pb_char_use_in_text(c, 0, &what) != PB_CHAR_PLAIN;
+            common_bad += bad;
+            if (bad)
+                CHECK(false, "U+%04X is not a common plain character", c);
+        }
+    CHECK(common == 95 + 24 + 64 + 20992 + 94 && !common_bad, "%d common characters", common);
 
     int count[3][3] = {{0}}; /* [context][outcome] */
     for (unsigned c = 0; c < MAX_CP; c++) {
