@@ -509,7 +509,20 @@ typedef struct solver {
     pb_fx *row_h;         /* scratch, nrows */
     pb_fx *cell_h;        /* scratch, per cell */
     pb_fx *span_w;        /* scratch, per cell */
+    pb_fx *spare[3];      /* the same for a trial, so the current widths'
+                             stay as they are */
 } solver;
+
+/* Swaps the scratch arrays with the spare ones. */
+static void swap_scratch(solver *s)
+{
+    pb_fx **a[3] = {&s->row_h, &s->cell_h, &s->span_w};
+    for (int k = 0; k < 3; k++) {
+        pb_fx *t = *a[k];
+        *a[k] = s->spare[k];
+        s->spare[k] = t;
+    }
+}
 
 static int cell_lines(const solver *s, const pb_table_cell *c, pb_fx w)
 {
@@ -675,12 +688,16 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
                      const cell_need *need, pb_fx avail, pb_fx *width)
 {
     int ncols = g->ncols, ncells = g->ncells;
-    solver s = {g, m, size, pitch, pad_x, pad_y, page_h, NULL, NULL, 0, NULL, NULL, NULL};
+    solver s = {g, m, size, pitch, pad_x, pad_y, page_h, NULL, NULL, 0, NULL, NULL, NULL,
+                {NULL, NULL, NULL}};
     s.st = pb_xcalloc((size_t)ncells + 1, sizeof *s.st);
     s.by_rowspan = pb_xcalloc((size_t)ncells + 1, sizeof *s.by_rowspan);
     s.row_h = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.row_h);
     s.cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *s.cell_h);
     s.span_w = pb_xcalloc((size_t)ncells + 1, sizeof *s.span_w);
+    s.spare[0] = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.spare[0]);
+    s.spare[1] = pb_xcalloc((size_t)ncells + 1, sizeof *s.spare[1]);
+    s.spare[2] = pb_xcalloc((size_t)ncells + 1, sizeof *s.spare[2]);
     pb_fx *inc = pb_xcalloc((size_t)ncols, sizeof *inc);
     pb_fx *best_inc = pb_xcalloc((size_t)ncols, sizeof *best_inc);
     pb_fx *tried = pb_xcalloc((size_t)MAX_MOVES * (size_t)ncols, sizeof *tried);
@@ -727,7 +744,7 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
      * column one character wide), lines end where the layout's pieces do
      * ("三、/本年度/办理/结果") */
     height_at(&s, width);
-    memo poor_at = {0};
+    memo fix_at = {0}; /* per first alike cell and width: the fix, 0: none */
     for (int i = 0; m->poor && i < ncells; i++) {
         const pb_table_cell *c = &g->cells[i];
         const steps *st = &s.st[i];
@@ -735,25 +752,28 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
         if (c->nowrap || st->count == 0)
             continue;
         struct memo_slot *slot;
-        int was = memo_get(&poor_at, same[i], lo, &slot);
-        if (was < 0) {
-            was = m->poor(m->ctx, c, size, lo - 2 * pad_x);
-            memo_put(&poor_at, slot, same[i], lo, was);
+        int found = memo_get(&fix_at, same[i], lo, &slot);
+        if (found < 0) {
+            /* the fix of a cell set alike in a span as wide is this one's */
+            found = 0;
+            pb_fx hi = st->at[st->count - 1];
+            if (m->poor(m->ctx, c, size, lo - 2 * pad_x) && hi > lo &&
+                !m->poor(m->ctx, c, size, hi - 2 * pad_x)) {
+                while (hi - lo > 1) {
+                    pb_fx mid = lo + (hi - lo) / 2;
+                    if (m->poor(m->ctx, c, size, mid - 2 * pad_x))
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                found = hi;
+            }
+            memo_put(&fix_at, slot, same[i], s.span_w[i], found);
         }
-        if (!was)
-            continue;
-        pb_fx hi = st->at[st->count - 1];
-        if (hi <= lo || m->poor(m->ctx, c, size, hi - 2 * pad_x))
-            continue;
-        while (hi - lo > 1) {
-            pb_fx mid = lo + (hi - lo) / 2;
-            if (m->poor(m->ctx, c, size, mid - 2 * pad_x))
-                lo = mid;
-            else
-                hi = mid;
+        if (found > 0) {
+            poor[npoor] = i;
+            fix[npoor++] = found;
         }
-        poor[npoor] = i;
-        fix[npoor++] = hi;
     }
 
     /* Moves: take a line off a row (widen every cell that decides its
@@ -813,8 +833,9 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
             memcpy(&tried[(size_t)ntried++ * (size_t)ncols], inc, (size_t)ncols * sizeof *inc);
             for (int c = 0; c < ncols; c++)
                 trial[c] = width[c] + inc[c];
+            swap_scratch(&s); /* the current widths' rows stay for the next move */
             int64_t save = h0 - cost_at(&s, trial, poor, npoor, fix);
-            cost_at(&s, width, poor, npoor, fix); /* the current widths' rows again */
+            swap_scratch(&s);
             /* the most per point; on a tie, the cheaper move */
             if (save > 0 && (save * best_cost > best_save * cost ||
                              (save * best_cost == best_save * cost && cost < best_cost))) {
@@ -857,7 +878,7 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
         }
     }
 
-    free(poor_at.slots);
+    free(fix_at.slots);
     for (int i = 0; i < ncells; i++)
         if (same[i] == i) {
             free(s.st[i].at);
@@ -868,6 +889,8 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
     free(s.row_h);
     free(s.cell_h);
     free(s.span_w);
+    for (int k = 0; k < 3; k++)
+        free(s.spare[k]);
     free(inc);
     free(best_inc);
     free(tried);
