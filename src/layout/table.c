@@ -530,6 +530,44 @@ static int cell_lines(const solver *s, const pb_table_cell *c, pb_fx w)
     return s->m->lines(s->m->ctx, c, s->size, inner < 1 ? 1 : inner);
 }
 
+/* The same with the measurer's guess (a span width, 0: none). */
+static int cell_lines_guess(const solver *s, const pb_table_cell *c, pb_fx w, pb_fx *guess)
+{
+    pb_fx inner = w - 2 * s->pad_x, g = 0;
+    if (inner < 1)
+        inner = 1;
+    int n = s->m->lines_guess(s->m->ctx, c, s->size, inner, &g);
+    *guess = g > 0 ? g + 2 * s->pad_x : 0;
+    return n;
+}
+
+/* The narrowest width in (a, b] that needs no more than n lines, where a
+ * needs more and b (whose guess is g) no more, for a cell whose lines
+ * never grow with the width: there is one such width, so trying the
+ * guesses (and the width just below b, which is the answer when b is the
+ * widest line) finds what halving finds, in fewer measurements. */
+static pb_fx narrowest(const solver *s, const pb_table_cell *c, pb_fx a, pb_fx b, int n,
+                       pb_fx g)
+{
+    /* a few tries, then halving: a bounded search whatever the guesses */
+    for (int tries = 0; b - a > 1; tries++) {
+        pb_fx x = a + (b - a) / 2;
+        if (tries < 6 && g > a && g < b)
+            x = g;
+        else if (tries < 6)
+            x = b - 1;
+        pb_fx gx;
+        if (cell_lines_guess(s, c, x, &gx) <= n) {
+            b = x;
+            g = gx;
+        } else {
+            a = x;
+            tries = 6; /* the guesses were too narrow: halve from now on */
+        }
+    }
+    return b;
+}
+
 /* The steps of cell c between lo and hi (its soft and max widths). */
 static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx hi, steps *out)
 {
@@ -547,13 +585,16 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
     int cap = 8;
     out->at = pb_xmalloc((size_t)cap * sizeof *out->at);
     out->n = pb_xmalloc((size_t)cap * sizeof *out->n);
-    pb_fx w = hi;
-    int n = cell_lines(s, c, w);
+    pb_fx w = hi, g = 0;
+    int n = s->m->lines_guess ? cell_lines_guess(s, c, w, &g) : cell_lines(s, c, w);
+    bool guessed = g > 0; /* lines never grow with the width */
     for (;;) {
         /* the narrowest width in [lo, w] that still needs no more than n */
         pb_fx a = lo, b = w;
         if (cell_lines(s, c, a) <= n) {
             b = a;
+        } else if (guessed) {
+            b = narrowest(s, c, a, b, n, g);
         } else {
             while (b - a > 1) {
                 pb_fx mid = a + (b - a) / 2;
@@ -573,7 +614,7 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
         if (b <= lo)
             break;
         w = b - 1;
-        int more = cell_lines(s, c, w);
+        int more = guessed ? cell_lines_guess(s, c, w, &g) : cell_lines(s, c, w);
         n = more > n ? more : n + 1;
     }
     /* collected narrowing: turn into growing widths */

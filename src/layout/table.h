@@ -81,6 +81,14 @@ typedef struct pb_table_measurer {
      * else the cell's own index: such cells are measured once (a long
      * table's values repeat).  NULL: every cell is its own */
     int (*same)(void *ctx, const pb_table_cell *cell);
+    /* optional: lines() with a guess, for a cell whose lines never grow
+     * in number as the width grows (greedy fitting): *guess, a narrower
+     * width that may still need no more lines (the widest line set at
+     * `width`), which the solver tries before halving its search; 0 when
+     * the cell's lines may grow with its width (the solver then only
+     * halves, and what it finds depends on where it looks).  NULL: none */
+    int (*lines_guess)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width,
+                       pb_fx *guess);
 } pb_table_measurer;
 
 typedef struct pb_table_geometry {

@@ -27,6 +27,17 @@ typedef struct measure_ctx {
     const int *kind;      /* per cell: its kind, the index into the arrays
                              above (cells set alike are one kind) */
     pb_fx *hinted_min;    /* the widest piece between those */
+    bool *greedy;         /* per kind: its lines never grow in number with
+                             the width (see prepared) */
+    struct lines_memo {   /* lines measured, per kind, size and width */
+        struct lines_slot {
+            int kind;     /* -1: empty */
+            pb_fx size, width;
+            int lines;
+            pb_fx widest; /* the widest line's natural width */
+        } *slots;
+        int n, cap;       /* cap: a power of two */
+    } memo;
     bool push_in;         /* marks in cells may be squeezed to fit a line */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
@@ -105,8 +116,42 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
     } else {
         m->hinted[i] = NULL;
     }
+    /* pb_linebreak fits greedily: each line takes the most units whose
+     * narrowest width fits, a sum of the units' own narrowest widths, which
+     * are not negative when their advances are not; so a wider measure
+     * never ends a line earlier and never needs more lines.  Not so when
+     * the units change with the width (the layout's pieces, units_at). */
+    bool greedy = !m->hinted[i];
+    for (int k = 0; k < p->nunits && greedy; k++)
+        greedy = p->units[k].width >= 0 && p->units[k].em >= 0;
+    m->greedy[i] = greedy;
     m->prep_size[i] = size;
     return &m->prep[i];
+}
+
+/* Where the memo keeps (kind, size, width), or where it would. */
+static struct lines_slot *memo_slot(struct lines_memo *mo, int kind, pb_fx size, pb_fx width)
+{
+    if (2 * (mo->n + 1) > mo->cap) {
+        struct lines_slot *old = mo->slots;
+        int ocap = mo->cap;
+        mo->cap = ocap ? 2 * ocap : 256;
+        mo->slots = pb_xmalloc((size_t)mo->cap * sizeof *mo->slots);
+        for (int k = 0; k < mo->cap; k++)
+            mo->slots[k].kind = -1;
+        for (int k = 0; k < ocap; k++)
+            if (old[k].kind >= 0)
+                *memo_slot(mo, old[k].kind, old[k].size, old[k].width) = old[k];
+        free(old);
+    }
+    uint32_t h = (uint32_t)kind * 2654435761u ^ (uint32_t)width * 2246822519u ^
+                 (uint32_t)size * 3266489917u;
+    uint32_t mask = (uint32_t)mo->cap - 1, k = h & mask;
+    while (mo->slots[k].kind >= 0 &&
+           (mo->slots[k].kind != kind || mo->slots[k].size != size ||
+            mo->slots[k].width != width))
+        k = (k + 1) & mask;
+    return &mo->slots[k];
 }
 
 /* The units to break a cell at a width: the layout's pieces when the
@@ -146,16 +191,41 @@ static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width, bool push_i
     };
 }
 
-static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+/* The lines of a cell at a width, each (kind, size, width) broken once:
+ * the solver asks again (each step's search starts from the narrowest
+ * width, cells set alike ask alike).  *guess: for a cell whose lines never
+ * grow with the width, its widest line (the same count may hold down to
+ * there), else 0. */
+static int measure_lines_guess(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width,
+                               pb_fx *guess)
 {
     measure_ctx *m = ctx;
     const pb_prepared *p = prepared(m, c, size);
+    *guess = 0;
     if (p->nunits == 0)
         return 0;
-    pb_lb_params lp = cell_params(c, width, m->push_in);
-    pb_lb_result res;
-    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
-    return res.nlines;
+    int i = m->kind[c - m->grid->cells];
+    struct lines_slot *sl = memo_slot(&m->memo, i, size, width);
+    if (sl->kind < 0) {
+        pb_lb_params lp = cell_params(c, width, m->push_in);
+        pb_lb_result res;
+        pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
+        pb_fx widest = 0;
+        for (int l = 0; l < res.nlines; l++)
+            if (res.lines[l].natural > widest)
+                widest = res.lines[l].natural;
+        *sl = (struct lines_slot){i, size, width, res.nlines, widest};
+        m->memo.n++;
+    }
+    if (m->greedy[i])
+        *guess = sl->widest;
+    return sl->lines;
+}
+
+static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+{
+    pb_fx guess;
+    return measure_lines_guess(ctx, c, size, width, &guess);
 }
 
 /* Is cp one of the characters of set? */
@@ -313,14 +383,17 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     m.hinted = pb_arena_calloc(arena, nk, sizeof *m.hinted);
     m.hinted_n = pb_arena_calloc(arena, nk, sizeof *m.hinted_n);
     m.hinted_min = pb_arena_calloc(arena, nk, sizeof *m.hinted_min);
+    m.greedy = pb_arena_calloc(arena, nk, sizeof *m.greedy);
     ts->base = m.base;
     ts->base_size = m.base_size;
     pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
-                            .poor = measure_poor, .same = measure_same};
+                            .poor = measure_poor, .lines_guess = measure_lines_guess,
+                            .same = measure_same};
     bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
                                     layout->text_width, layout->text_height, &mr, arena,
                                     &ts->geo, diag);
     pb_arena_free(m.scratch);
+    free(m.memo.slots);
     if (!solved || m.failed)
         return false;
 

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "layout/table.h"
+#include "text/linebreak.h"
 #include "../testutil.h"
 
 static pb_arena *A;
@@ -83,7 +84,7 @@ static int fake_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width
     return lines;
 }
 
-static const pb_table_measurer M = {NULL, fake_extent, fake_lines, NULL, NULL};
+static const pb_table_measurer M = {NULL, fake_extent, fake_lines, NULL, NULL, NULL};
 
 /* ---- template builders ------------------------------------------------ */
 
@@ -840,7 +841,7 @@ static void test_shortest(void)
     t = template("poor", 3, 1, 2, hdr2, 2, rows2);
     t->style.size = 10 * PB_FX_ONE;
     v = make_values(t, NULL, &nv);
-    pb_table_measurer mp = {NULL, fake_extent, fake_lines, fake_poor, NULL};
+    pb_table_measurer mp = {NULL, fake_extent, fake_lines, fake_poor, NULL, NULL};
     if (CHECK(pb_table_grid_build(t, v, nv, A, &g, &d) &&
                   pb_table_solve(&g, &t->style, 100 * PB_FX_ONE, &mp, A, &geo, &d),
               "a table with short headers solves")) {
@@ -1268,8 +1269,8 @@ static void test_alike(void)
             st.min_size = pb_fx_from_pt(6);
         }
         counting each = {&g, 0, 0}, once = {&g, 0, 0};
-        pb_table_measurer m1 = {&each, count_extent, count_lines, NULL, NULL};
-        pb_table_measurer m2 = {&once, count_extent, count_lines, NULL, same_text};
+        pb_table_measurer m1 = {&each, count_extent, count_lines, NULL, NULL, NULL};
+        pb_table_measurer m2 = {&once, count_extent, count_lines, NULL, same_text, NULL};
         pb_table_geometry a, b;
         pb_diag d;
         pb_diag_init(&d);
@@ -1293,10 +1294,136 @@ static void test_alike(void)
     }
 }
 
+/* lines_guess for the fake measurer: the lines counted greedily and the
+ * widest line, or (counting.lie) a guess that is no help at all. */
+typedef struct guessing {
+    counting n;
+    int lie;              /* 0: the widest line; 1: a third of the width;
+                             2: the width itself */
+} guessing;
+
+static int guess_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width,
+                       pb_fx *guess)
+{
+    guessing *gs = ctx;
+    gs->n.lines++;
+    piece p[512];
+    int n = pieces(c->text, size, p, 512);
+    pb_fx cur = 0, widest = 0;
+    for (int i = 0; i < n && !c->nowrap; i++) {
+        if (cur > 0 && cur + p[i].w > width && !p[i].space)
+            cur = 0;
+        cur += p[i].w;
+        if (cur > widest)
+            widest = cur;
+    }
+    *guess = gs->lie == 0 ? widest : gs->lie == 1 ? width / 3 : width;
+    return fake_lines(NULL, c, size, width);
+}
+
+static int count_lines_n(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
+{
+    pb_fx g;
+    return guess_lines(ctx, c, size, width, &g);
+}
+
+/* The solver's search of each cell's lines with the measurer's guesses
+ * finds the same steps as halving alone, whatever the guesses, in fewer
+ * measurements when they are good. */
+static void test_guess(void)
+{
+    pb_table_template *t;
+    pb_table_grid g = three_grid(&t, NULL);
+    if (!g.cells)
+        return;
+    /* at a size the numbers need a step down from too */
+    const pb_fx widths[] = {pb_fx_from_mm(156), pb_fx_from_mm(100)};
+    for (int wi = 0; wi < 2; wi++) {
+        guessing plain = {{&g, 0, 0}, 0};
+        pb_table_measurer m0 = {&plain, fake_extent, count_lines_n, NULL, NULL, NULL};
+        pb_table_geometry a;
+        pb_diag d;
+        pb_diag_init(&d);
+        if (!CHECK(pb_table_solve(&g, &t->style, widths[wi], &m0, A, &a, &d),
+                   "guesses: table 三 solves at %.0f mm", pb_fx_to_pt(widths[wi]) / 72 * 25.4)) {
+            pb_diag_print(&d, stdout);
+            pb_diag_free(&d);
+            continue;
+        }
+        for (int lie = 0; lie < 3; lie++) {
+            guessing gs = {{&g, 0, 0}, lie};
+            pb_table_measurer m1 = {&gs, fake_extent, count_lines_n, NULL, NULL, guess_lines};
+            pb_table_geometry b;
+            bool ok = CHECK(pb_table_solve(&g, &t->style, widths[wi], &m1, A, &b, &d),
+                            "guesses (%d, %d): solves", wi, lie);
+            CHECK(ok && a.size == b.size &&
+                      !memcmp(a.col_x, b.col_x, (size_t)(g.ncols + 1) * sizeof *a.col_x) &&
+                      !memcmp(a.row_h, b.row_h, (size_t)g.nrows * sizeof *a.row_h) &&
+                      !memcmp(a.lines, b.lines, (size_t)g.ncells * sizeof *a.lines),
+                  "guesses (%d, %d): the same geometry as halving alone", wi, lie);
+            if (lie == 0)
+                CHECK(gs.n.lines < plain.n.lines,
+                      "guesses (%d): fewer measurements (%d, halving %d)", wi, gs.n.lines,
+                      plain.n.lines);
+        }
+        pb_diag_free(&d);
+    }
+}
+
+/* What the guesses rest on: pb_linebreak's line count never grows with
+ * the measure, for text of every class, with and without push-in. */
+static void test_greedy_breaker(void)
+{
+    static const struct {
+        uint32_t cp;
+        pb_fx w;
+        uint8_t cls;
+    } kinds[] = {
+        {0x4E00, 640, PB_CC_HAN},   {0x4E8C, 640, PB_CC_HAN},  {0xFF0C, 640, PB_CC_STOP},
+        {0x3002, 640, PB_CC_STOP},  {0xFF08, 640, PB_CC_OPEN}, {0xFF09, 640, PB_CC_CLOSE},
+        {0x300A, 640, PB_CC_OPEN},  {'a', 300, PB_CC_LATIN},   {'1', 320, PB_CC_LATIN},
+        {' ', 160, PB_CC_SPACE},    {0x2014, 1280, PB_CC_DASH},
+    };
+    const int nkinds = (int)(sizeof kinds / sizeof kinds[0]);
+    uint32_t seed = 12345;
+    int bad = 0, texts = 0;
+    for (int t = 0; t < 300 && !bad; t++, texts++) {
+        pb_lb_unit u[48];
+        int n = 4 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 44;
+        int64_t total = 0;
+        for (int i = 0; i < n; i++) {
+            int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % nkinds;
+            u[i] = (pb_lb_unit){kinds[k].cp, kinds[k].w, 640, kinds[k].cls, PB_BRK_NONE};
+            total += u[i].width;
+            if (((seed = seed * 1103515245u + 12345u) >> 16) % 3)
+                u[i].brk = PB_BRK_ALLOW;
+        }
+        u[n - 1].brk = PB_BRK_MANDATORY;
+        for (int push = 0; push < 2 && !bad; push++) {
+            int prev = 1 << 30;
+            for (pb_fx w = 300; w <= total + 640 && !bad; w += 7) {
+                pb_lb_params lp = {.measure = w, .align = PB_ALIGN_LEFT, .compress_punct = true,
+                                   .marks_whole = !push, .avoid_single_last = true};
+                pb_lb_result res;
+                pb_arena *ar = pb_arena_new();
+                pb_linebreak(u, n, &lp, ar, &res);
+                if (res.nlines > prev)
+                    bad = CHECK(false, "text %d: %d lines at %d, %d just narrower", t,
+                                res.nlines, w, prev) ? 0 : 1;
+                prev = res.nlines;
+                pb_arena_free(ar);
+            }
+        }
+    }
+    CHECK(!bad, "the line count never grows with the measure (%d texts)", texts);
+}
+
 int main(void)
 {
     A = pb_arena_new();
     test_alike();
+    test_guess();
+    test_greedy_breaker();
     test_table_two();
     test_table_three();
     test_table_four();
