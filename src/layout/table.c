@@ -530,14 +530,18 @@ static int cell_lines(const solver *s, const pb_table_cell *c, pb_fx w)
     return s->m->lines(s->m->ctx, c, s->size, inner < 1 ? 1 : inner);
 }
 
-/* The same with the measurer's guess (a span width, 0: none). */
-static int cell_lines_guess(const solver *s, const pb_table_cell *c, pb_fx w, pb_fx *guess)
+/* The same with the measurer's guess and split (span widths, 0: none;
+ * a split at or below the narrowest width a cell is measured at is none). */
+static int cell_lines_guess(const solver *s, const pb_table_cell *c, pb_fx w, pb_fx *guess,
+                            pb_fx *split)
 {
-    pb_fx inner = w - 2 * s->pad_x, g = 0;
+    pb_fx inner = w - 2 * s->pad_x, g = 0, at = 0;
     if (inner < 1)
         inner = 1;
-    int n = s->m->lines_guess(s->m->ctx, c, s->size, inner, &g);
+    int n = s->m->lines_guess(s->m->ctx, c, s->size, inner, &g, &at);
     *guess = g > 0 ? g + 2 * s->pad_x : 0;
+    if (split)
+        *split = at > 1 ? at + 2 * s->pad_x : 0;
     return n;
 }
 
@@ -557,13 +561,40 @@ static pb_fx narrowest(const solver *s, const pb_table_cell *c, pb_fx a, pb_fx b
         else if (tries < 6)
             x = b - 1;
         pb_fx gx;
-        if (cell_lines_guess(s, c, x, &gx) <= n) {
+        if (cell_lines_guess(s, c, x, &gx, NULL) <= n) {
             b = x;
             g = gx;
         } else {
             a = x;
             tries = 6; /* the guesses were too narrow: halve from now on */
         }
+    }
+    return b;
+}
+
+/* What halving (a, b] finds, where a needs more than n lines and b (whose
+ * guess is g) no more, for a cell whose lines never grow with the width
+ * on either side of split (a < split <= b) but may grow at split: on each
+ * side the narrowest width that needs no more is found from the guesses,
+ * and the halving is then followed without measuring, so it ends where it
+ * would have ended measuring each width it looks at. */
+static pb_fx halving_split(const solver *s, const pb_table_cell *c, pb_fx a, pb_fx b, int n,
+                           pb_fx g, pb_fx split)
+{
+    /* from split on: the narrowest width at or above it with n lines or less */
+    pb_fx g1, upper = split;
+    if (cell_lines_guess(s, c, split, &g1, NULL) > n)
+        upper = narrowest(s, c, split, b, n, g);
+    /* below split: the same, or none (lower = split) */
+    pb_fx lower = split;
+    if (split - 1 > a && cell_lines_guess(s, c, split - 1, &g1, NULL) <= n)
+        lower = narrowest(s, c, a, split - 1, n, g1);
+    while (b - a > 1) {
+        pb_fx mid = a + (b - a) / 2;
+        if (mid < split ? mid >= lower : mid >= upper)
+            b = mid;
+        else
+            a = mid;
     }
     return b;
 }
@@ -585,16 +616,18 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
     int cap = 8;
     out->at = pb_xmalloc((size_t)cap * sizeof *out->at);
     out->n = pb_xmalloc((size_t)cap * sizeof *out->n);
-    pb_fx w = hi, g = 0;
-    int n = s->m->lines_guess ? cell_lines_guess(s, c, w, &g) : cell_lines(s, c, w);
-    bool guessed = g > 0; /* lines never grow with the width */
+    pb_fx w = hi, g = 0, split = 0;
+    int n = s->m->lines_guess ? cell_lines_guess(s, c, w, &g, &split) : cell_lines(s, c, w);
+    bool guessed = g > 0; /* lines never grow with the width (beside split) */
     for (;;) {
         /* the narrowest width in [lo, w] that still needs no more than n */
         pb_fx a = lo, b = w;
         if (cell_lines(s, c, a) <= n) {
             b = a;
-        } else if (guessed) {
+        } else if (guessed && (split <= a || split > b)) {
             b = narrowest(s, c, a, b, n, g);
+        } else if (guessed) {
+            b = halving_split(s, c, a, b, n, g, split);
         } else {
             while (b - a > 1) {
                 pb_fx mid = a + (b - a) / 2;
@@ -614,7 +647,7 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
         if (b <= lo)
             break;
         w = b - 1;
-        int more = guessed ? cell_lines_guess(s, c, w, &g) : cell_lines(s, c, w);
+        int more = guessed ? cell_lines_guess(s, c, w, &g, NULL) : cell_lines(s, c, w);
         n = more > n ? more : n + 1;
     }
     /* collected narrowing: turn into growing widths */

@@ -81,14 +81,18 @@ typedef struct pb_table_measurer {
      * else the cell's own index: such cells are measured once (a long
      * table's values repeat).  NULL: every cell is its own */
     int (*same)(void *ctx, const pb_table_cell *cell);
-    /* optional: lines() with a guess, for a cell whose lines never grow
-     * in number as the width grows (greedy fitting): *guess, a narrower
-     * width that may still need no more lines (the widest line set at
-     * `width`), which the solver tries before halving its search; 0 when
-     * the cell's lines may grow with its width (the solver then only
-     * halves, and what it finds depends on where it looks).  NULL: none */
+    /* optional: lines() with what the solver may use to find, for each
+     * count, the narrowest width that needs no more lines.  *guess > 0:
+     * the lines never grow in number as the width grows (greedy fitting),
+     * on each side of *split (> 0: the width from which the text is broken
+     * otherwise, like a label broken only at the layout's pieces when the
+     * widest of them fits); *guess is a narrower width, on the same side,
+     * that may still need no more lines (the widest line set at `width`),
+     * which the solver tries before halving.  *guess = 0: the lines may
+     * grow with the width anywhere (the solver then halves alone, and what
+     * it finds depends on where it looks).  NULL: no guesses */
     int (*lines_guess)(void *ctx, const pb_table_cell *cell, pb_fx size, pb_fx width,
-                       pb_fx *guess);
+                       pb_fx *guess, pb_fx *split);
 } pb_table_measurer;
 
 typedef struct pb_table_geometry {

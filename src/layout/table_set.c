@@ -119,9 +119,9 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
     /* pb_linebreak fits greedily: each line takes the most units whose
      * narrowest width fits, a sum of the units' own narrowest widths, which
      * are not negative when their advances are not; so a wider measure
-     * never ends a line earlier and never needs more lines.  Not so when
-     * the units change with the width (the layout's pieces, units_at). */
-    bool greedy = !m->hinted[i];
+     * never ends a line earlier and never needs more lines, as long as
+     * the units stay the same (units_at changes them at hinted_min). */
+    bool greedy = true;
     for (int k = 0; k < p->nunits && greedy; k++)
         greedy = p->units[k].width >= 0 && p->units[k].em >= 0;
     m->greedy[i] = greedy;
@@ -194,14 +194,15 @@ static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width, bool push_i
 /* The lines of a cell at a width, each (kind, size, width) broken once:
  * the solver asks again (each step's search starts from the narrowest
  * width, cells set alike ask alike).  *guess: for a cell whose lines never
- * grow with the width, its widest line (the same count may hold down to
+ * grow with the width (on either side of *split, where the layout's
+ * pieces take over), its widest line (the same count may hold down to
  * there), else 0. */
 static int measure_lines_guess(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width,
-                               pb_fx *guess)
+                               pb_fx *guess, pb_fx *split)
 {
     measure_ctx *m = ctx;
     const pb_prepared *p = prepared(m, c, size);
-    *guess = 0;
+    *guess = *split = 0;
     if (p->nunits == 0)
         return 0;
     int i = m->kind[c - m->grid->cells];
@@ -217,15 +218,17 @@ static int measure_lines_guess(void *ctx, const pb_table_cell *c, pb_fx size, pb
         *sl = (struct lines_slot){i, size, width, res.nlines, widest};
         m->memo.n++;
     }
-    if (m->greedy[i])
+    if (m->greedy[i]) {
         *guess = sl->widest;
+        *split = m->hinted[i] ? m->hinted_min[i] : 0;
+    }
     return sl->lines;
 }
 
 static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx width)
 {
-    pb_fx guess;
-    return measure_lines_guess(ctx, c, size, width, &guess);
+    pb_fx guess, split;
+    return measure_lines_guess(ctx, c, size, width, &guess, &split);
 }
 
 /* Is cp one of the characters of set? */
