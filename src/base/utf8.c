@@ -32,7 +32,7 @@ static int decode(const unsigned char *s, size_t avail, uint32_t *cp)
     return n;
 }
 
-uint32_t pb_utf8_next(const char *s, size_t len, size_t *i)
+uint32_t pb_utf8_next_strict(const char *s, size_t len, size_t *i)
 {
     uint32_t cp;
     int n = decode((const unsigned char *)s + *i, len - *i, &cp);

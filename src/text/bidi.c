@@ -19,6 +19,10 @@ bool pb_bidi_any_rtl(const char *text, size_t len)
             i += c < 0x80 ? 1 : 2;
             continue;
         }
+        if (c >= 0xE3 && c <= 0xE9) { /* U+3000-U+9FFF: CJK, no right-to-left */
+            i += 3;
+            continue;
+        }
         uint32_t cp = pb_utf8_next(text, len, &i);
         UCharDirection d = u_charDirection((UChar32)cp);
         if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC ||

@@ -1,10 +1,12 @@
 /* base/: SHA-256 against the FIPS 180-4 examples, deflate and the bounded
- * inflate (round trip, the bound, corrupt and cut data). */
+ * inflate (round trip, the bound, corrupt and cut data), and the inline
+ * UTF-8 decoder against the strict one over every short byte sequence. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/flate.h"
 #include "base/sha256.h"
+#include "base/utf8.h"
 #include "../testutil.h"
 
 static void check_sha(const char *msg, size_t len, const char *want)
@@ -16,8 +18,55 @@ static void check_sha(const char *msg, size_t len, const char *want)
     CHECK(strcmp(hex, want) == 0, "sha256 of %zu bytes: %s, want %s", len, hex, want);
 }
 
+/* pb_utf8_next (inline fast paths) and pb_utf8_next_strict agree on s
+ * (len bytes, followed by the rest of a 4-byte buffer); counts disagreements. */
+static int utf8_disagree(const unsigned char *s, size_t len)
+{
+    size_t a = 0, b = 0;
+    uint32_t x = pb_utf8_next((const char *)s, len, &a);
+    uint32_t y = pb_utf8_next_strict((const char *)s, len, &b);
+    return x != y || a != b;
+}
+
+/* Every sequence of up to three bytes (each cut short too), and every
+ * code point's own encoding followed by a continuation byte. */
+static void check_utf8_fast_path(void)
+{
+    long bad = 0, first = -1;
+    unsigned char s[4];
+    for (long v = 0; v < 1L << 24; v++) {
+        s[0] = (unsigned char)(v >> 16);
+        s[1] = (unsigned char)(v >> 8);
+        s[2] = (unsigned char)v;
+        s[3] = 0x80;
+        for (size_t len = 1; len <= 4; len++)
+            if (utf8_disagree(s, len)) {
+                bad++;
+                if (first < 0)
+                    first = v;
+            }
+    }
+    CHECK(bad == 0, "UTF-8: %ld three-byte sequences decode differently, first %06lX", bad,
+          first);
+    bad = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        char e[5];
+        int n = pb_utf8_encode(cp, e);
+        e[n] = (char)0x80;
+        size_t at = 0;
+        uint32_t got = pb_utf8_next(e, (size_t)n, &at);
+        bool want_ok = cp < 0xD800 || cp > 0xDFFF;
+        if ((want_ok && (got != cp || at != (size_t)n)) ||
+            utf8_disagree((const unsigned char *)e, (size_t)n) ||
+            utf8_disagree((const unsigned char *)e, (size_t)n + 1))
+            bad++;
+    }
+    CHECK(bad == 0, "UTF-8: %ld code points decode wrongly or differently", bad);
+}
+
 int main(void)
 {
+    check_utf8_fast_path();
     check_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     check_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";

@@ -1,10 +1,15 @@
 /* Shape stage with real fonts: clusters, advances at 3号 (16 pt), the
- * 28-per-line grid tracking, fallback items, missing characters. */
+ * 28-per-line grid tracking, fallback items, missing characters; the
+ * right-to-left test's fast paths against ICU for every code point. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "base/arena.h"
+#include "base/utf8.h"
+#include "text/bidi.h"
 #include "layout/setter.h"
 #include "text/linebreak.h"
 #include "text/shape.h"
@@ -347,8 +352,34 @@ static void test_variation_sequences(void)
     pb_diag_free(&d);
 }
 
+/* pb_bidi_any_rtl, which skips whole blocks by their lead byte, against
+ * ICU's direction of every code point (each alone, and after CJK text). */
+static void check_any_rtl_every_code_point(void)
+{
+    long bad = 0;
+    uint32_t first = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        UCharDirection d = u_charDirection((UChar32)cp);
+        bool want = d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC ||
+                    d == U_RIGHT_TO_LEFT_EMBEDDING || d == U_RIGHT_TO_LEFT_OVERRIDE ||
+                    d == U_RIGHT_TO_LEFT_ISOLATE;
+        char s[16] = "\xe4\xb8\xad\xe6\x96\x87"; /* 中文 */
+        int n = 6 + pb_utf8_encode(cp, s + 6);
+        if (pb_bidi_any_rtl(s + 6, (size_t)n - 6) != want || pb_bidi_any_rtl(s, (size_t)n) != want) {
+            if (!bad)
+                first = cp;
+            bad++;
+        }
+    }
+    CHECK(bad == 0, "right-to-left test: %ld code points differ from ICU, first U+%04X", bad,
+          (unsigned)first);
+}
+
 int main(void)
 {
+    check_any_rtl_every_code_point();
     pb_layout layout;
     memset(&layout, 0, sizeof layout);
     layout.roles = roles;
