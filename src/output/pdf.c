@@ -217,6 +217,9 @@ typedef struct page_state {
     bool round_join;      /* round joins set */
     long long tc;         /* character spacing (Tc) set, in 1/6,400,000 pt
                              (fx of room x 100000); it outlives BT/ET */
+    const pdf_glyph **pg; /* owned: the line's glyphs' embedded forms
+                             (NULL: not embedded), looked up once */
+    int pg_cap;
 } page_state;
 
 /* Ends the marked sequence open (and the text object inside it) and
@@ -374,10 +377,10 @@ static int open_tight_span(page_state *s, const pb_gline *l, int k)
 
 /* The room glyph k-1 of a line leaves after its advance up to glyph k,
  * in fx x 100000 (exact). */
-static long long room_after(const pb_gline *l, const pdf_fonts *fonts, int k)
+static long long room_after(const pb_gline *l, const pdf_glyph *const *pgs, int k)
 {
     const pb_pglyph *a = &l->glyphs[k - 1];
-    const pdf_glyph *pg = pdf_fonts_lookup(fonts, a->face, a->gid);
+    const pdf_glyph *pg = pgs[k - 1];
     return (long long)(l->glyphs[k].x - a->x) * 100000 -
            (pg ? (long long)pg->width * 100 * a->size : 0);
 }
@@ -386,7 +389,7 @@ static long long room_after(const pb_gline *l, const pdf_fonts *fonts, int k)
  * the room most of them leave (a majority, found by Boyer and Moore's
  * vote), else the one set now or none, whichever more of them leave.
  * Only a room Tc can say exactly in 8 decimals of a point is taken. */
-static long long run_spacing(const pb_gline *l, const pdf_fonts *fonts, int i, int j,
+static long long run_spacing(const pb_gline *l, const pdf_glyph *const *pgs, int i, int j,
                              long long now)
 {
     int n = j - i - 1;
@@ -395,14 +398,14 @@ static long long run_spacing(const pb_gline *l, const pdf_fonts *fonts, int i, i
     long long cand = 0;
     int votes = 0;
     for (int k = i + 1; k < j; k++) {
-        long long room = room_after(l, fonts, k);
+        long long room = room_after(l, pgs, k);
         if (votes == 0)
             cand = room;
         votes += room == cand ? 1 : -1;
     }
     int hits = 0, hits_now = 0, hits_none = 0;
     for (int k = i + 1; k < j; k++) {
-        long long room = room_after(l, fonts, k);
+        long long room = room_after(l, pgs, k);
         hits += room == cand;
         hits_now += room == now;
         hits_none += room == 0;
@@ -420,6 +423,12 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
     const pb_gline *l = pl->line;
     bool in_text = false;
     int box = 0, box_j = 0, span_end = -1;
+    if (l->nglyphs > s->pg_cap) {
+        s->pg_cap = l->nglyphs > 2 * s->pg_cap ? l->nglyphs : 2 * s->pg_cap;
+        s->pg = pb_xrealloc(s->pg, (size_t)s->pg_cap * sizeof *s->pg);
+    }
+    for (int k = 0; k < l->nglyphs; k++)
+        s->pg[k] = pdf_fonts_lookup(fonts, l->glyphs[k].face, l->glyphs[k].gid);
     for (int i = 0; i < l->nglyphs;) {
         const pb_pglyph *g = &l->glyphs[i];
         mark m = s->tag ? glyph_mark(l, links, i, &box) : (mark){MARK_NONE, 0};
@@ -493,7 +502,7 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
         /* the room between glyphs that most of the run has (the character
            grid's, a justified line's) is set once as character spacing,
            and the TJ array holds only the exceptions */
-        long long tc = run_spacing(l, fonts, i, j, s->tc);
+        long long tc = run_spacing(l, s->pg, i, j, s->tc);
         if (tc != s->tc) {
             pdf_buf_dec(&s->b, tc, TC_DEN, 8);
             pdf_buf_str(&s->b, " Tc\n");
@@ -510,7 +519,7 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
         bool hex = false;
         for (int k = i; k < j; k++) {
             const pb_pglyph *gk = &l->glyphs[k];
-            const pdf_glyph *pg = pdf_fonts_lookup(fonts, gk->face, gk->gid);
+            const pdf_glyph *pg = s->pg[k];
             if (!pg) {
                 pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, l->path,
                               "PDF: page %d: glyph %u of face %d was not embedded", c->page,
@@ -660,6 +669,7 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         free(s.link_elem[i]);
     free(s.link_elem);
     free(s.b.p);
+    free(s.pg);
     free(s.font_names);
     return ok;
 }
