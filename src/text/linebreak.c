@@ -102,9 +102,11 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
     return true;
 }
 
-static bool is_combining(uint32_t cp)
+bool pb_lb_combining(uint32_t cp)
 {
-    if (cp < 0x300)
+    /* below the combining diacritics, and CJK Unified Ideographs (with
+       Extension A): no mark, and no property lookup for most characters */
+    if (cp < 0x300 || (cp >= 0x3400 && cp <= 0x9FFF))
         return false;
     int lb = u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK);
     return lb == U_LB_COMBINING_MARK || lb == U_LB_ZWJ;
@@ -271,7 +273,7 @@ bool pb_break_opportunities(const char *utf8, size_t len, uint8_t *brk)
         if (have_prev && brk[b] == PB_BRK_ALLOW &&
             (pb_no_line_start(cp) || pb_no_line_end(prev)))
             brk[b] = PB_BRK_NONE;
-        if (!have_prev || !is_combining(cp)) {
+        if (!have_prev || !pb_lb_combining(cp)) {
             prev = cp;
             have_prev = true;
         }

@@ -54,6 +54,10 @@ typedef enum pb_char_class {
 
 pb_char_class pb_char_class_of(uint32_t cp);
 
+/* Whether cp is a combining mark or ZWJ for line breaking (UAX #14 CM,
+ * ZWJ): it attaches to the character before it. */
+bool pb_lb_combining(uint32_t cp);
+
 /* clreq: characters that must not start / end a line. */
 bool pb_no_line_start(uint32_t cp);
 bool pb_no_line_end(uint32_t cp);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/uchar.h>
+
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "text/linebreak.h"
@@ -1300,8 +1302,28 @@ static void test_long_paragraph(void)
     free(text);
 }
 
+/* pb_lb_combining, which answers whole blocks without a lookup, against
+ * ICU's line-break class of every code point. */
+static void test_combining_every_code_point(void)
+{
+    long bad = 0;
+    uint32_t first = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        int lb = u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK);
+        bool want = cp >= 0x300 && (lb == U_LB_COMBINING_MARK || lb == U_LB_ZWJ);
+        if (pb_lb_combining(cp) != want) {
+            if (!bad)
+                first = cp;
+            bad++;
+        }
+    }
+    CHECK(bad == 0, "combining marks: %ld code points differ from ICU, first U+%04X", bad,
+          (unsigned)first);
+}
+
 int main(void)
 {
+    test_combining_every_code_point();
     test_no_line_start();
     test_no_line_end();
     test_dashes();
