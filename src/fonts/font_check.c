@@ -1056,11 +1056,22 @@ static int64_t round_16_16(int64_t v)
     return v >= 0 ? (v + 32768) >> 16 : -((-v + 32768) >> 16);
 }
 
-int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right)
+/* A face's CFF outlines (pb_face.outlines) and the ink of the glyphs
+ * measured last: the line breaker asks for the same punctuation marks'
+ * ink in every paragraph.  Each slot holds one answer in one word (bit 63:
+ * filled; bits 48-49: the answer + 1; 32-47: the glyph; 16-31 and 0-15:
+ * right and left), written whole, so threads sharing the face at worst
+ * measure a glyph twice. */
+enum { INK_SLOTS = 256 };
+typedef struct face_outlines {
+    subset_view v;        /* first: face->outlines is also a subset_view */
+    _Atomic uint64_t ink[INK_SLOTS];
+} face_outlines;
+
+static int quick_ink_x(const subset_view *cff, uint32_t gid, int32_t *left, int32_t *right)
 {
-    const subset_view *cff = face ? face->outlines : NULL;
     outline_box box;
-    if (!cff || gid >= cff->glyphs.count ||
+    if (gid >= cff->glyphs.count ||
         read_charstring(index_item(cff->cff, &cff->glyphs, gid), &box) != QUICK_GOOD)
         return -1;
     /* as HarfBuzz: no extent when nothing was drawn or it has no width */
@@ -1072,6 +1083,37 @@ int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_
     *left = (int32_t)x0;
     *right = (int32_t)x1;
     return 1;
+}
+
+int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right)
+{
+    face_outlines *fo = face ? face->outlines : NULL;
+    if (!fo)
+        return -1;
+    _Atomic uint64_t *slot = &fo->ink[gid % INK_SLOTS];
+    uint64_t e = atomic_load_explicit(slot, memory_order_relaxed);
+    if ((e >> 63) && ((e >> 32) & 0xFFFF) == gid) {
+        int answer = (int)((e >> 48) & 3) - 1;
+        if (answer == 1) {
+            *left = (int16_t)(uint16_t)e;
+            *right = (int16_t)(uint16_t)(e >> 16);
+        }
+        return answer;
+    }
+    int32_t l = 0, r = 0;
+    int answer = quick_ink_x(&fo->v, gid, &l, &r);
+    /* kept when the glyph id and the ink fit the slot (they do in CFF) */
+    if (gid <= 0xFFFF && l >= INT16_MIN && l <= INT16_MAX && r >= INT16_MIN && r <= INT16_MAX)
+        atomic_store_explicit(slot,
+                              1ull << 63 | (uint64_t)(answer + 1) << 48 | (uint64_t)gid << 32 |
+                                  (uint64_t)(uint16_t)(int16_t)r << 16 |
+                                  (uint64_t)(uint16_t)(int16_t)l,
+                              memory_order_relaxed);
+    if (answer == 1) {
+        *left = l;
+        *right = r;
+    }
+    return answer;
 }
 
 /* ---- glyphs as they are used ------------------------------------------------ */
@@ -1375,7 +1417,9 @@ void *pb_font_outlines_new(const unsigned char *data, size_t len, int index)
     subset_view v;
     if (!read_cff_view(data, len, index, &v))
         return NULL;
-    subset_view *out = pb_xmalloc(sizeof *out);
-    *out = v;
+    face_outlines *out = pb_xmalloc(sizeof *out);
+    out->v = v;
+    for (int i = 0; i < INK_SLOTS; i++)
+        atomic_init(&out->ink[i], 0);
     return out;
 }
