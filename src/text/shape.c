@@ -27,15 +27,37 @@ typedef struct missing {
     int role;
 } missing;
 
+hb_unicode_general_category_t pb_char_general_category(uint32_t cp)
+{
+    if (cp >= 0x4E00 && cp <= 0x9FEF) /* assigned to U+9FEF since Unicode 11 */
+        return HB_UNICODE_GENERAL_CATEGORY_OTHER_LETTER;
+    if (cp >= 'a' && cp <= 'z')
+        return HB_UNICODE_GENERAL_CATEGORY_LOWERCASE_LETTER;
+    if (cp >= 'A' && cp <= 'Z')
+        return HB_UNICODE_GENERAL_CATEGORY_UPPERCASE_LETTER;
+    if (cp >= '0' && cp <= '9')
+        return HB_UNICODE_GENERAL_CATEGORY_DECIMAL_NUMBER;
+    return hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+}
+
+hb_script_t pb_char_script(uint32_t cp)
+{
+    if (cp >= 0x4E00 && cp <= 0x9FEF)
+        return HB_SCRIPT_HAN;
+    if (cp < 0x80) /* ASCII: letters are Latin, the rest Common */
+        return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? HB_SCRIPT_LATIN : HB_SCRIPT_COMMON;
+    return hb_unicode_script(hb_unicode_funcs_get_default(), cp);
+}
+
 /* Characters HarfBuzz hides (format controls, variation selectors, tags):
  * they belong to the face of the character they modify and are never
  * "missing". */
-static bool is_ignorable(hb_unicode_funcs_t *uf, uint32_t cp)
+static bool is_ignorable(uint32_t cp)
 {
     if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
         (cp >= 0xE0000 && cp <= 0xE0FFF) || cp == 0x034F)
         return true;
-    return hb_unicode_general_category(uf, cp) == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
+    return pb_char_general_category(cp) == HB_UNICODE_GENERAL_CATEGORY_FORMAT;
 }
 
 /* A variation selector the input kept after a CJK ideograph (an
@@ -81,7 +103,7 @@ static void check_variant(const pb_face *face, const pb_span *sp, uint32_t base,
 static bool attaches(hb_unicode_funcs_t *uf, uint32_t cp, uint32_t prev,
                      const pb_face *face)
 {
-    hb_unicode_general_category_t gc = hb_unicode_general_category(uf, cp);
+    hb_unicode_general_category_t gc = pb_char_general_category(cp);
     bool mark = gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
                 gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
                 gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
@@ -95,9 +117,9 @@ static bool attaches(hb_unicode_funcs_t *uf, uint32_t cp, uint32_t prev,
 
 /* Script for itemizing: Common/Inherited characters (digits, punctuation)
  * join their neighbours, and kana/bopomofo shape with Han. */
-static hb_script_t script_of(hb_unicode_funcs_t *uf, uint32_t cp)
+static hb_script_t script_of(uint32_t cp)
 {
-    hb_script_t s = hb_unicode_script(uf, cp);
+    hb_script_t s = pb_char_script(cp);
     switch (s) {
     case HB_SCRIPT_COMMON:
     case HB_SCRIPT_INHERITED:
@@ -118,13 +140,12 @@ static hb_script_t script_of(hb_unicode_funcs_t *uf, uint32_t cp)
  * the Arabic font's, not those of the role's Chinese font, so they keep the
  * spacing and the look of the text around them.  last: the face of the
  * last letter's run, and its script. */
-static const pb_face *kept_face(hb_unicode_funcs_t *uf, const pb_face *last,
-                                hb_script_t last_script, uint32_t cp)
+static const pb_face *kept_face(const pb_face *last, hb_script_t last_script, uint32_t cp)
 {
     if (!last || last_script == HB_SCRIPT_INVALID || last_script == HB_SCRIPT_HAN ||
         last_script == HB_SCRIPT_LATIN)
         return NULL;
-    hb_script_t s = hb_unicode_script(uf, cp);
+    hb_script_t s = pb_char_script(cp);
     if (s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED)
         return NULL;
     return pb_fonts_glyph(last, cp) ? last : NULL;
@@ -132,19 +153,19 @@ static const pb_face *kept_face(hb_unicode_funcs_t *uf, const pb_face *last,
 
 /* The same for the spaces, digits and punctuation a span starts with
  * ("2021-يىلى"): the face of the first letter after them. */
-static const pb_face *leading_face(const pb_fontset *fs, hb_unicode_funcs_t *uf,
-                                   const char *text, size_t i, const pb_span *sp, uint32_t cp)
+static const pb_face *leading_face(const pb_fontset *fs, const char *text, size_t i,
+                                   const pb_span *sp, uint32_t cp)
 {
-    hb_script_t s = hb_unicode_script(uf, cp);
+    hb_script_t s = pb_char_script(cp);
     if (s != HB_SCRIPT_COMMON && s != HB_SCRIPT_INHERITED)
         return NULL;
     for (int n = 0; i < sp->end && n < 32; n++) {
         uint32_t next = pb_utf8_next(text, sp->end, &i);
-        hb_script_t ns = script_of(uf, next);
+        hb_script_t ns = script_of(next);
         if (ns == HB_SCRIPT_INVALID)
             continue;
         const pb_face *f = pb_fonts_pick(fs, sp->role, next);
-        return kept_face(uf, f, ns, cp);
+        return kept_face(f, ns, cp);
     }
     return NULL;
 }
@@ -233,7 +254,7 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
             uint32_t cp = pb_utf8_next(text, sp->end, &i);
             ncp++;
             const pb_face *face;
-            if (is_ignorable(uf, cp)) {
+            if (is_ignorable(cp)) {
                 face = cur ? cur->face : pb_fonts_pick(fs, sp->role, cp);
                 if (!face)
                     face = pb_fonts_first(fs, sp->role);
@@ -241,9 +262,9 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                     check_variant(face, sp, prev, cp, &told, diag);
             } else if (cur && cur->face && attaches(uf, cp, prev, cur->face)) {
                 face = cur->face;
-            } else if ((face = kept_face(uf, last_face, last_script, cp)) != NULL) {
+            } else if ((face = kept_face(last_face, last_script, cp)) != NULL) {
                 /* the face of the letters before */
-            } else if (!last_face && (face = leading_face(fs, uf, text, i, sp, cp)) != NULL) {
+            } else if (!last_face && (face = leading_face(fs, text, i, sp, cp)) != NULL) {
                 /* before the first letter: the face of the letters after */
             } else {
                 face = pb_fonts_pick(fs, sp->role, cp);
@@ -264,7 +285,7 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                 }
                 face = cur ? cur->face : NULL;
             }
-            hb_script_t script = script_of(uf, cp);
+            hb_script_t script = script_of(cp);
             uint8_t level = levels ? levels[at] : 0;
             if (!cur || face != cur->face || level != cur->level ||
                 (script != HB_SCRIPT_INVALID && cur->script != HB_SCRIPT_INVALID &&

@@ -1,6 +1,7 @@
 /* Shape stage with real fonts: clusters, advances at 3号 (16 pt), the
  * 28-per-line grid tracking, fallback items, missing characters; the
- * right-to-left test's fast paths against ICU for every code point. */
+ * right-to-left test's and the character properties' fast paths against
+ * ICU and HarfBuzz for every code point. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,9 +378,28 @@ static void check_any_rtl_every_code_point(void)
           (unsigned)first);
 }
 
+/* The general category and script itemizing uses, which answer CJK and
+ * ASCII without a lookup, against HarfBuzz's for every code point. */
+static void check_char_properties_every_code_point(void)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    long bad = 0;
+    uint32_t first = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++)
+        if (pb_char_general_category(cp) != hb_unicode_general_category(uf, cp) ||
+            pb_char_script(cp) != hb_unicode_script(uf, cp)) {
+            if (!bad)
+                first = cp;
+            bad++;
+        }
+    CHECK(bad == 0, "character properties: %ld code points differ from HarfBuzz, first U+%04X",
+          bad, (unsigned)first);
+}
+
 int main(void)
 {
     check_any_rtl_every_code_point();
+    check_char_properties_every_code_point();
     pb_layout layout;
     memset(&layout, 0, sizeof layout);
     layout.roles = roles;
