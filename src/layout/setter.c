@@ -89,10 +89,16 @@ bool pb_prepare(const pb_fontset *fonts, const char *text, size_t len,
     for (k = 0; k < n; k++)
         out->units[k].brk = brk[out->cstart[k + 1]];
     marks_by_ink(out, fonts);
-    int na = pb_find_addresses(text, len, NULL, 0);
+    /* most texts have no address or a few: one search for those */
+    pb_address few[16];
+    int na = pb_find_addresses(text, len, few, 16);
     if (na > 0) {
         out->addresses = pb_arena_calloc(arena, (size_t)na, sizeof *out->addresses);
-        out->naddresses = pb_find_addresses(text, len, out->addresses, na);
+        if (na <= 16)
+            memcpy(out->addresses, few, (size_t)na * sizeof *few);
+        else
+            na = pb_find_addresses(text, len, out->addresses, na);
+        out->naddresses = na;
     }
     return true;
 }
