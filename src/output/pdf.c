@@ -97,6 +97,31 @@ static long long div_round(long long a, long long b)
     return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
 }
 
+/* One byte, and four hex digits, written in place when the buffer has
+ * room: the TJ arrays are a few bytes per glyph. */
+static inline void put_byte(pdf_buf *b, char c)
+{
+    if (b->len < b->cap)
+        b->p[b->len++] = c;
+    else
+        pdf_buf_put(b, &c, 1);
+}
+
+static inline void put_hex4(pdf_buf *b, unsigned v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (b->cap - b->len < 4) {
+        pdf_buf_hex4(b, v);
+        return;
+    }
+    char *p = b->p + b->len;
+    p[0] = hex[(v >> 12) & 15];
+    p[1] = hex[(v >> 8) & 15];
+    p[2] = hex[(v >> 4) & 15];
+    p[3] = hex[v & 15];
+    b->len += 4;
+}
+
 static void put_fx(pdf_buf *b, long long v)
 {
     pdf_buf_dec(b, v, PB_FX_ONE, 6); /* 1/64 is exact in 6 decimals */
@@ -530,16 +555,16 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
                 long long adj = div_round(pen - (long long)(gk->x - g->x) * 100000, g->size);
                 if (adj != 0) {
                     if (hex)
-                        pdf_buf_put(&s->b, ">", 1);
+                        put_byte(&s->b, '>');
                     hex = false;
                     pdf_buf_dec(&s->b, adj, 100, 2);
                     pen -= adj * g->size;
                 }
             }
             if (!hex)
-                pdf_buf_put(&s->b, "<", 1);
+                put_byte(&s->b, '<');
             hex = true;
-            pdf_buf_hex4(&s->b, pg->cid);
+            put_hex4(&s->b, pg->cid);
             pen += (long long)pg->width * 100 * g->size + tc;
         }
         if (hex)
