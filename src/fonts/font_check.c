@@ -1263,6 +1263,18 @@ bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
     return true;
 }
 
+bool pb_font_glyphs_print(const pb_face *face, const uint32_t *gids, int ngids)
+{
+    unsigned any = 0;
+    for (int i = 0; i < ngids; i++) {
+        unsigned f = pb_font_glyph_facts(face, gids[i]);
+        if (f & (PB_GLYPH_MISSING | PB_GLYPH_OVERWIDE))
+            return false;
+        any |= f;
+    }
+    return (any & PB_GLYPH_INK) && (any & PB_GLYPH_ADVANCE);
+}
+
 bool pb_font_check_probes(pb_face *face, char *why, size_t whylen)
 {
     /* the commonest characters of Chinese text, Latin letters and digits,

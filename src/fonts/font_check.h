@@ -70,6 +70,11 @@ bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
                            const uint32_t *gids, int ngids, bool joined, char *why,
                            size_t whylen);
 
+/* Whether the glyphs of a cluster pass pb_font_check_cluster whatever its
+ * text: none is missing or overwide, and together they have ink and an
+ * advance (the common case, told without decoding the text). */
+bool pb_font_glyphs_print(const pb_face *face, const uint32_t *gids, int ngids);
+
 /* A glyph of a subset: its id in the face and in the subset, and the
  * character it prints (for messages; 0 if none). */
 typedef struct pb_subset_glyph {

@@ -354,6 +354,7 @@ static void check_clusters(const pb_fontset *fs, const pb_face *face, const char
                            bool joined)
 {
     enum { MOST = 32 };
+    bool rtl = count > 0 && info[0].cluster > info[count - 1].cluster;
     for (unsigned g = 0; g < count;) {
         uint32_t c = info[g].cluster, next = end;
         uint32_t gids[MOST];
@@ -362,9 +363,13 @@ static void check_clusters(const pb_fontset *fs, const pb_face *face, const char
         for (; k < count && info[k].cluster == c; k++)
             if (ngids < MOST)
                 gids[ngids++] = info[k].codepoint;
+        /* glyphs with ink and advance pass whatever the text */
+        if (pb_font_glyphs_print(face, gids, ngids)) {
+            g = k;
+            continue;
+        }
         /* the cluster's text runs to the next cluster in logical order:
            the next glyph's, or in right-to-left output the previous one's */
-        bool rtl = info[0].cluster > info[count - 1].cluster;
         if (!rtl && k < count)
             next = info[k].cluster;
         else if (rtl && g > 0)

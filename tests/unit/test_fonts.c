@@ -831,6 +831,54 @@ static void test_quick_ink(void)
     pb_diag_free(&d);
 }
 
+/* A cluster whose glyphs pb_font_glyphs_print passes passes the full
+ * check whatever its text, for every glyph of FandolFang and FandolHei
+ * alone and with the next one, under characters of every kind (letters,
+ * a space, a mark, a format character, a blank Hangul filler). */
+static void test_glyphs_print(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")},
+                      hei[] = {cand("FandolHei", "FandolHei-Regular.otf", 0, "fonts.heiti[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1), role("heiti", hei, 1)};
+    pb_layout l = layout_of(roles, 2);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    const char *names[] = {"fangsong", "heiti"};
+    static const uint32_t texts[][2] = {{0x4E2D, 0}, {'A', 0}, {' ', 0}, {0x3000, 0},
+                                        {0x0301, 0}, {0x200B, 0}, {0x3164, 0}, {'e', 0x0301},
+                                        {0x7F, 0}};
+    for (int r = 0; r < 2; r++) {
+        const pb_face *f = fs ? primary(fs, names[r]) : NULL;
+        if (!CHECK(f != NULL, "%s: no face", names[r]))
+            continue;
+        int pass = 0, doubt = 0, differ = 0;
+        for (uint32_t g = 0; g < f->nglyphs + 2 && differ <= 5; g++)
+            for (int n = 1; n <= 2; n++) {
+                uint32_t gids[2] = {g, g + 1};
+                if (!pb_font_glyphs_print(f, gids, n)) {
+                    doubt++;
+                    continue;
+                }
+                pass++;
+                for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
+                    for (int joined = 0; joined < 2; joined++) {
+                        char why[240];
+                        int ncps = texts[t][1] ? 2 : 1;
+                        if (!CHECK(pb_font_check_cluster(f, texts[t], ncps, gids, n, joined, why,
+                                                         sizeof why),
+                                   "%s glyphs %u (%d) pass the quick test, not the check "
+                                   "of U+%04X: %s", names[r], g, n, texts[t][0], why))
+                            differ++;
+                    }
+            }
+        CHECK(pass > 12000 && doubt > 4, "%s: %d clusters passed quickly, %d not", names[r],
+              pass, doubt);
+    }
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
 int main(void)
 {
     make_bad_fonts();
@@ -845,6 +893,7 @@ int main(void)
     test_kept_programs();
     test_glyph_facts();
     test_quick_ink();
+    test_glyphs_print();
     remove_bad_fonts();
     return test_summary();
 }
