@@ -18,22 +18,38 @@ static void library_out_of_memory(void)
 }
 
 /* libdeflate compresses a whole buffer at once, faster than zlib and a
- * little smaller at the same level (fonts: half the time). */
-bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
-                size_t *out_len)
+ * little smaller at the same level (fonts: half the time).  Its
+ * compressor keeps nothing from one buffer to the next. */
+struct pb_deflater {
+    struct libdeflate_compressor *c;
+};
+
+pb_deflater *pb_deflater_new(int level)
 {
-    *out = NULL;
-    *out_len = 0;
     struct libdeflate_compressor *c =
         libdeflate_alloc_compressor(level < 1 ? 1 : level > 12 ? 12 : level);
     if (!c) {
         library_out_of_memory();
-        return false;
+        return NULL;
     }
-    size_t bound = libdeflate_zlib_compress_bound(c, len);
+    pb_deflater *d = malloc(sizeof *d);
+    if (!d) {
+        libdeflate_free_compressor(c);
+        library_out_of_memory();
+        return NULL;
+    }
+    d->c = c;
+    return d;
+}
+
+bool pb_deflater_run(pb_deflater *d, const void *data, size_t len, unsigned char **out,
+                     size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    size_t bound = libdeflate_zlib_compress_bound(d->c, len);
     unsigned char *z = pb_xmalloc(bound ? bound : 1);
-    size_t zlen = libdeflate_zlib_compress(c, data, len, z, bound);
-    libdeflate_free_compressor(c);
+    size_t zlen = libdeflate_zlib_compress(d->c, data, len, z, bound);
     if (zlen == 0) {
         free(z);
         return false;
@@ -41,6 +57,27 @@ bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
     *out = z;
     *out_len = zlen;
     return true;
+}
+
+void pb_deflater_free(pb_deflater *d)
+{
+    if (!d)
+        return;
+    libdeflate_free_compressor(d->c);
+    free(d);
+}
+
+bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
+                size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    pb_deflater *d = pb_deflater_new(level);
+    if (!d)
+        return false;
+    bool ok = pb_deflater_run(d, data, len, out, out_len);
+    pb_deflater_free(d);
+    return ok;
 }
 
 pb_inflate_result pb_inflate(const void *data, size_t len, size_t max_out,

@@ -15,6 +15,16 @@
 bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
                 size_t *out_len);
 
+/* A compressor kept for many buffers at one level (a document's page
+ * contents): its tables are allocated once, and each buffer compresses to
+ * the same bytes pb_deflate gives.  NULL for want of memory (inside a
+ * call, the call's out-of-memory jump). */
+typedef struct pb_deflater pb_deflater;
+pb_deflater *pb_deflater_new(int level);
+bool pb_deflater_run(pb_deflater *d, const void *data, size_t len, unsigned char **out,
+                     size_t *out_len);
+void pb_deflater_free(pb_deflater *d);
+
 typedef enum pb_inflate_result {
     PB_INFLATE_OK = 0,
     PB_INFLATE_TOO_BIG,   /* the output would exceed max_out */

@@ -40,6 +40,7 @@ typedef struct ctx {
     const char *what;     /* what was being written, for messages */
     HPDF_STATUS err, detail; /* first error seen by the handler */
     pdf_seals *seals;     /* owned: the seals' shared objects */
+    pb_deflater *content_z; /* owned: compresses every page's content */
 } ctx;
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -682,8 +683,12 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
     if (ok && s.b.len) {
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         c->what = "page content";
-        if (attr->contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE)
-            ok = pdf_stream_put_deflated(attr->contents, CONTENT_DEFLATE_LEVEL, s.b.p, s.b.len);
+        if (attr->contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE) {
+            if (!c->content_z)
+                c->content_z = pb_deflater_new(CONTENT_DEFLATE_LEVEL);
+            ok = c->content_z &&
+                 pdf_stream_put_deflated_by(attr->contents, c->content_z, s.b.p, s.b.len);
+        }
         else if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s.b.p, (HPDF_UINT)s.b.len) !=
                  HPDF_OK)
             ok = false;
@@ -873,6 +878,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
      * which holds the file's objects again */
     free(page_objs);
     pdf_seals_free(c.seals);
+    pb_deflater_free(c.content_z);
     pdf_tag_free(tag);
     pdf_fonts_free(&fonts);
     HPDF_Free(c.pdf);

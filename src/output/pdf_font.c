@@ -713,17 +713,28 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len)
+/* Writes the compressed bytes z (freed here) into s, with its /Filter. */
+static bool put_compressed(HPDF_Dict s, unsigned char *z, size_t zlen)
 {
-    unsigned char *z;
-    size_t zlen;
-    if (!pb_deflate(data, len, level, &z, &zlen))
-        return false;
     s->filter = HPDF_STREAM_FILTER_NONE;
     s->write_fn = write_flate_filter;
     bool ok = HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
     free(z);
     return ok;
+}
+
+bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len)
+{
+    unsigned char *z;
+    size_t zlen;
+    return pb_deflate(data, len, level, &z, &zlen) && put_compressed(s, z, zlen);
+}
+
+bool pdf_stream_put_deflated_by(HPDF_Dict s, pb_deflater *d, const void *data, size_t len)
+{
+    unsigned char *z;
+    size_t zlen;
+    return pb_deflater_run(d, data, len, &z, &zlen) && put_compressed(s, z, zlen);
 }
 
 HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len)

@@ -1,5 +1,6 @@
 /* base/: SHA-256 against the FIPS 180-4 examples, deflate and the bounded
- * inflate (round trip, the bound, corrupt and cut data), and the inline
+ * inflate (round trip, the bound, corrupt and cut data), a kept
+ * compressor against pb_deflate, and the inline
  * UTF-8 decoder against the strict one over every short byte sequence. */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,26 @@ int main(void)
         data[i] = (unsigned char)((i * 2654435761u) >> 13);
     unsigned char *z, *back;
     size_t zlen, blen;
+    /* a kept compressor gives each buffer pb_deflate's bytes, whatever it
+       compressed before (pieces of the data, the sample's PDF content
+       sizes, each twice) */
+    for (int level = 1; level <= 12; level += 5) {
+        pb_deflater *dz = pb_deflater_new(level);
+        CHECK(dz != NULL, "a compressor at level %d", level);
+        static const size_t sizes[] = {3000, 0, 1, 65536, 200000, 3000, 17};
+        for (size_t k = 0; dz && k < 2 * sizeof sizes / sizeof *sizes; k++) {
+            size_t len = sizes[k % (sizeof sizes / sizeof *sizes)], from = (k * 7919) % 1000;
+            unsigned char *a, *b;
+            size_t alen, blen2;
+            bool oka = pb_deflater_run(dz, data + from, len, &a, &alen);
+            bool okb = pb_deflate(data + from, len, level, &b, &blen2);
+            CHECK(oka && okb && alen == blen2 && memcmp(a, b, alen) == 0,
+                  "level %d, %zu bytes: the kept compressor's bytes differ", level, len);
+            free(a);
+            free(b);
+        }
+        pb_deflater_free(dz);
+    }
     CHECK(pb_deflate(data, n, 9, &z, &zlen), "deflate");
     CHECK(pb_inflate(z, zlen, n, &back, &blen) == PB_INFLATE_OK && blen == n &&
               memcmp(back, data, n) == 0 && back[n] == 0,
