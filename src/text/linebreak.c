@@ -169,6 +169,10 @@ int pb_find_addresses(const char *s, size_t len, pb_address *out, int max)
     int n = 0;
     size_t i = 0;
     while (i < len) {
+        if (u[i] >= 0x80) { /* no address starts at a byte of a non-ASCII character */
+            i++;
+            continue;
+        }
         bool token_start = i == 0 || !is_url_char(u[i - 1]);
         size_t start = i, end = 0;
         bool email = false;
@@ -318,6 +322,16 @@ bool pb_no_line_end(uint32_t cp)
 }
 
 pb_char_class pb_char_class_of(uint32_t cp)
+{
+    /* most of the text: CJK ideographs, ASCII letters and digits */
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return PB_CC_HAN;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
+        return PB_CC_LATIN;
+    return pb_char_class_by_rules(cp);
+}
+
+pb_char_class pb_char_class_by_rules(uint32_t cp)
 {
     if (pb_no_line_end(cp))
         return PB_CC_OPEN;

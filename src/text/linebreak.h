@@ -53,6 +53,9 @@ typedef enum pb_char_class {
 } pb_char_class;
 
 pb_char_class pb_char_class_of(uint32_t cp);
+/* The same from the rules alone, without the shortcuts for the common
+ * characters (tests compare the two). */
+pb_char_class pb_char_class_by_rules(uint32_t cp);
 
 /* Whether cp is a combining mark or ZWJ for line breaking (UAX #14 CM,
  * ZWJ): it attaches to the character before it. */

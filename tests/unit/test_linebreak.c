@@ -1321,9 +1321,26 @@ static void test_combining_every_code_point(void)
           (unsigned)first);
 }
 
+/* The character classes with the shortcuts for common characters against
+ * the rules alone, for every code point. */
+static void test_class_every_code_point(void)
+{
+    long bad = 0;
+    uint32_t first = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++)
+        if (pb_char_class_of(cp) != pb_char_class_by_rules(cp)) {
+            if (!bad)
+                first = cp;
+            bad++;
+        }
+    CHECK(bad == 0, "character classes: %ld code points differ from the rules, first U+%04X",
+          bad, (unsigned)first);
+}
+
 int main(void)
 {
     test_combining_every_code_point();
+    test_class_every_code_point();
     test_no_line_start();
     test_no_line_end();
     test_dashes();
