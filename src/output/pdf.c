@@ -617,7 +617,7 @@ static bool write_links(ctx *c, HPDF_Page page, const pb_page *pg, page_state *s
 }
 
 static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const pdf_fonts *fonts,
-                       pdf_tagger *tag, int page_index, HPDF_Page *out)
+                       pdf_tagger *tag, int page_index, pdf_extras *outside, HPDF_Page *out)
 {
     c->what = "page setup";
     HPDF_Page page = HPDF_AddPage(c->pdf);
@@ -686,8 +686,10 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         if (attr->contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE) {
             if (!c->content_z)
                 c->content_z = pb_deflater_new(CONTENT_DEFLATE_LEVEL);
-            ok = c->content_z &&
-                 pdf_stream_put_deflated_by(attr->contents, c->content_z, s.b.p, s.b.len);
+            /* kept out of libharu, which would copy it byte by byte three
+               times: pdf_pack writes it */
+            ok = c->content_z && pdf_stream_keep_deflated(attr->contents, c->content_z, s.b.p,
+                                                          s.b.len, outside);
         }
         else if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s.b.p, (HPDF_UINT)s.b.len) !=
                  HPDF_OK)
@@ -855,7 +857,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
     }
     for (int p = 0; ok && p < pages->npages; p++) {
         c.page = pages->pages[p].number > 0 ? pages->pages[p].number : p + 1;
-        ok = write_page(&c, pages, &pages->pages[p], &fonts, tag, p, &page_objs[p]);
+        ok = write_page(&c, pages, &pages->pages[p], &fonts, tag, p, &extras, &page_objs[p]);
     }
     c.page = 0;
     char prod[128];

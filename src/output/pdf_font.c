@@ -730,11 +730,17 @@ bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t le
     return pb_deflate(data, len, level, &z, &zlen) && put_compressed(s, z, zlen);
 }
 
-bool pdf_stream_put_deflated_by(HPDF_Dict s, pb_deflater *d, const void *data, size_t len)
+bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size_t len,
+                              struct pdf_extras *outside)
 {
     unsigned char *z;
     size_t zlen;
-    return pb_deflater_run(d, data, len, &z, &zlen) && put_compressed(s, z, zlen);
+    if (!pb_deflater_run(d, data, len, &z, &zlen))
+        return false;
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+    pdf_extras_keep_stream(outside, s->header.obj_id & 0x00FFFFFF, z, zlen);
+    return true;
 }
 
 HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len)

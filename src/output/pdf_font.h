@@ -81,8 +81,11 @@ HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len);
 /* Writes data into stream object s Flate-compressed at `level` by paiban
  * (not by libharu, whose level is fixed), with its /Filter. */
 bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len);
-/* The same with a compressor the caller keeps for many streams. */
-bool pdf_stream_put_deflated_by(HPDF_Dict s, pb_deflater *d, const void *data, size_t len);
+/* The same with a compressor the caller keeps for many streams, the
+ * compressed data kept in `outside` for pdf_pack to write (libharu writes
+ * the stream empty). */
+bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size_t len,
+                              struct pdf_extras *outside);
 
 /* The noted glyph gid of face, or NULL. */
 const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid);
