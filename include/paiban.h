@@ -78,9 +78,13 @@ typedef enum pb_status {
                             (does not match, expired, not yet valid, not for
                             signing, encrypted without a passphrase), or the
                             signature does not fit the space reserved */
-    PB_ERR_VERIFY = 9    /* verifying: a signature is not valid, the file
+    PB_ERR_VERIFY = 9,   /* verifying: a signature is not valid, the file
                             changed after it was signed, a certificate is not
                             trusted, or the file has no signature */
+    PB_ERR_LIBRARY = 10  /* a library that only some calls load when they
+                            first need it (libcrypto for signing and
+                            verifying, libxml2 and libzip for importing) is
+                            not installed or too old */
 } pb_status;
 
 /* The version of the library actually loaded, "0.2.0". */

@@ -1580,6 +1580,7 @@ const char *pb_status_text(pb_status st)
     case PB_ERR_MEMORY: return "out of memory";
     case PB_ERR_SIGN: return "cannot sign with this key or certificate";
     case PB_ERR_VERIFY: return "a signature is not valid";
+    case PB_ERR_LIBRARY: return "a library this call needs cannot be loaded";
     }
     return "unknown status";
 }

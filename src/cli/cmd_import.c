@@ -29,7 +29,8 @@ static const char help[] =
     "\n"
     "exit status: 0 the report was written, 2 usage, 3 the source cannot be read\n"
     "as a document (corrupt, hostile, over a limit) or a table does not fit the\n"
-    "layout, 4 invalid layout, 5 a file could not be read or written.\n";
+    "layout, 4 invalid layout, 5 a file could not be read or written, 10 libxml2\n"
+    "(a web page, a Word document) or libzip (a Word document) cannot be loaded.\n";
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},

@@ -340,8 +340,8 @@ static const char help[] =
     "\n"
     "exit status: 0 the PDF was written, 2 usage, 3 invalid report data, 4 layout\n"
     "or font problem, 5 a file could not be read or written, 6 the numbers do not\n"
-    "add up, 8 cannot sign with the key or certificate; a batch exits with the\n"
-    "status of its first failure.\n";
+    "add up, 8 cannot sign with the key or certificate, 10 libcrypto (--key)\n"
+    "cannot be loaded; a batch exits with the status of its first failure.\n";
 
 /* /dev/stdout is standard output itself, "-": written through the open
  * descriptor, it keeps what the shell gave it (appending with >>, or after

@@ -25,7 +25,7 @@ static const char help[] =
     "\n"
     "exit status: 0 signed, 2 usage, 3 not a PDF, damaged, not made by paiban or\n"
     "signed already, 5 a file could not be read or written, 8 the key,\n"
-    "certificate or chain cannot sign.\n";
+    "certificate or chain cannot sign, 10 libcrypto cannot be loaded.\n";
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},

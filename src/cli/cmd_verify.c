@@ -26,7 +26,8 @@ static const char help[] =
     "exit status: 0 every signature is valid and covers the whole file (and is\n"
     "trusted, with --ca), 2 usage, 3 not a PDF or damaged, 5 a file could not be\n"
     "read, 9 a signature is not valid, the file changed after it was signed, a\n"
-    "certificate is not trusted, or the file has no signature.\n";
+    "certificate is not trusted, or the file has no signature, 10 libcrypto\n"
+    "cannot be loaded.\n";
 
 enum { OPT_CA = 256, OPT_FORMAT };
 

@@ -54,7 +54,8 @@ static int usage(void)
            "exit status: 0 success, 1 internal error, 2 usage, 3 invalid report data,\n"
            "4 layout or font problem, 5 file could not be read or written, 6 the numbers\n"
            "do not add up, 7 out of memory, 8 cannot sign with the key or certificate,\n"
-           "9 a signature is not valid\n");
+           "9 a signature is not valid, 10 a library loaded on first use (libcrypto,\n"
+           "libxml2, libzip) cannot be loaded\n");
     return 0;
 }
 

@@ -101,9 +101,6 @@ typedef struct pb_engine pb_engine;
 pb_status pb_import_engine(pb_engine *e, const char *name, const char *bytes, size_t len,
                            const char *layout, char **json, size_t *json_len, pb_diag *diag);
 
-/* Sets libxml2 up, once for the process (thread-safe). */
-void pb_import_xml_init(void);
-
 /* Readers.  Each fills doc from the bytes of one file, or reports why it
  * cannot (class PB_ERR_INPUT: corrupt, hostile or over a limit). */
 bool pb_import_read_txt(im_doc *doc, const char *bytes, size_t len, pb_diag *diag);

@@ -20,9 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <zip.h>
+#include "import/xml_lib.h"
+#include "import/zip_lib.h"
 
 #include "base/limits.h"
 #include "import/import.h"
@@ -970,7 +969,9 @@ static xmlDocPtr load_part(docx *x, const char *name, bool *missing)
 
 bool pb_import_read_docx(im_doc *d, const char *bytes, size_t len, pb_diag *diag)
 {
-    pb_import_xml_init();
+    if (!pb_zip_load("importing a Word document", d->file, diag) ||
+        !pb_xml_load("importing a Word document", d->file, diag))
+        return false;
     docx x = {.doc = d, .diag = diag};
     zip_error_t ze;
     zip_error_init(&ze);

@@ -7,13 +7,11 @@
  * are paragraphs; <b>, <strong> and font-weight are bold; text-align and
  * align give the alignment; <br> breaks a line; <table> with colspan and
  * rowspan is a table, <thead> or a first row of <th> its header. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include "import/xml_lib.h"
 
 #include "base/limits.h"
 #include "import/import.h"
@@ -367,14 +365,6 @@ static void read_table(hctx *x, const xmlNode *n)
     free(rows);
 }
 
-/* libxml2 is set up once, before any thread uses it. */
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-void pb_import_xml_init(void)
-{
-    pthread_once(&xml_once, xmlInitParser);
-}
-
 /* ---- the walk ------------------------------------------------------------- */
 
 static void walk(hctx *x, const xmlNode *n, int align, bool bold, int size, int depth)
@@ -469,6 +459,8 @@ static const char *declared_charset(const char *b, size_t len, char *buf, size_t
 
 bool pb_import_read_html(im_doc *d, const char *bytes, size_t len, pb_diag *diag)
 {
+    if (!pb_xml_load("importing a web page", d->file, diag))
+        return false;
     char cs[40];
     const char *declared = declared_charset(bytes, len, cs, sizeof cs);
     char *text = NULL;
@@ -495,7 +487,6 @@ bool pb_import_read_html(im_doc *d, const char *bytes, size_t len, pb_diag *diag
         free(text);
         return false;
     }
-    pb_import_xml_init();
     /* no network, no error printing: problems of the markup are repaired
        the way browsers repair them */
     htmlDocPtr doc = htmlReadMemory(text, (int)tlen, NULL, "UTF-8",

@@ -15,16 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-/* OpenSSL's allocation macros would put this file's path into the
- * library (and an installed library must not name the build tree) */
-#define OPENSSL_NO_FILENAMES
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+#include "sign/crypto_lib.h"
 
 #include "base/arena.h"
 
@@ -189,6 +180,8 @@ static bool choose_algorithm(pb_keys *k, const char *key_name, pb_diag *diag)
 
 pb_keys *pb_keys_load(const pb_sign_params *p, pb_diag *diag)
 {
+    if (!pb_crypto_load("signing", NULL, diag))
+        return NULL;
     int before = diag->errors;
     pb_keys *k = pb_xcalloc(1, sizeof *k);
     k->key = load_key(p, diag);

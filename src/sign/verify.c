@@ -15,18 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-/* OpenSSL's allocation macros would put this file's path into the
- * library (and an installed library must not name the build tree) */
-#define OPENSSL_NO_FILENAMES
-#include <openssl/bio.h>
-#include <openssl/cms.h>
-#include <openssl/err.h>
-#include <openssl/ess.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+#include "sign/crypto_lib.h"
 
 #include "base/arena.h"
 #include "base/utf8.h"
@@ -868,6 +857,8 @@ pb_status pb_verify_pdf(const unsigned char *data, size_t len, const char *name,
 {
     *report = NULL;
     *report_len = 0;
+    if (!pb_crypto_load("verifying signatures", name, diag))
+        return PB_ERR_LIBRARY;
     int before = diag->errors;
     X509_STORE *store = params->ncas ? ca_store(params, diag) : NULL;
     verifier v = {.data = data, .len = len, .name = name, .arena = arena, .params = params};

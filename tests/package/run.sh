@@ -1,7 +1,8 @@
 #!/bin/sh
 # The package test: the .deb is built with cpack, lists what
 # `cmake --install` puts, depends on the Debian packages of the libraries
-# paiban links and recommends the free fonts; `apt-get install ./….deb`
+# paiban links and those it loads on first use, and recommends the free
+# fonts; `apt-get install ./….deb`
 # installs it, the installed paiban renders the installed sample and a
 # program builds against the installed library with pkg-config; `dpkg -r`
 # removes it, leaving nothing of it.  Installs into /usr: needs root (or
@@ -52,6 +53,9 @@ for p in libharfbuzz0b libharfbuzz-subset0 libfreetype6 libfontconfig1 libcjson1
     libdeflate0; do
   check "Depends names $p" 'echo "$depends" | grep -q "$p"'
 done
+check "Depends names the libraries loaded on first use, with versions" \
+  'echo "$depends" | grep -q "libssl3 (>= 3" && echo "$depends" | grep -q "libxml2 (>= " &&
+   echo "$depends" | grep -q "libzip4 (>= "'
 check "Recommends the free fonts" 'dpkg-deb -f "$deb" Recommends | grep -q "fonts-noto-cjk"'
 check "the shared library is declared for dpkg-shlibdeps (shlibs)" \
   'dpkg-deb --ctrl-tarfile "$deb" | tar xO ./shlibs | grep -q "^libpaiban "'
@@ -77,6 +81,17 @@ cc /usr/share/doc/paiban/examples/embed.c $(pkg-config --cflags --libs paiban) -
   ./embed /usr/share/paiban/samples/nangang-2021.json embed.pdf > /dev/null 2>&1
 check "a program built with pkg-config against the package renders bytes to bytes" \
   '[ $? = 0 ] && cmp -s sample.pdf embed.pdf'
+# libcrypto, libxml2 and libzip are loaded when first needed, not linked
+check "libpaiban.so does not link libcrypto, libxml2 or libzip" \
+  '! readelf -d "$lib/libpaiban.so" | grep -E "NEEDED.*(libcrypto|libxml2|libzip)"'
+paiban import "$root/tests/import/fixtures/own-table.html" -o page.json > /dev/null 2> import.err
+check "the installed paiban imports a web page (libxml2 loaded on first use)" \
+  '[ $? = 0 ] && grep -q "\"body\"" page.json' || cat import.err
+paiban import "$root/tests/import/fixtures/docx/variants.docx" -o docx.json > /dev/null 2> docx.err
+check "and a Word document (libzip)" '[ $? = 0 ] && [ -s docx.json ]' || cat docx.err
+paiban verify sample.pdf > verify.out 2> verify.err
+check "the installed paiban verifies (libcrypto loaded on first use): an unsigned file is 9" \
+  '[ $? = 9 ] && ! grep -q "cannot be loaded" verify.err'
 
 # ---- remove ----------------------------------------------------------------------------
 $SUDO dpkg -r paiban > "$work/remove.log" 2>&1
