@@ -316,6 +316,8 @@ PB_API pb_status pb_extract(pb_engine *engine, const char *pdf_path, const char 
  * cells, warnings) goes to *summary (NUL-terminated; free with pb_free)
  * when summary is not NULL.  Messages go to the engine's callback and name
  * the source and the place in it ("line 12", "table 2, row 3, column 4").
+ * A web page needs libxml2, a Word document libxml2 and libzip, loaded on
+ * the first such call: PB_ERR_LIBRARY when they cannot be.
  * Thread-safe on one engine. */
 PB_API pb_status pb_import(pb_engine *engine, const char *source_path, const char *layout,
                            const char *out_path, char **summary, size_t *summary_len);
@@ -399,7 +401,8 @@ PB_API pb_status pb_request_set_signer(pb_request *request, const pb_signer *sig
  * PDF/A-3 and PDF/UA-1 claims (the field is tagged).  Written to out_path
  * (atomically, as pb_render writes) and/or handed back in *pdf and *len
  * (free with pb_free).  Errors: PB_ERR_SIGN (the key, certificate or
- * chain), PB_ERR_INPUT (not a PDF, damaged, not made by paiban, signed
+ * chain), PB_ERR_LIBRARY (libcrypto, loaded on the first signature,
+ * cannot be), PB_ERR_INPUT (not a PDF, damaged, not made by paiban, signed
  * already), PB_ERR_IO. */
 PB_API pb_status pb_sign(pb_engine *engine, const pb_signer *signer, const char *pdf_path,
                          const void *bytes, size_t bytes_len, const char *out_path,
@@ -418,7 +421,8 @@ typedef enum pb_verify_format {
  * *report and *len (NUL-terminated, free with pb_free).  PB_OK when every
  * signature is valid, covers the whole file and, with ca_files, is
  * trusted; PB_ERR_VERIFY otherwise, also for a file without signatures;
- * PB_ERR_INPUT for a file that is not a PDF or is damaged; PB_ERR_IO. */
+ * PB_ERR_INPUT for a file that is not a PDF or is damaged; PB_ERR_IO;
+ * PB_ERR_LIBRARY when libcrypto, loaded on the first call, cannot be. */
 PB_API pb_status pb_verify(pb_engine *engine, const char *pdf_path,
                            const char *const *ca_files, int nca, pb_verify_format format,
                            char **report, size_t *len);
