@@ -40,6 +40,42 @@ void pb_dynlib_resolve(pb_dynlib *lib);
  * ("signing"), when the library cannot be loaded or lacks a symbol. */
 bool pb_dynlib_load(pb_dynlib *lib, const char *what, const char *file, pb_diag *diag);
 
+/* What every loader module defines (import/zip_lib.c): with
+ * PB_DYNLIB_TABLE defined as the module's table of pointers, the names of
+ * the symbols of the X-macro `list`, the pb_dynlib of `soname`, the
+ * resolve_once that fills the table (then calls `then`, NULL or a
+ * function run once after), and `bool load_fn(what, file, diag)`, which
+ * pb_dynlib_load's. */
+#define PB_DYNLIB_NAME_OF(sym) #sym,
+#define PB_DYNLIB_FILL_ONE(sym) \
+    PB_DYNLIB_TABLE.sym = (__typeof__(PB_DYNLIB_TABLE.sym))addresses[i++];
+#define PB_DYNLIB_DEFINE(list, soname_, description_, then, load_fn)                \
+    static const char *const names[] = {list(PB_DYNLIB_NAME_OF)};                   \
+    static void *addresses[sizeof names / sizeof *names];                           \
+    static void resolve_once(void);                                                 \
+    static pb_dynlib lib = {.soname = soname_,                                      \
+                            .description = description_,                            \
+                            .names = names,                                         \
+                            .count = sizeof names / sizeof *names,                  \
+                            .addresses = addresses,                                 \
+                            .once = PTHREAD_ONCE_INIT,                              \
+                            .resolve_once = resolve_once};                          \
+    static void resolve_once(void)                                                  \
+    {                                                                               \
+        pb_dynlib_resolve(&lib);                                                    \
+        if (!lib.loaded)                                                            \
+            return;                                                                 \
+        size_t i = 0;                                                               \
+        list(PB_DYNLIB_FILL_ONE)                                                    \
+        void (*then_)(void) = then;                                                 \
+        if (then_)                                                                  \
+            then_();                                                                \
+    }                                                                               \
+    bool load_fn(const char *what, const char *file, pb_diag *diag)                 \
+    {                                                                               \
+        return pb_dynlib_load(&lib, what, file, diag);                              \
+    }
+
 /* For tests only, before the first load of that library: loads
  * replacement in the place of soname (one that does not exist, or lacks
  * the symbols), without looking among the symbols already in the process.
