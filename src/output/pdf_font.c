@@ -19,6 +19,7 @@
 #include "fonts/font_check.h"
 #include "fonts/programs.h"
 #include "output/pdf_pack.h"
+#include "output/pdf_parts.h"
 
 /* ---- buffer -------------------------------------------------------- */
 
@@ -713,14 +714,30 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-/* Writes the compressed bytes z (freed here) into s, with its /Filter. */
-static bool put_compressed(HPDF_Dict s, unsigned char *z, size_t zlen)
+/* Stream s holds bytes paiban deflated: libharu writes its /Filter and
+ * does not deflate them again. */
+static void mark_deflated(HPDF_Dict s)
 {
     s->filter = HPDF_STREAM_FILTER_NONE;
     s->write_fn = write_flate_filter;
+}
+
+/* Writes the compressed bytes z (freed here) into s, with its /Filter. */
+static bool put_compressed(HPDF_Dict s, unsigned char *z, size_t zlen)
+{
+    mark_deflated(s);
     bool ok = HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK;
     free(z);
     return ok;
+}
+
+/* The compressed bytes z (malloc'ed) are stream s's data, kept in
+ * `outside` for pdf_pack instead of written through libharu. */
+static void keep_compressed(HPDF_Dict s, struct pdf_extras *outside, unsigned char *z,
+                            size_t zlen)
+{
+    mark_deflated(s);
+    pdf_extras_keep_stream(outside, pdf_obj_num(s), z, zlen);
 }
 
 bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len)
@@ -737,9 +754,7 @@ bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, siz
     size_t zlen;
     if (!pb_deflater_run(d, data, len, &z, &zlen))
         return false;
-    s->filter = HPDF_STREAM_FILTER_NONE;
-    s->write_fn = write_flate_filter;
-    pdf_extras_keep_stream(outside, s->header.obj_id & 0x00FFFFFF, z, zlen);
+    keep_compressed(s, outside, z, zlen);
     return true;
 }
 
@@ -829,9 +844,8 @@ static HPDF_Dict deflated_stream(HPDF_Doc pdf, const void *z, size_t zlen)
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s)
         return NULL;
-    s->filter = HPDF_STREAM_FILTER_NONE;
-    s->write_fn = write_flate_filter;
-    return zlen == 0 || HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK ? s : NULL;
+    mark_deflated(s);
+    return HPDF_Stream_Write(s->stream, z, (HPDF_UINT)zlen) == HPDF_OK ? s : NULL;
 }
 
 /* prog: the font program as it goes into the PDF (deflated when compress);
@@ -847,10 +861,9 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
     /* font program */
     HPDF_Dict file;
     if (compress && outside) {
-        file = deflated_stream(pdf, NULL, 0);
+        file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
         if (file) {
-            pdf_extras_keep_stream(outside, file->header.obj_id & 0x00FFFFFF, prog->data,
-                                   prog->len);
+            keep_compressed(file, outside, prog->data, prog->len);
             prog->data = NULL;
         }
     } else {

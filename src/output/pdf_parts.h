@@ -13,6 +13,13 @@
 #include "base/diag.h"
 #include "output/pdf.h"
 
+/* libharu's number of one of its indirect objects (the flags are above
+ * its 24 bits). */
+static inline long long pdf_obj_num(const void *obj)
+{
+    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+}
+
 /* A PDF text string: ASCII as a literal string, anything else UTF-16BE
  * with a byte order mark (characters above U+FFFF as surrogate pairs).
  * Cut after max_chars characters with "…" (0: never cut). */

@@ -174,11 +174,6 @@ static void put_text(pdf_buf *b, const char *s)
     free(u);
 }
 
-/* libharu's number of one of its indirect objects */
-static long long hpdf_num(const void *obj)
-{
-    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
-}
 
 /* Extras: 0 the StructTreeRoot, e the element e (1 .. n-1), n the
  * ParentTree, n + 1 the IDTree (empty when no cell has an ID). */
@@ -269,7 +264,7 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
         if (own_start[e] < own_start[e + 1]) {
             npg = t->mcs[own[own_start[e]]].page;
             pdf_obj_name(b, "Pg");
-            pdf_obj_ref(b, hpdf_num(pages[npg]));
+            pdf_obj_ref(b, pdf_obj_num(pages[npg]));
         }
         /* /K in reading order; a childless empty element (a blank cell)
          * keeps its place after its previous sibling */
@@ -300,7 +295,7 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
                     pdf_obj_int(b, c->mcid);
                 } else {
                     pdf_obj_raw(b, "<</Type/MCR/Pg");
-                    pdf_obj_ref(b, hpdf_num(pages[c->page]));
+                    pdf_obj_ref(b, pdf_obj_num(pages[c->page]));
                     pdf_obj_name(b, "MCID");
                     pdf_obj_int(b, c->mcid);
                     pdf_obj_raw(b, ">>");
@@ -314,9 +309,9 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
             if (t->annots[i].elem != e)
                 continue;
             pdf_obj_raw(b, "<</Type/OBJR/Pg");
-            pdf_obj_ref(b, hpdf_num(pages[t->annots[i].page]));
+            pdf_obj_ref(b, pdf_obj_num(pages[t->annots[i].page]));
             pdf_obj_name(b, "Obj");
-            pdf_obj_ref(b, hpdf_num(t->annots[i].annot));
+            pdf_obj_ref(b, pdf_obj_num(t->annots[i].annot));
             pdf_obj_raw(b, ">>");
         }
         if (karr)
