@@ -1118,26 +1118,28 @@ int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_
 
 /* ---- glyphs as they are used ------------------------------------------------ */
 
-/* The characters of most Chinese text, all letters that print and take
- * room: CJK Unified Ideographs (Lo, assigned to U+9FEF since Unicode 11)
- * and printable ASCII (letters, digits, punctuation, symbols), answered
- * without a look-up of the general category. */
-static bool common_graphic(uint32_t cp)
+hb_unicode_general_category_t pb_char_general_category(uint32_t cp)
 {
-    return (cp >= 0x4E00 && cp <= 0x9FEF) || (cp >= 0x21 && cp <= 0x7E);
+    if (cp >= 0x4E00 && cp <= 0x9FEF) /* assigned to U+9FEF since Unicode 11 */
+        return HB_UNICODE_GENERAL_CATEGORY_OTHER_LETTER;
+    if (cp >= 'a' && cp <= 'z')
+        return HB_UNICODE_GENERAL_CATEGORY_LOWERCASE_LETTER;
+    if (cp >= 'A' && cp <= 'Z')
+        return HB_UNICODE_GENERAL_CATEGORY_UPPERCASE_LETTER;
+    if (cp >= '0' && cp <= '9')
+        return HB_UNICODE_GENERAL_CATEGORY_DECIMAL_NUMBER;
+    return hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
 }
 
-
-bool pb_char_has_ink(uint32_t cp)
+/* pb_char_has_ink for a character of general category gc. */
+static bool has_ink(uint32_t cp, hb_unicode_general_category_t gc)
 {
-    if (common_graphic(cp))
-        return true;
     /* blank by design though letters or symbols: Braille's blank pattern,
        the Hangul fillers, Khmer's inherent vowels */
     if (cp == 0x2800 || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 ||
         cp == 0x17B4 || cp == 0x17B5)
         return false;
-    switch (hb_unicode_general_category(hb_unicode_funcs_get_default(), cp)) {
+    switch (gc) {
     case HB_UNICODE_GENERAL_CATEGORY_UPPERCASE_LETTER:
     case HB_UNICODE_GENERAL_CATEGORY_LOWERCASE_LETTER:
     case HB_UNICODE_GENERAL_CATEGORY_TITLECASE_LETTER:
@@ -1165,15 +1167,17 @@ bool pb_char_has_ink(uint32_t cp)
     }
 }
 
+bool pb_char_has_ink(uint32_t cp)
+{
+    return has_ink(cp, pb_char_general_category(cp));
+}
+
 bool pb_char_advances(uint32_t cp)
 {
-    if (common_graphic(cp))
-        return true;
-    hb_unicode_general_category_t gc =
-        hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    hb_unicode_general_category_t gc = pb_char_general_category(cp);
     if (gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR)
         return true;
-    return gc != HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK && pb_char_has_ink(cp);
+    return gc != HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK && has_ink(cp, gc);
 }
 
 unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid)

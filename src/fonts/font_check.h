@@ -53,6 +53,11 @@ unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid);
  * HarfBuzz then. */
 int pb_font_quick_ink_x(const pb_face *face, uint32_t gid, int32_t *left, int32_t *right);
 
+/* HarfBuzz's general category of a character, answered without a lookup
+ * for CJK Unified Ideographs and ASCII letters and digits (shaping and
+ * the font checks ask for every character). */
+hb_unicode_general_category_t pb_char_general_category(uint32_t cp);
+
 /* Whether the character prints ink (letters, digits, punctuation,
  * symbols, marks, but not the few that are blank by design) and whether
  * it takes room on the line (those and spaces, but not marks). */

@@ -27,19 +27,6 @@ typedef struct missing {
     int role;
 } missing;
 
-hb_unicode_general_category_t pb_char_general_category(uint32_t cp)
-{
-    if (cp >= 0x4E00 && cp <= 0x9FEF) /* assigned to U+9FEF since Unicode 11 */
-        return HB_UNICODE_GENERAL_CATEGORY_OTHER_LETTER;
-    if (cp >= 'a' && cp <= 'z')
-        return HB_UNICODE_GENERAL_CATEGORY_LOWERCASE_LETTER;
-    if (cp >= 'A' && cp <= 'Z')
-        return HB_UNICODE_GENERAL_CATEGORY_UPPERCASE_LETTER;
-    if (cp >= '0' && cp <= '9')
-        return HB_UNICODE_GENERAL_CATEGORY_DECIMAL_NUMBER;
-    return hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
-}
-
 hb_script_t pb_char_script(uint32_t cp)
 {
     if (cp >= 0x4E00 && cp <= 0x9FEF)

@@ -63,10 +63,9 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
 bool pb_glyph_ink(const pb_face *face, uint32_t gid, pb_fx size, pb_fx *top,
                   pb_fx *bottom);
 
-/* HarfBuzz's general category and script of a character, answered
- * without a lookup for CJK Unified Ideographs and ASCII letters and
- * digits (itemizing asks for every character). */
-hb_unicode_general_category_t pb_char_general_category(uint32_t cp);
+/* HarfBuzz's script of a character, answered without a lookup for CJK
+ * Unified Ideographs and ASCII (itemizing asks for every character; its
+ * general category: pb_char_general_category, fonts/font_check.h). */
 hb_script_t pb_char_script(uint32_t cp);
 
 /* The ink of a glyph across, in font units from its origin: its left and

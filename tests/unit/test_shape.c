@@ -13,6 +13,7 @@
 #include "text/bidi.h"
 #include "layout/setter.h"
 #include "text/linebreak.h"
+#include "fonts/font_check.h"
 #include "text/shape.h"
 #include "../testutil.h"
 
