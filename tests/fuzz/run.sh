@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_report fuzz_layout fuzz_render fuzz_pdfread fuzz_import fuzz_font fuzz_png fuzz_verify}
+targets=${*:-fuzz_report fuzz_layout fuzz_render fuzz_pdfread fuzz_import fuzz_font fuzz_cff fuzz_png fuzz_verify}
 build=${PAIBAN_FUZZ_BUILD:-build-fuzz}
 corpus=tests/fuzz/corpus
 

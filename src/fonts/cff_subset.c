@@ -1,0 +1,938 @@
+/* paiban's own CFF subsetter: see cff_subset.h.
+ *
+ * References: Adobe TN 5176 (The Compact Font Format Specification) for
+ * the tables, Adobe TN 5177 (The Type 2 Charstring Format) for the
+ * charstrings.  The input is untrusted: every offset, count and length is
+ * checked before it is followed. */
+#include "fonts/cff_subset.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+
+/* ---- reading ------------------------------------------------------------ */
+
+typedef struct span {
+    const unsigned char *p;
+    size_t len;
+} span;
+
+static bool fits(span s, size_t off, size_t n)
+{
+    return off <= s.len && n <= s.len - off;
+}
+
+static uint32_t get16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t get_off(const unsigned char *p, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+typedef struct failure {
+    char *why;
+    size_t whylen;
+} failure;
+
+static bool fail(failure *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(failure *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (f->whylen)
+        vsnprintf(f->why, f->whylen, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* An INDEX (TN 5176 section 5): its items are read one at a time, each
+ * checked when it is read. */
+typedef struct cindex {
+    uint32_t count;
+    unsigned osize;
+    size_t offsets;       /* the offset array */
+    size_t data;          /* offsets count from data - 1 */
+    size_t end;           /* the first byte after it */
+} cindex;
+
+static bool read_index(span c, size_t at, cindex *ix)
+{
+    if (!fits(c, at, 2))
+        return false;
+    ix->count = get16(c.p + at);
+    if (ix->count == 0) {
+        ix->osize = 0;
+        ix->offsets = ix->data = ix->end = at + 2;
+        return true;
+    }
+    if (!fits(c, at, 3))
+        return false;
+    ix->osize = c.p[at + 2];
+    if (ix->osize < 1 || ix->osize > 4)
+        return false;
+    ix->offsets = at + 3;
+    size_t arr = ((size_t)ix->count + 1) * ix->osize;
+    if (!fits(c, ix->offsets, arr))
+        return false;
+    ix->data = ix->offsets + arr - 1;
+    uint32_t first = get_off(c.p + ix->offsets, ix->osize);
+    uint32_t last = get_off(c.p + ix->offsets + (size_t)ix->count * ix->osize, ix->osize);
+    if (first != 1 || last < 1 || !fits(c, ix->data, last))
+        return false;
+    ix->end = ix->data + last;
+    return true;
+}
+
+/* Item i of the INDEX, false when its offsets are out of order or out of
+ * bounds. */
+static bool index_item(span c, const cindex *ix, uint32_t i, span *item)
+{
+    if (i >= ix->count)
+        return false;
+    uint32_t a = get_off(c.p + ix->offsets + (size_t)i * ix->osize, ix->osize);
+    uint32_t b = get_off(c.p + ix->offsets + (size_t)(i + 1) * ix->osize, ix->osize);
+    if (a < 1 || b < a || !fits(c, ix->data + a, b - a))
+        return false;
+    *item = (span){c.p + ix->data + a, b - a};
+    return true;
+}
+
+/* ---- DICTs (TN 5176 section 4) ------------------------------------------ */
+
+enum {
+    OP_CHARSET = 15,
+    OP_CHARSTRINGS = 17,
+    OP_PRIVATE = 18,
+    OP_SUBRS = 19,
+    OP_CHARSTRING_TYPE = 1206,
+    OP_ROS = 1230,
+    OP_CIDCOUNT = 1234,
+    OP_FDARRAY = 1236,
+    OP_FDSELECT = 1237,
+};
+
+/* One operator of a DICT with its operands: their bytes as they are, and
+ * their values where they are integers. */
+typedef struct dict_op {
+    uint32_t op;          /* b0, or 1200 + b1 after the escape 12 */
+    size_t start, end;    /* the operands' bytes in the DICT */
+    int n;                /* how many operands */
+    long v[4];            /* the first four, 0 for a real number */
+} dict_op;
+
+/* The next operator at *pos: 1 with it, 0 at the end, -1 when the DICT is
+ * damaged. */
+static int dict_next(span d, size_t *pos, dict_op *o)
+{
+    size_t i = *pos;
+    if (i >= d.len)
+        return 0;
+    o->start = i;
+    o->n = 0;
+    while (i < d.len) {
+        unsigned b = d.p[i];
+        if (b <= 21) {
+            o->end = i;
+            o->op = b;
+            if (b == 12) {
+                if (i + 1 >= d.len)
+                    return -1;
+                o->op = 1200 + d.p[i + 1];
+                i++;
+            }
+            *pos = i + 1;
+            return 1;
+        }
+        long v = 0;
+        if (b == 28) {
+            if (i + 3 > d.len)
+                return -1;
+            v = (int16_t)get16(d.p + i + 1);
+            i += 3;
+        } else if (b == 29) {
+            if (i + 5 > d.len)
+                return -1;
+            v = (int32_t)get_off(d.p + i + 1, 4);
+            i += 5;
+        } else if (b == 30) { /* a real number: nibbles up to the end nibble 0xF */
+            for (i++;; i++) {
+                if (i >= d.len)
+                    return -1;
+                if ((d.p[i] >> 4) == 0xF || (d.p[i] & 0xF) == 0xF)
+                    break;
+            }
+            i++;
+        } else if (b >= 32 && b <= 246) {
+            v = (long)b - 139;
+            i++;
+        } else if (b >= 247 && b <= 254) {
+            if (i + 2 > d.len)
+                return -1;
+            v = b <= 250 ? ((long)b - 247) * 256 + d.p[i + 1] + 108
+                         : -((long)b - 251) * 256 - d.p[i + 1] - 108;
+            i += 2;
+        } else {
+            return -1; /* 22..27, 31, 255: reserved */
+        }
+        if (o->n < 4)
+            o->v[o->n] = v;
+        if (++o->n > 48)
+            return -1;
+    }
+    return -1; /* operands without their operator */
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+typedef struct buf {
+    unsigned char *p;
+    size_t len, cap;
+} buf;
+
+static void put(buf *b, const void *s, size_t n)
+{
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap - b->len < n)
+            cap *= 2;
+        b->p = pb_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void put8(buf *b, unsigned v)
+{
+    unsigned char c = (unsigned char)v;
+    put(b, &c, 1);
+}
+
+static void put16(buf *b, uint32_t v)
+{
+    unsigned char c[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+    put(b, c, 2);
+}
+
+static void put_offset(buf *b, uint32_t v, unsigned size)
+{
+    for (unsigned i = size; i-- > 0;)
+        put8(b, v >> (8 * i));
+}
+
+/* A DICT integer in its shortest form. */
+static void put_dict_int(buf *b, long v)
+{
+    if (v >= -107 && v <= 107) {
+        put8(b, (unsigned)(v + 139));
+    } else if (v >= 108 && v <= 1131) {
+        v -= 108;
+        put8(b, (unsigned)(v / 256 + 247));
+        put8(b, (unsigned)(v % 256));
+    } else if (v >= -1131 && v <= -108) {
+        v = -v - 108;
+        put8(b, (unsigned)(v / 256 + 251));
+        put8(b, (unsigned)(v % 256));
+    } else if (v >= -32768 && v <= 32767) {
+        put8(b, 28);
+        put16(b, (uint32_t)v & 0xFFFF);
+    } else {
+        put8(b, 29);
+        put_offset(b, (uint32_t)v, 4);
+    }
+}
+
+/* A DICT offset, always five bytes, so the layout is known before the
+ * offsets are. */
+static void put_dict_offset(buf *b, uint32_t v)
+{
+    put8(b, 29);
+    put_offset(b, v, 4);
+}
+
+static void put_dict_op(buf *b, uint32_t op)
+{
+    if (op >= 1200) {
+        put8(b, 12);
+        put8(b, op - 1200);
+    } else {
+        put8(b, op);
+    }
+}
+
+/* The smallest offset size for offsets up to v. */
+static unsigned offset_size(size_t v)
+{
+    return v < 0x100 ? 1 : v < 0x10000 ? 2 : v < 0x1000000 ? 3 : 4;
+}
+
+/* An INDEX of n items whose data is `data` and whose item i ends at
+ * ends[i] (relative to data). */
+static void put_index(buf *b, const unsigned char *data, const size_t *ends, uint32_t n)
+{
+    put16(b, n);
+    if (n == 0)
+        return;
+    size_t total = ends[n - 1];
+    unsigned os = offset_size(total + 1);
+    put8(b, os);
+    put_offset(b, 1, os);
+    for (uint32_t i = 0; i < n; i++)
+        put_offset(b, (uint32_t)ends[i] + 1, os);
+    put(b, data, total);
+}
+
+static size_t index_size(uint32_t n, size_t total)
+{
+    return n == 0 ? 2 : 3 + ((size_t)n + 1) * offset_size(total + 1) + total;
+}
+
+/* ---- charstrings (TN 5177) ------------------------------------------------ */
+
+/* Subroutines nest at most 10 deep (TN 5177, Appendix B), and the
+ * operand stack holds 48 numbers. */
+enum { MAX_DEPTH = 10, MAX_STACK = 48 };
+
+/* Bytes read for one glyph, subroutines counted each time they are run:
+ * a hostile font could make calls nest into an exponential expansion. */
+#define GLYPH_BUDGET (1u << 20)
+
+typedef struct operand {
+    const unsigned char *p; /* its bytes in the charstring or subroutine */
+    unsigned len;
+    int32_t v;              /* 16.16 */
+} operand;
+
+/* The subroutines of one Font DICT: its local ones and the global ones. */
+typedef struct subrs {
+    span c;               /* the CFF table */
+    cindex global, local;
+    int32_t gbias, lbias;
+} subrs;
+
+typedef struct cs_state {
+    const subrs *s;
+    operand st[MAX_STACK];
+    int sp;
+    bool cleared;         /* a stack-clearing operator was seen: no width after it */
+    bool moved;           /* a moveto was seen */
+    bool have_width;      /* a dropped hint operator carried the width */
+    operand width;
+    unsigned stems;       /* declared so far, for the length of hint masks */
+    size_t budget;
+    buf *out;
+    failure *f;
+    uint32_t gid;
+} cs_state;
+
+/* TN 5177 section 4.7: the bias added to a subroutine number. */
+static int32_t subr_bias(uint32_t count)
+{
+    return count < 1240 ? 107 : count < 33900 ? 1131 : 32768;
+}
+
+static void emit_operand(cs_state *st, const operand *o)
+{
+    put(st->out, o->p, o->len);
+}
+
+/* A kept operator: the width a dropped hint operator carried, the
+ * operands as they were written, the operator. */
+static void emit_op(cs_state *st, const unsigned char *op, unsigned oplen)
+{
+    if (st->have_width) {
+        emit_operand(st, &st->width);
+        st->have_width = false;
+    }
+    for (int i = 0; i < st->sp; i++)
+        emit_operand(st, &st->st[i]);
+    put(st->out, op, oplen);
+    st->sp = 0;
+}
+
+/* The width before the operands of the first stack-clearing operator:
+ * taken off the stack when there is one more operand than the operator
+ * takes (`extra` odd: one left over). */
+static bool take_width(cs_state *st, bool extra)
+{
+    bool first = !st->cleared;
+    st->cleared = true;
+    return first && extra;
+}
+
+enum { RUN_RETURN, RUN_ENDCHAR, RUN_FAIL };
+
+static int run(cs_state *st, span cs, int depth)
+{
+    if (cs.len > st->budget)
+        return fail(st->f, "glyph %u is too large with its subroutines inlined", st->gid),
+               RUN_FAIL;
+    st->budget -= cs.len;
+    for (size_t i = 0; i < cs.len;) {
+        unsigned b = cs.p[i];
+        if (b >= 32 || b == 28) {
+            unsigned n = b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
+            if (!fits(cs, i, n))
+                return fail(st->f, "glyph %u: a number is cut off", st->gid), RUN_FAIL;
+            if (st->sp == MAX_STACK)
+                return fail(st->f, "glyph %u overflows the operand stack", st->gid), RUN_FAIL;
+            int32_t v;
+            if (b == 28)
+                v = (int32_t)(int16_t)get16(cs.p + i + 1) * 65536;
+            else if (b <= 246)
+                v = ((int32_t)b - 139) * 65536;
+            else if (b <= 250)
+                v = (((int32_t)b - 247) * 256 + cs.p[i + 1] + 108) * 65536;
+            else if (b <= 254)
+                v = (-((int32_t)b - 251) * 256 - cs.p[i + 1] - 108) * 65536;
+            else
+                v = (int32_t)get_off(cs.p + i + 1, 4);
+            st->st[st->sp++] = (operand){cs.p + i, n, v};
+            i += n;
+            continue;
+        }
+        const unsigned char *opp = cs.p + i;
+        unsigned op = b, oplen = 1;
+        if (b == 12) {
+            if (!fits(cs, i, 2))
+                return fail(st->f, "glyph %u: an operator is cut off", st->gid), RUN_FAIL;
+            op = 1200 + cs.p[i + 1];
+            oplen = 2;
+        }
+        i += oplen;
+        int n = st->sp;
+        switch (op) {
+        case 1: case 3: case 18: case 23: /* hstem vstem hstemhm vstemhm: dropped */
+            if (take_width(st, n % 2)) {
+                st->width = st->st[0];
+                st->have_width = true;
+                n--;
+            }
+            if (n % 2)
+                return fail(st->f, "glyph %u: a stem hint has an odd number of operands",
+                            st->gid), RUN_FAIL;
+            st->stems += (unsigned)n / 2;
+            st->sp = 0;
+            break;
+        case 19: case 20: { /* hintmask cntrmask: implied vstems, then the mask; dropped */
+            if (take_width(st, n % 2)) {
+                st->width = st->st[0];
+                st->have_width = true;
+                n--;
+            }
+            if (n % 2)
+                return fail(st->f, "glyph %u: a stem hint has an odd number of operands",
+                            st->gid), RUN_FAIL;
+            st->stems += (unsigned)n / 2;
+            st->sp = 0;
+            size_t mask = (st->stems + 7) / 8;
+            if (!fits(cs, i, mask))
+                return fail(st->f, "glyph %u: a hint mask is cut off", st->gid), RUN_FAIL;
+            i += mask;
+            break;
+        }
+        case 1200: /* dotsection: deprecated, no effect (TN 5177 Appendix B) */
+            st->sp = 0;
+            break;
+        case 21: case 22: case 4: /* rmoveto hmoveto vmoveto */
+            take_width(st, n == (op == 21 ? 3 : 2));
+            if (st->have_width && st->sp != (op == 21 ? 2 : 1))
+                return fail(st->f, "glyph %u has a width both before a hint and before its "
+                            "first moveto", st->gid), RUN_FAIL;
+            st->moved = true;
+            emit_op(st, opp, oplen);
+            break;
+        case 14: { /* endchar */
+            bool w = take_width(st, n == 1 || n == 5);
+            if (n - w == 4)
+                return fail(st->f, "glyph %u is an accented character made of two (seac)",
+                            st->gid), RUN_FAIL;
+            if (n - w != 0)
+                return fail(st->f, "glyph %u: endchar has %d operands", st->gid, n), RUN_FAIL;
+            emit_op(st, opp, oplen);
+            return RUN_ENDCHAR;
+        }
+        case 5: case 6: case 7: case 8: case 24: case 25: case 26: case 27: case 30: case 31:
+        case 1234: case 1235: case 1236: case 1237: /* lines, curves and flexes */
+            if (!st->moved)
+                return fail(st->f, "glyph %u draws before its first moveto", st->gid),
+                       RUN_FAIL;
+            st->cleared = true;
+            emit_op(st, opp, oplen);
+            break;
+        case 10: case 29: { /* callsubr callgsubr */
+            if (st->sp < 1)
+                return fail(st->f, "glyph %u calls a subroutine without its number",
+                            st->gid), RUN_FAIL;
+            operand num = st->st[--st->sp];
+            const cindex *ix = op == 10 ? &st->s->local : &st->s->global;
+            int64_t k = (int64_t)(num.v / 65536) + (op == 10 ? st->s->lbias : st->s->gbias);
+            span sub;
+            if ((num.v & 0xFFFF) || k < 0 || k >= ix->count ||
+                !index_item(st->s->c, ix, (uint32_t)k, &sub))
+                return fail(st->f, "glyph %u calls a %s subroutine that does not exist",
+                            st->gid, op == 10 ? "local" : "global"), RUN_FAIL;
+            if (depth >= MAX_DEPTH)
+                return fail(st->f, "glyph %u nests subroutines more than %d deep", st->gid,
+                            MAX_DEPTH), RUN_FAIL;
+            int r = run(st, sub, depth + 1);
+            if (r != RUN_RETURN)
+                return r;
+            break;
+        }
+        case 11: /* return */
+            if (depth == 0)
+                return fail(st->f, "glyph %u returns from no subroutine", st->gid), RUN_FAIL;
+            return RUN_RETURN;
+        default:
+            if (op >= 1203 && op <= 1230)
+                return fail(st->f, "glyph %u uses an arithmetic or storage operator (12 %u)",
+                            st->gid, op - 1200), RUN_FAIL;
+            return fail(st->f, "glyph %u uses a reserved operator (%s%u)", st->gid,
+                        op >= 1200 ? "12 " : "", op >= 1200 ? op - 1200 : op), RUN_FAIL;
+        }
+    }
+    if (depth == 0)
+        return fail(st->f, "glyph %u does not end with endchar", st->gid), RUN_FAIL;
+    return RUN_RETURN; /* the end of a subroutine without return */
+}
+
+/* ---- the font --------------------------------------------------------------- */
+
+/* A Font DICT of the input: its copied entries, its Private DICT and
+ * subroutines. */
+typedef struct font_dict {
+    span fd;              /* the Font DICT (empty for a name-keyed font) */
+    span priv;            /* its Private DICT */
+    subrs s;
+    int new_index;        /* -1: not used */
+    size_t new_priv_off;  /* where its Private DICT goes */
+    size_t new_priv_len;
+} font_dict;
+
+typedef struct input {
+    span c;
+    span name;            /* the font's name (Name INDEX item 0) */
+    span top;
+    cindex gsubrs, glyphs;
+    bool cid;
+    long fdselect;
+    uint32_t nfds;
+    font_dict *fds;       /* owned */
+} input;
+
+/* The Private DICT at (size, off) and its local subroutines. */
+static bool read_private(failure *f, input *in, long size, long off, font_dict *fd,
+                         const char *owner)
+{
+    if (size < 0 || off < 0 || !fits(in->c, (size_t)off, (size_t)size))
+        return fail(f, "the Private DICT of the %s is past the end of the table", owner);
+    fd->priv = (span){in->c.p + off, (size_t)size};
+    fd->s.c = in->c;
+    fd->s.global = in->gsubrs;
+    fd->s.gbias = subr_bias(in->gsubrs.count);
+    fd->s.local = (cindex){0, 0, 0, 0, 0};
+    size_t pos = 0;
+    dict_op o;
+    int r;
+    while ((r = dict_next(fd->priv, &pos, &o)) == 1) {
+        if (o.op != OP_SUBRS)
+            continue;
+        if (o.n != 1 || o.v[0] <= 0 || (uint64_t)off + (uint64_t)o.v[0] >= in->c.len ||
+            !read_index(in->c, (size_t)off + (size_t)o.v[0], &fd->s.local))
+            return fail(f, "the local subroutines of the %s are damaged", owner);
+    }
+    if (r < 0)
+        return fail(f, "the Private DICT of the %s is damaged", owner);
+    fd->s.lbias = subr_bias(fd->s.local.count);
+    return true;
+}
+
+static bool read_input(failure *f, span c, input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->c = c;
+    in->fdselect = -1;
+    if (c.len >= 4 && c.p[0] == 2)
+        return fail(f, "it has CFF2 outlines");
+    if (c.len < 4 || c.p[0] != 1 || c.p[2] < 4 || c.p[2] > c.len)
+        return fail(f, "its CFF header is damaged");
+    cindex names, tops, strings;
+    if (!read_index(c, c.p[2], &names) || !read_index(c, names.end, &tops) ||
+        !read_index(c, tops.end, &strings) || !read_index(c, strings.end, &in->gsubrs))
+        return fail(f, "an INDEX of its CFF table is damaged");
+    if (names.count < 1 || tops.count < 1 || !index_item(c, &names, 0, &in->name) ||
+        !index_item(c, &tops, 0, &in->top))
+        return fail(f, "its CFF table has no font in it");
+    long charstrings = -1, priv_size = -1, priv_off = -1, fdarray = -1;
+    size_t pos = 0;
+    dict_op o;
+    int r;
+    while ((r = dict_next(in->top, &pos, &o)) == 1) {
+        switch (o.op) {
+        case OP_ROS: in->cid = true; break;
+        case OP_CHARSTRINGS: charstrings = o.n == 1 ? o.v[0] : -1; break;
+        case OP_PRIVATE:
+            if (o.n == 2) {
+                priv_size = o.v[0];
+                priv_off = o.v[1];
+            }
+            break;
+        case OP_FDARRAY: fdarray = o.n == 1 ? o.v[0] : -1; break;
+        case OP_FDSELECT: in->fdselect = o.n == 1 ? o.v[0] : -1; break;
+        case OP_CHARSTRING_TYPE:
+            if (o.n != 1 || o.v[0] != 2)
+                return fail(f, "its charstrings are not of Type 2");
+            break;
+        default: break;
+        }
+    }
+    if (r < 0)
+        return fail(f, "its Top DICT is damaged");
+    if (charstrings <= 0 || (uint64_t)charstrings >= c.len ||
+        !read_index(c, (size_t)charstrings, &in->glyphs) || in->glyphs.count == 0)
+        return fail(f, "its CharStrings INDEX is damaged");
+    if (!in->cid) {
+        in->nfds = 1;
+        in->fds = pb_xcalloc(1, sizeof *in->fds);
+        return read_private(f, in, priv_size, priv_off, &in->fds[0], "font");
+    }
+    cindex fda;
+    if (fdarray <= 0 || (uint64_t)fdarray >= c.len || !read_index(c, (size_t)fdarray, &fda) ||
+        fda.count == 0 || fda.count > 256)
+        return fail(f, "its FDArray is damaged");
+    if (in->fdselect <= 0 || (uint64_t)in->fdselect >= c.len)
+        return fail(f, "its FDSelect is damaged");
+    in->nfds = fda.count;
+    in->fds = pb_xcalloc(fda.count, sizeof *in->fds);
+    for (uint32_t i = 0; i < fda.count; i++) {
+        font_dict *fd = &in->fds[i];
+        char owner[32];
+        snprintf(owner, sizeof owner, "Font DICT %u", i);
+        if (!index_item(c, &fda, i, &fd->fd))
+            return fail(f, "its FDArray is damaged");
+        long ps = -1, po = -1;
+        pos = 0;
+        while ((r = dict_next(fd->fd, &pos, &o)) == 1)
+            if (o.op == OP_PRIVATE && o.n == 2) {
+                ps = o.v[0];
+                po = o.v[1];
+            }
+        if (r < 0)
+            return fail(f, "%s is damaged", owner);
+        if (!read_private(f, in, ps, po, fd, owner))
+            return false;
+    }
+    return true;
+}
+
+/* The Font DICT of glyph gid (FDSelect formats 0 and 3), -1 if none. */
+static int fd_of(const input *in, uint32_t gid)
+{
+    if (!in->cid)
+        return 0;
+    span c = in->c;
+    size_t at = (size_t)in->fdselect;
+    unsigned format = c.p[at];
+    uint32_t fd;
+    if (format == 0) {
+        if (!fits(c, at + 1 + gid, 1))
+            return -1;
+        fd = c.p[at + 1 + gid];
+    } else if (format == 3) {
+        if (!fits(c, at + 1, 2))
+            return -1;
+        uint32_t nranges = get16(c.p + at + 1);
+        if (nranges == 0 || !fits(c, at + 3, 3 * (size_t)nranges + 2))
+            return -1;
+        /* binary search for the last range whose first glyph is <= gid */
+        uint32_t lo = 0, hi = nranges;
+        while (hi - lo > 1) {
+            uint32_t mid = (lo + hi) / 2;
+            if (get16(c.p + at + 3 + 3 * (size_t)mid) <= gid)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        size_t r = at + 3 + 3 * (size_t)lo;
+        uint32_t first = get16(c.p + r), next = get16(c.p + r + 3);
+        if (first > gid || gid >= next)
+            return -1;
+        fd = c.p[r + 2];
+    } else {
+        return -1;
+    }
+    return fd < in->nfds ? (int)fd : -1;
+}
+
+/* The entries of a Top DICT or Font DICT that are copied: numbers that
+ * describe the font and need no strings or offsets (TN 5176 Table 9). */
+static bool copied_font_entry(uint32_t op)
+{
+    switch (op) {
+    case 5:    /* FontBBox */
+    case 1201: /* isFixedPitch */
+    case 1202: /* ItalicAngle */
+    case 1203: /* UnderlinePosition */
+    case 1204: /* UnderlineThickness */
+    case 1205: /* PaintType */
+    case 1207: /* FontMatrix */
+    case 1208: /* StrokeWidth */
+    case 1231: /* CIDFontVersion */
+    case 1232: /* CIDFontRevision */
+    case 1233: /* CIDFontType */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The entries of d that pass `keep`, operands and operator as written. */
+static void copy_entries(buf *b, span d, bool (*keep)(uint32_t op))
+{
+    size_t pos = 0;
+    dict_op o;
+    while (dict_next(d, &pos, &o) == 1)
+        if (keep(o.op))
+            put(b, d.p + o.start, pos - o.start);
+}
+
+static bool not_subrs(uint32_t op)
+{
+    return op != OP_SUBRS;
+}
+
+/* The standard strings are SIDs 0-390 (TN 5176 Appendix A); the String
+ * INDEX of the subset holds the two of ROS. */
+enum { SID_ADOBE = 391, SID_IDENTITY = 392 };
+
+/* The parts of the subset before they are laid out. */
+typedef struct parts {
+    int n;                /* glyphs */
+    buf cs;               /* the charstrings, one after the other */
+    size_t *cs_end;       /* where each ends in cs */
+    unsigned char *fdsel; /* each glyph's new Font DICT */
+    uint32_t nused;       /* Font DICTs used */
+    buf fds;              /* the new Font DICTs */
+    size_t *fd_end;
+    size_t *fd_private_at;/* where each one's Private operands are, in fds */
+    buf privs;            /* their Private DICTs */
+    buf top, sel;         /* the Top DICT, the FDSelect */
+    size_t top_offsets[4];/* where the Top DICT's four offsets are */
+} parts;
+
+static void parts_free(parts *p)
+{
+    free(p->cs.p);
+    free(p->cs_end);
+    free(p->fdsel);
+    free(p->fds.p);
+    free(p->fd_end);
+    free(p->fd_private_at);
+    free(p->privs.p);
+    free(p->top.p);
+    free(p->sel.p);
+}
+
+/* The charstrings of the glyphs, without hints and subroutine calls, and
+ * the Font DICT of each (the used ones get new_index >= 0). */
+static bool make_charstrings(failure *f, input *in, const uint32_t *gids, parts *p)
+{
+    p->cs_end = pb_xmalloc((size_t)p->n * sizeof *p->cs_end);
+    p->fdsel = pb_xmalloc((size_t)p->n);
+    for (uint32_t k = 0; k < in->nfds; k++)
+        in->fds[k].new_index = -1;
+    cs_state st;
+    for (int i = 0; i < p->n; i++) {
+        uint32_t g = gids[i];
+        span cstr;
+        int fd;
+        if ((i > 0 && g <= gids[i - 1]) || g >= in->glyphs.count)
+            return fail(f, "glyph %u is not in the font or out of order", g);
+        if (!index_item(in->c, &in->glyphs, g, &cstr))
+            return fail(f, "the charstring of glyph %u is past the end of the table", g);
+        if ((fd = fd_of(in, g)) < 0)
+            return fail(f, "glyph %u has no Font DICT", g);
+        memset(&st, 0, sizeof st);
+        st.s = &in->fds[fd].s;
+        st.budget = GLYPH_BUDGET;
+        st.out = &p->cs;
+        st.f = f;
+        st.gid = g;
+        if (run(&st, cstr, 0) != RUN_ENDCHAR)
+            return false;
+        p->cs_end[i] = p->cs.len;
+        p->fdsel[i] = (unsigned char)fd;
+        in->fds[fd].new_index = 0;
+    }
+    /* the Font DICTs used, renumbered in their order */
+    for (uint32_t k = 0; k < in->nfds; k++)
+        if (in->fds[k].new_index == 0)
+            in->fds[k].new_index = (int)p->nused++;
+    for (int i = 0; i < p->n; i++)
+        p->fdsel[i] = (unsigned char)in->fds[p->fdsel[i]].new_index;
+    return true;
+}
+
+/* The Font DICTs used (their copied entries and a Private entry with two
+ * five-byte operands, set when the layout is known) and their Private
+ * DICTs (all but Subrs: the charstrings call none). */
+static void make_font_dicts(input *in, parts *p)
+{
+    p->fd_end = pb_xmalloc((p->nused ? p->nused : 1) * sizeof *p->fd_end);
+    p->fd_private_at = pb_xmalloc((p->nused ? p->nused : 1) * sizeof *p->fd_private_at);
+    for (uint32_t k = 0, u = 0; k < in->nfds; k++) {
+        font_dict *fd = &in->fds[k];
+        if (fd->new_index < 0)
+            continue;
+        copy_entries(&p->fds, fd->fd, copied_font_entry);
+        p->fd_private_at[u] = p->fds.len;
+        put_dict_offset(&p->fds, 0);
+        put_dict_offset(&p->fds, 0);
+        put_dict_op(&p->fds, OP_PRIVATE);
+        p->fd_end[u++] = p->fds.len;
+        fd->new_priv_off = p->privs.len;
+        copy_entries(&p->privs, fd->priv, not_subrs);
+        fd->new_priv_len = p->privs.len - fd->new_priv_off;
+    }
+}
+
+/* The Top DICT: ROS first (TN 5176 section 18), the copied entries,
+ * CIDCount, then charset, CharStrings, FDArray and FDSelect with
+ * five-byte offsets set when the layout is known. */
+static const uint32_t offset_ops[4] = {OP_CHARSET, OP_CHARSTRINGS, OP_FDARRAY, OP_FDSELECT};
+
+static void make_top(const input *in, parts *p)
+{
+    put_dict_int(&p->top, SID_ADOBE);
+    put_dict_int(&p->top, SID_IDENTITY);
+    put_dict_int(&p->top, 0);
+    put_dict_op(&p->top, OP_ROS);
+    copy_entries(&p->top, in->top, copied_font_entry);
+    put_dict_int(&p->top, p->n);
+    put_dict_op(&p->top, OP_CIDCOUNT);
+    for (int k = 0; k < 4; k++) {
+        p->top_offsets[k] = p->top.len;
+        put_dict_offset(&p->top, 0);
+        put_dict_op(&p->top, offset_ops[k]);
+    }
+}
+
+/* FDSelect format 3: runs of glyphs with the same Font DICT. */
+static void make_fdselect(parts *p)
+{
+    uint32_t nranges = 0;
+    for (int i = 0; i < p->n; i++)
+        nranges += i == 0 || p->fdsel[i] != p->fdsel[i - 1];
+    put8(&p->sel, 3);
+    put16(&p->sel, nranges);
+    for (int i = 0; i < p->n; i++)
+        if (i == 0 || p->fdsel[i] != p->fdsel[i - 1]) {
+            put16(&p->sel, (uint32_t)i);
+            put8(&p->sel, p->fdsel[i]);
+        }
+    put16(&p->sel, (uint32_t)p->n);
+}
+
+static void set_offset5(unsigned char *p, size_t v)
+{
+    for (int j = 0; j < 4; j++)
+        p[1 + j] = (unsigned char)(v >> (24 - 8 * j));
+}
+
+/* Header, Name, Top DICT, String and Global Subrs INDEXes, charset,
+ * FDSelect, CharStrings, FDArray, Private DICTs, in this order. */
+static bool assemble(failure *f, const input *in, parts *p, buf *res)
+{
+    static const unsigned char fallback_name[] = "Font";
+    span name = in->name;
+    if (name.len == 0)
+        name = (span){fallback_name, 4};
+    if (name.len > 127) /* TN 5176 section 7: at most 127 bytes */
+        name.len = 127;
+    static const unsigned char strings[] = "AdobeIdentity";
+    static const size_t string_ends[2] = {5, 13};
+    size_t charset_len = p->n > 1 ? 5 : 1;
+    size_t at_charset = 4 + index_size(1, name.len) + index_size(1, p->top.len) +
+                        index_size(2, string_ends[1]) + 2;
+    size_t at_fdselect = at_charset + charset_len;
+    size_t at_charstrings = at_fdselect + p->sel.len;
+    size_t at_fdarray = at_charstrings + index_size((uint32_t)p->n, p->cs.len);
+    size_t at_privates = at_fdarray + index_size(p->nused, p->fds.len);
+    size_t total = at_privates + p->privs.len;
+    if (total > INT32_MAX)
+        return fail(f, "the subset would be larger than 2 GB");
+    size_t offs[4] = {at_charset, at_charstrings, at_fdarray, at_fdselect};
+    for (int k = 0; k < 4; k++)
+        set_offset5(p->top.p + p->top_offsets[k], offs[k]);
+    for (uint32_t k = 0; k < in->nfds; k++) {
+        const font_dict *fd = &in->fds[k];
+        if (fd->new_index < 0)
+            continue;
+        unsigned char *q = p->fds.p + p->fd_private_at[fd->new_index];
+        set_offset5(q, fd->new_priv_len);
+        set_offset5(q + 5, at_privates + fd->new_priv_off);
+    }
+
+    static const unsigned char header[4] = {1, 0, 4, 4}; /* CFF 1.0, 4-byte offsets */
+    put(res, header, 4);
+    put_index(res, name.p, &name.len, 1);
+    put_index(res, p->top.p, &p->top.len, 1);
+    put_index(res, strings, string_ends, 2);
+    put16(res, 0); /* no global subroutines */
+    if (p->n > 1) { /* charset format 2, one range: CIDs 1 to n - 1 */
+        put8(res, 2);
+        put16(res, 1);
+        put16(res, (uint32_t)p->n - 2);
+    } else {
+        put8(res, 0);
+    }
+    put(res, p->sel.p, p->sel.len);
+    put_index(res, p->cs.p, p->cs_end, (uint32_t)p->n);
+    put_index(res, p->fds.p, p->fd_end, p->nused);
+    put(res, p->privs.p, p->privs.len);
+    if (res->len != total)
+        return fail(f, "the subset has %zu bytes, %zu were planned", res->len, total);
+    return true;
+}
+
+bool pb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, int n,
+                   unsigned char **out, size_t *out_len, char *why, size_t whylen)
+{
+    failure f = {why, whylen};
+    *out = NULL;
+    *out_len = 0;
+    if (n < 1 || n > 65535 || gids[0] != 0)
+        return fail(&f, "a subset must have from 1 to 65535 glyphs, .notdef first");
+    input in;
+    parts p;
+    memset(&p, 0, sizeof p);
+    p.n = n;
+    buf res = {0};
+    bool ok = read_input(&f, (span){cff, len}, &in) && make_charstrings(&f, &in, gids, &p);
+    if (ok) {
+        make_font_dicts(&in, &p);
+        make_top(&in, &p);
+        make_fdselect(&p);
+        ok = assemble(&f, &in, &p, &res);
+    }
+    parts_free(&p);
+    free(in.fds);
+    if (!ok) {
+        free(res.p);
+        return false;
+    }
+    *out = res.p;
+    *out_len = res.len;
+    return true;
+}
