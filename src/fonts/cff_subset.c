@@ -675,6 +675,21 @@ static int fd_of(const input *in, uint32_t gid)
     return fd < in->nfds ? (int)fd : -1;
 }
 
+/* How many operands an entry of a Top DICT, Font DICT or Private DICT
+ * takes (TN 5176 Tables 9, 10 and 23): -1 for the delta arrays, which
+ * take any number.  A reader refuses a font whose entry has another
+ * count (FreeType does), so such a font is refused here. */
+static int operands_of(uint32_t op)
+{
+    switch (op) {
+    case 5: return 4;              /* FontBBox */
+    case 1207: return 6;           /* FontMatrix */
+    case 6: case 7: case 8: case 9: case 1212: case 1213:
+        return -1;                 /* BlueValues ... StemSnapV */
+    default: return 1;
+    }
+}
+
 /* The entries of a Top DICT or Font DICT that are copied: numbers that
  * describe the font and need no strings or offsets (TN 5176 Table 9). */
 static bool copied_font_entry(uint32_t op)
@@ -697,19 +712,27 @@ static bool copied_font_entry(uint32_t op)
     }
 }
 
-/* The entries of d that pass `keep`, operands and operator as written. */
-static void copy_entries(buf *b, span d, bool (*keep)(uint32_t op))
+/* A Private DICT keeps all but its Subrs: the charstrings call none. */
+static bool copied_private_entry(uint32_t op)
+{
+    return op != OP_SUBRS;
+}
+
+/* The entries of d that pass `keep`, operands and operator as written;
+ * false when one of them has the wrong number of operands. */
+static bool copy_entries(buf *b, span d, bool (*keep)(uint32_t op))
 {
     size_t pos = 0;
     dict_op o;
-    while (dict_next(d, &pos, &o) == 1)
-        if (keep(o.op))
-            put(b, d.p + o.start, pos - o.start);
-}
-
-static bool not_subrs(uint32_t op)
-{
-    return op != OP_SUBRS;
+    while (dict_next(d, &pos, &o) == 1) {
+        if (!keep(o.op))
+            continue;
+        int want = operands_of(o.op);
+        if (want >= 0 && o.n != want)
+            return false;
+        put(b, d.p + o.start, pos - o.start);
+    }
+    return true;
 }
 
 /* The standard strings are SIDs 0-390 (TN 5176 Appendix A); the String
@@ -787,7 +810,7 @@ static bool make_charstrings(failure *f, input *in, const uint32_t *gids, parts 
 /* The Font DICTs used (their copied entries and a Private entry with two
  * five-byte operands, set when the layout is known) and their Private
  * DICTs (all but Subrs: the charstrings call none). */
-static void make_font_dicts(input *in, parts *p)
+static bool make_font_dicts(failure *f, input *in, parts *p)
 {
     p->fd_end = pb_xmalloc((p->nused ? p->nused : 1) * sizeof *p->fd_end);
     p->fd_private_at = pb_xmalloc((p->nused ? p->nused : 1) * sizeof *p->fd_private_at);
@@ -795,16 +818,20 @@ static void make_font_dicts(input *in, parts *p)
         font_dict *fd = &in->fds[k];
         if (fd->new_index < 0)
             continue;
-        copy_entries(&p->fds, fd->fd, copied_font_entry);
+        if (!copy_entries(&p->fds, fd->fd, copied_font_entry))
+            return fail(f, "Font DICT %u has an entry with the wrong number of operands", k);
         p->fd_private_at[u] = p->fds.len;
         put_dict_offset(&p->fds, 0);
         put_dict_offset(&p->fds, 0);
         put_dict_op(&p->fds, OP_PRIVATE);
         p->fd_end[u++] = p->fds.len;
         fd->new_priv_off = p->privs.len;
-        copy_entries(&p->privs, fd->priv, not_subrs);
+        if (!copy_entries(&p->privs, fd->priv, copied_private_entry))
+            return fail(f, "the Private DICT of Font DICT %u has an entry with the wrong "
+                        "number of operands", k);
         fd->new_priv_len = p->privs.len - fd->new_priv_off;
     }
+    return true;
 }
 
 /* The Top DICT: ROS first (TN 5176 section 18), the copied entries,
@@ -812,13 +839,14 @@ static void make_font_dicts(input *in, parts *p)
  * five-byte offsets set when the layout is known. */
 static const uint32_t offset_ops[4] = {OP_CHARSET, OP_CHARSTRINGS, OP_FDARRAY, OP_FDSELECT};
 
-static void make_top(const input *in, parts *p)
+static bool make_top(failure *f, const input *in, parts *p)
 {
     put_dict_int(&p->top, SID_ADOBE);
     put_dict_int(&p->top, SID_IDENTITY);
     put_dict_int(&p->top, 0);
     put_dict_op(&p->top, OP_ROS);
-    copy_entries(&p->top, in->top, copied_font_entry);
+    if (!copy_entries(&p->top, in->top, copied_font_entry))
+        return fail(f, "its Top DICT has an entry with the wrong number of operands");
     put_dict_int(&p->top, p->n);
     put_dict_op(&p->top, OP_CIDCOUNT);
     for (int k = 0; k < 4; k++) {
@@ -826,6 +854,7 @@ static void make_top(const input *in, parts *p)
         put_dict_offset(&p->top, 0);
         put_dict_op(&p->top, offset_ops[k]);
     }
+    return true;
 }
 
 /* FDSelect format 3: runs of glyphs with the same Font DICT. */
@@ -920,9 +949,8 @@ bool pb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, i
     p.n = n;
     buf res = {0};
     bool ok = read_input(&f, (span){cff, len}, &in) && make_charstrings(&f, &in, gids, &p);
+    ok = ok && make_font_dicts(&f, &in, &p) && make_top(&f, &in, &p);
     if (ok) {
-        make_font_dicts(&in, &p);
-        make_top(&in, &p);
         make_fdselect(&p);
         ok = assemble(&f, &in, &p, &res);
     }
