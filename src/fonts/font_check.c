@@ -738,10 +738,19 @@ typedef enum quick_verdict {
 typedef struct subset_view {
     bytes cff;            /* the CFF table */
     cff_index glyphs;     /* its CharStrings */
-    bytes hmtx;
+    bytes hmtx;           /* empty for a bare CFF */
     uint32_t nmetrics;    /* hhea.numberOfHMetrics */
     uint32_t nglyphs;
+    bool bare;            /* a bare CFF, not an OpenType font: advances
+                             are the PDF's /W, not the program's */
 } subset_view;
+
+/* A bare CFF (FontFile3 /CIDFontType0C) starts with its major version, 1;
+ * an OpenType font with its version tag. */
+static bool is_bare_cff(const unsigned char *data, size_t len)
+{
+    return len >= 4 && data[0] == 1;
+}
 
 /* The subset's tables, each inside the file and agreeing with the others
  * (the checks a face passes when it is opened); false when it has no CFF
@@ -751,12 +760,30 @@ static bool read_subset(const unsigned char *data, size_t len, int index, subset
     char why[256];
     sfnt s;
     face_facts ff;
-    if (!read_directory((bytes){data, len}, index, &s, why, sizeof why) ||
-        !check_metrics(&s, &ff, why, sizeof why))
-        return false;
-    v->cff = table(&s, "CFF ");
-    if (!v->cff.len || !check_cff(v->cff, &ff, why, sizeof why))
-        return false;
+    v->bare = is_bare_cff(data, len);
+    if (v->bare) {
+        /* as many glyphs as it has charstrings: check_cff checks the rest */
+        bytes c = {data, len};
+        cff_index names, tops, strings, glyphs;
+        cff_dict top;
+        if (!skim_index(c, u8(c, 2), &names) || !skim_index(c, names.end, &tops) ||
+            !skim_index(c, tops.end, &strings) || tops.count < 1 ||
+            !read_dict(index_item(c, &tops, 0), &top) || top.charstrings <= 0 ||
+            (uint64_t)top.charstrings >= c.len ||
+            !skim_index(c, (size_t)top.charstrings, &glyphs))
+            return false;
+        ff = (face_facts){glyphs.count, 0};
+        v->cff = c;
+        if (!check_cff(v->cff, &ff, why, sizeof why))
+            return false;
+    } else {
+        if (!read_directory((bytes){data, len}, index, &s, why, sizeof why) ||
+            !check_metrics(&s, &ff, why, sizeof why))
+            return false;
+        v->cff = table(&s, "CFF ");
+        if (!v->cff.len || !check_cff(v->cff, &ff, why, sizeof why))
+            return false;
+    }
     bytes c = v->cff;
     uint32_t hdr = u8(c, 2);
     cff_index names, tops, strings, gsubrs;
@@ -768,8 +795,8 @@ static bool read_subset(const unsigned char *data, size_t len, int index, subset
         !read_dict(index_item(c, &tops, 0), &top) ||
         !read_index(c, (size_t)top.charstrings, "CharStrings", &v->glyphs, why, sizeof why))
         return false;
-    v->hmtx = table(&s, "hmtx");
-    v->nmetrics = u16(table(&s, "hhea"), 34);
+    v->hmtx = v->bare ? (bytes){NULL, 0} : table(&s, "hmtx");
+    v->nmetrics = v->bare ? 0 : u16(table(&s, "hhea"), 34);
     v->nglyphs = ff.nglyphs;
     return true;
 }
@@ -1321,7 +1348,7 @@ static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
 {
     if (g->new_gid >= v->nglyphs || g->new_gid >= v->glyphs.count)
         return QUICK_DOUBT;
-    if ((long)subset_advance(v, g->new_gid) != (long)hb_font_get_glyph_h_advance(face->hb_font,
+    if (!v->bare && (long)subset_advance(v, g->new_gid) != (long)hb_font_get_glyph_h_advance(face->hb_font,
                                                                                 g->gid))
         return QUICK_DOUBT;
     outline_box box;
@@ -1335,11 +1362,13 @@ static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
 }
 
 /* The glyphs loaded with FreeType from the subset: each there, with the
- * face's advance and, where the face has ink, an outline. */
+ * face's advance (in an OpenType subset: a bare CFF's advances are the
+ * PDF's /W) and, where the face has ink, an outline. */
 static pb_font_verdict freetype_check(const pb_face *face, const unsigned char *data,
                                       size_t len, const pb_subset_glyph *glyphs, int n,
                                       char *why, size_t whylen)
 {
+    bool bare = is_bare_cff(data, len);
     FT_Library lib;
     FT_Error e = FT_Init_FreeType(&lib);
     if (e == FT_Err_Out_Of_Memory)
@@ -1386,7 +1415,7 @@ static pb_font_verdict freetype_check(const pb_face *face, const unsigned char *
             snprintf(why, whylen, "%s is damaged: read back from the subset for the PDF, "
                      "FreeType cannot draw it (error 0x%02X)", what, (unsigned)e);
             v = PB_FONT_FAULT;
-        } else if (ft->glyph->metrics.horiAdvance != want) {
+        } else if (!bare && ft->glyph->metrics.horiAdvance != want) {
             snprintf(why, whylen, "%s advances %ld units in the subset for the PDF, %ld in "
                      "the font", what, (long)ft->glyph->metrics.horiAdvance, want);
             v = PB_FONT_FAULT;

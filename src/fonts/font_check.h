@@ -93,10 +93,13 @@ typedef enum pb_font_verdict {
     PB_FONT_NO_MEMORY,    /* memory ran out while checking */
 } pb_font_verdict;
 
-/* The subset (its bytes) read back: a valid font with more glyphs than
- * the highest new id, each glyph loadable with the face's advance and,
- * where the face has ink, an outline.  CFF charstrings that are plain
- * paths are read here; every other glyph is loaded with FreeType. */
+/* The subset (its bytes: an OpenType or TrueType font, or a bare CFF)
+ * read back: a valid font with more glyphs than the highest new id, each
+ * glyph loadable with, where the face has ink, an outline, and in an
+ * OpenType or TrueType subset the face's advance (a bare CFF's advances
+ * are not what a PDF reader uses: /W gives them).  CFF charstrings that
+ * are plain paths are read here; every other glyph is loaded with
+ * FreeType. */
 pb_font_verdict pb_font_check_subset(const pb_face *face, const unsigned char *data, size_t len,
                           const pb_subset_glyph *glyphs, int n, char *why, size_t whylen);
 

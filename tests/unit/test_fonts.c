@@ -11,6 +11,7 @@
 
 #include <hb-subset.h>
 
+#include "fonts/cff_subset.h"
 #include "fonts/font_check.h"
 #include "fonts/fonts.h"
 #include "fonts/programs.h"
@@ -709,6 +710,105 @@ static void test_subset_check(void)
     pb_diag_free(&d);
 }
 
+/* The same glyphs subset by paiban's own subsetter into a bare CFF (the
+ * PDF's FontFile3 /CIDFontType0C), read back: good as made, a glyph
+ * without its outline, one past the last and the file cut short found. */
+static void test_bare_subset_check(void)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag d;
+    pb_diag_init(&d);
+    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
+    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
+    if (!CHECK(f != NULL, "FandolFang does not load")) {
+        pb_diag_free(&d);
+        pb_fonts_free(fs);
+        return;
+    }
+    /* 报告年度政府信息, in glyph order as the PDF stage gives them */
+    static const uint32_t text[] = {0x62A5, 0x544A, 0x5E74, 0x5EA6, 0x653F, 0x5E9C, 0x4FE1, 0x606F};
+    enum { N = sizeof text / sizeof *text };
+    pb_subset_glyph glyphs[N];
+    for (int i = 0; i < N; i++)
+        glyphs[i] = (pb_subset_glyph){pb_fonts_glyph(f, text[i]), 0, text[i]};
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++)
+            if (glyphs[j].gid < glyphs[i].gid) {
+                pb_subset_glyph t = glyphs[i];
+                glyphs[i] = glyphs[j];
+                glyphs[j] = t;
+            }
+    uint32_t gids[N + 1] = {0};
+    for (int i = 0; i < N; i++) {
+        gids[i + 1] = glyphs[i].gid;
+        glyphs[i].new_gid = (uint32_t)i + 1;
+    }
+    hb_blob_t *table = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned tlen = 0;
+    const unsigned char *cff = (const unsigned char *)hb_blob_get_data(table, &tlen);
+    unsigned char *font = NULL;
+    size_t len = 0;
+    char why[512] = "";
+    bool made = pb_cff_subset(cff, tlen, gids, N + 1, &font, &len, why, sizeof why);
+    hb_blob_destroy(table);
+    if (!CHECK(made, "the bare subset is made: %s", why)) {
+        pb_fonts_free(fs);
+        pb_diag_free(&d);
+        return;
+    }
+    pb_font_verdict v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_GOOD, "the bare subset as made: verdict %d (%s)", v, why);
+
+    /* 告's charstring only moves: no outline */
+    int k_gao = 0;
+    for (int i = 0; i < N; i++)
+        if (glyphs[i].cp == 0x544A)
+            k_gao = i;
+    size_t cslen = 0;
+    size_t cs = charstring_at(font, len, N + 1, glyphs[k_gao].new_gid, &cslen);
+    if (CHECK(cs && cslen >= 3, "告's charstring not found in the bare subset")) {
+        unsigned char *was = malloc(cslen);
+        memcpy(was, font + cs, cslen);
+        size_t k = 0;
+        for (size_t left = cslen - 1; left > 0;) {
+            static const unsigned char r[] = {139, 139, 21}, h[] = {139, 22};
+            const unsigned char *m = left % 2 ? r : h;
+            size_t n = left % 2 ? 3 : 2;
+            memcpy(font + cs + k, m, n);
+            k += n;
+            left -= n;
+        }
+        font[cs + k] = 14;
+        why[0] = 0;
+        v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+        CHECK(v == PB_FONT_FAULT && strstr(why, "U+544A \"告\" is damaged") &&
+                  strstr(why, "no outline"),
+              "bare: a charstring that only moves: verdict %d (%s)", v, why);
+        memcpy(font + cs, was, cslen);
+        free(was);
+    }
+
+    pb_subset_glyph past[N];
+    memcpy(past, glyphs, sizeof past);
+    past[3].new_gid = N + 6;
+    why[0] = 0;
+    v = pb_font_check_subset(f, font, len, past, N, why, sizeof why);
+    CHECK(v == PB_FONT_FAULT && strstr(why, "glyphs, it needs"),
+          "bare: a glyph past the last: verdict %d (%s)", v, why);
+
+    why[0] = 0;
+    v = pb_font_check_subset(f, font, len / 2, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_FAULT && why[0], "bare: half the subset: verdict %d (%s)", v, why);
+
+    v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
+    CHECK(v == PB_FONT_GOOD, "the bare subset again: verdict %d (%s)", v, why);
+    free(font);
+    pb_fonts_free(fs);
+    pb_diag_free(&d);
+}
+
 /* A program kept with the face: found again only for the same glyphs at
  * the same level, as kept; the face keeps two, the one used longest ago
  * goes. */
@@ -890,6 +990,7 @@ int main(void)
     test_no_system_fonts();
     test_bad_files();
     test_subset_check();
+    test_bare_subset_check();
     test_kept_programs();
     test_glyph_facts();
     test_quick_ink();
