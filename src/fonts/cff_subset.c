@@ -201,6 +201,8 @@ typedef struct buf {
 
 static void put(buf *b, const void *s, size_t n)
 {
+    if (n == 0) /* s may be NULL (an empty buffer) */
+        return;
     if (n > b->cap - b->len) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap - b->len < n)
