@@ -77,6 +77,7 @@ static void copy_program(const pb_program *from, int n, pb_program *to)
     memcpy(to->cids, from->cids, (size_t)n * sizeof *to->cids);
     to->len = from->len;
     to->made_len = from->made_len;
+    to->bare_cff = from->bare_cff;
 }
 
 /* The place of the program kept for the key, or -1. */
@@ -112,6 +113,7 @@ bool pb_face_program_find(const pb_face *face, const uint32_t *gids, int n, int 
         memcpy(out->cids, k->p.cids, (size_t)n * sizeof *out->cids);
         out->len = len;
         out->made_len = k->p.made_len;
+        out->bare_cff = k->p.bare_cff;
         k->used = ++s->clock;
     }
     pthread_mutex_unlock(&s->lock);

@@ -25,6 +25,8 @@ typedef struct pb_program {
     size_t len;
     size_t made_len;      /* its length before deflating */
     uint32_t *cids;       /* owned: the code of each glyph of the key */
+    bool bare_cff;        /* a bare CFF (FontFile3 /CIDFontType0C), not an
+                             OpenType or TrueType font */
 } pb_program;
 
 /* The program kept for these glyphs (gids ascending, n of them) at this

@@ -1,10 +1,16 @@
-/* Type0 font embedding: HarfBuzz subsets, libharu object API.
+/* Type0 font embedding: paiban's CFF subsetter and HarfBuzz's, libharu
+ * object API.
  *
- * TrueType faces are subset with renumbered glyph ids (CID = new gid,
- * CIDToGIDMap /Identity, FontFile2).  CFF faces go into FontFile3
- * /Subtype /OpenType (PDF 1.6) as CIDFontType0; CID-keyed ones are
- * renumbered too and given an identity charset (see cff_identity_charset),
- * others keep their glyph ids so that CID = GID in every reader. */
+ * CFF faces are subset by src/fonts/cff_subset.c with renumbered glyph
+ * ids into a bare CID-keyed CFF with an identity charset (CID = new gid in
+ * every reader), FontFile3 /Subtype /CIDFontType0C (PDF 1.3), as
+ * CIDFontType0.  TrueType faces are subset by HarfBuzz with renumbered
+ * glyph ids (CID = new gid, CIDToGIDMap /Identity, FontFile2).  A CFF face
+ * paiban's subsetter refuses (seac accents, arithmetic in charstrings,
+ * anything unusual) is subset by HarfBuzz into FontFile3 /Subtype
+ * /OpenType (PDF 1.6); CID-keyed ones are renumbered too and given an
+ * identity charset (see cff_identity_charset), others keep their glyph
+ * ids so that CID = GID in every reader. */
 #include "output/pdf_font.h"
 
 #include <stdlib.h>
@@ -16,6 +22,7 @@
 #include "base/call.h"
 #include "base/flate.h"
 #include "base/utf8.h"
+#include "fonts/cff_subset.h"
 #include "fonts/font_check.h"
 #include "fonts/programs.h"
 #include "output/pdf_pack.h"
@@ -558,14 +565,51 @@ static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, cha
     return font;
 }
 
-/* TrueType and CID-keyed CFF: renumbered glyphs, CID = new gid.  Other
- * CFF fonts keep their glyph ids.  NULL when the face cannot be subset
- * (it is rejected, or memory ran out: see diag). */
-static unsigned char *font_program(pdf_font *f, size_t *len, char *why, size_t whylen,
-                                   pb_diag *diag)
+/* A CFF face's glyphs (sorted by gid) subset by paiban's own subsetter
+ * into a bare CFF, their cids set to their new gids (.notdef first); NULL
+ * when it refuses the face.  Its charstrings are copied, not interpreted:
+ * a few million instructions for the body font's subset where HarfBuzz
+ * (6.0) takes fifty, and no OpenType wrapper (head, hhea, hmtx, maxp,
+ * OS/2: some 400 bytes a font after deflating) that a PDF reader does not
+ * use. */
+static unsigned char *own_cff_program(pdf_font *f, size_t *len)
 {
+    hb_blob_t *blob = hb_face_reference_table(f->face->hb_face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned tlen = 0;
+    const unsigned char *cff = (const unsigned char *)hb_blob_get_data(blob, &tlen);
+    uint32_t *gids = pb_xmalloc(((size_t)f->nglyphs + 1) * sizeof *gids);
+    int n = 0;
+    gids[n++] = 0;
+    for (int i = 0; i < f->nglyphs; i++)
+        if (f->glyphs[i].gid != 0)
+            gids[n++] = f->glyphs[i].gid;
+    unsigned char *prog = NULL;
+    char why[200];
+    bool ok = tlen && pb_cff_subset(cff, tlen, gids, n, &prog, len, why, sizeof why);
+    hb_blob_destroy(blob);
+    free(gids);
+    if (!ok)
+        return NULL;
+    for (int i = 0, k = 0; i < f->nglyphs; i++)
+        f->glyphs[i].cid = f->glyphs[i].gid == 0 ? 0 : (uint32_t)++k;
+    return prog;
+}
+
+/* CFF: paiban's subsetter, a bare CFF (*bare_cff set).  TrueType, and
+ * CID-keyed CFF it refuses: HarfBuzz, renumbered glyphs, CID = new gid.
+ * Other CFF fonts it refuses keep their glyph ids.  NULL when the face
+ * cannot be subset (it is rejected, or memory ran out: see diag). */
+static unsigned char *font_program(pdf_font *f, size_t *len, bool *bare_cff, char *why,
+                                   size_t whylen, pb_diag *diag)
+{
+    *bare_cff = false;
     if (!f->face->is_cff)
         return subset_face(f, false, len, why, whylen, diag);
+    unsigned char *own = own_cff_program(f, len);
+    if (own) {
+        *bare_cff = true;
+        return own;
+    }
     if (cff_is_cid_keyed(f->face->hb_face)) {
         unsigned char *font = subset_face(f, false, len, why, whylen, diag);
         if (!font || cff_identity_charset(font, *len))
@@ -927,7 +971,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
     if (!file)
         return false;
     if (face->is_cff)
-        r |= HPDF_Dict_AddName(file, "Subtype", "OpenType");
+        r |= HPDF_Dict_AddName(file, "Subtype", prog->bare_cff ? "CIDFontType0C" : "OpenType");
     else
         r |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog->made_len);
 
@@ -1051,7 +1095,8 @@ static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
     }
     char why[300] = "";
     size_t plen = 0;
-    unsigned char *prog = font_program(f, &plen, why, sizeof why, diag);
+    bool bare_cff = false;
+    unsigned char *prog = font_program(f, &plen, &bare_cff, why, sizeof why, diag);
     if (!prog) {
         free(gids);
         if (why[0] && !diag->out_of_memory)
@@ -1068,7 +1113,7 @@ static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
             pb_fonts_reject(fs->set, fi, why);
         return false;
     }
-    *out = (pb_program){prog, plen, plen, NULL};
+    *out = (pb_program){prog, plen, plen, NULL, bare_cff};
     if (level > 0) {
         unsigned char *z;
         size_t zlen;
@@ -1125,6 +1170,7 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
         for (int i = 0; i < f->nglyphs; i++)
             hb_map_set(f->slot, f->glyphs[i].gid, (hb_codepoint_t)i);
         bool ok = write_font(f, pdf, compress, &prog, outside);
+        bool opentype_cff = f->face->is_cff && !prog.bare_cff;
         pb_program_free(&prog);
         if (!ok) {
             if (HPDF_GetError(pdf) == HPDF_OK)
@@ -1132,7 +1178,7 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
                               "PDF: could not write the font objects");
             return false;
         }
-        if (f->face->is_cff)
+        if (opentype_cff) /* FontFile3 /OpenType is PDF 1.6 */
             *need_pdf16 = true;
     }
     return true;

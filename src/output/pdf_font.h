@@ -68,7 +68,8 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text);
 struct pdf_extras;
 
 /* Subsets and writes every used font into pdf.  Sets *need_pdf16 when a
- * CFF font (FontFile3/OpenType) was written.  With `outside` (pdf_pack.h)
+ * CFF font went in as an OpenType font (FontFile3 /OpenType: one paiban's
+ * CFF subsetter refused).  With `outside` (pdf_pack.h)
  * and compress, the font programs are kept there for pdf_pack instead of
  * going through libharu. */
 bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,

@@ -829,19 +829,20 @@ static void test_kept_programs(void)
     uint32_t a[] = {3, 17, 200}, b[] = {3, 17}, c[] = {5, 6, 7};
     uint32_t cids[] = {1, 2, 3};
     unsigned char bytes[] = "program a";
-    pb_program pa = {bytes, sizeof bytes, 900, cids}, got;
+    pb_program pa = {bytes, sizeof bytes, 900, cids, true}, got;
     CHECK(!pb_face_program_find(f, a, 3, 1, &got), "found before it was kept");
     pb_face_program_keep(f, a, 3, 1, &pa);
     bool found = pb_face_program_find(f, a, 3, 1, &got);
     CHECK(found && got.len == sizeof bytes && !memcmp(got.data, bytes, sizeof bytes) &&
-              got.made_len == 900 && got.cids[2] == 3 && got.data != bytes,
+              got.made_len == 900 && got.cids[2] == 3 && got.data != bytes && got.bare_cff,
           "the kept program is not found as it was kept");
     if (found)
         pb_program_free(&got);
     CHECK(!pb_face_program_find(f, b, 2, 1, &got), "found for fewer glyphs");
     CHECK(!pb_face_program_find(f, a, 3, 12, &got), "found at another level");
     unsigned char bytes_b[] = "program b", bytes_c[] = "program c";
-    pb_program pb_ = {bytes_b, sizeof bytes_b, 10, cids}, pc = {bytes_c, sizeof bytes_c, 10, cids};
+    pb_program pb_ = {bytes_b, sizeof bytes_b, 10, cids, false},
+               pc = {bytes_c, sizeof bytes_c, 10, cids, false};
     pb_face_program_keep(f, b, 2, 1, &pb_);
     /* finding a makes it newer than b */
     if (pb_face_program_find(f, a, 3, 1, &got))
