@@ -309,11 +309,48 @@ enum { MAX_DEPTH = 10, MAX_STACK = 48 };
  * a hostile font could make calls nest into an exponential expansion. */
 #define GLYPH_BUDGET (1u << 20)
 
+/* The length of a Type 2 number by its first byte, 0 for an operator
+ * (TN 5177 Table 1: 28 is a 16-bit integer, 32-246 one byte, 247-254
+ * two, 255 a 16.16 fixed-point number). */
+#define R2(x) x, x
+#define R4(x) R2(x), R2(x)
+#define R8(x) R4(x), R4(x)
+#define R16(x) R8(x), R8(x)
+#define R64(x) R16(x), R16(x), R16(x), R16(x)
+static const unsigned char number_length[256] = {
+    R16(0), R8(0), R4(0),                      /* 0-27: operators */
+    3,                                         /* 28 */
+    0, 0, 0,                                   /* 29-31: operators */
+    R64(1), R64(1), R64(1), R16(1), R4(1), R2(1), 1, /* 32-246 */
+    R8(2),                                     /* 247-254 */
+    5,                                         /* 255 */
+};
+#undef R2
+#undef R4
+#undef R8
+#undef R16
+#undef R64
+
+/* An operand: where its bytes are in the charstring or subroutine (its
+ * length is told by its first byte, number_length). */
 typedef struct operand {
-    const unsigned char *p; /* its bytes in the charstring or subroutine */
-    unsigned len;
-    int32_t v;              /* 16.16 */
+    const unsigned char *p;
 } operand;
+
+/* An operand's value, 16.16 (read only for subroutine numbers). */
+static int32_t operand_value(const operand *o)
+{
+    const unsigned char *p = o->p;
+    if (p[0] == 28)
+        return (int32_t)(int16_t)get16(p + 1) * 65536;
+    if (p[0] <= 246)
+        return ((int32_t)p[0] - 139) * 65536;
+    if (p[0] <= 250)
+        return (((int32_t)p[0] - 247) * 256 + p[1] + 108) * 65536;
+    if (p[0] <= 254)
+        return (-((int32_t)p[0] - 251) * 256 - p[1] - 108) * 65536;
+    return (int32_t)get_off(p + 1, 4);
+}
 
 /* The subroutines of one Font DICT: its local ones and the global ones. */
 typedef struct subrs {
@@ -326,6 +363,7 @@ typedef struct cs_state {
     const subrs *s;
     operand st[MAX_STACK];
     int sp;
+    bool contiguous;      /* the operands are one run of bytes */
     bool cleared;         /* a stack-clearing operator was seen: no width after it */
     bool moved;           /* a moveto was seen */
     bool have_width;      /* a dropped hint operator carried the width */
@@ -345,20 +383,29 @@ static int32_t subr_bias(uint32_t count)
 
 static void emit_operand(cs_state *st, const operand *o)
 {
-    put(st->out, o->p, o->len);
+    put(st->out, o->p, number_length[o->p[0]]);
 }
 
 /* A kept operator: the width a dropped hint operator carried, the
- * operands as they were written, the operator. */
+ * operands as they were written, the operator; in one copy when the
+ * operands come right before it (no subroutine call or dropped hint
+ * between them), as they nearly always do. */
 static void emit_op(cs_state *st, const unsigned char *op, unsigned oplen)
 {
     if (st->have_width) {
         emit_operand(st, &st->width);
         st->have_width = false;
     }
-    for (int i = 0; i < st->sp; i++)
-        emit_operand(st, &st->st[i]);
-    put(st->out, op, oplen);
+    if (st->sp == 0) {
+        put(st->out, op, oplen);
+    } else if (st->contiguous &&
+               st->st[st->sp - 1].p + number_length[st->st[st->sp - 1].p[0]] == op) {
+        put(st->out, st->st[0].p, (size_t)(op + oplen - st->st[0].p));
+    } else {
+        for (int i = 0; i < st->sp; i++)
+            emit_operand(st, &st->st[i]);
+        put(st->out, op, oplen);
+    }
     st->sp = 0;
 }
 
@@ -382,25 +429,21 @@ static int run(cs_state *st, span cs, int depth)
     st->budget -= cs.len;
     for (size_t i = 0; i < cs.len;) {
         unsigned b = cs.p[i];
-        if (b >= 32 || b == 28) {
-            unsigned n = b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
-            if (!fits(cs, i, n))
-                return fail(st->f, "glyph %u: a number is cut off", st->gid), RUN_FAIL;
-            if (st->sp == MAX_STACK)
-                return fail(st->f, "glyph %u overflows the operand stack", st->gid), RUN_FAIL;
-            int32_t v;
-            if (b == 28)
-                v = (int32_t)(int16_t)get16(cs.p + i + 1) * 65536;
-            else if (b <= 246)
-                v = ((int32_t)b - 139) * 65536;
-            else if (b <= 250)
-                v = (((int32_t)b - 247) * 256 + cs.p[i + 1] + 108) * 65536;
-            else if (b <= 254)
-                v = (-((int32_t)b - 251) * 256 - cs.p[i + 1] - 108) * 65536;
-            else
-                v = (int32_t)get_off(cs.p + i + 1, 4);
-            st->st[st->sp++] = (operand){cs.p + i, n, v};
-            i += n;
+        unsigned len = number_length[b];
+        if (len) { /* a run of numbers, read in one go */
+            int sp = st->sp;
+            const unsigned char *last = sp ? st->st[sp - 1].p : NULL;
+            st->contiguous = !last || (st->contiguous && last + number_length[*last] == cs.p + i);
+            do {
+                if (len > cs.len - i)
+                    return fail(st->f, "glyph %u: a number is cut off", st->gid), RUN_FAIL;
+                if (sp == MAX_STACK)
+                    return fail(st->f, "glyph %u overflows the operand stack", st->gid),
+                           RUN_FAIL;
+                st->st[sp++].p = cs.p + i;
+                i += len;
+            } while (i < cs.len && (len = number_length[cs.p[i]]) != 0);
+            st->sp = sp;
             continue;
         }
         const unsigned char *opp = cs.p + i;
@@ -476,11 +519,11 @@ static int run(cs_state *st, span cs, int depth)
             if (st->sp < 1)
                 return fail(st->f, "glyph %u calls a subroutine without its number",
                             st->gid), RUN_FAIL;
-            operand num = st->st[--st->sp];
+            int32_t num = operand_value(&st->st[--st->sp]);
             const cindex *ix = op == 10 ? &st->s->local : &st->s->global;
-            int64_t k = (int64_t)(num.v / 65536) + (op == 10 ? st->s->lbias : st->s->gbias);
+            int64_t k = (int64_t)(num / 65536) + (op == 10 ? st->s->lbias : st->s->gbias);
             span sub;
-            if ((num.v & 0xFFFF) || k < 0 || k >= ix->count ||
+            if ((num & 0xFFFF) || k < 0 || k >= ix->count ||
                 !index_item(st->s->c, ix, (uint32_t)k, &sub))
                 return fail(st->f, "glyph %u calls a %s subroutine that does not exist",
                             st->gid, op == 10 ? "local" : "global"), RUN_FAIL;
@@ -777,6 +820,16 @@ static bool make_charstrings(failure *f, input *in, const uint32_t *gids, parts 
     p->fdsel = pb_xmalloc((size_t)p->n);
     for (uint32_t k = 0; k < in->nfds; k++)
         in->fds[k].new_index = -1;
+    /* room for the charstrings as they are (hints make up for the
+       subroutines inlined in fonts that have them) */
+    size_t room = 0;
+    for (int i = 0; i < p->n; i++) {
+        span cstr;
+        if (gids[i] < in->glyphs.count && index_item(in->c, &in->glyphs, gids[i], &cstr))
+            room += cstr.len;
+    }
+    p->cs.p = pb_xmalloc(room + 64);
+    p->cs.cap = room + 64;
     cs_state st;
     for (int i = 0; i < p->n; i++) {
         uint32_t g = gids[i];
