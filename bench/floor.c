@@ -13,7 +13,14 @@
  *                                      font among the FONT files by its
  *                                      PostScript name and prints the plan:
  *                                      one line "FONT#INDEX GID..." a font
- *   floor PLAN OUT                     the timed part: subset, deflate, write
+ *   floor [--subsetter=WHICH] PLAN OUT the timed part: subset, deflate, write;
+ *                                      WHICH is paiban (the default: CFF
+ *                                      fonts by paiban's own subsetter into
+ *                                      bare CFF, TrueType by HarfBuzz, as
+ *                                      paiban embeds them) or harfbuzz
+ *                                      (every font by HarfBuzz's subsetter,
+ *                                      the floor of paiban's earlier
+ *                                      design)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,6 +31,8 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <libdeflate.h>
+
+#include "fonts/cff_subset.h"
 
 /* ---- the plan ------------------------------------------------------- */
 
@@ -204,7 +213,48 @@ static void destroy_face(void *user)
     hb_face_destroy(user);
 }
 
-static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, FILE *out)
+/* Deflates data as paiban does and writes it. */
+static bool deflate_write(const void *data, size_t len, FILE *out)
+{
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(FONT_DEFLATE_LEVEL);
+    size_t bound = libdeflate_zlib_compress_bound(z, len);
+    unsigned char *zbuf = malloc(bound);
+    size_t zlen = zbuf ? libdeflate_zlib_compress(z, data, len, zbuf, bound) : 0;
+    libdeflate_free_compressor(z);
+    bool ok = zlen > 0 && fwrite(zbuf, 1, zlen, out) == zlen;
+    free(zbuf);
+    return ok;
+}
+
+/* As src/output/pdf_font.c: a CFF font subset by paiban's own subsetter
+ * into a bare CFF; false when it refuses the font (HarfBuzz then). */
+static bool own_cff_subset(hb_face_t *face, hb_set_t *glyphs, FILE *out, bool *written)
+{
+    *written = false;
+    hb_blob_t *cff = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len = 0;
+    const unsigned char *data = (const unsigned char *)hb_blob_get_data(cff, &len);
+    uint32_t *gids = malloc((hb_set_get_population(glyphs) + 1) * sizeof *gids);
+    int n = 0;
+    gids[n++] = 0;
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(glyphs, &g);)
+        if (g != 0)
+            gids[n++] = g;
+    unsigned char *prog = NULL;
+    size_t plen = 0;
+    char why[200];
+    bool made = len && gids && pb_cff_subset(data, len, gids, n, &prog, &plen, why, sizeof why);
+    hb_blob_destroy(cff);
+    free(gids);
+    if (!made)
+        return false;
+    *written = deflate_write(prog, plen, out);
+    free(prog);
+    return true;
+}
+
+static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, bool own_cff,
+                       FILE *out)
 {
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob) {
@@ -212,6 +262,12 @@ static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, FILE 
         return false;
     }
     hb_face_t *face = hb_face_create(blob, index);
+    bool written;
+    if (own_cff && own_cff_subset(face, glyphs, out, &written)) {
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+        return written;
+    }
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     hb_set_union(hb_subset_input_glyph_set(in), glyphs);
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -234,13 +290,7 @@ static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, FILE 
         hb_blob_t *sb = hb_face_reference_blob(sub);
         unsigned len;
         const char *data = hb_blob_get_data(sb, &len);
-        struct libdeflate_compressor *z = libdeflate_alloc_compressor(FONT_DEFLATE_LEVEL);
-        size_t bound = libdeflate_zlib_compress_bound(z, len);
-        unsigned char *zbuf = malloc(bound);
-        size_t zlen = zbuf ? libdeflate_zlib_compress(z, data, len, zbuf, bound) : 0;
-        libdeflate_free_compressor(z);
-        ok = zlen > 0 && fwrite(zbuf, 1, zlen, out) == zlen;
-        free(zbuf);
+        ok = deflate_write(data, len, out);
         hb_blob_destroy(sb);
         hb_face_destroy(sub);
     } else {
@@ -252,7 +302,7 @@ static bool subset_one(const char *path, unsigned index, hb_set_t *glyphs, FILE 
     return ok;
 }
 
-static int run_plan(const char *plan, const char *outpath)
+static int run_plan(const char *plan, const char *outpath, bool own_cff)
 {
     FILE *in = fopen(plan, "r");
     if (!in) {
@@ -280,7 +330,7 @@ static int run_plan(const char *plan, const char *outpath)
         hb_set_t *glyphs = hb_set_create();
         for (char *t; (t = strtok_r(NULL, " \n", &save));)
             hb_set_add(glyphs, (hb_codepoint_t)strtoul(t, NULL, 10));
-        ok = subset_one(font, index, glyphs, out);
+        ok = subset_one(font, index, glyphs, own_cff, out);
         hb_set_destroy(glyphs);
     }
     fclose(in);
@@ -296,8 +346,12 @@ int main(int argc, char **argv)
     if (argc >= 3 && !strcmp(argv[1], "--plan"))
         return make_plan(argv[2], argv + 3, argc - 3);
     if (argc == 3)
-        return run_plan(argv[1], argv[2]);
+        return run_plan(argv[1], argv[2], true);
+    if (argc == 4 && !strcmp(argv[1], "--subsetter=paiban"))
+        return run_plan(argv[2], argv[3], true);
+    if (argc == 4 && !strcmp(argv[1], "--subsetter=harfbuzz"))
+        return run_plan(argv[2], argv[3], false);
     fprintf(stderr, "usage: floor --plan STEXT FONT#INDEX...\n"
-                    "       floor PLAN OUT\n");
+                    "       floor [--subsetter=paiban|harfbuzz] PLAN OUT\n");
     return 2;
 }

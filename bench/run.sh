@@ -4,7 +4,9 @@
 #   - the sample report, a report ten times as long, and long tables of
 #     313, 2,991 and 5,000 rows: wall time, peak memory, pages, PDF size;
 #   - the floor (bench/floor.c: the same font subsets, deflated and written,
-#     without paiban's own work) and Typst on the same report, each timed
+#     without paiban's own work; once made as paiban makes them, CFF fonts
+#     by its own subsetter, and once with HarfBuzz's subsetter for every
+#     font) and Typst on the same report, each timed
 #     in pairs with the sample (rounds that alternate the two programs, so
 #     a change in the machine's load hits both): the ratios are the medians
 #     of the rounds' ratios;
@@ -109,10 +111,16 @@ mutool draw -q -F stext -o "$work/s.stext" "$work/s.pdf" 2> /dev/null
 # shellcheck disable=SC2046
 "$floor" --plan "$work/s.stext" $(sed -n 's/^[a-z_]*: \(fallback \)\{0,1\}\(\/[^ ]*#[0-9]*\) .*/\2/p' \
   "$work/fonts.txt" | sort -u) > "$work/floor.plan"
+nplan=$(wc -l < "$work/floor.plan")
 pair floor "$rounds" 5 "$s" "$build/bench/floor $work/floor.plan $work/floor.out"
-echo "floor (the same $(wc -l < "$work/floor.plan") font subsets deflated and written): $(fmt "$pb") ms;" \
+echo "floor (the same $nplan font subsets deflated and written, CFF ones by paiban's subsetter" \
+  "as paiban makes them): $(fmt "$pb") ms;" \
   "the sample takes $(printf '%.2f' "$(echo "$pr" | awk '{print 1 / $1}')") times the floor" \
   "($(fmt "$pa") ms, $(fmt "$(echo "$pa $pb" | awk '{print $1 - $2}')") ms above it)"
+pair floor_hb "$rounds" 5 "$s" \
+  "$build/bench/floor --subsetter=harfbuzz $work/floor.plan $work/floor-hb.out"
+echo "floor with HarfBuzz's subsetter for every font: $(fmt "$pb") ms;" \
+  "the sample takes $(printf '%.2f' "$(echo "$pr" | awk '{print 1 / $1}')") times it"
 
 # What the sample's PDF is made of: the font programs are what the floor
 # writes (the same subsets, deflated alike).
