@@ -242,6 +242,8 @@ static const char *const kinds[][2] = {
     {"cff-index-offsize", "CharStrings INDEX offset size 7"},
     {"cff-index-count", "CharStrings INDEX count one less than the glyphs"},
     {"cff-top-dict", "the CFF Top DICT's bytes reserved operators"},
+    {"cff-bbox-operands", "the CFF Top DICT's FontBBox given more than four operands (readers "
+                          "take the first four; paiban's CFF subsetter refuses it)"},
     {"noise-outlines", "one byte in 50 of glyf or CFF flipped (fixed seed)"},
     {"noise-cmap", "one byte in 20 of cmap flipped (fixed seed)"},
     {"noise-directory", "the table directory's bytes flipped (fixed seed)"},
@@ -444,6 +446,40 @@ static bool apply(const char *kind)
         size_t toffs = names_end + 3, tdata = toffs + (tn + 1) * tos - 1;
         uint32_t a = get_off(toffs, tos), b = get_off(toffs + tos, tos);
         memset(font + tdata + a, 255, b - a);
+    } else if (!strcmp(kind, "cff-bbox-operands")) {
+        if (!cff)
+            return false;
+        size_t c = table_off("CFF ");
+        size_t p = c + font[c + 2];
+        unsigned n = get16(p), os = font[p + 2];
+        size_t names_end = p + 3 + (n + 1) * os - 1 + get_off(p + 3 + n * os, os);
+        unsigned tn = get16(names_end), tos = font[names_end + 2];
+        size_t toffs = names_end + 3, tdata = toffs + (tn + 1) * tos - 1;
+        size_t i = tdata + get_off(toffs, tos), e = tdata + get_off(toffs + tos, tos);
+        /* FontBBox (5): its operands' bytes, five or more, made as many
+           zeros */
+        bool done = false;
+        for (size_t start = i; i < e && !done;) {
+            unsigned b = font[i];
+            if (b == 5) {
+                if (i - start >= 5) {
+                    memset(font + start, 139, i - start);
+                    done = true;
+                }
+                start = ++i;
+            } else if (b == 12) {
+                start = i += 2;
+            } else if (b < 22) {
+                start = ++i;
+            } else if (b == 30) { /* a real number: nibbles up to 0xF */
+                for (i++; i < e && (font[i] & 0xF) != 0xF && (font[i] >> 4) != 0xF; i++)
+                    ;
+                i++;
+            } else {
+                i += b == 28 ? 3 : b == 29 ? 5 : b >= 247 && b <= 254 ? 2 : 1;
+            }
+        }
+        return done;
     } else if (!strcmp(kind, "noise-outlines")) {
         noise(table_off(outlines), table_len(outlines), 50);
     } else if (!strcmp(kind, "noise-cmap")) {
