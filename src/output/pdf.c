@@ -243,6 +243,8 @@ typedef struct page_state {
     bool round_join;      /* round joins set */
     long long tc;         /* character spacing (Tc) set, in 1/6,400,000 pt
                              (fx of room x 100000); it outlives BT/ET */
+    bool line_set;        /* a text line's start was set in this BT */
+    long long line_x, line_y; /* that start (fx) */
     const pdf_glyph **pg; /* owned: the line's glyphs' embedded forms
                              (NULL: not embedded), looked up once */
     int pg_cap;
@@ -499,6 +501,7 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
         if (!in_text) {
             pdf_buf_str(&s->b, "BT\n");
             in_text = true;
+            s->line_set = false;
         }
         if (s->face != g->face || s->size != g->size) {
             pdf_buf_str(&s->b, "/");
@@ -534,11 +537,24 @@ static bool write_text(ctx *c, page_state *s, HPDF_Page page, const pdf_fonts *f
             pdf_buf_str(&s->b, " Tc\n");
             s->tc = tc;
         }
-        pdf_buf_str(&s->b, "1 0 0 1 ");
-        put_fx(&s->b, (long long)pl->x + g->x);
-        pdf_buf_put(&s->b, " ", 1);
-        put_fx(&s->b, (long long)page_h - pl->y - l->baseline - g->y);
-        pdf_buf_str(&s->b, " Tm\n[");
+        /* the run's start: a Td from the last one in this text object (the
+           line pitch repeats, so it deflates better than a Tm's place) */
+        long long x = (long long)pl->x + g->x, y = (long long)page_h - pl->y - l->baseline - g->y;
+        if (s->line_set) {
+            put_fx(&s->b, x - s->line_x);
+            pdf_buf_put(&s->b, " ", 1);
+            put_fx(&s->b, y - s->line_y);
+            pdf_buf_str(&s->b, " Td\n[");
+        } else {
+            pdf_buf_str(&s->b, "1 0 0 1 ");
+            put_fx(&s->b, x);
+            pdf_buf_put(&s->b, " ", 1);
+            put_fx(&s->b, y);
+            pdf_buf_str(&s->b, " Tm\n[");
+        }
+        s->line_set = true;
+        s->line_x = x;
+        s->line_y = y;
         /* the pen where a reader has it, in fx x 100000 (exact); TJ numbers
            move it in 1/100000 em, two decimals of their thousandths */
         long long pen = 0;

@@ -219,7 +219,7 @@ static void build_doc(doc *d, pb_arena *arena, const pb_face *body_face, const p
     const char *lines[16];
     int nbody = body_lines(arena, lines, 16, 28);
     for (int i = 0; i < nbody; i++) {
-        /* the fifth line has a glyph raised by 1 pt: a new Tm inside the line */
+        /* the fifth line has a glyph raised by 1 pt: a new run start (Td) inside the line */
         add_line(b, body_face, lines[i], body, grid, 0, i == 4 ? 9 : -1, PB_FX_ONE);
         b->expect[0][b->nexpect[0]++] = lines[i];
         d->nchars += (int)strlen(lines[i]) / 3;
