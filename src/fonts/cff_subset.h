@@ -21,7 +21,7 @@
 
 /* The subset of the CFF table `cff` (len bytes: the 'CFF ' table of an
  * OpenType font, or a bare CFF) whose glyph i is input glyph gids[i]
- * (n >= 1 of them, ascending, gids[0] == 0): a new CFF in *out
+ * (n >= 1 of them, in any order, gids[0] == 0): a new CFF in *out
  * (malloc'ed; free()), *out_len bytes.  False with the reason in why when
  * the input is something this subsetter does not handle (CFF2, arithmetic
  * or seac operators in charstrings, subroutines nested too deep) or is

@@ -565,34 +565,65 @@ static unsigned char *subset_face(pdf_font *f, bool retain, size_t *out_len, cha
     return font;
 }
 
-/* A CFF face's glyphs (sorted by gid) subset by paiban's own subsetter
- * into a bare CFF, their cids set to their new gids (.notdef first); NULL
- * when it refuses the face.  Its charstrings are copied, not interpreted:
- * a few million instructions for the body font's subset where HarfBuzz
- * (6.0) takes fifty, and no OpenType wrapper (head, hhea, hmtx, maxp,
- * OS/2: some 400 bytes a font after deflating) that a PDF reader does not
- * use. */
+/* The order of a subset's glyphs: by the character each shows first, so
+ * that characters of one radical, which Unicode keeps together and which
+ * share strokes, sit together in the program where deflate finds their
+ * repeats (the sample's font programs: 970 bytes smaller than in glyph id
+ * order); glyphs that show no character last, by glyph id. */
+typedef struct glyph_order {
+    uint32_t cp, gid;
+    int index;            /* in f->glyphs */
+} glyph_order;
+
+static int cmp_glyph_order(const void *a, const void *b)
+{
+    const glyph_order *x = a, *y = b;
+    if (x->cp != y->cp)
+        return x->cp < y->cp ? -1 : 1;
+    return (x->gid > y->gid) - (x->gid < y->gid);
+}
+
+/* A CFF face's glyphs subset by paiban's own subsetter into a bare CFF,
+ * .notdef first and the rest in the order above, their cids set to their
+ * new gids; NULL when it refuses the face.  Its charstrings are copied,
+ * not interpreted: a few million instructions for the body font's subset
+ * where HarfBuzz (6.0) takes fifty, and no OpenType wrapper (head, hhea,
+ * hmtx, maxp, OS/2: some 400 bytes a font after deflating) that a PDF
+ * reader does not use. */
 static unsigned char *own_cff_program(pdf_font *f, size_t *len)
 {
     hb_blob_t *blob = hb_face_reference_table(f->face->hb_face, HB_TAG('C', 'F', 'F', ' '));
     unsigned tlen = 0;
     const unsigned char *cff = (const unsigned char *)hb_blob_get_data(blob, &tlen);
+    glyph_order *order = pb_xmalloc(((size_t)f->nglyphs + 1) * sizeof *order);
     uint32_t *gids = pb_xmalloc(((size_t)f->nglyphs + 1) * sizeof *gids);
     int n = 0;
-    gids[n++] = 0;
-    for (int i = 0; i < f->nglyphs; i++)
-        if (f->glyphs[i].gid != 0)
-            gids[n++] = f->glyphs[i].gid;
+    for (int i = 0; i < f->nglyphs; i++) {
+        const pdf_glyph *g = &f->glyphs[i];
+        if (g->gid == 0)
+            continue;
+        size_t k = 0;
+        uint32_t cp = g->text && g->text_len ? pb_utf8_next(g->text, g->text_len, &k) : UINT32_MAX;
+        order[n++] = (glyph_order){cp, g->gid, i};
+    }
+    qsort(order, (size_t)n, sizeof *order, cmp_glyph_order);
+    gids[0] = 0;
+    for (int i = 0; i < n; i++)
+        gids[i + 1] = order[i].gid;
     unsigned char *prog = NULL;
     char why[200];
-    bool ok = tlen && pb_cff_subset(cff, tlen, gids, n, &prog, len, why, sizeof why);
+    bool ok = tlen && pb_cff_subset(cff, tlen, gids, n + 1, &prog, len, why, sizeof why);
     hb_blob_destroy(blob);
     free(gids);
-    if (!ok)
-        return NULL;
-    for (int i = 0, k = 0; i < f->nglyphs; i++)
-        f->glyphs[i].cid = f->glyphs[i].gid == 0 ? 0 : (uint32_t)++k;
-    return prog;
+    if (ok) {
+        for (int i = 0; i < f->nglyphs; i++)
+            if (f->glyphs[i].gid == 0)
+                f->glyphs[i].cid = 0;
+        for (int i = 0; i < n; i++)
+            f->glyphs[order[i].index].cid = (uint32_t)i + 1;
+    }
+    free(order);
+    return ok ? prog : NULL;
 }
 
 /* CFF: paiban's subsetter, a bare CFF (*bare_cff set).  TrueType, and
@@ -1165,8 +1196,8 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
         pb_program prog;
         if (!made_program(fs, fi, compress, &prog, diag))
             return false;
-        /* cids ascend with gids in both modes; sort anyway so /W and the
-         * CMap never depend on that */
+        /* /W and the CMap go in cid order (paiban's CFF subsets order
+         * their glyphs by character, others by glyph id) */
         qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_cid);
         hb_map_clear(f->slot);
         for (int i = 0; i < f->nglyphs; i++)
