@@ -196,7 +196,7 @@ static const char *const drop_tables[] = {
 
 /* As src/output/pdf_font.c: the deflate level of font programs
  * (libdeflate's, through src/base/flate.c). */
-#define FONT_DEFLATE_LEVEL 1
+#define FONT_DEFLATE_LEVEL 9
 
 /* As src/output/pdf_font.c: the subsetter plans without the cmap, which it
  * would otherwise read whole to find the characters of the glyphs. */
