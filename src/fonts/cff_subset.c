@@ -419,6 +419,24 @@ static bool take_width(cs_state *st, bool extra)
     return first && extra;
 }
 
+/* The stem hints on the stack (pairs of numbers, after a width on the
+ * first stack-clearing operator) counted, for the length of hint masks,
+ * and dropped, the width kept for the next operator that stays. */
+static bool drop_stems(cs_state *st)
+{
+    int n = st->sp;
+    if (take_width(st, n % 2)) {
+        st->width = st->st[0];
+        st->have_width = true;
+        n--;
+    }
+    if (n % 2)
+        return fail(st->f, "glyph %u: a stem hint has an odd number of operands", st->gid);
+    st->stems += (unsigned)n / 2;
+    st->sp = 0;
+    return true;
+}
+
 enum { RUN_RETURN, RUN_ENDCHAR, RUN_FAIL };
 
 static int run(cs_state *st, span cs, int depth)
@@ -458,28 +476,12 @@ static int run(cs_state *st, span cs, int depth)
         int n = st->sp;
         switch (op) {
         case 1: case 3: case 18: case 23: /* hstem vstem hstemhm vstemhm: dropped */
-            if (take_width(st, n % 2)) {
-                st->width = st->st[0];
-                st->have_width = true;
-                n--;
-            }
-            if (n % 2)
-                return fail(st->f, "glyph %u: a stem hint has an odd number of operands",
-                            st->gid), RUN_FAIL;
-            st->stems += (unsigned)n / 2;
-            st->sp = 0;
+            if (!drop_stems(st))
+                return RUN_FAIL;
             break;
         case 19: case 20: { /* hintmask cntrmask: implied vstems, then the mask; dropped */
-            if (take_width(st, n % 2)) {
-                st->width = st->st[0];
-                st->have_width = true;
-                n--;
-            }
-            if (n % 2)
-                return fail(st->f, "glyph %u: a stem hint has an odd number of operands",
-                            st->gid), RUN_FAIL;
-            st->stems += (unsigned)n / 2;
-            st->sp = 0;
+            if (!drop_stems(st))
+                return RUN_FAIL;
             size_t mask = (st->stems + 7) / 8;
             if (!fits(cs, i, mask))
                 return fail(st->f, "glyph %u: a hint mask is cut off", st->gid), RUN_FAIL;
