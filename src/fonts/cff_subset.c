@@ -12,31 +12,11 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "fonts/cff_read.h"
 
 /* ---- reading ------------------------------------------------------------ */
 
-typedef struct span {
-    const unsigned char *p;
-    size_t len;
-} span;
-
-static bool fits(span s, size_t off, size_t n)
-{
-    return off <= s.len && n <= s.len - off;
-}
-
-static uint32_t get16(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t get_off(const unsigned char *p, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v = v << 8 | p[i];
-    return v;
-}
+typedef pb_cff_bytes span;
 
 typedef struct failure {
     char *why;
@@ -53,143 +33,6 @@ static bool fail(failure *f, const char *fmt, ...)
         vsnprintf(f->why, f->whylen, fmt, ap);
     va_end(ap);
     return false;
-}
-
-/* An INDEX (TN 5176 section 5): its items are read one at a time, each
- * checked when it is read. */
-typedef struct cindex {
-    uint32_t count;
-    unsigned osize;
-    size_t offsets;       /* the offset array */
-    size_t data;          /* offsets count from data - 1 */
-    size_t end;           /* the first byte after it */
-} cindex;
-
-static bool read_index(span c, size_t at, cindex *ix)
-{
-    if (!fits(c, at, 2))
-        return false;
-    ix->count = get16(c.p + at);
-    if (ix->count == 0) {
-        ix->osize = 0;
-        ix->offsets = ix->data = ix->end = at + 2;
-        return true;
-    }
-    if (!fits(c, at, 3))
-        return false;
-    ix->osize = c.p[at + 2];
-    if (ix->osize < 1 || ix->osize > 4)
-        return false;
-    ix->offsets = at + 3;
-    size_t arr = ((size_t)ix->count + 1) * ix->osize;
-    if (!fits(c, ix->offsets, arr))
-        return false;
-    ix->data = ix->offsets + arr - 1;
-    uint32_t first = get_off(c.p + ix->offsets, ix->osize);
-    uint32_t last = get_off(c.p + ix->offsets + (size_t)ix->count * ix->osize, ix->osize);
-    if (first != 1 || last < 1 || !fits(c, ix->data, last))
-        return false;
-    ix->end = ix->data + last;
-    return true;
-}
-
-/* Item i of the INDEX, false when its offsets are out of order or out of
- * bounds. */
-static bool index_item(span c, const cindex *ix, uint32_t i, span *item)
-{
-    if (i >= ix->count)
-        return false;
-    uint32_t a = get_off(c.p + ix->offsets + (size_t)i * ix->osize, ix->osize);
-    uint32_t b = get_off(c.p + ix->offsets + (size_t)(i + 1) * ix->osize, ix->osize);
-    if (a < 1 || b < a || !fits(c, ix->data + a, b - a))
-        return false;
-    *item = (span){c.p + ix->data + a, b - a};
-    return true;
-}
-
-/* ---- DICTs (TN 5176 section 4) ------------------------------------------ */
-
-enum {
-    OP_CHARSET = 15,
-    OP_CHARSTRINGS = 17,
-    OP_PRIVATE = 18,
-    OP_SUBRS = 19,
-    OP_CHARSTRING_TYPE = 1206,
-    OP_ROS = 1230,
-    OP_CIDCOUNT = 1234,
-    OP_FDARRAY = 1236,
-    OP_FDSELECT = 1237,
-};
-
-/* One operator of a DICT with its operands: their bytes as they are, and
- * their values where they are integers. */
-typedef struct dict_op {
-    uint32_t op;          /* b0, or 1200 + b1 after the escape 12 */
-    size_t start, end;    /* the operands' bytes in the DICT */
-    int n;                /* how many operands */
-    long v[4];            /* the first four, 0 for a real number */
-} dict_op;
-
-/* The next operator at *pos: 1 with it, 0 at the end, -1 when the DICT is
- * damaged. */
-static int dict_next(span d, size_t *pos, dict_op *o)
-{
-    size_t i = *pos;
-    if (i >= d.len)
-        return 0;
-    o->start = i;
-    o->n = 0;
-    while (i < d.len) {
-        unsigned b = d.p[i];
-        if (b <= 21) {
-            o->end = i;
-            o->op = b;
-            if (b == 12) {
-                if (i + 1 >= d.len)
-                    return -1;
-                o->op = 1200 + d.p[i + 1];
-                i++;
-            }
-            *pos = i + 1;
-            return 1;
-        }
-        long v = 0;
-        if (b == 28) {
-            if (i + 3 > d.len)
-                return -1;
-            v = (int16_t)get16(d.p + i + 1);
-            i += 3;
-        } else if (b == 29) {
-            if (i + 5 > d.len)
-                return -1;
-            v = (int32_t)get_off(d.p + i + 1, 4);
-            i += 5;
-        } else if (b == 30) { /* a real number: nibbles up to the end nibble 0xF */
-            for (i++;; i++) {
-                if (i >= d.len)
-                    return -1;
-                if ((d.p[i] >> 4) == 0xF || (d.p[i] & 0xF) == 0xF)
-                    break;
-            }
-            i++;
-        } else if (b >= 32 && b <= 246) {
-            v = (long)b - 139;
-            i++;
-        } else if (b >= 247 && b <= 254) {
-            if (i + 2 > d.len)
-                return -1;
-            v = b <= 250 ? ((long)b - 247) * 256 + d.p[i + 1] + 108
-                         : -((long)b - 251) * 256 - d.p[i + 1] - 108;
-            i += 2;
-        } else {
-            return -1; /* 22..27, 31, 255: reserved */
-        }
-        if (o->n < 4)
-            o->v[o->n] = v;
-        if (++o->n > 48)
-            return -1;
-    }
-    return -1; /* operands without their operator */
 }
 
 /* ---- writing -------------------------------------------------------------- */
@@ -342,20 +185,20 @@ static int32_t operand_value(const operand *o)
 {
     const unsigned char *p = o->p;
     if (p[0] == 28)
-        return (int32_t)(int16_t)get16(p + 1) * 65536;
+        return (int32_t)(int16_t)pb_cff_get16(p + 1) * 65536;
     if (p[0] <= 246)
         return ((int32_t)p[0] - 139) * 65536;
     if (p[0] <= 250)
         return (((int32_t)p[0] - 247) * 256 + p[1] + 108) * 65536;
     if (p[0] <= 254)
         return (-((int32_t)p[0] - 251) * 256 - p[1] - 108) * 65536;
-    return (int32_t)get_off(p + 1, 4);
+    return (int32_t)pb_cff_get_off(p + 1, 4);
 }
 
 /* The subroutines of one Font DICT: its local ones and the global ones. */
 typedef struct subrs {
     span c;               /* the CFF table */
-    cindex global, local;
+    pb_cff_index global, local;
     int32_t gbias, lbias;
 } subrs;
 
@@ -467,7 +310,7 @@ static int run(cs_state *st, span cs, int depth)
         const unsigned char *opp = cs.p + i;
         unsigned op = b, oplen = 1;
         if (b == 12) {
-            if (!fits(cs, i, 2))
+            if (!pb_cff_fits(cs, i, 2))
                 return fail(st->f, "glyph %u: an operator is cut off", st->gid), RUN_FAIL;
             op = 1200 + cs.p[i + 1];
             oplen = 2;
@@ -483,7 +326,7 @@ static int run(cs_state *st, span cs, int depth)
             if (!drop_stems(st))
                 return RUN_FAIL;
             size_t mask = (st->stems + 7) / 8;
-            if (!fits(cs, i, mask))
+            if (!pb_cff_fits(cs, i, mask))
                 return fail(st->f, "glyph %u: a hint mask is cut off", st->gid), RUN_FAIL;
             i += mask;
             break;
@@ -522,11 +365,11 @@ static int run(cs_state *st, span cs, int depth)
                 return fail(st->f, "glyph %u calls a subroutine without its number",
                             st->gid), RUN_FAIL;
             int32_t num = operand_value(&st->st[--st->sp]);
-            const cindex *ix = op == 10 ? &st->s->local : &st->s->global;
+            const pb_cff_index *ix = op == 10 ? &st->s->local : &st->s->global;
             int64_t k = (int64_t)(num / 65536) + (op == 10 ? st->s->lbias : st->s->gbias);
             span sub;
             if ((num & 0xFFFF) || k < 0 || k >= ix->count ||
-                !index_item(st->s->c, ix, (uint32_t)k, &sub))
+                !pb_cff_index_item(st->s->c, ix, (uint32_t)k, &sub))
                 return fail(st->f, "glyph %u calls a %s subroutine that does not exist",
                             st->gid, op == 10 ? "local" : "global"), RUN_FAIL;
             if (depth >= MAX_DEPTH)
@@ -571,7 +414,7 @@ typedef struct input {
     span c;
     span name;            /* the font's name (Name INDEX item 0) */
     span top;
-    cindex gsubrs, glyphs;
+    pb_cff_index gsubrs, glyphs;
     bool cid;
     long fdselect;
     uint32_t nfds;
@@ -582,21 +425,21 @@ typedef struct input {
 static bool read_private(failure *f, input *in, long size, long off, font_dict *fd,
                          const char *owner)
 {
-    if (size < 0 || off < 0 || !fits(in->c, (size_t)off, (size_t)size))
+    if (size < 0 || off < 0 || !pb_cff_fits(in->c, (size_t)off, (size_t)size))
         return fail(f, "the Private DICT of the %s is past the end of the table", owner);
     fd->priv = (span){in->c.p + off, (size_t)size};
     fd->s.c = in->c;
     fd->s.global = in->gsubrs;
     fd->s.gbias = subr_bias(in->gsubrs.count);
-    fd->s.local = (cindex){0, 0, 0, 0, 0};
+    fd->s.local = (pb_cff_index){0, 0, 0, 0, 0};
     size_t pos = 0;
-    dict_op o;
+    pb_cff_dict_op o;
     int r;
-    while ((r = dict_next(fd->priv, &pos, &o)) == 1) {
-        if (o.op != OP_SUBRS)
+    while ((r = pb_cff_dict_next(fd->priv, &pos, &o)) == 1) {
+        if (o.op != PB_CFF_OP_SUBRS)
             continue;
         if (o.n != 1 || o.v[0] <= 0 || (uint64_t)off + (uint64_t)o.v[0] >= in->c.len ||
-            !read_index(in->c, (size_t)off + (size_t)o.v[0], &fd->s.local))
+            !pb_cff_index_read(in->c, (size_t)off + (size_t)o.v[0], &fd->s.local))
             return fail(f, "the local subroutines of the %s are damaged", owner);
     }
     if (r < 0)
@@ -614,30 +457,30 @@ static bool read_input(failure *f, span c, input *in)
         return fail(f, "it has CFF2 outlines");
     if (c.len < 4 || c.p[0] != 1 || c.p[2] < 4 || c.p[2] > c.len)
         return fail(f, "its CFF header is damaged");
-    cindex names, tops, strings;
-    if (!read_index(c, c.p[2], &names) || !read_index(c, names.end, &tops) ||
-        !read_index(c, tops.end, &strings) || !read_index(c, strings.end, &in->gsubrs))
+    pb_cff_index names, tops, strings;
+    if (!pb_cff_index_read(c, c.p[2], &names) || !pb_cff_index_read(c, names.end, &tops) ||
+        !pb_cff_index_read(c, tops.end, &strings) || !pb_cff_index_read(c, strings.end, &in->gsubrs))
         return fail(f, "an INDEX of its CFF table is damaged");
-    if (names.count < 1 || tops.count < 1 || !index_item(c, &names, 0, &in->name) ||
-        !index_item(c, &tops, 0, &in->top))
+    if (names.count < 1 || tops.count < 1 || !pb_cff_index_item(c, &names, 0, &in->name) ||
+        !pb_cff_index_item(c, &tops, 0, &in->top))
         return fail(f, "its CFF table has no font in it");
     long charstrings = -1, priv_size = -1, priv_off = -1, fdarray = -1;
     size_t pos = 0;
-    dict_op o;
+    pb_cff_dict_op o;
     int r;
-    while ((r = dict_next(in->top, &pos, &o)) == 1) {
+    while ((r = pb_cff_dict_next(in->top, &pos, &o)) == 1) {
         switch (o.op) {
-        case OP_ROS: in->cid = true; break;
-        case OP_CHARSTRINGS: charstrings = o.n == 1 ? o.v[0] : -1; break;
-        case OP_PRIVATE:
+        case PB_CFF_OP_ROS: in->cid = true; break;
+        case PB_CFF_OP_CHARSTRINGS: charstrings = o.n == 1 ? o.v[0] : -1; break;
+        case PB_CFF_OP_PRIVATE:
             if (o.n == 2) {
                 priv_size = o.v[0];
                 priv_off = o.v[1];
             }
             break;
-        case OP_FDARRAY: fdarray = o.n == 1 ? o.v[0] : -1; break;
-        case OP_FDSELECT: in->fdselect = o.n == 1 ? o.v[0] : -1; break;
-        case OP_CHARSTRING_TYPE:
+        case PB_CFF_OP_FDARRAY: fdarray = o.n == 1 ? o.v[0] : -1; break;
+        case PB_CFF_OP_FDSELECT: in->fdselect = o.n == 1 ? o.v[0] : -1; break;
+        case PB_CFF_OP_CHARSTRING_TYPE:
             if (o.n != 1 || o.v[0] != 2)
                 return fail(f, "its charstrings are not of Type 2");
             break;
@@ -647,15 +490,15 @@ static bool read_input(failure *f, span c, input *in)
     if (r < 0)
         return fail(f, "its Top DICT is damaged");
     if (charstrings <= 0 || (uint64_t)charstrings >= c.len ||
-        !read_index(c, (size_t)charstrings, &in->glyphs) || in->glyphs.count == 0)
+        !pb_cff_index_read(c, (size_t)charstrings, &in->glyphs) || in->glyphs.count == 0)
         return fail(f, "its CharStrings INDEX is damaged");
     if (!in->cid) {
         in->nfds = 1;
         in->fds = pb_xcalloc(1, sizeof *in->fds);
         return read_private(f, in, priv_size, priv_off, &in->fds[0], "font");
     }
-    cindex fda;
-    if (fdarray <= 0 || (uint64_t)fdarray >= c.len || !read_index(c, (size_t)fdarray, &fda) ||
+    pb_cff_index fda;
+    if (fdarray <= 0 || (uint64_t)fdarray >= c.len || !pb_cff_index_read(c, (size_t)fdarray, &fda) ||
         fda.count == 0 || fda.count > 256)
         return fail(f, "its FDArray is damaged");
     if (in->fdselect <= 0 || (uint64_t)in->fdselect >= c.len)
@@ -666,12 +509,12 @@ static bool read_input(failure *f, span c, input *in)
         font_dict *fd = &in->fds[i];
         char owner[32];
         snprintf(owner, sizeof owner, "Font DICT %u", i);
-        if (!index_item(c, &fda, i, &fd->fd))
+        if (!pb_cff_index_item(c, &fda, i, &fd->fd))
             return fail(f, "its FDArray is damaged");
         long ps = -1, po = -1;
         pos = 0;
-        while ((r = dict_next(fd->fd, &pos, &o)) == 1)
-            if (o.op == OP_PRIVATE && o.n == 2) {
+        while ((r = pb_cff_dict_next(fd->fd, &pos, &o)) == 1)
+            if (o.op == PB_CFF_OP_PRIVATE && o.n == 2) {
                 ps = o.v[0];
                 po = o.v[1];
             }
@@ -693,26 +536,26 @@ static int fd_of(const input *in, uint32_t gid)
     unsigned format = c.p[at];
     uint32_t fd;
     if (format == 0) {
-        if (!fits(c, at + 1 + gid, 1))
+        if (!pb_cff_fits(c, at + 1 + gid, 1))
             return -1;
         fd = c.p[at + 1 + gid];
     } else if (format == 3) {
-        if (!fits(c, at + 1, 2))
+        if (!pb_cff_fits(c, at + 1, 2))
             return -1;
-        uint32_t nranges = get16(c.p + at + 1);
-        if (nranges == 0 || !fits(c, at + 3, 3 * (size_t)nranges + 2))
+        uint32_t nranges = pb_cff_get16(c.p + at + 1);
+        if (nranges == 0 || !pb_cff_fits(c, at + 3, 3 * (size_t)nranges + 2))
             return -1;
         /* binary search for the last range whose first glyph is <= gid */
         uint32_t lo = 0, hi = nranges;
         while (hi - lo > 1) {
             uint32_t mid = (lo + hi) / 2;
-            if (get16(c.p + at + 3 + 3 * (size_t)mid) <= gid)
+            if (pb_cff_get16(c.p + at + 3 + 3 * (size_t)mid) <= gid)
                 lo = mid;
             else
                 hi = mid;
         }
         size_t r = at + 3 + 3 * (size_t)lo;
-        uint32_t first = get16(c.p + r), next = get16(c.p + r + 3);
+        uint32_t first = pb_cff_get16(c.p + r), next = pb_cff_get16(c.p + r + 3);
         if (first > gid || gid >= next)
             return -1;
         fd = c.p[r + 2];
@@ -762,7 +605,7 @@ static bool copied_font_entry(uint32_t op)
 /* A Private DICT keeps all but its Subrs: the charstrings call none. */
 static bool copied_private_entry(uint32_t op)
 {
-    return op != OP_SUBRS;
+    return op != PB_CFF_OP_SUBRS;
 }
 
 /* The entries of d that pass `keep`, operands and operator as written;
@@ -770,8 +613,8 @@ static bool copied_private_entry(uint32_t op)
 static bool copy_entries(buf *b, span d, bool (*keep)(uint32_t op))
 {
     size_t pos = 0;
-    dict_op o;
-    while (dict_next(d, &pos, &o) == 1) {
+    pb_cff_dict_op o;
+    while (pb_cff_dict_next(d, &pos, &o) == 1) {
         if (!keep(o.op))
             continue;
         int want = operands_of(o.op);
@@ -827,7 +670,7 @@ static bool make_charstrings(failure *f, input *in, const uint32_t *gids, parts 
     size_t room = 0;
     for (int i = 0; i < p->n; i++) {
         span cstr;
-        if (gids[i] < in->glyphs.count && index_item(in->c, &in->glyphs, gids[i], &cstr))
+        if (gids[i] < in->glyphs.count && pb_cff_index_item(in->c, &in->glyphs, gids[i], &cstr))
             room += cstr.len;
     }
     p->cs.p = pb_xmalloc(room + 64);
@@ -839,7 +682,7 @@ static bool make_charstrings(failure *f, input *in, const uint32_t *gids, parts 
         int fd;
         if (g >= in->glyphs.count)
             return fail(f, "glyph %u is not in the font", g);
-        if (!index_item(in->c, &in->glyphs, g, &cstr))
+        if (!pb_cff_index_item(in->c, &in->glyphs, g, &cstr))
             return fail(f, "the charstring of glyph %u is past the end of the table", g);
         if ((fd = fd_of(in, g)) < 0)
             return fail(f, "glyph %u has no Font DICT", g);
@@ -880,7 +723,7 @@ static bool make_font_dicts(failure *f, input *in, parts *p)
         p->fd_private_at[u] = p->fds.len;
         put_dict_offset(&p->fds, 0);
         put_dict_offset(&p->fds, 0);
-        put_dict_op(&p->fds, OP_PRIVATE);
+        put_dict_op(&p->fds, PB_CFF_OP_PRIVATE);
         p->fd_end[u++] = p->fds.len;
         fd->new_priv_off = p->privs.len;
         if (!copy_entries(&p->privs, fd->priv, copied_private_entry))
@@ -894,18 +737,18 @@ static bool make_font_dicts(failure *f, input *in, parts *p)
 /* The Top DICT: ROS first (TN 5176 section 18), the copied entries,
  * CIDCount, then charset, CharStrings, FDArray and FDSelect with
  * five-byte offsets set when the layout is known. */
-static const uint32_t offset_ops[4] = {OP_CHARSET, OP_CHARSTRINGS, OP_FDARRAY, OP_FDSELECT};
+static const uint32_t offset_ops[4] = {PB_CFF_OP_CHARSET, PB_CFF_OP_CHARSTRINGS, PB_CFF_OP_FDARRAY, PB_CFF_OP_FDSELECT};
 
 static bool make_top(failure *f, const input *in, parts *p)
 {
     put_dict_int(&p->top, SID_ADOBE);
     put_dict_int(&p->top, SID_IDENTITY);
     put_dict_int(&p->top, 0);
-    put_dict_op(&p->top, OP_ROS);
+    put_dict_op(&p->top, PB_CFF_OP_ROS);
     if (!copy_entries(&p->top, in->top, copied_font_entry))
         return fail(f, "its Top DICT has an entry with the wrong number of operands");
     put_dict_int(&p->top, p->n);
-    put_dict_op(&p->top, OP_CIDCOUNT);
+    put_dict_op(&p->top, PB_CFF_OP_CIDCOUNT);
     for (int k = 0; k < 4; k++) {
         p->top_offsets[k] = p->top.len;
         put_dict_offset(&p->top, 0);

@@ -22,6 +22,7 @@
 #include "base/call.h"
 #include "base/flate.h"
 #include "base/utf8.h"
+#include "fonts/cff_read.h"
 #include "fonts/cff_subset.h"
 #include "fonts/font_check.h"
 #include "fonts/programs.h"
@@ -255,105 +256,30 @@ static void put_be32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-/* The INDEX at *pos: its count and the bounds of item 0; *pos moves past
- * it.  False when it does not fit in len bytes. */
-static bool cff_index(const unsigned char *c, size_t len, size_t *pos, uint32_t *count,
-                      size_t *first_start, size_t *first_end)
-{
-    size_t p = *pos;
-    if (p + 2 > len)
-        return false;
-    *count = be16(c + p);
-    if (*count == 0) {
-        *pos = p + 2;
-        *first_start = *first_end = p + 2;
-        return true;
-    }
-    if (p + 3 > len)
-        return false;
-    unsigned osz = c[p + 2];
-    if (osz < 1 || osz > 4)
-        return false;
-    size_t offs = p + 3, data = offs + ((size_t)*count + 1) * osz - 1;
-    if (data >= len)
-        return false;
-    uint32_t o[2], last = 0;
-    for (int k = 0; k < 2; k++) {
-        o[k] = 0;
-        for (unsigned b = 0; b < osz; b++)
-            o[k] = o[k] << 8 | c[offs + (size_t)k * osz + b];
-    }
-    for (unsigned b = 0; b < osz; b++)
-        last = last << 8 | c[offs + (size_t)*count * osz + b];
-    if (o[0] < 1 || o[1] < o[0] || last < o[1] || data + last > len)
-        return false;
-    *first_start = data + o[0];
-    *first_end = data + o[1];
-    *pos = data + last;
-    return true;
-}
-
+/* The Top DICT's entries the charset rewrite follows; false when the
+ * table is not CFF 1 or its Name or Top DICT INDEX or the DICT is
+ * damaged. */
 static bool cff_parse_top(const unsigned char *c, size_t len, cff_top *top)
 {
     *top = (cff_top){false, -1, -1};
-    if (len < 4 || c[0] != 1)
+    pb_cff_bytes cff = {c, len};
+    pb_cff_index names, tops;
+    pb_cff_bytes dict;
+    if (len < 4 || c[0] != 1 || !pb_cff_index_read(cff, c[2], &names) ||
+        !pb_cff_index_read(cff, names.end, &tops) || !pb_cff_index_item(cff, &tops, 0, &dict))
         return false;
-    size_t pos = c[2];
-    uint32_t n;
-    size_t s, e;
-    if (!cff_index(c, len, &pos, &n, &s, &e) ||  /* Name INDEX */
-        !cff_index(c, len, &pos, &n, &s, &e) || n < 1) /* Top DICT INDEX */
-        return false;
-    long stack[48];
-    int sp = 0;
-    for (size_t i = s; i < e;) {
-        unsigned b = c[i];
-        if (b <= 21) {
-            unsigned op = b;
-            if (b == 12) {
-                if (i + 1 >= e)
-                    return false;
-                op = 1200 + c[i + 1];
-                i += 2;
-            } else {
-                i++;
-            }
-            if (op == 1230)
-                top->cid_keyed = true;
-            else if (op == 15 && sp == 1)
-                top->charset = stack[0];
-            else if (op == 17 && sp == 1)
-                top->charstrings = stack[0];
-            sp = 0;
-            continue;
-        }
-        long v = 0;
-        if (b == 28 && i + 2 < e) {
-            v = (int16_t)be16(c + i + 1);
-            i += 3;
-        } else if (b == 29 && i + 4 < e) {
-            v = (int32_t)be32(c + i + 1);
-            i += 5;
-        } else if (b == 30) {
-            for (i++; i < e && (c[i] & 0x0F) != 0x0F && (c[i] >> 4) != 0x0F; i++)
-                ;
-            i++;
-        } else if (b >= 32 && b <= 246) {
-            v = (long)b - 139;
-            i++;
-        } else if (b >= 247 && b <= 250 && i + 1 < e) {
-            v = ((long)b - 247) * 256 + c[i + 1] + 108;
-            i += 2;
-        } else if (b >= 251 && b <= 254 && i + 1 < e) {
-            v = -((long)b - 251) * 256 - c[i + 1] - 108;
-            i += 2;
-        } else {
-            return false;
-        }
-        if (sp < 48)
-            stack[sp++] = v;
+    pb_cff_dict_op o;
+    size_t pos = 0;
+    int r;
+    while ((r = pb_cff_dict_next(dict, &pos, &o)) == 1) {
+        if (o.op == PB_CFF_OP_ROS)
+            top->cid_keyed = true;
+        else if (o.op == PB_CFF_OP_CHARSET && o.n == 1)
+            top->charset = o.v[0];
+        else if (o.op == PB_CFF_OP_CHARSTRINGS && o.n == 1)
+            top->charstrings = o.v[0];
     }
-    return true;
+    return r == 0;
 }
 
 static bool cff_is_cid_keyed(hb_face_t *face)
@@ -410,10 +336,11 @@ static bool cff_identity_charset(unsigned char *font, size_t len)
     if (!cff_parse_top(c, clen, &top) || !top.cid_keyed || top.charset <= 2 ||
         top.charstrings <= 0 || (size_t)top.charset >= clen)
         return false;
-    size_t pos = (size_t)top.charstrings, s, e;
-    uint32_t n;
-    if (!cff_index(c, clen, &pos, &n, &s, &e) || n < 1)
+    pb_cff_index glyphs;
+    if (!pb_cff_index_read((pb_cff_bytes){c, clen}, (size_t)top.charstrings, &glyphs) ||
+        glyphs.count < 1)
         return false;
+    uint32_t n = glyphs.count;
     size_t q = (size_t)top.charset;
     unsigned fmt = c[q];
     uint32_t covered = 0;
