@@ -41,6 +41,46 @@ bool pb_cff_index_item(pb_cff_bytes c, const pb_cff_index *ix, uint32_t i, pb_cf
     return true;
 }
 
+bool pb_cff_dict_operand(pb_cff_bytes d, size_t *at, long *value)
+{
+    size_t i = *at;
+    unsigned b = d.p[i];
+    long v = 0;
+    if (b == 28) {
+        if (i + 3 > d.len)
+            return false;
+        v = (int16_t)pb_cff_get16(d.p + i + 1);
+        i += 3;
+    } else if (b == 29) {
+        if (i + 5 > d.len)
+            return false;
+        v = (int32_t)pb_cff_get_off(d.p + i + 1, 4);
+        i += 5;
+    } else if (b == 30) { /* a real number: nibbles up to the end nibble 0xF */
+        for (i++;; i++) {
+            if (i >= d.len)
+                return false;
+            if ((d.p[i] >> 4) == 0xF || (d.p[i] & 0xF) == 0xF)
+                break;
+        }
+        i++;
+    } else if (b >= 32 && b <= 246) {
+        v = (long)b - 139;
+        i++;
+    } else if (b >= 247 && b <= 254) {
+        if (i + 2 > d.len)
+            return false;
+        v = b <= 250 ? ((long)b - 247) * 256 + d.p[i + 1] + 108
+                     : -((long)b - 251) * 256 - d.p[i + 1] - 108;
+        i += 2;
+    } else {
+        return false; /* 22..27, 31, 255: reserved */
+    }
+    *at = i;
+    *value = v;
+    return true;
+}
+
 int pb_cff_dict_next(pb_cff_bytes d, size_t *pos, pb_cff_dict_op *o)
 {
     size_t i = *pos;
@@ -62,37 +102,9 @@ int pb_cff_dict_next(pb_cff_bytes d, size_t *pos, pb_cff_dict_op *o)
             *pos = i + 1;
             return 1;
         }
-        long v = 0;
-        if (b == 28) {
-            if (i + 3 > d.len)
-                return -1;
-            v = (int16_t)pb_cff_get16(d.p + i + 1);
-            i += 3;
-        } else if (b == 29) {
-            if (i + 5 > d.len)
-                return -1;
-            v = (int32_t)pb_cff_get_off(d.p + i + 1, 4);
-            i += 5;
-        } else if (b == 30) { /* a real number: nibbles up to the end nibble 0xF */
-            for (i++;; i++) {
-                if (i >= d.len)
-                    return -1;
-                if ((d.p[i] >> 4) == 0xF || (d.p[i] & 0xF) == 0xF)
-                    break;
-            }
-            i++;
-        } else if (b >= 32 && b <= 246) {
-            v = (long)b - 139;
-            i++;
-        } else if (b >= 247 && b <= 254) {
-            if (i + 2 > d.len)
-                return -1;
-            v = b <= 250 ? ((long)b - 247) * 256 + d.p[i + 1] + 108
-                         : -((long)b - 251) * 256 - d.p[i + 1] - 108;
-            i += 2;
-        } else {
-            return -1; /* 22..27, 31, 255: reserved */
-        }
+        long v;
+        if (!pb_cff_dict_operand(d, &i, &v))
+            return -1;
         if (o->n < 4)
             o->v[o->n] = v;
         if (++o->n > 48)

@@ -75,6 +75,11 @@ typedef struct pb_cff_dict_op {
     long v[4];            /* the first four, 0 for a real number */
 } pb_cff_dict_op;
 
+/* The operand of DICT d at *at (d.p[*at] > 21), its value 0 for a real
+ * number; *at moves past it.  False when it is cut off or reserved (22 to
+ * 27, 31, 255). */
+bool pb_cff_dict_operand(pb_cff_bytes d, size_t *at, long *value);
+
 /* The next operator of DICT d at *pos (TN 5176 section 4): 1 with it, 0
  * at the end, -1 when the DICT is damaged (a number cut off, a reserved
  * byte, more than 48 operands, operands without their operator). */

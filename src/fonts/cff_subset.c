@@ -459,7 +459,8 @@ static bool read_input(failure *f, span c, input *in)
         return fail(f, "its CFF header is damaged");
     pb_cff_index names, tops, strings;
     if (!pb_cff_index_read(c, c.p[2], &names) || !pb_cff_index_read(c, names.end, &tops) ||
-        !pb_cff_index_read(c, tops.end, &strings) || !pb_cff_index_read(c, strings.end, &in->gsubrs))
+        !pb_cff_index_read(c, tops.end, &strings) ||
+        !pb_cff_index_read(c, strings.end, &in->gsubrs))
         return fail(f, "an INDEX of its CFF table is damaged");
     if (names.count < 1 || tops.count < 1 || !pb_cff_index_item(c, &names, 0, &in->name) ||
         !pb_cff_index_item(c, &tops, 0, &in->top))
@@ -498,7 +499,8 @@ static bool read_input(failure *f, span c, input *in)
         return read_private(f, in, priv_size, priv_off, &in->fds[0], "font");
     }
     pb_cff_index fda;
-    if (fdarray <= 0 || (uint64_t)fdarray >= c.len || !pb_cff_index_read(c, (size_t)fdarray, &fda) ||
+    if (fdarray <= 0 || (uint64_t)fdarray >= c.len ||
+        !pb_cff_index_read(c, (size_t)fdarray, &fda) ||
         fda.count == 0 || fda.count > 256)
         return fail(f, "its FDArray is damaged");
     if (in->fdselect <= 0 || (uint64_t)in->fdselect >= c.len)
@@ -737,7 +739,8 @@ static bool make_font_dicts(failure *f, input *in, parts *p)
 /* The Top DICT: ROS first (TN 5176 section 18), the copied entries,
  * CIDCount, then charset, CharStrings, FDArray and FDSelect with
  * five-byte offsets set when the layout is known. */
-static const uint32_t offset_ops[4] = {PB_CFF_OP_CHARSET, PB_CFF_OP_CHARSTRINGS, PB_CFF_OP_FDARRAY, PB_CFF_OP_FDSELECT};
+static const uint32_t offset_ops[4] = {PB_CFF_OP_CHARSET, PB_CFF_OP_CHARSTRINGS,
+                                       PB_CFF_OP_FDARRAY, PB_CFF_OP_FDSELECT};
 
 static bool make_top(failure *f, const input *in, parts *p)
 {

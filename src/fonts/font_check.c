@@ -24,13 +24,11 @@
 #include "base/arena.h"
 #include "base/call.h"
 #include "base/utf8.h"
+#include "fonts/cff_read.h"
 
 /* ---- reading the bytes ------------------------------------------------ */
 
-typedef struct bytes {
-    const unsigned char *p;
-    size_t len;
-} bytes;
+typedef pb_cff_bytes bytes;
 
 static bool has(bytes b, uint64_t off, uint64_t n)
 {
@@ -239,13 +237,7 @@ static bool check_glyf(const sfnt *s, const face_facts *ff, char *why, size_t wh
  * CharStrings, local Subrs, FDArray) must lie inside the table with its
  * offsets in order, and the DICTs must point inside it. */
 
-typedef struct cff_index {
-    uint32_t count;
-    unsigned osize;
-    size_t offsets;       /* where the offset array starts */
-    size_t data;          /* offsets count from data - 1 */
-    size_t end;           /* first byte after the INDEX */
-} cff_index;
+typedef pb_cff_index cff_index;
 
 static bool read_index(bytes c, size_t at, const char *what, cff_index *ix, char *why,
                        size_t whylen)
@@ -287,31 +279,6 @@ static bool read_index(bytes c, size_t at, const char *what, cff_index *ix, char
                      "has %zu",
                      what, (unsigned long long)ix->data + prev, c.len);
     ix->end = ix->data + prev;
-    return true;
-}
-
-/* An INDEX of a table read_index checked before: where it is, its offsets
- * not read again (but the last, for its end). */
-static bool skim_index(bytes c, size_t at, cff_index *ix)
-{
-    if (!has(c, at, 3))
-        return false;
-    ix->count = u16(c, at);
-    if (ix->count == 0) {
-        ix->end = at + 2;
-        ix->osize = 0;
-        return true;
-    }
-    ix->osize = u8(c, at + 2);
-    ix->offsets = at + 3;
-    uint64_t arr = ((uint64_t)ix->count + 1) * ix->osize;
-    if (ix->osize < 1 || ix->osize > 4 || !has(c, ix->offsets, arr))
-        return false;
-    ix->data = ix->offsets + (size_t)arr - 1;
-    uint32_t last = uoff(c, ix->offsets + (size_t)ix->count * ix->osize, ix->osize);
-    if (!has(c, ix->data, last))
-        return false;
-    ix->end = ix->data + last;
     return true;
 }
 
@@ -369,43 +336,9 @@ static bool read_dict(bytes d, cff_dict *out)
             sp = 0;
             continue;
         }
-        long v = 0;
-        if (b == 28) {
-            if (i + 3 > d.len)
-                return false;
-            v = (int16_t)u16(d, i + 1);
-            i += 3;
-        } else if (b == 29) {
-            if (i + 5 > d.len)
-                return false;
-            v = (int32_t)u32(d, i + 1);
-            i += 5;
-        } else if (b == 30) {
-            /* a real number: nibbles up to the end nibble 0xF */
-            for (i++;; i++) {
-                if (i >= d.len)
-                    return false;
-                uint32_t n = u8(d, i);
-                if ((n >> 4) == 0xF || (n & 0xF) == 0xF)
-                    break;
-            }
-            i++;
-        } else if (b >= 32 && b <= 246) {
-            v = (long)b - 139;
-            i++;
-        } else if (b >= 247 && b <= 250) {
-            if (i + 2 > d.len)
-                return false;
-            v = ((long)b - 247) * 256 + (long)u8(d, i + 1) + 108;
-            i += 2;
-        } else if (b >= 251 && b <= 254) {
-            if (i + 2 > d.len)
-                return false;
-            v = -((long)b - 251) * 256 - (long)u8(d, i + 1) - 108;
-            i += 2;
-        } else {
-            return false; /* 22..27, 31, 255: reserved */
-        }
+        long v;
+        if (!pb_cff_dict_operand(d, &i, &v))
+            return false;
         if (sp < 48)
             stack[sp++] = v;
     }
@@ -766,11 +699,11 @@ static bool read_subset(const unsigned char *data, size_t len, int index, subset
         bytes c = {data, len};
         cff_index names, tops, strings, glyphs;
         cff_dict top;
-        if (!skim_index(c, u8(c, 2), &names) || !skim_index(c, names.end, &tops) ||
-            !skim_index(c, tops.end, &strings) || tops.count < 1 ||
+        if (!pb_cff_index_read(c, u8(c, 2), &names) || !pb_cff_index_read(c, names.end, &tops) ||
+            !pb_cff_index_read(c, tops.end, &strings) || tops.count < 1 ||
             !read_dict(index_item(c, &tops, 0), &top) || top.charstrings <= 0 ||
             (uint64_t)top.charstrings >= c.len ||
-            !skim_index(c, (size_t)top.charstrings, &glyphs))
+            !pb_cff_index_read(c, (size_t)top.charstrings, &glyphs))
             return false;
         ff = (face_facts){glyphs.count, 0};
         v->cff = c;
@@ -816,11 +749,11 @@ static bool read_cff_view(const unsigned char *data, size_t len, int index, subs
         return false;
     cff_index names, tops, strings;
     cff_dict top;
-    if (!skim_index(c, u8(c, 2), &names) || !skim_index(c, names.end, &tops) ||
-        !skim_index(c, tops.end, &strings) || tops.count < 1 ||
+    if (!pb_cff_index_read(c, u8(c, 2), &names) || !pb_cff_index_read(c, names.end, &tops) ||
+        !pb_cff_index_read(c, tops.end, &strings) || tops.count < 1 ||
         !read_dict(index_item(c, &tops, 0), &top) || top.charstrings <= 0 ||
         (uint64_t)top.charstrings >= c.len ||
-        !skim_index(c, (size_t)top.charstrings, &v->glyphs) || v->glyphs.count != ff.nglyphs)
+        !pb_cff_index_read(c, (size_t)top.charstrings, &v->glyphs) || v->glyphs.count != ff.nglyphs)
         return false;
     v->cff = c;
     v->hmtx = table(&s, "hmtx");
@@ -1348,8 +1281,8 @@ static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
 {
     if (g->new_gid >= v->nglyphs || g->new_gid >= v->glyphs.count)
         return QUICK_DOUBT;
-    if (!v->bare && (long)subset_advance(v, g->new_gid) != (long)hb_font_get_glyph_h_advance(face->hb_font,
-                                                                                g->gid))
+    if (!v->bare && (long)subset_advance(v, g->new_gid) !=
+                        (long)hb_font_get_glyph_h_advance(face->hb_font, g->gid))
         return QUICK_DOUBT;
     outline_box box;
     int64_t width;
