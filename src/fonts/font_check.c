@@ -699,9 +699,13 @@ static bool read_subset(const unsigned char *data, size_t len, int index, subset
         bytes c = {data, len};
         cff_index names, tops, strings, glyphs;
         cff_dict top;
+        bytes top_dict;
+        /* its offsets are checked before they are followed: nothing of a
+           subset is trusted before check_cff */
         if (!pb_cff_index_read(c, u8(c, 2), &names) || !pb_cff_index_read(c, names.end, &tops) ||
-            !pb_cff_index_read(c, tops.end, &strings) || tops.count < 1 ||
-            !read_dict(index_item(c, &tops, 0), &top) || top.charstrings <= 0 ||
+            !pb_cff_index_read(c, tops.end, &strings) ||
+            !pb_cff_index_item(c, &tops, 0, &top_dict) || !read_dict(top_dict, &top) ||
+            top.charstrings <= 0 ||
             (uint64_t)top.charstrings >= c.len ||
             !pb_cff_index_read(c, (size_t)top.charstrings, &glyphs))
             return false;
