@@ -511,20 +511,21 @@ static int font_dirs(const pb_engine *e, const char *report_dir, const pb_layout
  * each time).  Layouts that agree share one font set. */
 static char *font_key(const pb_layout *l, const char *report_dir, pb_arena *a)
 {
-    char *k = pb_arena_printf(a, "%s--\n", pb_fonts_folder_key(report_dir, a));
+    pb_arena_text k = {0};
+    pb_arena_text_printf(a, &k, "%s--\n", pb_fonts_folder_key(report_dir, a));
     if (l->dir && strcmp(l->dir, report_dir) != 0)
-        k = pb_arena_printf(a, "%s%s--\n", k, pb_fonts_folder_key(l->dir, a));
+        pb_arena_text_printf(a, &k, "%s--\n", pb_fonts_folder_key(l->dir, a));
     for (int r = 0; r < l->nroles; r++) {
         const pb_font_role *role = &l->roles[r];
-        k = pb_arena_printf(a, "%s%s:", k, role->name ? role->name : "");
+        pb_arena_text_printf(a, &k, "%s:", role->name ? role->name : "");
         for (int i = 0; i < role->ncandidates; i++) {
             const pb_font_candidate *c = &role->candidates[i];
-            k = pb_arena_printf(a, "%s[%s|%s|%d]", k, c->family ? c->family : "",
-                                c->file ? c->file : "", c->index);
+            pb_arena_text_printf(a, &k, "[%s|%s|%d]", c->family ? c->family : "",
+                                 c->file ? c->file : "", c->index);
         }
-        k = pb_arena_printf(a, "%s\n", k);
+        pb_arena_text_printf(a, &k, "\n");
     }
-    return k;
+    return k.p;
 }
 
 typedef struct fonts_load {

@@ -139,6 +139,27 @@ char *pb_arena_printf(pb_arena *a, const char *fmt, ...)
     return p;
 }
 
+void pb_arena_text_printf(pb_arena *a, pb_arena_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if (!t->p || t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 64;
+        while (cap < t->len + (size_t)n + 1)
+            cap *= 2;
+        t->p = pb_arena_grow(a, t->p, t->len, cap, 1);
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
 void *pb_arena_grow(pb_arena *a, void *old, size_t old_count, size_t new_count,
                     size_t elem_size)
 {

@@ -21,6 +21,15 @@ char *pb_arena_strndup(pb_arena *a, const char *s, size_t n);
 char *pb_arena_printf(pb_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A string made piece by piece in an arena, each piece formatted alone
+ * (re-printing the whole string for each piece costs its square). */
+typedef struct pb_arena_text {
+    char *p;              /* NUL-terminated; NULL before the first piece */
+    size_t len, cap;
+} pb_arena_text;
+void pb_arena_text_printf(pb_arena *a, pb_arena_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Growable array kept in an arena: the old block is abandoned (arenas
  * reclaim everything at once), so use a doubling capacity. */
 void *pb_arena_grow(pb_arena *a, void *old, size_t old_count, size_t new_count,

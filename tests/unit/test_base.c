@@ -1,10 +1,13 @@
 /* base/: SHA-256 against the FIPS 180-4 examples, deflate and the bounded
  * inflate (round trip, the bound, corrupt and cut data), a kept
- * compressor against pb_deflate, and the inline
- * UTF-8 decoder against the strict one over every short byte sequence. */
+ * compressor against pb_deflate, the inline
+ * UTF-8 decoder against the strict one over every short byte sequence, and
+ * a string made piece by piece in an arena against one printed whole. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/flate.h"
 #include "base/sha256.h"
 #include "base/utf8.h"
@@ -65,8 +68,34 @@ static void check_utf8_fast_path(void)
     CHECK(bad == 0, "UTF-8: %ld code points decode wrongly or differently", bad);
 }
 
+/* Pieces of every length from 0 to past the first capacities, appended
+ * one by one, give the text snprintf gives for all of them at once. */
+static void check_arena_text(void)
+{
+    pb_arena *a = pb_arena_new();
+    pb_arena_text t = {0};
+    char *whole = calloc(1, 200000);
+    size_t wlen = 0;
+    char piece[300];
+    for (int i = 0; i < 600; i++) {
+        int n = (i * 37) % 260;
+        memset(piece, 'a' + i % 26, (size_t)n);
+        piece[n] = 0;
+        pb_arena_text_printf(a, &t, "%s|%d|", piece, i);
+        wlen += (size_t)snprintf(whole + wlen, 200000 - wlen, "%s|%d|", piece, i);
+        if (i == 0)
+            pb_arena_text_printf(a, &t, "%s", ""); /* an empty piece */
+    }
+    CHECK(t.p && t.len == wlen && strlen(t.p) == wlen && memcmp(t.p, whole, wlen) == 0,
+          "arena text: %zu bytes, want %zu, or other bytes", t.len, wlen);
+    CHECK(t.cap > t.len, "arena text: room for its NUL");
+    free(whole);
+    pb_arena_free(a);
+}
+
 int main(void)
 {
+    check_arena_text();
     check_utf8_fast_path();
     check_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     check_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
