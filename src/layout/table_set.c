@@ -34,7 +34,7 @@ typedef struct measure_ctx {
             int kind;     /* -1: empty */
             pb_fx size, width;
             int lines;
-            pb_fx widest; /* the widest line's natural width */
+            pb_fx widest; /* the widest line's width as set */
         } *slots;
         int n, cap;       /* cap: a power of two */
     } memo;
@@ -211,10 +211,16 @@ static int measure_lines_guess(void *ctx, const pb_table_cell *c, pb_fx size, pb
         pb_lb_params lp = cell_params(c, width, m->push_in);
         pb_lb_result res;
         pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
+        /* the guess: the widest line as set, marks at its end compressed
+         * (its natural width would be wider by the half em a trailing
+         * "。" gives up, a range the solver would have to search) */
         pb_fx widest = 0;
-        for (int l = 0; l < res.nlines; l++)
-            if (res.lines[l].natural > widest)
-                widest = res.lines[l].natural;
+        for (int l = 0; l < res.nlines; l++) {
+            pb_fx w = res.lines[l].width < res.lines[l].natural ? res.lines[l].width
+                                                                : res.lines[l].natural;
+            if (w > widest)
+                widest = w;
+        }
         *sl = (struct lines_slot){i, size, width, res.nlines, widest};
         m->memo.n++;
     }
