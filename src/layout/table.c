@@ -506,8 +506,15 @@ typedef struct solver {
     steps *st;            /* per cell */
     int *by_rowspan;      /* cells with rowspan > 1, narrower spans first */
     int nspan;
+    pb_fx *row_base;      /* per row: its height from the cells of one row
+                             whose lines no width changes (numbers, text
+                             of one step), which height_at starts from */
+    int *varying;         /* the other cells, and the poor ones (whose
+                             span widths cost_at reads) */
+    int nvarying;
     pb_fx *row_h;         /* scratch, nrows */
-    pb_fx *cell_h;        /* scratch, per cell */
+    pb_fx *cell_h;        /* scratch, per cell (those not varying: set once,
+                             in both sets) */
     pb_fx *span_w;        /* scratch, per cell */
     pb_fx *spare[3];      /* the same for a trial, so the current widths'
                              stay as they are */
@@ -661,21 +668,56 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
     }
 }
 
-/* The table's height with these column widths (row heights in s->row_h,
- * each cell's need in s->cell_h). */
-static int64_t height_at(solver *s, const pb_fx *width)
+static pb_fx cell_height(const solver *s, int lines)
+{
+    return (pb_fx)(lines > 1 ? lines : 1) * s->pitch + 2 * s->pad_y;
+}
+
+static pb_fx span_of(const pb_table_cell *c, const pb_fx *width)
+{
+    pb_fx w = 0;
+    for (int k = c->col; k < c->col + c->colspan; k++)
+        w += width[k];
+    return w;
+}
+
+/* Splits the cells into those whose height no width changes, which make
+ * up s->row_base and are set in both sets of s->cell_h now, and the
+ * varying ones, which height_at measures at each width (in a long table
+ * most cells are numbers: the moves cost what its labels take). */
+static void split_varying(solver *s)
 {
     const pb_table_grid *g = s->g;
     for (int r = 0; r < g->nrows; r++)
-        s->row_h[r] = s->pitch + 2 * s->pad_y;
+        s->row_base[r] = cell_height(s, 1);
+    s->nvarying = 0;
     for (int i = 0; i < g->ncells; i++) {
         const pb_table_cell *c = &g->cells[i];
-        pb_fx w = 0;
-        for (int k = c->col; k < c->col + c->colspan; k++)
-            w += width[k];
+        if (s->st[i].count > 1) {
+            s->varying[s->nvarying++] = i;
+            continue;
+        }
+        pb_fx h = cell_height(s, steps_lines(&s->st[i], 0)); /* one step: any width */
+        s->cell_h[i] = s->spare[1][i] = h;
+        if (c->rowspan == 1 && h > s->row_base[c->row])
+            s->row_base[c->row] = h;
+    }
+}
+
+/* The table's height with these column widths (row heights in s->row_h,
+ * each varying cell's need in s->cell_h and its span's width in
+ * s->span_w).  A row is as tall as its tallest cell of one row, whichever
+ * order they are taken in: the steady ones were taken once. */
+static int64_t height_at(solver *s, const pb_fx *width)
+{
+    const pb_table_grid *g = s->g;
+    memcpy(s->row_h, s->row_base, (size_t)g->nrows * sizeof *s->row_h);
+    for (int v = 0; v < s->nvarying; v++) {
+        int i = s->varying[v];
+        const pb_table_cell *c = &g->cells[i];
+        pb_fx w = span_of(c, width);
         s->span_w[i] = w;
-        int n = steps_lines(&s->st[i], w);
-        s->cell_h[i] = (pb_fx)(n > 1 ? n : 1) * s->pitch + 2 * s->pad_y;
+        s->cell_h[i] = cell_height(s, steps_lines(&s->st[i], w));
         if (c->rowspan == 1 && s->cell_h[i] > s->row_h[c->row])
             s->row_h[c->row] = s->cell_h[i];
     }
@@ -762,10 +804,12 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
                      const cell_need *need, pb_fx avail, pb_fx *width)
 {
     int ncols = g->ncols, ncells = g->ncells;
-    solver s = {g, m, size, pitch, pad_x, pad_y, page_h, NULL, NULL, 0, NULL, NULL, NULL,
-                {NULL, NULL, NULL}};
+    solver s = {.g = g, .m = m, .size = size, .pitch = pitch, .pad_x = pad_x, .pad_y = pad_y,
+                .page_h = page_h};
     s.st = pb_xcalloc((size_t)ncells + 1, sizeof *s.st);
     s.by_rowspan = pb_xcalloc((size_t)ncells + 1, sizeof *s.by_rowspan);
+    s.row_base = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.row_base);
+    s.varying = pb_xcalloc((size_t)ncells + 1, sizeof *s.varying);
     s.row_h = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.row_h);
     s.cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *s.cell_h);
     s.span_w = pb_xcalloc((size_t)ncells + 1, sizeof *s.span_w);
@@ -805,6 +849,7 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
                        &s.st[i]);
     }
     sort_indices(s.by_rowspan, s.nspan, g->cells, true);
+    split_varying(&s);
 
     int64_t left = avail;
     for (int c = 0; c < ncols; c++)
@@ -817,12 +862,11 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
      * sets each well: no line holds one character alone ("自/然/人" in a
      * column one character wide), lines end where the layout's pieces do
      * ("三、/本年度/办理/结果") */
-    height_at(&s, width);
     memo fix_at = {0}; /* per first alike cell and width: the fix, 0: none */
     for (int i = 0; m->poor && i < ncells; i++) {
         const pb_table_cell *c = &g->cells[i];
         const steps *st = &s.st[i];
-        pb_fx lo = s.span_w[i];
+        pb_fx lo = span_of(c, width), now = lo;
         if (c->nowrap || st->count == 0)
             continue;
         struct memo_slot *slot;
@@ -842,11 +886,15 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
                 }
                 found = hi;
             }
-            memo_put(&fix_at, slot, same[i], s.span_w[i], found);
+            memo_put(&fix_at, slot, same[i], now, found);
         }
         if (found > 0) {
             poor[npoor] = i;
             fix[npoor++] = found;
+            /* cost_at reads its span's width (a poor cell has steps:
+             * it is varying already, unless that changes) */
+            if (s.st[i].count <= 1)
+                s.varying[s.nvarying++] = i;
         }
     }
 
@@ -960,6 +1008,8 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
         }
     free(s.st);
     free(s.by_rowspan);
+    free(s.row_base);
+    free(s.varying);
     free(s.row_h);
     free(s.cell_h);
     free(s.span_w);
