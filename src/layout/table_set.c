@@ -29,12 +29,13 @@ typedef struct measure_ctx {
     pb_fx *hinted_min;    /* the widest piece between those */
     bool *greedy;         /* per kind: its lines never grow in number with
                              the width (see prepared) */
-    struct lines_memo {   /* lines measured, per kind, size and width */
+    struct lines_memo {   /* texts broken, per kind, size and width */
         struct lines_slot {
             int kind;     /* -1: empty */
             pb_fx size, width;
             int lines;
             pb_fx widest; /* the widest line's width as set */
+            bool lone;    /* a line holds one character alone */
         } *slots;
         int n, cap;       /* cap: a power of two */
     } memo;
@@ -191,9 +192,73 @@ static pb_lb_params cell_params(const pb_table_cell *c, pb_fx width, bool push_i
     };
 }
 
-/* The lines of a cell at a width, each (kind, size, width) broken once:
- * the solver asks again (each step's search starts from the narrowest
- * width, cells set alike ask alike).  *guess: for a cell whose lines never
+/* Is cp one of the characters of set? */
+static bool strchr_cp(const char *set, uint32_t cp)
+{
+    for (size_t i = 0, n = strlen(set); i < n;)
+        if (pb_utf8_next(set, n, &i) == cp)
+            return true;
+    return false;
+}
+
+/* Does a line of these hold a single character (or one Latin word) of a
+ * text that has more? */
+static bool lone_line(const pb_prepared *p, const pb_lb_result *res)
+{
+    if (res->nlines < 2)
+        return false;
+    for (int l = 0; l < res->nlines; l++) {
+        const pb_lb_line *ln = &res->lines[l];
+        int words = 0;
+        bool bracket = false, numeral = false;
+        for (int k = ln->first; k < ln->first + ln->count; k++) {
+            const pb_lb_unit *u = &p->units[k];
+            bool latin = u->cls == PB_CC_LATIN;
+            if (u->cls == PB_CC_HAN || (latin && (k == ln->first || p->units[k - 1].cls != PB_CC_LATIN)))
+                words++;
+            bracket = bracket || u->cls == PB_CC_OPEN;
+            /* the "、" first: most characters are not followed by one */
+            numeral = numeral || (u->cls == PB_CC_HAN && k + 1 < p->nunits &&
+                                  p->units[k + 1].cp == 0x3001 &&
+                                  strchr_cp("一二三四五六七八九十", u->cp));
+        }
+        /* an enumerator on a line of its own ("（三）", "三、") is not alone */
+        if (words == 1 && !bracket && !numeral)
+            return true;
+    }
+    return false;
+}
+
+/* A cell's text broken at a width, each (kind, size, width) once: the
+ * solver asks again (each step's search starts from the narrowest width,
+ * cells set alike ask alike, and the search for a poorly set cell's width
+ * asks about widths the steps have broken at, and the other way round). */
+static const struct lines_slot *broken_at(measure_ctx *m, const pb_table_cell *c,
+                                          const pb_prepared *p, pb_fx size, pb_fx width)
+{
+    int i = m->kind[c - m->grid->cells];
+    struct lines_slot *sl = memo_slot(&m->memo, i, size, width);
+    if (sl->kind >= 0)
+        return sl;
+    pb_lb_params lp = cell_params(c, width, m->push_in);
+    pb_lb_result res;
+    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
+    /* the guess: the widest line as set, marks at its end compressed
+     * (its natural width would be wider by the half em a trailing "。"
+     * gives up, a range the solver would have to search) */
+    pb_fx widest = 0;
+    for (int l = 0; l < res.nlines; l++) {
+        pb_fx w = res.lines[l].width < res.lines[l].natural ? res.lines[l].width
+                                                            : res.lines[l].natural;
+        if (w > widest)
+            widest = w;
+    }
+    *sl = (struct lines_slot){i, size, width, res.nlines, widest, lone_line(p, &res)};
+    m->memo.n++;
+    return sl;
+}
+
+/* The lines of a cell at a width.  *guess: for a cell whose lines never
  * grow with the width (on either side of *split, where the layout's
  * pieces take over), its widest line (the same count may hold down to
  * there), else 0. */
@@ -206,24 +271,7 @@ static int measure_lines_guess(void *ctx, const pb_table_cell *c, pb_fx size, pb
     if (p->nunits == 0)
         return 0;
     int i = m->kind[c - m->grid->cells];
-    struct lines_slot *sl = memo_slot(&m->memo, i, size, width);
-    if (sl->kind < 0) {
-        pb_lb_params lp = cell_params(c, width, m->push_in);
-        pb_lb_result res;
-        pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
-        /* the guess: the widest line as set, marks at its end compressed
-         * (its natural width would be wider by the half em a trailing
-         * "。" gives up, a range the solver would have to search) */
-        pb_fx widest = 0;
-        for (int l = 0; l < res.nlines; l++) {
-            pb_fx w = res.lines[l].width < res.lines[l].natural ? res.lines[l].width
-                                                                : res.lines[l].natural;
-            if (w > widest)
-                widest = w;
-        }
-        *sl = (struct lines_slot){i, size, width, res.nlines, widest};
-        m->memo.n++;
-    }
+    const struct lines_slot *sl = broken_at(m, c, p, size, width);
     if (m->greedy[i]) {
         *guess = sl->widest;
         *split = m->hinted[i] ? m->hinted_min[i] : 0;
@@ -235,15 +283,6 @@ static int measure_lines(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
 {
     pb_fx guess, split;
     return measure_lines_guess(ctx, c, size, width, &guess, &split);
-}
-
-/* Is cp one of the characters of set? */
-static bool strchr_cp(const char *set, uint32_t cp)
-{
-    for (size_t i = 0, n = strlen(set); i < n;)
-        if (pb_utf8_next(set, n, &i) == cp)
-            return true;
-    return false;
 }
 
 /* Is the text poorly set in `width`: a line ending inside one of the
@@ -258,29 +297,7 @@ static bool measure_poor(void *ctx, const pb_table_cell *c, pb_fx size, pb_fx wi
     int i = m->kind[c - m->grid->cells];
     if (m->hinted[i] && width < m->hinted_min[i])
         return true;
-    pb_lb_params lp = cell_params(c, width, m->push_in);
-    pb_lb_result res;
-    pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
-    if (res.nlines < 2)
-        return false;
-    for (int l = 0; l < res.nlines; l++) {
-        const pb_lb_line *ln = &res.lines[l];
-        int words = 0;
-        bool bracket = false, numeral = false;
-        for (int k = ln->first; k < ln->first + ln->count; k++) {
-            const pb_lb_unit *u = &p->units[k];
-            bool latin = u->cls == PB_CC_LATIN;
-            if (u->cls == PB_CC_HAN || (latin && (k == ln->first || p->units[k - 1].cls != PB_CC_LATIN)))
-                words++;
-            bracket = bracket || u->cls == PB_CC_OPEN;
-            numeral = numeral || (u->cls == PB_CC_HAN && strchr_cp("一二三四五六七八九十", u->cp) &&
-                                  k + 1 < p->nunits && p->units[k + 1].cp == 0x3001);
-        }
-        /* an enumerator on a line of its own ("（三）", "三、") is not alone */
-        if (words == 1 && !bracket && !numeral)
-            return true;
-    }
-    return false;
+    return broken_at(m, c, p, size, width)->lone;
 }
 
 static int measure_same(void *ctx, const pb_table_cell *c)
