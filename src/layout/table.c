@@ -606,8 +606,11 @@ static pb_fx halving_split(const solver *s, const pb_table_cell *c, pb_fx a, pb_
     return b;
 }
 
-/* The steps of cell c between lo and hi (its soft and max widths). */
-static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx hi, steps *out)
+/* The steps of cell c between lo and hi (its soft and max widths), from
+ * hi down to the first at or below `least` (the narrowest its span
+ * starts at: widths only grow, and the steps below are never asked). */
+static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx hi, pb_fx least,
+                       steps *out)
 {
     memset(out, 0, sizeof *out);
     if (!c->text[0])
@@ -651,7 +654,7 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
         }
         out->at[out->count] = b;
         out->n[out->count++] = n;
-        if (b <= lo)
+        if (b <= lo || b <= least)
             break;
         w = b - 1;
         int more = guessed ? cell_lines_guess(s, c, w, &g, NULL) : cell_lines(s, c, w);
@@ -839,6 +842,17 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
         ending_at[r] = ending_at[r - 1];
     ending_at[0] = 0;
 
+    /* the columns start at their soft widths and only grow: below the
+     * narrowest span a kind of cell starts at, its steps are not asked */
+    for (int c = 0; c < ncols; c++)
+        if (!fixed[c])
+            width[c] = soft[c];
+    pb_fx *least = pb_xcalloc((size_t)ncells + 1, sizeof *least);
+    for (int i = 0; i < ncells; i++) {
+        pb_fx w = span_of(&g->cells[i], width);
+        if (same[i] == i || w < least[same[i]])
+            least[same[i]] = w;
+    }
     for (int i = 0; i < ncells; i++) {
         if (g->cells[i].rowspan > 1)
             s.by_rowspan[s.nspan++] = i;
@@ -846,17 +860,16 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
             s.st[i] = s.st[same[i]]; /* shared: freed with the first */
         else
             cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX],
-                       &s.st[i]);
+                       least[i], &s.st[i]);
     }
+    free(least);
     sort_indices(s.by_rowspan, s.nspan, g->cells, true);
     split_varying(&s);
 
     int64_t left = avail;
     for (int c = 0; c < ncols; c++)
-        if (!fixed[c]) {
-            width[c] = soft[c];
+        if (!fixed[c])
             left -= soft[c];
-        }
 
     /* the cells set poorly at these widths, and the narrowest width that
      * sets each well: no line holds one character alone ("自/然/人" in a
