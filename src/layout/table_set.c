@@ -39,6 +39,14 @@ typedef struct measure_ctx {
         } *slots;
         int n, cap;       /* cap: a power of two */
     } memo;
+    struct held {         /* per kind: the widths at which a text broken
+                             at `hi` breaks the same way (see broken_at) */
+        struct held_span {
+            pb_fx size, lo, hi;
+            struct lines_slot got;
+        } *v;
+        int n, cap;
+    } *held;              /* owned, with each v */
     bool push_in;         /* marks in cells may be squeezed to fit a line */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
     int scratch_uses;
@@ -232,7 +240,13 @@ static bool lone_line(const pb_prepared *p, const pb_lb_result *res)
 /* A cell's text broken at a width, each (kind, size, width) once: the
  * solver asks again (each step's search starts from the narrowest width,
  * cells set alike ask alike, and the search for a poorly set cell's width
- * asks about widths the steps have broken at, and the other way round). */
+ * asks about widths the steps have broken at, and the other way round).
+ * And a text whose lines never grow with the width breaks the same way
+ * at every width from its widest line as set up to the width it was
+ * broken at (greedy fitting: each line still fits, and no more than it
+ * held did; tests/unit/test_table.c checks pb_linebreak for it): a width
+ * in such a span is answered from it, which is what a search's guess is
+ * (see measure_lines_guess). */
 static const struct lines_slot *broken_at(measure_ctx *m, const pb_table_cell *c,
                                           const pb_prepared *p, pb_fx size, pb_fx width)
 {
@@ -240,6 +254,16 @@ static const struct lines_slot *broken_at(measure_ctx *m, const pb_table_cell *c
     struct lines_slot *sl = memo_slot(&m->memo, i, size, width);
     if (sl->kind >= 0)
         return sl;
+    struct held *hd = &m->held[i];
+    for (int k = 0; m->greedy[i] && k < hd->n; k++) {
+        const struct held_span *h = &hd->v[k];
+        if (h->size == size && h->lo <= width && width <= h->hi) {
+            *sl = h->got;
+            sl->width = width;
+            m->memo.n++;
+            return sl;
+        }
+    }
     pb_lb_params lp = cell_params(c, width, m->push_in);
     pb_lb_result res;
     pb_linebreak(units_at(m, c, p, width), p->nunits, &lp, scratch(m), &res);
@@ -255,6 +279,18 @@ static const struct lines_slot *broken_at(measure_ctx *m, const pb_table_cell *c
     }
     *sl = (struct lines_slot){i, size, width, res.nlines, widest, lone_line(p, &res)};
     m->memo.n++;
+    /* the span holds on the side of the layout's pieces it was broken on
+     * (units_at), and not below a line one unit too wide for the width */
+    pb_fx lo = m->hinted[i] && width >= m->hinted_min[i] && widest < m->hinted_min[i]
+                   ? m->hinted_min[i]
+                   : widest;
+    if (m->greedy[i] && lo < width && lo >= 1) {
+        if (hd->n == hd->cap) {
+            hd->cap = hd->cap ? 2 * hd->cap : 8;
+            hd->v = pb_xrealloc(hd->v, (size_t)hd->cap * sizeof *hd->v);
+        }
+        hd->v[hd->n++] = (struct held_span){size, lo, width - 1, *sl};
+    }
     return sl;
 }
 
@@ -410,6 +446,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     m.hinted_n = pb_arena_calloc(arena, nk, sizeof *m.hinted_n);
     m.hinted_min = pb_arena_calloc(arena, nk, sizeof *m.hinted_min);
     m.greedy = pb_arena_calloc(arena, nk, sizeof *m.greedy);
+    m.held = pb_xcalloc(nk, sizeof *m.held);
     ts->base = m.base;
     ts->base_size = m.base_size;
     pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
@@ -420,6 +457,9 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                                     &ts->geo, diag);
     pb_arena_free(m.scratch);
     free(m.memo.slots);
+    for (size_t k = 0; k < nk; k++)
+        free(m.held[k].v);
+    free(m.held);
     if (!solved || m.failed)
         return false;
 

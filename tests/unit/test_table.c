@@ -1433,12 +1433,86 @@ static void test_greedy_breaker(void)
     CHECK(!bad, "the line count never grows with the measure (%d texts)", texts);
 }
 
+/* What the measurer's memo of widths rests on: the lines pb_linebreak
+ * sets at a measure are the lines it sets at every narrower measure down
+ * to the widest of them as set (its natural width where that is less),
+ * for text of every class, with and without push-in. */
+static void test_breaks_hold_down(void)
+{
+    static const struct {
+        uint32_t cp;
+        pb_fx w;
+        uint8_t cls;
+    } kinds[] = {
+        {0x4E00, 640, PB_CC_HAN},   {0x4E8C, 640, PB_CC_HAN},  {0xFF0C, 640, PB_CC_STOP},
+        {0x3002, 640, PB_CC_STOP},  {0xFF08, 640, PB_CC_OPEN}, {0xFF09, 640, PB_CC_CLOSE},
+        {0x300A, 640, PB_CC_OPEN},  {'a', 300, PB_CC_LATIN},   {'1', 320, PB_CC_LATIN},
+        {' ', 160, PB_CC_SPACE},    {0x2014, 1280, PB_CC_DASH}, {0x3001, 640, PB_CC_STOP},
+    };
+    const int nkinds = (int)(sizeof kinds / sizeof kinds[0]);
+    uint32_t seed = 4321;
+    int bad = 0, texts = 0, checked = 0;
+    for (int t = 0; t < 300 && !bad; t++, texts++) {
+        pb_lb_unit u[48];
+        int n = 2 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 46;
+        int64_t total = 0;
+        for (int i = 0; i < n; i++) {
+            int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % nkinds;
+            u[i] = (pb_lb_unit){kinds[k].cp, kinds[k].w, 640, kinds[k].cls, PB_BRK_NONE};
+            total += u[i].width;
+            uint32_t r = (seed = seed * 1103515245u + 12345u) >> 16;
+            if (r % 3)
+                u[i].brk = PB_BRK_ALLOW;
+            else if (r % 29 == 0)
+                u[i].brk = PB_BRK_MANDATORY;
+        }
+        u[n - 1].brk = PB_BRK_MANDATORY;
+        for (int push = 0; push < 2 && !bad; push++) {
+            for (pb_fx w = 300; w <= total + 640 && !bad; w += 41) {
+                pb_lb_params lp = {.measure = w, .align = PB_ALIGN_LEFT, .compress_punct = true,
+                                   .marks_whole = !push, .avoid_single_last = true};
+                pb_lb_result res, low;
+                pb_arena *ar = pb_arena_new();
+                pb_linebreak(u, n, &lp, ar, &res);
+                pb_fx widest = 0;
+                for (int l = 0; l < res.nlines; l++) {
+                    pb_fx lw = res.lines[l].width < res.lines[l].natural ? res.lines[l].width
+                                                                         : res.lines[l].natural;
+                    widest = lw > widest ? lw : widest;
+                }
+                /* a line wider than the measure (one unit too wide for
+                 * it) holds at no narrower measure: the memo keeps none */
+                if (widest <= w) {
+                    for (pb_fx x = widest; x <= w && !bad; x += (w - widest) / 3 + 1) {
+                        lp.measure = x;
+                        pb_linebreak(u, n, &lp, ar, &low);
+                        bool same = low.nlines == res.nlines;
+                        for (int l = 0; same && l < res.nlines; l++)
+                            same = low.lines[l].first == res.lines[l].first &&
+                                   low.lines[l].count == res.lines[l].count;
+                        if (!same)
+                            bad = CHECK(false, "text %d, push-in %d: lines at %d differ from "
+                                               "those at %d (widest %d)",
+                                        t, push, x, w, widest)
+                                      ? 0
+                                      : 1;
+                        checked++;
+                    }
+                }
+                pb_arena_free(ar);
+            }
+        }
+    }
+    CHECK(!bad, "lines hold down to the widest as set (%d texts, %d measures)", texts, checked);
+}
+
 int main(void)
 {
     A = pb_arena_new();
     test_alike();
     test_guess();
     test_greedy_breaker();
+    test_breaks_hold_down();
     test_table_two();
     test_table_three();
     test_table_four();
