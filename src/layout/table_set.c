@@ -29,6 +29,7 @@ typedef struct measure_ctx {
     pb_fx *hinted_min;    /* the widest piece between those */
     bool *greedy;         /* per kind: its lines never grow in number with
                              the width (see prepared) */
+    bool *spans_hold;     /* per kind: held spans apply (see broken_at) */
     struct lines_memo {   /* texts broken, per kind, size and width */
         struct lines_slot {
             int kind;     /* -1: empty */
@@ -130,10 +131,16 @@ static const pb_prepared *prepared(measure_ctx *m, const pb_table_cell *c, pb_fx
      * are not negative when their advances are not; so a wider measure
      * never ends a line earlier and never needs more lines, as long as
      * the units stay the same (units_at changes them at hinted_min). */
-    bool greedy = true;
-    for (int k = 0; k < p->nunits && greedy; k++)
+    bool greedy = true, drawn = true;
+    for (int k = 0; k < p->nunits && greedy; k++) {
         greedy = p->units[k].width >= 0 && p->units[k].em >= 0;
+        drawn = drawn && p->units[k].width > 0;
+    }
     m->greedy[i] = greedy;
+    /* a unit of no width (a zero-width space) is passed over when a lone
+     * last character pulls the one before it down, which may then end a
+     * line elsewhere at a narrower width, with as many lines */
+    m->spans_hold[i] = greedy && drawn;
     m->prep_size[i] = size;
     return &m->prep[i];
 }
@@ -241,8 +248,9 @@ static bool lone_line(const pb_prepared *p, const pb_lb_result *res)
  * solver asks again (each step's search starts from the narrowest width,
  * cells set alike ask alike, and the search for a poorly set cell's width
  * asks about widths the steps have broken at, and the other way round).
- * And a text whose lines never grow with the width breaks the same way
- * at every width from its widest line as set up to the width it was
+ * And a text whose lines never grow with the width, of units that all
+ * take room, breaks the same way at every width from its widest line
+ * as set up to the width it was
  * broken at (greedy fitting: each line still fits, and no more than it
  * held did; tests/unit/test_table.c checks pb_linebreak for it): a width
  * in such a span is answered from it, which is what a search's guess is
@@ -255,7 +263,7 @@ static const struct lines_slot *broken_at(measure_ctx *m, const pb_table_cell *c
     if (sl->kind >= 0)
         return sl;
     struct held *hd = &m->held[i];
-    for (int k = 0; m->greedy[i] && k < hd->n; k++) {
+    for (int k = 0; m->spans_hold[i] && k < hd->n; k++) {
         const struct held_span *h = &hd->v[k];
         if (h->size == size && h->lo <= width && width <= h->hi) {
             *sl = h->got;
@@ -284,7 +292,7 @@ static const struct lines_slot *broken_at(measure_ctx *m, const pb_table_cell *c
     pb_fx lo = m->hinted[i] && width >= m->hinted_min[i] && widest < m->hinted_min[i]
                    ? m->hinted_min[i]
                    : widest;
-    if (m->greedy[i] && lo < width && lo >= 1) {
+    if (m->spans_hold[i] && lo < width && lo >= 1) {
         if (hd->n == hd->cap) {
             hd->cap = hd->cap ? 2 * hd->cap : 8;
             hd->v = pb_xrealloc(hd->v, (size_t)hd->cap * sizeof *hd->v);
@@ -446,6 +454,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     m.hinted_n = pb_arena_calloc(arena, nk, sizeof *m.hinted_n);
     m.hinted_min = pb_arena_calloc(arena, nk, sizeof *m.hinted_min);
     m.greedy = pb_arena_calloc(arena, nk, sizeof *m.greedy);
+    m.spans_hold = pb_arena_calloc(arena, nk, sizeof *m.spans_hold);
     m.held = pb_xcalloc(nk, sizeof *m.held);
     ts->base = m.base;
     ts->base_size = m.base_size;

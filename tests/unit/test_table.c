@@ -1436,7 +1436,8 @@ static void test_greedy_breaker(void)
 /* What the measurer's memo of widths rests on: the lines pb_linebreak
  * sets at a measure are the lines it sets at every narrower measure down
  * to the widest of them as set (its natural width where that is less),
- * for text of every class, with and without push-in. */
+ * for text of every class whose units all take room (not one of no
+ * width: see table_set.c), with and without push-in. */
 static void test_breaks_hold_down(void)
 {
     static const struct {
@@ -1448,6 +1449,7 @@ static void test_breaks_hold_down(void)
         {0x3002, 640, PB_CC_STOP},  {0xFF08, 640, PB_CC_OPEN}, {0xFF09, 640, PB_CC_CLOSE},
         {0x300A, 640, PB_CC_OPEN},  {'a', 300, PB_CC_LATIN},   {'1', 320, PB_CC_LATIN},
         {' ', 160, PB_CC_SPACE},    {0x2014, 1280, PB_CC_DASH}, {0x3001, 640, PB_CC_STOP},
+        {0x0301, 1, PB_CC_LATIN},   {0x3010, 640, PB_CC_OPEN}, {'W', 560, PB_CC_LATIN},
     };
     const int nkinds = (int)(sizeof kinds / sizeof kinds[0]);
     uint32_t seed = 4321;
