@@ -1385,15 +1385,46 @@ static void test_guess(void)
     }
 }
 
+/* A kind of unit of the random texts below. */
+typedef struct lb_kind {
+    uint32_t cp;
+    pb_fx w;
+    uint8_t cls;
+} lb_kind;
+
+static uint32_t next_random(uint32_t *seed)
+{
+    return (*seed = *seed * 1103515245u + 12345u) >> 16;
+}
+
+/* A random text of `least` to least + spread - 1 units of these kinds, a
+ * break allowed after two in three, a mandatory one after one in
+ * `mandatory_one_in` of the others (0: none) and at the end; its length,
+ * and its natural width in *total. */
+static int random_text(uint32_t *seed, const lb_kind *kinds, int nkinds, int least, int spread,
+                       uint32_t mandatory_one_in, pb_lb_unit *u, int64_t *total)
+{
+    int n = least + (int)(next_random(seed) % (uint32_t)spread);
+    *total = 0;
+    for (int i = 0; i < n; i++) {
+        int k = (int)(next_random(seed) % (uint32_t)nkinds);
+        u[i] = (pb_lb_unit){kinds[k].cp, kinds[k].w, 640, kinds[k].cls, PB_BRK_NONE};
+        *total += u[i].width;
+        uint32_t r = next_random(seed);
+        if (r % 3)
+            u[i].brk = PB_BRK_ALLOW;
+        else if (mandatory_one_in && r % mandatory_one_in == 0)
+            u[i].brk = PB_BRK_MANDATORY;
+    }
+    u[n - 1].brk = PB_BRK_MANDATORY;
+    return n;
+}
+
 /* What the guesses rest on: pb_linebreak's line count never grows with
  * the measure, for text of every class, with and without push-in. */
 static void test_greedy_breaker(void)
 {
-    static const struct {
-        uint32_t cp;
-        pb_fx w;
-        uint8_t cls;
-    } kinds[] = {
+    static const lb_kind kinds[] = {
         {0x4E00, 640, PB_CC_HAN},   {0x4E8C, 640, PB_CC_HAN},  {0xFF0C, 640, PB_CC_STOP},
         {0x3002, 640, PB_CC_STOP},  {0xFF08, 640, PB_CC_OPEN}, {0xFF09, 640, PB_CC_CLOSE},
         {0x300A, 640, PB_CC_OPEN},  {'a', 300, PB_CC_LATIN},   {'1', 320, PB_CC_LATIN},
@@ -1404,16 +1435,8 @@ static void test_greedy_breaker(void)
     int bad = 0, texts = 0;
     for (int t = 0; t < 300 && !bad; t++, texts++) {
         pb_lb_unit u[48];
-        int n = 4 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 44;
-        int64_t total = 0;
-        for (int i = 0; i < n; i++) {
-            int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % nkinds;
-            u[i] = (pb_lb_unit){kinds[k].cp, kinds[k].w, 640, kinds[k].cls, PB_BRK_NONE};
-            total += u[i].width;
-            if (((seed = seed * 1103515245u + 12345u) >> 16) % 3)
-                u[i].brk = PB_BRK_ALLOW;
-        }
-        u[n - 1].brk = PB_BRK_MANDATORY;
+        int64_t total;
+        int n = random_text(&seed, kinds, nkinds, 4, 44, 0, u, &total);
         for (int push = 0; push < 2 && !bad; push++) {
             int prev = 1 << 30;
             for (pb_fx w = 300; w <= total + 640 && !bad; w += 7) {
@@ -1440,11 +1463,7 @@ static void test_greedy_breaker(void)
  * width: see table_set.c), with and without push-in. */
 static void test_breaks_hold_down(void)
 {
-    static const struct {
-        uint32_t cp;
-        pb_fx w;
-        uint8_t cls;
-    } kinds[] = {
+    static const lb_kind kinds[] = {
         {0x4E00, 640, PB_CC_HAN},   {0x4E8C, 640, PB_CC_HAN},  {0xFF0C, 640, PB_CC_STOP},
         {0x3002, 640, PB_CC_STOP},  {0xFF08, 640, PB_CC_OPEN}, {0xFF09, 640, PB_CC_CLOSE},
         {0x300A, 640, PB_CC_OPEN},  {'a', 300, PB_CC_LATIN},   {'1', 320, PB_CC_LATIN},
@@ -1456,19 +1475,8 @@ static void test_breaks_hold_down(void)
     int bad = 0, texts = 0, checked = 0;
     for (int t = 0; t < 300 && !bad; t++, texts++) {
         pb_lb_unit u[48];
-        int n = 2 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 46;
-        int64_t total = 0;
-        for (int i = 0; i < n; i++) {
-            int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % nkinds;
-            u[i] = (pb_lb_unit){kinds[k].cp, kinds[k].w, 640, kinds[k].cls, PB_BRK_NONE};
-            total += u[i].width;
-            uint32_t r = (seed = seed * 1103515245u + 12345u) >> 16;
-            if (r % 3)
-                u[i].brk = PB_BRK_ALLOW;
-            else if (r % 29 == 0)
-                u[i].brk = PB_BRK_MANDATORY;
-        }
-        u[n - 1].brk = PB_BRK_MANDATORY;
+        int64_t total;
+        int n = random_text(&seed, kinds, nkinds, 2, 46, 29, u, &total);
         for (int push = 0; push < 2 && !bad; push++) {
             for (pb_fx w = 300; w <= total + 640 && !bad; w += 41) {
                 pb_lb_params lp = {.measure = w, .align = PB_ALIGN_LEFT, .compress_punct = true,
