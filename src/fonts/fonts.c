@@ -465,14 +465,13 @@ char *pb_fonts_folder_key(const char *dir, pb_arena *a)
     int n;
     char **names = list_folder(dir, &n);
     pb_arena_text key = {0};
-    pb_arena_text_printf(a, &key, "%s", "");
     for (int i = 0; i < n; i++) {
         if (names[i][0] != '.' && has_font_extension(names[i]))
             pb_arena_text_printf(a, &key, "%s/%s\n", dir, names[i]);
         free(names[i]);
     }
     free(names);
-    return key.p;
+    return key.p ? key.p : pb_arena_strdup(a, "");
 }
 
 /* Whether dir can hold fontconfig's caches (made if missing). */
