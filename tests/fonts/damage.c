@@ -196,6 +196,20 @@ static uint32_t get_off(size_t at, size_t size)
     return v;
 }
 
+/* Where the CFF table's Top DICT data runs: [*start, *end), past the
+ * header and the Name INDEX. */
+static void top_dict(size_t *start, size_t *end)
+{
+    size_t c = table_off("CFF ");
+    size_t p = c + font[c + 2];
+    unsigned n = get16(p), os = font[p + 2];
+    size_t names_end = p + 3 + (n + 1) * os - 1 + get_off(p + 3 + n * os, os);
+    unsigned tn = get16(names_end), tos = font[names_end + 2];
+    size_t toffs = names_end + 3, tdata = toffs + (tn + 1) * tos - 1;
+    *start = tdata + get_off(toffs, tos);
+    *end = tdata + get_off(toffs + tos, tos);
+}
+
 static void put_off(size_t at, size_t size, uint32_t v)
 {
     for (size_t b = size; b-- > 0; v >>= 8)
@@ -437,25 +451,15 @@ static bool apply(const char *kind)
     } else if (!strcmp(kind, "cff-top-dict")) {
         if (!cff)
             return false;
-        size_t c = table_off("CFF ");
-        size_t p = c + font[c + 2];
-        unsigned n = get16(p), os = font[p + 2];
-        size_t names_end = p + 3 + (n + 1) * os - 1 + get_off(p + 3 + n * os, os);
         /* the Top DICT's data: fill it with a reserved operator */
-        unsigned tn = get16(names_end), tos = font[names_end + 2];
-        size_t toffs = names_end + 3, tdata = toffs + (tn + 1) * tos - 1;
-        uint32_t a = get_off(toffs, tos), b = get_off(toffs + tos, tos);
-        memset(font + tdata + a, 255, b - a);
+        size_t a, b;
+        top_dict(&a, &b);
+        memset(font + a, 255, b - a);
     } else if (!strcmp(kind, "cff-bbox-operands")) {
         if (!cff)
             return false;
-        size_t c = table_off("CFF ");
-        size_t p = c + font[c + 2];
-        unsigned n = get16(p), os = font[p + 2];
-        size_t names_end = p + 3 + (n + 1) * os - 1 + get_off(p + 3 + n * os, os);
-        unsigned tn = get16(names_end), tos = font[names_end + 2];
-        size_t toffs = names_end + 3, tdata = toffs + (tn + 1) * tos - 1;
-        size_t i = tdata + get_off(toffs, tos), e = tdata + get_off(toffs + tos, tos);
+        size_t i, e;
+        top_dict(&i, &e);
         /* FontBBox (5): its operands' bytes, five or more, made as many
            zeros */
         bool done = false;

@@ -89,6 +89,26 @@ static void print_messages(const pb_diag *d)
         printf("  message: %s\n", d->messages[i].text);
 }
 
+/* FandolFang alone, as the role "fangsong": its face, and the set in *fs
+ * and its messages in d to free after; NULL when it does not load (a
+ * failed check, the messages printed and everything freed). */
+static const pb_face *load_fang(pb_diag *d, pb_fontset **fs)
+{
+    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
+    pb_font_role roles[] = {role("fangsong", fang, 1)};
+    pb_layout l = layout_of(roles, 1);
+    pb_diag_init(d);
+    *fs = pb_fonts_load(&l, &sys, d);
+    const pb_face *f = *fs ? primary(*fs, "fangsong") : NULL;
+    if (!CHECK(f != NULL, "FandolFang does not load")) {
+        print_messages(d);
+        pb_fonts_free(*fs);
+        pb_diag_free(d);
+        *fs = NULL;
+    }
+    return f;
+}
+
 static bool copy_prefix(const char *from, const char *to, long bytes)
 {
     FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -591,26 +611,39 @@ static size_t charstring_at(const unsigned char *font, size_t len, uint32_t ngly
     return 0;
 }
 
+/* Rewrites a charstring of len bytes (at least 3) in place as one that only
+ * moves (0 0 rmoveto, 0 hmoveto ... endchar): a well-formed glyph without
+ * an outline. */
+static void only_moves(unsigned char *cs, size_t len)
+{
+    size_t k = 0;
+    for (size_t left = len - 1; left > 0;) {
+        static const unsigned char r[] = {139, 139, 21}, h[] = {139, 22};
+        const unsigned char *m = left % 2 ? r : h;
+        size_t n = left % 2 ? 3 : 2;
+        memcpy(cs + k, m, n);
+        k += n;
+        left -= n;
+    }
+    cs[k] = 14; /* endchar */
+}
+
+/* The characters the subset tests below embed: 报告年度政府信息. */
+static const uint32_t subset_text[] = {0x62A5, 0x544A, 0x5E74, 0x5EA6,
+                                       0x653F, 0x5E9C, 0x4FE1, 0x606F};
+
 /* FandolFang's subset of 报告年度政府信息, made the way the PDF stage makes it
  * (desubroutinized, no hints), read back by pb_font_check_subset: good as
  * HarfBuzz makes it, and each damage found and named. */
 static void test_subset_check(void)
 {
-    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
-    pb_font_role roles[] = {role("fangsong", fang, 1)};
-    pb_layout l = layout_of(roles, 1);
     pb_diag d;
-    pb_diag_init(&d);
-    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
-    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
-    if (!CHECK(f != NULL, "FandolFang does not load")) {
-        print_messages(&d);
-        pb_diag_free(&d);
-        pb_fonts_free(fs);
+    pb_fontset *fs;
+    const pb_face *f = load_fang(&d, &fs);
+    if (!f)
         return;
-    }
-    static const uint32_t text[] = {0x62A5, 0x544A, 0x5E74, 0x5EA6, 0x653F, 0x5E9C, 0x4FE1, 0x606F};
-    enum { N = sizeof text / sizeof *text };
+    const uint32_t *text = subset_text;
+    enum { N = sizeof subset_text / sizeof *subset_text };
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     hb_set_t *gs = hb_subset_input_glyph_set(in);
     hb_set_add(gs, 0);
@@ -644,23 +677,14 @@ static void test_subset_check(void)
     if (CHECK(cs && cslen >= 3, "告's charstring not found")) {
         unsigned char *was = malloc(cslen);
         memcpy(was, font + cs, cslen);
-        size_t k = 0;
-        for (size_t left = cslen - 1; left > 0;) {
-            static const unsigned char r[] = {139, 139, 21}, h[] = {139, 22};
-            const unsigned char *m = left % 2 ? r : h;
-            size_t n = left % 2 ? 3 : 2;
-            memcpy(font + cs + k, m, n);
-            k += n;
-            left -= n;
-        }
-        font[cs + k] = 14; /* endchar */
+        only_moves(font + cs, cslen);
         why[0] = 0;
         v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
         CHECK(v == PB_FONT_FAULT && strstr(why, "U+544A \"告\" is damaged") &&
                   strstr(why, "no outline"),
               "a charstring that only moves: verdict %d (%s)", v, why);
         /* the same charstring cut before its endchar */
-        font[cs + k] = 139;
+        font[cs + cslen - 1] = 139;
         v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
         CHECK(v == PB_FONT_FAULT && strstr(why, "U+544A \"告\" is damaged"),
               "a charstring without endchar: verdict %d (%s)", v, why);
@@ -715,21 +739,14 @@ static void test_subset_check(void)
  * without its outline, one past the last and the file cut short found. */
 static void test_bare_subset_check(void)
 {
-    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
-    pb_font_role roles[] = {role("fangsong", fang, 1)};
-    pb_layout l = layout_of(roles, 1);
     pb_diag d;
-    pb_diag_init(&d);
-    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
-    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
-    if (!CHECK(f != NULL, "FandolFang does not load")) {
-        pb_diag_free(&d);
-        pb_fonts_free(fs);
+    pb_fontset *fs;
+    const pb_face *f = load_fang(&d, &fs);
+    if (!f)
         return;
-    }
-    /* 报告年度政府信息, in glyph order as the PDF stage gives them */
-    static const uint32_t text[] = {0x62A5, 0x544A, 0x5E74, 0x5EA6, 0x653F, 0x5E9C, 0x4FE1, 0x606F};
-    enum { N = sizeof text / sizeof *text };
+    /* in glyph order as the PDF stage gives them */
+    const uint32_t *text = subset_text;
+    enum { N = sizeof subset_text / sizeof *subset_text };
     pb_subset_glyph glyphs[N];
     for (int i = 0; i < N; i++)
         glyphs[i] = (pb_subset_glyph){pb_fonts_glyph(f, text[i]), 0, text[i]};
@@ -771,16 +788,7 @@ static void test_bare_subset_check(void)
     if (CHECK(cs && cslen >= 3, "告's charstring not found in the bare subset")) {
         unsigned char *was = malloc(cslen);
         memcpy(was, font + cs, cslen);
-        size_t k = 0;
-        for (size_t left = cslen - 1; left > 0;) {
-            static const unsigned char r[] = {139, 139, 21}, h[] = {139, 22};
-            const unsigned char *m = left % 2 ? r : h;
-            size_t n = left % 2 ? 3 : 2;
-            memcpy(font + cs + k, m, n);
-            k += n;
-            left -= n;
-        }
-        font[cs + k] = 14;
+        only_moves(font + cs, cslen);
         why[0] = 0;
         v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
         CHECK(v == PB_FONT_FAULT && strstr(why, "U+544A \"告\" is damaged") &&
@@ -814,18 +822,11 @@ static void test_bare_subset_check(void)
  * goes. */
 static void test_kept_programs(void)
 {
-    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
-    pb_font_role roles[] = {role("fangsong", fang, 1)};
-    pb_layout l = layout_of(roles, 1);
     pb_diag d;
-    pb_diag_init(&d);
-    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
-    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
-    if (!CHECK(f != NULL, "FandolFang does not load")) {
-        pb_diag_free(&d);
-        pb_fonts_free(fs);
+    pb_fontset *fs;
+    const pb_face *f = load_fang(&d, &fs);
+    if (!f)
         return;
-    }
     uint32_t a[] = {3, 17, 200}, b[] = {3, 17}, c[] = {5, 6, 7};
     uint32_t cids[] = {1, 2, 3};
     unsigned char bytes[] = "program a";
@@ -866,14 +867,12 @@ static void test_kept_programs(void)
  * extent: every glyph of the first 2,000. */
 static void test_glyph_facts(void)
 {
-    pb_font_candidate fang[] = {cand("FandolFang", "FandolFang-Regular.otf", 0, "fonts.fangsong[0]")};
-    pb_font_role roles[] = {role("fangsong", fang, 1)};
-    pb_layout l = layout_of(roles, 1);
     pb_diag d;
-    pb_diag_init(&d);
-    pb_fontset *fs = pb_fonts_load(&l, &sys, &d);
-    const pb_face *f = fs ? primary(fs, "fangsong") : NULL;
-    if (CHECK(f != NULL && f->outlines != NULL, "FandolFang's outlines are not read")) {
+    pb_fontset *fs;
+    const pb_face *f = load_fang(&d, &fs);
+    if (!f)
+        return;
+    if (CHECK(f->outlines != NULL, "FandolFang's outlines are not read")) {
         int ink = 0, differ = 0;
         for (uint32_t g = 0; g < 2000 && g < f->nglyphs; g++) {
             unsigned facts = pb_font_glyph_facts(f, g);
