@@ -174,7 +174,6 @@ static void put_text(pdf_buf *b, const char *s)
     free(u);
 }
 
-
 /* Extras: 0 the StructTreeRoot, e the element e (1 .. n-1), n the
  * ParentTree, n + 1 the IDTree (empty when no cell has an ID). */
 bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
