@@ -1,6 +1,28 @@
 /* Reading a CFF table: see cff_read.h. */
 #include "fonts/cff_read.h"
 
+/* The length of a Type 2 number by its first byte, 0 for an operator
+ * (TN 5177 Table 1: 28 is a 16-bit integer, 32-246 one byte, 247-254
+ * two, 255 a 16.16 fixed-point number). */
+#define R2(x) x, x
+#define R4(x) R2(x), R2(x)
+#define R8(x) R4(x), R4(x)
+#define R16(x) R8(x), R8(x)
+#define R64(x) R16(x), R16(x), R16(x), R16(x)
+const unsigned char pb_cff_number_length[256] = {
+    R16(0), R8(0), R4(0),                      /* 0-27: operators */
+    3,                                         /* 28 */
+    0, 0, 0,                                   /* 29-31: operators */
+    R64(1), R64(1), R64(1), R16(1), R4(1), R2(1), 1, /* 32-246 */
+    R8(2),                                     /* 247-254 */
+    5,                                         /* 255 */
+};
+#undef R2
+#undef R4
+#undef R8
+#undef R16
+#undef R64
+
 bool pb_cff_index_read(pb_cff_bytes c, size_t at, pb_cff_index *ix)
 {
     if (!pb_cff_fits(c, at, 2))

@@ -36,6 +36,10 @@ static inline uint32_t pb_cff_get_off(const unsigned char *p, unsigned size)
     return v;
 }
 
+/* The length of a Type 2 charstring number by its first byte, 0 for an
+ * operator (TN 5177 Table 1). */
+extern const unsigned char pb_cff_number_length[256];
+
 /* An INDEX (TN 5176 section 5). */
 typedef struct pb_cff_index {
     uint32_t count;

@@ -152,30 +152,8 @@ enum { MAX_DEPTH = 10, MAX_STACK = 48 };
  * a hostile font could make calls nest into an exponential expansion. */
 #define GLYPH_BUDGET (1u << 20)
 
-/* The length of a Type 2 number by its first byte, 0 for an operator
- * (TN 5177 Table 1: 28 is a 16-bit integer, 32-246 one byte, 247-254
- * two, 255 a 16.16 fixed-point number). */
-#define R2(x) x, x
-#define R4(x) R2(x), R2(x)
-#define R8(x) R4(x), R4(x)
-#define R16(x) R8(x), R8(x)
-#define R64(x) R16(x), R16(x), R16(x), R16(x)
-static const unsigned char number_length[256] = {
-    R16(0), R8(0), R4(0),                      /* 0-27: operators */
-    3,                                         /* 28 */
-    0, 0, 0,                                   /* 29-31: operators */
-    R64(1), R64(1), R64(1), R16(1), R4(1), R2(1), 1, /* 32-246 */
-    R8(2),                                     /* 247-254 */
-    5,                                         /* 255 */
-};
-#undef R2
-#undef R4
-#undef R8
-#undef R16
-#undef R64
-
 /* An operand: where its bytes are in the charstring or subroutine (its
- * length is told by its first byte, number_length). */
+ * length is told by its first byte, pb_cff_number_length). */
 typedef struct operand {
     const unsigned char *p;
 } operand;
@@ -226,7 +204,7 @@ static int32_t subr_bias(uint32_t count)
 
 static void emit_operand(cs_state *st, const operand *o)
 {
-    put(st->out, o->p, number_length[o->p[0]]);
+    put(st->out, o->p, pb_cff_number_length[o->p[0]]);
 }
 
 /* A kept operator: the width a dropped hint operator carried, the
@@ -242,7 +220,7 @@ static void emit_op(cs_state *st, const unsigned char *op, unsigned oplen)
     if (st->sp == 0) {
         put(st->out, op, oplen);
     } else if (st->contiguous &&
-               st->st[st->sp - 1].p + number_length[st->st[st->sp - 1].p[0]] == op) {
+               st->st[st->sp - 1].p + pb_cff_number_length[st->st[st->sp - 1].p[0]] == op) {
         put(st->out, st->st[0].p, (size_t)(op + oplen - st->st[0].p));
     } else {
         for (int i = 0; i < st->sp; i++)
@@ -290,11 +268,12 @@ static int run(cs_state *st, span cs, int depth)
     st->budget -= cs.len;
     for (size_t i = 0; i < cs.len;) {
         unsigned b = cs.p[i];
-        unsigned len = number_length[b];
+        unsigned len = pb_cff_number_length[b];
         if (len) { /* a run of numbers, read in one go */
             int sp = st->sp;
             const unsigned char *last = sp ? st->st[sp - 1].p : NULL;
-            st->contiguous = !last || (st->contiguous && last + number_length[*last] == cs.p + i);
+            st->contiguous =
+                !last || (st->contiguous && last + pb_cff_number_length[*last] == cs.p + i);
             do {
                 if (len > cs.len - i)
                     return fail(st->f, "glyph %u: a number is cut off", st->gid), RUN_FAIL;
@@ -303,7 +282,7 @@ static int run(cs_state *st, span cs, int depth)
                            RUN_FAIL;
                 st->st[sp++].p = cs.p + i;
                 i += len;
-            } while (i < cs.len && (len = number_length[cs.p[i]]) != 0);
+            } while (i < cs.len && (len = pb_cff_number_length[cs.p[i]]) != 0);
             st->sp = sp;
             continue;
         }

@@ -1161,6 +1161,7 @@ unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid)
        but without its interpreter's cost; others by HarfBuzz */
     if (cff && gid < cff->glyphs.count &&
         read_charstring(index_item(cff->cff, &cff->glyphs, gid), &box) == QUICK_GOOD) {
+        f |= PB_GLYPH_PLAIN;
         if (box_ink(&box, &ink_width))
             f |= PB_GLYPH_INK;
         ink_width = ink_width < 0 ? -ink_width : ink_width;
@@ -1276,7 +1277,71 @@ bool pb_font_check_probes(pb_face *face, char *why, size_t whylen)
  * an outline when it draws a line or a curve.  Whatever this reading cannot
  * vouch for (subroutine calls, arithmetic, hints in odd places, an accented
  * character made of two, TrueType outlines, a glyph without ink where the
- * face has ink) is loaded with FreeType, which gives the verdict. */
+ * face has ink) is loaded with FreeType, which gives the verdict.  A
+ * charstring that is the face's, hints aside, is not read again: the
+ * face's was read when its glyph was first measured. */
+
+/* Why s reads as f when it is f without its hints: every operator of a
+ * plain charstring clears the stack, so each one left keeps its own
+ * operands; the hints change nothing of the outline, and a hint mask's
+ * length, the only thing the stems' count decides, goes with them (TN
+ * 5177 4.3: the width goes with the first stack-clearing operator, in s
+ * the first one left, a moveto or endchar, which takes it as f's did).
+ * f is walked number by number, without reading a point, and compared in
+ * runs between its hints. */
+bool pb_font_charstring_reads_as(const unsigned char *face_cs, size_t face_len,
+                                 const unsigned char *cs, size_t len)
+{
+    bytes f = {face_cs, face_len}, s = {cs, len};
+    if (f.len == s.len) /* f without hints is shorter than f */
+        return memcmp(f.p, s.p, s.len) == 0;
+    const unsigned char *p = f.p;
+    size_t i = 0;
+    size_t run = 0;       /* where the operands of the next operator start */
+    size_t kept = 0;      /* f[kept, run) is in s at `at`, not yet compared */
+    size_t at = 0;
+    size_t width = 0;     /* f[0, width): the width a hint carried */
+    unsigned stems = 0;
+    bool first = true;
+    for (;;) {
+        size_t len;
+        while (i < f.len && (len = pb_cff_number_length[p[i]]) != 0)
+            i += len;
+        if (i >= f.len)
+            break;
+        uint32_t b = p[i];
+        size_t op = i;
+        i += b == 12 ? 2 : 1;
+        if (b == 1 || b == 3 || b == 18 || b == 23 || b == 19 || b == 20) {
+            /* the hint, its operands and its mask are left out */
+            if (run - kept > s.len - at || memcmp(s.p + at, p + kept, run - kept) != 0)
+                return false;
+            at += run - kept;
+            unsigned n = 0;
+            for (size_t k = run; k < op; k += pb_cff_number_length[p[k]])
+                n++;
+            if (first && n % 2) {
+                width = pb_cff_number_length[p[0]]; /* the first operand */
+                n--;
+            }
+            stems += n / 2;
+            if (b == 19 || b == 20)
+                i += (stems + 7) / 8;
+            kept = i;
+        } else if (width) {
+            /* the first operator left: the width before its operands
+               (kept == run: nothing was left between the hint and it) */
+            if (width > s.len - at || memcmp(s.p + at, p, width) != 0)
+                return false;
+            at += width;
+            width = 0;
+        }
+        first = false;
+        run = i;
+    }
+    return kept <= f.len && f.len - kept == s.len - at &&
+           memcmp(s.p + at, p + kept, f.len - kept) == 0;
+}
 
 /* One used glyph of the subset read quickly: in the subset, with the face's
  * advance, a plain charstring with ink where the face has ink. */
@@ -1288,12 +1353,23 @@ static quick_verdict quick_glyph(const subset_view *v, const pb_face *face,
     if (!v->bare && (long)subset_advance(v, g->new_gid) !=
                         (long)hb_font_get_glyph_h_advance(face->hb_font, g->gid))
         return QUICK_DOUBT;
+    unsigned facts = pb_font_glyph_facts(face, g->gid);
+    bytes cs = index_item(v->cff, &v->glyphs, g->new_gid);
+    /* read_charstring depends on the bytes alone: the face's bytes, read
+       plain when its facts were found, read the same here, with the same
+       ink (the subset's index and advance are still the subset's own) */
+    if (facts & PB_GLYPH_PLAIN) {
+        const subset_view *fv = face->outlines;
+        bytes was = index_item(fv->cff, &fv->glyphs, g->gid);
+        if (pb_font_charstring_reads_as(was.p, was.len, cs.p, cs.len))
+            return QUICK_GOOD;
+    }
     outline_box box;
     int64_t width;
-    if (read_charstring(index_item(v->cff, &v->glyphs, g->new_gid), &box) != QUICK_GOOD)
+    if (read_charstring(cs, &box) != QUICK_GOOD)
         return QUICK_DOUBT;
     bool ink = box_ink(&box, &width);
-    if (!ink && (pb_font_glyph_facts(face, g->gid) & PB_GLYPH_INK))
+    if (!ink && (facts & PB_GLYPH_INK))
         return QUICK_DOUBT;
     return QUICK_GOOD;
 }

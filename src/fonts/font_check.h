@@ -43,6 +43,10 @@ enum {
     PB_GLYPH_OVERWIDE = 8,  /* its advance is wider than its ink by 2 em
                                or more: a damaged hmtx */
     PB_GLYPH_MISSING = 16,  /* past the face's last glyph */
+    PB_GLYPH_PLAIN = 32,    /* its CFF charstring is plain, its hint masks
+                               before its path: read here, not by HarfBuzz
+                               (and the same path in a subset need not be
+                               read again) */
 };
 unsigned pb_font_glyph_facts(const pb_face *face, uint32_t gid);
 
@@ -79,6 +83,14 @@ bool pb_font_check_cluster(const pb_face *face, const uint32_t *cps, int ncps,
  * text: none is missing or overwide, and together they have ink and an
  * advance (the common case, told without decoding the text). */
 bool pb_font_glyphs_print(const pb_face *face, const uint32_t *gids, int ngids);
+
+/* Whether a CFF charstring (cs, len bytes) reads as the face's charstring
+ * face_cs reads, given that face_cs is plain (PB_GLYPH_PLAIN): it is the
+ * same bytes, or the same without the hints, as a subset leaves them out
+ * (the width a hint carried moved before the first operator left).  Then
+ * it draws the same outline, and need not be read again. */
+bool pb_font_charstring_reads_as(const unsigned char *face_cs, size_t face_len,
+                                 const unsigned char *cs, size_t len);
 
 /* A glyph of a subset: its id in the face and in the subset, and the
  * character it prints (for messages; 0 if none). */

@@ -670,8 +670,14 @@ static void test_subset_check(void)
     pb_font_verdict v = pb_font_check_subset(f, font, len, glyphs, N, why, sizeof why);
     CHECK(v == PB_FONT_GOOD, "the subset as made: verdict %d (%s)", v, why);
 
+    /* FandolFang's charstrings are plain: the read-back takes the face's
+       reading of the same bytes, and must read a charstring that differs */
+    for (int i = 0; i < N; i++)
+        CHECK(pb_font_glyph_facts(f, glyphs[i].gid) & PB_GLYPH_PLAIN,
+              "U+%04X: the face's charstring was not read as plain", text[i]);
+
     /* 告's charstring only moves (0 0 rmoveto, 0 hmoveto ... endchar): a
-       well-formed glyph without an outline */
+       well-formed glyph without an outline, as long as the face's */
     size_t cslen = 0;
     size_t cs = charstring_at(font, len, nglyphs, glyphs[1].new_gid, &cslen);
     if (CHECK(cs && cslen >= 3, "告's charstring not found")) {
@@ -816,6 +822,89 @@ static void test_bare_subset_check(void)
     pb_fonts_free(fs);
     pb_diag_free(&d);
 }
+
+/* A subset's charstring reads as the face's when it is the face's bytes,
+ * or those without the hints (and their masks), the width a hint carried
+ * moved before the first operator left; anything else is read again.
+ * Numbers are written as TN 5177 gives them: v + 139 for -107..107. */
+#define N(v) (unsigned char)((v) + 139)
+static void test_charstring_reads_as(void)
+{
+    enum { HSTEM = 1, VSTEM = 3, HSTEMHM = 18, HINTMASK = 19, RMOVETO = 21, RLINETO = 5,
+           ENDCHAR = 14 };
+    struct {
+        int line;
+        const unsigned char *face, *cs;
+        size_t face_len, len;
+        bool same;
+    } cases[] = {
+#define CASE(same, face, ...)                                                                  \
+    {__LINE__, face, (const unsigned char[]){__VA_ARGS__}, sizeof face,                        \
+     sizeof((const unsigned char[]){__VA_ARGS__}), same}
+/* a width (50) on the first hint, a hint mask before the path and one in
+   it (2 stems: masks of one byte, here the bytes of endchar and rmoveto) */
+#define HINTED                                                                                 \
+    (const unsigned char[]){N(50), N(10), N(20), HSTEMHM, N(30), N(5), HINTMASK, ENDCHAR,     \
+                            N(1),  N(2),  RMOVETO, N(3), N(4), RLINETO, HINTMASK, RMOVETO,     \
+                            N(5),  N(6),  RLINETO, ENDCHAR}
+        CASE(true, HINTED, N(50), N(10), N(20), HSTEMHM, N(30), N(5), HINTMASK, ENDCHAR, N(1),
+             N(2), RMOVETO, N(3), N(4), RLINETO, HINTMASK, RMOVETO, N(5), N(6), RLINETO,
+             ENDCHAR),
+        CASE(true, HINTED, N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, N(5), N(6), RLINETO,
+             ENDCHAR),
+        /* the width lost, another, or put after the operands */
+        CASE(false, HINTED, N(51), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, N(5), N(6), RLINETO,
+             ENDCHAR),
+        CASE(false, HINTED, N(1), N(2), RMOVETO, N(3), N(4), RLINETO, N(5), N(6), RLINETO,
+             ENDCHAR),
+        CASE(false, HINTED, N(1), N(2), N(50), RMOVETO, N(3), N(4), RLINETO, N(5), N(6),
+             RLINETO, ENDCHAR),
+        /* the mask in the path kept */
+        CASE(false, HINTED, N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, HINTMASK, RMOVETO,
+             N(5), N(6), RLINETO, ENDCHAR),
+        /* a point moved before the mask or after it, the end cut off, a
+           byte more */
+        CASE(false, HINTED, N(50), N(1), N(2), RMOVETO, N(3), N(5), RLINETO, N(5), N(6), RLINETO,
+             ENDCHAR),
+        CASE(false, HINTED, N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, N(5), N(7), RLINETO,
+             ENDCHAR),
+        CASE(false, HINTED, N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, N(5), N(6),
+             RLINETO),
+        CASE(false, HINTED, N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, N(5), N(6), RLINETO,
+             ENDCHAR, ENDCHAR),
+#define NO_WIDTH (const unsigned char[]){N(10), N(20), HSTEM, N(30), N(5), VSTEM, N(1), N(2),  \
+                                         RMOVETO, N(3), N(4), RLINETO, ENDCHAR}
+        /* hints without a width: their first number is not one */
+        CASE(true, NO_WIDTH, N(1), N(2), RMOVETO, N(3), N(4), RLINETO, ENDCHAR),
+        CASE(false, NO_WIDTH, N(10), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, ENDCHAR),
+#define NO_HINTS (const unsigned char[]){N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, ENDCHAR}
+        CASE(true, NO_HINTS, N(50), N(1), N(2), RMOVETO, N(3), N(4), RLINETO, ENDCHAR),
+        CASE(false, NO_HINTS, N(1), N(2), RMOVETO, N(3), N(4), RLINETO, ENDCHAR),
+        CASE(false, NO_HINTS, N(50), N(1), N(2), RMOVETO, N(3), N(5), RLINETO, ENDCHAR),
+/* nine stems (a mask of two bytes, the second endchar's) and numbers of
+   every length, one of whose bytes is hintmask's */
+#define LONG_MASK                                                                              \
+    (const unsigned char[]){N(1), N(1), N(1), N(1), N(1), N(1), N(1), N(1), N(1), N(1), N(1),  \
+                            N(1), N(1), N(1), N(1), N(1), N(1), N(1), HSTEMHM, HINTMASK, 0xFF, \
+                            ENDCHAR, 28, 0x01, HINTMASK, 247, HINTMASK, RMOVETO, 255, 0, 1,    \
+                            HINTMASK, 0, N(4), RLINETO, ENDCHAR}
+        CASE(true, LONG_MASK, 28, 0x01, HINTMASK, 247, HINTMASK, RMOVETO, 255, 0, 1, HINTMASK,
+             0, N(4), RLINETO, ENDCHAR),
+        CASE(false, LONG_MASK, ENDCHAR, 28, 0x01, HINTMASK, 247, HINTMASK, RMOVETO, 255, 0, 1,
+             HINTMASK, 0, N(4), RLINETO, ENDCHAR),
+#undef CASE
+#undef HINTED
+#undef NO_WIDTH
+#undef NO_HINTS
+#undef LONG_MASK
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK_LINE(pb_font_charstring_reads_as(cases[i].face, cases[i].face_len, cases[i].cs,
+                                               cases[i].len) == cases[i].same,
+                   cases[i].line, "the charstring %s the face's", cases[i].same ? "reads as"
+                                                                                : "differs from");
+}
+#undef N
 
 /* A program kept with the face: found again only for the same glyphs at
  * the same level, as kept; the face keeps two, the one used longest ago
@@ -989,6 +1078,7 @@ int main(void)
     test_missing_role();
     test_no_system_fonts();
     test_bad_files();
+    test_charstring_reads_as();
     test_subset_check();
     test_bare_subset_check();
     test_kept_programs();
