@@ -108,7 +108,7 @@ typedef struct view_state {
     uint64_t *memo;
 } view_state;
 
-enum { PICK_MEMO = 1024 };        /* entries, a power of two */
+enum { PICK_MEMO = 4096 };        /* entries, a power of two */
 
 struct pb_fontset {
     const pb_fontset *set;   /* a view: the set it sees (else NULL) */
