@@ -239,6 +239,43 @@ static bool check_glyf(const sfnt *s, const face_facts *ff, char *why, size_t wh
 
 typedef pb_cff_index cff_index;
 
+/* A big-endian word read as it is in memory. */
+static inline uint32_t be32(uint32_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return w;
+#else
+    return __builtin_bswap32(w);
+#endif
+}
+
+/* The offsets 0..count of an INDEX (size bytes each, at p), each at least
+ * the one before: the first one below the one before it, or count + 1.
+ * A loop per size: a CJK font's CharStrings have 65,536 offsets. */
+static uint32_t offsets_in_order(const unsigned char *p, uint32_t count, unsigned size)
+{
+    uint32_t prev = 0, word;
+    uint32_t i = 0, n = count + 1; /* count < 65,536 */
+#define SCAN(end, value)                                                                       \
+    for (; i < (end); i++, p += size) {                                                        \
+        uint32_t o = (value);                                                                  \
+        if (o < prev)                                                                          \
+            return i;                                                                          \
+        prev = o;                                                                              \
+    }
+    switch (size) {
+    case 1: SCAN(n, p[0]) break;
+    case 2: SCAN(n, (uint32_t)p[0] << 8 | p[1]) break;
+    case 3: /* four bytes read at a time, but for the last offset */
+        SCAN(n - 1, (memcpy(&word, p, 4), be32(word) >> 8))
+        SCAN(n, (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2])
+        break;
+    default: SCAN(n, (memcpy(&word, p, 4), be32(word))) break;
+    }
+#undef SCAN
+    return count + 1;
+}
+
 static bool read_index(bytes c, size_t at, const char *what, cff_index *ix, char *why,
                        size_t whylen)
 {
@@ -261,19 +298,16 @@ static bool read_index(bytes c, size_t at, const char *what, cff_index *ix, char
     if (!has(c, ix->offsets, arr))
         return FAULT("its 'CFF ' table is damaged: the %s INDEX is past its end", what);
     ix->data = ix->offsets + (size_t)arr - 1;
-    uint32_t prev = 0;
-    for (uint32_t i = 0; i <= ix->count; i++) {
-        uint32_t o = uoff(c, ix->offsets + (size_t)i * ix->osize, ix->osize);
-        if (i == 0 && o != 1)
-            return FAULT("its 'CFF ' table is damaged: the %s INDEX's first offset is %u, not "
-                         "1",
-                         what, o);
-        if (o < prev)
-            return FAULT("its 'CFF ' table is damaged: the offsets of the %s INDEX are out of "
-                         "order at item %u",
-                         what, i - 1);
-        prev = o;
-    }
+    uint32_t first = uoff(c, ix->offsets, ix->osize);
+    if (first != 1)
+        return FAULT("its 'CFF ' table is damaged: the %s INDEX's first offset is %u, not 1",
+                     what, first);
+    uint32_t i = offsets_in_order(c.p + ix->offsets, ix->count, ix->osize);
+    if (i <= ix->count)
+        return FAULT("its 'CFF ' table is damaged: the offsets of the %s INDEX are out of "
+                     "order at item %u",
+                     what, i - 1);
+    uint32_t prev = uoff(c, ix->offsets + (size_t)ix->count * ix->osize, ix->osize);
     if (!has(c, ix->data, prev))
         return FAULT("its 'CFF ' table is damaged: the %s INDEX ends at byte %llu, the table "
                      "has %zu",

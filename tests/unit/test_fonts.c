@@ -12,6 +12,7 @@
 #include <hb-subset.h>
 
 #include "fonts/cff_subset.h"
+#include "fonts/cff_read.h"
 #include "fonts/font_check.h"
 #include "fonts/fonts.h"
 #include "fonts/programs.h"
@@ -823,6 +824,80 @@ static void test_bare_subset_check(void)
     pb_diag_free(&d);
 }
 
+/* The offsets of a CFF font's CharStrings INDEX are checked in order: one
+ * below the one before it at the second offset, in the middle, at the
+ * last but one and at the last, and a first offset that is not 1, each
+ * named, in fonts whose offsets have 3 and 4 bytes. */
+static void index_order_in(const char *file, int index)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
+    if (!CHECK(blob != NULL, "%s cannot be read", file))
+        return;
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    unsigned char *font = malloc(len);
+    memcpy(font, data, len);
+    hb_blob_destroy(blob);
+    size_t dir = memcmp(font, "ttcf", 4) == 0 ? get32(font + 12 + 4 * (size_t)index) : 0;
+    size_t cff = 0, cff_len = 0;
+    for (uint32_t t = 0; t < get16(font + dir + 4); t++)
+        if (memcmp(font + dir + 12 + 16 * t, "CFF ", 4) == 0) {
+            cff = get32(font + dir + 12 + 16 * t + 8);
+            cff_len = get32(font + dir + 12 + 16 * t + 12);
+        }
+    pb_cff_bytes c = {font + cff, cff_len}, top = {NULL, 0};
+    pb_cff_index names, tops, glyphs = {0};
+    long at = -1;
+    if (cff && pb_cff_index_read(c, c.p[2], &names) && pb_cff_index_read(c, names.end, &tops) &&
+        pb_cff_index_item(c, &tops, 0, &top)) {
+        pb_cff_dict_op o;
+        for (size_t pos = 0; pb_cff_dict_next(top, &pos, &o) == 1;)
+            if (o.op == PB_CFF_OP_CHARSTRINGS && o.n == 1)
+                at = o.v[0];
+    }
+    if (!CHECK(at > 0 && pb_cff_index_read(c, (size_t)at, &glyphs) && glyphs.count > 4,
+               "%s: its CharStrings INDEX is not found", file)) {
+        free(font);
+        return;
+    }
+    char why[300] = "";
+    CHECK(pb_font_check_tables(font, len, index, why, sizeof why), "%s as it is: %s", file, why);
+    unsigned size = glyphs.osize;
+    unsigned char *offsets = font + cff + glyphs.offsets;
+    uint32_t items[] = {1, glyphs.count / 2, glyphs.count - 1, glyphs.count};
+    for (size_t k = 0; k < sizeof items / sizeof *items; k++) {
+        unsigned char *o = offsets + (size_t)items[k] * size, was[4];
+        memcpy(was, o, size);
+        uint32_t v = pb_cff_get_off(o - size, size) - 1;
+        for (unsigned b = 0; b < size; b++)
+            o[b] = (unsigned char)(v >> 8 * (size - 1 - b));
+        char want[80];
+        snprintf(want, sizeof want, "the offsets of the CharStrings INDEX are out of order at "
+                 "item %u", items[k] - 1);
+        why[0] = 0;
+        bool ok = pb_font_check_tables(font, len, index, why, sizeof why);
+        CHECK(!ok && strstr(why, want), "%s, offsets of %u bytes, offset %u below the one "
+              "before: %s", file, size, items[k], why);
+        memcpy(o, was, size);
+    }
+    offsets[size - 1] = 2;
+    why[0] = 0;
+    CHECK(!pb_font_check_tables(font, len, index, why, sizeof why) &&
+              strstr(why, "the CharStrings INDEX's first offset is 2, not 1"),
+          "%s: a first offset of 2: %s", file, why);
+    offsets[size - 1] = 1;
+    CHECK(pb_font_check_tables(font, len, index, why, sizeof why), "%s restored: %s", file, why);
+    free(font);
+}
+
+static void test_index_order(void)
+{
+    index_order_in("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/"
+                   "FandolFang-Regular.otf", 0);
+    index_order_in("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0);
+    index_order_in("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2);
+}
+
 /* A subset's charstring reads as the face's when it is the face's bytes,
  * or those without the hints (and their masks), the width a hint carried
  * moved before the first operator left; anything else is read again.
@@ -1078,6 +1153,7 @@ int main(void)
     test_missing_role();
     test_no_system_fonts();
     test_bad_files();
+    test_index_order();
     test_charstring_reads_as();
     test_subset_check();
     test_bare_subset_check();
