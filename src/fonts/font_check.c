@@ -51,6 +51,16 @@ static uint32_t u32(bytes b, size_t off)
            (uint32_t)b.p[off + 2] << 8 | b.p[off + 3];
 }
 
+/* A big-endian word read as it is in memory. */
+static inline uint32_t be32(uint32_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return w;
+#else
+    return __builtin_bswap32(w);
+#endif
+}
+
 /* An offset of `size` bytes (1..4), big-endian. */
 static uint32_t uoff(bytes b, size_t off, unsigned size)
 {
@@ -238,16 +248,6 @@ static bool check_glyf(const sfnt *s, const face_facts *ff, char *why, size_t wh
  * offsets in order, and the DICTs must point inside it. */
 
 typedef pb_cff_index cff_index;
-
-/* A big-endian word read as it is in memory. */
-static inline uint32_t be32(uint32_t w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return w;
-#else
-    return __builtin_bswap32(w);
-#endif
-}
 
 /* The offsets 0..count of an INDEX (size bytes each, at p), each at least
  * the one before: the first one below the one before it, or count + 1.
@@ -523,23 +523,31 @@ static bool check_cmap_4(bytes t, uint32_t n, char *why, size_t whylen)
             if (lo + span <= 0xFFFF ? lo + span < n : false)
                 continue;
         }
-        for (uint32_t c = start; c <= end; c++) {
-            uint32_t g;
-            if (ro == 0) {
-                g = (c + delta) & 0xFFFF;
-            } else {
-                size_t at = ranges + 2 * (size_t)s + ro + 2 * (size_t)(c - start);
-                if (!has(t, at, 2))
-                    return FAULT("its 'cmap' table is damaged (format 4: U+%04X is past the "
-                                 "subtable)",
-                                 c);
-                g = u16(t, at);
-                if (g)
-                    g = (g + delta) & 0xFFFF;
+        if (ro == 0) {
+            for (uint32_t c = start; c <= end; c++) {
+                uint32_t g = (c + delta) & 0xFFFF;
+                if (g >= n && c != 0xFFFF)
+                    return gid_fault(c, g, n, why, whylen);
             }
-            if (g >= n && c != 0xFFFF)
-                return gid_fault(c, g, n, why, whylen);
+            continue;
         }
+        /* the glyph ids of the segment's characters, an array from `at`:
+           those inside the subtable checked in one loop, then the first
+           one past it (if any) named */
+        size_t at = ranges + 2 * (size_t)s + ro;
+        uint32_t inside = at < t.len ? (uint32_t)((t.len - at) / 2) : 0;
+        uint32_t count = end - start + 1, upto = inside < count ? inside : count;
+        const unsigned char *ids = t.p + at;
+        for (uint32_t k = 0; k < upto; k++) {
+            uint32_t g = (uint32_t)ids[2 * k] << 8 | ids[2 * k + 1];
+            if (g)
+                g = (g + delta) & 0xFFFF;
+            if (g >= n && start + k != 0xFFFF)
+                return gid_fault(start + k, g, n, why, whylen);
+        }
+        if (upto < count)
+            return FAULT("its 'cmap' table is damaged (format 4: U+%04X is past the subtable)",
+                         start + upto);
     }
     return true;
 }
@@ -553,9 +561,15 @@ static bool check_cmap_12(bytes t, uint32_t n, bool format13, char *why, size_t 
         return FAULT("its 'cmap' table is damaged (format %d subtable with %u groups in %zu "
                      "bytes)",
                      format13 ? 13 : 12, groups, t.len);
-    for (uint32_t i = 0; i < groups; i++) {
-        size_t p = 16 + 12 * (size_t)i;
-        uint32_t start = u32(t, p), end = u32(t, p + 4), g = u32(t, p + 8);
+    const unsigned char *group = t.p + 16;
+    for (uint32_t i = 0; i < groups; i++, group += 12) {
+        uint32_t start, end, g;
+        memcpy(&start, group, 4);
+        memcpy(&end, group + 4, 4);
+        memcpy(&g, group + 8, 4);
+        start = be32(start);
+        end = be32(end);
+        g = be32(g);
         if (start > end || end > 0x10FFFF)
             return FAULT("its 'cmap' table is damaged (format %d group U+%04X..U+%04X)",
                          format13 ? 13 : 12, start, end);

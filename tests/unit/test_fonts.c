@@ -898,6 +898,80 @@ static void test_index_order(void)
     index_order_in("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2);
 }
 
+/* Format 4 of 'cmap' gives the glyphs of a segment of characters by an
+ * array of ids: an id past the last glyph is named with its character,
+ * and so is the first character whose id is past the end of the subtable
+ * (FandolFang's Windows Unicode subtable, its middle segment given by an
+ * array). */
+static void test_cmap_format4(void)
+{
+    const char *file = "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/"
+                       "FandolFang-Regular.otf";
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
+    if (!CHECK(blob != NULL, "%s cannot be read", file))
+        return;
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    unsigned char *font = malloc(len);
+    memcpy(font, data, len);
+    hb_blob_destroy(blob);
+    uint32_t nglyphs = get16(font + table_at(font, "maxp") + 4);
+    unsigned char *cmap = font + table_at(font, "cmap"), *t = NULL;
+    for (uint32_t i = 0; i < get16(cmap + 2); i++)
+        if (get16(cmap + 4 + 8 * i) == 3 && get16(cmap + 4 + 8 * i + 2) == 1 &&
+            get16(cmap + get32(cmap + 4 + 8 * i + 4)) == 4)
+            t = cmap + get32(cmap + 4 + 8 * i + 4);
+    if (!CHECK(t != NULL, "FandolFang has no format 4 subtable")) {
+        free(font);
+        return;
+    }
+    uint32_t segs = get16(t + 6) / 2, with_array[64], n = 0;
+    unsigned char *ends = t + 14, *starts = ends + 2 * segs + 2, *deltas = starts + 2 * segs,
+                  *ranges = deltas + 2 * segs;
+    for (uint32_t s = 0; s < segs && n < 64; s++)
+        if (get16(ranges + 2 * s) && get16(ends + 2 * s) - get16(starts + 2 * s) >= 2)
+            with_array[n++] = s;
+    if (!CHECK(n > 0, "FandolFang's format 4 subtable has no segment given by an array")) {
+        free(font);
+        return;
+    }
+    uint32_t s = with_array[n / 2], start = get16(starts + 2 * s), end = get16(ends + 2 * s);
+    uint32_t k = (end - start) / 2, delta = get16(deltas + 2 * s);
+    unsigned char *id = ranges + 2 * s + get16(ranges + 2 * s) + 2 * k, was[2] = {id[0], id[1]};
+    char why[300] = "", want[120];
+    CHECK(pb_font_check_tables(font, len, 0, why, sizeof why), "FandolFang as it is: %s", why);
+
+    uint32_t g = (nglyphs - delta) & 0xFFFF; /* the id that gives glyph nglyphs */
+    id[0] = (unsigned char)(g >> 8);
+    id[1] = (unsigned char)g;
+    snprintf(want, sizeof want, "its 'cmap' table maps U+%04X to glyph %u, the font has %u",
+             start + k, nglyphs, nglyphs);
+    CHECK(!pb_font_check_tables(font, len, 0, why, sizeof why) && strcmp(why, want) == 0,
+          "an id past the last glyph: %s", why);
+    memcpy(id, was, 2);
+
+    /* the subtable cut inside that id: the first character whose id is
+       past its end, in this segment or an earlier one, is named */
+    uint32_t cut = (uint32_t)(id - t) + 1, first = 0;
+    for (uint32_t e = 0; e < segs && !first; e++) {
+        uint32_t ro = get16(ranges + 2 * e), a = get16(starts + 2 * e), b = get16(ends + 2 * e);
+        for (uint32_t c = a; ro && c <= b && !first; c++)
+            if ((size_t)(ranges + 2 * e + ro + 2 * (c - a) - t) + 2 > cut)
+                first = c;
+    }
+    unsigned char old_len[2] = {t[2], t[3]};
+    t[2] = (unsigned char)(cut >> 8);
+    t[3] = (unsigned char)cut;
+    snprintf(want, sizeof want, "its 'cmap' table is damaged (format 4: U+%04X is past the "
+             "subtable)", first);
+    CHECK(first != 0 && !pb_font_check_tables(font, len, 0, why, sizeof why) &&
+              strcmp(why, want) == 0,
+          "the subtable cut at byte %u: %s (U+%04X expected)", cut, why, first);
+    memcpy(t + 2, old_len, 2);
+    CHECK(pb_font_check_tables(font, len, 0, why, sizeof why), "FandolFang restored: %s", why);
+    free(font);
+}
+
 /* A subset's charstring reads as the face's when it is the face's bytes,
  * or those without the hints (and their masks), the width a hint carried
  * moved before the first operator left; anything else is read again.
@@ -1154,6 +1228,7 @@ int main(void)
     test_no_system_fonts();
     test_bad_files();
     test_index_order();
+    test_cmap_format4();
     test_charstring_reads_as();
     test_subset_check();
     test_bare_subset_check();
