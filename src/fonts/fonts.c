@@ -1425,19 +1425,33 @@ static bool role_serves(const pb_fontset *fs, int r)
     return false;
 }
 
-const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
+/* The view's memo of pb_fonts_pick for (role, cp): a role of fewer than
+ * 2,048 and a character of 21 bits make the key; NULL when they do not. */
+static uint64_t *pick_memo(const view_state *v, int role, uint32_t cp)
+{
+    if (!v || role < 0 || role >= 2048 || cp > 0x1FFFFF)
+        return NULL;
+    return &v->memo[(cp ^ (uint32_t)role * 0x9E3779B1u) & (PICK_MEMO - 1)];
+}
+
+static uint64_t pick_key(int role, uint32_t cp)
+{
+    return (uint64_t)role << 21 | cp;
+}
+
+/* pb_fonts_pick when the memo does not know the answer: the role's chain
+ * walked (kept out of line: a document asks the memo for every character,
+ * the chain only for the first of each). */
+static __attribute__((noinline)) const pb_face *pick_in_chain(const pb_fontset *fs, int role,
+                                                              uint32_t cp)
 {
     const pb_fontset *set = set_of(fs);
     if (!set || role < 0 || role >= set->nroles)
         return NULL;
     const role_chain *c = &set->roles[role];
     view_state *v = fs->view;
-    /* a role of fewer than 2,048 and a character of 21 bits make the key */
-    bool memo = v && role < 2048 && cp <= 0x1FFFFF;
-    uint64_t key = (uint64_t)role << 21 | cp;
-    uint64_t *slot = memo ? &v->memo[(cp ^ (uint32_t)role * 0x9E3779B1u) & (PICK_MEMO - 1)] : NULL;
-    if (slot && *slot && (*slot & 0xFFFFFFFFu) == key)
-        return set->faces[(*slot >> 32) - 1];
+    uint64_t key = pick_key(role, cp);
+    uint64_t *slot = pick_memo(v, role, cp);
     bool warned = false;
     int passed = -1; /* the first unusable face before the one that serves */
     for (int i = 0; i < c->nfaces; i++) {
@@ -1477,6 +1491,15 @@ const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
                 tell_fault(fs, role, k, none);
     }
     return NULL;
+}
+
+const pb_face *pb_fonts_pick(const pb_fontset *fs, int role, uint32_t cp)
+{
+    /* an answer is kept only for a role of the set */
+    const uint64_t *slot = fs ? pick_memo(fs->view, role, cp) : NULL;
+    if (slot && *slot && (*slot & 0xFFFFFFFFu) == pick_key(role, cp))
+        return set_of(fs)->faces[(*slot >> 32) - 1];
+    return pick_in_chain(fs, role, cp);
 }
 
 const pb_face *pb_fonts_first(const pb_fontset *fs, int role)
