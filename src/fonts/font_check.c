@@ -865,8 +865,13 @@ static inline void pen_curve(pen *p, int64_t dxa, int64_t dya, int64_t dxb, int6
                       int64_t dyc)
 {
     pen_line(p, dxa, dya);
-    pen_line(p, dxb, dyb);
-    pen_line(p, dxc, dyc);
+    /* the path is open now: its other points only go in the box */
+    p->x += dxb;
+    p->y += dyb;
+    box_add(p->box, p->x, p->y);
+    p->x += dxc;
+    p->y += dyc;
+    box_add(p->box, p->x, p->y);
 }
 
 /* A Type 2 charstring (Adobe TN 5177) read as a renderer reads it, its
@@ -887,6 +892,13 @@ static quick_verdict read_charstring(bytes cs, outline_box *box)
     *box = (outline_box){INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, false};
     for (size_t i = 0; i < cs.len;) {
         uint32_t b = u8(cs, i);
+        if (b >= 32 && b <= 246) { /* most numbers: one byte */
+            if (sp == 48)
+                return QUICK_DOUBT;
+            v[sp++] = ((int64_t)b - 139) * 65536;
+            i++;
+            continue;
+        }
         if (b >= 32 || b == 28) {
             int64_t x;
             size_t n = b == 28 ? 3 : b <= 246 ? 1 : b <= 254 ? 2 : 5;
