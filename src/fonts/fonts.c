@@ -140,6 +140,8 @@ typedef struct known_face {
     FcPattern *pattern; /* borrowed from its config's font set */
     const char *file;   /* borrowed from the pattern */
     const char *base;   /* the file's name without folders */
+    uint32_t file_hash; /* of file: faces of another file are passed over
+                           without comparing their paths */
     int index;          /* face in a collection */
     int tier;           /* 0..: paiban's folders in order; then the system's */
     /* its full names, then its family names, folded (fold()); read from
@@ -253,6 +255,15 @@ static bool fc_room(void)
     return false;
 }
 
+/* FNV-1a of a path: equal paths, equal hashes. */
+static uint32_t path_hash(const char *path)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return h;
+}
+
 static void add_known(loader *L, FcPattern *p, int tier)
 {
     FcChar8 *file;
@@ -267,8 +278,9 @@ static void add_known(loader *L, FcPattern *p, int tier)
         L->known = pb_xrealloc(L->known, (size_t)cap * sizeof *L->known);
         L->known_cap = cap;
     }
-    L->known[L->nknown++] = (known_face){p, (const char *)file, base_name((const char *)file),
-                                         index, tier, NULL, 0, 0};
+    const char *path = (const char *)file;
+    L->known[L->nknown++] =
+        (known_face){p, path, base_name(path), path_hash(path), index, tier, NULL, 0, 0};
 }
 
 /* Takes pattern p into paiban's own set, ranked `tier`. */
@@ -987,6 +999,11 @@ static const known_face *find_file(loader *L, const pb_font_candidate *c, int ti
         const known_face *k = &L->known[i];
         if (k->tier != tier)
             continue;
+        /* names whose first letters differ (ASCII, in any case) are
+           neither the same nor the same but for case */
+        unsigned char a = (unsigned char)k->base[0], b = (unsigned char)c->file[0];
+        if (a < 0x80 && b < 0x80 && (a | 0x20) != (b | 0x20))
+            continue;
         if (strcmp(k->base, c->file) == 0)
             exact = k;
         else if (!folded && strcasecmp(k->base, c->file) == 0)
@@ -1001,7 +1018,7 @@ static const known_face *find_file(loader *L, const pb_font_candidate *c, int ti
     *faces = 0;
     for (int i = 0; i < L->nknown; i++) {
         known_face *k = &L->known[i];
-        if (strcmp(k->file, hit->file) != 0)
+        if (k->file_hash != hit->file_hash || strcmp(k->file, hit->file) != 0)
             continue;
         (*faces)++;
         if (k->index == 0 && !zero)
