@@ -376,6 +376,93 @@ static int run(cs_state *st, span cs, int depth)
     return RUN_RETURN; /* the end of a subroutine without return */
 }
 
+/* A charstring that calls no subroutine, copied as run() copies it (its
+ * hints, their masks and dotsection left out, the width a hint carried
+ * put before the next operator's operands) in runs of bytes between its
+ * hints: true with it appended to out; false, out as it was, when it has
+ * a subroutine call or anything run() refuses or does otherwise, which
+ * run() then reads.  Each operator that stays keeps its operands as they
+ * are written, so the bytes between two hints are the output's. */
+static bool copy_plain(buf *out, span cs)
+{
+    const unsigned char *p = cs.p;
+    size_t was = out->len, i = 0;
+    size_t run = 0;       /* where the operands of the next operator start */
+    size_t kept = 0;      /* cs[kept, run) goes to out, not yet copied */
+    size_t width = 0, width_len = 0; /* the width a hint carried */
+    unsigned stems = 0;
+    bool cleared = false, moved = false;
+    if (cs.len > GLYPH_BUDGET)
+        return false;
+    while (i < cs.len) {
+        unsigned n = 0, len;
+        while (i < cs.len && (len = pb_cff_number_length[p[i]]) != 0) {
+            i += len;
+            n++;
+        }
+        if (i >= cs.len || n > MAX_STACK)
+            break; /* a number cut off, no endchar, the stack overflowed */
+        unsigned b = p[i];
+        size_t end = i + (b == 12 ? 2 : 1);
+        if (end > cs.len)
+            break;
+        unsigned op = b == 12 ? 1200u + p[i + 1] : b;
+        bool first = !cleared, keep = true;
+        switch (op) {
+        case 1: case 3: case 18: case 23: case 19: case 20: /* hints: dropped */
+            if (first && n % 2) {
+                width = run;
+                width_len = pb_cff_number_length[p[run]];
+                n--;
+            }
+            if (n % 2)
+                goto refuse;
+            stems += n / 2;
+            if (op == 19 || op == 20) {
+                size_t mask = (stems + 7) / 8;
+                if (mask > cs.len - end)
+                    goto refuse;
+                end += mask;
+            }
+            keep = false;
+            break;
+        case 21: case 22: case 4: /* rmoveto hmoveto vmoveto */
+            if (width_len && n != (op == 21 ? 2u : 1u))
+                goto refuse;
+            moved = true;
+            break;
+        case 14: /* endchar */
+            if (n != 0 && !(first && n == 1))
+                goto refuse;
+            break;
+        case 5: case 6: case 7: case 8: case 24: case 25: case 26: case 27: case 30: case 31:
+        case 1234: case 1235: case 1236: case 1237: /* lines, curves and flexes */
+            if (!moved)
+                goto refuse;
+            break;
+        default: /* subroutines, dotsection, arithmetic, reserved: run() */
+            goto refuse;
+        }
+        cleared = true;
+        if (!keep || width_len) {
+            put(out, p + kept, run - kept);
+            kept = keep ? run : end;
+        }
+        if (keep && width_len) {
+            put(out, p + width, width_len);
+            width_len = 0;
+        }
+        if (op == 14) {
+            put(out, p + kept, end - kept);
+            return true;
+        }
+        i = run = end;
+    }
+refuse:
+    out->len = was;
+    return false;
+}
+
 /* ---- the font --------------------------------------------------------------- */
 
 /* A Font DICT of the input: its copied entries, its Private DICT and
@@ -673,7 +760,7 @@ static bool make_charstrings(failure *f, input *in, const uint32_t *gids, parts 
         st.out = &p->cs;
         st.f = f;
         st.gid = g;
-        if (run(&st, cstr, 0) != RUN_ENDCHAR)
+        if (!copy_plain(&p->cs, cstr) && run(&st, cstr, 0) != RUN_ENDCHAR)
             return false;
         p->cs_end[i] = p->cs.len;
         p->fdsel[i] = (unsigned char)fd;
