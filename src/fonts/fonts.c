@@ -603,11 +603,12 @@ static int match_score(loader *L, known_face *k, const char *folded)
         k->nnames = nfull + n;
     }
     const FcPattern *p = k->pattern;
+    /* (names whose first bytes differ are passed over without strcmp) */
     for (int i = 0; i < k->nfull; i++)
-        if (strcmp(k->names[i], folded) == 0)
+        if (k->names[i][0] == folded[0] && strcmp(k->names[i], folded) == 0)
             return 0;
     for (int i = k->nfull; i < k->nnames; i++) {
-        if (strcmp(k->names[i], folded) != 0)
+        if (k->names[i][0] != folded[0] || strcmp(k->names[i], folded) != 0)
             continue;
         double w = FC_WEIGHT_REGULAR;
         int slant = FC_SLANT_ROMAN;
