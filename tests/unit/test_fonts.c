@@ -828,16 +828,26 @@ static void test_bare_subset_check(void)
  * below the one before it at the second offset, in the middle, at the
  * last but one and at the last, and a first offset that is not 1, each
  * named, in fonts whose offsets have 3 and 4 bytes. */
-static void index_order_in(const char *file, int index)
+/* A font file's bytes in memory the test may damage (malloc), or NULL
+ * with a failed check. */
+static unsigned char *writable_copy(const char *file, unsigned *len)
 {
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
     if (!CHECK(blob != NULL, "%s cannot be read", file))
-        return;
-    unsigned len = 0;
-    const char *data = hb_blob_get_data(blob, &len);
-    unsigned char *font = malloc(len);
-    memcpy(font, data, len);
+        return NULL;
+    const char *data = hb_blob_get_data(blob, len);
+    unsigned char *font = malloc(*len);
+    memcpy(font, data, *len);
     hb_blob_destroy(blob);
+    return font;
+}
+
+static void index_order_in(const char *file, int index)
+{
+    unsigned len = 0;
+    unsigned char *font = writable_copy(file, &len);
+    if (!font)
+        return;
     size_t dir = memcmp(font, "ttcf", 4) == 0 ? get32(font + 12 + 4 * (size_t)index) : 0;
     size_t cff = 0, cff_len = 0;
     for (uint32_t t = 0; t < get16(font + dir + 4); t++)
@@ -907,14 +917,10 @@ static void test_cmap_format4(void)
 {
     const char *file = "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/"
                        "FandolFang-Regular.otf";
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(file);
-    if (!CHECK(blob != NULL, "%s cannot be read", file))
-        return;
     unsigned len = 0;
-    const char *data = hb_blob_get_data(blob, &len);
-    unsigned char *font = malloc(len);
-    memcpy(font, data, len);
-    hb_blob_destroy(blob);
+    unsigned char *font = writable_copy(file, &len);
+    if (!font)
+        return;
     uint32_t nglyphs = get16(font + table_at(font, "maxp") + 4);
     unsigned char *cmap = font + table_at(font, "cmap"), *t = NULL;
     for (uint32_t i = 0; i < get16(cmap + 2); i++)
