@@ -3,6 +3,8 @@
 #ifndef PB_CHECK_INTERNAL_H
 #define PB_CHECK_INTERNAL_H
 
+#include <stdint.h>
+
 #include "check/check.h"
 
 /* The cells one reference stands for in one instance. */
@@ -74,6 +76,21 @@ typedef struct cpattern {
     int literal_ids[CHECK_MAX_LITERALS]; /* each literal's index in the ruleset's */
 } cpattern;
 
+/* The literals of a ruleset by their first character, to find which of
+ * them a text holds in one pass over it (literals.c). */
+typedef struct literal_index {
+    uint32_t *keys;           /* per slot: a first character's bytes, 0 for none */
+    int *from, *count;        /* per slot: its literals, in ids */
+    int *ids;                 /* literal ids, grouped by first character */
+    size_t *lens;             /* per literal id: its length in bytes */
+    uint32_t mask;            /* slots - 1 */
+    int shift;                /* 32 - log2(slots) */
+    uint64_t filter[16];      /* a bit per hash of a first character */
+    int *odd;                 /* literals not starting with a whole character */
+    int nodd;
+    int n;                    /* literals */
+} literal_index;
+
 typedef struct cclaim {
     const pb_claim *claim;
     cpattern **patterns;      /* NULL where a pattern had errors */
@@ -91,6 +108,7 @@ struct pb_ruleset {
     int nclaims;
     const char **literals;    /* the patterns' literals, each once */
     int nliterals;
+    literal_index literal_index;
 };
 
 bool check_compile_text(const pb_ruleset *rs, pb_assertion *as, pb_arena *a, pb_diag *diag,
@@ -171,6 +189,13 @@ void check_pattern_free(cpattern *cp);
  * expression re must contain (UTF-8, longest first, at most max of them,
  * in a); 0 where the pattern's syntax leaves any doubt (literals.c). */
 int check_regex_literals(pb_arena *a, const char *re, const char **out, int max);
+
+/* Indexes the n literals (check_find_literals reads the index). */
+void check_index_literals(pb_arena *a, const char *const *lits, int n, literal_index *out);
+/* Which of the indexed literals s[0..len) holds: found[id] becomes 1 for
+ * each literal the text contains, 2 for each it does not. */
+void check_find_literals(const literal_index *ix, const char *const *lits, const char *s,
+                         size_t len, unsigned char *found);
 
 /* The closest name to word, or NULL. */
 const char *check_suggest(const char *word, const char *const *names, int n);

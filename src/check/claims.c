@@ -5,7 +5,6 @@
  * is compared, as an inline assertion is.  This file is the check stage's
  * only user of ICU (regular expressions; the line breaker uses its break
  * iterator). */
-#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +263,7 @@ bool check_compile_claims(pb_ruleset *rs, pb_arena *a, pb_diag *diag)
         cc->ok = check_compile_text(rs, as, a, diag, &w, &cc->value);
         ok = cc->ok && ok;
     }
+    check_index_literals(a, rs->literals, rs->nliterals, &rs->literal_index);
     return ok;
 }
 
@@ -355,17 +355,19 @@ static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u)
 }
 
 /* Whether the text holds every literal of the pattern (without one, the
-   pattern cannot match it and need not run).  found[id] remembers, for
-   this text, each literal looked for: 1 there, 2 not. */
-static bool has_literals(const cpattern *cp, const text_flat *f, unsigned char *found)
+   pattern cannot match it and need not run).  found[id] holds, for this
+   text, each literal of the ruleset: 1 there, 2 not, 0 before the text
+   was first looked at (all of them are found in one pass). */
+static bool has_literals(const pb_ruleset *rs, const cpattern *cp, const text_flat *f,
+                         unsigned char *found)
 {
-    for (int i = 0; i < cp->nliterals; i++) {
-        unsigned char *seen = &found[cp->literal_ids[i]];
-        if (!*seen)
-            *seen = memmem(f->s, f->len, cp->literals[i], strlen(cp->literals[i])) ? 1 : 2;
-        if (*seen == 2)
+    if (!cp->nliterals)
+        return true;
+    if (!found[cp->literal_ids[0]])
+        check_find_literals(&rs->literal_index, rs->literals, f->s, f->len, found);
+    for (int i = 0; i < cp->nliterals; i++)
+        if (found[cp->literal_ids[i]] != 1)
             return false;
-    }
     return true;
 }
 
@@ -448,7 +450,7 @@ void check_claims(run *x, pb_diag *diag)
             }
             for (int b = 0, n = 0; b < rep->nblocks; b++)
                 for (int t = 0; t < rep->blocks[b].ntexts; t++, n++) {
-                    if (!has_literals(cp, &flats[n], found + (size_t)n * (size_t)rs->nliterals))
+                    if (!has_literals(rs, cp, &flats[n], found + (size_t)n * (size_t)rs->nliterals))
                         continue;
                     if (!u16[n].made)
                         to_utf16(x->a, &flats[n], &u16[n]);

@@ -7,6 +7,7 @@
  * whatever it does not fully understand (a top-level |, inline flags,
  * \Q...\E, escapes with arguments, a stray bracket) gives no literal at
  * all, so the regular expression runs on every text as before. */
+#define _GNU_SOURCE /* memmem */
 #include <string.h>
 
 #include "check/check_internal.h"
@@ -251,4 +252,134 @@ int check_regex_literals(pb_arena *a, const char *re, const char **out, int max)
     }
     end_run(&s, p);
     return s.n;
+}
+
+/* ---- which literals a text holds ---------------------------------------------- */
+
+/* The bytes of the character at s (as many as its first byte says, fewer
+ * at the end of s) packed into a number, and their count in *n.  A
+ * continuation byte counts as a character of its own. */
+static uint32_t char_key(const unsigned char *s, size_t len, size_t *n)
+{
+    size_t want = s[0] < 0xC0 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+    if (want > len)
+        want = len;
+    uint32_t k = 0;
+    for (size_t i = 0; i < want; i++)
+        k |= (uint32_t)s[i] << (24 - 8 * i);
+    *n = want;
+    return k;
+}
+
+/* the slot of key k: the top bits of a multiplicative hash (the low bits
+   of a key are 0 for most characters) */
+static uint32_t key_slot(uint32_t k, int shift)
+{
+    return (k * 2654435761u) >> shift;
+}
+
+/* the bit of the filter for key k: 1,024 bits */
+static uint32_t filter_bit(uint32_t k)
+{
+    return (k * 0x9E3779B1u) >> 22;
+}
+
+void check_index_literals(pb_arena *a, const char *const *lits, int n, literal_index *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    uint32_t slots = 16;
+    out->shift = 28;
+    while (slots < 2 * (uint32_t)n) {
+        slots *= 2;
+        out->shift--;
+    }
+    out->mask = slots - 1;
+    out->keys = pb_arena_calloc(a, slots, sizeof *out->keys);
+    out->from = pb_arena_calloc(a, slots, sizeof *out->from);
+    out->count = pb_arena_calloc(a, slots, sizeof *out->count);
+    out->ids = pb_arena_calloc(a, (size_t)n + 1, sizeof *out->ids);
+    out->lens = pb_arena_calloc(a, (size_t)n + 1, sizeof *out->lens);
+    out->odd = pb_arena_calloc(a, (size_t)n + 1, sizeof *out->odd);
+    uint32_t *key_of = pb_arena_calloc(a, (size_t)n + 1, sizeof *key_of);
+    for (int i = 0; i < n; i++) {
+        const unsigned char *u = (const unsigned char *)lits[i];
+        out->lens[i] = strlen(lits[i]);
+        size_t got = 0;
+        uint32_t k = out->lens[i] ? char_key(u, out->lens[i], &got) : 0;
+        size_t want = u[0] < 0xC0 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
+        /* a match starts where a character starts: a literal that does
+           not start with a whole one is looked for byte by byte */
+        if (!out->lens[i] || (u[0] & 0xC0) == 0x80 || got < want) {
+            out->odd[out->nodd++] = i;
+            continue;
+        }
+        key_of[i] = k;
+        uint32_t h = key_slot(k, out->shift);
+        while (out->keys[h] && out->keys[h] != k)
+            h = (h + 1) & out->mask;
+        out->keys[h] = k;
+        out->count[h]++;
+        uint32_t bit = filter_bit(k);
+        out->filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
+    /* each slot's literals one after another in ids, in the order of ids */
+    int at = 0;
+    for (uint32_t h = 0; h < slots; h++) {
+        out->from[h] = at;
+        at += out->count[h];
+        out->count[h] = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!key_of[i])
+            continue;
+        uint32_t h = key_slot(key_of[i], out->shift);
+        while (out->keys[h] != key_of[i])
+            h = (h + 1) & out->mask;
+        out->ids[out->from[h] + out->count[h]++] = i;
+    }
+}
+
+void check_find_literals(const literal_index *ix, const char *const *lits, const char *s,
+                         size_t len, unsigned char *found)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    /* every place a character starts, looked up by that character; a
+       place where none starts is harmless (no literal starts with a
+       continuation byte), one skipped would not be */
+    for (size_t i = 0; i < len;) {
+        uint32_t k;
+        size_t step = 1;
+        unsigned c = u[i];
+        if (c < 0x80) {
+            k = c << 24;
+        } else if (c >= 0xE0 && c < 0xF0 && len - i >= 3 && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            k = c << 24 | (uint32_t)u[i + 1] << 16 | (uint32_t)u[i + 2] << 8;
+            step = 3; /* most of the text: CJK */
+        } else {
+            size_t n;
+            k = char_key(u + i, len - i, &n);
+        }
+        uint32_t bit = filter_bit(k);
+        if (ix->filter[bit >> 6] >> (bit & 63) & 1) {
+            uint32_t h = key_slot(k, ix->shift);
+            while (ix->keys[h] && ix->keys[h] != k)
+                h = (h + 1) & ix->mask;
+            for (int j = 0; ix->keys[h] && j < ix->count[h]; j++) {
+                int id = ix->ids[ix->from[h] + j];
+                if (found[id] != 1 && ix->lens[id] <= len - i &&
+                    !memcmp(s + i, lits[id], ix->lens[id]))
+                    found[id] = 1;
+            }
+        }
+        i += step;
+    }
+    for (int j = 0; j < ix->nodd; j++) {
+        int id = ix->odd[j];
+        found[id] = memmem(s, len, lits[id], ix->lens[id]) ? 1 : 2;
+    }
+    for (int id = 0; id < ix->n; id++)
+        if (found[id] != 1)
+            found[id] = 2;
 }

@@ -2,6 +2,7 @@
  * every syntax error word for word), evaluation, compiled rules on a
  * report with decimals and a tolerance, {{table.row.cell}} references,
  * and the JSON findings read back with cJSON and compared with the text. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -766,6 +767,62 @@ static void test_literals(void)
                             "申请", __LINE__);
 }
 
+/* Which literals a text holds, found in one pass (check_find_literals),
+   against memmem looking for each: found[i] 1 where it finds literal i,
+   2 where not. */
+static void expect_found_like_memmem(const char *const *lits, int n, const char *s, size_t len,
+                                     int line)
+{
+    pb_arena *a = pb_arena_new();
+    literal_index ix;
+    check_index_literals(a, lits, n, &ix);
+    unsigned char found[64] = {0};
+    check_find_literals(&ix, lits, s, len, found);
+    for (int i = 0; i < n; i++) {
+        unsigned char want = memmem(s, len, lits[i], strlen(lits[i])) ? 1 : 2;
+        CHECK_LINE(found[i] == want, line, "text \"%.*s\", literal \"%s\": %d, want %d",
+                   (int)len, s, lits[i], found[i], want);
+    }
+    pb_arena_free(a);
+}
+
+static void test_find_literals(void)
+{
+    /* sharing a first character, one the start of another, ASCII and
+       CJK, one character alone; and bytes that start no character (a
+       literal cut from inside one is looked for byte by byte) */
+    static const char *const lits[] = {
+        "申请", "申", "申请件", "请件", "件", "a", "ab", "b1", "，件", "请", "1", "行政复议",
+        "\x94\xb3", "\xe7\x94", "复议a",
+    };
+    int n = (int)(sizeof lits / sizeof *lits);
+    const char *fixed[] = {"", "申", "申请", "请申", "本机关申请件数", "ab", "b", "xab1",
+                           "，件", "，，件件", "行政复议", "行政复", "复议a", "复议",
+                           "申请1", "\xe7\x94", "\x94\xb3件"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        expect_found_like_memmem(lits, n, fixed[i], strlen(fixed[i]), __LINE__);
+    /* a text cut inside its last character */
+    expect_found_like_memmem(lits, n, "申请", 5, __LINE__);
+    expect_found_like_memmem(lits, n, "件申", 4, __LINE__);
+    /* random texts over the literals' characters */
+    static const char *const pieces[] = {"申", "请", "件", "a", "b", "1", "，", "行政", "复议",
+                                         "x", "\xe7"};
+    unsigned seed = 12345;
+    char text[256];
+    for (int t = 0; t < 2000; t++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int count = (int)(seed >> 16) % 24;
+        for (int k = 0; k < count; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        expect_found_like_memmem(lits, n, text, len, __LINE__);
+    }
+}
+
 int main(void)
 {
     test_decimals();
@@ -775,5 +832,6 @@ int main(void)
     test_rules();
     test_json();
     test_literals();
+    test_find_literals();
     return test_summary();
 }
