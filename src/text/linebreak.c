@@ -385,6 +385,11 @@ typedef struct fitter {
     const pb_lb_params *p;
     int64_t *pmin;        /* owned: prefix sums of interior minimum widths */
     const bool *collapsed;/* spaces typed between the scripts, or NULL */
+    /* per unit, worked out once (the fitting loops ask for them again and
+       again): owned, in the block of pmin */
+    pb_fx *lead, *trail;  /* comp_lead, comp_trail */
+    int64_t *emin;        /* end_min */
+    bool *cell;           /* is_cell */
 } fitter;
 
 static bool is_collapsed(const fitter *f, int i)
@@ -394,7 +399,7 @@ static bool is_collapsed(const fitter *f, int i)
 
 /* On the grid: a unit that takes one cell, a full-width character or
  * mark the shaper set to the grid's pitch. */
-static bool is_cell(const fitter *f, int i)
+static bool cell_of(const fitter *f, int i)
 {
     const pb_lb_unit *u = &f->u[i];
     return f->p->grid > 0 && u->width == f->p->grid && u->cls != PB_CC_LATIN &&
@@ -487,7 +492,7 @@ static pb_fx to_half(const fitter *f, const pb_lb_unit *u)
 
 /* clreq 3.1.5: two adjacent marks take 1.5 em; the closing/stop mark
  * loses its blank half, or the second of two opening marks does. */
-static pb_fx comp_trail(const fitter *f, int i)
+static pb_fx trail_of(const fitter *f, int i)
 {
     const pb_lb_unit *u = &f->u[i];
     if (!f->p->compress_punct || i + 1 >= f->n)
@@ -498,7 +503,7 @@ static pb_fx comp_trail(const fitter *f, int i)
     return 0;
 }
 
-static pb_fx comp_lead(const fitter *f, int i)
+static pb_fx lead_of(const fitter *f, int i)
 {
     const pb_lb_unit *u = &f->u[i];
     if (!f->p->compress_punct || i == 0)
@@ -536,7 +541,7 @@ static pb_fx shrink_cap(const fitter *f, int i, pb_fx lead, pb_fx trail, int *ki
 
 static int64_t interior_min(const fitter *f, int i)
 {
-    pb_fx lead = comp_lead(f, i), trail = comp_trail(f, i);
+    pb_fx lead = f->lead[i], trail = f->trail[i];
     int kind;
     return (int64_t)f->u[i].width + lead + trail - shrink_cap(f, i, lead, trail, &kind);
 }
@@ -550,11 +555,27 @@ static bool trimmed_at_end(const fitter *f, int i)
            (u->cls == PB_CC_STOP || u->cls == PB_CC_CLOSE);
 }
 
-static int64_t end_min(const fitter *f, int i)
+static int64_t end_min_of(const fitter *f, int i)
 {
     if (trimmed_at_end(f, i))
-        return (int64_t)f->u[i].width - to_half(f, &f->u[i]) + comp_lead(f, i);
-    return interior_min(f, i);
+        return (int64_t)f->u[i].width - to_half(f, &f->u[i]) + f->lead[i];
+    return f->pmin[i + 1] - f->pmin[i]; /* its interior minimum */
+}
+
+/* The per-unit answers above, as worked out when the fitter was made. */
+static bool is_cell(const fitter *f, int i)
+{
+    return f->cell[i];
+}
+
+static pb_fx comp_trail(const fitter *f, int i)
+{
+    return f->trail[i];
+}
+
+static pb_fx comp_lead(const fitter *f, int i)
+{
+    return f->lead[i];
 }
 
 /* Narrowest width of units s..e set as one line, where e is the last unit
@@ -563,7 +584,9 @@ static int64_t line_min(const fitter *f, int s, int e)
 {
     if (e < s)
         return 0;
-    return f->pmin[e + 1] - f->pmin[s] - interior_min(f, e) + end_min(f, e);
+    /* pmin[e + 1] - pmin[e] is e's interior minimum, which its end
+       minimum replaces */
+    return f->pmin[e] - f->pmin[s] + f->emin[e];
 }
 
 static int last_visible(const fitter *f, int s, int t)
@@ -1129,10 +1152,23 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
 
     bool *collapsed;
     const pb_lb_unit *fu = fitted_units(units, n, &collapsed);
-    fitter f = {fu, n, p, pb_xmalloc(((size_t)n + 1) * sizeof(int64_t)), collapsed};
+    /* one block: pmin and emin (n + 1 and n of int64_t), lead and trail
+       (n of pb_fx), cell (n of bool) */
+    size_t un = (size_t)n;
+    char *block = pb_xmalloc((2 * un + 1) * sizeof(int64_t) + 2 * un * sizeof(pb_fx) + un);
+    fitter f = {fu, n, p, (int64_t *)block, collapsed, NULL, NULL, NULL, NULL};
+    f.emin = f.pmin + un + 1;
+    f.lead = (pb_fx *)(f.emin + un);
+    f.trail = f.lead + un;
+    f.cell = (bool *)(f.trail + un);
     f.pmin[0] = 0;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        f.lead[i] = lead_of(&f, i);
+        f.trail[i] = trail_of(&f, i);
+        f.cell[i] = cell_of(&f, i);
         f.pmin[i + 1] = f.pmin[i] + interior_min(&f, i);
+        f.emin[i] = end_min_of(&f, i);
+    }
 
     /* Greedy: each line takes the most units that fit (after shrinking,
      * off the grid). */
