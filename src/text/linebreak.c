@@ -170,7 +170,8 @@ int pb_find_addresses(const char *s, size_t len, pb_address *out, int max)
     size_t i = 0;
     while (i < len) {
         if (u[i] >= 0x80) { /* no address starts at a byte of a non-ASCII character */
-            i++;
+            while (++i < len && u[i] >= 0x80)
+                ;
             continue;
         }
         bool token_start = i == 0 || !is_url_char(u[i - 1]);
