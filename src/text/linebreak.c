@@ -49,6 +49,46 @@ static UBreakIterator *call_iterator(bool *own)
     return bi;
 }
 
+/* CJK Unified Ideographs (UAX #14 class ID, every one of them): between
+ * two of them a line may always break (LB31), and no rule looks across
+ * such a pair -- the rules that read further than two characters (LB14-17
+ * over spaces, LB21a, LB25, LB30a) need other classes on both sides of
+ * it.  So the text is cut there, each of these breaks is set without
+ * ICU, and ICU reads only the pieces between them that hold anything
+ * else.  tests/unit/test_uax14.c compares the result with ICU's on whole
+ * texts. */
+static bool is_unified_ideograph(uint32_t cp)
+{
+    return cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
+/* ICU's boundaries inside the piece of units [a, b) of u16, which starts
+ * at byte a8 of utf8; false when ICU fails (*err says why). */
+static bool piece_breaks(UBreakIterator *bi, const UChar *u16, int32_t a, int32_t b,
+                         const char *utf8, size_t len, size_t a8, uint8_t *brk,
+                         UErrorCode *err)
+{
+    ubrk_setText(bi, u16 + a, b - a, err);
+    if (U_FAILURE(*err))
+        return false;
+    /* Boundaries come in increasing order, so walk the UTF-8 text in step
+     * with them instead of keeping a UTF-16 -> byte table. */
+    int32_t q = 0;   /* UTF-16 index (in the piece) of the code point at byte pos */
+    size_t pos = a8;
+    for (int32_t p = ubrk_next(bi); p != UBRK_DONE && p < b - a; p = ubrk_next(bi)) {
+        while (q < p && pos < len) {
+            uint32_t cp = pb_utf8_next(utf8, len, &pos);
+            q += U16_LENGTH(cp);
+        }
+        if (q != p || pos >= len)
+            continue;
+        int32_t st = ubrk_getRuleStatus(bi);
+        brk[pos] = (st >= UBRK_LINE_HARD && st < UBRK_LINE_HARD_LIMIT)
+                       ? PB_BRK_MANDATORY : PB_BRK_ALLOW;
+    }
+    return true;
+}
+
 bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
 {
     memset(brk, PB_BRK_NONE, len + 1);
@@ -60,46 +100,41 @@ bool pb_break_icu(const char *utf8, size_t len, uint8_t *brk)
     if (len > INT32_MAX)
         return false;
 
-    UChar *u16 = pb_xmalloc(len * sizeof *u16);
-    int32_t n16 = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = pb_utf8_next(utf8, len, &i);
-        U16_APPEND_UNSAFE(u16, n16, cp);
-    }
-
-    UErrorCode err = U_ZERO_ERROR;
     bool own;
     UBreakIterator *bi = call_iterator(&own);
-    if (bi)
-        ubrk_setText(bi, u16, n16, &err);
-    if (!bi || U_FAILURE(err)) {
-        if (bi && own)
-            ubrk_close(bi);
-        free(u16);
-        pb_oom_if(err == U_MEMORY_ALLOCATION_ERROR);
+    if (!bi)
         return false;
-    }
-
-    /* Boundaries come in increasing order, so walk the UTF-8 text in step
-     * with them instead of keeping a UTF-16 -> byte table. */
-    int32_t q = 0;   /* UTF-16 index of the code point at byte b */
-    size_t b = 0;
-    for (int32_t p = ubrk_next(bi); p != UBRK_DONE; p = ubrk_next(bi)) {
-        while (q < p && b < len) {
-            uint32_t cp = pb_utf8_next(utf8, len, &b);
-            q += U16_LENGTH(cp);
+    UChar *u16 = pb_xmalloc(len * sizeof *u16);
+    int32_t n16 = 0, a = 0; /* the piece being read starts at unit a, byte a8 */
+    size_t a8 = 0;
+    bool ok = true, han = false;
+    int chars = 0;          /* in the piece */
+    UErrorCode err = U_ZERO_ERROR;
+    for (size_t i = 0; i < len && ok;) {
+        size_t at = i;
+        uint32_t cp = pb_utf8_next(utf8, len, &i);
+        bool next_han = is_unified_ideograph(cp);
+        if (han && next_han) {
+            if (chars > 1)
+                ok = piece_breaks(bi, u16, a, n16, utf8, len, a8, brk, &err);
+            brk[at] = PB_BRK_ALLOW;
+            a = n16;
+            a8 = at;
+            chars = 0;
         }
-        if (q != p || b >= len)
-            continue; /* the end of the text (already mandatory) */
-        int32_t st = ubrk_getRuleStatus(bi);
-        brk[b] = (st >= UBRK_LINE_HARD && st < UBRK_LINE_HARD_LIMIT)
-                     ? PB_BRK_MANDATORY : PB_BRK_ALLOW;
+        han = next_han;
+        chars++;
+        U16_APPEND_UNSAFE(u16, n16, cp);
     }
-    ubrk_setText(bi, NULL, 0, &err); /* drop the pointer to u16 */
+    if (ok && chars > 1)
+        ok = piece_breaks(bi, u16, a, n16, utf8, len, a8, brk, &err);
+    UErrorCode drop = U_ZERO_ERROR;
+    ubrk_setText(bi, NULL, 0, &drop); /* drop the pointer to u16 */
     if (own)
         ubrk_close(bi);
     free(u16);
-    return true;
+    pb_oom_if(err == U_MEMORY_ALLOCATION_ERROR);
+    return ok;
 }
 
 bool pb_lb_combining(uint32_t cp)

@@ -3,14 +3,17 @@
  * test line is compared; a line that differs passes only if each
  * difference is explained by a tailoring documented below and in
  * tests/linebreak-tailorings.md.  Also checks that the clreq overlay
- * (pb_break_opportunities) only removes opportunities, and that the zh
- * tailorings the documentation relies on are in effect.
+ * (pb_break_opportunities) only removes opportunities, that the zh
+ * tailorings the documentation relies on are in effect, and that
+ * pb_break_icu, which asks ICU only about the text between pairs of CJK
+ * ideographs, answers as ICU does on whole texts.
  *
  * usage: test_uax14 [path/to/LineBreakTest.txt] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
 
@@ -174,6 +177,97 @@ static void check_zh_tailorings(void)
     CHECK(icu_allows("，——", 3), "ICU allows a break before —— (overlay removes it)");
 }
 
+/* ---- pb_break_icu against ICU on whole texts ------------------------ */
+
+/* ICU's answer for the whole text, as pb_break_icu gives it (brk[len]
+ * mandatory, positions inside a character none). */
+static bool whole_text_breaks(UBreakIterator *bi, const char *text, size_t len, uint8_t *brk)
+{
+    static UChar u16[MAX_CPS * 2];
+    static size_t byte_of[MAX_CPS * 2 + 1];
+    int32_t n16 = 0;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        uint32_t cp = pb_utf8_next(text, len, &i);
+        byte_of[n16] = at;
+        if (cp >= 0x10000)
+            byte_of[n16 + 1] = at;
+        U16_APPEND_UNSAFE(u16, n16, cp);
+    }
+    memset(brk, PB_BRK_NONE, len + 1);
+    brk[len] = PB_BRK_MANDATORY;
+    UErrorCode err = U_ZERO_ERROR;
+    ubrk_setText(bi, u16, n16, &err);
+    if (U_FAILURE(err))
+        return false;
+    for (int32_t p = ubrk_next(bi); p != UBRK_DONE; p = ubrk_next(bi)) {
+        if (p >= n16)
+            continue;
+        int32_t st = ubrk_getRuleStatus(bi);
+        brk[byte_of[p]] = st >= UBRK_LINE_HARD && st < UBRK_LINE_HARD_LIMIT ? PB_BRK_MANDATORY
+                                                                             : PB_BRK_ALLOW;
+    }
+    return true;
+}
+
+static void check_pieces_like_whole_texts(void)
+{
+    /* the shortcut's premise: ICU gives every CJK Unified Ideograph class ID */
+    int not_id = 0;
+    for (uint32_t cp = 0x4E00; cp <= 0x9FFF; cp++)
+        not_id += lb(cp) != U_LB_IDEOGRAPHIC;
+    CHECK(not_id == 0, "%d characters of U+4E00..U+9FFF are not of class ID", not_id);
+
+    UErrorCode err = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_LINE, "zh@lb=strict", NULL, 0, &err);
+    if (!CHECK(U_SUCCESS(err), "ubrk_open: %s", u_errorName(err)))
+        return;
+    /* ideographs half the time, beside characters of every class whose
+       rules read more than a pair: spaces, brackets, quotes, numbers and
+       their affixes, hyphens, combining marks, joiners, regional
+       indicators, kana, Hangul, Thai, Hebrew, line ends */
+    static const uint32_t ideographs[] = {0x4E2D, 0x56FD, 0x4E00, 0x9FFF, 0x5E74, 0x4EF6};
+    static const uint32_t others[] = {
+        0x3400, 0x20000, 0xFF08, 0xFF09, 0x201C, 0x201D, 0x2018, 0x2019, 0x300A, 0x300B,
+        0x300C, 0x300D, 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 0x2026,
+        0x2014, 'a', 'Z', '1', '0', ' ', ' ', '%', '$', '-', '/', '(', ')', '[', '"', '\'',
+        ',', '.', ':', '!', '?', 0x0301, 0x200D, 0x200B, 0x2060, 0x00A0, 0x3000, 0x3041,
+        0x3005, 0x30FC, 0x30A2, 0x1F600, 0x1F1E8, 0x1F1F3, 0x1F3FB, 0xAC00, 0x1100, 0x1161,
+        0x0E01, 0x0E31, '\t', '\n', '\r', 0x2028, 0xFE0F, 0x00AD, 0x2010, 0xFF05, 0x00A5,
+        0x2E3A, 0x0F0B, 0x05D0, 0x0627, 0x3099, 0x00B7, 0x2024, 0x0025, 0x20AC, 0x2116};
+    int nothers = (int)(sizeof others / sizeof *others);
+    static char text[MAX_CPS * 4 + 1];
+    static uint8_t got[MAX_CPS * 4 + 1], want[MAX_CPS * 4 + 1];
+    unsigned seed = 2024;
+    int differ = 0;
+    for (int t = 0; t < 30000 && differ < 5; t++) {
+        seed = seed * 1103515245u + 12345u;
+        int n = (int)(seed >> 16) % 24;
+        size_t len = 0;
+        for (int k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            uint32_t cp = r & 1 ? ideographs[(r >> 1) % 6] : others[(r >> 1) % (unsigned)nothers];
+            len += (size_t)pb_utf8_encode(cp, text + len);
+        }
+        text[len] = 0;
+        if (!pb_break_icu(text, len, got) || !whole_text_breaks(bi, text, len, want)) {
+            CHECK(false, "break analysis failed on \"%s\"", text);
+            break;
+        }
+        bool same = !memcmp(got, want, len + 1);
+        if (!same) {
+            differ++;
+            for (size_t b = 0; b <= len; b++)
+                if (got[b] != want[b])
+                    printf("\"%s\" byte %zu: %d, ICU on the whole text %d\n", text, b, got[b],
+                           want[b]);
+        }
+        CHECK(same, "pb_break_icu answers as ICU on the whole text");
+    }
+    ubrk_close(bi);
+}
+
 int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : "/usr/share/unicode/auxiliary/LineBreakTest.txt";
@@ -259,6 +353,7 @@ int main(int argc, char **argv)
     fclose(fp);
 
     check_zh_tailorings();
+    check_pieces_like_whole_texts();
     CHECK(total > 0, "no test lines read");
 
     UVersionInfo icu, uni;
