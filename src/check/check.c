@@ -58,6 +58,30 @@ pb_finding *check_add_finding(run *x, pb_finding f)
     return &o->items[o->count++];
 }
 
+/* The labels of slot s of tl's template, made once per run. */
+static const cell_labels *labels_of(run *x, const tlabels *tl, int s)
+{
+    label_cache *c = x->labels;
+    while (c && c->t != tl->t)
+        c = c->next;
+    if (!c) {
+        c = pb_arena_calloc(x->a, 1, sizeof *c);
+        c->t = tl->t;
+        c->cells = pb_arena_calloc(x->a, (size_t)tl->nslots + 1, sizeof *c->cells);
+        c->next = x->labels;
+        x->labels = c;
+    }
+    cell_labels *l = &c->cells[s];
+    if (!l->made) {
+        const pb_value_slot *sl = &tl->slots[s];
+        l->row = check_row_label(x->a, tl->t, sl->row);
+        l->column = check_column_label(x->a, tl->t, sl);
+        l->label = check_cell_label(x->a, tl, s);
+        l->made = true;
+    }
+    return l;
+}
+
 pb_finding_cell check_make_cell(run *x, const pb_report *rep, const pb_block *blk,
                                 const tlabels *tl, int s, bool prev, const cinst *in)
 {
@@ -66,6 +90,7 @@ pb_finding_cell check_make_cell(run *x, const pb_report *rep, const pb_block *bl
     const char *pre = prev ? "prev." : "";
     const char *name = pb_arena_printf(x->a, "%s%s.%s", pre, sl->row->id, sl->cell_id);
     const char *short_name = name;
+    const cell_labels *labels = labels_of(x, tl, s);
     if (in && in->row && sl->row == in->row)
         short_name = pb_arena_printf(x->a, "%s%s", pre, sl->cell_id);
     else if (in && !in->row && in->scope && !strcmp(sl->cell_id, in->scope))
@@ -76,9 +101,9 @@ pb_finding_cell check_make_cell(run *x, const pb_report *rep, const pb_block *bl
         .row = sl->row->id,
         .cell = sl->cell_id,
         .short_name = short_name,
-        .row_label = check_row_label(x->a, tl->t, sl->row),
-        .column_label = check_column_label(x->a, tl->t, sl),
-        .label = check_cell_label(x->a, tl, s),
+        .row_label = labels->row,
+        .column_label = labels->column,
+        .label = labels->label,
         .row_short = tl->row_short[s],
         .column_short = tl->column_short[s],
         .value = v,

@@ -129,6 +129,20 @@ const char *check_cell_label(pb_arena *a, const tlabels *tl, int slot);
  * exactly; false when s[0..len) is not one. */
 bool check_number(const char *s, size_t len, pb_dec *out);
 
+/* The labels of the cells of one template, made when a finding first
+ * names a cell (check_make_cell): a cell is named by every check it is in
+ * and every sentence that quotes it. */
+typedef struct cell_labels {
+    const char *row, *column, *label;
+    bool made;
+} cell_labels;
+
+typedef struct label_cache {
+    const pb_table_template *t;
+    cell_labels *cells;       /* per value slot */
+    struct label_cache *next;
+} label_cache;
+
 /* One evaluation of the rules and the text on a report. */
 typedef struct run {
     pb_arena *a;
@@ -139,6 +153,7 @@ typedef struct run {
     const pb_ruleset *rules;
     const crule *r;
     const pb_block *blk, *pblk;
+    label_cache *labels;      /* per template the run has named cells of */
 } run;
 
 pb_finding *check_add_finding(run *x, pb_finding f);
