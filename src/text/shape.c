@@ -36,11 +36,20 @@ hb_script_t pb_char_script(uint32_t cp)
     return hb_unicode_script(hb_unicode_funcs_get_default(), cp);
 }
 
+/* Most of the text: CJK ideographs and printable ASCII, which are neither
+ * hidden nor marks (asked of every character, so without a lookup). */
+static bool plain_char(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FEF) || (cp >= 0x20 && cp < 0x7F);
+}
+
 /* Characters HarfBuzz hides (format controls, variation selectors, tags):
  * they belong to the face of the character they modify and are never
  * "missing". */
 static bool is_ignorable(uint32_t cp)
 {
+    if (plain_char(cp))
+        return false;
     if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
         (cp >= 0xE0000 && cp <= 0xE0FFF) || cp == 0x034F)
         return true;
@@ -90,7 +99,9 @@ static void check_variant(const pb_face *face, const pb_span *sp, uint32_t base,
 static bool attaches(hb_unicode_funcs_t *uf, uint32_t cp, uint32_t prev,
                      const pb_face *face)
 {
-    hb_unicode_general_category_t gc = pb_char_general_category(cp);
+    hb_unicode_general_category_t gc =
+        plain_char(cp) ? HB_UNICODE_GENERAL_CATEGORY_OTHER_LETTER /* no mark */
+                       : pb_char_general_category(cp);
     bool mark = gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
                 gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
                 gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;

@@ -397,10 +397,36 @@ static void check_char_properties_every_code_point(void)
           bad, (unsigned)first);
 }
 
+/* Itemizing takes CJK ideographs (to U+9FEF) and printable ASCII for
+ * characters that are neither hidden (Format) nor marks without asking:
+ * so HarfBuzz must say of each of them. */
+static void check_plain_characters(void)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    long bad = 0;
+    uint32_t first = 0;
+    for (uint32_t cp = 0; cp <= 0x9FEF; cp = cp == 0x7E ? 0x4E00 : cp + 1) {
+        if (cp < 0x20)
+            continue;
+        hb_unicode_general_category_t gc = hb_unicode_general_category(uf, cp);
+        if (gc == HB_UNICODE_GENERAL_CATEGORY_FORMAT ||
+            gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+            gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+            gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK) {
+            if (!bad)
+                first = cp;
+            bad++;
+        }
+    }
+    CHECK(bad == 0, "plain characters: %ld are marks or hidden, first U+%04X", bad,
+          (unsigned)first);
+}
+
 int main(void)
 {
     check_any_rtl_every_code_point();
     check_char_properties_every_code_point();
+    check_plain_characters();
     pb_layout layout;
     memset(&layout, 0, sizeof layout);
     layout.roles = roles;
