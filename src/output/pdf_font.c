@@ -49,41 +49,49 @@ void pdf_buf_str(pdf_buf *b, const char *s)
     pdf_buf_put(b, s, strlen(s));
 }
 
-static void put_uint(pdf_buf *b, unsigned long long v, int min_digits)
+/* The decimal digits of v, at least min_digits of them (leading zeros),
+ * written backwards ending at end; returns where they start.  Numbers are
+ * formatted into a small array and put in one piece: the content streams
+ * hold a few per glyph. */
+static char *digits_before(char *end, unsigned long long v, int min_digits)
 {
-    char tmp[24];
-    int n = 0;
+    char *p = end;
     do {
-        tmp[n++] = (char)('0' + v % 10);
+        *--p = (char)('0' + v % 10);
         v /= 10;
-    } while (v || n < min_digits);
-    char out[24];
-    for (int i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    pdf_buf_put(b, out, (size_t)n);
+    } while (v || end - p < min_digits);
+    return p;
 }
 
 void pdf_buf_int(pdf_buf *b, long long v)
 {
-    if (v < 0) {
-        pdf_buf_put(b, "-", 1);
-        put_uint(b, (unsigned long long)-(v + 1) + 1, 1);
-    } else {
-        put_uint(b, (unsigned long long)v, 1);
-    }
+    char s[24];
+    char *end = s + sizeof s;
+    bool neg = v < 0;
+    char *p = digits_before(end, neg ? (unsigned long long)-(v + 1) + 1 : (unsigned long long)v, 1);
+    if (neg)
+        *--p = '-';
+    pdf_buf_put(b, p, (size_t)(end - p));
 }
 
 void pdf_buf_dec(pdf_buf *b, long long num, long long den, int decimals)
 {
+    static const unsigned long long pow10[] = {
+        1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+        100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+        10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+        100000000000000000ULL, 1000000000000000000ULL};
     if (den < 0) {
         num = -num;
         den = -den;
     }
     bool neg = num < 0;
     unsigned long long a = neg ? (unsigned long long)-(num + 1) + 1 : (unsigned long long)num;
-    unsigned long long scale = 1;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 18)
+        decimals = 18; /* 10^19 is past 64 bits */
+    unsigned long long scale = pow10[decimals];
     unsigned long long q = (a * scale + (unsigned long long)den / 2) / (unsigned long long)den;
     unsigned long long ip = q / scale, fp = q % scale;
     int digits = decimals;
@@ -91,13 +99,16 @@ void pdf_buf_dec(pdf_buf *b, long long num, long long den, int decimals)
         fp /= 10;
         digits--;
     }
-    if (neg && q != 0)
-        pdf_buf_put(b, "-", 1);
-    put_uint(b, ip, 1);
+    char s[48]; /* sign, 20 integer digits, point, 18 decimals */
+    char *end = s + sizeof s, *p = end;
     if (digits > 0) {
-        pdf_buf_put(b, ".", 1);
-        put_uint(b, fp, digits);
+        p = digits_before(p, fp, digits);
+        *--p = '.';
     }
+    p = digits_before(p, ip, 1);
+    if (neg && q != 0)
+        *--p = '-';
+    pdf_buf_put(b, p, (size_t)(end - p));
 }
 
 void pdf_buf_hex4(pdf_buf *b, unsigned v)

@@ -29,8 +29,8 @@ typedef struct pdf_buf {
 void pdf_buf_put(pdf_buf *b, const void *s, size_t n);
 void pdf_buf_str(pdf_buf *b, const char *s);
 void pdf_buf_int(pdf_buf *b, long long v);
-/* num/den rounded half away from zero to `decimals` places, trailing
- * zeros dropped ("12.5", "-3", "0.015625"). */
+/* num/den rounded half away from zero to `decimals` places (0 to 18),
+ * trailing zeros dropped ("12.5", "-3", "0.015625"). */
 void pdf_buf_dec(pdf_buf *b, long long num, long long den, int decimals);
 /* Four upper-case hex digits. */
 void pdf_buf_hex4(pdf_buf *b, unsigned v);
