@@ -132,11 +132,24 @@ void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set)
 void pdf_fonts_free(pdf_fonts *fs)
 {
     for (int i = 0; i < fs->count; i++) {
-        hb_map_destroy(fs->fonts[i].slot);
+        free(fs->fonts[i].slot);
         free(fs->fonts[i].glyphs);
     }
     free(fs->fonts);
     memset(fs, 0, sizeof *fs);
+}
+
+/* The slot of gid in f, made when past the face's glyph count (the embed
+ * pass rejects such a glyph with a message). */
+static int *slot_of(pdf_font *f, uint32_t gid)
+{
+    if (gid >= f->nslots) {
+        uint32_t n = gid + 1;
+        f->slot = pb_xrealloc(f->slot, (size_t)n * sizeof *f->slot);
+        memset(f->slot + f->nslots, 0, (size_t)(n - f->nslots) * sizeof *f->slot);
+        f->nslots = n;
+    }
+    return &f->slot[gid];
 }
 
 bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
@@ -150,12 +163,15 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
             f->face = NULL;
             return false;
         }
-        f->slot = hb_map_create();
+    }
+    if (!f->slot) {
+        f->nslots = f->face->nglyphs > 0 ? f->face->nglyphs : 1;
+        f->slot = pb_xcalloc(f->nslots, sizeof *f->slot);
     }
     const char *t = text && g->text_len ? text + g->text_off : NULL;
-    hb_codepoint_t k = hb_map_get(f->slot, g->gid);
-    if (k != HB_MAP_VALUE_INVALID) {
-        pdf_glyph *pg = &f->glyphs[k];
+    int *slot = slot_of(f, g->gid);
+    if (*slot > 0) {
+        pdf_glyph *pg = &f->glyphs[*slot - 1];
         if (!pg->text && t) {
             pg->text = t;
             pg->text_len = g->text_len;
@@ -169,18 +185,17 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
     }
     f->glyphs[f->nglyphs] =
         (pdf_glyph){g->gid, 0, 0, t, t ? g->text_len : 0, t && (g->flags & PB_PG_RTL)};
-    hb_map_set(f->slot, g->gid, (hb_codepoint_t)f->nglyphs);
-    f->nglyphs++;
+    *slot = ++f->nglyphs;
     return true;
 }
 
 const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid)
 {
-    if (face < 0 || face >= fs->count || !fs->fonts[face].slot)
+    if (face < 0 || face >= fs->count)
         return NULL;
     const pdf_font *f = &fs->fonts[face];
-    hb_codepoint_t k = hb_map_get(f->slot, gid);
-    return k == HB_MAP_VALUE_INVALID ? NULL : &f->glyphs[k];
+    int k = gid < f->nslots ? f->slot[gid] : 0;
+    return k > 0 ? &f->glyphs[k - 1] : NULL;
 }
 
 /* ---- pass 2: subset and write ------------------------------------- */
@@ -1114,10 +1129,6 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
         pdf_font *f = &fs->fonts[fi];
         if (!f->face || f->nglyphs == 0)
             continue;
-        if (!hb_map_allocation_successful(f->slot)) {
-            pb_diag_out_of_memory(diag);
-            return false;
-        }
         unsigned nglyphs = f->face->nglyphs;
         char why[300] = "";
         qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_gid);
@@ -1137,9 +1148,8 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
         /* /W and the CMap go in cid order (paiban's CFF subsets order
          * their glyphs by character, others by glyph id) */
         qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_cid);
-        hb_map_clear(f->slot);
         for (int i = 0; i < f->nglyphs; i++)
-            hb_map_set(f->slot, f->glyphs[i].gid, (hb_codepoint_t)i);
+            f->slot[f->glyphs[i].gid] = i + 1;
         bool ok = write_font(f, pdf, compress, &prog, outside);
         bool opentype_cff = f->face->is_cff && !prog.bare_cff;
         pb_program_free(&prog);

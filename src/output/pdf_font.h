@@ -46,7 +46,10 @@ typedef struct pdf_glyph {
 
 typedef struct pdf_font {
     const pb_face *face;  /* borrowed; NULL when the face id is unused */
-    hb_map_t *slot;       /* owned: gid -> index in glyphs */
+    int *slot;            /* owned: by gid, 1 + its index in glyphs (0: not
+                             used); a flat array, looked up for every glyph
+                             of every page twice */
+    uint32_t nslots;
     pdf_glyph *glyphs;    /* owned, in first-use order until embed sorts */
     int nglyphs, cap;
     HPDF_Dict dict;       /* the Type0 font (owned by the HPDF_Doc) */
