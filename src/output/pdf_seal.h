@@ -11,10 +11,11 @@
 #include "output/pdf_font.h"
 
 /* What the seals of one document share: each image written once, the
- * graphics state of the blend mode. */
+ * graphics state of the blend mode; the document's compressors z
+ * (borrowed). */
 typedef struct pdf_seals pdf_seals;
 
-pdf_seals *pdf_seals_new(void);
+pdf_seals *pdf_seals_new(pb_deflaters *z);
 void pdf_seals_free(pdf_seals *s);
 
 /* Appends the painting of seal s, whose box's top left corner is at
