@@ -31,9 +31,18 @@ typedef struct packer {
 
 /* ---- writing objects compactly ----------------------------------------- */
 
-static bool regular(unsigned char c)
+/* Neither white space nor a delimiter (ISO 32000-1 7.2.2), nor NUL: asked
+ * of every token written, so a switch rather than a search. */
+static inline bool regular(unsigned char c)
 {
-    return !strchr(" \t\r\n\f()<>[]{}/%", c) && c != 0;
+    switch (c) {
+    case 0: case ' ': case '\t': case '\r': case '\n': case '\f':
+    case '(': case ')': case '<': case '>': case '[': case ']': case '{': case '}':
+    case '/': case '%':
+        return false;
+    default:
+        return true;
+    }
 }
 
 /* A token starting with a regular character needs a space after one that
@@ -59,6 +68,8 @@ static void put_real(pdf_buf *b, double r)
     pdf_buf_dec(b, (long long)nearbyint(r * 1e10), 10000000000LL, 10);
 }
 
+/* Plain characters go in runs, one put each: the structure tree's
+ * strings and names are most of its bytes. */
 void pdf_obj_string(pdf_buf *b, const unsigned char *s, size_t len)
 {
     size_t escaped = 0;
@@ -67,28 +78,37 @@ void pdf_obj_string(pdf_buf *b, const unsigned char *s, size_t len)
             escaped++;
     if (len + 3 * escaped > 2 * len) {
         static const char hex[] = "0123456789ABCDEF";
+        char h[128];
         pdf_buf_put(b, "<", 1);
-        for (size_t i = 0; i < len; i++) {
-            char h[2] = {hex[s[i] >> 4], hex[s[i] & 15]};
-            pdf_buf_put(b, h, 2);
+        for (size_t i = 0; i < len;) {
+            size_t n = 0;
+            for (; i < len && n < sizeof h; i++) {
+                h[n++] = hex[s[i] >> 4];
+                h[n++] = hex[s[i] & 15];
+            }
+            pdf_buf_put(b, h, n);
         }
         pdf_buf_put(b, ">", 1);
         return;
     }
     pdf_buf_put(b, "(", 1);
+    size_t run = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = s[i];
         if (c == '(' || c == ')' || c == '\\') {
+            pdf_buf_put(b, s + run, i - run);
             char e[2] = {'\\', (char)c};
             pdf_buf_put(b, e, 2);
+            run = i + 1;
         } else if (c < 0x20 || c > 0x7E) {
+            pdf_buf_put(b, s + run, i - run);
             char e[4] = {'\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
                          (char)('0' + (c & 7))};
             pdf_buf_put(b, e, 4);
-        } else {
-            pdf_buf_put(b, (const char *)&c, 1);
+            run = i + 1;
         }
     }
+    pdf_buf_put(b, s + run, len - run);
     pdf_buf_put(b, ")", 1);
 }
 
@@ -96,14 +116,16 @@ void pdf_obj_name(pdf_buf *b, const char *name)
 {
     static const char hex[] = "0123456789ABCDEF";
     pdf_buf_put(b, "/", 1);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (*p < 0x21 || *p > 0x7E || *p == '#' || !regular(*p)) {
-            char e[3] = {'#', hex[*p >> 4], hex[*p & 15]};
-            pdf_buf_put(b, e, 3);
-        } else {
-            pdf_buf_put(b, (const char *)p, 1);
-        }
+    const unsigned char *p = (const unsigned char *)name, *run = p;
+    for (; *p; p++) {
+        if (*p >= 0x21 && *p <= 0x7E && *p != '#' && regular(*p))
+            continue;
+        pdf_buf_put(b, run, (size_t)(p - run));
+        char e[3] = {'#', hex[*p >> 4], hex[*p & 15]};
+        pdf_buf_put(b, e, 3);
+        run = p + 1;
     }
+    pdf_buf_put(b, run, (size_t)(p - run));
 }
 
 void pdf_obj_int(pdf_buf *b, long long v)
@@ -116,7 +138,7 @@ void pdf_obj_ref(pdf_buf *b, long long num)
 {
     sep(b);
     pdf_buf_int(b, num);
-    pdf_buf_str(b, " 0 R");
+    pdf_buf_put(b, " 0 R", 4);
 }
 
 void pdf_obj_raw(pdf_buf *b, const char *s)

@@ -1,12 +1,15 @@
 /* The PDF stage's number formatting (output/pdf_font.h: pdf_buf_int,
  * pdf_buf_dec): fixed cases, and a million random ones against a plain
- * digit-by-digit formatter. */
+ * digit-by-digit formatter; its object tokens (output/pdf_pack.h:
+ * pdf_obj_*): fixed cases, and random strings and names against a plain
+ * character-by-character writer. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "output/pdf_font.h"
+#include "output/pdf_pack.h"
 #include "../testutil.h"
 
 static void expect_dec(long long num, long long den, int decimals, const char *want, int line)
@@ -70,6 +73,63 @@ static void reference_dec(char *out, long long num, long long den, int decimals)
         sprintf(out + strlen(out), ".%.*s", n, dig);
 }
 
+/* The reference token writers: a character at a time, by ISO 32000-1
+ * 7.3.4.2 (literal strings: \\ before ( ) \\, octal escapes for the rest
+ * outside printable ASCII; hex strings when that takes fewer bytes) and
+ * 7.3.5 (names: # and two hex digits for what is not a regular printable
+ * character). */
+static void reference_string(pdf_buf *b, const unsigned char *s, size_t len)
+{
+    size_t escaped = 0;
+    for (size_t i = 0; i < len; i++)
+        escaped += s[i] < 0x20 || s[i] > 0x7E;
+    char t[8];
+    if (len + 3 * escaped > 2 * len) {
+        pdf_buf_put(b, "<", 1);
+        for (size_t i = 0; i < len; i++) {
+            snprintf(t, sizeof t, "%02X", s[i]);
+            pdf_buf_put(b, t, 2);
+        }
+        pdf_buf_put(b, ">", 1);
+        return;
+    }
+    pdf_buf_put(b, "(", 1);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '(' || s[i] == ')' || s[i] == '\\')
+            snprintf(t, sizeof t, "\\%c", s[i]);
+        else if (s[i] < 0x20 || s[i] > 0x7E)
+            snprintf(t, sizeof t, "\\%03o", s[i]);
+        else
+            snprintf(t, sizeof t, "%c", s[i]);
+        pdf_buf_put(b, t, strlen(t));
+    }
+    pdf_buf_put(b, ")", 1);
+}
+
+static void reference_name(pdf_buf *b, const char *name)
+{
+    pdf_buf_put(b, "/", 1);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        char t[4];
+        if (*p < 0x21 || *p > 0x7E || strchr("#()<>[]{}/%", *p))
+            snprintf(t, sizeof t, "#%02X", *p);
+        else
+            snprintf(t, sizeof t, "%c", *p);
+        pdf_buf_put(b, t, strlen(t));
+    }
+}
+
+static bool same(const pdf_buf *a, const pdf_buf *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
+}
+
+static void expect_tokens(const pdf_buf *b, const char *want, int line)
+{
+    CHECK_LINE(b->len == strlen(want) && memcmp(b->p, want, b->len) == 0, line,
+               "tokens \"%.*s\", want \"%s\"", (int)b->len, b->p, want);
+}
+
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 static uint64_t next(void)
 {
@@ -131,5 +191,63 @@ int main(void)
         free(b.p);
     }
     CHECK(bad == 0, "%d random numbers formatted wrongly", bad);
+
+    /* tokens: a space only between two regular characters */
+    pdf_buf t = {0};
+    pdf_obj_raw(&t, "<<");
+    pdf_obj_name(&t, "Type");
+    pdf_obj_name(&t, "StructElem");
+    pdf_obj_name(&t, "K");
+    pdf_obj_int(&t, 12);
+    pdf_obj_name(&t, "P");
+    pdf_obj_ref(&t, 7);
+    pdf_obj_name(&t, "Alt");
+    pdf_obj_string(&t, (const unsigned char *)"a (b) \\c", 8);
+    pdf_obj_name(&t, "N a#m/e");
+    pdf_obj_raw(&t, "[");
+    pdf_obj_ref(&t, 3);
+    pdf_obj_ref(&t, 40);
+    pdf_obj_int(&t, -1);
+    pdf_obj_string(&t, (const unsigned char *)"\xFE\xFF\x4E\x2D", 4);
+    pdf_obj_raw(&t, "]>>");
+    expect_tokens(&t, "<</Type/StructElem/K 12/P 7 0 R/Alt(a \\(b\\) \\\\c)/N#20a#23m#2Fe"
+                      "[3 0 R 40 0 R -1<FEFF4E2D>]>>", __LINE__);
+    free(t.p);
+
+    /* random strings and names, most characters plain, some not: runs of
+       every length between the escapes */
+    int bad_tokens = 0;
+    for (int i = 0; i < 20000; i++) {
+        unsigned char str[300];
+        size_t len = next() % (i % 10 == 0 ? 300 : 40);
+        int odd = (int)(next() % 4); /* 0: any byte; else mostly printable */
+        for (size_t k = 0; k < len; k++) {
+            uint64_t r = next();
+            str[k] = odd == 0 || r % 16 == 0 ? (unsigned char)(r >> 8) : (unsigned char)(0x20 + (r >> 8) % 95);
+        }
+        pdf_buf got = {0}, want = {0};
+        pdf_obj_string(&got, str, len);
+        reference_string(&want, str, len);
+        if (!same(&got, &want) && bad_tokens++ < 5)
+            CHECK(false, "string %d (%zu bytes): \"%.*s\", want \"%.*s\"", i, len,
+                  (int)got.len, got.p, (int)want.len, want.p);
+        free(got.p);
+        free(want.p);
+        /* a name: no NUL inside */
+        char name[300];
+        for (size_t k = 0; k < len; k++)
+            name[k] = str[k] ? (char)str[k] : 'x';
+        name[len] = 0;
+        got = (pdf_buf){0};
+        want = (pdf_buf){0};
+        pdf_obj_name(&got, name);
+        reference_name(&want, name);
+        if (!same(&got, &want) && bad_tokens++ < 5)
+            CHECK(false, "name %d: \"%.*s\", want \"%.*s\"", i, (int)got.len, got.p,
+                  (int)want.len, want.p);
+        free(got.p);
+        free(want.p);
+    }
+    CHECK(bad_tokens == 0, "%d random strings and names written wrongly", bad_tokens);
     return test_summary();
 }
