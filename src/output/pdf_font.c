@@ -31,7 +31,7 @@
 
 /* ---- buffer -------------------------------------------------------- */
 
-void pdf_buf_put(pdf_buf *b, const void *s, size_t n)
+void pdf_buf_reserve(pdf_buf *b, size_t n)
 {
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
@@ -40,13 +40,6 @@ void pdf_buf_put(pdf_buf *b, const void *s, size_t n)
         b->p = pb_xrealloc(b->p, cap);
         b->cap = cap;
     }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-void pdf_buf_str(pdf_buf *b, const char *s)
-{
-    pdf_buf_put(b, s, strlen(s));
 }
 
 /* The decimal digits of v, at least min_digits of them (leading zeros),

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <hb.h>
 #include <hpdf.h>
@@ -26,8 +27,25 @@ typedef struct pdf_buf {
     size_t len, cap;
 } pdf_buf;
 
-void pdf_buf_put(pdf_buf *b, const void *s, size_t n);
-void pdf_buf_str(pdf_buf *b, const char *s);
+/* Room for n more bytes (doubling the buffer). */
+void pdf_buf_reserve(pdf_buf *b, size_t n);
+
+/* Inline: a page's content is some ten pieces a glyph, mostly of a few
+ * bytes, and most find room. */
+static inline void pdf_buf_put(pdf_buf *b, const void *s, size_t n)
+{
+    if (b->cap - b->len < n)
+        pdf_buf_reserve(b, n);
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static inline void pdf_buf_str(pdf_buf *b, const char *s)
+{
+    pdf_buf_put(b, s, strlen(s));
+}
+
 void pdf_buf_int(pdf_buf *b, long long v);
 /* num/den rounded half away from zero to `decimals` places (0 to 18),
  * trailing zeros dropped ("12.5", "-3", "0.015625"). */
