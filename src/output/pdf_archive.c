@@ -381,12 +381,13 @@ bool pdf_archive_add_id(HPDF_Doc pdf)
     return HPDF_Dict_Add(pdf->trailer, "ID", id) == HPDF_OK;
 }
 
+/* Written out, which compilers turn into one load (the whole file is
+ * read 8 bytes at a time). */
 static uint64_t le64(const unsigned char *p)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
 }
 
 static uint64_t rotl64(uint64_t x, int r)

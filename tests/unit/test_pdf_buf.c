@@ -2,7 +2,8 @@
  * pdf_buf_dec): fixed cases, and a million random ones against a plain
  * digit-by-digit formatter; its object tokens (output/pdf_pack.h:
  * pdf_obj_*): fixed cases, and random strings and names against a plain
- * character-by-character writer. */
+ * character-by-character writer; the file identifier (output/pdf_parts.h:
+ * pdf_archive_set_id) against the hash written out here. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "output/pdf_font.h"
 #include "output/pdf_pack.h"
+#include "output/pdf_parts.h"
 #include "../testutil.h"
 
 static void expect_dec(long long num, long long den, int decimals, const char *want, int line)
@@ -128,6 +130,58 @@ static void expect_tokens(const pdf_buf *b, const char *want, int line)
 {
     CHECK_LINE(b->len == strlen(want) && memcmp(b->p, want, b->len) == 0, line,
                "tokens \"%.*s\", want \"%s\"", (int)b->len, b->p, want);
+}
+
+/* The file identifier's hash: MurmurHash3 x64's body and finalizer over
+ * 16-byte blocks read little-endian, the last block zero-padded, the
+ * length mixed into both halves; the two halves big-endian. */
+static uint64_t ref_rotl(uint64_t x, int r)
+{
+    return x << r | x >> (64 - r);
+}
+
+static uint64_t ref_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint64_t ref_fmix(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static void reference_id(const unsigned char *p, size_t len, char hex[33])
+{
+    const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+    uint64_t h1 = 0x9E3779B97F4A7C15ULL, h2 = 0xC2B2AE3D27D4EB4FULL;
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        h1 ^= ref_rotl(ref_le64(p + i) * c1, 31) * c2;
+        h1 = (ref_rotl(h1, 27) + h2) * 5 + 0x52dce729;
+        h2 ^= ref_rotl(ref_le64(p + i + 8) * c2, 33) * c1;
+        h2 = (ref_rotl(h2, 31) + h1) * 5 + 0x38495ab5;
+    }
+    unsigned char tail[16] = {0};
+    memcpy(tail, p + i, len - i);
+    h1 ^= ref_rotl(ref_le64(tail) * c1, 31) * c2;
+    h2 ^= ref_rotl(ref_le64(tail + 8) * c2, 33) * c1;
+    h1 ^= (uint64_t)len;
+    h2 ^= (uint64_t)len;
+    h1 += h2;
+    h2 += h1;
+    h1 = ref_fmix(h1);
+    h2 = ref_fmix(h2);
+    h1 += h2;
+    h2 += h1;
+    snprintf(hex, 33, "%016llX%016llX", (unsigned long long)h1, (unsigned long long)h2);
 }
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
@@ -249,5 +303,28 @@ int main(void)
         free(want.p);
     }
     CHECK(bad_tokens == 0, "%d random strings and names written wrongly", bad_tokens);
+
+    /* the file identifier: both strings of the trailer's /ID hold the hash
+       of the file as it is with them zero, whatever its length */
+    static const char hole[] = "/ID [ <00000000000000000000000000000000> "
+                               "<00000000000000000000000000000000> ]";
+    static const size_t sizes[] = {0, 1, 7, 8, 15, 16, 17, 31, 100, 4099, 100000};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t len = sizes[k] + sizeof hole - 1 + 10;
+        unsigned char *file = malloc(len);
+        for (size_t i = 0; i < sizes[k]; i++)
+            file[i] = (unsigned char)next();
+        memcpy(file + sizes[k], hole, sizeof hole - 1);
+        memcpy(file + len - 10, "\n>>\nstart", 10);
+        char want[33];
+        reference_id(file, len, want);
+        bool ok = pdf_archive_set_id(file, len);
+        const char *got = (const char *)file + sizes[k];
+        CHECK(ok && memcmp(got, "/ID [ <", 7) == 0 && memcmp(got + 7, want, 32) == 0 &&
+                  memcmp(got + 39, "> <", 3) == 0 && memcmp(got + 42, want, 32) == 0 &&
+                  memcmp(got + 74, "> ]", 3) == 0,
+              "/ID after %zu bytes: \"%.77s\", want the hash %s", sizes[k], got, want);
+        free(file);
+    }
     return test_summary();
 }
