@@ -521,7 +521,13 @@ bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, pb_de
         pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: reading back what libharu wrote: %s",
                       rd.count > 0 ? rd.messages[0].text : "failed");
     } else {
+        /* room for what comes out at most, less what compresses: libharu's
+           file, the extras and the streams kept outside it */
         pdf_buf b = {0};
+        size_t most = in_len + (x ? x->data.len : 0) + 4096;
+        for (int i = 0; x && i < x->noutside; i++)
+            most += x->outside[i].len;
+        pdf_buf_reserve(&b, most);
         ok = pack(&k, in, in_len, level, &b, diag);
         if (ok) {
             *out = (unsigned char *)b.p;
