@@ -193,22 +193,53 @@ const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid)
 
 /* ---- pass 2: subset and write ------------------------------------- */
 
-static int cmp_gid(const void *a, const void *b)
+void pdf_sort_keyed(pdf_keyed *a, size_t n)
 {
-    uint32_t x = ((const pdf_glyph *)a)->gid, y = ((const pdf_glyph *)b)->gid;
-    return (x > y) - (x < y);
+    if (n < 2)
+        return;
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= a[i].key ^ a[0].key;
+    pdf_keyed *from = a, *to = NULL;
+    for (int shift = 0; shift < 64; shift += 8) {
+        if (!((differ >> shift) & 0xFF))
+            continue; /* every key has the same byte here */
+        if (!to)
+            to = pb_xmalloc(n * sizeof *to);
+        size_t at[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[(from[i].key >> shift) & 0xFF]++;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = at[d];
+            at[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[at[(from[i].key >> shift) & 0xFF]++] = from[i];
+        pdf_keyed *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
+    free(from != a ? from : to);
 }
 
-static int cmp_cid(const void *a, const void *b)
+/* f's glyphs in the order of their gid (by_cid false) or cid. */
+static void sort_glyphs(pdf_font *f, bool by_cid)
 {
-    uint32_t x = ((const pdf_glyph *)a)->cid, y = ((const pdf_glyph *)b)->cid;
-    return (x > y) - (x < y);
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
+    size_t n = (size_t)f->nglyphs;
+    pdf_keyed *k = pb_xmalloc((n ? n : 1) * sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (pdf_keyed){by_cid ? f->glyphs[i].cid : f->glyphs[i].gid, (uint32_t)i};
+    pdf_sort_keyed(k, n);
+    pdf_glyph *g = pb_xmalloc((n ? n : 1) * sizeof *g);
+    for (size_t i = 0; i < n; i++)
+        g[i] = f->glyphs[k[i].index];
+    memcpy(f->glyphs, g, n * sizeof *g);
+    free(g);
+    free(k);
 }
 
 /* Font units -> 1/1000 em, rounded half away from zero. */
@@ -521,13 +552,6 @@ typedef struct glyph_order {
     int index;            /* in f->glyphs */
 } glyph_order;
 
-static int cmp_glyph_order(const void *a, const void *b)
-{
-    const glyph_order *x = a, *y = b;
-    if (x->cp != y->cp)
-        return x->cp < y->cp ? -1 : 1;
-    return (x->gid > y->gid) - (x->gid < y->gid);
-}
 
 /* A CFF face's glyphs subset by paiban's own subsetter into a bare CFF,
  * .notdef first and the rest in the order above, their cids set to their
@@ -552,7 +576,17 @@ static unsigned char *own_cff_program(pdf_font *f, size_t *len)
         uint32_t cp = g->text && g->text_len ? pb_utf8_next(g->text, g->text_len, &k) : UINT32_MAX;
         order[n++] = (glyph_order){cp, g->gid, i};
     }
-    qsort(order, (size_t)n, sizeof *order, cmp_glyph_order);
+    /* by character, then glyph id */
+    pdf_keyed *keys = pb_xmalloc(((size_t)n + 1) * sizeof *keys);
+    for (int i = 0; i < n; i++)
+        keys[i] = (pdf_keyed){(uint64_t)order[i].cp << 32 | order[i].gid, (uint32_t)i};
+    pdf_sort_keyed(keys, (size_t)n);
+    glyph_order *sorted = pb_xmalloc(((size_t)n + 1) * sizeof *sorted);
+    for (int i = 0; i < n; i++)
+        sorted[i] = order[keys[i].index];
+    free(keys);
+    free(order);
+    order = sorted;
     gids[0] = 0;
     for (int i = 0; i < n; i++)
         gids[i + 1] = order[i].gid;
@@ -859,10 +893,14 @@ static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
 /* Default width: the commonest one (full-width CJK glyphs). */
 static int default_width(const pdf_font *f)
 {
+    pdf_keyed *k = pb_xmalloc((size_t)f->nglyphs * sizeof *k);
+    for (int i = 0; i < f->nglyphs; i++) /* signed order: the sign bit flipped */
+        k[i] = (pdf_keyed){(uint32_t)f->glyphs[i].width ^ 0x80000000u, 0};
+    pdf_sort_keyed(k, (size_t)f->nglyphs);
     int *w = pb_xmalloc((size_t)f->nglyphs * sizeof *w);
     for (int i = 0; i < f->nglyphs; i++)
-        w[i] = f->glyphs[i].width;
-    qsort(w, (size_t)f->nglyphs, sizeof *w, cmp_int);
+        w[i] = (int)(uint32_t)(k[i].key ^ 0x80000000u);
+    free(k);
     int best = w[0], best_n = 0;
     for (int i = 0; i < f->nglyphs;) {
         int j = i;
@@ -1126,7 +1164,7 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
             continue;
         unsigned nglyphs = f->face->nglyphs;
         char why[300] = "";
-        qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_gid);
+        sort_glyphs(f, false);
         for (int i = 0; i < f->nglyphs; i++) {
             pdf_glyph *g = &f->glyphs[i];
             if (g->gid >= nglyphs) { /* the shape stage rejects such a face first */
@@ -1142,7 +1180,7 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
             return false;
         /* /W and the CMap go in cid order (paiban's CFF subsets order
          * their glyphs by character, others by glyph id) */
-        qsort(f->glyphs, (size_t)f->nglyphs, sizeof *f->glyphs, cmp_cid);
+        sort_glyphs(f, true);
         for (int i = 0; i < f->nglyphs; i++)
             f->slot[f->glyphs[i].gid] = i + 1;
         bool ok = write_font(f, pdf, fs->z, compress, &prog, outside);

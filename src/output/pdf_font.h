@@ -113,6 +113,18 @@ bool pdf_stream_put_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size
 bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size_t len,
                               struct pdf_extras *outside);
 
+/* A key and what it sorts (an index). */
+typedef struct pdf_keyed {
+    uint64_t key;
+    uint32_t index;
+} pdf_keyed;
+
+/* Sorts a[0, n) by key, ascending; equal keys keep their order.  A radix
+ * sort, a pass for each byte in which the keys differ (glyph ids: two):
+ * qsort's comparisons through a function pointer were most of the cost of
+ * ordering a font's glyphs. */
+void pdf_sort_keyed(pdf_keyed *a, size_t n);
+
 /* The noted glyph gid of face, or NULL. */
 const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid);
 

@@ -1,8 +1,10 @@
 /* The PDF stage's record of the glyphs the pages use (output/pdf_font.h:
  * pdf_fonts_note, pdf_fonts_lookup): random uses of a face's glyphs,
- * some past its glyph count, against a plain list of what was noted. */
+ * some past its glyph count, against a plain list of what was noted; its
+ * sort (pdf_sort_keyed) against qsort, on keys of every shape it sorts. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output/pdf_font.h"
@@ -19,8 +21,57 @@ static uint32_t next(uint32_t n)
     return (uint32_t)(rng % n);
 }
 
+/* The reference order: by key, then by index (the input's order: equal
+ * keys keep it). */
+static int cmp_keyed(const void *a, const void *b)
+{
+    const pdf_keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static void check_sort(void)
+{
+    static const size_t sizes[] = {0, 1, 2, 3, 17, 256, 600, 5000};
+    int bad = 0;
+    for (int shape = 0; shape < 7; shape++)
+        for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+            size_t n = sizes[s];
+            pdf_keyed *a = malloc((n + 1) * sizeof *a), *want = malloc((n + 1) * sizeof *a);
+            for (size_t i = 0; i < n; i++) {
+                uint64_t r = (uint64_t)next(1u << 31) << 33 ^ (uint64_t)next(1u << 31) << 2 ^ next(4);
+                uint64_t key = shape == 0   ? r % 65536                     /* glyph ids */
+                               : shape == 1 ? (r % 20902 + 0x4E00) << 32 | (r >> 40) % 30000
+                               : shape == 2 ? (uint32_t)(int)(r % 2001 - 1000) ^ 0x80000000u
+                               : shape == 3 ? r % 7                         /* many equal */
+                               : shape == 4 ? r                             /* every byte */
+                               : shape == 5 ? (r & 1) << 15 | (r & 2) << 62 /* top bits only */
+                                            : UINT64_MAX - i;               /* descending */
+                a[i] = (pdf_keyed){key, (uint32_t)i};
+            }
+            memcpy(want, a, n * sizeof *a);
+            qsort(want, n, sizeof *want, cmp_keyed);
+            pdf_sort_keyed(a, n);
+            for (size_t i = 0; i < n; i++)
+                if (a[i].key != want[i].key || a[i].index != want[i].index) {
+                    if (bad++ < 5)
+                        CHECK(false, "keys of shape %d, %zu of them: item %zu is %llu (index %u), "
+                              "want %llu (index %u)", shape, n, i,
+                              (unsigned long long)a[i].key, a[i].index,
+                              (unsigned long long)want[i].key, want[i].index);
+                    break;
+                }
+            free(a);
+            free(want);
+        }
+    CHECK(bad == 0, "%d sorts differ from qsort's", bad);
+}
+
 int main(void)
 {
+    check_sort();
+
     /* a face with what the record needs of it: a glyph count and fonts */
     pb_face face = {.upem = 1000, .nglyphs = FACE_GLYPHS};
     face.hb_face = hb_face_get_empty();
