@@ -43,16 +43,30 @@ void pdf_buf_reserve(pdf_buf *b, size_t n)
 }
 
 /* The decimal digits of v, at least min_digits of them (leading zeros),
- * written backwards ending at end; returns where they start.  Numbers are
- * formatted into a small array and put in one piece: the content streams
- * hold a few per glyph. */
+ * written backwards ending at end, two at a time; returns where they
+ * start.  Numbers are formatted into a small array and put in one piece:
+ * the content streams hold a few per glyph. */
 static char *digits_before(char *end, unsigned long long v, int min_digits)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char *p = end;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v || end - p < min_digits);
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * d, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    while (end - p < min_digits)
+        *--p = '0';
     return p;
 }
 
