@@ -196,15 +196,6 @@ bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
     return true;
 }
 
-const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid)
-{
-    if (face < 0 || face >= fs->count)
-        return NULL;
-    const pdf_font *f = &fs->fonts[face];
-    int k = gid < f->nslots ? f->slot[gid] : 0;
-    return k > 0 ? &f->glyphs[k - 1] : NULL;
-}
-
 /* ---- pass 2: subset and write ------------------------------------- */
 
 void pdf_sort_keyed(pdf_keyed *a, size_t n)

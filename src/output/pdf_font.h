@@ -125,7 +125,15 @@ typedef struct pdf_keyed {
  * ordering a font's glyphs. */
 void pdf_sort_keyed(pdf_keyed *a, size_t n);
 
-/* The noted glyph gid of face, or NULL. */
-const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid);
+/* The noted glyph gid of face, or NULL.  Inline: asked for every glyph
+ * of every page. */
+static inline const pdf_glyph *pdf_fonts_lookup(const pdf_fonts *fs, int face, uint32_t gid)
+{
+    if (face < 0 || face >= fs->count)
+        return NULL;
+    const pdf_font *f = &fs->fonts[face];
+    int k = gid < f->nslots ? f->slot[gid] : 0;
+    return k > 0 ? &f->glyphs[k - 1] : NULL;
+}
 
 #endif
