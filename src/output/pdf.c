@@ -819,14 +819,25 @@ static bool save(ctx *c, unsigned char **out, size_t *out_len)
         pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: libharu wrote nothing");
         return false;
     }
+    /* copied from the memory stream's blocks (HPDF_ReadFromStream copies a
+       byte at a time) */
     unsigned char *buf = pb_xmalloc(size);
-    HPDF_ResetStream(c->pdf);
-    HPDF_UINT32 got = size;
-    if (HPDF_ReadFromStream(c->pdf, buf, &got) != HPDF_OK || got != size) {
+    HPDF_Stream stream = c->pdf->stream;
+    HPDF_UINT nblocks = HPDF_MemStream_GetBufCount(stream);
+    size_t got = 0;
+    for (HPDF_UINT i = 0; i < nblocks; i++) {
+        HPDF_UINT n = 0;
+        const HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(stream, i, &n);
+        if (!p || n > size - got)
+            break;
+        memcpy(buf + got, p, n);
+        got += n;
+    }
+    if (got != size) {
         free(buf);
         if (hpdf_ok(c))
             pb_diag_error(c->diag, PB_ERR_INTERNAL, NULL, NULL,
-                          "PDF: read %u of %u bytes back", (unsigned)got, (unsigned)size);
+                          "PDF: read %zu of %u bytes back", got, (unsigned)size);
         return false;
     }
     *out = buf;
