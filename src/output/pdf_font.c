@@ -159,7 +159,7 @@ static int *slot_of(pdf_font *f, uint32_t gid)
     return &f->slot[gid];
 }
 
-bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
+bool pdf_fonts_note_more(pdf_fonts *fs, const pb_pglyph *g, const char *text)
 {
     if (g->face >= fs->count)
         return false;

@@ -85,8 +85,20 @@ void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set);
 void pdf_fonts_free(pdf_fonts *fs);
 
 /* Records a use of glyph g whose cluster text is text (may be NULL).
- * False when g names no face of the fontset. */
-bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text);
+ * False when g names no face of the fontset.  Inline for a glyph seen
+ * before (most of a page); pdf_fonts_note_more records the rest. */
+bool pdf_fonts_note_more(pdf_fonts *fs, const pb_pglyph *g, const char *text);
+
+static inline bool pdf_fonts_note(pdf_fonts *fs, const pb_pglyph *g, const char *text)
+{
+    if (g->face < fs->count) {
+        const pdf_font *f = &fs->fonts[g->face];
+        if (g->gid < f->nslots && f->slot[g->gid] > 0 &&
+            (f->glyphs[f->slot[g->gid] - 1].text || !text || !g->text_len))
+            return true; /* known, and its text too */
+    }
+    return pdf_fonts_note_more(fs, g, text);
+}
 
 struct pdf_extras;
 
