@@ -67,21 +67,6 @@ void pb_deflater_free(pb_deflater *d)
     free(d);
 }
 
-pb_deflater *pb_deflaters_get(pb_deflaters *z, int level)
-{
-    level = level < 1 ? 1 : level > 12 ? 12 : level;
-    if (!z->at[level])
-        z->at[level] = pb_deflater_new(level);
-    return z->at[level];
-}
-
-void pb_deflaters_free(pb_deflaters *z)
-{
-    for (int i = 0; i < 13; i++)
-        pb_deflater_free(z->at[i]);
-    memset(z, 0, sizeof *z);
-}
-
 bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
                 size_t *out_len)
 {

@@ -25,18 +25,6 @@ bool pb_deflater_run(pb_deflater *d, const void *data, size_t len, unsigned char
                      size_t *out_len);
 void pb_deflater_free(pb_deflater *d);
 
-/* A document's compressors, one per level, each made when first asked
- * for: making one (its tables cleared) costs as much as compressing some
- * 10 KB, and a document has a few dozen streams at two or three levels.
- * For one thread; starts zeroed ({0}). */
-typedef struct pb_deflaters {
-    pb_deflater *at[13];  /* owned: by level 1-12 */
-} pb_deflaters;
-/* The compressor for level (clamped to 1-12 as pb_deflater_new does), or
- * NULL for want of memory. */
-pb_deflater *pb_deflaters_get(pb_deflaters *z, int level);
-void pb_deflaters_free(pb_deflaters *z);
-
 typedef enum pb_inflate_result {
     PB_INFLATE_OK = 0,
     PB_INFLATE_TOO_BIG,   /* the output would exceed max_out */

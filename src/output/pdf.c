@@ -40,7 +40,7 @@ typedef struct ctx {
     const char *what;     /* what was being written, for messages */
     HPDF_STATUS err, detail; /* first error seen by the handler */
     pdf_seals *seals;     /* owned: the seals' shared objects */
-    pb_deflaters z;       /* owned: the compressors of every stream */
+    pb_deflater *content_z; /* owned: compresses every page's content */
 } ctx;
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -700,10 +700,12 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         c->what = "page content";
         if (attr->contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE) {
-            pb_deflater *d = pb_deflaters_get(&c->z, CONTENT_DEFLATE_LEVEL);
+            if (!c->content_z)
+                c->content_z = pb_deflater_new(CONTENT_DEFLATE_LEVEL);
             /* kept out of libharu, which would copy it byte by byte three
                times: pdf_pack writes it */
-            ok = d && pdf_stream_keep_deflated(attr->contents, d, s.b.p, s.b.len, outside);
+            ok = c->content_z && pdf_stream_keep_deflated(attr->contents, c->content_z, s.b.p,
+                                                          s.b.len, outside);
         }
         else if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s.b.p, (HPDF_UINT)s.b.len) !=
                  HPDF_OK)
@@ -862,10 +864,9 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         pb_diag_out_of_memory(diag);
         return false;
     }
-    c.seals = pdf_seals_new(&c.z);
+    c.seals = pdf_seals_new();
     pdf_fonts fonts;
     pdf_fonts_init(&fonts, fontset);
-    fonts.z = &c.z;
     HPDF_Page *page_objs = pb_xcalloc((size_t)pages->npages, sizeof *page_objs);
     bool need_pdf16 = false;
     bool ok = true;
@@ -895,7 +896,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         /* PDF/A-3 is PDF 1.7 */
         c.pdf->pdf_version = HPDF_VER_17;
         c.what = "archival metadata";
-        ok = pdf_archive_write(c.pdf, opt, &info, true, &c.z, diag) && pdf_archive_add_id(c.pdf);
+        ok = pdf_archive_write(c.pdf, opt, &info, true, diag) && pdf_archive_add_id(c.pdf);
         /* last: its objects are numbered after libharu's */
         c.what = "structure tree";
         ok = ok && pdf_tag_write(tag, c.pdf, page_objs, pages->npages, &extras);
@@ -906,7 +907,7 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
      * which holds the file's objects again */
     free(page_objs);
     pdf_seals_free(c.seals);
-
+    pb_deflater_free(c.content_z);
     pdf_tag_free(tag);
     pdf_fonts_free(&fonts);
     HPDF_Free(c.pdf);
@@ -916,14 +917,13 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
          * structure tree that paiban wrote itself */
         unsigned char *packed;
         size_t packed_len;
-        ok = pdf_pack(*out, *out_len, &extras, &c.z, opt->compress ? PACK_DEFLATE_LEVEL : 0,
-                      &packed, &packed_len, diag);
+        ok = pdf_pack(*out, *out_len, &extras, opt->compress ? PACK_DEFLATE_LEVEL : 0, &packed,
+                      &packed_len, diag);
         free(*out);
         *out = ok ? packed : NULL;
         *out_len = ok ? packed_len : 0;
     }
     pdf_extras_free(&extras);
-    pb_deflaters_free(&c.z);
     if (ok && !opt->plain && !pdf_archive_set_id(*out, *out_len)) {
         pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the file identifier was not written");
         free(*out);

@@ -241,10 +241,9 @@ static void pdf_date(long long t, char out[64], size_t n)
  * /AFRelationship /Source (the data the document was made from), listed
  * in the catalog's /AF and in the EmbeddedFiles name tree, where readers
  * show attachments. */
-static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *opt,
-                       pb_deflaters *z)
+static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *opt)
 {
-    HPDF_Dict ef = pdf_new_stream(pdf, z, opt->compress ? 9 : 0, opt->data, opt->data_len);
+    HPDF_Dict ef = pdf_new_stream(pdf, opt->compress ? 9 : 0, opt->data, opt->data_len);
     if (!ef)
         return false;
     HPDF_Dict_AddName(ef, "Type", "EmbeddedFile");
@@ -308,7 +307,7 @@ static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *op
 }
 
 bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_info *info,
-                       bool tagged, pb_deflaters *z, pb_diag *diag)
+                       bool tagged, pb_diag *diag)
 {
     (void)diag;
     HPDF_Dict catalog = pdf->catalog;
@@ -316,7 +315,7 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
     /* XMP: never compressed (ISO 19005-3 6.6.2.1: no /Filter) */
     pdf_buf x = {0};
     build_xmp(&x, opt, info, tagged);
-    HPDF_Dict meta = pdf_new_stream(pdf, z, 0, x.p, x.len);
+    HPDF_Dict meta = pdf_new_stream(pdf, 0, x.p, x.len);
     free(x.p);
     if (!meta)
         return false;
@@ -326,7 +325,7 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
 
     size_t icc_len;
     unsigned char *icc = pdf_srgb_icc(&icc_len);
-    HPDF_Dict profile = pdf_new_stream(pdf, z, opt->compress ? 9 : 0, icc, icc_len);
+    HPDF_Dict profile = pdf_new_stream(pdf, opt->compress ? 9 : 0, icc, icc_len);
     free(icc);
     if (!profile)
         return false;
@@ -361,7 +360,7 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
     HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE);
     HPDF_Dict_Add(catalog, "ViewerPreferences", vp);
 
-    if (opt->data && !embed_data(pdf, catalog, opt, z))
+    if (opt->data && !embed_data(pdf, catalog, opt))
         return false;
     return HPDF_GetError(pdf) == HPDF_OK;
 }

@@ -856,11 +856,11 @@ static void keep_compressed(HPDF_Dict s, struct pdf_extras *outside, unsigned ch
     pdf_extras_keep_stream(outside, pdf_obj_num(s), z, zlen);
 }
 
-bool pdf_stream_put_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size_t len)
+bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len)
 {
     unsigned char *z;
     size_t zlen;
-    return d && pb_deflater_run(d, data, len, &z, &zlen) && put_compressed(s, z, zlen);
+    return pb_deflate(data, len, level, &z, &zlen) && put_compressed(s, z, zlen);
 }
 
 bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size_t len,
@@ -874,14 +874,13 @@ bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, siz
     return true;
 }
 
-HPDF_Dict pdf_new_stream(HPDF_Doc pdf, pb_deflaters *z, int level, const void *data,
-                         size_t len)
+HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (!s)
         return NULL;
     if (level > 0 && len)
-        return pdf_stream_put_deflated(s, pb_deflaters_get(z, level), data, len) ? s : NULL;
+        return pdf_stream_put_deflated(s, level, data, len) ? s : NULL;
     if (len && HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
         return NULL;
     return s;
@@ -971,8 +970,8 @@ static HPDF_Dict deflated_stream(HPDF_Doc pdf, const void *z, size_t zlen)
 
 /* prog: the font program as it goes into the PDF (deflated when compress);
  * with `outside` its data is taken there (pdf_pack writes it). */
-static bool write_font(pdf_font *f, HPDF_Doc pdf, pb_deflaters *z, bool compress,
-                       pb_program *prog, struct pdf_extras *outside)
+static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *prog,
+                       struct pdf_extras *outside)
 {
     const pb_face *face = f->face;
     char name[80];
@@ -989,7 +988,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, pb_deflaters *z, bool compress
         }
     } else {
         file = compress ? deflated_stream(pdf, prog->data, prog->len)
-                        : pdf_new_stream(pdf, z, 0, prog->data, prog->len);
+                        : pdf_new_stream(pdf, 0, prog->data, prog->len);
     }
     if (!file)
         return false;
@@ -1008,7 +1007,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, pb_deflaters *z, bool compress
     bits[0] |= 0x80; /* .notdef */
     for (int i = 0; i < f->nglyphs; i++)
         bits[f->glyphs[i].cid / 8] |= (unsigned char)(0x80 >> (f->glyphs[i].cid % 8));
-    HPDF_Dict cidset = pdf_new_stream(pdf, z, compress ? FONT_DEFLATE_LEVEL : 0, bits, nbytes);
+    HPDF_Dict cidset = pdf_new_stream(pdf, compress ? FONT_DEFLATE_LEVEL : 0, bits, nbytes);
     free(bits);
     if (!cidset)
         return false;
@@ -1069,7 +1068,7 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, pb_deflaters *z, bool compress
     /* ToUnicode */
     pdf_buf cmap = {0};
     tounicode_cmap(f, &cmap);
-    HPDF_Dict tu = pdf_new_stream(pdf, z, compress ? TOUNICODE_DEFLATE_LEVEL : 0, cmap.p, cmap.len);
+    HPDF_Dict tu = pdf_new_stream(pdf, compress ? TOUNICODE_DEFLATE_LEVEL : 0, cmap.p, cmap.len);
     free(cmap.p);
     if (!tu)
         return false;
@@ -1140,8 +1139,7 @@ static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
     if (level > 0) {
         unsigned char *z;
         size_t zlen;
-        pb_deflater *d = pb_deflaters_get(fs->z, level);
-        bool ok = d && pb_deflater_run(d, prog, plen, &z, &zlen);
+        bool ok = pb_deflate(prog, plen, level, &z, &zlen);
         free(prog);
         if (!ok) {
             free(gids);
@@ -1188,7 +1186,7 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
         sort_glyphs(f, true);
         for (int i = 0; i < f->nglyphs; i++)
             f->slot[f->glyphs[i].gid] = i + 1;
-        bool ok = write_font(f, pdf, fs->z, compress, &prog, outside);
+        bool ok = write_font(f, pdf, compress, &prog, outside);
         bool opentype_cff = f->face->is_cff && !prog.bare_cff;
         pb_program_free(&prog);
         if (!ok) {

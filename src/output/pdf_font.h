@@ -75,8 +75,6 @@ typedef struct pdf_font {
 
 typedef struct pdf_fonts {
     const pb_fontset *set; /* borrowed */
-    pb_deflaters *z;      /* borrowed: the document's compressors (set by
-                             the caller before pdf_fonts_embed) */
     pdf_font *fonts;      /* owned: one per face id of the fontset */
     int count;
 } pdf_fonts;
@@ -111,14 +109,12 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
                      struct pdf_extras *outside, bool *need_pdf16, pb_diag *diag);
 
 /* A new indirect stream object holding data, Flate-compressed by paiban
- * at `level` (1-12, src/base/flate.c) with z's compressor, or stored as it
- * is with level 0. */
-HPDF_Dict pdf_new_stream(HPDF_Doc pdf, pb_deflaters *z, int level, const void *data,
-                         size_t len);
+ * at `level` (1-12, src/base/flate.c), or stored as it is with level 0. */
+HPDF_Dict pdf_new_stream(HPDF_Doc pdf, int level, const void *data, size_t len);
 
-/* Writes data into stream object s Flate-compressed by paiban with d
+/* Writes data into stream object s Flate-compressed at `level` by paiban
  * (not by libharu, whose level is fixed), with its /Filter. */
-bool pdf_stream_put_deflated(HPDF_Dict s, pb_deflater *d, const void *data, size_t len);
+bool pdf_stream_put_deflated(HPDF_Dict s, int level, const void *data, size_t len);
 /* The same with a compressor the caller keeps for many streams, the
  * compressed data kept in `outside` for pdf_pack to write (libharu writes
  * the stream empty). */

@@ -26,7 +26,6 @@ typedef struct packer {
     bool *length_only;    /* an integer object that only gives a stream's /Length */
     const pdf_extras *x;  /* paiban's own objects, or NULL */
     size_t stream_len;    /* the /Length of the stream being written */
-    pb_deflaters *z;      /* borrowed: the document's compressors */
 } packer;
 
 /* ---- writing objects compactly ----------------------------------------- */
@@ -268,13 +267,11 @@ static void put_be(unsigned char *p, long long v, int w)
 }
 
 /* Deflated at level, or copied as it is with level 0. */
-static bool compress(packer *k, int level, const void *data, size_t len, unsigned char **out,
+static bool compress(int level, const void *data, size_t len, unsigned char **out,
                      size_t *out_len)
 {
-    if (level > 0) {
-        pb_deflater *d = pb_deflaters_get(k->z, level);
-        return d && pb_deflater_run(d, data, len, out, out_len);
-    }
+    if (level > 0)
+        return pb_deflate(data, len, level, out, out_len);
     *out = pb_xmalloc(len ? len : 1);
     memcpy(*out, data, len);
     *out_len = len;
@@ -388,7 +385,7 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
             pdf_buf_put(&head, objs.p, objs.len);
             unsigned char *z = NULL;
             size_t zlen = 0;
-            if (!compress(k, level, head.p, head.len, &z, &zlen)) {
+            if (!compress(level, head.p, head.len, &z, &zlen)) {
                 ok = false;
                 break;
             }
@@ -443,7 +440,7 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     free(cur);
     unsigned char *z = NULL;
     size_t zlen = 0;
-    ok = ok && compress(k, level, rows, rows_len, &z, &zlen);
+    ok = ok && compress(level, rows, rows_len, &z, &zlen);
     free(rows);
     if (ok) {
         dict.len = 0;
@@ -498,15 +495,15 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     return ok;
 }
 
-bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, pb_deflaters *z,
-              int level, unsigned char **out, size_t *out_len, pb_diag *diag)
+bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, int level,
+              unsigned char **out, size_t *out_len, pb_diag *diag)
 {
     *out = NULL;
     *out_len = 0;
     pb_arena *arena = pb_arena_new();
     pb_diag rd;
     pb_diag_init(&rd);
-    packer k = {.x = x, .z = z};
+    packer k = {.x = x};
     k.pdf = pb_pdf_open(in, in_len, "PDF", arena, &rd);
     bool ok = k.pdf != NULL;
     if (ok) {

@@ -55,11 +55,11 @@ void pdf_obj_raw(pdf_buf *b, const char *s); /* "<<", ">>", "[", "]" */
  * into the streams; the data x keeps for a stream in place of libharu's)
  * and the extras (x may be NULL) after them, deflating
  * the object streams and the cross-reference stream at `level`
- * (src/base/flate.c, with z's compressor; 0: not compressed).  A trailer /ID is written as
+ * (src/base/flate.c; 0: not compressed).  A trailer /ID is written as
  * libharu writes it ("/ID [ <hex> <hex> ]"), so pdf_archive_set_id finds
  * it in the packed file.  False after an error (an internal one: the
  * input is paiban's own). */
-bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, pb_deflaters *z,
-              int level, unsigned char **out, size_t *out_len, pb_diag *diag);
+bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, int level,
+              unsigned char **out, size_t *out_len, pb_diag *diag);
 
 #endif

@@ -11,7 +11,6 @@
 #include <hpdf.h>
 
 #include "base/diag.h"
-#include "base/flate.h"
 #include "output/pdf.h"
 
 /* libharu's number of one of its indirect objects (the flags are above
@@ -39,7 +38,7 @@ typedef struct pdf_doc_info {
  * content is tagged (a structure tree): /MarkInfo, and the XMP claims
  * PDF/A-3a and PDF/UA-1; else PDF/A-3b. */
 bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_info *info,
-                       bool tagged, pb_deflaters *z, pb_diag *diag);
+                       bool tagged, pb_diag *diag);
 
 /* The file identifier: a placeholder /ID goes into the trailer before
  * saving; pdf_archive_set_id then replaces it in the saved bytes with a

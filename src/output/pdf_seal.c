@@ -26,14 +26,11 @@ struct pdf_seals {
     image_obj *images;    /* owned array; the objects are the document's */
     int nimages, cap;
     HPDF_ExtGState multiply;
-    pb_deflaters *z;      /* borrowed: the document's compressors */
 };
 
-pdf_seals *pdf_seals_new(pb_deflaters *z)
+pdf_seals *pdf_seals_new(void)
 {
-    pdf_seals *s = pb_xcalloc(1, sizeof(pdf_seals));
-    s->z = z;
-    return s;
+    return pb_xcalloc(1, sizeof(pdf_seals));
 }
 
 void pdf_seals_free(pdf_seals *s)
@@ -54,10 +51,10 @@ static void put_pt(pdf_buf *b, pb_fx v)
     pdf_buf_dec(b, v, PB_FX_ONE, 6);
 }
 
-static HPDF_Dict image_stream(HPDF_Doc pdf, pb_deflaters *z, const unsigned char *samples,
-                              int w, int h, int channels)
+static HPDF_Dict image_stream(HPDF_Doc pdf, const unsigned char *samples, int w, int h,
+                              int channels)
 {
-    HPDF_Dict s = pdf_new_stream(pdf, z, 6, samples, (size_t)w * (size_t)h * (size_t)channels);
+    HPDF_Dict s = pdf_new_stream(pdf, 6, samples, (size_t)w * (size_t)h * (size_t)channels);
     if (!s)
         return NULL;
     HPDF_Dict_AddName(s, "Type", "XObject");
@@ -75,11 +72,11 @@ static HPDF_Dict image_xobject(HPDF_Doc pdf, pdf_seals *ss, const pb_image *img)
     for (int i = 0; i < ss->nimages; i++)
         if (ss->images[i].image == img)
             return ss->images[i].xobject;
-    HPDF_Dict x = image_stream(pdf, ss->z, img->rgb, img->width, img->height, 3);
+    HPDF_Dict x = image_stream(pdf, img->rgb, img->width, img->height, 3);
     if (!x)
         return NULL;
     if (img->alpha) {
-        HPDF_Dict mask = image_stream(pdf, ss->z, img->alpha, img->width, img->height, 1);
+        HPDF_Dict mask = image_stream(pdf, img->alpha, img->width, img->height, 1);
         if (!mask)
             return NULL;
         HPDF_Dict_Add(x, "SMask", mask);

@@ -11,11 +11,10 @@
 #include "output/pdf_font.h"
 
 /* What the seals of one document share: each image written once, the
- * graphics state of the blend mode; the document's compressors z
- * (borrowed). */
+ * graphics state of the blend mode. */
 typedef struct pdf_seals pdf_seals;
 
-pdf_seals *pdf_seals_new(pb_deflaters *z);
+pdf_seals *pdf_seals_new(void);
 void pdf_seals_free(pdf_seals *s);
 
 /* Appends the painting of seal s, whose box's top left corner is at

@@ -146,31 +146,6 @@ int main(void)
         }
         pb_deflater_free(dz);
     }
-    /* a document's compressors: one per level, kept, each giving its
-       level's bytes (levels out of range as the nearest) */
-    pb_deflaters zs = {0};
-    static const int levels[] = {6, 9, 6, 0, 13, 9, 1, 12};
-    for (size_t k = 0; k < sizeof levels / sizeof *levels; k++) {
-        int level = levels[k], want = level < 1 ? 1 : level > 12 ? 12 : level;
-        pb_deflater *dz = pb_deflaters_get(&zs, level);
-        CHECK(dz != NULL && dz == pb_deflaters_get(&zs, want),
-              "level %d: the compressor of level %d", level, want);
-        for (int other = 1; other <= 12; other++)
-            if (other != want && zs.at[other] == dz)
-                CHECK(false, "level %d: the compressor of level %d too", level, other);
-        unsigned char *a, *b;
-        size_t alen, blen2, len = 5000 + 1000 * k;
-        bool oka = dz && pb_deflater_run(dz, data + k, len, &a, &alen);
-        bool okb = pb_deflate(data + k, len, want, &b, &blen2);
-        CHECK(oka && okb && alen == blen2 && memcmp(a, b, alen) == 0,
-              "level %d: a document compressor's bytes differ from pb_deflate's", level);
-        if (oka)
-            free(a);
-        if (okb)
-            free(b);
-    }
-    pb_deflaters_free(&zs);
-    CHECK(zs.at[6] == NULL, "freed compressors are forgotten");
     CHECK(pb_deflate(data, n, 9, &z, &zlen), "deflate");
     CHECK(pb_inflate(z, zlen, n, &back, &blen) == PB_INFLATE_OK && blen == n &&
               memcmp(back, data, n) == 0 && back[n] == 0,
