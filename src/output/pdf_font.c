@@ -557,7 +557,6 @@ typedef struct glyph_order {
     int index;            /* in f->glyphs */
 } glyph_order;
 
-
 /* A CFF face's glyphs subset by paiban's own subsetter into a bare CFF,
  * .notdef first and the rest in the order above, their cids set to their
  * new gids; NULL when it refuses the face.  Its charstrings are copied,
