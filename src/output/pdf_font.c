@@ -1024,8 +1024,10 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
         flags |= 64;
     int upem = face->upem;
     int cap = face->cap_height ? face->cap_height : face->ascender;
-    /* StemV is not stored in OpenType; estimate it from the weight class */
-    int weight = face->weight > 0 ? face->weight : 400;
+    /* StemV is not stored in OpenType; estimate it from the weight class,
+       which is 1 to 1000 (OpenType OS/2 usWeightClass; a damaged font's
+       larger value counts as 1000) */
+    int weight = face->weight <= 0 ? 400 : face->weight < 1000 ? face->weight : 1000;
     int stemv = 50 + weight * weight / 4225;
     r |= HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
     r |= HPDF_Dict_AddName(fd, "FontName", name);
