@@ -256,12 +256,18 @@ int check_regex_literals(pb_arena *a, const char *re, const char **out, int max)
 
 /* ---- which literals a text holds ---------------------------------------------- */
 
+/* The bytes of a character by its first byte (a continuation byte: 1). */
+static size_t char_width(unsigned char first)
+{
+    return first < 0xC0 ? 1 : first < 0xE0 ? 2 : first < 0xF0 ? 3 : 4;
+}
+
 /* The bytes of the character at s (as many as its first byte says, fewer
  * at the end of s) packed into a number, and their count in *n.  A
  * continuation byte counts as a character of its own. */
 static uint32_t char_key(const unsigned char *s, size_t len, size_t *n)
 {
-    size_t want = s[0] < 0xC0 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+    size_t want = char_width(s[0]);
     if (want > len)
         want = len;
     uint32_t k = 0;
@@ -307,10 +313,9 @@ void check_index_literals(pb_arena *a, const char *const *lits, int n, literal_i
         out->lens[i] = strlen(lits[i]);
         size_t got = 0;
         uint32_t k = out->lens[i] ? char_key(u, out->lens[i], &got) : 0;
-        size_t want = u[0] < 0xC0 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
         /* a match starts where a character starts: a literal that does
            not start with a whole one is looked for byte by byte */
-        if (!out->lens[i] || (u[0] & 0xC0) == 0x80 || got < want) {
+        if (!out->lens[i] || (u[0] & 0xC0) == 0x80 || got < char_width(u[0])) {
             out->odd[out->nodd++] = i;
             continue;
         }
