@@ -51,6 +51,7 @@
 
 #include "base/arena.h"
 #include "base/call.h"
+#include "fonts/fc_config.h"
 #include "fonts/font_check.h"
 #include "fonts/programs.h"
 
@@ -541,7 +542,7 @@ static void find_faces(loader *L, pb_arena *a)
         return;
     if (!fc_room())
         return;
-    L->sys = FcInitLoadConfig();
+    L->sys = pb_fc_load_config();
     if (!L->sys) {
         fc_out_of_memory();
         return;

@@ -12,6 +12,7 @@
 #include <hb-subset.h>
 
 #include "fonts/cff_subset.h"
+#include "fonts/fc_config.h"
 #include "fonts/cff_read.h"
 #include "fonts/font_check.h"
 #include "fonts/fonts.h"
@@ -1223,6 +1224,152 @@ static void test_glyphs_print(void)
     pb_diag_free(&d);
 }
 
+/* ---- the system's fontconfig configuration ------------------------------------------ */
+
+/* "file#index" of each font of config's system set, in order, one a line
+ * (malloc'ed). */
+static char *font_list(FcConfig *config)
+{
+    FcConfigBuildFonts(config);
+    FcFontSet *set = FcConfigGetFonts(config, FcSetSystem);
+    size_t len = 0, cap = 1 << 16;
+    char *out = malloc(cap);
+    out[0] = 0;
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcChar8 *file = NULL;
+        int index = 0;
+        FcPatternGetString(set->fonts[i], FC_FILE, 0, &file);
+        FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, &index);
+        size_t need = strlen(file ? (char *)file : "") + 16;
+        if (len + need + 1 > cap)
+            out = realloc(out, cap = 2 * (len + need + 1));
+        len += (size_t)sprintf(out + len, "%s#%d\n", file ? (char *)file : "", index);
+    }
+    return out;
+}
+
+/* The strings of list, one a line (malloc'ed); the list is consumed. */
+static char *str_list(FcStrList *list)
+{
+    size_t len = 0, cap = 4096;
+    char *out = malloc(cap);
+    out[0] = 0;
+    for (FcChar8 *s; list && (s = FcStrListNext(list));) {
+        size_t n = strlen((char *)s);
+        if (len + n + 2 > cap)
+            out = realloc(out, cap = 2 * (len + n + 2));
+        memcpy(out + len, s, n);
+        len += n;
+        out[len++] = '\n';
+        out[len] = 0;
+    }
+    if (list)
+        FcStrListDone(list);
+    return out;
+}
+
+/* How many configuration files config describes, and how many of them it
+ * did not load (read only to describe them). */
+static int described_files(FcConfig *config, int *not_loaded)
+{
+    FcConfigFileInfoIter it;
+    int n = 0;
+    *not_loaded = 0;
+    FcConfigFileInfoIterInit(config, &it);
+    do {
+        FcChar8 *name = NULL, *description = NULL;
+        FcBool enabled = FcFalse;
+        if (!FcConfigFileInfoIterGet(config, &it, &name, &description, &enabled))
+            break;
+        n++;
+        *not_loaded += !enabled;
+        FcStrFree(name);
+        FcStrFree(description);
+    } while (FcConfigFileInfoIterNext(config, &it));
+    return n;
+}
+
+/* pb_fc_load_config() and FcInitLoadConfig() agree on everything that
+ * decides the fonts: the same fonts in the same order, the same files
+ * loaded, the same font and cache folders. */
+static void same_as_fontconfig(const char *what, int line)
+{
+    FcConfig *theirs = FcInitLoadConfig(), *ours = pb_fc_load_config();
+    if (!CHECK_LINE(theirs && ours, line, "%s: a configuration", what))
+        goto out;
+    char *a = font_list(theirs), *b = font_list(ours);
+    CHECK_LINE(strcmp(a, b) == 0, line, "%s: the same fonts (%zu and %zu bytes of names)", what,
+               strlen(a), strlen(b));
+    CHECK_LINE(a[0] != 0, line, "%s: some fonts", what);
+    free(a);
+    free(b);
+    const struct {
+        const char *name;
+        FcStrList *(*get)(FcConfig *);
+    } lists[] = {{"configuration files", FcConfigGetConfigFiles},
+                 {"font folders", FcConfigGetFontDirs},
+                 {"cache folders", FcConfigGetCacheDirs}};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        a = str_list(lists[i].get(theirs));
+        b = str_list(lists[i].get(ours));
+        CHECK_LINE(strcmp(a, b) == 0, line, "%s: the same %s:\n%s---\n%s", what, lists[i].name,
+                   a, b);
+        free(a);
+        free(b);
+    }
+out:
+    if (theirs)
+        FcConfigDestroy(theirs);
+    if (ours)
+        FcConfigDestroy(ours);
+}
+
+static void test_system_config(void)
+{
+    same_as_fontconfig("the system's configuration", __LINE__);
+
+    /* the files of fontconfig's template folder that are not loaded are
+       read by FcInitLoadConfig only to describe them: paiban skips them */
+    FcConfig *theirs = FcInitLoadConfig(), *ours = pb_fc_load_config();
+    int theirs_not_loaded, ours_not_loaded;
+    int theirs_n = described_files(theirs, &theirs_not_loaded);
+    int ours_n = described_files(ours, &ours_not_loaded);
+    CHECK(theirs_not_loaded > 0, "fontconfig describes files it does not load (%d of %d)",
+          theirs_not_loaded, theirs_n);
+    CHECK(ours_not_loaded == 0 && ours_n == theirs_n - theirs_not_loaded,
+          "paiban reads only the files it loads (%d not loaded, %d of %d)", ours_not_loaded,
+          ours_n, theirs_n);
+    FcConfigDestroy(theirs);
+    FcConfigDestroy(ours);
+
+    /* where FcInitLoadConfig does more than load, the same result */
+    const char *saved = getenv("FONTCONFIG_FILE");
+    char *keep = saved ? strdup(saved) : NULL;
+    char conf[] = "/tmp/paiban-fc-XXXXXX";
+    int fd = mkstemp(conf);
+    const char *xml = "<?xml version=\"1.0\"?>\n<fontconfig>\n"
+                      "  <dir>/usr/share/fonts/opentype/noto</dir>\n</fontconfig>\n";
+    CHECK(fd >= 0 && write(fd, xml, strlen(xml)) == (ssize_t)strlen(xml),
+          "a configuration without <cachedir>");
+    if (fd >= 0)
+        close(fd);
+    setenv("FONTCONFIG_FILE", conf, 1);
+    same_as_fontconfig("a configuration without <cachedir>", __LINE__);
+    ours = pb_fc_load_config();
+    char *dirs = str_list(FcConfigGetCacheDirs(ours));
+    CHECK(dirs[0] != 0, "fontconfig's cache folders added to a configuration without any");
+    free(dirs);
+    FcConfigDestroy(ours);
+    setenv("FONTCONFIG_FILE", "/nonexistent/paiban-fonts.conf", 1);
+    same_as_fontconfig("no configuration file (fontconfig's built-in one)", __LINE__);
+    unlink(conf);
+    if (keep)
+        setenv("FONTCONFIG_FILE", keep, 1);
+    else
+        unsetenv("FONTCONFIG_FILE");
+    free(keep);
+}
+
 int main(void)
 {
     make_bad_fonts();
@@ -1242,6 +1389,7 @@ int main(void)
     test_glyph_facts();
     test_quick_ink();
     test_glyphs_print();
+    test_system_config();
     remove_bad_fonts();
     return test_summary();
 }
