@@ -8,17 +8,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PB_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PB_ARENA_ASAN 1
+#endif
+#endif
+#ifdef PB_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define ALIGN 16
 #define BLOCK_SIZE (64 * 1024)
 
 typedef struct block {
     struct block *next;
     size_t used, size;
+    unsigned long seq;  /* the arena's blocks are numbered as they are taken */
     max_align_t data[]; /* storage follows */
 } block;
 
 struct pb_arena {
-    block *head; /* owned: the current block, chained to older ones */
+    block *head;        /* owned: the current block, chained to older ones */
+    block *spare;       /* owned: a block given back by a release, kept for
+                           the next one needed (memory already touched) */
+    unsigned long seq;  /* the next block's number */
 };
 
 /* Inside a call, jumps to its out-of-memory scope (base/call.h), which
@@ -69,6 +89,7 @@ void pb_arena_free(pb_arena *a)
         next = b->next;
         free(b);
     }
+    free(a->spare);
     free(a);
 }
 
@@ -84,11 +105,18 @@ void *pb_arena_alloc(pb_arena *a, size_t size)
         size_t cap = size > BLOCK_SIZE / 2 ? size : BLOCK_SIZE;
         if (cap > SIZE_MAX - sizeof(block))
             return out_of_memory();
-        b = pb_xmalloc(sizeof(block) + cap);
-        if (!b)
-            return NULL;
+        if (cap == BLOCK_SIZE && a->spare) {
+            b = a->spare;
+            a->spare = NULL;
+        } else {
+            b = pb_xmalloc(sizeof(block) + cap);
+            if (!b)
+                return NULL;
+            POISON(b->data, cap);
+        }
         b->size = cap;
         b->used = 0;
+        b->seq = a->seq++;
         if (size > BLOCK_SIZE / 2 && a->head) {
             /* A large allocation gets a block of its own behind the current
              * one, so the current block's free space is not wasted. */
@@ -101,7 +129,51 @@ void *pb_arena_alloc(pb_arena *a, size_t size)
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
+    UNPOISON(p, size);
     return memset(p, 0, size);
+}
+
+pb_arena_pos pb_arena_mark(pb_arena *a)
+{
+    return (pb_arena_pos){a->head, a->head ? a->head->used : 0, a->seq};
+}
+
+/* A block no longer used: kept as the spare when it is of the usual size
+ * (its pages are touched already), freed otherwise.  Built with
+ * AddressSanitizer, every such block is freed, so that a pointer kept
+ * into it is reported wherever it is used. */
+static void give_back(pb_arena *a, block *b)
+{
+#ifdef PB_ARENA_ASAN
+    (void)a;
+#else
+    if (b->size == BLOCK_SIZE && !a->spare) {
+        a->spare = b;
+        return;
+    }
+#endif
+    free(b);
+}
+
+void pb_arena_release(pb_arena *a, pb_arena_pos mark)
+{
+    block *m = mark.block;
+    /* the blocks taken after the mark: those in front of its block, and
+     * large ones put behind it while it was the current block */
+    while (a->head && a->head != m) {
+        block *b = a->head;
+        a->head = b->next;
+        give_back(a, b);
+    }
+    if (!m)
+        return;
+    while (m->next && m->next->seq >= mark.seq) {
+        block *b = m->next;
+        m->next = b->next;
+        give_back(a, b);
+    }
+    POISON((char *)m->data + mark.used, m->used - mark.used);
+    m->used = mark.used;
 }
 
 void *pb_arena_calloc(pb_arena *a, size_t count, size_t size)

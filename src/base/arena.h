@@ -30,6 +30,22 @@ typedef struct pb_arena_text {
 void pb_arena_text_printf(pb_arena *a, pb_arena_text *t, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A position in an arena, to give back what was allocated after it: work
+ * that needs memory only for a while (a text's shaping and line breaks,
+ * kept until its lines are placed) takes a mark, allocates, and releases
+ * to the mark, so that the next piece of work reuses the same memory
+ * instead of touching fresh pages.  Nothing allocated after the mark may
+ * be used after the release (built with AddressSanitizer, that memory is
+ * poisoned or freed, so such a use is an error).  Marks are released
+ * newest first; releasing one gives back the marks taken after it. */
+typedef struct pb_arena_pos {
+    void *block;          /* the current block at the mark; NULL: none */
+    size_t used;          /* how much of it was used */
+    unsigned long seq;    /* blocks numbered from here on came after it */
+} pb_arena_pos;
+pb_arena_pos pb_arena_mark(pb_arena *a);
+void pb_arena_release(pb_arena *a, pb_arena_pos mark);
+
 /* Growable array kept in an arena: the old block is abandoned (arenas
  * reclaim everything at once), so use a doubling capacity. */
 void *pb_arena_grow(pb_arena *a, void *old, size_t old_count, size_t new_count,

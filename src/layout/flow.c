@@ -22,6 +22,10 @@ typedef struct flow {
     const pb_layout *layout;
     const pb_fontset *fonts;
     pb_arena *arena;
+    pb_arena *scratch; /* what a text needs only while it is set (its
+                          shaping, break opportunities and line breaks):
+                          released after its lines are placed; NULL: the
+                          arena */
     pb_diag *diag;
     pb_gline *lines;
     int nlines, cap;
@@ -75,14 +79,16 @@ typedef struct joined {
     int nspans;
 } joined;
 
+/* The text goes in the flow's arena (the lines' glyphs index it), the
+ * spans, read only while it is shaped, in `spans_arena`. */
 static bool join_runs(flow *f, const pb_text *t, const pb_style *block_style,
-                      joined *out)
+                      pb_arena *spans_arena, joined *out)
 {
     size_t len = 0;
     for (int i = 0; i < t->nruns; i++)
         len += t->runs[i].len;
     out->text = pb_arena_alloc(f->arena, len + 1);
-    out->spans = pb_arena_calloc(f->arena, (size_t)(t->nruns > 0 ? t->nruns : 1),
+    out->spans = pb_arena_calloc(spans_arena, (size_t)(t->nruns > 0 ? t->nruns : 1),
                                  sizeof *out->spans);
     out->len = 0;
     out->nspans = 0;
@@ -152,22 +158,39 @@ typedef struct text_opts {
     bool keep_together;   /* no break inside (headings, titles, signatures) */
 } text_opts;
 
+static int place_text(flow *f, const joined *j, const pb_prepared *pp, const text_opts *o,
+                      const pb_sspan *sspans, int nsspans, pb_fx *first_width);
+
 /* Shapes, breaks and places one text; appends its lines.  Returns the
- * index of its first line, or -1 on error. */
+ * index of its first line, or -1 on error.  What the lines keep (the
+ * text, glyphs, links, spans, outline title) is in the flow's arena;
+ * the shaping, break opportunities and line breaks are in the scratch
+ * arena, given back when the lines are placed. */
 static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_width)
 {
+    pb_arena *tmp = f->scratch ? f->scratch : f->arena;
+    pb_arena_pos mark = pb_arena_mark(tmp);
     joined j;
-    if (!join_runs(f, t, o->style, &j))
-        return -1;
-    if (j.len == 0)
-        return -1;
-    const pb_sspan *sspans = NULL;
-    int nsspans = 0;
-    if (o->elem > 0 && f->structure)
-        nsspans = span_elems(f, t, o->style, o->elem, &sspans);
-    pb_prepared pp;
-    if (!pb_prepare(f->fonts, j.text, j.len, j.spans, j.nspans, f->arena, &pp, f->diag))
-        return -1;
+    int first = -1;
+    if (join_runs(f, t, o->style, tmp, &j) && j.len > 0) {
+        const pb_sspan *sspans = NULL;
+        int nsspans = 0;
+        if (o->elem > 0 && f->structure)
+            nsspans = span_elems(f, t, o->style, o->elem, &sspans);
+        pb_prepared pp;
+        if (pb_prepare(f->fonts, j.text, j.len, j.spans, j.nspans, tmp, &pp, f->diag))
+            first = place_text(f, &j, &pp, o, sspans, nsspans, first_width);
+    }
+    if (f->scratch)
+        pb_arena_release(tmp, mark);
+    return first;
+}
+
+/* Breaks a prepared text into lines and places them (set_text). */
+static int place_text(flow *f, const joined *j, const pb_prepared *pp, const text_opts *o,
+                      const pb_sspan *sspans, int nsspans, pb_fx *first_width)
+{
+    pb_arena *tmp = f->scratch ? f->scratch : f->arena;
 
     pb_lb_params p = {
         .measure = o->measure,
@@ -179,7 +202,7 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         .grid = o->style->char_grid ? f->layout->char_pitch : 0,
     };
     pb_lb_result res;
-    pb_linebreak(pp.units, pp.nunits, &p, f->arena, &res);
+    pb_linebreak(pp->units, pp->nunits, &p, tmp, &res);
 
     const pb_style *st = o->style;
     pb_fx pitch = line_pitch(f->layout, st);
@@ -189,7 +212,7 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         l->kind = PB_GLINE_TEXT;
         l->height = pitch;
         l->baseline = pb_baseline_in_box(pitch, st->size);
-        l->text = j.text;
+        l->text = j->text;
         l->elem = o->elem;
         l->sspans = sspans;
         l->nsspans = nsspans;
@@ -197,17 +220,17 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
         l->line_in_block = li;
         l->path = o->path;
         l->table_row = -1;
-        pb_fx pen = pb_prepared_place(&pp, f->fonts, &res, li, f->arena, &l->glyphs,
+        pb_fx pen = pb_prepared_place(pp, f->fonts, &res, li, f->arena, &l->glyphs,
                                       &l->nglyphs);
         l->width = pen;
-        pb_prepared_links(&pp, &res, li, l->glyphs, l->nglyphs, 0, pitch, f->arena, &l->links,
+        pb_prepared_links(pp, &res, li, l->glyphs, l->nglyphs, 0, pitch, f->arena, &l->links,
                           &l->nlinks);
         pb_fx indent = li == 0 ? o->first_indent : 0;
         pb_fx avail = o->measure - indent - o->right_indent;
         /* a right-to-left paragraph starts at the right: its indent is on
            the right, "left" and "right" (start and end) change sides */
         pb_fx start = indent, end = o->right_indent;
-        bool rtl = pb_prepared_rtl(&pp);
+        bool rtl = pb_prepared_rtl(pp);
         switch (o->align) {
         case PB_ALIGN_CENTER:
             l->x = (rtl ? end : start) + (avail - pen) / 2;
@@ -836,24 +859,47 @@ static void set_layout_tables(flow *f)
     }
 }
 
+static void flow_blocks(flow *f, pb_galley *out);
+
 bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset *fonts,
              pb_arena *arena, pb_galley *out, pb_diag *diag)
 {
     flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
               .diag = diag, .ok = true, .structure = &out->structure};
-    pb_structure_init(f.structure, arena);
-    set_layout_tables(&f);
-    bool keep_next = false; /* the previous block was a heading */
     int errors_before = diag->errors;
+    f.scratch = pb_arena_new();
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        pb_arena_free(f.scratch);
+        pb_oom_rethrow();
+    }
+    flow_blocks(&f, out);
+    pb_oom_leave(&scope);
+    pb_arena_free(f.scratch);
+    return diag->errors == errors_before;
+}
+
+/* The report's blocks, one after the other, into the galley. */
+static void flow_blocks(flow *f, pb_galley *out)
+{
+    const pb_report *report = f->report;
+    const pb_layout *layout = f->layout;
+    pb_arena *arena = f->arena;
+    pb_diag *diag = f->diag;
+    pb_structure_init(f->structure, arena);
+    set_layout_tables(f);
+    bool keep_next = false; /* the previous block was a heading */
     /* lines and rows fill pages at best: more than the page limit of them
      * is reported before the rest of the document is set */
     int64_t content = 0, most = (int64_t)pb_limit_pages() * layout->text_height;
     int counted = 0;
     for (int bi = 0; bi < report->nblocks; bi++) {
-        for (; counted < f.nlines; counted++)
-            if (f.lines[counted].kind == PB_GLINE_TEXT ||
-                f.lines[counted].kind == PB_GLINE_TABLE_ROW)
-                content += f.lines[counted].height;
+        for (; counted < f->nlines; counted++)
+            if (f->lines[counted].kind == PB_GLINE_TEXT ||
+                f->lines[counted].kind == PB_GLINE_TABLE_ROW)
+                content += f->lines[counted].height;
         if (content > most) {
             pb_diag_error(diag, PB_ERR_INPUT, report->file, report->blocks[bi - 1].path,
                           "the document is longer than the limit of %d pages", pb_limit_pages());
@@ -861,79 +907,78 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
         }
         const pb_block *b = &report->blocks[bi];
         const pb_style *st;
-        int first = -1, before = f.nlines, elem;
+        int first = -1, before = f->nlines, elem;
         switch (b->kind) {
         case PB_BLOCK_TITLE:
             st = &layout->styles[PB_STYLE_TITLE];
-            add_space(&f, st->space_before, bi);
-            elem = pb_structure_add(f.structure, PB_SR_TITLE, 1);
+            add_space(f, st->space_before, bi);
+            elem = pb_structure_add(f->structure, PB_SR_TITLE, 1);
             for (int i = 0; i < b->ntexts; i++) {
-                text_opts o = opts_for(&f, st, bi, b->texts[i].path);
+                text_opts o = opts_for(f, st, bi, b->texts[i].path);
                 o.keep_together = true;
                 o.elem = elem;
-                int k = set_text(&f, &b->texts[i], &o, NULL);
+                int k = set_text(f, &b->texts[i], &o, NULL);
                 if (k >= 0 && first < 0)
                     first = k;
-                if (f.nlines > 0)
-                    f.lines[f.nlines - 1].keep_with_next = true;
+                if (f->nlines > 0)
+                    f->lines[f->nlines - 1].keep_with_next = true;
             }
-            add_space(&f, st->space_after, bi);
+            add_space(f, st->space_after, bi);
             keep_next = true;
             break;
         case PB_BLOCK_HEADING:
             st = &layout->styles[PB_STYLE_HEADING1 + (b->level - 1)];
-            add_space(&f, st->space_before, bi);
+            add_space(f, st->space_before, bi);
             if (b->ntexts > 0) {
-                text_opts o = opts_for(&f, st, bi, b->texts[0].path);
+                text_opts o = opts_for(f, st, bi, b->texts[0].path);
                 o.keep_together = true;
-                o.elem = pb_structure_add(f.structure, PB_SR_H1 + (b->level - 1), 1);
+                o.elem = pb_structure_add(f->structure, PB_SR_H1 + (b->level - 1), 1);
                 o.outline_level = b->level;
-                o.outline_title = plain_text(&f, &b->texts[0]);
-                first = set_text(&f, &b->texts[0], &o, NULL);
-                if (f.nlines > before)
-                    f.lines[f.nlines - 1].keep_with_next = true;
+                o.outline_title = plain_text(f, &b->texts[0]);
+                first = set_text(f, &b->texts[0], &o, NULL);
+                if (f->nlines > before)
+                    f->lines[f->nlines - 1].keep_with_next = true;
             }
-            add_space(&f, st->space_after, bi);
+            add_space(f, st->space_after, bi);
             keep_next = true;
             continue;
         case PB_BLOCK_PARAGRAPH:
             st = &layout->styles[PB_STYLE_BODY];
-            add_space(&f, st->space_before, bi);
+            add_space(f, st->space_before, bi);
             if (b->ntexts > 0) {
-                text_opts o = opts_for(&f, st, bi, b->texts[0].path);
-                o.elem = pb_structure_add(f.structure, PB_SR_P, 1);
+                text_opts o = opts_for(f, st, bi, b->texts[0].path);
+                o.elem = pb_structure_add(f->structure, PB_SR_P, 1);
                 int lvl = run_in_heading_level(&b->texts[0]);
                 if (lvl > 0) {
                     o.outline_level = lvl;
                     o.outline_title = pb_arena_strndup(arena, b->texts[0].runs[0].text,
                                                        b->texts[0].runs[0].len);
                 }
-                first = set_text(&f, &b->texts[0], &o, NULL);
+                first = set_text(f, &b->texts[0], &o, NULL);
             }
-            add_space(&f, st->space_after, bi);
+            add_space(f, st->space_after, bi);
             break;
         case PB_BLOCK_SIGNATURE:
-            flow_signature(&f, b, bi);
+            flow_signature(f, b, bi);
             break;
         case PB_BLOCK_PAGE_BREAK: {
-            pb_gline *l = new_line(&f);
+            pb_gline *l = new_line(f);
             l->kind = PB_GLINE_PAGE_BREAK;
             l->block = bi;
             l->path = b->path;
             break;
         }
         case PB_BLOCK_TABLE:
-            flow_table(&f, b, bi);
+            flow_table(f, b, bi);
             break;
         }
         (void)first;
         keep_next = false;
     }
     (void)keep_next;
-    out->lines = f.lines;
-    out->nlines = f.nlines;
+    out->lines = f->lines;
+    out->nlines = f->nlines;
     out->file = report->file;
-    return diag->errors == errors_before;
 }
 
 bool pb_flow_single_line(const char *text, const pb_style *style, const pb_layout *layout,

@@ -1,8 +1,10 @@
 /* base/: SHA-256 against the FIPS 180-4 examples, deflate and the bounded
  * inflate (round trip, the bound, corrupt and cut data), a kept
  * compressor against pb_deflate, the inline
- * UTF-8 decoder against the strict one over every short byte sequence, and
- * a string made piece by piece in an arena against one printed whole. */
+ * UTF-8 decoder against the strict one over every short byte sequence,
+ * a string made piece by piece in an arena against one printed whole, and
+ * an arena released to a mark (what was before it kept, what came after
+ * it given back and its memory used again). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,9 +95,104 @@ static void check_arena_text(void)
     pb_arena_free(a);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_TEST_ASAN 1
+#endif
+#endif
+#ifdef ARENA_TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+/* Fills n bytes with a pattern of its own (seed) and checks it back. */
+static void fill(unsigned char *p, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (unsigned char)(seed + i * 7);
+}
+
+static bool intact(const unsigned char *p, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != (unsigned char)(seed + i * 7))
+            return false;
+    return true;
+}
+
+/* What came before a mark survives any mix of small allocations, blocks
+ * filled up and large allocations (a block of their own, put behind the
+ * current one) after it; after the release the next allocation takes
+ * the same memory as the first one after the mark; marks nest. */
+static void check_arena_mark(void)
+{
+    for (int round = 0; round < 3; round++) {
+        pb_arena *a = pb_arena_new();
+        pb_arena_pos empty = pb_arena_mark(a);
+        /* before the mark: one small piece, and in round 1 a large one and
+           in round 2 a full block's worth (the mark falls in a later block) */
+        unsigned char *keep = pb_arena_alloc(a, 100);
+        fill(keep, 100, 1);
+        unsigned char *keep_big = NULL;
+        if (round == 1) {
+            keep_big = pb_arena_alloc(a, 200000);
+            fill(keep_big, 200000, 2);
+        }
+        for (int i = 0; round == 2 && i < 70; i++)
+            fill(pb_arena_alloc(a, 1000), 1000, 3);
+        unsigned char *keep_last = pb_arena_alloc(a, 48);
+        fill(keep_last, 48, 4);
+
+        pb_arena_pos mark = pb_arena_mark(a);
+        unsigned char *first = pb_arena_alloc(a, 64);
+        /* half the mark's block used: the next large allocation does not
+           fit in it and gets a block of its own */
+        for (int k = 0; k < 30; k++)
+            fill(pb_arena_alloc(a, 1000), 1000, 9);
+        unsigned char *large[3];
+        for (int i = 0; i < 3; i++) {
+            large[i] = pb_arena_alloc(a, 40000); /* large: own blocks */
+            fill(large[i], 40000, 5);
+            for (int k = 0; k < 100; k++)
+                fill(pb_arena_alloc(a, 1500), 1500, 6); /* fills blocks */
+        }
+        /* a nested mark, released first */
+        pb_arena_pos inner = pb_arena_mark(a);
+        unsigned char *in1 = pb_arena_alloc(a, 32);
+        fill(pb_arena_alloc(a, 90000), 90000, 7);
+        pb_arena_release(a, inner);
+        unsigned char *in2 = pb_arena_alloc(a, 32);
+        CHECK(in1 == in2, "arena mark, round %d: the inner release gives its memory back", round);
+        pb_arena_release(a, mark);
+        CHECK(intact(keep, 100, 1) && intact(keep_last, 48, 4) &&
+                  (!keep_big || intact(keep_big, 200000, 2)),
+              "arena mark, round %d: what was allocated before the mark is kept", round);
+#ifdef ARENA_TEST_ASAN
+        CHECK(__asan_address_is_poisoned(first) && __asan_address_is_poisoned(large[0]) &&
+                  __asan_address_is_poisoned(large[2]),
+              "arena mark, round %d: released memory is poisoned or freed", round);
+#endif
+        unsigned char *again = pb_arena_alloc(a, 64);
+        CHECK(again == first, "arena mark, round %d: the next allocation reuses the memory "
+              "after the mark", round);
+        for (int k = 0; k < 64; k++)
+            CHECK(again[k] == 0, "arena mark, round %d: reused memory is zero-filled", round);
+        /* released to the empty arena: everything goes, and the arena
+           still works */
+        pb_arena_release(a, empty);
+        unsigned char *p = pb_arena_alloc(a, 10);
+        fill(p, 10, 8);
+        CHECK(intact(p, 10, 8), "arena mark, round %d: usable after the release to empty",
+              round);
+        pb_arena_free(a);
+    }
+}
+
 int main(void)
 {
     check_arena_text();
+    check_arena_mark();
     check_utf8_fast_path();
     check_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     check_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
