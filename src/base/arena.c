@@ -34,8 +34,16 @@ typedef struct block {
     max_align_t data[]; /* storage follows */
 } block;
 
+/* A block adopted from malloc, freed with the arena. */
+typedef struct adopted {
+    void *p;            /* owned */
+    struct adopted *next;
+} adopted;
+
 struct pb_arena {
     block *head;        /* owned: the current block, chained to older ones */
+    adopted *adopted;   /* the last block adopted, chained to older ones
+                           (the nodes are in the arena's blocks) */
     block *spare;       /* owned: a block given back by a release, kept for
                            the next one needed (memory already touched) */
     unsigned long seq;  /* the next block's number */
@@ -85,6 +93,8 @@ void pb_arena_free(pb_arena *a)
 {
     if (!a)
         return;
+    for (adopted *d = a->adopted; d; d = d->next)
+        free(d->p);
     for (block *b = a->head, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -135,7 +145,17 @@ void *pb_arena_alloc(pb_arena *a, size_t size)
 
 pb_arena_pos pb_arena_mark(pb_arena *a)
 {
-    return (pb_arena_pos){a->head, a->head ? a->head->used : 0, a->seq};
+    return (pb_arena_pos){a->head, a->head ? a->head->used : 0, a->seq, a->adopted};
+}
+
+void pb_arena_adopt(pb_arena *a, void *p)
+{
+    if (!p)
+        return;
+    adopted *d = pb_arena_alloc(a, sizeof *d);
+    d->p = p;
+    d->next = a->adopted;
+    a->adopted = d;
 }
 
 /* A block no longer used: kept as the spare when it is of the usual size
@@ -157,6 +177,12 @@ static void give_back(pb_arena *a, block *b)
 
 void pb_arena_release(pb_arena *a, pb_arena_pos mark)
 {
+    /* the blocks adopted after the mark (their nodes are given back below) */
+    while (a->adopted && a->adopted != mark.adopted) {
+        adopted *d = a->adopted;
+        a->adopted = d->next;
+        free(d->p);
+    }
     block *m = mark.block;
     /* the blocks taken after the mark: those in front of its block, and
      * large ones put behind it while it was the current block */

@@ -42,9 +42,16 @@ typedef struct pb_arena_pos {
     void *block;          /* the current block at the mark; NULL: none */
     size_t used;          /* how much of it was used */
     unsigned long seq;    /* blocks numbered from here on came after it */
+    void *adopted;        /* the last block adopted before it */
 } pb_arena_pos;
 pb_arena_pos pb_arena_mark(pb_arena *a);
 void pb_arena_release(pb_arena *a, pb_arena_pos mark);
+
+/* Hands a block from pb_xmalloc/pb_xrealloc to the arena, which frees it
+ * with its own memory (or on a release to a mark taken before).  For an
+ * array grown with realloc, which reuses its pages as it grows, that
+ * becomes part of a stage's output. */
+void pb_arena_adopt(pb_arena *a, void *p);
 
 /* Growable array kept in an arena: the old block is abandoned (arenas
  * reclaim everything at once), so use a doubling capacity. */

@@ -8,6 +8,7 @@
  * centred in the line box. */
 #include "layout/flow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/call.h"
@@ -27,20 +28,52 @@ typedef struct flow {
                           released after its lines are placed; NULL: the
                           arena */
     pb_diag *diag;
-    pb_gline *lines;
+    pb_gline *lines;   /* pb_flow: owned until handed to the arena */
     int nlines, cap;
+    bool own_lines;    /* lines grow with realloc (their pages reused as
+                          they grow), not as arena copies */
     pb_table_set **tables; /* per block: the layout's tables, set beforehand */
     bool *table_failed;    /* per block: setting it failed (reported) */
     bool ok;
     pb_structure *structure; /* NULL: no elements are made */
 } flow;
 
+/* At most this many lines are reserved before a report is set (12 MB of
+ * address space); a longer report grows its lines as tables' rows do. */
+enum { MOST_RESERVED = 1 << 16 };
+
+/* Room for the lines of a report, reserved at once so that they are not
+ * copied as they grow: a line for each character of its texts' lengths in
+ * bytes (a Chinese character takes three), two spaces and a break a block;
+ * tables' rows, not counted, grow it (with realloc).  Pages reserved but
+ * not written are never touched. */
+static void reserve_lines(flow *f)
+{
+    const pb_layout *L = f->layout;
+    size_t per_line = L->chars_per_line > 0 ? (size_t)L->chars_per_line : 20, n = 16;
+    for (int bi = 0; bi < f->report->nblocks; bi++) {
+        const pb_block *b = &f->report->blocks[bi];
+        n += 3;
+        for (int i = 0; i < b->ntexts; i++) {
+            size_t len = 0;
+            for (int r = 0; r < b->texts[i].nruns; r++)
+                len += b->texts[i].runs[r].len;
+            n += 1 + len / per_line;
+        }
+    }
+    if (n > MOST_RESERVED)
+        n = MOST_RESERVED;
+    f->lines = pb_xrealloc(f->lines, n * sizeof *f->lines);
+    f->cap = (int)n;
+}
+
 static pb_gline *new_line(flow *f)
 {
     if (f->nlines == f->cap) {
         int cap = f->cap ? f->cap * 2 : 256;
-        f->lines = pb_arena_grow(f->arena, f->lines, (size_t)f->nlines, (size_t)cap,
-                                 sizeof *f->lines);
+        f->lines = f->own_lines ? pb_xrealloc(f->lines, (size_t)cap * sizeof *f->lines)
+                                : pb_arena_grow(f->arena, f->lines, (size_t)f->nlines,
+                                                (size_t)cap, sizeof *f->lines);
         f->cap = cap;
     }
     pb_gline *l = &f->lines[f->nlines++];
@@ -865,7 +898,7 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
              pb_arena *arena, pb_galley *out, pb_diag *diag)
 {
     flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
-              .diag = diag, .ok = true, .structure = &out->structure};
+              .diag = diag, .ok = true, .structure = &out->structure, .own_lines = true};
     int errors_before = diag->errors;
     f.scratch = pb_arena_new();
     pb_oom_scope scope;
@@ -873,9 +906,11 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
     if (setjmp(scope.env) != 0) {
         pb_oom_leave(&scope);
         pb_arena_free(f.scratch);
+        free(f.lines);
         pb_oom_rethrow();
     }
     flow_blocks(&f, out);
+    pb_arena_adopt(arena, f.lines); /* the galley's lines */
     pb_oom_leave(&scope);
     pb_arena_free(f.scratch);
     return diag->errors == errors_before;
@@ -889,6 +924,7 @@ static void flow_blocks(flow *f, pb_galley *out)
     pb_arena *arena = f->arena;
     pb_diag *diag = f->diag;
     pb_structure_init(f->structure, arena);
+    reserve_lines(f);
     set_layout_tables(f);
     bool keep_next = false; /* the previous block was a heading */
     /* lines and rows fill pages at best: more than the page limit of them
