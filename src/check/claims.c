@@ -312,7 +312,7 @@ static int by_place(const void *pa, const void *pb)
 typedef struct utext16 {
     UChar *s;
     int32_t len;
-    size_t *byte;             /* len + 1 entries */
+    uint32_t *byte;           /* len + 1 entries */
     bool made;
     bool number;              /* has a character {NUM} cannot match without */
 } utext16;
@@ -335,15 +335,30 @@ static bool number_char(UChar c)
     }
 }
 
-static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u)
+/* A buffer for the conversion, reused from text to text. */
+typedef struct u16buf {
+    UChar *p;                 /* owned */
+    size_t cap;
+} u16buf;
+
+static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u, u16buf *buf)
 {
     UErrorCode st = U_ZERO_ERROR;
     u->made = true;
-    /* no more UTF-16 units than UTF-8 bytes: converted in one call */
-    u->s = pb_arena_calloc(a, f->len + 1, sizeof *u->s);
-    u_strFromUTF8(u->s, (int32_t)f->len + 1, &u->len, f->s, (int32_t)f->len, &st);
+    /* no more UTF-16 units than UTF-8 bytes: converted in one call into
+       the buffer, then copied at its length (a Chinese character is three
+       bytes and one unit) */
+    if (f->len + 1 > buf->cap) {
+        buf->cap = f->len + 1 > 2 * buf->cap ? f->len + 1 : 2 * buf->cap;
+        buf->p = pb_xrealloc(buf->p, buf->cap * sizeof *buf->p);
+    }
+    u_strFromUTF8(buf->p, (int32_t)f->len + 1, &u->len, f->s, (int32_t)f->len, &st);
+    if (u->len < 0 || (size_t)u->len > f->len)
+        u->len = 0;
+    u->s = pb_arena_calloc(a, (size_t)u->len + 1, sizeof *u->s);
+    memcpy(u->s, buf->p, (size_t)u->len * sizeof *u->s);
     u->byte = pb_arena_calloc(a, (size_t)u->len + 1, sizeof *u->byte);
-    size_t b = 0;
+    uint32_t b = 0;
     for (int32_t i = 0; i < u->len; i++) {
         u->byte[i] = b;
         UChar c = u->s[i];
@@ -432,6 +447,7 @@ void check_claims(run *x, pb_diag *diag)
         }
 
     matches all = {0};
+    u16buf buf = {0};
     for (int c = 0; c < rs->nclaims; c++) {
         const cclaim *cc = &rs->claims[c];
         if (!cc->ok)
@@ -453,7 +469,7 @@ void check_claims(run *x, pb_diag *diag)
                     if (!has_literals(rs, cp, &flats[n], found + (size_t)n * (size_t)rs->nliterals))
                         continue;
                     if (!u16[n].made)
-                        to_utf16(x->a, &flats[n], &u16[n]);
+                        to_utf16(x->a, &flats[n], &u16[n], &buf);
                     if (u16[n].number && !find_all(x, re, &u16[n], c, k, b, t, &all))
                         pb_diag_warning(diag, cc->claim->source, cc->claim->pattern_paths[k],
                                         "the pattern took too long on %s of %s and was "
@@ -463,6 +479,7 @@ void check_claims(run *x, pb_diag *diag)
             uregex_close(re);
         }
     }
+    free(buf.p);
     if (all.n)
         qsort(all.v, (size_t)all.n, sizeof *all.v, by_place);
 
