@@ -900,17 +900,23 @@ bool pb_flow(const pb_report *report, const pb_layout *layout, const pb_fontset 
     flow f = {.report = report, .layout = layout, .fonts = fonts, .arena = arena,
               .diag = diag, .ok = true, .structure = &out->structure, .own_lines = true};
     int errors_before = diag->errors;
-    f.scratch = pb_arena_new();
+    /* the scratch arena, the lines and the structure's elements are the
+     * flow's until it ends (then the last two are the arena's) */
+    memset(f.structure, 0, sizeof *f.structure);
     pb_oom_scope scope;
     pb_oom_enter(&scope);
     if (setjmp(scope.env) != 0) {
         pb_oom_leave(&scope);
         pb_arena_free(f.scratch);
         free(f.lines);
+        free(f.structure->elems);
         pb_oom_rethrow();
     }
+    f.scratch = pb_arena_new();
+    pb_structure_init(f.structure, arena);
     flow_blocks(&f, out);
     pb_arena_adopt(arena, f.lines); /* the galley's lines */
+    pb_structure_done(f.structure);
     pb_oom_leave(&scope);
     pb_arena_free(f.scratch);
     return diag->errors == errors_before;
@@ -923,7 +929,6 @@ static void flow_blocks(flow *f, pb_galley *out)
     const pb_layout *layout = f->layout;
     pb_arena *arena = f->arena;
     pb_diag *diag = f->diag;
-    pb_structure_init(f->structure, arena);
     reserve_lines(f);
     set_layout_tables(f);
     bool keep_next = false; /* the previous block was a heading */

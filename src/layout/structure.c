@@ -20,18 +20,26 @@ void pb_structure_init(pb_structure *s, pb_arena *arena)
     s->arena = arena;
     s->count = 1; /* id 0: no element */
     s->cap = 64;
-    s->elems = pb_arena_calloc(arena, (size_t)s->cap, sizeof *s->elems);
+    s->elems = pb_xcalloc((size_t)s->cap, sizeof *s->elems);
     pb_structure_add(s, PB_SR_DOCUMENT, 0);
+}
+
+void pb_structure_done(pb_structure *s)
+{
+    pb_arena_adopt(s->arena, s->elems);
+}
+
+/* Room for n elements. */
+static void reserve(pb_structure *s, int n)
+{
+    s->elems = pb_xrealloc(s->elems, (size_t)n * sizeof *s->elems);
+    s->cap = n;
 }
 
 int pb_structure_add(pb_structure *s, pb_srole role, int parent)
 {
-    if (s->count == s->cap) {
-        int cap = s->cap * 2;
-        s->elems = pb_arena_grow(s->arena, s->elems, (size_t)s->count, (size_t)cap,
-                                 sizeof *s->elems);
-        s->cap = cap;
-    }
+    if (s->count == s->cap)
+        reserve(s, s->cap * 2);
     int id = s->count++;
     s->elems[id] = (pb_selem){.role = role, .parent = parent, .rowspan = 1, .colspan = 1};
     return id;
@@ -70,14 +78,10 @@ static void add_id(pb_arena *a, idlist *l, int id)
 void pb_structure_add_table(pb_structure *s, int table_elem, const pb_table_grid *g,
                             int *cell_elem)
 {
-    /* room for the table's elements at once: growing by doubling through
-     * a long table left every smaller copy in the arena */
+    /* room for the table's elements at once */
     int need = s->count + 2 + g->nrows + g->ncells;
-    if (need > s->cap) {
-        s->elems = pb_arena_grow(s->arena, s->elems, (size_t)s->count, (size_t)need,
-                                 sizeof *s->elems);
-        s->cap = need;
-    }
+    if (need > s->cap)
+        reserve(s, need);
     int head = g->nheader > 0 ? pb_structure_add(s, PB_SR_THEAD, table_elem) : 0;
     int body = g->nrows > g->nheader ? pb_structure_add(s, PB_SR_TBODY, table_elem) : 0;
     /* cells are row-major by their top-left position: each row's TR, then

@@ -50,13 +50,18 @@ typedef struct pb_selem {
 
 /* Element ids are indexes into elems; 0 is no element, 1 the document. */
 typedef struct pb_structure {
-    pb_selem *elems;      /* arena */
+    pb_selem *elems;      /* owned while elements are added (grown with
+                             realloc, its pages reused as it grows), then
+                             the arena's (pb_structure_done) */
     int count, cap;
     pb_arena *arena;      /* borrowed */
 } pb_structure;
 
 /* Starts a structure with its document element (id 1). */
 void pb_structure_init(pb_structure *s, pb_arena *arena);
+
+/* No more elements: the arena takes the elements' memory. */
+void pb_structure_done(pb_structure *s);
 
 /* Appends an element; elements are appended in reading order, parents
  * before their children.  Returns its id. */
