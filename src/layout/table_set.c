@@ -472,16 +472,22 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     if (!solved || m.failed)
         return false;
 
-    /* Set every cell at the chosen size in its column span's text width. */
+    /* Set every cell at the chosen size in its column span's text width;
+     * its line breaks are needed only until its lines are placed. */
     const pb_table_geometry *geo = &ts->geo;
     ts->cells = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *ts->cells);
+    pb_arena *tmp = pb_arena_new();
+    pb_arena_pos empty = pb_arena_mark(tmp);
     for (int i = 0; i < g->ncells; i++) {
+        pb_arena_release(tmp, empty);
         const pb_table_cell *c = &g->cells[i];
         pb_cell_text *ct = &ts->cells[i];
         ct->text = c->text;
         const pb_prepared *p = prepared(&m, c, geo->size);
-        if (m.failed)
+        if (m.failed) {
+            pb_arena_free(tmp);
             return false;
+        }
         if (p->nunits == 0)
             continue;
         pb_fx inner = geo->col_x[c->col + c->colspan] - geo->col_x[c->col] -
@@ -498,7 +504,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
         }
         pb_lb_params lp = cell_params(c, inner, push_in);
         pb_lb_result res;
-        pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, arena, &res);
+        pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, tmp, &res);
         ct->nlines = res.nlines;
         ct->lines = pb_arena_calloc(arena, (size_t)res.nlines + 1, sizeof *ct->lines);
         for (int li = 0; li < res.nlines; li++) {
@@ -520,19 +526,22 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     /* "续表": one line of the table's type above each continuation, set
      * like a cell's text, on the table's line pitch and padding */
     const char *cont = tpl->style.continued;
+    pb_arena_release(tmp, empty);
     if (cont && *cont) {
         pb_table_cell cc = {.text = cont, .align = tpl->style.continued_align, .slot = -1,
                             .path = tpl->path, .file = tpl->source};
-        pb_span *span = pb_arena_alloc(arena, sizeof *span);
+        pb_span *span = pb_arena_alloc(tmp, sizeof *span);
         *span = (pb_span){.start = 0, .end = (uint32_t)strlen(cont), .role = role,
                           .size = geo->size, .path = tpl->path, .file = tpl->source};
         pb_prepared p;
-        if (!pb_prepare(fonts, cont, strlen(cont), span, 1, arena, &p, diag))
+        if (!pb_prepare(fonts, cont, strlen(cont), span, 1, tmp, &p, diag)) {
+            pb_arena_free(tmp);
             return false;
+        }
         pb_lb_params lp = cell_params(&cc, geo->width, push_in);
         lp.align = PB_ALIGN_LEFT;
         pb_lb_result res;
-        pb_linebreak(p.units, p.nunits, &lp, arena, &res);
+        pb_linebreak(p.units, p.nunits, &lp, tmp, &res);
         pb_fx w = pb_prepared_place(&p, fonts, &res, 0, arena, &ts->continued.glyphs,
                                     &ts->continued.nglyphs);
         ts->continued.x = cc.align == PB_ALIGN_CENTER  ? (geo->width - w) / 2
@@ -540,6 +549,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                                                        : 0;
         ts->continued_text = cont;
     }
+    pb_arena_free(tmp);
     pb_table_set_pad(ts, ts->style->pad_y);
     *out = ts;
     return true;
