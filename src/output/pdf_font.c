@@ -869,6 +869,10 @@ bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, siz
     size_t zlen;
     if (!pb_deflater_run(d, data, len, &z, &zlen))
         return false;
+    /* kept until the file is packed: the room made for the worst case
+     * (more than the input) goes back to the heap, where the next page's
+     * buffers take it instead of fresh pages */
+    z = pb_xrealloc(z, zlen);
     keep_compressed(s, outside, z, zlen);
     return true;
 }
