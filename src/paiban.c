@@ -598,7 +598,18 @@ static char *capture(void (*fn)(const void *arg, FILE *out), const void *arg, si
     FILE *mem = open_memstream(&buf, &n);
     if (!mem)
         return NULL;
+    /* the stream and its buffer are given back however fn ends, memory
+       running out included */
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        fclose(mem);
+        free(buf);
+        pb_oom_rethrow();
+    }
     fn(arg, mem);
+    pb_oom_leave(&scope);
     bool ok = !ferror(mem);
     if (fclose(mem) != 0 || !ok) {
         free(buf);

@@ -1,7 +1,9 @@
 /* Findings as text (paiban check), as JSON (paiban check --format json)
  * and as one-line messages (paiban render). */
+#include <setjmp.h>
 #include <string.h>
 
+#include "base/call.h"
 #include "check/check_internal.h"
 
 static const char *number_text(const pb_value *v, char *buf)
@@ -107,9 +109,8 @@ static void write_cell(FILE *o, const pb_finding_cell *c)
     fprintf(o, "%s\n", c->path);
 }
 
-void pb_check_write_text(const pb_findings *f, FILE *o)
+static void write_text(const pb_findings *f, FILE *o, pb_arena *a)
 {
-    pb_arena *a = pb_arena_new();
     const char *blank = NULL;
     for (int i = 0; i < f->count; i++) {
         const pb_finding *x = &f->items[i];
@@ -155,6 +156,22 @@ void pb_check_write_text(const pb_findings *f, FILE *o)
     if (f->previous)
         fprintf(o, " (previous year: %s)", f->previous);
     fputc('\n', o);
+}
+
+void pb_check_write_text(const pb_findings *f, FILE *o)
+{
+    pb_arena *a = pb_arena_new();
+    /* the arena is given back however the writing ends, memory running
+       out included */
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        pb_arena_free(a);
+        pb_oom_rethrow();
+    }
+    write_text(f, o, a);
+    pb_oom_leave(&scope);
     pb_arena_free(a);
 }
 
@@ -370,9 +387,8 @@ static const char *cell_list(pb_arena *a, const pb_finding *f, bool values, size
     return s;
 }
 
-int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
+static int to_diag(const pb_findings *f, bool force, pb_diag *diag, pb_arena *a)
 {
-    pb_arena *a = pb_arena_new();
     int errors = 0, blank_refs = 0;
     for (int i = 0; i < f->count; i++) {
         const pb_finding *x = &f->items[i];
@@ -413,6 +429,22 @@ int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
                       "%s, so nothing is written (--force writes it anyway)",
                       errors > blank_refs ? "the numbers do not add up"
                                           : "the text refers to a blank cell");
+    return errors;
+}
+
+int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
+{
+    pb_arena *a = pb_arena_new();
+    /* as in pb_check_write_text */
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        pb_arena_free(a);
+        pb_oom_rethrow();
+    }
+    int errors = to_diag(f, force, diag, a);
+    pb_oom_leave(&scope);
     pb_arena_free(a);
     return errors;
 }

@@ -1,7 +1,9 @@
 /* Report data: JSON -> pb_report, with inline markup turned into runs. */
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/call.h"
 #include "base/fsio.h"
 #include "base/limits.h"
 #include "input/input.h"
@@ -457,7 +459,17 @@ pb_report *pb_input_report_file(const char *path, pb_arena *arena, pb_diag *diag
     size_t len;
     if (!pb_read_file(path, PB_MAX_INPUT_BYTES, PB_ERR_INPUT, &data, &len, diag))
         return NULL;
+    /* the file's bytes are given back however the reading ends, memory
+       running out included */
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        free(data);
+        pb_oom_rethrow();
+    }
     pb_report *r = pb_input_report(path, data, len, arena, diag);
+    pb_oom_leave(&scope);
     free(data);
     return r;
 }

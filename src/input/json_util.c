@@ -708,6 +708,9 @@ typedef struct walk {
     int next_nul;     /* cursor into L->nul */
     int removals_told;  /* strings whose removed characters were reported */
     long removals_more; /* strings with removed characters not reported */
+    struct keyidx *keys; /* arena: an object's keys, sorted (check_duplicates) */
+    bool *dup;           /* arena: which of them repeat one before */
+    int keys_cap;
 } walk;
 
 /* Strings of one file whose removed characters get a warning of their
@@ -861,8 +864,17 @@ static void check_duplicates(walk *w, const cJSON *obj, const pseg *p)
         n++;
     if (n < 2)
         return;
-    keyidx *k = pb_xmalloc((size_t)n * sizeof *k);
-    bool *dup = pb_xcalloc((size_t)n, sizeof *dup);
+    /* one buffer for every object, in the arena: an object's keys are
+       checked before its members are walked, and memory running out while
+       a duplicate is reported leaves nothing behind */
+    if (n > w->keys_cap) {
+        w->keys_cap = n > 2 * w->keys_cap ? n : 2 * w->keys_cap;
+        w->keys = pb_arena_calloc(w->c->arena, (size_t)w->keys_cap, sizeof *w->keys);
+        w->dup = pb_arena_calloc(w->c->arena, (size_t)w->keys_cap, sizeof *w->dup);
+    }
+    keyidx *k = w->keys;
+    bool *dup = w->dup;
+    memset(dup, 0, (size_t)n * sizeof *dup);
     int i = 0;
     for (const cJSON *m = obj->child; m; m = m->next, i++)
         k[i] = (keyidx){m->string, i};
@@ -874,8 +886,6 @@ static void check_duplicates(walk *w, const cJSON *obj, const pseg *p)
     for (const cJSON *m = obj->child; m; m = m->next, i++)
         if (dup[i])
             jerror(w->c, m, pseg_str(w->c, p), "duplicate key %s", jquote(w->c, m->string, 30));
-    free(k);
-    free(dup);
 }
 
 static void check_node(walk *w, const cJSON *n, const pseg *p)
