@@ -109,8 +109,28 @@ static void write_cell(FILE *o, const pb_finding_cell *c)
     fprintf(o, "%s\n", c->path);
 }
 
-static void write_text(const pb_findings *f, FILE *o, pb_arena *a)
+/* Runs fn with an arena of its own, given back however fn ends, memory
+ * running out included. */
+static int with_arena(int (*fn)(const pb_findings *f, void *arg, pb_arena *a),
+                      const pb_findings *f, void *arg)
 {
+    pb_arena *a = pb_arena_new();
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        pb_arena_free(a);
+        pb_oom_rethrow();
+    }
+    int r = fn(f, arg, a);
+    pb_oom_leave(&scope);
+    pb_arena_free(a);
+    return r;
+}
+
+static int write_text(const pb_findings *f, void *out, pb_arena *a)
+{
+    FILE *o = out;
     const char *blank = NULL;
     for (int i = 0; i < f->count; i++) {
         const pb_finding *x = &f->items[i];
@@ -156,23 +176,12 @@ static void write_text(const pb_findings *f, FILE *o, pb_arena *a)
     if (f->previous)
         fprintf(o, " (previous year: %s)", f->previous);
     fputc('\n', o);
+    return 0;
 }
 
 void pb_check_write_text(const pb_findings *f, FILE *o)
 {
-    pb_arena *a = pb_arena_new();
-    /* the arena is given back however the writing ends, memory running
-       out included */
-    pb_oom_scope scope;
-    pb_oom_enter(&scope);
-    if (setjmp(scope.env) != 0) {
-        pb_oom_leave(&scope);
-        pb_arena_free(a);
-        pb_oom_rethrow();
-    }
-    write_text(f, o, a);
-    pb_oom_leave(&scope);
-    pb_arena_free(a);
+    with_arena(write_text, f, o);
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
@@ -387,8 +396,16 @@ static const char *cell_list(pb_arena *a, const pb_finding *f, bool values, size
     return s;
 }
 
-static int to_diag(const pb_findings *f, bool force, pb_diag *diag, pb_arena *a)
+typedef struct diag_args {
+    bool force;
+    pb_diag *diag;
+} diag_args;
+
+static int to_diag(const pb_findings *f, void *arg, pb_arena *a)
 {
+    const diag_args *d = arg;
+    bool force = d->force;
+    pb_diag *diag = d->diag;
     int errors = 0, blank_refs = 0;
     for (int i = 0; i < f->count; i++) {
         const pb_finding *x = &f->items[i];
@@ -434,17 +451,6 @@ static int to_diag(const pb_findings *f, bool force, pb_diag *diag, pb_arena *a)
 
 int pb_check_to_diag(const pb_findings *f, bool force, pb_diag *diag)
 {
-    pb_arena *a = pb_arena_new();
-    /* as in pb_check_write_text */
-    pb_oom_scope scope;
-    pb_oom_enter(&scope);
-    if (setjmp(scope.env) != 0) {
-        pb_oom_leave(&scope);
-        pb_arena_free(a);
-        pb_oom_rethrow();
-    }
-    int errors = to_diag(f, force, diag, a);
-    pb_oom_leave(&scope);
-    pb_arena_free(a);
-    return errors;
+    diag_args d = {force, diag};
+    return with_arena(to_diag, f, &d);
 }
