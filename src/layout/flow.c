@@ -191,8 +191,9 @@ typedef struct text_opts {
     bool keep_together;   /* no break inside (headings, titles, signatures) */
 } text_opts;
 
-static int place_text(flow *f, const joined *j, const pb_prepared *pp, const text_opts *o,
-                      const pb_sspan *sspans, int nsspans, pb_fx *first_width);
+static int place_text(flow *f, pb_arena *tmp, const joined *j, const pb_prepared *pp,
+                      const text_opts *o, const pb_sspan *sspans, int nsspans,
+                      pb_fx *first_width);
 
 /* Shapes, breaks and places one text; appends its lines.  Returns the
  * index of its first line, or -1 on error.  What the lines keep (the
@@ -212,19 +213,19 @@ static int set_text(flow *f, const pb_text *t, const text_opts *o, pb_fx *first_
             nsspans = span_elems(f, t, o->style, o->elem, &sspans);
         pb_prepared pp;
         if (pb_prepare(f->fonts, j.text, j.len, j.spans, j.nspans, tmp, &pp, f->diag))
-            first = place_text(f, &j, &pp, o, sspans, nsspans, first_width);
+            first = place_text(f, tmp, &j, &pp, o, sspans, nsspans, first_width);
     }
     if (f->scratch)
         pb_arena_release(tmp, mark);
     return first;
 }
 
-/* Breaks a prepared text into lines and places them (set_text). */
-static int place_text(flow *f, const joined *j, const pb_prepared *pp, const text_opts *o,
-                      const pb_sspan *sspans, int nsspans, pb_fx *first_width)
+/* Breaks a prepared text into lines (in tmp, set_text's scratch) and
+ * places them. */
+static int place_text(flow *f, pb_arena *tmp, const joined *j, const pb_prepared *pp,
+                      const text_opts *o, const pb_sspan *sspans, int nsspans,
+                      pb_fx *first_width)
 {
-    pb_arena *tmp = f->scratch ? f->scratch : f->arena;
-
     pb_lb_params p = {
         .measure = o->measure,
         .first_indent = o->first_indent,

@@ -465,6 +465,7 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                                     layout->text_width, layout->text_height, &mr, arena,
                                     &ts->geo, diag);
     pb_arena_free(m.scratch);
+    m.scratch = NULL; /* the measurements are over: nothing may break lines in it */
     free(m.memo.slots);
     for (size_t k = 0; k < nk; k++)
         free(m.held[k].v);
