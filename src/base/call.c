@@ -22,6 +22,8 @@ void pb_call_end(pb_call *c)
     if (c->breaker && c->free_breaker)
         c->free_breaker(c->breaker);
     c->breaker = NULL;
+    pb_arena_free(c->scratch);
+    c->scratch = NULL;
     current = c->outer;
 }
 
@@ -38,6 +40,42 @@ size_t pb_limit_input_bytes(void)
 int pb_limit_pages(void)
 {
     return current ? current->limits.pages : PB_MAX_PAGES;
+}
+
+void pb_oom_guard(void (*fn)(void *arg), void (*undo)(void *arg), void *arg)
+{
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        undo(arg);
+        pb_oom_rethrow();
+    }
+    fn(arg);
+    pb_oom_leave(&scope);
+}
+
+pb_arena *pb_scratch_begin(pb_scratch *s)
+{
+    s->own = !current;
+    if (s->own) {
+        s->arena = pb_arena_new();
+        return s->arena;
+    }
+    if (!current->scratch)
+        current->scratch = pb_arena_new();
+    s->arena = current->scratch;
+    s->mark = pb_arena_mark(s->arena);
+    return s->arena;
+}
+
+void pb_scratch_end(pb_scratch *s)
+{
+    if (s->own)
+        pb_arena_free(s->arena);
+    else
+        pb_arena_release(s->arena, s->mark);
+    s->arena = NULL;
 }
 
 void pb_oom_enter(pb_oom_scope *s)

@@ -25,9 +25,11 @@
  *         return true;
  *     }
  *
- * Memory that plain malloc'ed buffers and third-party objects (HarfBuzz,
- * libharu, cJSON) of the failed call held at that moment is not given
- * back; arenas of the call are. */
+ * Memory that third-party objects (HarfBuzz, cJSON) of the failed call
+ * held at that moment is not given back; arenas of the call are, and so
+ * must be every block paiban allocates itself: a plain malloc'ed buffer
+ * held across an allocation needs a scope like the one above (or comes
+ * from pb_scratch_begin, or an arena the caller frees). */
 #ifndef PB_CALL_H
 #define PB_CALL_H
 
@@ -35,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "base/limits.h"
 
 typedef struct pb_oom_scope {
@@ -52,6 +55,7 @@ typedef struct pb_call {
     pb_call_limits limits;
     void *breaker;        /* owned: the line-break iterator (text/linebreak.c) */
     void (*free_breaker)(void *breaker);
+    pb_arena *scratch;    /* owned: memory for a while (pb_scratch_begin) */
     struct pb_call *outer;
 } pb_call;
 
@@ -65,6 +69,27 @@ pb_call *pb_call_current(void);
 /* The limits of the current call (the built-in ones outside a call). */
 size_t pb_limit_input_bytes(void);
 int pb_limit_pages(void);
+
+/* Runs fn(arg); when memory runs out inside it, undo(arg) gives back what
+ * arg holds (arg lives in the caller's frame: what fn put there is still
+ * there after the jump) and the jump goes on to the next scope. */
+void pb_oom_guard(void (*fn)(void *arg), void (*undo)(void *arg), void *arg);
+
+/* Memory a function needs only while it runs (a solver's tables, a line
+ * breaker's working arrays): taken from the call's scratch arena at a
+ * mark, given back by pb_scratch_end.  Running out of memory on the way
+ * jumps over pb_scratch_end, and the call's end frees the arena, so such
+ * memory is never stranded.  It must not outlive the function that took
+ * the mark, nor serve as the output arena of a function it calls (whose
+ * own marks would give that output back).  Outside a call the function
+ * gets an arena of its own, freed by pb_scratch_end. */
+typedef struct pb_scratch {
+    pb_arena *arena;
+    pb_arena_pos mark;
+    bool own;             /* arena is this scratch's own (outside a call) */
+} pb_scratch;
+pb_arena *pb_scratch_begin(pb_scratch *s);
+void pb_scratch_end(pb_scratch *s);
 
 void pb_oom_enter(pb_oom_scope *s);
 void pb_oom_leave(pb_oom_scope *s);

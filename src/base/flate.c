@@ -75,7 +75,16 @@ bool pb_deflate(const void *data, size_t len, int level, unsigned char **out,
     pb_deflater *d = pb_deflater_new(level);
     if (!d)
         return false;
+    /* the compressor is given back however the run ends */
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        pb_deflater_free(d);
+        pb_oom_rethrow();
+    }
     bool ok = pb_deflater_run(d, data, len, out, out_len);
+    pb_oom_leave(&scope);
     pb_deflater_free(d);
     return ok;
 }

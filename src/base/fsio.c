@@ -145,6 +145,16 @@ char *pb_dirname(const char *path)
     return d;
 }
 
+char *pb_arena_dirname(pb_arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return pb_arena_strdup(a, ".");
+    if (slash == path)
+        return pb_arena_strdup(a, "/");
+    return pb_arena_strndup(a, path, (size_t)(slash - path));
+}
+
 /* ---- writing ---------------------------------------------------------
  *
  * Nothing here allocates: paths live in PATH_MAX buffers on the stack, so

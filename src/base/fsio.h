@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "base/diag.h"
 #include "base/limits.h" /* PB_MAX_INPUT_BYTES: largest input file */
 
@@ -37,5 +38,7 @@ bool pb_write_file_how(const char *path, const void *data, size_t len, bool anon
 
 /* The folder part of a path ("." when there is none); malloc'ed. */
 char *pb_dirname(const char *path);
+/* The same in an arena (nothing malloc'ed to strand when memory runs out). */
+char *pb_arena_dirname(pb_arena *a, const char *path);
 
 #endif
