@@ -1,5 +1,7 @@
 #include "layout/table.h"
 
+#include "base/call.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,9 +405,9 @@ static void share_out(pb_fx *width, const bool *fixed, int ncols, const pb_fx *b
 
 /* The first cell measuring like each cell (pb_table_measurer.same), or
  * each cell itself. */
-static int *same_cells(const pb_table_grid *g, const pb_table_measurer *m)
+static int *same_cells(const pb_table_grid *g, const pb_table_measurer *m, pb_arena *work)
 {
-    int *same = pb_xcalloc((size_t)g->ncells + 1, sizeof *same);
+    int *same = pb_arena_calloc(work, (size_t)g->ncells + 1, sizeof *same);
     for (int i = 0; i < g->ncells; i++) {
         int k = m->same ? m->same(m->ctx, &g->cells[i]) : i;
         same[i] = k >= 0 && k <= i ? k : i;
@@ -422,6 +424,7 @@ typedef struct memo {
         int value;
     } *slots;
     int n, cap;           /* cap: a power of two */
+    pb_arena *work;       /* where the slots are (a solver's scratch) */
 } memo;
 
 static struct memo_slot *memo_find(memo *mo, int cell, pb_fx w)
@@ -430,7 +433,7 @@ static struct memo_slot *memo_find(memo *mo, int cell, pb_fx w)
         struct memo_slot *old = mo->slots;
         int ocap = mo->cap;
         mo->cap = ocap ? ocap * 2 : 256;
-        mo->slots = pb_xmalloc((size_t)mo->cap * sizeof *mo->slots);
+        mo->slots = pb_arena_alloc(mo->work, (size_t)mo->cap * sizeof *mo->slots);
         for (int k = 0; k < mo->cap; k++)
             mo->slots[k].cell = -1;
         mo->n = 0;
@@ -440,7 +443,6 @@ static struct memo_slot *memo_find(memo *mo, int cell, pb_fx w)
                 *d = old[k];
                 mo->n++;
             }
-        free(old);
     }
     uint32_t h = ((uint32_t)cell * 2654435761u) ^ ((uint32_t)w * 2246822519u);
     int mask = mo->cap - 1, k = (int)(h & (uint32_t)mask);
@@ -518,6 +520,7 @@ typedef struct solver {
     pb_fx *span_w;        /* scratch, per cell */
     pb_fx *spare[3];      /* the same for a trial, so the current widths'
                              stay as they are */
+    pb_arena *work;       /* all of the above, for the solver's run */
 } solver;
 
 /* Swaps the scratch arrays with the spare ones. */
@@ -616,16 +619,16 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
     if (!c->text[0])
         return;
     if (c->nowrap || hi <= lo) {
-        out->at = pb_xmalloc(sizeof *out->at);
-        out->n = pb_xmalloc(sizeof *out->n);
+        out->at = pb_arena_alloc(s->work, sizeof *out->at);
+        out->n = pb_arena_alloc(s->work, sizeof *out->n);
         out->at[0] = lo;
         out->n[0] = 1;
         out->count = 1;
         return;
     }
     int cap = 8;
-    out->at = pb_xmalloc((size_t)cap * sizeof *out->at);
-    out->n = pb_xmalloc((size_t)cap * sizeof *out->n);
+    out->at = pb_arena_alloc(s->work, (size_t)cap * sizeof *out->at);
+    out->n = pb_arena_alloc(s->work, (size_t)cap * sizeof *out->n);
     pb_fx w = hi, g = 0, split = 0;
     int n = s->m->lines_guess ? cell_lines_guess(s, c, w, &g, &split) : cell_lines(s, c, w);
     bool guessed = g > 0; /* lines never grow with the width (beside split) */
@@ -648,9 +651,10 @@ static void cell_steps(const solver *s, const pb_table_cell *c, pb_fx lo, pb_fx 
             }
         }
         if (out->count == cap) {
+            out->at = pb_arena_grow(s->work, out->at, (size_t)cap, 2 * (size_t)cap,
+                                    sizeof *out->at);
+            out->n = pb_arena_grow(s->work, out->n, (size_t)cap, 2 * (size_t)cap, sizeof *out->n);
             cap *= 2;
-            out->at = pb_xrealloc(out->at, (size_t)cap * sizeof *out->at);
-            out->n = pb_xrealloc(out->n, (size_t)cap * sizeof *out->n);
         }
         out->at[out->count] = b;
         out->n[out->count++] = n;
@@ -807,31 +811,34 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
                      const cell_need *need, pb_fx avail, pb_fx *width)
 {
     int ncols = g->ncols, ncells = g->ncells;
+    /* the solver's tables, given back however it ends */
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
     solver s = {.g = g, .m = m, .size = size, .pitch = pitch, .pad_x = pad_x, .pad_y = pad_y,
-                .page_h = page_h};
-    s.st = pb_xcalloc((size_t)ncells + 1, sizeof *s.st);
-    s.by_rowspan = pb_xcalloc((size_t)ncells + 1, sizeof *s.by_rowspan);
-    s.row_base = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.row_base);
-    s.varying = pb_xcalloc((size_t)ncells + 1, sizeof *s.varying);
-    s.row_h = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.row_h);
-    s.cell_h = pb_xcalloc((size_t)ncells + 1, sizeof *s.cell_h);
-    s.span_w = pb_xcalloc((size_t)ncells + 1, sizeof *s.span_w);
-    s.spare[0] = pb_xcalloc((size_t)g->nrows + 1, sizeof *s.spare[0]);
-    s.spare[1] = pb_xcalloc((size_t)ncells + 1, sizeof *s.spare[1]);
-    s.spare[2] = pb_xcalloc((size_t)ncells + 1, sizeof *s.spare[2]);
-    pb_fx *inc = pb_xcalloc((size_t)ncols, sizeof *inc);
-    pb_fx *best_inc = pb_xcalloc((size_t)ncols, sizeof *best_inc);
-    pb_fx *tried = pb_xcalloc((size_t)MAX_MOVES * (size_t)ncols, sizeof *tried);
-    pb_fx *trial = pb_xcalloc((size_t)ncols, sizeof *trial);
-    int *rows = pb_xcalloc((size_t)g->nrows + 1, sizeof *rows);
-    int *lines_of = pb_xcalloc((size_t)g->nrows + 1, sizeof *lines_of);
-    int *poor = pb_xcalloc((size_t)ncells + 1, sizeof *poor), npoor = 0;
-    pb_fx *fix = pb_xcalloc((size_t)ncells + 1, sizeof *fix);
-    keyed *order = pb_xcalloc((size_t)g->nrows + 1, sizeof *order);
+                .page_h = page_h, .work = work};
+    s.st = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.st);
+    s.by_rowspan = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.by_rowspan);
+    s.row_base = pb_arena_calloc(work, (size_t)g->nrows + 1, sizeof *s.row_base);
+    s.varying = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.varying);
+    s.row_h = pb_arena_calloc(work, (size_t)g->nrows + 1, sizeof *s.row_h);
+    s.cell_h = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.cell_h);
+    s.span_w = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.span_w);
+    s.spare[0] = pb_arena_calloc(work, (size_t)g->nrows + 1, sizeof *s.spare[0]);
+    s.spare[1] = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.spare[1]);
+    s.spare[2] = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *s.spare[2]);
+    pb_fx *inc = pb_arena_calloc(work, (size_t)ncols, sizeof *inc);
+    pb_fx *best_inc = pb_arena_calloc(work, (size_t)ncols, sizeof *best_inc);
+    pb_fx *tried = pb_arena_calloc(work, (size_t)MAX_MOVES * (size_t)ncols, sizeof *tried);
+    pb_fx *trial = pb_arena_calloc(work, (size_t)ncols, sizeof *trial);
+    int *rows = pb_arena_calloc(work, (size_t)g->nrows + 1, sizeof *rows);
+    int *lines_of = pb_arena_calloc(work, (size_t)g->nrows + 1, sizeof *lines_of);
+    int *poor = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *poor), npoor = 0;
+    pb_fx *fix = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *fix);
+    keyed *order = pb_arena_calloc(work, (size_t)g->nrows + 1, sizeof *order);
     /* the cells whose last row is r: ending[ending_at[r] .. ending_at[r + 1]),
      * in cell order, so a move looks at its row's cells only */
-    int *ending_at = pb_xcalloc((size_t)g->nrows + 2, sizeof *ending_at);
-    int *ending = pb_xcalloc((size_t)ncells + 1, sizeof *ending);
+    int *ending_at = pb_arena_calloc(work, (size_t)g->nrows + 2, sizeof *ending_at);
+    int *ending = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *ending);
     for (int i = 0; i < ncells; i++)
         ending_at[g->cells[i].row + g->cells[i].rowspan]++;
     for (int r = 0; r < g->nrows; r++)
@@ -847,7 +854,7 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
     for (int c = 0; c < ncols; c++)
         if (!fixed[c])
             width[c] = soft[c];
-    pb_fx *least = pb_xcalloc((size_t)ncells + 1, sizeof *least);
+    pb_fx *least = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *least);
     for (int i = 0; i < ncells; i++) {
         pb_fx w = span_of(&g->cells[i], width);
         if (same[i] == i || w < least[same[i]])
@@ -857,12 +864,11 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
         if (g->cells[i].rowspan > 1)
             s.by_rowspan[s.nspan++] = i;
         if (same[i] < i)
-            s.st[i] = s.st[same[i]]; /* shared: freed with the first */
+            s.st[i] = s.st[same[i]]; /* shared */
         else
             cell_steps(&s, &g->cells[i], need[i].need[NEED_SOFT], need[i].need[NEED_MAX],
                        least[i], &s.st[i]);
     }
-    free(least);
     sort_indices(s.by_rowspan, s.nspan, g->cells, true);
     split_varying(&s);
 
@@ -875,7 +881,7 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
      * sets each well: no line holds one character alone ("自/然/人" in a
      * column one character wide), lines end where the layout's pieces do
      * ("三、/本年度/办理/结果") */
-    memo fix_at = {0}; /* per first alike cell and width: the fix, 0: none */
+    memo fix_at = {.work = work}; /* per first alike cell and width: the fix, 0: none */
     for (int i = 0; m->poor && i < ncells; i++) {
         const pb_table_cell *c = &g->cells[i];
         const steps *st = &s.st[i];
@@ -1013,32 +1019,7 @@ static void shortest(const pb_table_grid *g, const pb_table_measurer *m, const i
         }
     }
 
-    free(fix_at.slots);
-    for (int i = 0; i < ncells; i++)
-        if (same[i] == i) {
-            free(s.st[i].at);
-            free(s.st[i].n);
-        }
-    free(s.st);
-    free(s.by_rowspan);
-    free(s.row_base);
-    free(s.varying);
-    free(s.row_h);
-    free(s.cell_h);
-    free(s.span_w);
-    for (int k = 0; k < 3; k++)
-        free(s.spare[k]);
-    free(inc);
-    free(best_inc);
-    free(tried);
-    free(trial);
-    free(rows);
-    free(lines_of);
-    free(poor);
-    free(fix);
-    free(order);
-    free(ending_at);
-    free(ending);
+    pb_scratch_end(&scratch);
 }
 
 static double fx_mm(pb_fx v)
@@ -1070,16 +1051,19 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx floor_size = style->min_size > 0 && style->min_size < style->size ? style->min_size
                                                                             : style->size;
 
-    bool *fixed = pb_xcalloc((size_t)ncols, sizeof *fixed);
-    pb_fx *fixw = pb_xcalloc((size_t)ncols, sizeof *fixw);
+    /* the solver's tables, given back however it ends */
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
+    bool *fixed = pb_arena_calloc(work, (size_t)ncols, sizeof *fixed);
+    pb_fx *fixw = pb_arena_calloc(work, (size_t)ncols, sizeof *fixw);
     pb_fx *colw[NEED_KINDS];
     for (int k = 0; k < NEED_KINDS; k++)
-        colw[k] = pb_xcalloc((size_t)ncols, sizeof *colw[k]);
-    pb_fx *width = pb_xcalloc((size_t)ncols, sizeof *width);
-    pb_fx *wt = pb_xcalloc((size_t)ncols, sizeof *wt);
-    cell_need *need = pb_xcalloc((size_t)ncells + 1, sizeof *need);
-    int *order = pb_xcalloc((size_t)ncells + 1, sizeof *order);
-    int *same = same_cells(grid, m);
+        colw[k] = pb_arena_calloc(work, (size_t)ncols, sizeof *colw[k]);
+    pb_fx *width = pb_arena_calloc(work, (size_t)ncols, sizeof *width);
+    pb_fx *wt = pb_arena_calloc(work, (size_t)ncols, sizeof *wt);
+    cell_need *need = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *need);
+    int *order = pb_arena_calloc(work, (size_t)ncells + 1, sizeof *order);
+    int *same = same_cells(grid, m, work);
     pb_fx *col_x = pb_arena_calloc(arena, (size_t)ncols + 1, sizeof *col_x);
     bool ok = false;
 
@@ -1239,7 +1223,7 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     pb_fx pitch = style->line_pitch > 0 ? style->line_pitch : pb_fx_muldiv(size, 5, 4);
     pb_fx *row_h = pb_arena_calloc(arena, (size_t)nrows + 1, sizeof *row_h);
     int *lines = pb_arena_calloc(arena, (size_t)ncells + 1, sizeof *lines);
-    memo lines_at = {0};
+    memo lines_at = {.work = work};
     for (int i = 0; i < ncells; i++) {
         const pb_table_cell *c = &cells[i];
         pb_fx inner = span_width(col_x, c->col, c->colspan) - 2 * pad_x;
@@ -1254,7 +1238,6 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
         }
         lines[i] = n;
     }
-    free(lines_at.slots);
     out->line_pitch = pitch;
     out->row_h = row_h;
     out->lines = lines;
@@ -1266,15 +1249,7 @@ bool pb_table_solve_at(const pb_table_grid *grid, const pb_table_style *style, p
     ok = true;
 
 done:
-    free(fixed);
-    free(fixw);
-    for (int k = 0; k < NEED_KINDS; k++)
-        free(colw[k]);
-    free(width);
-    free(wt);
-    free(need);
-    free(order);
-    free(same);
+    pb_scratch_end(&scratch);
     return ok;
 }
 
@@ -1310,7 +1285,9 @@ static void rows_of(const pb_table_grid *grid, const pb_table_geometry *geo, pb_
     int ncols = grid->ncols, nspan = 0;
     const pb_table_cell *cells = grid->cells;
     pb_fx pitch = geo->line_pitch;
-    int *order = pb_xcalloc((size_t)(hi - lo) * (size_t)ncols + 1, sizeof *order);
+    pb_scratch scratch;
+    int *order = pb_arena_calloc(pb_scratch_begin(&scratch), (size_t)(hi - lo) * (size_t)ncols + 1,
+                                 sizeof *order);
     for (int r = lo; r < hi; r++)
         row_h[r] = pitch + 2 * pad_y;
     for (int r = lo; r < hi; r++)
@@ -1336,7 +1313,7 @@ static void rows_of(const pb_table_grid *grid, const pb_table_geometry *geo, pb_
         if (h > have)
             row_h[c->row + c->rowspan - 1] += h - have;
     }
-    free(order);
+    pb_scratch_end(&scratch);
 }
 
 void pb_table_rows(const pb_table_grid *grid, pb_table_geometry *geo, pb_fx pad_y)
@@ -1495,7 +1472,8 @@ static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
         return;
     /* the merged cells at the piece's top and bottom rows, narrower first */
     int ncols = grid->ncols, n = 0;
-    int *cut = pb_xcalloc(2 * (size_t)ncols + 1, sizeof *cut);
+    pb_scratch scratch;
+    int *cut = pb_arena_calloc(pb_scratch_begin(&scratch), 2 * (size_t)ncols + 1, sizeof *cut);
     for (int e = 0; e < 2; e++) {
         int r = e == 0 ? r0 : r1 - 1;
         for (int c = 0; c < ncols; c++) {
@@ -1522,7 +1500,7 @@ static void piece_rows(const pb_table_grid *grid, const pb_table_geometry *geo,
             for (int i = z + 1; i <= nshow; i++)
                 y[i] += need - shown;
     }
-    free(cut);
+    pb_scratch_end(&scratch);
 }
 
 pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *geo,
@@ -1533,12 +1511,13 @@ pb_fx pb_table_piece_height(const pb_table_grid *grid, const pb_table_geometry *
     if (!piece_bounds(grid, geo, style, header, &r0, &l0, r1, &l1, &n1))
         return 0;
     int nshow = H + (r1 - r0);
-    int *show = pb_xcalloc((size_t)nshow + 1, sizeof *show);
-    pb_fx *y = pb_xcalloc((size_t)nshow + 1, sizeof *y);
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
+    int *show = pb_arena_calloc(work, (size_t)nshow + 1, sizeof *show);
+    pb_fx *y = pb_arena_calloc(work, (size_t)nshow + 1, sizeof *y);
     piece_rows(grid, geo, style, H, r0, l0, r1, l1, show, y);
     pb_fx h = y[nshow];
-    free(show);
-    free(y);
+    pb_scratch_end(&scratch);
     return h;
 }
 
@@ -1564,7 +1543,10 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
      * in the grid's cell order; found through the shown rows (a cell is
      * new where the shown row above it has another), so a long table's
      * pages do not each look at every cell of the table */
-    int *found = pb_xcalloc((size_t)nshow * (size_t)ncols + 1, sizeof *found), nfound = 0;
+    pb_scratch scratch;
+    int *found = pb_arena_calloc(pb_scratch_begin(&scratch), (size_t)nshow * (size_t)ncols + 1,
+                                 sizeof *found);
+    int nfound = 0;
     for (int i = 0; i < nshow; i++)
         for (int c = 0; c < ncols; c++) {
             int cell = grid->owner[show[i] * ncols + c];
@@ -1606,7 +1588,7 @@ bool pb_table_piece_make(const pb_table_grid *grid, const pb_table_geometry *geo
             b->l1 = e < geo->lines[i] ? e : geo->lines[i];
         }
     }
-    free(found);
+    pb_scratch_end(&scratch);
 
     /* who owns each shown position: a cell cut by the page is one box */
     rule_list rl = {.arena = arena};

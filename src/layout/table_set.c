@@ -1,5 +1,6 @@
 #include "layout/table_set.h"
 
+#include "base/call.h"
 #include "base/utf8.h"
 
 #include <stdlib.h>
@@ -48,8 +49,10 @@ typedef struct measure_ctx {
         } *v;
         int n, cap;
     } *held;              /* owned, with each v */
+    int nheld;
     bool push_in;         /* marks in cells may be squeezed to fit a line */
     pb_arena *scratch;    /* owned: the line breaks of measurements */
+    pb_arena *tmp;        /* owned: the line breaks of the cells as set */
     int scratch_uses;
     bool failed;
 } measure_ctx;
@@ -60,6 +63,7 @@ static pb_arena *scratch(measure_ctx *m)
 {
     if (!m->scratch || ++m->scratch_uses > 256) {
         pb_arena_free(m->scratch);
+        m->scratch = NULL;
         m->scratch = pb_arena_new();
         m->scratch_uses = 0;
     }
@@ -403,6 +407,144 @@ static int alike_cells(const pb_table_grid *g, pb_arena *arena, int **same_out, 
     return nkinds;
 }
 
+/* What measuring holds: given back after the solve, and however the
+ * build ends (memory running out included). */
+static void measure_free(measure_ctx *m)
+{
+    pb_arena_free(m->scratch);
+    m->scratch = NULL;
+    free(m->memo.slots);
+    m->memo.slots = NULL;
+    for (int k = 0; k < m->nheld; k++)
+        free(m->held[k].v);
+    free(m->held);
+    m->held = NULL;
+    m->nheld = 0;
+    pb_arena_free(m->tmp);
+    m->tmp = NULL;
+}
+
+/* Measures the cells, solves the table's widths and sets each cell's
+ * lines; what it holds meanwhile is in m (measure_free). */
+static bool measure_and_set(measure_ctx *m, pb_table_set *ts, const pb_table_template *tpl,
+                            const pb_layout *layout, pb_fx size)
+{
+    const pb_table_grid *g = m->grid;
+    const pb_fontset *fonts = m->fonts;
+    pb_arena *arena = m->arena;
+    pb_diag *diag = m->diag;
+    bool push_in = m->push_in;
+    int role = m->role;
+    size_t nk = (size_t)ts->nkinds + 1;
+    m->held = pb_xcalloc(nk, sizeof *m->held);
+    m->nheld = (int)nk;
+    pb_table_measurer mr = {.ctx = m, .extent = measure_extent, .lines = measure_lines,
+                            .poor = measure_poor, .lines_guess = measure_lines_guess,
+                            .same = measure_same};
+    bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
+                                    layout->text_width, layout->text_height, &mr, arena,
+                                    &ts->geo, diag);
+    measure_free(m); /* the measurements are over: nothing may break lines in it */
+    if (!solved || m->failed)
+        return false;
+
+    /* Set every cell at the chosen size in its column span's text width;
+     * its line breaks are needed only until its lines are placed. */
+    const pb_table_geometry *geo = &ts->geo;
+    ts->cells = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *ts->cells);
+    pb_arena *tmp = m->tmp = pb_arena_new();
+    pb_arena_pos empty = pb_arena_mark(tmp);
+    for (int i = 0; i < g->ncells; i++) {
+        pb_arena_release(tmp, empty);
+        const pb_table_cell *c = &g->cells[i];
+        pb_cell_text *ct = &ts->cells[i];
+        ct->text = c->text;
+        const pb_prepared *p = prepared(m, c, geo->size);
+        if (m->failed)
+            return false;
+        if (p->nunits == 0)
+            continue;
+        pb_fx inner = geo->col_x[c->col + c->colspan] - geo->col_x[c->col] -
+                      2 * tpl->style.pad_x;
+        /* a cell set like an earlier one in a span as wide shows its lines
+         * (they are read-only once set) */
+        const pb_table_cell *first = &g->cells[ts->same[i]];
+        if (ts->same[i] < i && first->colspan == c->colspan &&
+            geo->col_x[first->col + first->colspan] - geo->col_x[first->col] ==
+                geo->col_x[c->col + c->colspan] - geo->col_x[c->col]) {
+            ct->lines = ts->cells[ts->same[i]].lines;
+            ct->nlines = ts->cells[ts->same[i]].nlines;
+            continue;
+        }
+        pb_lb_params lp = cell_params(c, inner, push_in);
+        pb_lb_result res;
+        pb_linebreak(units_at(m, c, p, inner), p->nunits, &lp, tmp, &res);
+        ct->nlines = res.nlines;
+        ct->lines = pb_arena_calloc(arena, (size_t)res.nlines + 1, sizeof *ct->lines);
+        for (int li = 0; li < res.nlines; li++) {
+            pb_cell_line *cl = &ct->lines[li];
+            pb_fx w = pb_prepared_place(p, fonts, &res, li, arena, &cl->glyphs, &cl->nglyphs);
+            pb_prepared_links(p, &res, li, cl->glyphs, cl->nglyphs, 0, 0, arena, &cl->links,
+                              &cl->nlinks);
+            /* right-to-left text (Uyghur) starts at the cell's right */
+            bool rtl = pb_prepared_rtl(p);
+            if (c->align == PB_ALIGN_CENTER)
+                cl->x = (inner - w) / 2;
+            else if ((c->align == PB_ALIGN_RIGHT) != rtl)
+                cl->x = inner - w;
+        }
+    }
+    for (int r = 0; r < g->nheader; r++)
+        ts->header_height += geo->row_h[r];
+
+    /* "续表": one line of the table's type above each continuation, set
+     * like a cell's text, on the table's line pitch and padding */
+    const char *cont = tpl->style.continued;
+    pb_arena_release(tmp, empty);
+    if (cont && *cont) {
+        pb_table_cell cc = {.text = cont, .align = tpl->style.continued_align, .slot = -1,
+                            .path = tpl->path, .file = tpl->source};
+        pb_span *span = pb_arena_alloc(tmp, sizeof *span);
+        *span = (pb_span){.start = 0, .end = (uint32_t)strlen(cont), .role = role,
+                          .size = geo->size, .path = tpl->path, .file = tpl->source};
+        pb_prepared p;
+        if (!pb_prepare(fonts, cont, strlen(cont), span, 1, tmp, &p, diag))
+            return false;
+        pb_lb_params lp = cell_params(&cc, geo->width, push_in);
+        lp.align = PB_ALIGN_LEFT;
+        pb_lb_result res;
+        pb_linebreak(p.units, p.nunits, &lp, tmp, &res);
+        pb_fx w = pb_prepared_place(&p, fonts, &res, 0, arena, &ts->continued.glyphs,
+                                    &ts->continued.nglyphs);
+        ts->continued.x = cc.align == PB_ALIGN_CENTER  ? (geo->width - w) / 2
+                          : cc.align == PB_ALIGN_RIGHT ? geo->width - w
+                                                       : 0;
+        ts->continued_text = cont;
+    }
+    pb_table_set_pad(ts, ts->style->pad_y);
+    return true;
+}
+
+typedef struct set_run {
+    measure_ctx *m;
+    pb_table_set *ts;
+    const pb_table_template *tpl;
+    const pb_layout *layout;
+    pb_fx size;
+    bool ok;
+} set_run;
+
+static void run_set(void *arg)
+{
+    set_run *r = arg;
+    r->ok = measure_and_set(r->m, r->ts, r->tpl, r->layout, r->size);
+}
+
+static void undo_set(void *arg)
+{
+    measure_free(((set_run *)arg)->m);
+}
+
 bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
                         const pb_fontset *fonts, pb_fx size, bool push_in,
                         const pb_table_set *like, pb_arena *arena, pb_table_set **out,
@@ -455,105 +597,14 @@ bool pb_table_set_build(const pb_block *block, const pb_layout *layout,
     m.hinted_min = pb_arena_calloc(arena, nk, sizeof *m.hinted_min);
     m.greedy = pb_arena_calloc(arena, nk, sizeof *m.greedy);
     m.spans_hold = pb_arena_calloc(arena, nk, sizeof *m.spans_hold);
-    m.held = pb_xcalloc(nk, sizeof *m.held);
     ts->base = m.base;
     ts->base_size = m.base_size;
-    pb_table_measurer mr = {.ctx = &m, .extent = measure_extent, .lines = measure_lines,
-                            .poor = measure_poor, .lines_guess = measure_lines_guess,
-                            .same = measure_same};
-    bool solved = pb_table_solve_at(g, &tpl->style, size > 0 ? size : tpl->style.size,
-                                    layout->text_width, layout->text_height, &mr, arena,
-                                    &ts->geo, diag);
-    pb_arena_free(m.scratch);
-    m.scratch = NULL; /* the measurements are over: nothing may break lines in it */
-    free(m.memo.slots);
-    for (size_t k = 0; k < nk; k++)
-        free(m.held[k].v);
-    free(m.held);
-    if (!solved || m.failed)
-        return false;
-
-    /* Set every cell at the chosen size in its column span's text width;
-     * its line breaks are needed only until its lines are placed. */
-    const pb_table_geometry *geo = &ts->geo;
-    ts->cells = pb_arena_calloc(arena, (size_t)g->ncells + 1, sizeof *ts->cells);
-    pb_arena *tmp = pb_arena_new();
-    pb_arena_pos empty = pb_arena_mark(tmp);
-    for (int i = 0; i < g->ncells; i++) {
-        pb_arena_release(tmp, empty);
-        const pb_table_cell *c = &g->cells[i];
-        pb_cell_text *ct = &ts->cells[i];
-        ct->text = c->text;
-        const pb_prepared *p = prepared(&m, c, geo->size);
-        if (m.failed) {
-            pb_arena_free(tmp);
-            return false;
-        }
-        if (p->nunits == 0)
-            continue;
-        pb_fx inner = geo->col_x[c->col + c->colspan] - geo->col_x[c->col] -
-                      2 * tpl->style.pad_x;
-        /* a cell set like an earlier one in a span as wide shows its lines
-         * (they are read-only once set) */
-        const pb_table_cell *first = &g->cells[ts->same[i]];
-        if (ts->same[i] < i && first->colspan == c->colspan &&
-            geo->col_x[first->col + first->colspan] - geo->col_x[first->col] ==
-                geo->col_x[c->col + c->colspan] - geo->col_x[c->col]) {
-            ct->lines = ts->cells[ts->same[i]].lines;
-            ct->nlines = ts->cells[ts->same[i]].nlines;
-            continue;
-        }
-        pb_lb_params lp = cell_params(c, inner, push_in);
-        pb_lb_result res;
-        pb_linebreak(units_at(&m, c, p, inner), p->nunits, &lp, tmp, &res);
-        ct->nlines = res.nlines;
-        ct->lines = pb_arena_calloc(arena, (size_t)res.nlines + 1, sizeof *ct->lines);
-        for (int li = 0; li < res.nlines; li++) {
-            pb_cell_line *cl = &ct->lines[li];
-            pb_fx w = pb_prepared_place(p, fonts, &res, li, arena, &cl->glyphs, &cl->nglyphs);
-            pb_prepared_links(p, &res, li, cl->glyphs, cl->nglyphs, 0, 0, arena, &cl->links,
-                              &cl->nlinks);
-            /* right-to-left text (Uyghur) starts at the cell's right */
-            bool rtl = pb_prepared_rtl(p);
-            if (c->align == PB_ALIGN_CENTER)
-                cl->x = (inner - w) / 2;
-            else if ((c->align == PB_ALIGN_RIGHT) != rtl)
-                cl->x = inner - w;
-        }
-    }
-    for (int r = 0; r < g->nheader; r++)
-        ts->header_height += geo->row_h[r];
-
-    /* "续表": one line of the table's type above each continuation, set
-     * like a cell's text, on the table's line pitch and padding */
-    const char *cont = tpl->style.continued;
-    pb_arena_release(tmp, empty);
-    if (cont && *cont) {
-        pb_table_cell cc = {.text = cont, .align = tpl->style.continued_align, .slot = -1,
-                            .path = tpl->path, .file = tpl->source};
-        pb_span *span = pb_arena_alloc(tmp, sizeof *span);
-        *span = (pb_span){.start = 0, .end = (uint32_t)strlen(cont), .role = role,
-                          .size = geo->size, .path = tpl->path, .file = tpl->source};
-        pb_prepared p;
-        if (!pb_prepare(fonts, cont, strlen(cont), span, 1, tmp, &p, diag)) {
-            pb_arena_free(tmp);
-            return false;
-        }
-        pb_lb_params lp = cell_params(&cc, geo->width, push_in);
-        lp.align = PB_ALIGN_LEFT;
-        pb_lb_result res;
-        pb_linebreak(p.units, p.nunits, &lp, tmp, &res);
-        pb_fx w = pb_prepared_place(&p, fonts, &res, 0, arena, &ts->continued.glyphs,
-                                    &ts->continued.nglyphs);
-        ts->continued.x = cc.align == PB_ALIGN_CENTER  ? (geo->width - w) / 2
-                          : cc.align == PB_ALIGN_RIGHT ? geo->width - w
-                                                       : 0;
-        ts->continued_text = cont;
-    }
-    pb_arena_free(tmp);
-    pb_table_set_pad(ts, ts->style->pad_y);
-    *out = ts;
-    return true;
+    set_run r = {&m, ts, tpl, layout, size, false};
+    pb_oom_guard(run_set, undo_set, &r);
+    measure_free(&m);
+    if (r.ok)
+        *out = ts;
+    return r.ok;
 }
 
 void pb_table_set_pad(pb_table_set *ts, pb_fx pad_y)
@@ -580,11 +631,11 @@ pb_fx pb_table_set_height(const pb_table_set *ts)
 typedef struct padded {
     pb_table_geometry geo;
     pb_table_style style;
-    pb_fx *row_h;         /* owned */
+    pb_fx *row_h;         /* in the caller's scratch */
 } padded;
 
 static void pad_piece(const pb_table_set *ts, const pb_table_span *sp, pb_fx pad_y, bool header,
-                      padded *p)
+                      pb_arena *scratch, padded *p)
 {
     p->geo = ts->geo;
     p->style = *ts->style;
@@ -592,7 +643,7 @@ static void pad_piece(const pb_table_set *ts, const pb_table_span *sp, pb_fx pad
     if (pad_y < 0 || pad_y == ts->style->pad_y)
         return;
     p->style.pad_y = pad_y;
-    p->row_h = pb_xmalloc(((size_t)ts->grid.nrows + 1) * sizeof *p->row_h);
+    p->row_h = pb_arena_alloc(scratch, ((size_t)ts->grid.nrows + 1) * sizeof *p->row_h);
     p->geo.row_h = p->row_h;
     pb_table_rows_part(&ts->grid, &ts->geo, pad_y, sp->r0, sp->r1, header, p->row_h);
 }
@@ -612,11 +663,12 @@ static pb_fx end_at(const fitting *f, pb_fx pad_y)
     const pb_table_grid *g = &f->ts->grid;
     const pb_table_span *sp = f->sp;
     padded p;
-    pad_piece(f->ts, sp, pad_y, f->header, &p);
+    pb_scratch scratch;
+    pad_piece(f->ts, sp, pad_y, f->header, pb_scratch_begin(&scratch), &p);
     pb_fx h = pb_table_piece_height(g, &p.geo, &p.style, g->nheader > 0, sp->r0, sp->l0, sp->r1,
                                     sp->l1) +
               (sp->continued ? f->ts->continued_height : 0);
-    free(p.row_h);
+    pb_scratch_end(&scratch);
     return f->top + h;
 }
 
@@ -745,12 +797,13 @@ bool pb_table_set_piece(const pb_table_set *ts, const pb_table_span *sp,
 {
     const pb_table_grid *g = &ts->grid;
     padded pd;
-    pad_piece(ts, sp, fit ? fit->pad_y : -1, fit && fit->header, &pd);
+    pb_scratch scratch;
+    pad_piece(ts, sp, fit ? fit->pad_y : -1, fit && fit->header, pb_scratch_begin(&scratch), &pd);
     const pb_table_style *style = &pd.style;
     pb_table_piece piece;
     bool made = pb_table_piece_make(g, &pd.geo, style, g->nheader > 0, sp->r0, sp->l0, sp->r1,
                                     sp->l1, arena, &piece);
-    free(pd.row_h); /* the piece keeps positions, not the rows */
+    pb_scratch_end(&scratch); /* the piece keeps positions, not the rows */
     if (!made)
         return false;
     if (fit)

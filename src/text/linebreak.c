@@ -498,17 +498,19 @@ static int collapsed_spaces(const pb_lb_unit *u, int n, bool *out)
 }
 
 /* The units as the fitter sees them: collapsed spaces zero wide.  Returns
- * `units` itself when there are none, else a copy (owned by the caller);
- * *collapsed (owned too, or NULL) marks them. */
-static const pb_lb_unit *fitted_units(const pb_lb_unit *units, int n, bool **collapsed)
+ * `units` itself when there are none, else a copy in `scratch`; *collapsed
+ * (in `scratch` too, or NULL) marks them. */
+static const pb_lb_unit *fitted_units(const pb_lb_unit *units, int n, pb_arena *scratch,
+                                      bool **collapsed)
 {
-    bool *c = pb_xmalloc((size_t)n * sizeof *c);
+    pb_arena_pos none = pb_arena_mark(scratch);
+    bool *c = pb_arena_alloc(scratch, (size_t)n * sizeof *c);
     if (collapsed_spaces(units, n, c) == 0) {
-        free(c);
+        pb_arena_release(scratch, none);
         *collapsed = NULL;
         return units;
     }
-    pb_lb_unit *w = pb_xmalloc((size_t)n * sizeof *w);
+    pb_lb_unit *w = pb_arena_alloc(scratch, (size_t)n * sizeof *w);
     memcpy(w, units, (size_t)n * sizeof *w);
     for (int i = 0; i < n; i++)
         if (c[i])
@@ -1186,12 +1188,16 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
     if (n <= 0)
         return;
 
+    /* the working arrays, given back however the breaking ends */
+    pb_scratch work;
+    pb_arena *scratch = pb_scratch_begin(&work);
     bool *collapsed;
-    const pb_lb_unit *fu = fitted_units(units, n, &collapsed);
+    const pb_lb_unit *fu = fitted_units(units, n, scratch, &collapsed);
     /* one block: pmin and emin (n + 1 and n of int64_t), lead and trail
        (n of pb_fx), cell (n of bool) */
     size_t un = (size_t)n;
-    char *block = pb_xmalloc((2 * un + 1) * sizeof(int64_t) + 2 * un * sizeof(pb_fx) + un);
+    char *block =
+        pb_arena_alloc(scratch, (2 * un + 1) * sizeof(int64_t) + 2 * un * sizeof(pb_fx) + un);
     fitter f = {fu, n, p, (int64_t *)block, collapsed, NULL, NULL, NULL, NULL};
     f.emin = f.pmin + un + 1;
     f.lead = (pb_fx *)(f.emin + un);
@@ -1213,9 +1219,10 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
     bool *hang = NULL;
     for (int s = 0; s < n; nl++) {
         if (nl == cap) {
-            cap = cap ? cap * 2 : 16;
-            ends = pb_xrealloc(ends, (size_t)cap * sizeof *ends);
-            hang = pb_xrealloc(hang, (size_t)cap * sizeof *hang);
+            int grown = cap ? cap * 2 : 16;
+            ends = pb_arena_grow(scratch, ends, (size_t)cap, (size_t)grown, sizeof *ends);
+            hang = pb_arena_grow(scratch, hang, (size_t)cap, (size_t)grown, sizeof *hang);
+            cap = grown;
         }
         hang[nl] = false;
         ends[nl] = grid ? fit_line_grid(&f, s, avail_of(p, nl), &hang[nl])
@@ -1262,12 +1269,7 @@ void pb_linebreak(const pb_lb_unit *units, int n, const pb_lb_params *p,
     for (int i = 0; collapsed && i < n; i++)
         if (collapsed[i])
             out->adjust[i].trail -= units[i].width;
-    if (fu != units)
-        free((void *)fu);
-    free(collapsed);
-    free(ends);
-    free(hang);
-    free(f.pmin);
+    pb_scratch_end(&work);
 }
 
 void pb_linebreak_extent(const pb_lb_unit *units, int n, pb_fx *min_width,

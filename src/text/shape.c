@@ -10,6 +10,7 @@
 
 #include <hb.h>
 
+#include "base/call.h"
 #include "base/utf8.h"
 #include "fonts/font_check.h"
 #include "text/bidi.h"
@@ -229,8 +230,8 @@ static bool check_spans(const pb_fontset *fs, size_t len, const pb_span *spans,
 /* Cuts the spans into items; reports every missing character (once per
  * character and role) and returns false if there was one. */
 static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans,
-                    int nspans, const uint8_t *levels, item **items_out, int *nitems_out,
-                    size_t *ncp_out, pb_diag *diag)
+                    int nspans, const uint8_t *levels, pb_arena *scratch, item **items_out,
+                    int *nitems_out, size_t *ncp_out, pb_diag *diag)
 {
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     item *items = NULL;
@@ -273,8 +274,10 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                     seen = miss[m].cp == cp && miss[m].role == sp->role;
                 if (!seen) {
                     if (nmiss == miss_cap) {
-                        miss_cap = miss_cap ? miss_cap * 2 : 8;
-                        miss = pb_xrealloc(miss, (size_t)miss_cap * sizeof *miss);
+                        int grown = miss_cap ? miss_cap * 2 : 8;
+                        miss = pb_arena_grow(scratch, miss, (size_t)miss_cap, (size_t)grown,
+                                             sizeof *miss);
+                        miss_cap = grown;
                     }
                     miss[nmiss++] = (missing){cp, sp->role};
                     /* a role without a usable font: pb_fonts_pick said why */
@@ -289,8 +292,10 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
                 (script != HB_SCRIPT_INVALID && cur->script != HB_SCRIPT_INVALID &&
                  script != cur->script)) {
                 if (nitems == items_cap) {
-                    items_cap = items_cap ? items_cap * 2 : 16;
-                    items = pb_xrealloc(items, (size_t)items_cap * sizeof *items);
+                    int grown = items_cap ? items_cap * 2 : 16;
+                    items = pb_arena_grow(scratch, items, (size_t)items_cap, (size_t)grown,
+                                          sizeof *items);
+                    items_cap = grown;
                 }
                 cur = &items[nitems++];
                 *cur = (item){at, at, face, s, HB_SCRIPT_INVALID, level};
@@ -305,7 +310,6 @@ static bool itemize(const pb_fontset *fs, const char *text, const pb_span *spans
             prev = cp;
         }
     }
-    free(miss);
     *items_out = items;
     *nitems_out = nitems;
     *ncp_out = ncp;
@@ -400,11 +404,14 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
         return false;
     }
     out->base_level = base;
+    /* the items, given back however the shaping ends */
+    pb_scratch work;
+    pb_arena *scratch = pb_scratch_begin(&work);
     item *items;
     int nitems;
     size_t ncp;
-    if (!itemize(fs, text, spans, nspans, levels, &items, &nitems, &ncp, diag)) {
-        free(items);
+    if (!itemize(fs, text, spans, nspans, levels, scratch, &items, &nitems, &ncp, diag)) {
+        pb_scratch_end(&work);
         return false;
     }
 
@@ -434,7 +441,7 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
 
         if (!hb_buffer_allocation_successful(buf)) {
             hb_buffer_destroy(buf);
-            free(items);
+            pb_scratch_end(&work);
             pb_diag_out_of_memory(diag);
             return false;
         }
@@ -482,7 +489,7 @@ bool pb_shape(const pb_fontset *fs, const char *text, size_t len,
         }
     }
     hb_buffer_destroy(buf);
-    free(items);
+    pb_scratch_end(&work);
     out->glyphs = glyphs;
     out->nglyphs = (int)n;
     return true;
@@ -577,6 +584,24 @@ static void draw_close(hb_draw_funcs_t *df, void *data, hb_draw_state_t *st, voi
     outline_add(data, 'Z', 0, NULL);
 }
 
+/* A copy of len bytes of the malloc'ed `from` in the arena; `from` is freed
+ * however the copying ends, memory running out included. */
+static void *move_to_arena(pb_arena *arena, void *from, size_t len)
+{
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        free(from);
+        pb_oom_rethrow();
+    }
+    void *to = pb_arena_alloc(arena, len);
+    pb_oom_leave(&scope);
+    memcpy(to, from, len);
+    free(from);
+    return to;
+}
+
 int pb_glyph_outline(const pb_face *face, uint32_t gid, pb_arena *arena, pb_outline_op **out)
 {
     *out = NULL;
@@ -593,10 +618,9 @@ int pb_glyph_outline(const pb_face *face, uint32_t gid, pb_arena *arena, pb_outl
         free(b.ops);
         return -1;
     }
-    if (b.n > 0) {
-        *out = pb_arena_alloc(arena, (size_t)b.n * sizeof **out);
-        memcpy(*out, b.ops, (size_t)b.n * sizeof **out);
-    }
-    free(b.ops);
+    if (b.n > 0)
+        *out = move_to_arena(arena, b.ops, (size_t)b.n * sizeof **out);
+    else
+        free(b.ops);
     return b.n;
 }
