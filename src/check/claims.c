@@ -337,8 +337,9 @@ static bool number_char(UChar c)
 
 /* A buffer for the conversion, reused from text to text. */
 typedef struct u16buf {
-    UChar *p;                 /* owned */
+    UChar *p;                 /* in scratch */
     size_t cap;
+    pb_arena *scratch;        /* check_claims' scratch */
 } u16buf;
 
 static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u, u16buf *buf)
@@ -350,7 +351,7 @@ static void to_utf16(pb_arena *a, const text_flat *f, utext16 *u, u16buf *buf)
        bytes and one unit) */
     if (f->len + 1 > buf->cap) {
         buf->cap = f->len + 1 > 2 * buf->cap ? f->len + 1 : 2 * buf->cap;
-        buf->p = pb_xrealloc(buf->p, buf->cap * sizeof *buf->p);
+        buf->p = pb_arena_alloc(buf->scratch, buf->cap * sizeof *buf->p); /* nothing kept */
     }
     u_strFromUTF8(buf->p, (int32_t)f->len + 1, &u->len, f->s, (int32_t)f->len, &st);
     if (u->len < 0 || (size_t)u->len > f->len)
@@ -447,7 +448,9 @@ void check_claims(run *x, pb_diag *diag)
         }
 
     matches all = {0};
-    u16buf buf = {0};
+    /* the buffer is given back however the matching ends */
+    pb_scratch work;
+    u16buf buf = {NULL, 0, pb_scratch_begin(&work)};
     for (int c = 0; c < rs->nclaims; c++) {
         const cclaim *cc = &rs->claims[c];
         if (!cc->ok)
@@ -479,7 +482,7 @@ void check_claims(run *x, pb_diag *diag)
             uregex_close(re);
         }
     }
-    free(buf.p);
+    pb_scratch_end(&work);
     if (all.n)
         qsort(all.v, (size_t)all.n, sizeof *all.v, by_place);
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/call.h"
 #include "base/fsio.h"
 #include "base/sha256.h"
 #include "input/input.h"
@@ -512,9 +513,7 @@ static int load_chain(jctx *top, const char *ref, const char *base_dir, const ch
             return -n;
         }
         ref = pb_arena_strdup(top->arena, ext->valuestring);
-        char *dir = pb_dirname(path);
-        base_dir = pb_arena_strdup(top->arena, dir);
-        free(dir);
+        base_dir = pb_arena_dirname(top->arena, path);
     }
 }
 
@@ -533,7 +532,9 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
     int n = load_chain(&c, ref, base_dir, data_dir, paths, files, &hash);
     pb_layout *L = NULL;
     if (n > 0) {
-        jorigin origin = {0};
+        /* the origins are given back however the reading ends */
+        pb_scratch work;
+        jorigin origin = {.work = pb_scratch_begin(&work)};
         for (int i = 0; i < n; i++)
             jorigin_add_tree(&origin, files[i].root, files[i].path);
         cJSON *merged = files[n - 1].root;
@@ -548,9 +549,7 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
         pb_sha256_final(&hash, digest);
         pb_hex(digest, 32, hex);
         L->sha256 = hex;
-        char *dir = pb_dirname(L->file);
-        L->dir = pb_arena_strdup(arena, dir);
-        free(dir);
+        L->dir = pb_arena_dirname(arena, L->file);
         c.file = L->file;
         c.origin = &origin;
         parse_layout(&c, merged, data_dir, L);
@@ -560,7 +559,7 @@ pb_layout *pb_input_layout(const char *ref, const char *base_dir, const pb_input
             size_t len = strlen(base);
             L->name = pb_arena_strndup(arena, base, ends_with(base, ".json") ? len - 5 : len);
         }
-        jorigin_free(&origin);
+        pb_scratch_end(&work);
     }
     for (int i = 0; i < (n < 0 ? -n : n); i++)
         cJSON_Delete(files[i].root);

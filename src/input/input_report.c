@@ -423,9 +423,7 @@ pb_report *pb_input_report(const char *name, const char *bytes, size_t len, pb_a
         return NULL;
     pb_report *r = pb_arena_calloc(arena, 1, sizeof *r);
     r->file = pb_arena_strdup(arena, name);
-    char *dir = pb_dirname(name);
-    r->dir = pb_arena_strdup(arena, dir);
-    free(dir);
+    r->dir = pb_arena_dirname(arena, name);
     if (jis_object(&c, root, "")) {
         jcheck_keys(&c, root, "", report_keys);
         jopt_string(&c, root, "", "layout", true, &r->layout);

@@ -351,7 +351,7 @@ const char *jpath_index(jctx *c, const char *parent, int index)
 
 struct jdeleted {
     const cJSON *obj;
-    char *key; /* owned */
+    char *key; /* in the origin's work arena */
     const char *file;
 };
 
@@ -640,14 +640,12 @@ static void origin_put(jorigin *o, const cJSON *node, const char *file)
     if ((o->count + 1) * 2 > o->cap) {
         jorigin old = *o;
         o->cap = old.cap ? old.cap * 2 : 256;
-        o->nodes = pb_xcalloc(o->cap, sizeof *o->nodes);
-        o->files = pb_xcalloc(o->cap, sizeof *o->files);
+        o->nodes = pb_arena_calloc(o->work, o->cap, sizeof *o->nodes);
+        o->files = pb_arena_calloc(o->work, o->cap, sizeof *o->files);
         o->count = 0;
         for (size_t i = 0; i < old.cap; i++)
             if (old.nodes[i])
                 origin_put(o, old.nodes[i], old.files[i]);
-        free(old.nodes);
-        free(old.files);
     }
     size_t i = slot_of(o, node);
     while (o->nodes[i] && o->nodes[i] != node)
@@ -683,20 +681,12 @@ const char *jorigin_file(const jorigin *o, const cJSON *node)
 void jorigin_deleted(jorigin *o, const cJSON *obj, const char *key, const char *file)
 {
     if (o->ndeleted == o->capdeleted) {
-        o->capdeleted = o->capdeleted ? o->capdeleted * 2 : 8;
-        o->deleted = pb_xrealloc(o->deleted, (size_t)o->capdeleted * sizeof *o->deleted);
+        int cap = o->capdeleted ? o->capdeleted * 2 : 8;
+        o->deleted = pb_arena_grow(o->work, o->deleted, (size_t)o->capdeleted, (size_t)cap,
+                                   sizeof *o->deleted);
+        o->capdeleted = cap;
     }
-    o->deleted[o->ndeleted++] = (struct jdeleted){obj, pb_xstrdup(key), file};
-}
-
-void jorigin_free(jorigin *o)
-{
-    free(o->nodes);
-    free(o->files);
-    for (int i = 0; i < o->ndeleted; i++)
-        free(o->deleted[i].key);
-    free(o->deleted);
-    memset(o, 0, sizeof *o);
+    o->deleted[o->ndeleted++] = (struct jdeleted){obj, pb_arena_strdup(o->work, key), file};
 }
 
 /* ---- checks every file gets ------------------------------------------ */

@@ -17,12 +17,15 @@
 
 #define JSON_MAX_DEPTH PB_MAX_JSON_DEPTH
 
-/* Which file each node of a merged tree came from (layout "extends"). */
+/* Which file each node of a merged tree came from (layout "extends").
+ * Its tables are in `work`, a scratch arena (base/call.h) its user opens
+ * for it and gives back when done, memory running out included. */
 typedef struct jorigin {
-    const cJSON **nodes; /* owned; open addressing, NULL = free slot */
-    const char **files;  /* owned array; the strings are borrowed */
+    pb_arena *work;
+    const cJSON **nodes; /* in work; open addressing, NULL = free slot */
+    const char **files;  /* in work; the strings are borrowed */
     size_t cap, count;
-    struct jdeleted *deleted; /* owned: keys removed with null */
+    struct jdeleted *deleted; /* in work: keys removed with null */
     int ndeleted, capdeleted;
 } jorigin;
 
@@ -31,7 +34,6 @@ void jorigin_add_tree(jorigin *o, const cJSON *root, const char *file);
 const char *jorigin_file(const jorigin *o, const cJSON *node);
 /* Notes that `file` removed obj.key with null. */
 void jorigin_deleted(jorigin *o, const cJSON *obj, const char *key, const char *file);
-void jorigin_free(jorigin *o);
 
 typedef struct jctx {
     pb_arena *arena;        /* borrowed: paths and model strings */
