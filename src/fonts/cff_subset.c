@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "fonts/cff_read.h"
 
 /* ---- reading ------------------------------------------------------------ */
@@ -904,6 +905,42 @@ static bool assemble(failure *f, const input *in, parts *p, buf *res)
     return true;
 }
 
+/* A subset being made: what it holds outlives an out-of-memory jump, to
+ * be freed on the way out. */
+typedef struct subsetting {
+    failure *f;
+    span cff;
+    const uint32_t *gids;
+    input in;             /* owns fds */
+    parts p;              /* owned (parts_free) */
+    buf res;              /* owned until handed out */
+    bool ok;
+} subsetting;
+
+static void subset_run(void *arg)
+{
+    subsetting *s = arg;
+    bool ok = read_input(s->f, s->cff, &s->in) && make_charstrings(s->f, &s->in, s->gids, &s->p);
+    ok = ok && make_font_dicts(s->f, &s->in, &s->p) && make_top(s->f, &s->in, &s->p);
+    if (ok) {
+        make_fdselect(&s->p);
+        ok = assemble(s->f, &s->in, &s->p, &s->res);
+    }
+    s->ok = ok;
+}
+
+static void subset_free(void *arg)
+{
+    subsetting *s = arg;
+    parts_free(&s->p);
+    free(s->in.fds);
+    s->in.fds = NULL;
+    if (!s->ok) {
+        free(s->res.p);
+        s->res.p = NULL;
+    }
+}
+
 bool pb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, int n,
                    unsigned char **out, size_t *out_len, char *why, size_t whylen)
 {
@@ -912,24 +949,17 @@ bool pb_cff_subset(const unsigned char *cff, size_t len, const uint32_t *gids, i
     *out_len = 0;
     if (n < 1 || n > 65535 || gids[0] != 0)
         return fail(&f, "a subset must have from 1 to 65535 glyphs, .notdef first");
-    input in;
-    parts p;
-    memset(&p, 0, sizeof p);
-    p.n = n;
-    buf res = {0};
-    bool ok = read_input(&f, (span){cff, len}, &in) && make_charstrings(&f, &in, gids, &p);
-    ok = ok && make_font_dicts(&f, &in, &p) && make_top(&f, &in, &p);
-    if (ok) {
-        make_fdselect(&p);
-        ok = assemble(&f, &in, &p, &res);
-    }
-    parts_free(&p);
-    free(in.fds);
-    if (!ok) {
-        free(res.p);
+    subsetting s;
+    memset(&s, 0, sizeof s);
+    s.f = &f;
+    s.cff = (span){cff, len};
+    s.gids = gids;
+    s.p.n = n;
+    pb_oom_guard(subset_run, subset_free, &s);
+    subset_free(&s);
+    if (!s.ok)
         return false;
-    }
-    *out = res.p;
-    *out_len = res.len;
+    *out = s.res.p;
+    *out_len = s.res.len;
     return true;
 }

@@ -365,6 +365,39 @@ static char **list_folder(const char *dir, int *n)
     return names;
 }
 
+/* A folder's entries being looked at: what they hold outlives an
+ * out-of-memory jump, to be freed on the way out. */
+typedef struct folder_scan {
+    loader *L;
+    const char *dir;
+    int tier, depth;
+    bool flat;
+    int *files;
+    char **names;         /* owned, with each name */
+    int n;
+    char *path;           /* owned: the entry's path */
+    FcFontSet *set;       /* owned: the fonts fontconfig found in it */
+} folder_scan;
+
+/* The subfolders named in a fontconfig cache. */
+static void scan_subfolders(void *arg)
+{
+    folder_scan *scan = arg;
+    for (int i = 0; i < scan->n; i++)
+        if (scan->depth < MAX_DEPTH)
+            scan_folder(scan->L, scan->names[i], scan->tier, false, scan->depth + 1,
+                        scan->files);
+}
+
+static void unscan(void *arg)
+{
+    folder_scan *scan = arg;
+    free(scan->path);
+    free_names(scan->names, scan->n);
+    if (scan->set)
+        FcFontSetDestroy(scan->set);
+}
+
 /* A folder through fontconfig's cache of it (written in the cache folder
  * when missing or stale): its fonts, then its subfolders.  False if
  * fontconfig could not read it. */
@@ -393,31 +426,25 @@ static bool scan_cached(loader *L, const char *dir, int tier, int depth, int *fi
         fc_out_of_memory();
         return true;
     }
-    for (int i = 0; subs && i < nsub; i++)
-        if (depth < MAX_DEPTH)
-            scan_folder(L, subs[i], tier, false, depth + 1, files);
-    free_names(subs, nsub);
+    folder_scan scan = {L, dir, tier, depth, false, files, subs, subs ? nsub : 0, NULL, NULL};
+    pb_oom_guard(scan_subfolders, unscan, &scan);
+    free_names(subs, scan.n);
     return true;
 }
 
-/* Every font in a folder of paiban's, ranked `tier`: with its subfolders
- * (flat: without them, and only files named like fonts, as a report's
- * folder may be a home folder), each folder once however symlinks loop,
- * at most MAX_DEPTH deep and MAX_FILES files.  fontconfig reads the fonts;
- * a file beside the report or the layout that is named like a font and
- * is none is skipped with a warning. */
-static void scan_folder(loader *L, const char *dir, int tier, bool flat, int depth, int *files)
+/* A folder's entries: the font files and subfolders among them. */
+static void scan_entries(void *arg)
 {
+    folder_scan *scan = arg;
+    loader *L = scan->L;
+    const char *dir = scan->dir;
+    int tier = scan->tier, depth = scan->depth, *files = scan->files;
+    bool flat = scan->flat;
+    char **names = scan->names;
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || !first_visit(L, st.st_dev, st.st_ino))
-        return;
-    if (L->own && !flat && scan_cached(L, dir, tier, depth, files))
-        return;
-    int n;
-    char **names = list_folder(dir, &n);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < scan->n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
-        char *path = pb_xmalloc(len);
+        char *path = scan->path = pb_xmalloc(len);
         if (path && names[i][0] != '.' && *files < MAX_FILES) {
             snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
                      names[i]);
@@ -427,7 +454,7 @@ static void scan_folder(loader *L, const char *dir, int tier, bool flat, int dep
                 if (!flat && depth < MAX_DEPTH)
                     scan_folder(L, path, tier, false, depth + 1, files);
             } else if (S_ISREG(st.st_mode) && has_font_extension(path)) {
-                FcFontSet *set = FcFontSetCreate();
+                FcFontSet *set = scan->set = FcFontSetCreate();
                 if (!set)
                     fc_out_of_memory();
                 int count = 0;
@@ -451,12 +478,31 @@ static void scan_folder(loader *L, const char *dir, int tier, bool flat, int dep
                 }
                 if (set)
                     FcFontSetDestroy(set);
+                scan->set = NULL;
             }
         }
         free(path);
-        free(names[i]);
+        scan->path = NULL;
     }
-    free(names);
+}
+
+/* Every font in a folder of paiban's, ranked `tier`: with its subfolders
+ * (flat: without them, and only files named like fonts, as a report's
+ * folder may be a home folder), each folder once however symlinks loop,
+ * at most MAX_DEPTH deep and MAX_FILES files.  fontconfig reads the fonts;
+ * a file beside the report or the layout that is named like a font and
+ * is none is skipped with a warning. */
+static void scan_folder(loader *L, const char *dir, int tier, bool flat, int depth, int *files)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || !first_visit(L, st.st_dev, st.st_ino))
+        return;
+    if (L->own && !flat && scan_cached(L, dir, tier, depth, files))
+        return;
+    folder_scan scan = {L, dir, tier, depth, flat, files, NULL, 0, NULL, NULL};
+    scan.names = list_folder(dir, &scan.n);
+    pb_oom_guard(scan_entries, unscan, &scan);
+    free_names(scan.names, scan.n);
 }
 
 /* Why fontconfig did not take a file named like a font: the first fault

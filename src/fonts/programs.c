@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 
 /* Programs a face keeps: a batch's documents print with few glyph sets
  * per face (one template's headings; the body's glyphs where the reports
@@ -67,12 +68,30 @@ static bool same_key(const kept *k, const uint32_t *gids, int n, int level)
            memcmp(k->gids, gids, (size_t)n * sizeof *gids) == 0;
 }
 
-/* The call's allocator (running out of memory ends the call), never with
- * the store locked. */
+/* Room for a program of len bytes and n glyphs (and their gids when
+ * `gids`): all of it or, memory running out, none.  The call's allocator
+ * (running out of memory ends the call), never with the store locked. */
+static void program_alloc(pb_program *p, size_t len, int n, uint32_t **gids)
+{
+    pb_oom_scope scope;
+    pb_oom_enter(&scope);
+    if (setjmp(scope.env) != 0) {
+        pb_oom_leave(&scope);
+        free(p->data);
+        free(p->cids);
+        p->data = NULL;
+        p->cids = NULL;
+        pb_oom_rethrow();
+    }
+    p->data = pb_xmalloc(len ? len : 1);
+    p->cids = pb_xmalloc((size_t)n * sizeof *p->cids);
+    if (gids)
+        *gids = pb_xmalloc((size_t)n * sizeof **gids);
+    pb_oom_leave(&scope);
+}
+
 static void copy_program(const pb_program *from, int n, pb_program *to)
 {
-    to->data = pb_xmalloc(from->len ? from->len : 1);
-    to->cids = pb_xmalloc((size_t)n * sizeof *to->cids);
     memcpy(to->data, from->data, from->len);
     memcpy(to->cids, from->cids, (size_t)n * sizeof *to->cids);
     to->len = from->len;
@@ -102,8 +121,7 @@ bool pb_face_program_find(const pb_face *face, const uint32_t *gids, int n, int 
     pthread_mutex_unlock(&s->lock);
     if (at < 0)
         return false;
-    out->data = pb_xmalloc(len ? len : 1);
-    out->cids = pb_xmalloc((size_t)n * sizeof *out->cids);
+    program_alloc(out, len, n, NULL);
     /* another thread may have put another program there meanwhile */
     pthread_mutex_lock(&s->lock);
     kept *k = &s->k[at];
@@ -129,7 +147,7 @@ void pb_face_program_keep(const pb_face *face, const uint32_t *gids, int n, int 
     if (!s || n <= 0)
         return;
     kept fresh = {0};
-    fresh.gids = pb_xmalloc((size_t)n * sizeof *gids);
+    program_alloc(&fresh.p, p->len, n, &fresh.gids);
     memcpy(fresh.gids, gids, (size_t)n * sizeof *gids);
     copy_program(p, n, &fresh.p);
     fresh.n = n;
