@@ -473,8 +473,12 @@ static void scan_entries(void *arg)
                         L->rejected = pb_xrealloc(L->rejected, (size_t)L->rejected_cap *
                                                                    sizeof *L->rejected);
                     }
-                    L->rejected[L->nrejected++] = (struct rejected){
-                        pb_xstrdup(path), pb_xstrdup(why), st.st_dev, st.st_ino};
+                    /* counted before its strings are copied: loader_done
+                       frees what it holds if memory runs out meanwhile */
+                    struct rejected *r = &L->rejected[L->nrejected++];
+                    *r = (struct rejected){NULL, NULL, st.st_dev, st.st_ino};
+                    r->path = pb_xstrdup(path);
+                    r->why = pb_xstrdup(why);
                 }
                 if (set)
                     FcFontSetDestroy(set);
