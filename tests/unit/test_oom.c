@@ -453,6 +453,9 @@ int main(void)
     test_dump_renders("tests/fixtures/uyghur.json");
     test_dump_renders("tests/fixtures/addresses.json");
     test_dump_renders("tests/fixtures/grid.json");
+    test_dump_renders("tests/fixtures/features.json");
+    test_dump_renders("tests/check/claims/tables.json");
+    test_dump_renders("tests/fuzz/corpus/render/seed-hostile.json");
     test_later_renders(report, len);
     test_first_render(report, len);
     test_check_and_setup();
