@@ -16,6 +16,7 @@
 #include <hpdf.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "base/utf8.h"
 #include "output/pdf_font.h"
 #include "output/pdf_pack.h"
@@ -41,6 +42,7 @@ typedef struct ctx {
     HPDF_STATUS err, detail; /* first error seen by the handler */
     pdf_seals *seals;     /* owned: the seals' shared objects */
     pb_deflater *content_z; /* owned: compresses every page's content */
+    struct page_state *page_state; /* owned: the page being written */
 } ctx;
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -230,7 +232,8 @@ typedef struct mark {
 typedef struct page_state {
     pdf_tagger *tag;      /* NULL: a plain PDF, nothing is marked */
     int **link_elem;      /* per placed line: the Link element of each of
-                             its links (tagged PDF) */
+                             its links (tagged PDF); nrows of them */
+    int nrows;
     int page_index;       /* 0-based */
     mark cur;             /* the marked sequence open, if any */
     pdf_buf b;
@@ -249,6 +252,20 @@ typedef struct page_state {
                              (NULL: not embedded), looked up once */
     int pg_cap;
 } page_state;
+
+/* Frees what a page's state holds (NULL: nothing). */
+static void page_state_free(page_state *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; s->link_elem && i < s->nrows; i++)
+        free(s->link_elem[i]);
+    free(s->link_elem);
+    free(s->b.p);
+    free(s->pg);
+    free(s->font_names);
+    memset(s, 0, sizeof *s);
+}
 
 /* Ends the marked sequence open (and the text object inside it) and
  * begins one for m. */
@@ -647,19 +664,24 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         return false;
     *out = page;
 
-    page_state s = {.tag = tag, .page_index = page_index};
-    s.font_names = pb_xcalloc((size_t)(fonts->count > 0 ? fonts->count : 1), sizeof *s.font_names);
-    s.face = -1;
-    s.line_w = -1;
+    /* the document's page state (on the heap: its buffers are freed from
+       there if memory runs out) */
+    page_state *s = c->page_state;
+    *s = (page_state){.tag = tag, .page_index = page_index};
+    s->font_names =
+        pb_xcalloc((size_t)(fonts->count > 0 ? fonts->count : 1), sizeof *s->font_names);
+    s->face = -1;
+    s->line_w = -1;
     bool ok = true;
     /* tagged: a Link element for each address, under the element of its
      * first character, before the text is marked */
-    s.link_elem = pb_xcalloc((size_t)pg->nlines + 1, sizeof *s.link_elem);
+    s->link_elem = pb_xcalloc((size_t)pg->nlines + 1, sizeof *s->link_elem);
+    s->nrows = pg->nlines;
     for (int i = 0; tag && i < pg->nlines; i++) {
         const pb_gline *l = pg->lines[i].line;
         if (!l || l->nlinks == 0)
             continue;
-        s.link_elem[i] = pb_xcalloc((size_t)l->nlinks, sizeof **s.link_elem);
+        s->link_elem[i] = pb_xcalloc((size_t)l->nlinks, sizeof **s->link_elem);
         for (int k = 0; k < l->nlinks; k++) {
             int parent = l->elem, box = 0;
             for (int g = 0; g < l->nglyphs; g++)
@@ -669,15 +691,15 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
                         parent = m.elem;
                     break;
                 }
-            s.link_elem[i][k] = pdf_tag_add(tag, PB_SR_LINK, parent);
+            s->link_elem[i][k] = pdf_tag_add(tag, PB_SR_LINK, parent);
         }
     }
     for (int i = 0; i < pg->nlines && ok; i++) {
         const pb_placed_line *pl = &pg->lines[i];
         if (!pl->line)
             continue;
-        write_rules(&s, pl, pages->height);
-        ok = write_text(c, &s, page, fonts, pl, s.link_elem[i], pages->height);
+        write_rules(s, pl, pages->height);
+        ok = write_text(c, s, page, fonts, pl, s->link_elem[i], pages->height);
     }
     /* seals last: stamped over the print (GB/T 9704 7.3.5.1) */
     for (int i = 0; i < pg->nlines && ok; i++) {
@@ -686,17 +708,17 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
         if (!sm)
             continue;
         c->what = "seal";
-        set_mark(&s, sm->elem ? (mark){MARK_ELEM, sm->elem} : (mark){MARK_LAYOUT, 0}, NULL);
+        set_mark(s, sm->elem ? (mark){MARK_ELEM, sm->elem} : (mark){MARK_LAYOUT, 0}, NULL);
         double bbox[4];
         ok = pdf_seal_write(c->pdf, c->seals, page, fonts->set, sm,
-                            pl->x - pl->line->x + sm->x, pl->y + sm->y, pages->height, &s.b,
+                            pl->x - pl->line->x + sm->x, pl->y + sm->y, pages->height, &s->b,
                             bbox);
         ok = hpdf_ok(c) && ok;
         if (ok && tag && sm->elem)
             pdf_tag_set_bbox(tag, sm->elem, bbox);
     }
-    set_mark(&s, (mark){MARK_NONE, 0}, NULL);
-    if (ok && s.b.len) {
+    set_mark(s, (mark){MARK_NONE, 0}, NULL);
+    if (ok && s->b.len) {
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         c->what = "page content";
         if (attr->contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE) {
@@ -704,21 +726,16 @@ static bool write_page(ctx *c, const pb_pages *pages, const pb_page *pg, const p
                 c->content_z = pb_deflater_new(CONTENT_DEFLATE_LEVEL);
             /* kept out of libharu, which would copy it byte by byte three
                times: pdf_pack writes it */
-            ok = c->content_z && pdf_stream_keep_deflated(attr->contents, c->content_z, s.b.p,
-                                                          s.b.len, outside);
+            ok = c->content_z && pdf_stream_keep_deflated(attr->contents, c->content_z, s->b.p,
+                                                          s->b.len, outside);
         }
-        else if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s.b.p, (HPDF_UINT)s.b.len) !=
+        else if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s->b.p, (HPDF_UINT)s->b.len) !=
                  HPDF_OK)
             ok = false;
         ok = hpdf_ok(c) && ok;
     }
-    ok = ok && write_links(c, page, pg, &s, pages->height);
-    for (int i = 0; i < pg->nlines; i++)
-        free(s.link_elem[i]);
-    free(s.link_elem);
-    free(s.b.p);
-    free(s.pg);
-    free(s.font_names);
+    ok = ok && write_links(c, page, pg, s, pages->height);
+    page_state_free(s);
     return ok;
 }
 
@@ -847,6 +864,133 @@ static bool save(ctx *c, unsigned char **out, size_t *out_len)
     return true;
 }
 
+/* What writing one document holds; all of it is given back when memory
+ * runs out on the way (writer_free), as when it ends. */
+typedef struct writer {
+    const pb_pages *pages;
+    const pb_fontset *fontset;
+    const pb_pdf_options *opt;
+    pb_diag *diag;
+    ctx c;                /* c.pdf, c.seals, c.content_z, c.page_state owned */
+    pdf_fonts fonts;      /* owned once fonts_made */
+    bool fonts_made;
+    HPDF_Page *page_objs; /* owned */
+    pdf_tagger *tag;      /* owned */
+    pdf_extras extras;    /* owned */
+    unsigned char *file;  /* owned until handed out: libharu's file, then packed */
+    size_t file_len;
+    bool ok;
+} writer;
+
+/* libharu's part: everything but the file's bytes.  Idempotent. */
+static void writer_free_objects(writer *w)
+{
+    free(w->page_objs);
+    w->page_objs = NULL;
+    page_state_free(w->c.page_state);
+    free(w->c.page_state);
+    w->c.page_state = NULL;
+    pdf_seals_free(w->c.seals);
+    w->c.seals = NULL;
+    pb_deflater_free(w->c.content_z);
+    w->c.content_z = NULL;
+    pdf_tag_free(w->tag);
+    w->tag = NULL;
+    if (w->fonts_made)
+        pdf_fonts_free(&w->fonts);
+    w->fonts_made = false;
+    if (w->c.pdf)
+        HPDF_Free(w->c.pdf);
+    w->c.pdf = NULL;
+}
+
+static void writer_free(void *arg)
+{
+    writer *w = arg;
+    writer_free_objects(w);
+    pdf_extras_free(&w->extras);
+    free(w->file);
+    w->file = NULL;
+}
+
+static void write_all(void *arg)
+{
+    writer *w = arg;
+    const pb_pages *pages = w->pages;
+    const pb_pdf_options *opt = w->opt;
+    pb_diag *diag = w->diag;
+    ctx *c = &w->c;
+    *c = (ctx){.diag = diag, .what = "creating the document"};
+    c->pdf = HPDF_New(on_error, c);
+    if (!c->pdf) { /* only an allocation can fail */
+        pb_diag_out_of_memory(diag);
+        return;
+    }
+    c->seals = pdf_seals_new();
+    pdf_fonts_init(&w->fonts, w->fontset);
+    w->fonts_made = true;
+    pdf_fonts *fonts = &w->fonts;
+    w->page_objs = pb_xcalloc((size_t)pages->npages, sizeof *w->page_objs);
+    c->page_state = pb_xcalloc(1, sizeof *c->page_state);
+    bool need_pdf16 = false;
+    bool ok = true;
+    /* the archival PDF is tagged: every page's content marked */
+    w->tag = opt->plain ? NULL : pdf_tag_new(pages->structure, pages->npages);
+
+    if (opt->compress)
+        HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL);
+    ok = hpdf_ok(c) && collect_glyphs(c, pages, fonts);
+    if (ok) {
+        c->what = "fonts";
+        ok = pdf_fonts_embed(fonts, c->pdf, opt->compress, &w->extras, &need_pdf16, diag);
+        ok = hpdf_ok(c) && ok;
+    }
+    for (int p = 0; ok && p < pages->npages; p++) {
+        c->page = pages->pages[p].number > 0 ? pages->pages[p].number : p + 1;
+        ok = write_page(c, pages, &pages->pages[p], fonts, w->tag, p, &w->extras,
+                        &w->page_objs[p]);
+    }
+    c->page = 0;
+    char prod[128];
+    pdf_doc_info info;
+    ok = ok && write_outline(c, pages, w->page_objs) && write_info(c, opt, prod, &info);
+    if (ok && need_pdf16 && c->pdf->pdf_version < HPDF_VER_16)
+        c->pdf->pdf_version = HPDF_VER_16;
+    if (ok && !opt->plain) {
+        /* PDF/A-3 is PDF 1.7 */
+        c->pdf->pdf_version = HPDF_VER_17;
+        c->what = "archival metadata";
+        ok = pdf_archive_write(c->pdf, opt, &info, true, diag) && pdf_archive_add_id(c->pdf);
+        /* last: its objects are numbered after libharu's */
+        c->what = "structure tree";
+        ok = ok && pdf_tag_write(w->tag, c->pdf, w->page_objs, pages->npages, &w->extras);
+        ok = hpdf_ok(c) && ok;
+    }
+    ok = ok && save(c, &w->file, &w->file_len);
+    /* libharu's objects are done with: freed before the file is packed,
+     * which holds the file's objects again */
+    writer_free_objects(w);
+    if (ok && (opt->compress || w->extras.count > 0)) {
+        /* object streams and a cross-reference stream (libharu writes
+         * neither): the dictionaries compressed together, with the
+         * structure tree that paiban wrote itself */
+        unsigned char *packed;
+        size_t packed_len;
+        ok = pdf_pack(w->file, w->file_len, &w->extras, opt->compress ? PACK_DEFLATE_LEVEL : 0,
+                      &packed, &packed_len, diag);
+        free(w->file);
+        w->file = ok ? packed : NULL;
+        w->file_len = ok ? packed_len : 0;
+    }
+    pdf_extras_free(&w->extras);
+    if (ok && !opt->plain && !pdf_archive_set_id(w->file, w->file_len)) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL,
+                      "PDF: the file identifier was not written");
+        ok = false;
+    }
+    w->ok = ok;
+}
+
 bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf_options *opts,
                   unsigned char **out, size_t *out_len, pb_diag *diag)
 {
@@ -858,78 +1002,13 @@ bool pb_pdf_write(const pb_pages *pages, const pb_fontset *fontset, const pb_pdf
         pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the document has no pages");
         return false;
     }
-    ctx c = {.diag = diag, .what = "creating the document"};
-    c.pdf = HPDF_New(on_error, &c);
-    if (!c.pdf) { /* only an allocation can fail */
-        pb_diag_out_of_memory(diag);
+    writer w = {.pages = pages, .fontset = fontset, .opt = opt, .diag = diag};
+    pb_oom_guard(write_all, writer_free, &w);
+    if (!w.ok) {
+        writer_free(&w);
         return false;
     }
-    c.seals = pdf_seals_new();
-    pdf_fonts fonts;
-    pdf_fonts_init(&fonts, fontset);
-    HPDF_Page *page_objs = pb_xcalloc((size_t)pages->npages, sizeof *page_objs);
-    bool need_pdf16 = false;
-    bool ok = true;
-    /* the archival PDF is tagged: every page's content marked */
-    pdf_tagger *tag = opt->plain ? NULL : pdf_tag_new(pages->structure, pages->npages);
-    pdf_extras extras = {0};
-
-    if (opt->compress)
-        HPDF_SetCompressionMode(c.pdf, HPDF_COMP_ALL);
-    ok = hpdf_ok(&c) && collect_glyphs(&c, pages, &fonts);
-    if (ok) {
-        c.what = "fonts";
-        ok = pdf_fonts_embed(&fonts, c.pdf, opt->compress, &extras, &need_pdf16, diag);
-        ok = hpdf_ok(&c) && ok;
-    }
-    for (int p = 0; ok && p < pages->npages; p++) {
-        c.page = pages->pages[p].number > 0 ? pages->pages[p].number : p + 1;
-        ok = write_page(&c, pages, &pages->pages[p], &fonts, tag, p, &extras, &page_objs[p]);
-    }
-    c.page = 0;
-    char prod[128];
-    pdf_doc_info info;
-    ok = ok && write_outline(&c, pages, page_objs) && write_info(&c, opt, prod, &info);
-    if (ok && need_pdf16 && c.pdf->pdf_version < HPDF_VER_16)
-        c.pdf->pdf_version = HPDF_VER_16;
-    if (ok && !opt->plain) {
-        /* PDF/A-3 is PDF 1.7 */
-        c.pdf->pdf_version = HPDF_VER_17;
-        c.what = "archival metadata";
-        ok = pdf_archive_write(c.pdf, opt, &info, true, diag) && pdf_archive_add_id(c.pdf);
-        /* last: its objects are numbered after libharu's */
-        c.what = "structure tree";
-        ok = ok && pdf_tag_write(tag, c.pdf, page_objs, pages->npages, &extras);
-        ok = hpdf_ok(&c) && ok;
-    }
-    ok = ok && save(&c, out, out_len);
-    /* libharu's objects are done with: freed before the file is packed,
-     * which holds the file's objects again */
-    free(page_objs);
-    pdf_seals_free(c.seals);
-    pb_deflater_free(c.content_z);
-    pdf_tag_free(tag);
-    pdf_fonts_free(&fonts);
-    HPDF_Free(c.pdf);
-    if (ok && (opt->compress || extras.count > 0)) {
-        /* object streams and a cross-reference stream (libharu writes
-         * neither): the dictionaries compressed together, with the
-         * structure tree that paiban wrote itself */
-        unsigned char *packed;
-        size_t packed_len;
-        ok = pdf_pack(*out, *out_len, &extras, opt->compress ? PACK_DEFLATE_LEVEL : 0, &packed,
-                      &packed_len, diag);
-        free(*out);
-        *out = ok ? packed : NULL;
-        *out_len = ok ? packed_len : 0;
-    }
-    pdf_extras_free(&extras);
-    if (ok && !opt->plain && !pdf_archive_set_id(*out, *out_len)) {
-        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the file identifier was not written");
-        free(*out);
-        *out = NULL;
-        *out_len = 0;
-        ok = false;
-    }
-    return ok;
+    *out = w.file;
+    *out_len = w.file_len;
+    return true;
 }

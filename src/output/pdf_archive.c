@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "base/utf8.h"
 #include "output/pdf_font.h"
 #include "output/pdf_icc.h"
@@ -306,17 +307,54 @@ static bool embed_data(HPDF_Doc pdf, HPDF_Dict catalog, const pb_pdf_options *op
     return true;
 }
 
+/* The XMP text and the ICC profile while they are written: given back if
+ * memory runs out on the way. */
+typedef struct archive_work {
+    HPDF_Doc pdf;
+    const pb_pdf_options *opt;
+    const pdf_doc_info *info;
+    bool tagged;
+    pdf_buf xmp;
+    unsigned char *icc;
+    bool ok;
+} archive_work;
+
+static void archive_work_free(void *arg)
+{
+    archive_work *w = arg;
+    free(w->xmp.p);
+    free(w->icc);
+    w->xmp = (pdf_buf){0};
+    w->icc = NULL;
+}
+
+static bool write_archive(archive_work *w, HPDF_Doc pdf, const pb_pdf_options *opt,
+                          const pdf_doc_info *info, bool tagged);
+
+static void archive_run(void *arg)
+{
+    archive_work *w = arg;
+    w->ok = write_archive(w, w->pdf, w->opt, w->info, w->tagged);
+}
+
 bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_info *info,
                        bool tagged, pb_diag *diag)
 {
     (void)diag;
+    archive_work w = {pdf, opt, info, tagged, {0}, NULL, false};
+    pb_oom_guard(archive_run, archive_work_free, &w);
+    archive_work_free(&w);
+    return w.ok;
+}
+
+static bool write_archive(archive_work *w, HPDF_Doc pdf, const pb_pdf_options *opt,
+                          const pdf_doc_info *info, bool tagged)
+{
     HPDF_Dict catalog = pdf->catalog;
 
     /* XMP: never compressed (ISO 19005-3 6.6.2.1: no /Filter) */
-    pdf_buf x = {0};
-    build_xmp(&x, opt, info, tagged);
-    HPDF_Dict meta = pdf_new_stream(pdf, 0, x.p, x.len);
-    free(x.p);
+    build_xmp(&w->xmp, opt, info, tagged);
+    HPDF_Dict meta = pdf_new_stream(pdf, 0, w->xmp.p, w->xmp.len);
     if (!meta)
         return false;
     HPDF_Dict_AddName(meta, "Type", "Metadata");
@@ -324,9 +362,8 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
     HPDF_Dict_Add(catalog, "Metadata", meta);
 
     size_t icc_len;
-    unsigned char *icc = pdf_srgb_icc(&icc_len);
-    HPDF_Dict profile = pdf_new_stream(pdf, opt->compress ? 9 : 0, icc, icc_len);
-    free(icc);
+    w->icc = pdf_srgb_icc(&icc_len);
+    HPDF_Dict profile = pdf_new_stream(pdf, opt->compress ? 9 : 0, w->icc, icc_len);
     if (!profile)
         return false;
     HPDF_Dict_AddNumber(profile, "N", 3);

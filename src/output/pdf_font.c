@@ -138,6 +138,9 @@ void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set)
 
 void pdf_fonts_free(pdf_fonts *fs)
 {
+    pb_program_free(&fs->held);
+    free(fs->held_gids);
+    free(fs->cmap.p);
     for (int i = 0; i < fs->count; i++) {
         free(fs->fonts[i].slot);
         free(fs->fonts[i].glyphs);
@@ -235,16 +238,17 @@ void pdf_sort_keyed(pdf_keyed *a, size_t n)
 static void sort_glyphs(pdf_font *f, bool by_cid)
 {
     size_t n = (size_t)f->nglyphs;
-    pdf_keyed *k = pb_xmalloc((n ? n : 1) * sizeof *k);
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
+    pdf_keyed *k = pb_arena_alloc(work, (n ? n : 1) * sizeof *k);
     for (size_t i = 0; i < n; i++)
         k[i] = (pdf_keyed){by_cid ? f->glyphs[i].cid : f->glyphs[i].gid, (uint32_t)i};
     pdf_sort_keyed(k, n);
-    pdf_glyph *g = pb_xmalloc((n ? n : 1) * sizeof *g);
+    pdf_glyph *g = pb_arena_alloc(work, (n ? n : 1) * sizeof *g);
     for (size_t i = 0; i < n; i++)
         g[i] = f->glyphs[k[i].index];
     memcpy(f->glyphs, g, n * sizeof *g);
-    free(g);
-    free(k);
+    pb_scratch_end(&scratch);
 }
 
 /* Font units -> 1/1000 em, rounded half away from zero. */
@@ -569,8 +573,12 @@ static unsigned char *own_cff_program(pdf_font *f, size_t *len)
     hb_blob_t *blob = hb_face_reference_table(f->face->hb_face, HB_TAG('C', 'F', 'F', ' '));
     unsigned tlen = 0;
     const unsigned char *cff = (const unsigned char *)hb_blob_get_data(blob, &tlen);
-    glyph_order *order = pb_xmalloc(((size_t)f->nglyphs + 1) * sizeof *order);
-    uint32_t *gids = pb_xmalloc(((size_t)f->nglyphs + 1) * sizeof *gids);
+    /* (the blob is the face's table, kept by the face: a reference that
+       running out of memory strands is only a count) */
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
+    glyph_order *order = pb_arena_alloc(work, ((size_t)f->nglyphs + 1) * sizeof *order);
+    uint32_t *gids = pb_arena_alloc(work, ((size_t)f->nglyphs + 1) * sizeof *gids);
     int n = 0;
     for (int i = 0; i < f->nglyphs; i++) {
         const pdf_glyph *g = &f->glyphs[i];
@@ -581,15 +589,13 @@ static unsigned char *own_cff_program(pdf_font *f, size_t *len)
         order[n++] = (glyph_order){cp, g->gid, i};
     }
     /* by character, then glyph id */
-    pdf_keyed *keys = pb_xmalloc(((size_t)n + 1) * sizeof *keys);
+    pdf_keyed *keys = pb_arena_alloc(work, ((size_t)n + 1) * sizeof *keys);
     for (int i = 0; i < n; i++)
         keys[i] = (pdf_keyed){(uint64_t)order[i].cp << 32 | order[i].gid, (uint32_t)i};
     pdf_sort_keyed(keys, (size_t)n);
-    glyph_order *sorted = pb_xmalloc(((size_t)n + 1) * sizeof *sorted);
+    glyph_order *sorted = pb_arena_alloc(work, ((size_t)n + 1) * sizeof *sorted);
     for (int i = 0; i < n; i++)
         sorted[i] = order[keys[i].index];
-    free(keys);
-    free(order);
     order = sorted;
     gids[0] = 0;
     for (int i = 0; i < n; i++)
@@ -598,7 +604,6 @@ static unsigned char *own_cff_program(pdf_font *f, size_t *len)
     char why[200];
     bool ok = tlen && pb_cff_subset(cff, tlen, gids, n + 1, &prog, len, why, sizeof why);
     hb_blob_destroy(blob);
-    free(gids);
     if (ok) {
         for (int i = 0; i < f->nglyphs; i++)
             if (f->glyphs[i].gid == 0)
@@ -606,7 +611,7 @@ static unsigned char *own_cff_program(pdf_font *f, size_t *len)
         for (int i = 0; i < n; i++)
             f->glyphs[order[i].index].cid = (uint32_t)i + 1;
     }
-    free(order);
+    pb_scratch_end(&scratch);
     return ok ? prog : NULL;
 }
 
@@ -639,7 +644,9 @@ static unsigned char *font_program(pdf_font *f, size_t *len, bool *bare_cff, cha
 static pb_font_verdict check_program(const pdf_font *f, const unsigned char *prog,
                                      size_t len, char *why, size_t whylen)
 {
-    pb_subset_glyph *sg = pb_xmalloc((size_t)f->nglyphs * sizeof *sg);
+    pb_scratch scratch;
+    pb_subset_glyph *sg =
+        pb_arena_alloc(pb_scratch_begin(&scratch), (size_t)f->nglyphs * sizeof *sg);
     for (int i = 0; i < f->nglyphs; i++) {
         const pdf_glyph *g = &f->glyphs[i];
         size_t k = 0;
@@ -647,7 +654,7 @@ static pb_font_verdict check_program(const pdf_font *f, const unsigned char *pro
         sg[i] = (pb_subset_glyph){g->gid, g->cid, cp};
     }
     pb_font_verdict v = pb_font_check_subset(f->face, prog, len, sg, f->nglyphs, why, whylen);
-    free(sg);
+    pb_scratch_end(&scratch);
     return v;
 }
 
@@ -867,13 +874,16 @@ bool pdf_stream_keep_deflated(HPDF_Dict s, pb_deflater *d, const void *data, siz
 {
     unsigned char *z;
     size_t zlen;
+    /* the room first: from the run on, outside holds the data */
+    pdf_extras_room(outside);
     if (!pb_deflater_run(d, data, len, &z, &zlen))
         return false;
+    keep_compressed(s, outside, z, zlen);
     /* kept until the file is packed: the room made for the worst case
      * (more than the input) goes back to the heap, where the next page's
      * buffers take it instead of fresh pages */
-    z = pb_xrealloc(z, zlen);
-    keep_compressed(s, outside, z, zlen);
+    struct pdf_outside *kept = &outside->outside[outside->noutside - 1];
+    kept->data = pb_xrealloc(kept->data, zlen);
     return true;
 }
 
@@ -900,14 +910,15 @@ static HPDF_Dict new_indirect_dict(HPDF_Doc pdf)
 /* Default width: the commonest one (full-width CJK glyphs). */
 static int default_width(const pdf_font *f)
 {
-    pdf_keyed *k = pb_xmalloc((size_t)f->nglyphs * sizeof *k);
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
+    pdf_keyed *k = pb_arena_alloc(work, (size_t)f->nglyphs * sizeof *k);
     for (int i = 0; i < f->nglyphs; i++) /* signed order: the sign bit flipped */
         k[i] = (pdf_keyed){(uint32_t)f->glyphs[i].width ^ 0x80000000u, 0};
     pdf_sort_keyed(k, (size_t)f->nglyphs);
-    int *w = pb_xmalloc((size_t)f->nglyphs * sizeof *w);
+    int *w = pb_arena_alloc(work, (size_t)f->nglyphs * sizeof *w);
     for (int i = 0; i < f->nglyphs; i++)
         w[i] = (int)(uint32_t)(k[i].key ^ 0x80000000u);
-    free(k);
     int best = w[0], best_n = 0;
     for (int i = 0; i < f->nglyphs;) {
         int j = i;
@@ -919,7 +930,7 @@ static int default_width(const pdf_font *f)
         }
         i = j;
     }
-    free(w);
+    pb_scratch_end(&scratch);
     return best;
 }
 
@@ -974,7 +985,7 @@ static HPDF_Dict deflated_stream(HPDF_Doc pdf, const void *z, size_t zlen)
 /* prog: the font program as it goes into the PDF (deflated when compress);
  * with `outside` its data is taken there (pdf_pack writes it). */
 static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *prog,
-                       struct pdf_extras *outside)
+                       struct pdf_extras *outside, pdf_buf *cmap)
 {
     const pb_face *face = f->face;
     char name[80];
@@ -1006,12 +1017,13 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
         if (f->glyphs[i].cid > maxcid)
             maxcid = f->glyphs[i].cid;
     size_t nbytes = maxcid / 8 + 1;
-    unsigned char *bits = pb_xcalloc(nbytes, 1);
+    pb_scratch scratch;
+    unsigned char *bits = pb_arena_calloc(pb_scratch_begin(&scratch), nbytes, 1);
     bits[0] |= 0x80; /* .notdef */
     for (int i = 0; i < f->nglyphs; i++)
         bits[f->glyphs[i].cid / 8] |= (unsigned char)(0x80 >> (f->glyphs[i].cid % 8));
     HPDF_Dict cidset = pdf_new_stream(pdf, compress ? FONT_DEFLATE_LEVEL : 0, bits, nbytes);
-    free(bits);
+    pb_scratch_end(&scratch);
     if (!cidset)
         return false;
 
@@ -1071,10 +1083,9 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
         r |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
 
     /* ToUnicode */
-    pdf_buf cmap = {0};
-    tounicode_cmap(f, &cmap);
-    HPDF_Dict tu = pdf_new_stream(pdf, compress ? TOUNICODE_DEFLATE_LEVEL : 0, cmap.p, cmap.len);
-    free(cmap.p);
+    cmap->len = 0;
+    tounicode_cmap(f, cmap);
+    HPDF_Dict tu = pdf_new_stream(pdf, compress ? TOUNICODE_DEFLATE_LEVEL : 0, cmap->p, cmap->len);
     if (!tu)
         return false;
 
@@ -1102,22 +1113,26 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
 }
 
 /* The font program of font fi (its glyphs sorted by gid), deflated when
- * compress, and its glyphs' cids set: the one the face keeps for these
- * glyphs (a batch's earlier document made it), or one made, checked and
- * kept now.  False after a fault (the face rejected) or for want of
- * memory (diag says so). */
-static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
-                         pb_diag *diag)
+ * compress, in fs->held, and its glyphs' cids set: the one the face keeps
+ * for these glyphs (a batch's earlier document made it), or one made,
+ * checked and kept now.  False after a fault (the face rejected) or for
+ * want of memory (diag says so).  What it makes is held in fs until it is
+ * done with, so running out of memory strands none of it. */
+static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_diag *diag)
 {
     pdf_font *f = &fs->fonts[fi];
+    pb_program *out = &fs->held;
     int level = compress ? FONT_DEFLATE_LEVEL : 0;
-    uint32_t *gids = pb_xmalloc((size_t)f->nglyphs * sizeof *gids);
+    pb_program_free(out);
+    free(fs->held_gids);
+    fs->held_gids = NULL;
+    fs->held_gids = pb_xmalloc((size_t)f->nglyphs * sizeof *fs->held_gids);
+    uint32_t *gids = fs->held_gids;
     for (int i = 0; i < f->nglyphs; i++)
         gids[i] = f->glyphs[i].gid;
     if (pb_face_program_find(f->face, gids, f->nglyphs, level, out)) {
         for (int i = 0; i < f->nglyphs; i++)
             f->glyphs[i].cid = out->cids[i];
-        free(gids);
         return true;
     }
     char why[300] = "";
@@ -1125,32 +1140,30 @@ static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
     bool bare_cff = false;
     unsigned char *prog = font_program(f, &plen, &bare_cff, why, sizeof why, diag);
     if (!prog) {
-        free(gids);
         if (why[0] && !diag->out_of_memory)
             pb_fonts_reject(fs->set, fi, why);
         return false;
     }
+    *out = (pb_program){prog, plen, plen, NULL, bare_cff};
     pb_font_verdict v = check_program(f, prog, plen, why, sizeof why);
     if (v != PB_FONT_GOOD) {
-        free(prog);
-        free(gids);
+        pb_program_free(out);
         if (v == PB_FONT_NO_MEMORY)
             pb_diag_out_of_memory(diag);
         else
             pb_fonts_reject(fs->set, fi, why);
         return false;
     }
-    *out = (pb_program){prog, plen, plen, NULL, bare_cff};
     if (level > 0) {
         unsigned char *z;
         size_t zlen;
         bool ok = pb_deflate(prog, plen, level, &z, &zlen);
-        free(prog);
         if (!ok) {
-            free(gids);
+            pb_program_free(out);
             pb_diag_out_of_memory(diag);
             return false;
         }
+        free(prog);
         out->data = z;
         out->len = zlen;
     }
@@ -1158,7 +1171,6 @@ static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_program *out,
     for (int i = 0; i < f->nglyphs; i++)
         out->cids[i] = f->glyphs[i].cid;
     pb_face_program_keep(f->face, gids, f->nglyphs, level, out);
-    free(gids);
     return true;
 }
 
@@ -1183,17 +1195,16 @@ bool pdf_fonts_embed(pdf_fonts *fs, HPDF_Doc pdf, bool compress,
             }
             g->width = em1000(hb_font_get_glyph_h_advance(f->face->hb_font, g->gid), f->face->upem);
         }
-        pb_program prog;
-        if (!made_program(fs, fi, compress, &prog, diag))
+        if (!made_program(fs, fi, compress, diag))
             return false;
         /* /W and the CMap go in cid order (paiban's CFF subsets order
          * their glyphs by character, others by glyph id) */
         sort_glyphs(f, true);
         for (int i = 0; i < f->nglyphs; i++)
             f->slot[f->glyphs[i].gid] = i + 1;
-        bool ok = write_font(f, pdf, compress, &prog, outside);
-        bool opentype_cff = f->face->is_cff && !prog.bare_cff;
-        pb_program_free(&prog);
+        bool ok = write_font(f, pdf, compress, &fs->held, outside, &fs->cmap);
+        bool opentype_cff = f->face->is_cff && !fs->held.bare_cff;
+        pb_program_free(&fs->held);
         if (!ok) {
             if (HPDF_GetError(pdf) == HPDF_OK)
                 pb_diag_error(diag, PB_ERR_INTERNAL, f->face->file, NULL,

@@ -18,6 +18,7 @@
 #include "base/diag.h"
 #include "base/flate.h"
 #include "fonts/fonts.h"
+#include "fonts/programs.h"
 #include "layout/galley.h"
 
 /* A growable byte buffer for content streams and CMaps.  Numbers are
@@ -77,6 +78,12 @@ typedef struct pdf_fonts {
     const pb_fontset *set; /* borrowed */
     pdf_font *fonts;      /* owned: one per face id of the fontset */
     int count;
+    /* what embedding one font holds while it works (owned, freed with
+       the rest if memory runs out): its program, the glyph ids it is
+       kept under, and a buffer for its ToUnicode CMap */
+    pb_program held;
+    uint32_t *held_gids;
+    pdf_buf cmap;
 } pdf_fonts;
 
 void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "base/flate.h"
 #include "output/pdf_font.h"
 #include "pdfread/pdfread.h"
@@ -26,6 +27,10 @@ typedef struct packer {
     bool *length_only;    /* an integer object that only gives a stream's /Length */
     const pdf_extras *x;  /* paiban's own objects, or NULL */
     size_t stream_len;    /* the /Length of the stream being written */
+    /* working memory, given back however the packing ends (pdf_pack) */
+    pb_arena *arena;
+    pdf_buf objs, head, dict, out;
+    unsigned char *z;     /* a stream compressed, until it is written */
 } packer;
 
 /* ---- writing objects compactly ----------------------------------------- */
@@ -164,12 +169,18 @@ void pdf_extras_free(pdf_extras *x)
     memset(x, 0, sizeof *x);
 }
 
-void pdf_extras_keep_stream(pdf_extras *x, long long num, unsigned char *data, size_t len)
+void pdf_extras_room(pdf_extras *x)
 {
     if (x->noutside == x->outside_cap) {
-        x->outside_cap = x->outside_cap ? 2 * x->outside_cap : 8;
-        x->outside = pb_xrealloc(x->outside, (size_t)x->outside_cap * sizeof *x->outside);
+        int cap = x->outside_cap ? 2 * x->outside_cap : 8;
+        x->outside = pb_xrealloc(x->outside, (size_t)cap * sizeof *x->outside);
+        x->outside_cap = cap;
     }
+}
+
+void pdf_extras_keep_stream(pdf_extras *x, long long num, unsigned char *data, size_t len)
+{
+    pdf_extras_room(x);
     x->outside[x->noutside++] = (struct pdf_outside){num, data, len};
 }
 
@@ -328,7 +339,7 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     }
     long long nstreams_obj = (nplain + OBJS_PER_STREAM - 1) / OBJS_PER_STREAM;
     long long first_objstm = top, xref_num = top + nstreams_obj, total = xref_num + 1;
-    xref_entry *xr = pb_xcalloc((size_t)total + 1, sizeof *xr);
+    xref_entry *xr = pb_arena_calloc(k->arena, (size_t)total + 1, sizeof *xr);
 
     /* header: the version libharu wrote, at least 1.5 */
     int minor = in_len > 8 && in[5] == '1' && in[7] >= '0' && in[7] <= '9' ? in[7] - '0' : 7;
@@ -337,7 +348,7 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
     pdf_buf_str(out, "\n%\xE2\xE3\xCF\xD3\n");
 
     /* streams where they come, the other objects into object streams */
-    pdf_buf objs = {0}, head = {0}, dict = {0};
+    pdf_buf *objs = &k->objs, *head = &k->head, *dict = &k->dict;
     int in_stm = 0;
     long long stm_num = first_objstm;
     bool ok = true;
@@ -356,57 +367,55 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
             const struct pdf_outside *kept = outside_of(k->x, num);
             const unsigned char *data = kept ? kept->data : in + o->data_off;
             k->stream_len = kept ? kept->len : o->data_len;
-            dict.len = 0;
-            put_obj(k, &dict, o, true);
+            dict->len = 0;
+            put_obj(k, dict, o, true);
             xr[num] = (xref_entry){1, (long long)out->len, 0};
-            put_stream(out, num, dict.p, dict.len, data, k->stream_len);
+            put_stream(out, num, dict->p, dict->len, data, k->stream_len);
             continue;
         }
         if (in_stm > 0) {
-            pdf_buf_put(&head, " ", 1);
-            pdf_buf_put(&objs, "\n", 1);
+            pdf_buf_put(head, " ", 1);
+            pdf_buf_put(objs, "\n", 1);
         }
-        pdf_buf_int(&head, num);
-        pdf_buf_put(&head, " ", 1);
-        pdf_buf_int(&head, (long long)objs.len);
+        pdf_buf_int(head, num);
+        pdf_buf_put(head, " ", 1);
+        pdf_buf_int(head, (long long)objs->len);
         if (extra) {
             int e = (int)(n - k->size);
             size_t end = e + 1 < k->x->count ? k->x->off[e + 1] : k->x->data.len;
-            pdf_buf_put(&objs, k->x->data.p + k->x->off[e], end - k->x->off[e]);
+            pdf_buf_put(objs, k->x->data.p + k->x->off[e], end - k->x->off[e]);
         } else {
-            put_obj(k, &objs, o, false);
+            put_obj(k, objs, o, false);
         }
         xr[num] = (xref_entry){2, stm_num, in_stm};
         /* written when full, and after the last one */
         plain_left--;
         if (++in_stm == OBJS_PER_STREAM || plain_left == 0) {
-            pdf_buf_put(&head, "\n", 1);
-            size_t first = head.len;
-            pdf_buf_put(&head, objs.p, objs.len);
-            unsigned char *z = NULL;
+            pdf_buf_put(head, "\n", 1);
+            size_t first = head->len;
+            pdf_buf_put(head, objs->p, objs->len);
             size_t zlen = 0;
-            if (!compress(level, head.p, head.len, &z, &zlen)) {
+            if (!compress(level, head->p, head->len, &k->z, &zlen)) {
                 ok = false;
                 break;
             }
-            dict.len = 0;
-            pdf_buf_str(&dict, "<</Type/ObjStm/N ");
-            pdf_buf_int(&dict, in_stm);
-            pdf_buf_str(&dict, "/First ");
-            pdf_buf_int(&dict, (long long)first);
-            pdf_buf_str(&dict, level > 0 ? "/Filter/FlateDecode/Length " : "/Length ");
-            pdf_buf_int(&dict, (long long)zlen);
-            pdf_buf_str(&dict, ">>");
+            dict->len = 0;
+            pdf_buf_str(dict, "<</Type/ObjStm/N ");
+            pdf_buf_int(dict, in_stm);
+            pdf_buf_str(dict, "/First ");
+            pdf_buf_int(dict, (long long)first);
+            pdf_buf_str(dict, level > 0 ? "/Filter/FlateDecode/Length " : "/Length ");
+            pdf_buf_int(dict, (long long)zlen);
+            pdf_buf_str(dict, ">>");
             xr[stm_num] = (xref_entry){1, (long long)out->len, 0};
-            put_stream(out, stm_num, dict.p, dict.len, z, zlen);
-            free(z);
+            put_stream(out, stm_num, dict->p, dict->len, k->z, zlen);
+            free(k->z);
+            k->z = NULL;
             stm_num++;
             in_stm = 0;
-            head.len = objs.len = 0;
+            head->len = objs->len = 0;
         }
     }
-    free(objs.p);
-    free(head.p);
 
     /* the cross-reference stream: rows of type, offset or object stream,
      * index, each row as the difference from the one above (PNG "Up") */
@@ -420,8 +429,9 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
         w2++;
     int row = 1 + w2 + 2;
     size_t rows_len = (size_t)total * (size_t)(level > 0 ? row + 1 : row);
-    unsigned char *rows = pb_xcalloc(rows_len, 1);
-    unsigned char *prev = pb_xcalloc((size_t)row, 1), *cur = pb_xcalloc((size_t)row, 1);
+    unsigned char *rows = pb_arena_calloc(k->arena, rows_len, 1);
+    unsigned char *prev = pb_arena_calloc(k->arena, (size_t)row, 1);
+    unsigned char *cur = pb_arena_calloc(k->arena, (size_t)row, 1);
     for (long long n = 0; n < total; n++) {
         cur[0] = xr[n].type;
         put_be(cur + 1, xr[n].a, w2);
@@ -436,25 +446,21 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
         }
         memcpy(prev, cur, (size_t)row);
     }
-    free(prev);
-    free(cur);
-    unsigned char *z = NULL;
     size_t zlen = 0;
-    ok = ok && compress(level, rows, rows_len, &z, &zlen);
-    free(rows);
+    ok = ok && compress(level, rows, rows_len, &k->z, &zlen);
     if (ok) {
-        dict.len = 0;
-        pdf_buf_str(&dict, "<</Type/XRef/Size ");
-        pdf_buf_int(&dict, total);
-        pdf_buf_str(&dict, "/W[1 ");
-        pdf_buf_int(&dict, w2);
-        pdf_buf_str(&dict, " 2]");
+        dict->len = 0;
+        pdf_buf_str(dict, "<</Type/XRef/Size ");
+        pdf_buf_int(dict, total);
+        pdf_buf_str(dict, "/W[1 ");
+        pdf_buf_int(dict, w2);
+        pdf_buf_str(dict, " 2]");
         const char *keys[] = {"Root", "Info"};
         for (int i = 0; i < 2; i++) {
             const pb_pobj *v = pb_pdf_get_raw(trailer, keys[i]);
             if (v) {
-                pdf_obj_name(&dict, keys[i]);
-                put_obj(k, &dict, v, false);
+                pdf_obj_name(dict, keys[i]);
+                put_obj(k, dict, v, false);
             }
         }
         const pb_pobj *id = pb_pdf_get_raw(trailer, "ID");
@@ -462,37 +468,93 @@ static bool pack(packer *k, const unsigned char *in, size_t in_len, int level, p
             id->items[0]->kind == PB_POBJ_STRING && id->items[1]->kind == PB_POBJ_STRING) {
             /* as libharu writes it, for pdf_archive_set_id */
             static const char hex[] = "0123456789ABCDEF";
-            pdf_buf_str(&dict, "/ID [ ");
+            pdf_buf_str(dict, "/ID [ ");
             for (int i = 0; i < 2; i++) {
-                pdf_buf_put(&dict, "<", 1);
+                pdf_buf_put(dict, "<", 1);
                 for (size_t c = 0; c < id->items[i]->len; c++) {
                     unsigned char ch = (unsigned char)id->items[i]->s[c];
                     char h[2] = {hex[ch >> 4], hex[ch & 15]};
-                    pdf_buf_put(&dict, h, 2);
+                    pdf_buf_put(dict, h, 2);
                 }
-                pdf_buf_str(&dict, "> ");
+                pdf_buf_str(dict, "> ");
             }
-            pdf_buf_str(&dict, "]");
+            pdf_buf_str(dict, "]");
         }
         if (level > 0) {
-            pdf_buf_str(&dict, "/Filter/FlateDecode/DecodeParms<</Columns ");
-            pdf_buf_int(&dict, row);
-            pdf_buf_str(&dict, "/Predictor 12>>");
+            pdf_buf_str(dict, "/Filter/FlateDecode/DecodeParms<</Columns ");
+            pdf_buf_int(dict, row);
+            pdf_buf_str(dict, "/Predictor 12>>");
         }
-        pdf_buf_str(&dict, "/Length ");
-        pdf_buf_int(&dict, (long long)zlen);
-        pdf_buf_str(&dict, ">>");
-        put_stream(out, xref_num, dict.p, dict.len, z, zlen);
+        pdf_buf_str(dict, "/Length ");
+        pdf_buf_int(dict, (long long)zlen);
+        pdf_buf_str(dict, ">>");
+        put_stream(out, xref_num, dict->p, dict->len, k->z, zlen);
         pdf_buf_str(out, "startxref\n");
         pdf_buf_int(out, xr[xref_num].a);
         pdf_buf_str(out, "\n%%EOF\n");
     }
-    free(z);
-    free(dict.p);
-    free(xr);
     if (!ok)
         pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: the objects could not be packed");
     return ok;
+}
+
+typedef struct pack_job {
+    const unsigned char *in;
+    size_t in_len;
+    int level;
+    pb_diag *diag;
+    pb_diag rd;           /* the reader's messages */
+    packer k;
+    bool ok;
+} pack_job;
+
+/* What packing holds, given back (idempotent). */
+static void pack_free(void *arg)
+{
+    pack_job *j = arg;
+    packer *k = &j->k;
+    free(k->objs.p);
+    free(k->head.p);
+    free(k->dict.p);
+    free(k->out.p);
+    free(k->z);
+    k->objs = k->head = k->dict = k->out = (pdf_buf){0};
+    k->z = NULL;
+    pb_arena_free(k->arena);
+    k->arena = NULL;
+    pb_diag_free(&j->rd);
+}
+
+static void pack_run(void *arg)
+{
+    pack_job *j = arg;
+    packer *k = &j->k;
+    pb_diag *diag = j->diag;
+    const pdf_extras *x = k->x;
+    k->arena = pb_arena_new();
+    k->pdf = pb_pdf_open(j->in, j->in_len, "PDF", k->arena, &j->rd);
+    bool ok = k->pdf != NULL;
+    if (ok) {
+        k->size = pb_pdf_size(k->pdf);
+        k->written = pb_arena_calloc(k->arena, (size_t)k->size + 1, sizeof *k->written);
+        k->length_only = pb_arena_calloc(k->arena, (size_t)k->size + 1, sizeof *k->length_only);
+        for (long long n = 1; n < k->size && ok; n++)
+            ok = pb_pdf_object(k->pdf, n) != NULL || j->rd.errors == 0;
+        ok = ok && j->rd.errors == 0;
+    }
+    if (!ok) {
+        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: reading back what libharu wrote: %s",
+                      j->rd.count > 0 ? j->rd.messages[0].text : "failed");
+    } else {
+        /* room for what comes out at most, less what compresses: libharu's
+           file, the extras and the streams kept outside it */
+        size_t most = j->in_len + (x ? x->data.len : 0) + 4096;
+        for (int i = 0; x && i < x->noutside; i++)
+            most += x->outside[i].len;
+        pdf_buf_reserve(&k->out, most);
+        ok = pack(k, j->in, j->in_len, j->level, &k->out, diag);
+    }
+    j->ok = ok;
 }
 
 bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, int level,
@@ -500,40 +562,14 @@ bool pdf_pack(const unsigned char *in, size_t in_len, const pdf_extras *x, int l
 {
     *out = NULL;
     *out_len = 0;
-    pb_arena *arena = pb_arena_new();
-    pb_diag rd;
-    pb_diag_init(&rd);
-    packer k = {.x = x};
-    k.pdf = pb_pdf_open(in, in_len, "PDF", arena, &rd);
-    bool ok = k.pdf != NULL;
-    if (ok) {
-        k.size = pb_pdf_size(k.pdf);
-        k.written = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.written);
-        k.length_only = pb_arena_calloc(arena, (size_t)k.size + 1, sizeof *k.length_only);
-        for (long long n = 1; n < k.size && ok; n++)
-            ok = pb_pdf_object(k.pdf, n) != NULL || rd.errors == 0;
-        ok = ok && rd.errors == 0;
+    pack_job j = {.in = in, .in_len = in_len, .level = level, .diag = diag, .k = {.x = x}};
+    pb_diag_init(&j.rd);
+    pb_oom_guard(pack_run, pack_free, &j);
+    if (j.ok) {
+        *out = (unsigned char *)j.k.out.p;
+        *out_len = j.k.out.len;
+        j.k.out = (pdf_buf){0};
     }
-    if (!ok) {
-        pb_diag_error(diag, PB_ERR_INTERNAL, NULL, NULL, "PDF: reading back what libharu wrote: %s",
-                      rd.count > 0 ? rd.messages[0].text : "failed");
-    } else {
-        /* room for what comes out at most, less what compresses: libharu's
-           file, the extras and the streams kept outside it */
-        pdf_buf b = {0};
-        size_t most = in_len + (x ? x->data.len : 0) + 4096;
-        for (int i = 0; x && i < x->noutside; i++)
-            most += x->outside[i].len;
-        pdf_buf_reserve(&b, most);
-        ok = pack(&k, in, in_len, level, &b, diag);
-        if (ok) {
-            *out = (unsigned char *)b.p;
-            *out_len = b.len;
-        } else {
-            free(b.p);
-        }
-    }
-    pb_diag_free(&rd);
-    pb_arena_free(arena);
-    return ok;
+    pack_free(&j);
+    return j.ok;
 }

@@ -40,8 +40,12 @@ typedef struct pdf_extras {
 
 void pdf_extras_begin(pdf_extras *x);  /* starts object first + count */
 void pdf_extras_free(pdf_extras *x);
-/* Takes data (malloc'ed) as the data of libharu's stream object num. */
+/* Takes data (malloc'ed) as the data of libharu's stream object num;
+ * it allocates nothing (and so cannot run out of memory) after
+ * pdf_extras_room. */
 void pdf_extras_keep_stream(pdf_extras *x, long long num, unsigned char *data, size_t len);
+/* Room for one more stream kept. */
+void pdf_extras_room(pdf_extras *x);
 
 /* Tokens of an object, with a space only where the syntax needs one. */
 void pdf_obj_name(pdf_buf *b, const char *name);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/call.h"
 #include "base/utf8.h"
 
 typedef struct mc {
@@ -44,9 +45,34 @@ struct pdf_tagger {
     bool *has_bbox;
 };
 
+typedef struct tag_making {
+    const pb_structure *s;
+    int npages;
+    pdf_tagger *t;
+} tag_making;
+
+static void make_tagger(void *arg);
+static void unmake_tagger(void *arg)
+{
+    tag_making *m = arg;
+    pdf_tag_free(m->t);
+    m->t = NULL;
+}
+
 pdf_tagger *pdf_tag_new(const pb_structure *s, int npages)
 {
-    pdf_tagger *t = pb_xcalloc(1, sizeof *t);
+    /* what was made is given back if memory runs out on the way */
+    tag_making m = {s, npages, NULL};
+    pb_oom_guard(make_tagger, unmake_tagger, &m);
+    return m.t;
+}
+
+static void make_tagger(void *arg)
+{
+    tag_making *m = arg;
+    const pb_structure *s = m->s;
+    int npages = m->npages;
+    pdf_tagger *t = m->t = pb_xcalloc(1, sizeof *t);
     int n = s && s->count > 1 ? s->count : 2;
     t->elems_cap = n + 16;
     t->elems = pb_xcalloc((size_t)t->elems_cap, sizeof *t->elems);
@@ -57,7 +83,6 @@ pdf_tagger *pdf_tag_new(const pb_structure *s, int npages)
     t->nelems = n;
     t->npages = npages;
     t->page_mcids = pb_xcalloc((size_t)npages + 1, sizeof *t->page_mcids);
-    return t;
 }
 
 void pdf_tag_free(pdf_tagger *t)
@@ -168,10 +193,11 @@ static void put_id(pdf_buf *b, int elem)
 static void put_text(pdf_buf *b, const char *s)
 {
     size_t len = strlen(s);
-    unsigned char *u = pb_xmalloc(2 + 2 * len);
+    pb_scratch scratch;
+    unsigned char *u = pb_arena_alloc(pb_scratch_begin(&scratch), 2 + 2 * len);
     size_t n = pb_utf8_to_utf16be(s, len, u);
     pdf_obj_string(b, u, n);
-    free(u);
+    pb_scratch_end(&scratch);
 }
 
 /* Extras: 0 the StructTreeRoot, e the element e (1 .. n-1), n the
@@ -179,6 +205,9 @@ static void put_text(pdf_buf *b, const char *s)
 bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
                    pdf_extras *out)
 {
+    /* the working arrays, given back however the writing ends */
+    pb_scratch scratch;
+    pb_arena *work = pb_scratch_begin(&scratch);
     int n = t->nelems;
     const pb_selem *el = t->elems;
     t->npages = npages;
@@ -190,18 +219,18 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
     long long first = out->first;
     pdf_buf *b = &out->data;
     /* own content and children, grouped by element in order */
-    int *own_start = pb_xcalloc((size_t)n + 1, sizeof *own_start);
-    int *own = pb_xcalloc((size_t)t->nmcs + 1, sizeof *own);
-    int *kid_start = pb_xcalloc((size_t)n + 1, sizeof *kid_start);
-    int *kids = pb_xcalloc((size_t)n + 1, sizeof *kids);
-    long *key = pb_xcalloc((size_t)n, sizeof *key);
-    int *nobj = pb_xcalloc((size_t)n + 1, sizeof *nobj);
+    int *own_start = pb_arena_calloc(work, (size_t)n + 1, sizeof *own_start);
+    int *own = pb_arena_calloc(work, (size_t)t->nmcs + 1, sizeof *own);
+    int *kid_start = pb_arena_calloc(work, (size_t)n + 1, sizeof *kid_start);
+    int *kids = pb_arena_calloc(work, (size_t)n + 1, sizeof *kids);
+    long *key = pb_arena_calloc(work, (size_t)n, sizeof *key);
+    int *nobj = pb_arena_calloc(work, (size_t)n + 1, sizeof *nobj);
 
     for (int i = 0; i < t->nmcs; i++)
         own_start[t->mcs[i].elem + 1]++;
     for (int e = 0; e < n; e++)
         own_start[e + 1] += own_start[e];
-    int *fill = pb_xcalloc((size_t)n + 1, sizeof *fill);
+    int *fill = pb_arena_calloc(work, (size_t)n + 1, sizeof *fill);
     for (int i = 0; i < t->nmcs; i++)
         own[own_start[t->mcs[i].elem] + fill[t->mcs[i].elem]++] = i;
     for (int e = 2; e < n; e++)
@@ -211,7 +240,6 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
     memset(fill, 0, (size_t)(n + 1) * sizeof *fill);
     for (int e = 2; e < n; e++)
         kids[kid_start[el[e].parent] + fill[el[e].parent]++] = e;
-    free(fill);
     for (int i = 0; i < t->nannots; i++)
         nobj[t->annots[i].elem]++;
 
@@ -270,7 +298,8 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
         int nk = own_start[e + 1] - own_start[e] + kid_start[e + 1] - kid_start[e];
         if (nk > items_cap) {
             items_cap = nk * 2;
-            items = pb_xrealloc(items, (size_t)items_cap * sizeof *items);
+            /* (filled anew for each element: nothing to copy) */
+            items = pb_arena_alloc(work, (size_t)items_cap * sizeof *items);
         }
         int m = 0;
         for (int k = own_start[e]; k < own_start[e + 1]; k++)
@@ -363,13 +392,12 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
         }
         pdf_obj_raw(b, ">>");
     }
-    free(items);
 
     /* n: the ParentTree: per page, the element of each MCID (they were
      * given page by page in increasing order); then the annotations,
      * whose keys follow the pages' */
-    int *page_start = pb_xcalloc((size_t)npages + 2, sizeof *page_start);
-    int *by_page = pb_xcalloc((size_t)t->nmcs + 1, sizeof *by_page);
+    int *page_start = pb_arena_calloc(work, (size_t)npages + 2, sizeof *page_start);
+    int *by_page = pb_arena_calloc(work, (size_t)t->nmcs + 1, sizeof *by_page);
     for (int i = 0; i < t->nmcs; i++)
         page_start[t->mcs[i].page + 1]++;
     for (int p = 0; p < npages; p++)
@@ -396,8 +424,6 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
         pdf_obj_ref(b, first + t->annots[i].elem);
     }
     pdf_obj_raw(b, "]>>");
-    free(page_start);
-    free(by_page);
 
     /* n + 1: the IDTree; IDs are "th" and the zero-padded element id: in
      * key order */
@@ -424,11 +450,6 @@ bool pdf_tag_write(pdf_tagger *t, HPDF_Doc pdf, HPDF_Page *pages, int npages,
         ok = HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", ref) == HPDF_OK &&
              HPDF_GetError(pdf) == HPDF_OK;
     }
-    free(own_start);
-    free(own);
-    free(kid_start);
-    free(kids);
-    free(key);
-    free(nobj);
+    pb_scratch_end(&scratch);
     return ok;
 }
