@@ -414,6 +414,7 @@ typedef struct layout_load {
     pb_arena *arena;          /* owned: the layout being read */
     const pb_layout *layout;
     const pb_ruleset *rules;
+    char *ref_copy;       /* the cache's copy of ref, until it is the cache's */
 } layout_load;
 
 /* Under the lock: the layout and its rules from the cache, or read now. */
@@ -444,8 +445,10 @@ static void load_layout_locked(void *arg)
         e->layouts = pb_xrealloc(e->layouts, (size_t)cap * sizeof *e->layouts);
         e->layouts_cap = cap;
     }
-    layout_entry le = {pb_xstrdup(L->ref), NULL, L->arena, layout, rs};
+    L->ref_copy = pb_xstrdup(L->ref); /* freed by undo_layout if the next runs out */
+    layout_entry le = {L->ref_copy, NULL, L->arena, layout, rs};
     le.base_dir = pb_xstrdup(L->base_dir);
+    L->ref_copy = NULL;
     e->layouts[e->nlayouts++] = le;
     L->arena = NULL; /* the cache's now */
     L->layout = layout;
@@ -457,6 +460,8 @@ static void undo_layout(void *arg)
     layout_load *L = arg;
     pb_arena_free(L->arena);
     L->arena = NULL;
+    free(L->ref_copy);
+    L->ref_copy = NULL;
 }
 
 /* The layout `ref` (relative to base_dir) and its compiled rules, read
@@ -466,7 +471,7 @@ static const pb_layout *engine_layout(pb_engine *e, const char *ref, const char 
                                       const pb_input_paths *paths, const pb_ruleset **rules,
                                       pb_diag *diag)
 {
-    layout_load L = {e, ref, base_dir, paths, diag, NULL, NULL, NULL};
+    layout_load L = {e, ref, base_dir, paths, diag, NULL, NULL, NULL, NULL};
     under_lock(e, load_layout_locked, undo_layout, &L);
     *rules = L.rules;
     return L.layout;
@@ -535,6 +540,7 @@ typedef struct fonts_load {
     pb_diag *diag;
     pb_arena *scratch;
     const pb_fontset *fonts;
+    char *owned_key;      /* the cache's copy of the key, until it is the cache's */
 } fonts_load;
 
 static void load_fonts_locked(void *arg)
@@ -561,19 +567,24 @@ static void load_fonts_locked(void *arg)
         e->fontsets = pb_xrealloc(e->fontsets, (size_t)cap * sizeof *e->fontsets);
         e->fontsets_cap = cap;
     }
-    char *owned_key = pb_xstrdup(key);
+    F->owned_key = pb_xstrdup(key); /* freed by undo_fonts if loading runs out of memory */
     pb_fontset *fonts = pb_fonts_load(F->layout, &fd, F->diag);
     if (!fonts) {
-        free(owned_key);
+        free(F->owned_key);
+        F->owned_key = NULL;
         return;
     }
-    e->fontsets[e->nfontsets++] = (fonts_entry){owned_key, fonts};
+    e->fontsets[e->nfontsets++] = (fonts_entry){F->owned_key, fonts};
+    F->owned_key = NULL;
     F->fonts = fonts;
 }
 
 static void undo_fonts(void *arg)
 {
-    (void)arg; /* pb_fonts_load frees its own half-made set */
+    /* pb_fonts_load frees its own half-made set */
+    fonts_load *F = arg;
+    free(F->owned_key);
+    F->owned_key = NULL;
 }
 
 /* The fonts of a layout for reports in report_dir, loaded once. */
@@ -581,7 +592,7 @@ static const pb_fontset *engine_fonts(pb_engine *e, const pb_layout *layout,
                                       const char *report_dir, pb_arena *scratch,
                                       pb_diag *diag)
 {
-    fonts_load F = {e, layout, report_dir, diag, scratch, NULL};
+    fonts_load F = {e, layout, report_dir, diag, scratch, NULL, NULL};
     under_lock(e, load_fonts_locked, undo_fonts, &F);
     return F.fonts;
 }
@@ -671,6 +682,29 @@ static pb_report *report_in_pdf(const char *path, const char *bytes, size_t len,
     return r;
 }
 
+
+typedef struct owned_copy {
+    char *owned;          /* malloc'ed, or NULL */
+    const char *bytes;
+    size_t len;
+    pb_arena *arena;
+    char *copy;           /* in arena, NUL-terminated */
+} owned_copy;
+
+static void copy_into_arena(void *arg)
+{
+    owned_copy *c = arg;
+    c->copy = pb_arena_alloc(c->arena, c->len + 1);
+    memcpy(c->copy, c->bytes, c->len);
+}
+
+static void free_owned(void *arg)
+{
+    owned_copy *c = arg;
+    free(c->owned);
+    c->owned = NULL;
+}
+
 /* The job's report (or previous report), from its file or its bytes.
  * pdf_ok: a PDF made by paiban stands for the report it carries; else a
  * PDF is refused with a hint.  *raw and *raw_len (when raw is not NULL)
@@ -697,9 +731,11 @@ static pb_report *read_report(const char *path, const char *bytes, size_t len, b
             return NULL;
         bytes = owned;
     }
-    char *copy = pb_arena_alloc(arena, len + 1);
-    memcpy(copy, bytes, len);
-    free(owned);
+    /* the file's bytes are given back if the copy runs out of memory */
+    owned_copy oc = {owned, bytes, len, arena, NULL};
+    pb_oom_guard(copy_into_arena, free_owned, &oc);
+    free_owned(&oc);
+    char *copy = oc.copy;
     *raw = copy;
     *raw_len = len;
     return pb_input_report(path, copy, len, arena, diag);
@@ -789,6 +825,83 @@ static long long creation_time(const pb_engine *e, const char *meta_date)
     return -1;
 }
 
+typedef struct render_tail {
+    pb_engine *e;
+    const pb_job *job;
+    const pb_report *report;
+    pb_arena *arena;
+    pb_diag *diag;
+    const pb_pages *pages;
+    const pb_fontset *fonts;
+    unsigned char *pdf;   /* owned until handed out */
+    size_t pdf_len;
+    char *dump;           /* owned until handed out */
+    size_t dump_len;
+    bool ok;
+} render_tail;
+
+static void free_render_tail(void *arg)
+{
+    render_tail *t = arg;
+    free(t->pdf);
+    free(t->dump);
+    t->pdf = NULL;
+    t->dump = NULL;
+}
+
+/* A render's last steps: the fonts described (verbose), signing, the
+ * dump, the files written or the bytes handed out. */
+static void finish_render(void *arg)
+{
+    render_tail *t = arg;
+    pb_engine *e = t->e;
+    const pb_job *job = t->job;
+    const pb_report *report = t->report;
+    pb_arena *arena = t->arena;
+    pb_diag *diag = t->diag;
+    if (e->verbose)
+        pb_fonts_describe(t->fonts, diag);
+    if (pb_diag_failed(diag))
+        return;
+    if (t->pdf && job->signer) {
+        /* signing is the last step: the file is written signed or not at all */
+        unsigned char *signed_pdf;
+        size_t signed_len;
+        const char *name = job->out_path ? job->out_path : "the rendered PDF";
+        bool ok = pb_engine_sign(e, job->signer, name, t->pdf, t->pdf_len,
+                                 creation_time(e, report->meta.date), arena, &signed_pdf,
+                                 &signed_len, diag);
+        free(t->pdf);
+        t->pdf = NULL;
+        if (!ok)
+            return;
+        t->pdf = signed_pdf;
+        t->pdf_len = signed_len;
+    }
+    if (job->dump_path || job->dump) {
+        dump_args da = {t->pages, t->fonts};
+        t->dump = capture(dump_to, &da, &t->dump_len);
+        if (!t->dump) {
+            pb_diag_out_of_memory(diag);
+            return;
+        }
+    }
+    /* the dump after the PDF: when no PDF can be made, the old dump stays too */
+    bool ok = (!job->out_path || pb_write_file_atomic(job->out_path, t->pdf, t->pdf_len, diag)) &&
+              (!job->dump_path || pb_write_file_atomic(job->dump_path, t->dump, t->dump_len, diag));
+    if (ok && job->pdf) {
+        *job->pdf = t->pdf;
+        *job->pdf_len = t->pdf_len;
+        t->pdf = NULL;
+    }
+    if (ok && job->dump) {
+        *job->dump = t->dump;
+        *job->dump_len = t->dump_len;
+        t->dump = NULL;
+    }
+    t->ok = ok;
+}
+
 /* The whole pipeline for one parsed report; writes and hands back what
  * the job asks for. */
 static bool render_report(pb_engine *e, pb_report *report, const char *raw, size_t raw_len,
@@ -849,53 +962,11 @@ static bool render_report(pb_engine *e, pb_report *report, const char *raw, size
         }
         break;
     }
-    if (e->verbose)
-        pb_fonts_describe(fonts, diag);
-    if (pb_diag_failed(diag)) {
-        free(pdf);
-        return false;
-    }
-    if (pdf && job->signer) {
-        /* signing is the last step: the file is written signed or not at all */
-        unsigned char *signed_pdf;
-        size_t signed_len;
-        const char *name = job->out_path ? job->out_path : "the rendered PDF";
-        bool ok = pb_engine_sign(e, job->signer, name, pdf, pdf_len,
-                                 creation_time(e, report->meta.date), arena, &signed_pdf,
-                                 &signed_len, diag);
-        free(pdf);
-        if (!ok)
-            return false;
-        pdf = signed_pdf;
-        pdf_len = signed_len;
-    }
-    char *dump = NULL;
-    size_t dump_len = 0;
-    if (job->dump_path || job->dump) {
-        dump_args da = {&pages, fonts};
-        dump = capture(dump_to, &da, &dump_len);
-        if (!dump) {
-            free(pdf);
-            pb_diag_out_of_memory(diag);
-            return false;
-        }
-    }
-    /* the dump after the PDF: when no PDF can be made, the old dump stays too */
-    bool ok = (!job->out_path || pb_write_file_atomic(job->out_path, pdf, pdf_len, diag)) &&
-              (!job->dump_path || pb_write_file_atomic(job->dump_path, dump, dump_len, diag));
-    if (ok && job->pdf) {
-        *job->pdf = pdf;
-        *job->pdf_len = pdf_len;
-        pdf = NULL;
-    }
-    if (ok && job->dump) {
-        *job->dump = dump;
-        *job->dump_len = dump_len;
-        dump = NULL;
-    }
-    free(pdf);
-    free(dump);
-    return ok;
+    /* the PDF (and the dump) are given back if memory runs out from here */
+    render_tail t = {e, job, report, arena, diag, &pages, fonts, pdf, pdf_len, NULL, 0, false};
+    pb_oom_guard(finish_render, free_render_tail, &t);
+    free_render_tail(&t);
+    return t.ok;
 }
 
 static pb_status status_of(const pb_diag *diag)

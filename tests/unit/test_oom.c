@@ -7,8 +7,8 @@
  * engine must render normally afterwards: locks released, caches intact.
  * Memory that third-party objects held at the moment of failure is not
  * given back (README), so leak checking is off for this test; free is
- * wrapped too, and a check or a render to a dump that fails leaves no
- * block of paiban's own allocated (third-party libraries allocate with
+ * wrapped too, and a check or a render (to a PDF or a dump) that fails
+ * leaves no block of paiban's own allocated (third-party libraries allocate with
  * the real malloc and are not counted).  What a render may legitimately
  * keep (a layout read, a font opened, a program made) stays in the
  * engine's caches: those are warmed by a render first, or the engine is
@@ -168,9 +168,12 @@ static char cache_dir[64] = "/tmp/pb-test-oom-XXXXXX";
 /* An engine on the source tree's data; with system_fonts 0 it finds the
  * fonts only in the Fandol and Noto folders, through a cache of its own
  * (fast to make again and again). */
+static int engine_verbose; /* new engines describe their fonts */
+
 static pb_engine *new_engine(seen *s, int system_fonts)
 {
     pb_options *o = pb_options_new();
+    pb_options_set_verbose(o, engine_verbose);
     pb_options_set_data_dir(o, test_data_dir());
     pb_options_set_system_fonts(o, system_fonts);
     if (!system_fonts) {
@@ -200,11 +203,8 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* Failing renders to a PDF that left blocks of paiban's allocated.  The
- * PDF writer does not give back all of its working memory yet when memory
- * runs out inside it (README): renders to a PDF have their blocks counted
- * and these figures printed, while renders to a dump alone, which run
- * every other stage, must leave none (dump_failing). */
+/* Failing renders to a PDF counted, and those that left blocks of
+ * paiban's allocated (there must be none). */
 static long pdf_leaky, pdf_counted;
 
 /* One render of request r to a PDF with allocation `at` failing; checks
@@ -237,7 +237,41 @@ static long render_failing(pb_engine *e, pb_request *r, long at, int count, int 
         long left = window_end();
         pdf_counted++;
         pdf_leaky += left > 0 || window_overflow;
+        CHECK_LINE(left == 0 && !window_overflow, line,
+                   "PDF, allocation %ld of %ld: %ld of paiban's blocks left allocated%s", at,
+                   made, left, window_overflow ? " (too many allocations to follow)" : "");
     }
+    return made;
+}
+
+/* One render of request r to a PDF and a dump at once, allocation `at`
+ * failing: status 7 (or a whole PDF and dump past the last allocation),
+ * and with `count` (the engine's caches warm) no block of paiban's left.
+ * Returns the allocations made. */
+static long both_failing(pb_engine *e, pb_request *r, long at, int count, int line)
+{
+    seen s = {0};
+    pb_request_set_message_user(r, &s);
+    unsigned char *pdf = NULL;
+    char *dump = NULL;
+    size_t len = 0, dlen = 0;
+    window_start();
+    arm(at);
+    pb_status st = pb_render_bytes(e, r, &pdf, &len, &dump, &dlen);
+    long made = disarm();
+    if (at > 0 && at <= made)
+        CHECK_LINE(st == PB_ERR_MEMORY && !pdf && !dump, line,
+                   "PDF and dump, allocation %ld of %ld: status %d (%s)", at, made, st, s.first);
+    else
+        CHECK_LINE(st == PB_OK && pdf && dump, line, "PDF and dump without failure: status %d (%s)",
+                   st, s.first);
+    pb_free(pdf);
+    pb_free(dump);
+    long left = window_end();
+    if (count)
+        CHECK_LINE(left == 0 && !window_overflow, line,
+                   "PDF and dump, allocation %ld of %ld: %ld of paiban's blocks left allocated%s",
+                   at, made, left, window_overflow ? " (too many allocations to follow)" : "");
     return made;
 }
 
@@ -282,10 +316,7 @@ static long dump_failing(pb_engine *e, pb_request *r, long at, int count, int li
 /* A new engine's first render to a dump with allocation `at` failing,
  * then a normal one: what the failed render loaded (or not) stays in the
  * engine's caches, and freeing the engine must give back every block of
- * paiban's that the engine and both renders allocated, but one: when
- * loading the fonts runs out of memory, the engine's copy of the font
- * set's key (load_fonts_locked in src/paiban.c) is not given back yet. */
-#define FIRST_RENDER_LEFT 1
+ * paiban's that the engine and both renders allocated. */
 static void engine_failing(pb_request *r, long at, int system_fonts, int line)
 {
     seen s0 = {0};
@@ -295,7 +326,7 @@ static void engine_failing(pb_request *r, long at, int system_fonts, int line)
     dump_failing(e, r, 0, 0, line);
     pb_engine_free(e);
     long left = window_end();
-    CHECK_LINE(left <= FIRST_RENDER_LEFT && !window_overflow, line,
+    CHECK_LINE(left == 0 && !window_overflow, line,
                "engine with first render failing at allocation %ld: %ld of paiban's blocks "
                "left allocated%s", at, left,
                window_overflow ? " (too many allocations to follow)" : "");
@@ -349,7 +380,18 @@ static void test_later_renders(const char *report, size_t len)
     printf("later render of features.json: %ld allocations\n", total);
     sweep(e, r, 1, total + 1, 1, __LINE__);
     printf("later render of features.json to a PDF: %ld of %ld failing renders left blocks of "
-           "paiban's allocated (the PDF writer's)\n", pdf_leaky, pdf_counted);
+           "paiban's allocated\n", pdf_leaky, pdf_counted);
+    /* to a PDF and a dump at once on an engine that describes its fonts
+       (verbose): the fonts are described, the dump made and both handed
+       out after the PDF is made */
+    engine_verbose = 1;
+    pb_engine *ev = new_engine(&s0, 1);
+    engine_verbose = 0;
+    both_failing(ev, r, 0, 0, __LINE__); /* the caches warm */
+    long both = both_failing(ev, r, 0, 1, __LINE__);
+    for (long at = 1; at <= both + 1; at++)
+        both_failing(ev, r, at, 1, __LINE__);
+    pb_engine_free(ev);
     pb_request_free(r);
     pb_engine_free(e);
 }
