@@ -654,55 +654,70 @@ static bool file_is_pdf(const char *path)
     return pdf;
 }
 
-/* The report a paiban PDF carries, parsed; its messages name the PDF and
- * the embedded file ("LAST.pdf (nangang-2021.json): body[3]: …"). */
+/* A report's bytes while they are read: from a file (malloc'ed, given
+ * back however the reading ends, memory running out included) or given. */
+typedef struct report_bytes {
+    const char *path;
+    const char *bytes;
+    size_t len;
+    char *owned;          /* the file's bytes, or NULL */
+    pb_arena *arena;
+    pb_diag *diag;
+    pb_report *report;    /* what the reading made */
+    char *copy;           /* read_report: the bytes in arena, NUL-terminated */
+} report_bytes;
+
+static void free_report_bytes(void *arg)
+{
+    report_bytes *rb = arg;
+    free(rb->owned);
+    rb->owned = NULL;
+}
+
+/* Runs read(rb) on the report's bytes, read from rb->path (at most `most`
+ * of them) when none are given.  False when the file cannot be read
+ * (diag says why). */
+static bool with_report_bytes(report_bytes *rb, size_t most, void (*read)(void *rb))
+{
+    if (!rb->bytes) {
+        if (!pb_read_file(rb->path, most, PB_ERR_INPUT, &rb->owned, &rb->len, rb->diag))
+            return false;
+        rb->bytes = rb->owned;
+    }
+    pb_oom_guard(read, free_report_bytes, rb);
+    free_report_bytes(rb);
+    return true;
+}
+
+/* The report a paiban PDF carries (rb->bytes), parsed; its messages name
+ * the PDF and the embedded file ("LAST.pdf (nangang-2021.json): body[3]: …"). */
+static void read_report_in_pdf(void *arg)
+{
+    report_bytes *rb = arg;
+    pb_report_data rd;
+    if (!pb_report_data_read((const unsigned char *)rb->bytes, rb->len, rb->path,
+                             pb_limit_input_bytes(), rb->arena, &rd, rb->diag))
+        return;
+    const char *name = pb_arena_printf(rb->arena, "%s (%s)", rb->path, rd.name);
+    rb->report = pb_input_report(name, (const char *)rd.data, rd.len, rb->arena, rb->diag);
+    if (rb->report) /* layouts and fonts are looked up beside the PDF */
+        rb->report->dir = pb_arena_dirname(rb->arena, rb->path);
+}
+
 static pb_report *report_in_pdf(const char *path, const char *bytes, size_t len,
                                 pb_arena *arena, pb_diag *diag)
 {
-    char *owned = NULL;
-    if (!bytes) {
-        if (!pb_read_file(path, PB_MAX_PDF_BYTES, PB_ERR_INPUT, &owned, &len, diag))
-            return NULL;
-        bytes = owned;
-    }
-    pb_report_data rd;
-    pb_report *r = NULL;
-    if (pb_report_data_read((const unsigned char *)bytes, len, path, pb_limit_input_bytes(),
-                            arena, &rd, diag)) {
-        const char *name = pb_arena_printf(arena, "%s (%s)", path, rd.name);
-        r = pb_input_report(name, (const char *)rd.data, rd.len, arena, diag);
-        if (r) {
-            /* layouts and fonts are looked up beside the PDF */
-            char *dir = pb_dirname(path);
-            r->dir = pb_arena_strdup(arena, dir);
-            free(dir);
-        }
-    }
-    free(owned);
-    return r;
+    report_bytes rb = {.path = path, .bytes = bytes, .len = len, .arena = arena, .diag = diag};
+    with_report_bytes(&rb, PB_MAX_PDF_BYTES, read_report_in_pdf);
+    return rb.report;
 }
 
-
-typedef struct owned_copy {
-    char *owned;          /* malloc'ed, or NULL */
-    const char *bytes;
-    size_t len;
-    pb_arena *arena;
-    char *copy;           /* in arena, NUL-terminated */
-} owned_copy;
-
-static void copy_into_arena(void *arg)
+/* The report's bytes copied into the arena, for the PDF to carry. */
+static void copy_report_bytes(void *arg)
 {
-    owned_copy *c = arg;
-    c->copy = pb_arena_alloc(c->arena, c->len + 1);
-    memcpy(c->copy, c->bytes, c->len);
-}
-
-static void free_owned(void *arg)
-{
-    owned_copy *c = arg;
-    free(c->owned);
-    c->owned = NULL;
+    report_bytes *rb = arg;
+    rb->copy = pb_arena_alloc(rb->arena, rb->len + 1);
+    memcpy(rb->copy, rb->bytes, rb->len);
 }
 
 /* The job's report (or previous report), from its file or its bytes.
@@ -725,20 +740,12 @@ static pb_report *read_report(const char *path, const char *bytes, size_t len, b
     if (!raw)
         return bytes ? pb_input_report(path, bytes, len, arena, diag)
                      : pb_input_report_file(path, arena, diag);
-    char *owned = NULL;
-    if (!bytes) {
-        if (!pb_read_file(path, pb_limit_input_bytes(), PB_ERR_INPUT, &owned, &len, diag))
-            return NULL;
-        bytes = owned;
-    }
-    /* the file's bytes are given back if the copy runs out of memory */
-    owned_copy oc = {owned, bytes, len, arena, NULL};
-    pb_oom_guard(copy_into_arena, free_owned, &oc);
-    free_owned(&oc);
-    char *copy = oc.copy;
-    *raw = copy;
-    *raw_len = len;
-    return pb_input_report(path, copy, len, arena, diag);
+    report_bytes rb = {.path = path, .bytes = bytes, .len = len, .arena = arena, .diag = diag};
+    if (!with_report_bytes(&rb, pb_limit_input_bytes(), copy_report_bytes))
+        return NULL;
+    *raw = rb.copy;
+    *raw_len = rb.len;
+    return pb_input_report(path, rb.copy, rb.len, arena, diag);
 }
 
 /* The input stage's last steps and the check stage: the report's layout,
@@ -765,13 +772,11 @@ static const pb_layout *bind_and_check(pb_engine *e, pb_report *report, const pb
     const pb_layout *layout;
     if (job->layout_bytes) {
         /* a layout held in memory is the call's own: read, not cached */
-        char *dir = pb_dirname(job->layout_ref ? job->layout_ref : "layout.json");
         paths.bytes = job->layout_bytes;
         paths.len = job->layout_len;
         paths.ref_file = NULL;
         ref = job->layout_ref ? job->layout_ref : "layout.json";
-        base_dir = pb_arena_strdup(arena, dir);
-        free(dir);
+        base_dir = pb_arena_dirname(arena, ref);
         pb_layout *l = pb_input_layout(ref, base_dir, &paths, arena, diag);
         layout = l;
         own_rules = l ? pb_check_compile(l, arena, diag) : NULL;

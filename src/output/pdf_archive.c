@@ -328,13 +328,12 @@ static void archive_work_free(void *arg)
     w->icc = NULL;
 }
 
-static bool write_archive(archive_work *w, HPDF_Doc pdf, const pb_pdf_options *opt,
-                          const pdf_doc_info *info, bool tagged);
+static bool write_archive(archive_work *w);
 
 static void archive_run(void *arg)
 {
     archive_work *w = arg;
-    w->ok = write_archive(w, w->pdf, w->opt, w->info, w->tagged);
+    w->ok = write_archive(w);
 }
 
 bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_info *info,
@@ -347,9 +346,12 @@ bool pdf_archive_write(HPDF_Doc pdf, const pb_pdf_options *opt, const pdf_doc_in
     return w.ok;
 }
 
-static bool write_archive(archive_work *w, HPDF_Doc pdf, const pb_pdf_options *opt,
-                          const pdf_doc_info *info, bool tagged)
+static bool write_archive(archive_work *w)
 {
+    HPDF_Doc pdf = w->pdf;
+    const pb_pdf_options *opt = w->opt;
+    const pdf_doc_info *info = w->info;
+    bool tagged = w->tagged;
     HPDF_Dict catalog = pdf->catalog;
 
     /* XMP: never compressed (ISO 19005-3 6.6.2.1: no /Filter) */

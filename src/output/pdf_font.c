@@ -139,7 +139,6 @@ void pdf_fonts_init(pdf_fonts *fs, const pb_fontset *set)
 void pdf_fonts_free(pdf_fonts *fs)
 {
     pb_program_free(&fs->held);
-    free(fs->held_gids);
     free(fs->cmap.p);
     for (int i = 0; i < fs->count; i++) {
         free(fs->fonts[i].slot);
@@ -1118,18 +1117,28 @@ static bool write_font(pdf_font *f, HPDF_Doc pdf, bool compress, pb_program *pro
  * checked and kept now.  False after a fault (the face rejected) or for
  * want of memory (diag says so).  What it makes is held in fs until it is
  * done with, so running out of memory strands none of it. */
+static bool make_or_find(pdf_fonts *fs, int fi, int level, const uint32_t *gids,
+                         pb_diag *diag);
+
 static bool made_program(pdf_fonts *fs, int fi, bool compress, pb_diag *diag)
 {
     pdf_font *f = &fs->fonts[fi];
-    pb_program *out = &fs->held;
     int level = compress ? FONT_DEFLATE_LEVEL : 0;
-    pb_program_free(out);
-    free(fs->held_gids);
-    fs->held_gids = NULL;
-    fs->held_gids = pb_xmalloc((size_t)f->nglyphs * sizeof *fs->held_gids);
-    uint32_t *gids = fs->held_gids;
+    pb_scratch scratch;
+    uint32_t *gids =
+        pb_arena_alloc(pb_scratch_begin(&scratch), (size_t)f->nglyphs * sizeof *gids);
     for (int i = 0; i < f->nglyphs; i++)
         gids[i] = f->glyphs[i].gid;
+    bool ok = make_or_find(fs, fi, level, gids, diag);
+    pb_scratch_end(&scratch);
+    return ok;
+}
+
+/* made_program's work, with the glyph ids the face keeps programs under. */
+static bool make_or_find(pdf_fonts *fs, int fi, int level, const uint32_t *gids, pb_diag *diag)
+{
+    pdf_font *f = &fs->fonts[fi];
+    pb_program *out = &fs->held;
     if (pb_face_program_find(f->face, gids, f->nglyphs, level, out)) {
         for (int i = 0; i < f->nglyphs; i++)
             f->glyphs[i].cid = out->cids[i];

@@ -79,10 +79,9 @@ typedef struct pdf_fonts {
     pdf_font *fonts;      /* owned: one per face id of the fontset */
     int count;
     /* what embedding one font holds while it works (owned, freed with
-       the rest if memory runs out): its program, the glyph ids it is
-       kept under, and a buffer for its ToUnicode CMap */
+       the rest if memory runs out): its program and a buffer for its
+       ToUnicode CMap */
     pb_program held;
-    uint32_t *held_gids;
     pdf_buf cmap;
 } pdf_fonts;
 
